@@ -1,0 +1,1 @@
+"""onemap dashboard: the one map, drill-down pages, wall screen and reports (reads ``serve`` only)."""

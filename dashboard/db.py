@@ -1,0 +1,30 @@
+"""One cached engine for the application role; short-lived connections per query."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str) -> Engine:
+    """Return the engine for ``url`` (psycopg 3), created once per process."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=5,
+        connect_args={"connect_timeout": 5, "application_name": "onemap-dashboard"},
+    )
+
+
+def fetch_all(url: str, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one read-only query and return its rows as dicts."""
+    with get_engine(url).connect() as conn:
+        result = conn.execute(text(query), params or {})
+        return [dict(row._mapping) for row in result]

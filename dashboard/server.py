@@ -1,0 +1,35 @@
+"""Serve the dashboard with gunicorn (the production WSGI server) from ``onemap serve``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from dashboard.app import create_app
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn application wrapping one WSGI callable."""
+
+    def __init__(self, wsgi: Any, options: dict[str, Any]) -> None:
+        self.wsgi = wsgi
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.wsgi
+
+
+def run(database_url: str, host: str = "127.0.0.1", port: int = 8050, workers: int = 2) -> None:
+    """Build the app once, then serve it until interrupted."""
+    app = create_app(database_url)
+    print(f"serving on http://{host}:{port}", flush=True)
+    _Gunicorn(
+        app.server,
+        {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "accesslog": None, "loglevel": "warning"},
+    ).run()

@@ -1,0 +1,1 @@
+"""onemap warehouse: embedded PostGIS, migrations, readers, validation, loading, demo data."""

@@ -1,0 +1,154 @@
+"""The ``onemap`` command: the one composition root that may import both etl and dashboard."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from etl.db import libpq_url
+from etl.errors import OnemapError
+from etl.migrate import MigrateResult
+from etl.warehouse import Warehouse
+
+LOGGER = logging.getLogger("onemap")
+
+console = Console(stderr=True)
+out = Console()
+
+app = typer.Typer(
+    help="onemap: the one map of base-level elements for police-grid fusion (警网融合一张图).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The warehouse database: embedded PostGIS or DATABASE_URL.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _report_migration(result: MigrateResult) -> None:
+    """Say what a migration run did."""
+    if result.applied:
+        console.print(f"migrated {result.before or 'empty'} → {result.after}: {', '.join(result.applied)}")
+    else:
+        console.print(f"schema up to date at revision {result.after}; nothing changed")
+
+
+@db_app.command("up")
+def db_up() -> None:
+    """Start the embedded PostGIS (or use DATABASE_URL) and migrate. Idempotent."""
+    wh = Warehouse()
+    result = wh.up()
+    if result.external:
+        console.print(f"using DATABASE_URL ({wh.describe_external()}); nothing started")
+    elif result.started:
+        fresh = " (new cluster)" if result.initialised else ""
+        console.print(f"PostGIS started on 127.0.0.1:{result.port}{fresh}, data in {wh.server.pgdata}")
+    else:
+        console.print(f"PostGIS already running on 127.0.0.1:{result.port}; reused")
+    _report_migration(result.migration)
+
+
+@db_app.command("down")
+def db_down() -> None:
+    """Stop the embedded PostGIS cleanly."""
+    wh = Warehouse()
+    if wh.external:
+        console.print(f"using DATABASE_URL ({wh.describe_external()}); nothing to stop")
+        return
+    console.print("stopped" if wh.down() else "not running; nothing to stop")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Say whether the embedded PostGIS runs, on which port, from which directory."""
+    wh = Warehouse()
+    if wh.external:
+        out.print(f"external: DATABASE_URL ({wh.describe_external()})")
+        return
+    st = wh.status()
+    if st.running:
+        out.print(f"running on 127.0.0.1:{st.port}, data {st.pgdata}")
+    elif st.initialised:
+        out.print(f"stopped, data {st.pgdata}")
+    else:
+        out.print(f"stopped, not initialised ({st.pgdata}); run `onemap db up`")
+        raise typer.Exit(3)
+    if not st.running:
+        raise typer.Exit(3)
+
+
+@db_app.command("url")
+def db_url(
+    app_role: bool = typer.Option(False, "--app", help="The application role's URL instead of the owner's."),
+    sqlalchemy: bool = typer.Option(False, "--sqlalchemy", help="With the +psycopg driver name."),
+) -> None:
+    """Print the owner's connection URL (for psql), or the application role's with --app."""
+    wh = Warehouse()
+    url = wh.app_url() if app_role else wh.owner_url()
+    out.print(url if sqlalchemy else libpq_url(url), soft_wrap=True, highlight=False)
+
+
+@db_app.command("migrate")
+def db_migrate() -> None:
+    """Bring the warehouse schema to the newest revision (a no-op when up to date)."""
+    _report_migration(Warehouse().migrate())
+
+
+@db_app.command("reset")
+def db_reset(yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask.")) -> None:
+    """Drop all warehouse data and schemas, then migrate from nothing."""
+    wh = Warehouse()
+    where = wh.describe_external() if wh.external else str(wh.server.pgdata)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise OnemapError("reset drops all data: pass --yes to confirm when not at a terminal")
+        typer.confirm(f"Drop every onemap table and all data in {where}?", abort=True)
+    _report_migration(wh.reset())
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8050, help="Port to listen on."),
+    workers: int = typer.Option(2, help="gunicorn worker processes."),
+) -> None:
+    """Serve the dashboard (gunicorn) reading the serve schema as the application role."""
+    from dashboard.server import run
+
+    wh = Warehouse()
+    url = wh.app_url()
+    run(database_url=url, host=host, port=port, workers=workers)
+
+
+def main() -> None:
+    """Entry point: run the command, turning expected failures into one line and exit 1."""
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_time=False, show_path=False)],
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        code = app(standalone_mode=False)
+    except OnemapError as exc:
+        console.print(f"[red]onemap:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except typer.Abort:
+        console.print("aborted")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)
+    except click.ClickException as exc:  # usage errors carry their own message and code
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

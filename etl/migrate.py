@@ -1,0 +1,117 @@
+"""Schema migrations (Alembic, SQL in ``etl/sql``) and the application role's grants."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib.resources import files
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from psycopg import sql
+from sqlalchemy import Connection, text
+
+from etl.db import database_name, get_engine
+from etl.errors import OnemapError
+from etl.sql import read_sql
+
+LOGGER = logging.getLogger(__name__)
+
+SCHEMAS = ("staging", "core", "serve", "ops")
+
+
+@dataclass(frozen=True)
+class MigrateResult:
+    """Revisions before and after, and those applied by this run."""
+
+    before: str | None
+    after: str | None
+    applied: tuple[str, ...]
+
+
+def alembic_config() -> Config:
+    """Return an Alembic config whose scripts are the package's ``etl/migrations``."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("etl").joinpath("migrations")))
+    return cfg
+
+
+def head_revision() -> str | None:
+    """Return the newest revision shipped with this code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """Return the revision the database is at (None when never migrated)."""
+    exists = conn.execute(text("select to_regclass('ops.alembic_version')")).scalar()
+    if exists is None:
+        return None
+    ctx = MigrationContext.configure(conn, opts={"version_table_schema": "ops"})
+    return ctx.get_current_revision()
+
+
+def run_sql_file(name: str) -> None:
+    """Execute one SQL file from ``etl/sql`` inside the running migration's transaction."""
+    from alembic import op
+
+    raw = op.get_bind().connection.driver_connection
+    assert raw is not None
+    raw.execute(read_sql(name))  # psycopg runs a parameterless multi-statement script as is
+
+
+def apply_grants(conn: Connection, app_role: str) -> None:
+    """Grant the application role what it needs to read ``serve`` (idempotent)."""
+    exists = conn.execute(text("select 1 from pg_roles where rolname = :r"), {"r": app_role}).scalar()
+    if not exists:
+        LOGGER.warning(
+            "application role %s does not exist; create it with: create role %s login password '…' "
+            "nosuperuser nobypassrls nocreatedb nocreaterole",
+            app_role,
+            app_role,
+        )
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    database = conn.execute(text("select current_database()")).scalar_one()
+    script = sql.SQL(read_sql("grants.sql")).format(
+        app_role=sql.Identifier(app_role), database=sql.Identifier(database)
+    )
+    raw.execute(script)
+
+
+def migrate(owner_url: str, app_role: str) -> MigrateResult:
+    """Bring the database to the head revision in one transaction, then re-apply grants."""
+    engine = get_engine(owner_url)
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        if conn.execute(text("select 1 from pg_extension where extname = 'postgis'")).scalar() is None:
+            raise OnemapError(
+                f"database {database_name(owner_url)!r} has no PostGIS: as a superuser run "
+                "`create extension postgis` in it"
+            )
+        before = current_revision(conn)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        after = current_revision(conn)
+        apply_grants(conn, app_role)
+    script = ScriptDirectory.from_config(cfg)
+    applied: list[str] = []
+    if after != before and after is not None:
+        for rev in script.iterate_revisions(after, before):
+            applied.append(rev.revision)
+    return MigrateResult(before=before, after=after, applied=tuple(reversed(applied)))
+
+
+def drop_schemas(owner_url: str) -> None:
+    """Drop the four layers and the migration history (the data goes with them)."""
+    with get_engine(owner_url).begin() as conn:
+        for schema in SCHEMAS:
+            conn.execute(text(f'drop schema if exists "{schema}" cascade'))
+
+
+def fingerprint(conn: Connection) -> tuple[str, int]:
+    """Return a digest of the schema (and the item count) to show that a migrate changed nothing."""
+    row = conn.execute(text(read_sql("fingerprint.sql"))).one()
+    return row.digest, row.items

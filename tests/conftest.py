@@ -1,0 +1,94 @@
+"""Shared fixtures: a real PostGIS test database created once per session, one transaction per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine
+
+from etl.db import normalise_url
+from etl.migrate import drop_schemas, migrate
+from etl.warehouse import Warehouse
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when anything was skipped: a skipped database or browser test proves nothing."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    skipped = reporter.stats.get("skipped", [])
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"FAILED: {len(skipped)} test(s) were skipped; nothing may be skipped here")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def warehouse() -> Warehouse:
+    """The warehouse of this checkout, brought up (embedded) or reached (DATABASE_URL)."""
+    wh = Warehouse()
+    wh.up()  # a test that cannot reach PostGIS errors here; it never skips
+    return wh
+
+
+@pytest.fixture(scope="session")
+def test_db_url(warehouse: Warehouse) -> str:
+    """Owner URL of a freshly migrated test database of its own."""
+    if warehouse.external:
+        url = warehouse.test_owner_url()
+        drop_schemas(url)
+    else:
+        url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test")
+    migrate(url, warehouse.app_role())
+    return url
+
+
+@pytest.fixture(scope="session")
+def test_app_url(warehouse: Warehouse, test_db_url: str) -> str:
+    """Application-role URL of the test database."""
+    return warehouse.app_url_for(test_db_url)
+
+
+@pytest.fixture(scope="session")
+def owner_engine(test_db_url: str) -> Iterator[Engine]:
+    """Engine of the owner role on the test database."""
+    engine = create_engine(normalise_url(test_db_url))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_engine(test_app_url: str) -> Iterator[Engine]:
+    """Engine of the application role on the test database."""
+    engine = create_engine(normalise_url(test_app_url))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(owner_engine: Engine) -> Iterator[Connection]:
+    """A connection as the owner inside a transaction that is rolled back after the test."""
+    with owner_engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            yield conn
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture
+def app_db(app_engine: Engine) -> Iterator[Connection]:
+    """A connection as the application role inside a transaction rolled back after the test."""
+    with app_engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            yield conn
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture
+def cli_env() -> dict[str, str]:
+    """Environment for running the ``onemap`` command in a subprocess."""
+    return {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
