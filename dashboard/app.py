@@ -13,7 +13,10 @@ def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
     """Build the overview page from element counts (pure: no I/O)."""
     cards = [
         html.Div(
-            [html.Div(str(row["name_zh"]), className="kpi-label"), html.Div(f"{row['n']:,}", className="kpi-value")],
+            [
+                html.Div(str(row["name_zh"]), className="kpi-label"),
+                html.Div(f"{row['n']:,}", className="kpi-value"),
+            ],
             className="kpi",
             id=f"overview-{row['element']}",
         )
@@ -39,11 +42,13 @@ def create_app(database_url: str | None = None, settings: DashboardSettings | No
         __name__,
         title=settings.title,
         serve_locally=True,
-        update_title=None,
+        update_title="",
     )
 
     def layout() -> html.Div:
-        return html.Div([dcc.Location(id="overview-url"), overview_layout(queries.element_counts(url), settings.title)])
+        return html.Div(
+            [dcc.Location(id="overview-url"), overview_layout(queries.element_counts(url), settings.title)]
+        )
 
     app.layout = layout
     return app

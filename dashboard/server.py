@@ -9,11 +9,11 @@ from gunicorn.app.base import BaseApplication
 from dashboard.app import create_app
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     """gunicorn application wrapping one WSGI callable."""
 
     def __init__(self, wsgi: Any, options: dict[str, Any]) -> None:
-        self.wsgi = wsgi
+        self.application = wsgi
         self.options = options
         super().__init__()
 
@@ -22,7 +22,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return self.wsgi
+        return self.application
 
 
 def run(database_url: str, host: str = "127.0.0.1", port: int = 8050, workers: int = 2) -> None:
@@ -31,5 +31,11 @@ def run(database_url: str, host: str = "127.0.0.1", port: int = 8050, workers: i
     print(f"serving on http://{host}:{port}", flush=True)
     _Gunicorn(
         app.server,
-        {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "accesslog": None, "loglevel": "warning"},
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": 4,
+            "accesslog": None,
+            "loglevel": "warning",
+        },
     ).run()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 
-import click
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
@@ -17,7 +16,7 @@ from etl.warehouse import Warehouse
 
 LOGGER = logging.getLogger("onemap")
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 app = typer.Typer(
@@ -134,20 +133,10 @@ def main() -> None:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        code = app(standalone_mode=False)
+        app()  # standalone: usage errors, --help and Ctrl-C are handled by typer itself
     except OnemapError as exc:
         console.print(f"[red]onemap:[/red] {exc}", highlight=False)
         sys.exit(1)
-    except typer.Abort:
-        console.print("aborted")
-        sys.exit(1)
-    except KeyboardInterrupt:
-        console.print("interrupted")
-        sys.exit(130)
-    except click.ClickException as exc:  # usage errors carry their own message and code
-        exc.show()
-        sys.exit(exc.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -102,9 +102,7 @@ class EmbeddedServer:
 
     def check_postgis(self) -> None:
         """Fail with the apt package's name when the PostGIS extension is not installed."""
-        out = subprocess.run(
-            [str(self.bindir() / "pg_config"), "--sharedir"], capture_output=True, text=True
-        )
+        out = subprocess.run([str(self.bindir() / "pg_config"), "--sharedir"], capture_output=True, text=True)
         sharedir = Path(out.stdout.strip()) if out.returncode == 0 else Path("/usr/share/postgresql/15")
         if not (sharedir / "extension" / "postgis.control").exists():
             hint = "" if os.geteuid() == 0 else "sudo "
@@ -245,11 +243,11 @@ class EmbeddedServer:
                 f"{self.pgdata} is not empty but holds no onemap cluster: move it away "
                 "or point ONEMAP_PGDATA elsewhere"
             )
+        creds = Credentials.generate(port=self.choose_port(None))
         self.pgdata.mkdir(parents=True, exist_ok=True)
         os.chmod(self.pgdata, 0o700)
         self._chown(self.pgdata)
         self._grant_traverse()
-        creds = Credentials.generate(port=self.choose_port(None))
         with tempfile.NamedTemporaryFile("w", delete=False, prefix="onemap-pw-") as pw:
             pw.write(creds.super_password + "\n")
         pwfile = Path(pw.name)
@@ -259,8 +257,10 @@ class EmbeddedServer:
             self._run(
                 [
                     str(self.bindir() / "initdb"),
-                    "-D", str(self.pgdata),
-                    "-U", SUPERUSER,
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    SUPERUSER,
                     f"--pwfile={pwfile}",
                     "--auth-local=scram-sha-256",
                     "--auth-host=scram-sha-256",
@@ -290,7 +290,17 @@ class EmbeddedServer:
             self._save_credentials(creds)
         log = self.pgdata / "server.log"
         result = self._run(
-            [str(self.bindir() / "pg_ctl"), "start", "-D", str(self.pgdata), "-l", str(log), "-w", "-t", "120"],
+            [
+                str(self.bindir() / "pg_ctl"),
+                "start",
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(log),
+                "-w",
+                "-t",
+                "120",
+            ],
             check=False,
         )
         if result.returncode != 0:
@@ -303,7 +313,9 @@ class EmbeddedServer:
         """Stop the server cleanly; return False when it was not running."""
         if self.running_port() is None:
             return False
-        self._run([str(self.bindir() / "pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "120"])
+        self._run(
+            [str(self.bindir() / "pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "120"]
+        )
         return True
 
     # ----------------------------------------------------------------- urls

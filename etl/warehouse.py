@@ -149,9 +149,7 @@ class Warehouse:
                 conn.execute(sql.SQL("create database {}").format(sql.Identifier(TEMPLATE_DB)))
             with connect_raw(self.server.url("super", TEMPLATE_DB), autocommit=True) as tmpl:
                 tmpl.execute("create extension if not exists postgis")
-            conn.execute(
-                sql.SQL("alter database {} is_template true").format(sql.Identifier(TEMPLATE_DB))
-            )
+            conn.execute(sql.SQL("alter database {} is_template true").format(sql.Identifier(TEMPLATE_DB)))
             self._ensure_database(conn, self.settings.db_name)
 
     def _ensure_database(self, conn: psycopg.Connection, name: str) -> None:

@@ -1,0 +1,62 @@
+"""Headless Debian Chromium for page tests: no sandbox (root), no background network, logs on."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+
+
+def chromium() -> webdriver.Chrome:
+    """Start headless Chromium driven by Debian's chromedriver, with console and network logs."""
+    binary = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = binary
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,900",
+        "--lang=zh-CN",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='onemap-chromium-')}",
+    ):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(options=opts, service=Service(executable_path=driver))
+
+
+def requested_urls(driver: webdriver.Chrome) -> list[str]:
+    """Every http(s)/ws(s) URL the browser asked the network for, from the performance log."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return [u for u in urls if u.startswith(("http:", "https:", "ws:", "wss:"))]
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    """Console messages of level SEVERE."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def screenshot(driver: webdriver.Chrome, name: str) -> Path:
+    """Save a screenshot under artifacts/e2e and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path
