@@ -43,7 +43,7 @@ help:
 	@echo "make lint   ruff and mypy"
 
 demo: setup db-up
-	@if $(BIN)/onemap demo --help >/dev/null 2>&1; then \
+	@if $(BIN)/onemap etl --help >/dev/null 2>&1; then \
 	  $(BIN)/onemap demo generate --scale small --seed 1 --out data/demo && \
 	  $(BIN)/onemap etl load data/demo/manifest.yaml; \
 	fi

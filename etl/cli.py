@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import date
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -27,6 +29,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The warehouse database: embedded PostGIS or DATABASE_URL.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+demo_app = typer.Typer(
+    help="The demo county: synthetic feeds as agencies deliver them.", no_args_is_help=True
+)
+app.add_typer(demo_app, name="demo")
 
 
 def _report_migration(result: MigrateResult) -> None:
@@ -108,6 +114,26 @@ def db_reset(yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."))
             raise OnemapError("reset drops all data: pass --yes to confirm when not at a terminal")
         typer.confirm(f"Drop every onemap table and all data in {where}?", abort=True)
     _report_migration(wh.reset())
+
+
+@demo_app.command("generate")
+def demo_generate(
+    scale: str = typer.Option("small", help="small (tests, make demo), county or city."),
+    seed: int = typer.Option(1, help="Random seed: the same seed and date give identical files."),
+    out: Path = typer.Option("data/demo", help="Directory to write the feeds into."),
+    until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today."),
+) -> None:
+    """Write a synthetic county's feeds and its manifest."""
+    from etl.demo.generate import SCALES, generate
+
+    if scale not in SCALES:
+        raise OnemapError(f"unknown scale {scale!r}: expected one of {', '.join(SCALES)}")
+    try:
+        last = date.fromisoformat(until) if until else date.today()
+    except ValueError as exc:
+        raise OnemapError(f"--until {until!r} is not a date (expected YYYY-MM-DD)") from exc
+    manifest = generate(scale, seed, out, last)
+    console.print(f"wrote the {scale} demo county (seed {seed}, until {last}) to {manifest}")
 
 
 @app.command("serve")

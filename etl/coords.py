@@ -22,11 +22,16 @@ _ITER_TOL_DEG = 1e-10  # ~0.01 mm
 _MAX_ITER = 30
 
 CRS_NAMES = {
-    "WGS84": "wgs84", "WGS-84": "wgs84", "EPSG:4326": "wgs84",
-    "GCJ02": "gcj02", "GCJ-02": "gcj02",
-    "BD09": "bd09", "BD-09": "bd09",
-    "CGCS2000": "cgcs2000", "EPSG:4490": "cgcs2000",
-}  # fmt: skip
+    "WGS84": "wgs84",
+    "WGS-84": "wgs84",
+    "EPSG:4326": "wgs84",
+    "GCJ02": "gcj02",
+    "GCJ-02": "gcj02",
+    "BD09": "bd09",
+    "BD-09": "bd09",
+    "CGCS2000": "cgcs2000",
+    "EPSG:4490": "cgcs2000",
+}
 
 
 def _arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:

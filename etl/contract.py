@@ -1,0 +1,764 @@
+"""The data contract: every source kind, its canonical fields and how each is checked.
+
+One spec drives the loader (column mapping, validation, the core table it fills), the demo
+generator (which writes these fields under agency column names) and docs/data-contract.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Reason codes a row can be quarantined with (docs list them with their meaning).
+REASONS: dict[str, str] = {
+    "missing_required": "a required field is empty",
+    "bad_number": "a number field does not parse or is out of range",
+    "bad_date": "a date field does not parse",
+    "bad_datetime": "a date-time field does not parse",
+    "bad_bool": "a yes/no field is neither 是/否, Y/N, 1/0 nor true/false",
+    "future_date": "a date or time lies after the moment of loading",
+    "bad_sequence": "timestamps out of order (e.g. closed before registered)",
+    "unknown_category": "a category, class, ring or kind not in the codebook",
+    "id_excel_mangled": "an ID number turned into a float by Excel (e.g. 4.40524E+17)",
+    "id_format": "an ID number that is not 17 digits and a check character",
+    "id_birth_date": "an ID number whose birth date is impossible",
+    "id_check_digit": "an ID number whose GB 11643 check digit is wrong",
+    "bad_phone": "a phone that is not an 11-digit mobile or a landline",
+    "coord_missing": "no usable coordinates",
+    "coord_swapped": "latitude and longitude exchanged",
+    "outside_area": "the location lies outside the loaded area",
+    "crs_mismatch": "coordinates in another datum than declared (e.g. GCJ-02 labelled WGS-84)",
+    "invalid_geometry": "a polygon that is not valid (self-intersecting, too few points)",
+    "duplicate": "the natural key occurs again in the same file",
+    "unknown_reference": "refers to a building, unit, station, device … that is not loaded",
+}
+
+# Repairs the loader makes (and counts); nothing else is changed silently.
+REPAIRS: dict[str, str] = {
+    "id_lowercase_x": "a lowercase x check character in an ID number is upper-cased",
+    "trimmed": "leading/trailing spaces and full-width spaces removed from codes",
+}
+
+BOOL_TRUE = {"是", "y", "yes", "true", "1", "t", "有"}
+BOOL_FALSE = {"否", "n", "no", "false", "0", "f", "无"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field of a source kind."""
+
+    name: str
+    type: str  # text code int float bool date datetime id_number phone enum
+    zh: str
+    meaning: str
+    required: bool = False
+    choices: dict[str, str] = field(default_factory=dict)  # source label -> stored value
+    codebook: str | None = None  # a core codebook table whose values are allowed
+    references: str | None = None  # kind whose key this field must match
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One source kind: what a file of it holds, and where it goes."""
+
+    name: str
+    zh: str
+    table: str
+    key: str
+    geometry: str  # polygon | point | via_parent | none
+    fields: tuple[Field, ...]
+    depends: tuple[str, ...] = ()
+    grain: str = ""
+
+    def field(self, name: str) -> Field:
+        """The canonical field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def required(self) -> list[str]:
+        """Names of the fields a source of this kind must map."""
+        return [f.name for f in self.fields if f.required]
+
+
+def _f(name: str, type_: str, zh: str, meaning: str, **kw: object) -> Field:
+    return Field(name, type_, zh, meaning, **kw)  # type: ignore[arg-type]
+
+
+LON = _f("lon", "float", "经度", "longitude in the source's declared CRS")
+LAT = _f("lat", "float", "纬度", "latitude in the source's declared CRS")
+
+RINGS = {"城区": "urban", "城乡结合部": "urban_rural", "县界": "county_border", "区界": "county_border"}
+CAMERA_KINDS = {"结构化": "structured", "卡口": "vehicle_checkpoint", "人脸": "face", "普通": "ordinary"}
+BUILDING_USES = {
+    "住宅": "residential",
+    "商住": "mixed",
+    "商业": "commercial",
+    "工业": "industrial",
+    "厂房": "industrial",
+    "公共": "public",
+    "其他": "other",
+}
+COMMUNITY_KINDS = {
+    "商品房小区": "estate",
+    "城中村": "city_village",
+    "老旧小区": "old_estate",
+    "单位宿舍": "dormitory",
+    "自然村": "village",
+}
+RENT_KINDS = {"整租": "whole", "合租": "shared", "宿舍": "dormitory"}
+RESIDENCE = {"已登记": "registered", "未登记": "unregistered", "已过期": "expired"}
+GENDERS = {"男": "M", "女": "F"}
+DEVICE_KINDS = {"刷卡": "card", "人脸": "face", "刷卡+人脸": "card_face"}
+SENSOR_KINDS = {
+    "人脸抓拍": "face_camera",
+    "车辆抓拍": "vehicle_camera",
+    "道闸": "barrier",
+    "门禁": "access_control",
+    "烟感": "smoke",
+    "其他": "other",
+}
+METHODS = {"刷卡": "card", "人脸": "face", "密码": "password", "手机": "app"}
+DIRECTIONS = {"进": "in", "出": "out"}
+EVENT_STATUS = {
+    "登记": "registered",
+    "上报": "reported",
+    "已派遣": "dispatched",
+    "处置中": "handling",
+    "已办结": "closed",
+}
+DISPUTE_STATUS = {"排查中": "open", "调解中": "mediating", "已化解": "resolved", "已移交": "escalated"}
+RISK = {"一般": "normal", "高风险": "high"}
+HAZARD_STATUS = {"未整改": "open", "整改中": "rectifying", "已销号": "cleared"}
+TOWN_KINDS = {"镇": "town", "街道": "street", "乡": "township"}
+VILLAGE_KINDS = {"社区": "community", "村": "village"}
+EVENT_CLASSES = {"警务类": "police", "综治类": "governance", "服务类": "service"}
+
+KINDS: dict[str, Kind] = {}
+
+
+def _kind(kind: Kind) -> None:
+    KINDS[kind.name] = kind
+
+
+_kind(
+    Kind(
+        "district",
+        "区县",
+        "core.districts",
+        "district_code",
+        "polygon",
+        (
+            _f("district_code", "code", "区划代码", "GB/T 2260 six-digit code", required=True),
+            _f("name", "text", "名称", "name of the district or county", required=True),
+            _f("city_name", "text", "所属市", "the city it belongs to"),
+        ),
+        grain="one row per district or county",
+    )
+)
+
+_kind(
+    Kind(
+        "town",
+        "镇街",
+        "core.towns",
+        "town_code",
+        "polygon",
+        (
+            _f("town_code", "code", "镇街代码", "nine-digit division code", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "名称", "name of the town or street", required=True),
+            _f("kind", "enum", "类型", "镇, 街道 or 乡", choices=TOWN_KINDS),
+        ),
+        depends=("district",),
+        grain="one row per town or street (镇/街道)",
+    )
+)
+
+_kind(
+    Kind(
+        "village",
+        "社区村",
+        "core.villages",
+        "village_code",
+        "polygon",
+        (
+            _f("village_code", "code", "社区代码", "twelve-digit division code", required=True),
+            _f("town_code", "code", "镇街代码", "its town or street", required=True, references="town"),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "名称", "name of the community or village", required=True),
+            _f("kind", "enum", "类型", "社区 or 村", choices=VILLAGE_KINDS),
+        ),
+        depends=("town",),
+        grain="one row per residents' or villagers' committee (社区/村)",
+    )
+)
+
+_kind(
+    Kind(
+        "police_station",
+        "派出所",
+        "core.police_stations",
+        "station_code",
+        "polygon",
+        (
+            _f("station_code", "code", "派出所代码", "12-digit public-security organ code", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "派出所名称", "name of the station", required=True),
+            _f("address", "text", "地址", "street address of the station"),
+            _f("duty_phone", "text", "值班电话", "duty phone of the station (not personal)"),
+        ),
+        depends=("district",),
+        grain="one row per police station and its jurisdiction",
+    )
+)
+
+_kind(
+    Kind(
+        "police_zone",
+        "警务区",
+        "core.police_zones",
+        "zone_code",
+        "polygon",
+        (
+            _f("zone_code", "code", "警务区编码", "code of the police zone (警格)", required=True),
+            _f(
+                "station_code",
+                "code",
+                "派出所代码",
+                "its station",
+                required=True,
+                references="police_station",
+            ),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "警务区名称", "name of the zone", required=True),
+            _f("village_code", "code", "社区代码", "the community it mainly serves"),
+            _f("officer_count", "int", "社区民警数", "community police officers"),
+            _f("auxiliary_count", "int", "辅警数", "auxiliary officers"),
+        ),
+        depends=("police_station",),
+        grain="one row per police zone",
+    )
+)
+
+_kind(
+    Kind(
+        "grid",
+        "网格",
+        "core.grids",
+        "grid_code",
+        "polygon",
+        (
+            _f("grid_code", "code", "网格编码", "code of the governance grid", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("town_code", "code", "镇街代码", "its town or street"),
+            _f("village_code", "code", "社区代码", "its community or village"),
+            _f("name", "text", "网格名称", "name of the grid", required=True),
+            _f(
+                "grid_kind",
+                "enum",
+                "网格类型",
+                "基础网格 or 专属网格",
+                choices={"基础网格": "basic", "专属网格": "dedicated"},
+            ),
+            _f("worker_count", "int", "网格员数", "grid workers"),
+        ),
+        depends=("district", "police_zone"),
+        grain="one row per governance grid",
+    )
+)
+
+_kind(
+    Kind(
+        "community",
+        "小区",
+        "core.communities",
+        "community_code",
+        "point",
+        (
+            _f("community_code", "code", "小区编码", "code of the residential compound", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("village_code", "code", "社区代码", "its community or village"),
+            _f("name", "text", "小区名称", "name", required=True),
+            _f(
+                "kind",
+                "enum",
+                "小区类型",
+                "商品房小区, 城中村, 老旧小区, 单位宿舍, 自然村",
+                choices=COMMUNITY_KINDS,
+            ),
+            _f("households", "int", "户数", "households"),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per residential compound (小区) or city village",
+    )
+)
+
+_kind(
+    Kind(
+        "smart_community",
+        "智慧安防小区",
+        "core.smart_communities",
+        "smart_code",
+        "point",
+        (
+            _f("smart_code", "code", "智安小区编码", "code of the smart security community", required=True),
+            _f("community_code", "code", "小区编码", "the compound it equips", references="community"),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "名称", "name", required=True),
+            _f("built_on", "date", "建成日期", "date the devices went live"),
+            _f("face_cameras", "int", "人脸抓拍机", "face cameras"),
+            _f("vehicle_cameras", "int", "车辆抓拍机", "vehicle cameras"),
+            _f("barriers", "int", "道闸", "vehicle barriers"),
+            _f("access_controls", "int", "门禁", "access-control points"),
+            _f("other_devices", "int", "其他设备", "other sensing devices"),
+            _f("devices_online", "int", "在线设备数", "devices online at export time"),
+            LON,
+            LAT,
+        ),
+        depends=("community",),
+        grain="one row per smart security community",
+    )
+)
+
+_kind(
+    Kind(
+        "sensor_device",
+        "感知设备",
+        "core.sensor_devices",
+        "device_code",
+        "point",
+        (
+            _f("device_code", "code", "设备编码", "code of the device", required=True),
+            _f(
+                "smart_code",
+                "code",
+                "智安小区编码",
+                "its smart community",
+                required=True,
+                references="smart_community",
+            ),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f(
+                "device_kind",
+                "enum",
+                "设备类型",
+                "人脸抓拍, 车辆抓拍, 道闸, 门禁, 烟感, 其他",
+                required=True,
+                choices=SENSOR_KINDS,
+            ),
+            _f("online", "bool", "是否在线", "online at export time", required=True),
+            _f("last_seen_at", "datetime", "最后心跳", "last heartbeat"),
+            LON,
+            LAT,
+        ),
+        depends=("smart_community",),
+        grain="one row per front-end sensing device",
+    )
+)
+
+_kind(
+    Kind(
+        "standard_address",
+        "标准地址",
+        "core.standard_addresses",
+        "address_code",
+        "point",
+        (
+            _f("address_code", "code", "地址编码", "standard address code", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("town_code", "code", "镇街代码", "its town or street"),
+            _f("village_code", "code", "社区代码", "its community or village"),
+            _f("road", "text", "街路巷", "street, road or lane", required=True),
+            _f("doorplate", "text", "门牌号", "doorplate number", required=True),
+            _f("building_no", "text", "楼栋号", "building number at that doorplate"),
+            _f("full_address", "text", "标准地址", "the full standard address", required=True),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per standard address (门牌)",
+    )
+)
+
+_kind(
+    Kind(
+        "building",
+        "楼栋",
+        "core.buildings",
+        "building_code",
+        "point",
+        (
+            _f("building_code", "code", "房屋编码", "code of the building", required=True),
+            _f(
+                "address_code",
+                "code",
+                "地址编码",
+                "its standard address (first of the three codes)",
+                required=True,
+                references="standard_address",
+            ),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("community_code", "code", "小区编码", "its compound", references="community"),
+            _f("name", "text", "楼栋名称", "name"),
+            _f("floors", "int", "层数", "storeys above ground"),
+            _f(
+                "building_use",
+                "enum",
+                "用途",
+                "住宅, 商住, 商业, 工业/厂房, 公共, 其他",
+                choices=BUILDING_USES,
+            ),
+            _f("structure", "text", "结构", "structure (砖混, 框架 …)"),
+            _f("built_year", "int", "建成年份", "year built"),
+            _f("households", "int", "户数", "households"),
+            _f("is_city_village", "bool", "是否城中村", "inside a city village"),
+            LON,
+            LAT,
+        ),
+        depends=("standard_address", "community"),
+        grain="one row per building",
+    )
+)
+
+_kind(
+    Kind(
+        "rental_unit",
+        "出租屋",
+        "core.rental_units",
+        "unit_code",
+        "via_parent",
+        (
+            _f("unit_code", "code", "出租屋编码", "code of the rental unit", required=True),
+            _f("building_code", "code", "房屋编码", "its building", required=True, references="building"),
+            _f("room_no", "text", "房号", "room number", required=True),
+            _f("landlord_name", "text", "房东姓名", "landlord's name (personal)"),
+            _f("landlord_id_number", "id_number", "房东身份证号", "landlord's ID number (personal)"),
+            _f("landlord_phone", "phone", "房东电话", "landlord's phone (personal)"),
+            _f("area_m2", "float", "面积", "floor area in m²"),
+            _f("registered_tenants", "int", "登记租客数", "tenants registered for the unit", required=True),
+            _f("rent_kind", "enum", "出租类型", "整租, 合租, 宿舍", choices=RENT_KINDS),
+            _f("registered_on", "date", "登记日期", "date registered"),
+        ),
+        depends=("building",),
+        grain="one row per rental unit",
+    )
+)
+
+_kind(
+    Kind(
+        "person",
+        "实有人口",
+        "core.persons",
+        "id_number",
+        "via_parent",
+        (
+            _f("id_number", "id_number", "公民身份号码", "GB 11643 ID number", required=True),
+            _f("name", "text", "姓名", "name (personal)", required=True),
+            _f("gender", "enum", "性别", "男 or 女", choices=GENDERS),
+            _f("phone", "phone", "联系电话", "phone (personal)"),
+            _f("hukou_address", "text", "户籍地址", "registered household address"),
+            _f(
+                "is_migrant",
+                "bool",
+                "是否流动人口",
+                "lives away from the registered household",
+                required=True,
+            ),
+            _f("residence_status", "enum", "居住登记状态", "已登记, 未登记, 已过期", choices=RESIDENCE),
+            _f("residence_code", "text", "居住证号", "residence permit number"),
+            _f("residence_registered_on", "date", "登记日期", "date of residence registration"),
+            _f("moved_in_on", "date", "入住日期", "date moved in"),
+            _f("lives_alone", "bool", "是否独居", "lives alone"),
+            _f("building_code", "code", "房屋编码", "the building lived in", references="building"),
+            _f("unit_code", "code", "出租屋编码", "the rental unit lived in", references="rental_unit"),
+        ),
+        depends=("building", "rental_unit"),
+        grain="one row per actual resident",
+    )
+)
+
+_kind(
+    Kind(
+        "access_device",
+        "门禁设备",
+        "core.access_devices",
+        "device_code",
+        "via_parent",
+        (
+            _f("device_code", "code", "门禁编号", "code of the gate-access device", required=True),
+            _f(
+                "building_code",
+                "code",
+                "房屋编码",
+                "the building whose door it guards",
+                required=True,
+                references="building",
+            ),
+            _f("device_kind", "enum", "设备类型", "刷卡, 人脸, 刷卡+人脸", choices=DEVICE_KINDS),
+            _f("installed_on", "date", "安装日期", "date installed"),
+            _f("online", "bool", "是否在线", "online at export time"),
+        ),
+        depends=("building",),
+        grain="one row per gate-access device",
+    )
+)
+
+_kind(
+    Kind(
+        "access_event",
+        "门禁记录",
+        "core.access_events",
+        "device_code,event_time,card_no",
+        "via_parent",
+        (
+            _f("device_code", "code", "门禁编号", "the device", required=True, references="access_device"),
+            _f("event_time", "datetime", "开门时间", "time of the entry", required=True),
+            _f("card_no", "code", "卡号", "card or face-credential number", required=True),
+            _f("unit_code", "code", "出租屋编码", "the unit the card was issued for"),
+            _f("method", "enum", "开门方式", "刷卡, 人脸, 密码, 手机", choices=METHODS),
+            _f("direction", "enum", "方向", "进 or 出", choices=DIRECTIONS),
+        ),
+        depends=("access_device", "rental_unit"),
+        grain="one row per gate-access event",
+    )
+)
+
+_kind(
+    Kind(
+        "camera",
+        "视频监控",
+        "core.cameras",
+        "camera_code",
+        "point",
+        (
+            _f("camera_code", "code", "点位编码", "code of the camera or checkpoint", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "点位名称", "name", required=True),
+            _f(
+                "camera_kind",
+                "enum",
+                "点位类型",
+                "结构化, 卡口, 人脸, 普通",
+                required=True,
+                choices=CAMERA_KINDS,
+            ),
+            _f("ring", "enum", "圈层", "城区, 城乡结合部, 县界", required=True, choices=RINGS),
+            _f("online", "bool", "是否在线", "online at export time"),
+            _f("installed_on", "date", "建设日期", "date installed"),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per camera or vehicle checkpoint",
+    )
+)
+
+_kind(
+    Kind(
+        "workstation",
+        "警网融合工作站",
+        "core.workstations",
+        "workstation_code",
+        "point",
+        (
+            _f("workstation_code", "code", "工作站编码", "code", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("name", "text", "工作站名称", "name", required=True),
+            _f("theme", "text", "主题", "theme of the workstation", required=True),
+            _f("staff_police", "int", "民警人数", "police officers"),
+            _f("staff_grid", "int", "网格员人数", "grid workers"),
+            _f("staff_other", "int", "其他人员", "other staff"),
+            _f("address", "text", "地址", "address"),
+            _f("opened_on", "date", "启用日期", "date opened"),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per fusion workstation",
+    )
+)
+
+_kind(
+    Kind(
+        "grid_event_kind",
+        "事项目录",
+        "core.grid_event_kinds",
+        "kind_code",
+        "none",
+        (
+            _f("kind_code", "code", "事项编码", "code of the kind of matter", required=True),
+            _f(
+                "event_class",
+                "enum",
+                "事项大类",
+                "警务类, 综治类, 服务类",
+                required=True,
+                choices=EVENT_CLASSES,
+            ),
+            _f("name_zh", "text", "事项名称", "name of the kind", required=True),
+        ),
+        grain="one row per kind of grid matter",
+    )
+)
+
+_kind(
+    Kind(
+        "incident",
+        "警情",
+        "core.incidents",
+        "incident_no",
+        "point",
+        (
+            _f("incident_no", "code", "警情编号", "number of the incident", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("reported_at", "datetime", "报警时间", "time of the call", required=True),
+            _f(
+                "category",
+                "enum",
+                "警情类别",
+                "刑事, 治安, 电信诈骗, 侵财, 纠纷, 交通, 求助, 火灾, 其他",
+                required=True,
+                codebook="core.incident_categories",
+            ),
+            _f("subcategory", "text", "警情细类", "finer category"),
+            _f("is_diverted", "bool", "是否分流", "diverted to another department as non-police"),
+            _f("diverted_to", "text", "分流单位", "department it was diverted to"),
+            _f("disposition", "text", "处置结果", "disposition"),
+            _f("summary", "text", "简要警情", "short description"),
+            _f("address", "text", "发生地址", "address"),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per police incident",
+    )
+)
+
+_kind(
+    Kind(
+        "grid_event",
+        "网格事件",
+        "core.grid_events",
+        "event_no",
+        "point",
+        (
+            _f("event_no", "code", "事件编号", "number of the matter", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f(
+                "kind_code",
+                "code",
+                "事项编码",
+                "kind in the codebook",
+                required=True,
+                codebook="core.grid_event_kinds",
+            ),
+            _f("is_police_matter", "bool", "是否涉警", "a police matter (answer within 24 h)", required=True),
+            _f("title", "text", "事件标题", "title", required=True),
+            _f("description", "text", "事件描述", "description"),
+            _f("reporter_code", "code", "上报人编号", "grid worker who registered it"),
+            _f("registered_at", "datetime", "登记时间", "registered", required=True),
+            _f("reported_at", "datetime", "上报时间", "reported"),
+            _f("dispatched_at", "datetime", "派遣时间", "dispatched"),
+            _f("responded_at", "datetime", "响应时间", "first response"),
+            _f("closed_at", "datetime", "办结时间", "closed"),
+            _f(
+                "status",
+                "enum",
+                "状态",
+                "登记, 上报, 已派遣, 处置中, 已办结",
+                required=True,
+                choices=EVENT_STATUS,
+            ),
+            _f("handling_dept", "text", "处置部门", "department handling it"),
+            LON,
+            LAT,
+        ),
+        depends=("grid", "grid_event_kind"),
+        grain="one row per grid matter",
+    )
+)
+
+_kind(
+    Kind(
+        "dispute",
+        "矛盾纠纷",
+        "core.disputes",
+        "dispute_no",
+        "point",
+        (
+            _f("dispute_no", "code", "纠纷编号", "number of the dispute", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f("found_at", "datetime", "排查时间", "found", required=True),
+            _f("dispute_type", "text", "纠纷类型", "type (邻里, 婚姻家庭, 劳资 …)", required=True),
+            _f("risk_level", "enum", "风险等级", "一般 or 高风险", choices=RISK),
+            _f("is_violent", "bool", "是否有暴力倾向", "risk of violence"),
+            _f("is_repeated", "bool", "是否反复", "recurring dispute"),
+            _f("parties", "int", "当事人数", "number of parties"),
+            _f(
+                "status",
+                "enum",
+                "化解状态",
+                "排查中, 调解中, 已化解, 已移交",
+                required=True,
+                choices=DISPUTE_STATUS,
+            ),
+            _f("resolved_at", "datetime", "化解时间", "resolved"),
+            _f("resolution", "text", "化解结果", "outcome"),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per dispute clue",
+    )
+)
+
+_kind(
+    Kind(
+        "hazard",
+        "风险隐患",
+        "core.hazards",
+        "hazard_no",
+        "point",
+        (
+            _f("hazard_no", "code", "隐患编号", "number of the hazard", required=True),
+            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            _f(
+                "category",
+                "enum",
+                "隐患类别",
+                "one of 17 categories (消防, 房屋建筑, 道路交通 …)",
+                required=True,
+                codebook="core.hazard_categories",
+            ),
+            _f("found_at", "datetime", "发现时间", "found", required=True),
+            _f("description", "text", "隐患描述", "description"),
+            _f("responsible_dept", "text", "责任部门", "department responsible for clearing it"),
+            _f("hint_batch", "text", "提示函批次", "batch of hint letters it was sent in"),
+            _f("hint_sent_on", "date", "提示函日期", "date the hint letter was sent"),
+            _f("status", "enum", "整改状态", "未整改, 整改中, 已销号", required=True, choices=HAZARD_STATUS),
+            _f("cleared_at", "datetime", "销号时间", "cleared"),
+            LON,
+            LAT,
+        ),
+        depends=("grid",),
+        grain="one row per risk hazard",
+    )
+)
+
+
+def load_order() -> list[str]:
+    """Kinds in an order where every kind comes after those it depends on."""
+    done: list[str] = []
+    pending = dict(KINDS)
+    while pending:
+        ready = [n for n, k in pending.items() if all(d in done or d not in KINDS for d in k.depends)]
+        if not ready:
+            raise RuntimeError(f"cyclic dependencies among {sorted(pending)}")
+        for name in ready:
+            done.append(name)
+            del pending[name]
+    return done

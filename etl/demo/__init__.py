@@ -1,0 +1,1 @@
+"""The demo county: a reproducible synthetic city written as the agencies deliver their files."""
