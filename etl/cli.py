@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
-from etl.db import libpq_url
+from etl.db import check_reachable, libpq_url
 from etl.errors import OnemapError
 from etl.migrate import MigrateResult
 from etl.warehouse import Warehouse
@@ -29,6 +29,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The warehouse database: embedded PostGIS or DATABASE_URL.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+etl_app = typer.Typer(help="Load agency files: read, validate, attribute, upsert.", no_args_is_help=True)
+app.add_typer(etl_app, name="etl")
 demo_app = typer.Typer(
     help="The demo county: synthetic feeds as agencies deliver them.", no_args_is_help=True
 )
@@ -134,6 +136,84 @@ def demo_generate(
         raise OnemapError(f"--until {until!r} is not a date (expected YYYY-MM-DD)") from exc
     manifest = generate(scale, seed, out, last)
     console.print(f"wrote the {scale} demo county (seed {seed}, until {last}) to {manifest}")
+
+
+@etl_app.command("load")
+def etl_load(
+    manifest: Path = typer.Argument(..., help="The manifest (YAML) describing the sources."),
+    only: list[str] = typer.Option(None, "--only", help="Load only these kinds (repeatable)."),
+    report: Path = typer.Option(None, "--report", help="Write the load report as JSON here."),
+) -> None:
+    """Load every source of a manifest; each row is loaded or quarantined with a reason."""
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from etl.load import Loader
+    from etl.manifest import read_manifest
+
+    parsed = read_manifest(manifest)
+    wh = Warehouse()
+    url = wh.owner_url()
+    check_reachable(url)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, object] = {}
+
+        def advance(label: str, n: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=None)
+            progress.advance(tasks[label], n)  # type: ignore[arg-type]
+
+        reports = Loader(url, parsed, advance).run(only or None)
+    table = Table(title=f"load report: {manifest}")
+    table.add_column("source")
+    table.add_column("status")
+    for col in ("rows in", "loaded", "repaired", "quarantined", "changed"):
+        table.add_column(col, justify="right")
+    for r in reports:
+        table.add_row(
+            r.source,
+            r.status,
+            f"{r.rows_in:,}",
+            f"{r.loaded:,}",
+            f"{r.repaired:,}",
+            f"{r.quarantined:,}",
+            f"{r.changed:,}",
+        )
+    console.print(table)
+    for r in reports:
+        if r.reasons:
+            console.print(
+                f"  {r.source} quarantined: " + ", ".join(f"{k} {v}" for k, v in sorted(r.reasons.items()))
+            )
+    total_in = sum(r.rows_in for r in reports)
+    total_q = sum(r.quarantined for r in reports)
+    failed = [r for r in reports if r.status in ("failed", "skipped")]
+    console.print(
+        f"{len(reports)} sources: {total_in:,} rows in, {total_in - total_q:,} loaded, "
+        f"{total_q:,} quarantined" + (f"; {len(failed)} failed or skipped" if failed else "")
+    )
+    if report:
+        report.write_text(
+            json.dumps(
+                {"manifest": str(manifest), "sources": [r.as_json() for r in reports]},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    for r in failed:
+        console.print(f"[red]onemap:[/red] {r.source}: {r.message}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("serve")

@@ -57,3 +57,35 @@ class DatabaseSettings(BaseSettings):
 def get_database_settings() -> DatabaseSettings:
     """Return the process-wide database settings (cached)."""
     return DatabaseSettings()
+
+
+class EtlSettings(BaseSettings):
+    """Thresholds of the derived alerts (``ONEMAP_ALERT_*``) and loader limits."""
+
+    model_config = SettingsConfigDict(env_prefix="ONEMAP_", env_file=".env", extra="ignore")
+
+    alert_window_days: int = Field(
+        default=14, description="Window for counting active access cards per unit."
+    )
+    alert_group_rental_ratio: float = Field(default=2.0, description="Cards above tenants × this …")
+    alert_group_rental_margin: int = Field(default=4, description="… plus this many: suspected group rental.")
+    alert_elderly_age: int = Field(default=70, description="Age from which a person living alone is watched.")
+    alert_elderly_days: int = Field(default=7, description="Days without gate access before an alert.")
+    alert_sensor_offline_hours: int = Field(default=24, description="Hours since a sensor's heartbeat.")
+
+    def alert_params(self) -> dict[str, float]:
+        """Parameters of etl/sql/derive_alerts.sql."""
+        return {
+            "window_days": self.alert_window_days,
+            "group_ratio": self.alert_group_rental_ratio,
+            "group_margin": self.alert_group_rental_margin,
+            "elderly_age": self.alert_elderly_age,
+            "elderly_days": self.alert_elderly_days,
+            "offline_hours": self.alert_sensor_offline_hours,
+        }
+
+
+@lru_cache(maxsize=1)
+def get_etl_settings() -> EtlSettings:
+    """Return the process-wide loader settings (cached)."""
+    return EtlSettings()

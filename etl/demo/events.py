@@ -78,8 +78,12 @@ KIND_SUBJECTS = {
             "社保代办",
             "医保代办",
             "法律援助",
+            "退役军人服务",
+            "计生服务",
+            "养老服务",
+            "便民维修",
         ],
-        ["受理", "办理"],
+        ["受理", "办理", "回访", "办结"],
     ),
 }
 CLASS_CODE = {"警务类": "JW", "综治类": "ZZ", "服务类": "FW"}
@@ -157,8 +161,7 @@ def kinds_codebook() -> pd.DataFrame:
                         "事项名称": f"{subject}{action}",
                     }
                 )
-    book = pd.DataFrame(rows)
-    return book.head(176)
+    return pd.DataFrame(rows)
 
 
 def _points_and_spots(gen: Generator, n: int, spot_weights: dict[str, float], uniform: float) -> np.ndarray:
@@ -377,7 +380,10 @@ def write_events(gen: Generator) -> None:
             "隐患描述": [f"{c}隐患" for c in cat],
             "责任部门": [HAZARD_DEPTS[c] for c in cat],
             "提示函批次": [f"{gen.until.year}年第{k}批" for k in batch_no],
-            "提示函日期": [(t + timedelta(days=3)).date() for t in hfound],
+            "提示函日期": [
+                (t + timedelta(days=3)).date() if (t + timedelta(days=3)).date() <= gen.until else None
+                for t in hfound
+            ],
             "整改状态": hstatus,
             "销号时间": np.where(cleared, cleared_at.dt.strftime("%Y-%m-%d %H:%M:%S"), ""),
         }

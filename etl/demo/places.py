@@ -91,7 +91,13 @@ def write_smart(gen: Generator) -> None:
             "最后心跳": [t.strftime("%Y-%m-%d %H:%M:%S") for t in last_seen],
         }
     )
-    _lonlat(sensors, pick["经度"].to_numpy()[owner] + dx, pick["纬度"].to_numpy()[owner] + dy, "BD09")
+    sx, sy = pick["经度"].to_numpy()[owner] + dx, pick["纬度"].to_numpy()[owner] + dy
+    outside = ~shapely.contains_xy(gen.geo.district, sx, sy)  # a device jittered over the border stays home
+    sx[outside], sy[outside] = (
+        pick["经度"].to_numpy()[owner][outside],
+        pick["纬度"].to_numpy()[owner][outside],
+    )
+    _lonlat(sensors, sx, sy, "BD09")
     sensors.loc[0, "设备类型"] = "热成像"  # a device type the codebook does not know
     gen.defects.add("感知设备", 2, "unknown_category")
     write_csv(sensors, gen.out / "places" / "sensor_devices.csv")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -41,6 +41,7 @@ def write_xlsx(
     numeric_cells = numeric_cells or {}
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
     wb.set_properties({"created": STAMP["value"]})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws = wb.add_worksheet("Sheet1")
     for c, name in enumerate(df.columns):
         ws.write_string(0, c, str(name))
@@ -54,6 +55,8 @@ def write_xlsx(
                 continue
             elif col in text_columns or isinstance(value, str):
                 ws.write_string(r + 1, c, str(value))
+            elif isinstance(value, date):
+                ws.write_datetime(r + 1, c, datetime(value.year, value.month, value.day), date_fmt)
             elif isinstance(value, bool):
                 ws.write_string(r + 1, c, "是" if value else "否")
             else:

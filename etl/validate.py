@@ -1,0 +1,299 @@
+"""Validation of one chunk of a source: typed canonical rows out, every rejected row with its reason.
+
+Checks run field by field in contract order, then coordinates, then references, then duplicates;
+the first failing check gives the row its reason code. Nothing is repaired except what
+``etl.contract.REPAIRS`` lists, and each repair is counted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from etl import coords
+from etl.contract import BOOL_FALSE, BOOL_TRUE, Field, Kind
+from etl.idcard import check_id_number
+from etl.manifest import Source
+
+TZ = "Asia/Shanghai"
+MOBILE_OR_LANDLINE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,5})?)$"
+CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (3.0, 54.0)
+# Numeric ranges the core tables enforce; a value outside is a bad_number, never a load failure.
+RANGES: dict[str, tuple[float, float]] = {
+    "floors": (1, 200),
+    "built_year": (1900, 2100),
+    "parties": (2, 10_000),
+    "area_m2": (0.1, 100_000),
+}
+# Timestamps that must not precede another, and status values that require an end time.
+SEQUENCES = {
+    "grid_event": [
+        ("reported_at", "registered_at"),
+        ("dispatched_at", "registered_at"),
+        ("closed_at", "registered_at"),
+    ],
+    "hazard": [("cleared_at", "found_at")],
+    "dispute": [("resolved_at", "found_at")],
+}
+STATUS_END = {"grid_event": ("status", "closed", "closed_at"), "hazard": ("status", "cleared", "cleared_at")}
+CRS_MISMATCH_FAR_M = 150.0  # a building this far from its doorplate …
+CRS_MISMATCH_NEAR_M = 60.0  # … but this close once read as GCJ-02 was mislabelled
+
+
+@dataclass
+class Context:
+    """What validation needs from the warehouse: the area, loaded keys, codebooks, addresses."""
+
+    district: Any  # prepared WGS-84 (multi)polygon of the area, slightly buffered
+    refs: dict[str, set[str]] = field(default_factory=dict)
+    codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
+    address_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ))
+
+
+@dataclass
+class Checked:
+    """The outcome for one chunk."""
+
+    rows: pd.DataFrame  # canonical columns, typed, plus geom (EWKB hex) and _line
+    quarantine: pd.DataFrame  # line_no, reason_code, field, detail, raw (JSON text)
+    repaired: int
+
+
+class _Verdict:
+    """Reason per row; the first reason set for a row wins."""
+
+    def __init__(self, n: int) -> None:
+        self.reason = np.full(n, None, dtype=object)
+        self.field = np.full(n, None, dtype=object)
+        self.detail = np.full(n, None, dtype=object)
+
+    def fail(self, mask: np.ndarray | pd.Series, code: str, fname: str | None, detail: object = None) -> None:
+        m = np.asarray(mask, dtype=bool) & (self.reason == None)  # noqa: E711 - elementwise
+        self.reason[m] = code
+        self.field[m] = fname
+        if isinstance(detail, (pd.Series, np.ndarray)):
+            self.detail[m] = np.asarray(detail, dtype=object)[m]
+        elif detail is not None:
+            self.detail[m] = detail
+
+    @property
+    def ok(self) -> np.ndarray:
+        return self.reason == None  # noqa: E711
+
+
+def _text(df: pd.DataFrame, source: Source, name: str) -> pd.Series:
+    col = source.columns.get(name)
+    if col is None:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    return df[col].astype(str).str.replace("\u3000", " ").str.strip()
+
+
+def _parse_datetime(s: pd.Series) -> pd.Series:
+    exact = pd.to_datetime(s, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    retry = exact.isna() & (s != "")
+    if retry.any():
+        exact[retry] = pd.to_datetime(
+            s[retry].str.replace("/", "-").str.replace("T", " "), format="mixed", errors="coerce"
+        )
+    return exact.dt.tz_localize(TZ, ambiguous="NaT", nonexistent="NaT")
+
+
+def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, counts: dict[str, int]) -> pd.Series:
+    """Return the typed value of one field; record failures in ``v``."""
+    empty = raw == ""
+    if f.required:
+        v.fail(empty, "missing_required", f.name)
+    t = f.type
+    if f.codebook or t == "enum":
+        book = ctx.codebooks.get(f.codebook, {}) if f.codebook else f.choices
+        mapping = {**book, **{val: val for val in book.values()}}
+        val = raw.map(mapping)
+        v.fail(~empty & val.isna(), "unknown_category", f.name, raw)
+        return val.where(val.notna(), None)
+    if t in ("text", "code"):
+        return raw.where(~empty, None)
+    if t == "int" or t == "float":
+        num = pd.to_numeric(raw.where(~empty), errors="coerce")
+        bad = ~empty & num.isna()
+        if t == "int":
+            bad |= ~empty & num.notna() & (num != np.floor(num.fillna(0)))
+        lo, hi = RANGES.get(f.name, (0, 1e12))
+        bad |= num.notna() & ((num < lo) | (num > hi))
+        v.fail(bad, "bad_number", f.name)
+        return num.astype("Int64") if t == "int" else num
+    if t == "bool":
+        words = {**dict.fromkeys(BOOL_TRUE, True), **dict.fromkeys(BOOL_FALSE, False)}
+        val = raw.str.lower().map(words).astype(object)
+        v.fail(~empty & val.isna(), "bad_bool", f.name)
+        return val.where(val.notna(), None)
+    if t == "date":
+        when = pd.to_datetime(raw.where(~empty).str.replace("/", "-"), format="mixed", errors="coerce")
+        v.fail(~empty & when.isna(), "bad_date", f.name)
+        v.fail(when.notna() & (when.dt.date > ctx.now.date()), "future_date", f.name)
+        return when.dt.date.where(when.notna(), None)
+    if t == "datetime":
+        when = _parse_datetime(raw.where(~empty, ""))
+        v.fail(~empty & when.isna(), "bad_datetime", f.name)
+        v.fail(when.notna() & (when > ctx.now + pd.Timedelta(hours=1)), "future_date", f.name)
+        return when
+    if t == "id_number":
+        checks = [check_id_number(x) if x else None for x in raw]
+        reasons = np.array([c.reason if c else None for c in checks], dtype=object)
+        for code in set(reasons) - {None}:
+            v.fail(reasons == code, code, f.name)
+        fixed = np.array([bool(c and c.repaired) for c in checks])
+        counts["id_lowercase_x"] = counts.get("id_lowercase_x", 0) + int((fixed & v.ok).sum())
+        return pd.Series([c.value if c else None for c in checks], index=raw.index, dtype=object)
+    if t == "phone":
+        v.fail(~empty & ~raw.str.match(MOBILE_OR_LANDLINE), "bad_phone", f.name)
+        return raw.where(~empty, None)
+    raise ValueError(f"unknown field type {t}")
+
+
+def _points(df: pd.DataFrame, source: Source, v: _Verdict, ctx: Context, out: pd.DataFrame) -> np.ndarray:
+    """Point geometry in WGS-84 (EWKB hex); checks missing, swapped, outside, mislabelled datum."""
+    if "_geom" in df:
+        g = df["_geom"].to_numpy()
+        lon = np.array([p.x if p is not None and not p.is_empty else np.nan for p in g])
+        lat = np.array([p.y if p is not None and not p.is_empty else np.nan for p in g])
+    else:
+        lon = pd.to_numeric(_text(df, source, "lon"), errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(_text(df, source, "lat"), errors="coerce").to_numpy(dtype=float)
+    v.fail(np.isnan(lon) | np.isnan(lat), "coord_missing", "lon")
+    in_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
+    in_lat = (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
+    swapped = (
+        ~(in_lon & in_lat)
+        & (lat >= CHINA_LON[0])
+        & (lat <= CHINA_LON[1])
+        & (lon >= CHINA_LAT[0])
+        & (lon <= CHINA_LAT[1])
+    )
+    v.fail(swapped, "coord_swapped", "lat")
+    v.fail(~(in_lon & in_lat), "outside_area", "lon")
+    safe_lon = np.where(np.isnan(lon), 113.8, lon)
+    safe_lat = np.where(np.isnan(lat), 23.3, lat)
+    x, y = coords.to_wgs84(safe_lon, safe_lat, source.crs or "WGS84")
+    inside = shapely.contains_xy(ctx.district, x, y)
+    v.fail(~inside, "outside_area", "lon")
+    if source.kind == "building" and ctx.address_points:
+        ax = np.array(
+            [ctx.address_points.get(a, (np.nan, np.nan))[0] for a in out["address_code"].fillna("")]
+        )
+        ay = np.array(
+            [ctx.address_points.get(a, (np.nan, np.nan))[1] for a in out["address_code"].fillna("")]
+        )
+        far = coords.distance_m(x, y, ax, ay) > CRS_MISMATCH_FAR_M
+        gx, gy = coords.gcj02_to_wgs84(x, y)
+        explained = coords.distance_m(gx, gy, ax, ay) < CRS_MISMATCH_NEAR_M
+        v.fail(far & explained, "crs_mismatch", "lon")
+    pts = shapely.points(x, y)
+    hexes = shapely.to_wkb(shapely.set_srid(pts, 4326), hex=True, include_srid=True)
+    return np.asarray(hexes, dtype=object)
+
+
+def _polygons(df: pd.DataFrame, source: Source, v: _Verdict) -> np.ndarray:
+    """Polygons in WGS-84 as MultiPolygon EWKB hex; invalid ones are refused, not repaired."""
+    out = np.full(len(df), None, dtype=object)
+    for i, geom in enumerate(df["_geom"].to_numpy()):
+        if geom is None or geom.is_empty:
+            v.fail(np.arange(len(df)) == i, "coord_missing", "geometry")
+            continue
+        if not geom.is_valid:
+            v.fail(np.arange(len(df)) == i, "invalid_geometry", "geometry", shapely.is_valid_reason(geom))
+            continue
+
+        def shift(c: np.ndarray) -> np.ndarray:
+            return np.column_stack(coords.to_wgs84(c[:, 0], c[:, 1], source.crs or "WGS84"))
+
+        wgs = shapely.transform(geom, shift)
+        if isinstance(wgs, Polygon):
+            wgs = MultiPolygon([wgs])
+        if not isinstance(wgs, MultiPolygon) or not wgs.is_valid:
+            v.fail(
+                np.arange(len(df)) == i,
+                "invalid_geometry",
+                "geometry",
+                "not a valid polygon after datum shift",
+            )
+            continue
+        out[i] = shapely.to_wkb(shapely.set_srid(wgs, 4326), hex=True, include_srid=True)
+    return out
+
+
+def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: set[str]) -> Checked:
+    """Validate one chunk; ``seen`` carries the natural keys met earlier in the same file."""
+    v = _Verdict(len(df))
+    counts: dict[str, int] = {}
+    out = pd.DataFrame(index=df.index)
+    for f in kind.fields:
+        if f.name in ("lon", "lat"):
+            continue
+        out[f.name] = _check_field(f, _text(df, source, f.name), v, ctx, counts)
+    _kind_rules(kind, out, v)
+    if kind.geometry == "point":
+        out["geom"] = _points(df, source, v, ctx, out)
+    elif kind.geometry == "polygon":
+        out["geom"] = _polygons(df, source, v)
+    for f in kind.fields:
+        if f.references and f.references in ctx.refs:
+            vals = out[f.name]
+            v.fail(
+                vals.notna() & ~vals.isin(ctx.refs[f.references]),
+                "unknown_reference",
+                f.name,
+                vals.astype(str),
+            )
+    keys = kind.key.split(",")
+    key = out[keys[0]].astype(str)
+    for k in keys[1:]:
+        key = key + "\x1f" + out[k].astype(str)
+    dup = np.zeros(len(df), dtype=bool)
+    ok = v.ok
+    for i, value in enumerate(key.to_numpy()):
+        if ok[i]:
+            if value in seen:
+                dup[i] = True
+            else:
+                seen.add(value)
+    v.fail(dup, "duplicate", kind.key)
+    good = v.ok
+    rows = out[good].copy()
+    rows["_line"] = df["_line"].to_numpy()[good]
+    bad = ~good
+    raw_cols = [c for c in df.columns if not c.startswith("_")]
+    raw = [json.dumps(r, ensure_ascii=False, default=str) for r in df.loc[bad, raw_cols].to_dict("records")]
+    quarantine = pd.DataFrame(
+        {
+            "line_no": df["_line"].to_numpy()[bad],
+            "reason_code": v.reason[bad],
+            "field": v.field[bad],
+            "detail": [None if d is None else str(d) for d in v.detail[bad]],
+            "raw": raw,
+        }
+    )
+    return Checked(rows=rows, quarantine=quarantine, repaired=sum(counts.values()))
+
+
+def _kind_rules(kind: Kind, out: pd.DataFrame, v: _Verdict) -> None:
+    """Rules that span fields: time order, status and end time, migrants' registration."""
+    for later, earlier in SEQUENCES.get(kind.name, []):
+        v.fail(out[later].notna() & out[earlier].notna() & (out[later] < out[earlier]), "bad_sequence", later)
+    if kind.name in STATUS_END:
+        status, done, end = STATUS_END[kind.name]
+        v.fail((out[status] == done) != out[end].notna(), "bad_sequence", end)
+    if kind.name == "person":
+        v.fail(
+            out["is_migrant"].eq(True) & out["residence_status"].isna(),
+            "missing_required",
+            "residence_status",
+        )
+        v.fail(out["building_code"].isna() & out["unit_code"].isna(), "missing_required", "building_code")
