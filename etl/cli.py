@@ -138,6 +138,14 @@ def demo_generate(
     console.print(f"wrote the {scale} demo county (seed {seed}, until {last}) to {manifest}")
 
 
+@etl_app.command("contract")
+def etl_contract() -> None:
+    """Print the data contract (docs/data-contract.md) as Markdown."""
+    from etl.contract_doc import render
+
+    sys.stdout.write(render() + "\n")
+
+
 @etl_app.command("load")
 def etl_load(
     manifest: Path = typer.Argument(..., help="The manifest (YAML) describing the sources."),

@@ -35,7 +35,6 @@ REASONS: dict[str, str] = {
 # Repairs the loader makes (and counts); nothing else is changed silently.
 REPAIRS: dict[str, str] = {
     "id_lowercase_x": "a lowercase x check character in an ID number is upper-cased",
-    "trimmed": "leading/trailing spaces and full-width spaces removed from codes",
 }
 
 BOOL_TRUE = {"是", "y", "yes", "true", "1", "t", "有"}

@@ -37,7 +37,7 @@ from etl.demo.geography import (
 from etl.demo.writers import set_stamp, write_csv, write_gis, write_xlsx
 
 LOGGER = logging.getLogger(__name__)
-TZ = "+08:00"
+XLSX_MAX_ROWS = 1_000_000  # Excel stops at 1,048,576 rows; agencies split exports well before
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,37 @@ class Generator:
             entry["crs"] = crs
         entry["columns"] = columns
         self.sources.append(entry)
+
+    def write_sheet(
+        self,
+        df: pd.DataFrame,
+        rel: str,
+        source: str,
+        text_columns: tuple[str, ...] = (),
+        numeric_cells: dict[tuple[int, str], float] | None = None,
+    ) -> str:
+        """Write a sheet, split into numbered workbooks past Excel's row limit; return the path or glob.
+
+        Defects already recorded for ``source`` move to the part and line they end up on.
+        """
+        numeric_cells = numeric_cells or {}
+        if len(df) <= XLSX_MAX_ROWS:
+            write_xlsx(df, self.out / rel, text_columns, numeric_cells)
+            return rel
+        stem = rel.removesuffix(".xlsx")
+        parts = range(0, len(df), XLSX_MAX_ROWS)
+        for k, start in enumerate(parts):
+            part = df.iloc[start : start + XLSX_MAX_ROWS]
+            cells = {
+                (r - start, c): v for (r, c), v in numeric_cells.items() if start <= r < start + XLSX_MAX_ROWS
+            }
+            write_xlsx(part, self.out / f"{stem}_{k + 1:03d}.xlsx", text_columns, cells)
+        for item in self.defects.items:
+            if item["source"] == source:
+                pos = int(item["line"]) - 2  # type: ignore[call-overload]
+                item["file"] = f"{stem}_{pos // XLSX_MAX_ROWS + 1:03d}.xlsx"
+                item["line"] = pos % XLSX_MAX_ROWS + 2
+        return f"{stem}_*.xlsx"
 
     @staticmethod
     def _zh_columns(kind: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
@@ -701,13 +732,14 @@ class Generator:
         write_events(self)
 
 
-def generate(scale: str, seed: int, out: Path, until: date | None = None) -> Path:
+def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None) -> Path:
     """Write the demo county's feeds and manifest into ``out``; return the manifest's path."""
-    if scale not in SCALES:
+    if isinstance(scale, str) and scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
-    gen = Generator(SCALES[scale], seed, out, until or date.today())
-    gen.seed, gen.scale_name = seed, scale
+    sizes = SCALES[scale] if isinstance(scale, str) else scale
+    gen = Generator(sizes, seed, out, until or date.today())
+    gen.seed, gen.scale_name = seed, scale if isinstance(scale, str) else "custom"
     return gen.run()
 
 
-__all__ = ["SCALES", "Generator", "generate", "people", "write_csv", "write_xlsx"]
+__all__ = ["SCALES", "Generator", "Scale", "generate", "people", "write_csv", "write_xlsx"]

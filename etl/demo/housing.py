@@ -10,7 +10,7 @@ import pandas as pd
 
 from etl.demo import people
 from etl.demo.geography import DISTRICT_CODE
-from etl.demo.writers import write_csv, write_xlsx
+from etl.demo.writers import write_csv
 
 if TYPE_CHECKING:
     from etl.demo.generate import Generator
@@ -189,15 +189,16 @@ def write_housing(gen: Generator) -> None:
         units.loc[pos, "房东身份证号"] = v[:17] + ("1" if v[17] != "1" else "2")
         gen.defects.add("出租屋", pos + 2, "id_check_digit")
     gen.unit_quarantined = set(taken)
-    write_xlsx(
+    units_path = gen.write_sheet(
         units,
-        gen.out / "housing" / "rental_units.xlsx",
+        "housing/rental_units.xlsx",
+        "出租屋",
         text_columns=("房东身份证号", "房东电话", "出租屋编码", "房屋编码", "房号"),
     )
     gen._source(
         "出租屋",
         "rental_unit",
-        "housing/rental_units.xlsx",
+        units_path,
         "xlsx",
         None,
         gen._zh_columns("rental_unit"),
@@ -302,16 +303,17 @@ def _persons(
     persons = pd.concat([persons, dups], ignore_index=True)
     for k in range(len(dups)):
         gen.defects.add("实有人口", len(persons) - len(dups) + k + 2, "duplicate")
-    write_xlsx(
+    persons_path = gen.write_sheet(
         persons,
-        gen.out / "population" / "persons.xlsx",
+        "population/persons.xlsx",
+        "实有人口",
         text_columns=("公民身份号码", "联系电话", "房屋编码", "出租屋编码", "居住证号"),
         numeric_cells=mangled,
     )
     gen._source(
         "实有人口",
         "person",
-        "population/persons.xlsx",
+        persons_path,
         "xlsx",
         None,
         gen._zh_columns("person"),

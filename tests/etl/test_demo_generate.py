@@ -140,3 +140,30 @@ def test_points_are_in_their_declared_datums(demo: Path) -> None:
         district.buffer(-0.004), hazards["经度"].astype(float), hazards["纬度"].astype(float)
     )
     assert raw_inside.mean() < 1.0  # unconverted BD-09 is visibly off near the edges
+
+
+def test_data_contract_document_is_current() -> None:
+    from etl.contract_doc import render
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert doc == render() + "\n", "run: onemap etl contract > docs/data-contract.md"
+    for name in KINDS:
+        assert f"### `{name}`" in doc
+    for code in REASONS:
+        assert f"`{code}`" in doc
+
+
+def test_the_documented_manifest_example_is_valid(tmp_path: Path) -> None:
+    from etl.contract_doc import EXAMPLE
+    from etl.manifest import read_manifest
+
+    path = tmp_path / "manifest.yaml"
+    path.write_text(EXAMPLE, encoding="utf-8")
+    manifest = read_manifest(path)
+    assert [s.kind for s in manifest.sources] == [
+        "police_station",
+        "grid",
+        "building",
+        "person",
+        "access_event",
+    ]
