@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psycopg
 import shapely
@@ -27,7 +28,7 @@ from etl.errors import OnemapError
 from etl.manifest import Manifest, Source
 from etl.readers import read_source
 from etl.sql import read_sql
-from etl.validate import Context, check_chunk
+from etl.validate import Context, SeenKeys, check_chunk
 
 LOGGER = logging.getLogger(__name__)
 
@@ -192,12 +193,26 @@ def _upsert_sql(kind: Kind) -> sql.Composed:
     )
 
 
+def _iso_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Time zone-aware columns as ISO text in UTC (numpy formats them far faster than pandas)."""
+    out = df
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.DatetimeTZDtype):
+            utc = df[col].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
+            text = np.char.add(np.datetime_as_string(utc, unit="us"), "+00")
+            text = text.astype(object)
+            text[np.isnat(utc)] = None
+            out = out.assign(**{col: text})
+    return out
+
+
 def _copy_frame(
     conn: psycopg.Connection, table: sql.Composable, columns: list[str], df: pd.DataFrame
 ) -> None:
     """COPY a frame (already in column order) as CSV; None and NaN become NULL."""
     if df.empty:
         return
+    df = _iso_text(df)
     buf = io.StringIO()
     df.to_csv(buf, index=False, header=False)
     stmt = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
@@ -339,7 +354,7 @@ class Loader:
         stg_cols = cols + (["geom"] if kind.geometry in ("point", "polygon") else []) + ["line_no"]
         first_time = last_time = None
         for path in files:
-            seen: set[str] = set()
+            seen = SeenKeys()
             rel = (
                 str(path.relative_to(self.manifest.root))
                 if path.is_relative_to(self.manifest.root)
@@ -401,7 +416,8 @@ class Loader:
         report.changed = max(cur.rowcount, 0)
         self._derive(conn, kind, first_time, last_time)
         conn.execute(
-            "update ops.load_batch set status = 'loaded', finished_at = now(), rows_in = %s, loaded = %s, "
+            "update ops.load_batch set status = 'loaded', finished_at = clock_timestamp(), rows_in = %s, "
+            "loaded = %s, "
             "repaired = %s, quarantined = %s where batch_id = %s",
             (report.rows_in, report.loaded, report.repaired, report.quarantined, batch_id),
         )

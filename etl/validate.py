@@ -229,7 +229,35 @@ def _polygons(df: pd.DataFrame, source: Source, v: _Verdict) -> np.ndarray:
     return out
 
 
-def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: set[str]) -> Checked:
+class SeenKeys:
+    """Natural keys met so far in one file, to find a key that occurs again (exact, vectorised)."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.MultiIndex] = []
+
+    def repeated(self, keys: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+        """Mark rows (among ``ok``) whose key appeared before in this chunk or an earlier one."""
+        index = pd.MultiIndex.from_frame(keys)
+        dup = np.asarray(index.duplicated(keep="first")) & ok
+        for part in self.parts:
+            dup |= np.asarray(index.isin(part)) & ok
+        # a row that repeats a rejected row is not a duplicate of anything loaded
+        first_ok = ok & ~dup
+        self.parts.append(index[first_ok])
+        return dup & ~_first_of_each(index, ok)
+
+
+def _first_of_each(index: pd.MultiIndex, ok: np.ndarray) -> np.ndarray:
+    """True for the first accepted row of each key within the chunk."""
+    frame = index.to_frame(index=False)
+    frame["_ok"] = ok
+    firsts = ~frame[ok].duplicated(subset=list(frame.columns[:-1]), keep="first")
+    out = np.zeros(len(frame), dtype=bool)
+    out[np.flatnonzero(ok)[firsts.to_numpy()]] = True
+    return out
+
+
+def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: SeenKeys) -> Checked:
     """Validate one chunk; ``seen`` carries the natural keys met earlier in the same file."""
     v = _Verdict(len(df))
     counts: dict[str, int] = {}
@@ -252,19 +280,8 @@ def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen
                 f.name,
                 vals.astype(str),
             )
-    keys = kind.key.split(",")
-    key = out[keys[0]].astype(str)
-    for k in keys[1:]:
-        key = key + "\x1f" + out[k].astype(str)
-    dup = np.zeros(len(df), dtype=bool)
     ok = v.ok
-    for i, value in enumerate(key.to_numpy()):
-        if ok[i]:
-            if value in seen:
-                dup[i] = True
-            else:
-                seen.add(value)
-    v.fail(dup, "duplicate", kind.key)
+    v.fail(seen.repeated(out[kind.key.split(",")].reset_index(drop=True), ok), "duplicate", kind.key)
     good = v.ok
     rows = out[good].copy()
     rows["_line"] = df["_line"].to_numpy()[good]

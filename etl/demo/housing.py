@@ -39,7 +39,7 @@ def write_housing(gen: Generator) -> None:
         rng.choice(["商业", "厂房", "公共", "其他"], n, p=[0.4, 0.35, 0.15, 0.1]),
     )
     weight = np.where(b["is_cv"] & residential, 6.0, np.where(residential, 0.5, 0.0))
-    target_units = round(gen.s.buildings * 10 / 6)
+    target_units = round(gen.s.persons * 0.4)  # ~1.4 registered tenants each: ~40% of people rent
     units_per = rng.multinomial(target_units, weight / weight.sum())
     b["units"] = units_per
     b["use"] = uses
