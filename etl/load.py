@@ -232,6 +232,9 @@ class Loader:
         self.manifest = manifest
         self.progress = progress or (lambda _label, _n: None)
         self.failed_kinds: set[str] = set()
+        from etl.settings import get_etl_settings
+
+        self.chunk_rows = get_etl_settings().chunk_rows
 
     # ------------------------------------------------------------------ context
     def _context(self, conn: psycopg.Connection, kind: Kind) -> Context:
@@ -360,7 +363,10 @@ class Loader:
                 if path.is_relative_to(self.manifest.root)
                 else str(path)
             )
-            for chunk in read_source(path, source.format, source.encoding, source.layer, source.sheet):
+            chunks = read_source(
+                path, source.format, source.encoding, source.layer, source.sheet, self.chunk_rows
+            )
+            for chunk in chunks:
                 self._require_columns(source, chunk, path)
                 checked = check_chunk(chunk, source, kind, ctx, seen)
                 report.rows_in += len(chunk)

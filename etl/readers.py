@@ -158,12 +158,17 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
 
 
 def read_source(
-    path: Path, fmt: str, encoding: str | None, layer: str | None, sheet: str | None
+    path: Path,
+    fmt: str,
+    encoding: str | None,
+    layer: str | None,
+    sheet: str | None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> Iterator[pd.DataFrame]:
     """Dispatch on the manifest's format."""
     if fmt == "csv":
-        yield from read_csv(path, encoding or "utf-8")
+        yield from read_csv(path, encoding or "utf-8", chunk_rows)
     elif fmt == "xlsx":
-        yield from read_xlsx(path, sheet)
+        yield from read_xlsx(path, sheet, chunk_rows)
     else:
         yield from read_gis(path, layer, encoding)

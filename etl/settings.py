@@ -64,6 +64,7 @@ class EtlSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ONEMAP_", env_file=".env", extra="ignore")
 
+    chunk_rows: int = Field(default=200_000, description="Rows read, checked and copied at a time.")
     alert_window_days: int = Field(
         default=14, description="Window for counting active access cards per unit."
     )

@@ -230,31 +230,21 @@ def _polygons(df: pd.DataFrame, source: Source, v: _Verdict) -> np.ndarray:
 
 
 class SeenKeys:
-    """Natural keys met so far in one file, to find a key that occurs again (exact, vectorised)."""
+    """Natural keys accepted so far in one file, to find a key that occurs again (exact, vectorised)."""
 
     def __init__(self) -> None:
         self.parts: list[pd.MultiIndex] = []
 
     def repeated(self, keys: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
-        """Mark rows (among ``ok``) whose key appeared before in this chunk or an earlier one."""
+        """Mark accepted rows whose key an accepted row had earlier, in this chunk or a previous one."""
         index = pd.MultiIndex.from_frame(keys)
-        dup = np.asarray(index.duplicated(keep="first")) & ok
+        accepted = np.flatnonzero(ok)
+        dup = np.zeros(len(index), dtype=bool)
+        dup[accepted] = np.asarray(index[accepted].duplicated(keep="first"))
         for part in self.parts:
             dup |= np.asarray(index.isin(part)) & ok
-        # a row that repeats a rejected row is not a duplicate of anything loaded
-        first_ok = ok & ~dup
-        self.parts.append(index[first_ok])
-        return dup & ~_first_of_each(index, ok)
-
-
-def _first_of_each(index: pd.MultiIndex, ok: np.ndarray) -> np.ndarray:
-    """True for the first accepted row of each key within the chunk."""
-    frame = index.to_frame(index=False)
-    frame["_ok"] = ok
-    firsts = ~frame[ok].duplicated(subset=list(frame.columns[:-1]), keep="first")
-    out = np.zeros(len(frame), dtype=bool)
-    out[np.flatnonzero(ok)[firsts.to_numpy()]] = True
-    return out
+        self.parts.append(index[ok & ~dup])
+        return dup
 
 
 def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: SeenKeys) -> Checked:

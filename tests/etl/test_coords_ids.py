@@ -87,3 +87,21 @@ def test_lowercase_x_is_repaired_and_counted() -> None:
 )
 def test_id_defects_have_reasons(raw: object, reason: str) -> None:
     assert check_id_number(raw).reason == reason
+
+
+def test_duplicates_are_found_across_chunks_and_only_among_accepted_rows() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from etl.validate import SeenKeys
+
+    seen = SeenKeys()
+    first = seen.repeated(pd.DataFrame({"k": ["A", "B", "B", "X"]}), np.array([True, True, True, False]))
+    assert first.tolist() == [False, False, True, False]
+    # A and B were accepted in the first chunk; X was rejected there, so its first accepted row is new
+    second = seen.repeated(
+        pd.DataFrame({"k": ["C", "A", "X", "X", "B"]}), np.array([True, True, True, True, False])
+    )
+    assert second.tolist() == [False, True, False, True, False]
+    third = seen.repeated(pd.DataFrame({"k": ["C", "X", "D"]}), np.ones(3, dtype=bool))
+    assert third.tolist() == [True, True, False]

@@ -71,7 +71,13 @@ def loaded(
 ) -> Iterator[tuple[Engine, dict, dict[str, str]]]:
     """The demo county loaded once through the command line; yields engine, report and env."""
     url = fresh_database(warehouse, test_db_url, "onemap_test_load")
-    env = {**__import__("os").environ, "DATABASE_URL": libpq_url(url), "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {
+        **__import__("os").environ,
+        "DATABASE_URL": libpq_url(url),
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        "ONEMAP_CHUNK_ROWS": "4000",  # every file of more than 4,000 rows is read in several chunks
+    }
     report_path = tmp_path_factory.mktemp("report") / "r.json"
     result = onemap(
         "etl", "load", str(demo_dir / "manifest.yaml"), "--report", str(report_path), env=env, timeout=600
