@@ -85,6 +85,7 @@ def _f(name: str, type_: str, zh: str, meaning: str, **kw: object) -> Field:
     return Field(name, type_, zh, meaning, **kw)  # type: ignore[arg-type]
 
 
+DISTRICT = _f("district_code", "code", "区划代码", "its district", required=True, references="district")
 LON = _f("lon", "float", "经度", "longitude in the source's declared CRS")
 LAT = _f("lat", "float", "纬度", "latitude in the source's declared CRS")
 
@@ -166,7 +167,7 @@ _kind(
         "polygon",
         (
             _f("town_code", "code", "镇街代码", "nine-digit division code", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "名称", "name of the town or street", required=True),
             _f("kind", "enum", "类型", "镇, 街道 or 乡", choices=TOWN_KINDS),
         ),
@@ -185,7 +186,7 @@ _kind(
         (
             _f("village_code", "code", "社区代码", "twelve-digit division code", required=True),
             _f("town_code", "code", "镇街代码", "its town or street", required=True, references="town"),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "名称", "name of the community or village", required=True),
             _f("kind", "enum", "类型", "社区 or 村", choices=VILLAGE_KINDS),
         ),
@@ -203,7 +204,7 @@ _kind(
         "polygon",
         (
             _f("station_code", "code", "派出所代码", "12-digit public-security organ code", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "派出所名称", "name of the station", required=True),
             _f("address", "text", "地址", "street address of the station"),
             _f("duty_phone", "text", "值班电话", "duty phone of the station (not personal)"),
@@ -230,7 +231,7 @@ _kind(
                 required=True,
                 references="police_station",
             ),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "警务区名称", "name of the zone", required=True),
             _f("village_code", "code", "社区代码", "the community it mainly serves"),
             _f("officer_count", "int", "社区民警数", "community police officers"),
@@ -250,7 +251,7 @@ _kind(
         "polygon",
         (
             _f("grid_code", "code", "网格编码", "code of the governance grid", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("town_code", "code", "镇街代码", "its town or street"),
             _f("village_code", "code", "社区代码", "its community or village"),
             _f("name", "text", "网格名称", "name of the grid", required=True),
@@ -277,7 +278,7 @@ _kind(
         "point",
         (
             _f("community_code", "code", "小区编码", "code of the residential compound", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("village_code", "code", "社区代码", "its community or village"),
             _f("name", "text", "小区名称", "name", required=True),
             _f(
@@ -306,7 +307,7 @@ _kind(
         (
             _f("smart_code", "code", "智安小区编码", "code of the smart security community", required=True),
             _f("community_code", "code", "小区编码", "the compound it equips", references="community"),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "名称", "name", required=True),
             _f("built_on", "date", "建成日期", "date the devices went live"),
             _f("face_cameras", "int", "人脸抓拍机", "face cameras"),
@@ -340,7 +341,7 @@ _kind(
                 required=True,
                 references="smart_community",
             ),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f(
                 "device_kind",
                 "enum",
@@ -368,7 +369,7 @@ _kind(
         "point",
         (
             _f("address_code", "code", "地址编码", "standard address code", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("town_code", "code", "镇街代码", "its town or street"),
             _f("village_code", "code", "社区代码", "its community or village"),
             _f("road", "text", "街路巷", "street, road or lane", required=True),
@@ -400,7 +401,7 @@ _kind(
                 required=True,
                 references="standard_address",
             ),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("community_code", "code", "小区编码", "its compound", references="community"),
             _f("name", "text", "楼栋名称", "name"),
             _f("floors", "int", "层数", "storeys above ground"),
@@ -535,7 +536,7 @@ _kind(
         "point",
         (
             _f("camera_code", "code", "点位编码", "code of the camera or checkpoint", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "点位名称", "name", required=True),
             _f(
                 "camera_kind",
@@ -565,7 +566,7 @@ _kind(
         "point",
         (
             _f("workstation_code", "code", "工作站编码", "code", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("name", "text", "工作站名称", "name", required=True),
             _f("theme", "text", "主题", "theme of the workstation", required=True),
             _f("staff_police", "int", "民警人数", "police officers"),
@@ -613,7 +614,7 @@ _kind(
         "point",
         (
             _f("incident_no", "code", "警情编号", "number of the incident", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("reported_at", "datetime", "报警时间", "time of the call", required=True),
             _f(
                 "category",
@@ -646,7 +647,7 @@ _kind(
         "point",
         (
             _f("event_no", "code", "事件编号", "number of the matter", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f(
                 "kind_code",
                 "code",
@@ -690,7 +691,7 @@ _kind(
         "point",
         (
             _f("dispute_no", "code", "纠纷编号", "number of the dispute", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f("found_at", "datetime", "排查时间", "found", required=True),
             _f("dispute_type", "text", "纠纷类型", "type (邻里, 婚姻家庭, 劳资 …)", required=True),
             _f("risk_level", "enum", "风险等级", "一般 or 高风险", choices=RISK),
@@ -724,7 +725,7 @@ _kind(
         "point",
         (
             _f("hazard_no", "code", "隐患编号", "number of the hazard", required=True),
-            _f("district_code", "code", "区划代码", "its district", required=True, references="district"),
+            DISTRICT,
             _f(
                 "category",
                 "enum",

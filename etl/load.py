@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import shapely
 from psycopg import sql
 from shapely import wkb
 
+from etl.attribute import Attributor
 from etl.contract import KINDS, Kind, load_order
 from etl.db import connect_raw
 from etl.errors import OnemapError
@@ -45,6 +48,19 @@ PG_TYPES = {
     "enum": "text",
 }
 POINT_ATTRIBUTED = {"point"}
+ATTRIBUTION = ["grid_code", "zone_code", "station_code"]
+DEVICE_ATTRS = ["district_code", "building_code", "grid_code", "zone_code", "station_code"]
+QUARANTINE_COLUMNS = [
+    "batch_id",
+    "source",
+    "kind",
+    "file_path",
+    "line_no",
+    "reason_code",
+    "field",
+    "detail",
+    "raw",
+]
 PARENT_SQL = {  # kinds located through their parent: (join clause, geom, district, codes alias)
     "rental_unit": ("join core.buildings p on p.building_code = s.building_code", "p"),
     "access_device": ("join core.buildings p on p.building_code = s.building_code", "p"),
@@ -65,6 +81,7 @@ class SourceReport:
     changed: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     message: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         """The report entry as the contract's JSON."""
@@ -79,7 +96,18 @@ class SourceReport:
             "changed": self.changed,
             "reasons": dict(sorted(self.reasons.items())),
             **({"message": self.message} if self.message else {}),
+            **({"seconds": {k: round(v, 2) for k, v in self.seconds.items()}} if self.seconds else {}),
         }
+
+
+@contextmanager
+def clock(report: SourceReport, phase: str) -> Iterator[None]:
+    """Add the time spent in a phase of a source's load to its report."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[phase] = report.seconds.get(phase, 0.0) + time.perf_counter() - t0
 
 
 def sha256(paths: Iterable[Path], declaration: str = "") -> str:
@@ -101,6 +129,8 @@ def _staging_ddl(kind: Kind) -> sql.Composed:
     ]
     if kind.geometry in ("point", "polygon"):
         cols.append(sql.SQL("geom geometry(Geometry, 4326)"))
+    if kind.geometry == "point":
+        cols += [sql.SQL(f"{c} text") for c in ATTRIBUTION]
     cols.append(sql.SQL("line_no bigint not null"))
     table = sql.Identifier("staging", kind.name)
     return sql.SQL(
@@ -129,9 +159,8 @@ def _upsert_sql(kind: Kind) -> sql.Composed:
         insert.append("geom")
         select.append(sql.SQL("s.geom"))
     if kind.geometry == "point":
-        insert += ["grid_code", "zone_code", "station_code"]
-        select += [sql.SQL("a.grid_code"), sql.SQL("a.zone_code"), sql.SQL("a.station_code")]
-        joins = sql.SQL(read_sql("attribute_point.sql"))
+        insert += ATTRIBUTION
+        select += [sql.SQL("s.{}").format(sql.Identifier(c)) for c in ATTRIBUTION]
     elif kind.name in PARENT_SQL:
         join, alias = PARENT_SQL[kind.name]
         joins = sql.SQL(join)
@@ -232,6 +261,7 @@ class Loader:
         self.manifest = manifest
         self.progress = progress or (lambda _label, _n: None)
         self.failed_kinds: set[str] = set()
+        self.devices = pd.DataFrame()
         from etl.settings import get_etl_settings
 
         self.chunk_rows = get_etl_settings().chunk_rows
@@ -281,6 +311,27 @@ class Loader:
                         )
                     }
                 ctx.codebooks[f.codebook] = book
+        if kind.geometry == "point":
+            ctx.attributor = Attributor(
+                [
+                    (r[0], wkb.loads(bytes(r[1])))
+                    for r in conn.execute("select grid_code, st_asbinary(geom) from core.grids")
+                ],
+                [
+                    (r[0], r[1], wkb.loads(bytes(r[2])))
+                    for r in conn.execute(
+                        "select zone_code, station_code, st_asbinary(geom) from core.police_zones"
+                    )
+                ],
+            )
+        if kind.name == "access_event":
+            self.devices = pd.DataFrame(
+                conn.execute(
+                    "select device_code, district_code, building_code, grid_code, zone_code, station_code "
+                    "from core.access_devices"
+                ).fetchall(),
+                columns=["device_code", *DEVICE_ATTRS],
+            )
         if kind.name == "building":
             ctx.address_points = {
                 r[0]: (r[1], r[2])
@@ -354,8 +405,14 @@ class Loader:
         conn.execute(_staging_ddl(kind))
         ctx = self._context(conn, kind)
         cols = _columns(kind)
-        stg_cols = cols + (["geom"] if kind.geometry in ("point", "polygon") else []) + ["line_no"]
+        stg_cols = (
+            cols
+            + (["geom"] if kind.geometry in ("point", "polygon") else [])
+            + (ATTRIBUTION if kind.geometry == "point" else [])
+            + ["line_no"]
+        )
         first_time = last_time = None
+        appended: list[tuple[str, pd.Timestamp, pd.Timestamp]] = []  # (file, first, last) copied straight in
         for path in files:
             seen = SeenKeys()
             rel = (
@@ -366,9 +423,14 @@ class Loader:
             chunks = read_source(
                 path, source.format, source.encoding, source.layer, source.sheet, self.chunk_rows
             )
-            for chunk in chunks:
+            while True:
+                with clock(report, "read"):
+                    chunk = next(chunks, None)
+                if chunk is None:
+                    break
                 self._require_columns(source, chunk, path)
-                checked = check_chunk(chunk, source, kind, ctx, seen)
+                with clock(report, "validate"):
+                    checked = check_chunk(chunk, source, kind, ctx, seen)
                 report.rows_in += len(chunk)
                 report.loaded += len(checked.rows)
                 report.repaired += checked.repaired
@@ -380,53 +442,75 @@ class Loader:
                     lo, hi = rows["event_time"].min(), rows["event_time"].max()
                     first_time = lo if first_time is None else min(first_time, lo)
                     last_time = hi if last_time is None else max(last_time, hi)
-                _copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, rows)
                 q = checked.quarantine.assign(
                     batch_id=batch_id, source=source.name, kind=source.kind, file_path=rel
                 )
-                _copy_frame(
-                    conn,
-                    sql.Identifier("ops", "quarantine"),
-                    [
-                        "batch_id",
-                        "source",
-                        "kind",
-                        "file_path",
-                        "line_no",
-                        "reason_code",
-                        "field",
-                        "detail",
-                        "raw",
-                    ],
-                    q[
-                        [
-                            "batch_id",
-                            "source",
-                            "kind",
-                            "file_path",
-                            "line_no",
-                            "reason_code",
-                            "field",
-                            "detail",
-                            "raw",
-                        ]
-                    ],
-                )
+                with clock(report, "copy"):
+                    if kind.name == "access_event" and self._append(conn, rows, rel, batch_id, appended):
+                        report.changed += len(rows)
+                    else:
+                        _copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, rows)
+                    _copy_frame(
+                        conn, sql.Identifier("ops", "quarantine"), QUARANTINE_COLUMNS, q[QUARANTINE_COLUMNS]
+                    )
                 self.progress(source.name, len(chunk))
         if kind.name == "access_event" and first_time is not None and last_time is not None:
             conn.execute(
                 "select core.ensure_access_event_partitions(%s, %s)",
                 ((first_time.tz_convert("UTC") - pd.Timedelta(days=1)).date(), last_time.date()),
             )
-        cur = conn.execute(_upsert_sql(kind), {"batch_id": batch_id})
-        report.changed = max(cur.rowcount, 0)
-        self._derive(conn, kind, first_time, last_time)
+        with clock(report, "upsert"):
+            cur = conn.execute(_upsert_sql(kind), {"batch_id": batch_id})
+        report.changed += max(cur.rowcount, 0)
+        with clock(report, "derive"):
+            self._derive(conn, kind, first_time, last_time)
         conn.execute(
             "update ops.load_batch set status = 'loaded', finished_at = clock_timestamp(), rows_in = %s, "
             "loaded = %s, "
             "repaired = %s, quarantined = %s where batch_id = %s",
             (report.rows_in, report.loaded, report.repaired, report.quarantined, batch_id),
         )
+
+    def _append(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int,
+                appended: list[tuple[str, pd.Timestamp, pd.Timestamp]]) -> bool:  # fmt: skip
+        """Gate events whose time range holds no stored event go straight into core (no upsert).
+
+        Returns False, leaving the rows to the staging path and its ``on conflict do nothing``,
+        when the range overlaps stored events or rows another file of this load put in.
+        """
+        if rows.empty:
+            return True
+        lo, hi = rows["event_time"].min(), rows["event_time"].max()
+        if any(f != file and a <= hi and lo <= b for f, a, b in appended):
+            return False
+        conn.execute(
+            "select core.ensure_access_event_partitions(%s, %s)",
+            ((lo.tz_convert("UTC") - pd.Timedelta(days=1)).date(), (hi + pd.Timedelta(days=1)).date()),
+        )
+        stored = conn.execute(
+            "select exists (select 1 from core.access_events where event_time between %s and %s "
+            "and batch_id is distinct from %s)",
+            (lo, hi, batch_id),
+        ).fetchone()
+        if stored and stored[0]:
+            return False
+        full = rows.drop(columns=["line_no"]).merge(
+            self.devices, on="device_code", how="left", validate="m:1"
+        )
+        full["batch_id"] = batch_id
+        columns = [
+            "device_code",
+            "event_time",
+            "card_no",
+            "unit_code",
+            "method",
+            "direction",
+            *DEVICE_ATTRS,
+            "batch_id",
+        ]
+        _copy_frame(conn, sql.Identifier("core", "access_events"), columns, full[columns])
+        appended.append((file, lo, hi))
+        return True
 
     @staticmethod
     def _require_columns(source: Source, chunk: pd.DataFrame, path: Path) -> None:

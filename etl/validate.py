@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from etl import coords
+from etl.attribute import Attributor
 from etl.contract import BOOL_FALSE, BOOL_TRUE, Field, Kind
 from etl.idcard import check_id_number
 from etl.manifest import Source
@@ -55,6 +56,7 @@ class Context:
     refs: dict[str, set[str]] = field(default_factory=dict)
     codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
     address_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    attributor: Attributor | None = None
     now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ))
 
 
@@ -195,6 +197,10 @@ def _points(df: pd.DataFrame, source: Source, v: _Verdict, ctx: Context, out: pd
         gx, gy = coords.gcj02_to_wgs84(x, y)
         explained = coords.distance_m(gx, gy, ax, ay) < CRS_MISMATCH_NEAR_M
         v.fail(far & explained, "crs_mismatch", "lon")
+    if ctx.attributor is not None:
+        out["grid_code"], out["zone_code"], out["station_code"] = ctx.attributor.assign(x, y)
+    else:
+        out["grid_code"] = out["zone_code"] = out["station_code"] = None
     pts = shapely.points(x, y)
     hexes = shapely.to_wkb(shapely.set_srid(pts, 4326), hex=True, include_srid=True)
     return np.asarray(hexes, dtype=object)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from etl.db import libpq_url
-from etl.migrate import fingerprint
+from etl.migrate import fingerprint, head_revision
 from etl.warehouse import Warehouse
 
 pytestmark = pytest.mark.db
@@ -118,7 +118,7 @@ def test_embedded_lifecycle(scratch_env: dict[str, str]) -> None:
         # the first free port is taken: up moves on
         up = onemap("db", "up", env=scratch_env)
         assert up.returncode == 0, up.stderr
-        assert "started" in up.stderr and "migrated empty → 0001" in up.stderr
+        assert "started" in up.stderr and f"migrated empty → {head_revision()}" in up.stderr
         pids = postmaster_pids(pgdata)
         assert len(pids) == 1
         status = onemap("db", "status", env=scratch_env)
@@ -218,7 +218,7 @@ def test_migrate_empty_then_up_to_date_changes_nothing(cli_env: dict[str, str], 
             assert conn.execute(text("select to_regclass('core.buildings')")).scalar() is None
         first = onemap("db", "migrate", env=env)
         assert first.returncode == 0, first.stderr
-        assert "migrated empty → 0001" in first.stderr
+        assert f"migrated empty → {head_revision()}" in first.stderr
         with engine.connect() as conn:
             before = fingerprint(conn)
             conn.execute(text("insert into core.incident_categories values ('x_test', '测试')"))

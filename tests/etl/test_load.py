@@ -23,28 +23,12 @@ from etl.demo.generate import generate
 from etl.migrate import drop_schemas, migrate
 from etl.warehouse import Warehouse
 from tests.etl.test_cli_db import one_line_error, onemap
+from tests.etl.test_schema import ATTRIBUTED as SCHEMA_ATTRIBUTED
 
 pytestmark = pytest.mark.db
 
 UNTIL = date(2026, 11, 22)
-ATTRIBUTED = [
-    "communities",
-    "smart_communities",
-    "standard_addresses",
-    "buildings",
-    "rental_units",
-    "persons",
-    "access_devices",
-    "sensor_devices",
-    "cameras",
-    "workstations",
-    "incidents",
-    "grid_events",
-    "disputes",
-    "hazards",
-    "alerts",
-    "access_daily",
-]
+ATTRIBUTED = sorted(SCHEMA_ATTRIBUTED)
 
 
 def fresh_database(warehouse: Warehouse, test_db_url: str, name: str) -> str:
