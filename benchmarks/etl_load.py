@@ -70,7 +70,24 @@ def raw_copy_seconds(url: str, table: str) -> tuple[float, int]:
         with conn.cursor() as cur, cur.copy(f"copy (select * from {table}) to stdout") as copy:
             for block in copy:
                 buf.write(block)
-        conn.execute(f"create table public.bench_raw (like {table} including all)")
+        partitioned = conn.execute(
+            "select relkind = 'p' from pg_class where oid = %s::regclass", (table,)
+        ).fetchone()
+        if partitioned and partitioned[0]:
+            # the same table: partitioned by month like the target, with the same indexes
+            conn.execute(
+                f"create table public.bench_raw (like {table} including all) partition by range (event_time)"
+            )
+            for (bound,) in conn.execute(
+                "select pg_get_expr(c.relpartbound, c.oid) from pg_inherits i "
+                "join pg_class c on c.oid = i.inhrelid where i.inhparent = %s::regclass",
+                (table,),
+            ).fetchall():
+                conn.execute(
+                    f"create table public.bench_raw_{abs(hash(bound))} partition of public.bench_raw {bound}"
+                )
+        else:
+            conn.execute(f"create table public.bench_raw (like {table} including all)")
         conn.commit()
         data = buf.getvalue()
         t0 = time.perf_counter()
@@ -79,7 +96,7 @@ def raw_copy_seconds(url: str, table: str) -> tuple[float, int]:
         conn.commit()
         seconds = time.perf_counter() - t0
         rows = conn.execute("select count(*) from public.bench_raw").fetchone()[0]  # type: ignore[index]
-        conn.execute("drop table public.bench_raw")
+        conn.execute("drop table public.bench_raw cascade")
         conn.commit()
     return seconds, rows
 

@@ -1,9 +1,11 @@
 """``onemap etl load``: every source read, validated, attributed and upserted; nothing lost.
 
-Each source loads in one transaction: its rows COPY into ``staging.<kind>``, rejected rows into
-``ops.quarantine``, then one upsert moves staging into core with grid, police zone and station
-attributed by a spatial join. Updates only touch rows whose values differ, so loading the same
-files again changes nothing; a source whose files were all loaded before is skipped outright.
+Each source loads in one transaction: accepted rows, already attributed to grid, police zone and
+station (etl/attribute.py), COPY into ``staging.<kind>`` and rejected rows into ``ops.quarantine``;
+then one upsert moves staging into core. Updates only touch rows whose values differ, so loading
+the same files again changes nothing; a source whose files and declaration were all loaded before
+is skipped outright. Gate events for a time range with no stored events are appended to core
+directly (``Loader._append``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ PG_TYPES = {
     "phone": "text",
     "enum": "text",
 }
-POINT_ATTRIBUTED = {"point"}
 ATTRIBUTION = ["grid_code", "zone_code", "station_code"]
 DEVICE_ATTRS = ["district_code", "building_code", "grid_code", "zone_code", "station_code"]
 QUARANTINE_COLUMNS = [
@@ -61,7 +62,7 @@ QUARANTINE_COLUMNS = [
     "detail",
     "raw",
 ]
-PARENT_SQL = {  # kinds located through their parent: (join clause, geom, district, codes alias)
+PARENT_SQL = {  # kinds located at their building: (join clause, alias whose geom and codes they take)
     "rental_unit": ("join core.buildings p on p.building_code = s.building_code", "p"),
     "access_device": ("join core.buildings p on p.building_code = s.building_code", "p"),
 }
