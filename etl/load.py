@@ -447,7 +447,7 @@ class Loader:
                     batch_id=batch_id, source=source.name, kind=source.kind, file_path=rel
                 )
                 with clock(report, "copy"):
-                    if kind.name == "access_event" and self._append(conn, rows, rel, batch_id, appended):
+                    if self._direct(conn, kind, rows, rel, batch_id, appended):
                         report.changed += len(rows)
                     else:
                         _copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, rows)
@@ -471,6 +471,15 @@ class Loader:
             "repaired = %s, quarantined = %s where batch_id = %s",
             (report.rows_in, report.loaded, report.repaired, report.quarantined, batch_id),
         )
+
+    def _direct(self, conn: psycopg.Connection, kind: Kind, rows: pd.DataFrame, file: str, batch_id: int,
+                appended: list[tuple[str, pd.Timestamp, pd.Timestamp]]) -> bool:  # fmt: skip
+        """True when a chunk could go straight into core, skipping staging and the upsert."""
+        if kind.name == "access_event":
+            return self._append(conn, rows, file, batch_id, appended)
+        if kind.geometry in ("point", "polygon"):
+            return self._insert_new(conn, kind, rows)
+        return False
 
     def _append(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int,
                 appended: list[tuple[str, pd.Timestamp, pd.Timestamp]]) -> bool:  # fmt: skip
@@ -511,6 +520,32 @@ class Loader:
         ]
         _copy_frame(conn, sql.Identifier("core", "access_events"), columns, full[columns])
         appended.append((file, lo, hi))
+        return True
+
+    @staticmethod
+    def _insert_new(conn: psycopg.Connection, kind: Kind, rows: pd.DataFrame) -> bool:
+        """Rows none of whose keys are stored go straight into core (a first load needs no upsert).
+
+        Only for kinds located by their own coordinates, whose rows already carry everything core
+        holds; COPY still enforces every constraint and foreign key. Returns False, leaving the rows
+        to the staging upsert, when any key is already stored.
+        """
+        if rows.empty:
+            return True
+        key = kind.key.split(",")
+        if len(key) != 1:
+            return False
+        schema, table = kind.table.split(".")
+        stored = conn.execute(
+            sql.SQL("select exists (select 1 from {} where {} = any(%s))").format(
+                sql.Identifier(schema, table), sql.Identifier(key[0])
+            ),
+            (rows[key[0]].tolist(),),
+        ).fetchone()
+        if stored and stored[0]:
+            return False
+        columns = [c for c in rows.columns if c != "line_no"]
+        _copy_frame(conn, sql.Identifier(schema, table), columns, rows[columns])
         return True
 
     @staticmethod

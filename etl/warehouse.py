@@ -168,11 +168,14 @@ class Warehouse:
             raise OnemapError("recreating databases is only done on the embedded server")
         if name == self.settings.db_name:
             raise OnemapError(f"refusing to recreate the main database {name!r}")
-        with connect_raw(self.server.url("owner", "postgres"), autocommit=True) as conn:
+        # the superuser drops it: with (force) must end sessions of any role still connected
+        with connect_raw(self.server.url("super", "postgres"), autocommit=True) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
             conn.execute(
-                sql.SQL("create database {} template {}").format(
-                    sql.Identifier(name), sql.Identifier(TEMPLATE_DB)
+                sql.SQL("create database {} owner {} template {}").format(
+                    sql.Identifier(name),
+                    sql.Identifier(self.settings.owner_role),
+                    sql.Identifier(TEMPLATE_DB),
                 )
             )
         return self.server.url("owner", database=name)
