@@ -55,9 +55,8 @@ class Attributor:
         self.zones = _Layer.build([c for c, _, _ in zones], [g for _, _, g in zones])
         self.station_of = {c: s for c, s, _ in zones}
 
-    def assign(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(grid_code, zone_code, station_code) for each point."""
-        points = shapely.points(x, y)
+    def assign(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(grid_code, zone_code, station_code) for each of an array of shapely points."""
         grid = self.grids.lookup(points)
         zone = self.zones.lookup(points)
         station = np.array([self.station_of.get(z) if z is not None else None for z in zone], dtype=object)

@@ -334,12 +334,12 @@ class Loader:
                 columns=["device_code", *DEVICE_ATTRS],
             )
         if kind.name == "building":
-            ctx.address_points = {
-                r[0]: (r[1], r[2])
-                for r in conn.execute(
+            ctx.address_points = pd.DataFrame(
+                conn.execute(
                     "select address_code, st_x(geom), st_y(geom) from core.standard_addresses"
-                )
-            }
+                ).fetchall(),
+                columns=["address_code", "x", "y"],
+            ).set_index("address_code")
         return ctx
 
     # ------------------------------------------------------------------ one source

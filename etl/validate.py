@@ -55,7 +55,7 @@ class Context:
     district: Any  # prepared WGS-84 (multi)polygon of the area, slightly buffered
     refs: dict[str, set[str]] = field(default_factory=dict)
     codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
-    address_points: dict[str, tuple[float, float]] = field(default_factory=dict)
+    address_points: pd.DataFrame | None = None  # x, y indexed by address_code
     attributor: Attributor | None = None
     now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ))
 
@@ -186,22 +186,18 @@ def _points(df: pd.DataFrame, source: Source, v: _Verdict, ctx: Context, out: pd
     x, y = coords.to_wgs84(safe_lon, safe_lat, source.crs or "WGS84")
     inside = shapely.contains_xy(ctx.district, x, y)
     v.fail(~inside, "outside_area", "lon")
-    if source.kind == "building" and ctx.address_points:
-        ax = np.array(
-            [ctx.address_points.get(a, (np.nan, np.nan))[0] for a in out["address_code"].fillna("")]
-        )
-        ay = np.array(
-            [ctx.address_points.get(a, (np.nan, np.nan))[1] for a in out["address_code"].fillna("")]
-        )
+    if source.kind == "building" and ctx.address_points is not None and len(ctx.address_points):
+        at = ctx.address_points.reindex(out["address_code"].to_numpy())
+        ax, ay = at["x"].to_numpy(dtype=float), at["y"].to_numpy(dtype=float)
         far = coords.distance_m(x, y, ax, ay) > CRS_MISMATCH_FAR_M
         gx, gy = coords.gcj02_to_wgs84(x, y)
         explained = coords.distance_m(gx, gy, ax, ay) < CRS_MISMATCH_NEAR_M
         v.fail(far & explained, "crs_mismatch", "lon")
+    pts = shapely.points(x, y)
     if ctx.attributor is not None:
-        out["grid_code"], out["zone_code"], out["station_code"] = ctx.attributor.assign(x, y)
+        out["grid_code"], out["zone_code"], out["station_code"] = ctx.attributor.assign(pts)
     else:
         out["grid_code"] = out["zone_code"] = out["station_code"] = None
-    pts = shapely.points(x, y)
     hexes = shapely.to_wkb(shapely.set_srid(pts, 4326), hex=True, include_srid=True)
     return np.asarray(hexes, dtype=object)
 
