@@ -172,8 +172,10 @@ def _times(gen: Generator, n: int, hours: np.ndarray, weekday: np.ndarray) -> pd
     from etl.demo.generate import _timestamps
 
     days = gen.s.weeks * 7
-    start = gen.end - timedelta(days=days)
+    start = gen.day_end - timedelta(days=days)
     ts = _timestamps(gen.rng, n, start, days, hours, weekday)
+    late = ts >= np.datetime64(gen.end, "s")  # today's hours not yet lived move a week back
+    ts[late] -= np.timedelta64(7, "D")
     return pd.Series(pd.to_datetime(ts))
 
 
@@ -277,6 +279,8 @@ def write_events(gen: Generator) -> None:
     now = pd.Timestamp(gen.end)
     open_ = (closed > now) | (rng.random(n) < 0.03)
     status = np.where(open_, rng.choice(["上报", "已派遣", "处置中"], n), "已办结")
+    status = np.where(open_ & (dispatched >= now), "上报", status)  # steps still ahead have no time yet
+    status = np.where(open_ & (reported >= now), "登记", status)
     ge = pd.DataFrame(
         {
             "事件编号": [f"WG{DISTRICT_CODE}{t:%Y%m%d}{i:05d}" for i, t in enumerate(registered)],
@@ -287,8 +291,8 @@ def write_events(gen: Generator) -> None:
             "事件描述": "",
             "上报人编号": [f"WGY{rng.integers(1, 400):04d}" for _ in range(n)],
             "登记时间": registered.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "上报时间": reported.dt.strftime("%Y-%m-%d %H:%M:%S"),
-            "派遣时间": dispatched.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "上报时间": np.where(reported < now, reported.dt.strftime("%Y-%m-%d %H:%M:%S"), ""),
+            "派遣时间": np.where(dispatched < now, dispatched.dt.strftime("%Y-%m-%d %H:%M:%S"), ""),
             "响应时间": np.where(responded < now, responded.dt.strftime("%Y-%m-%d %H:%M:%S"), ""),
             "办结时间": np.where(open_, "", closed.dt.strftime("%Y-%m-%d %H:%M:%S")),
             "状态": status,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
@@ -201,7 +202,12 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         self.out = out
         self.until = until
-        self.end = datetime(until.year, until.month, until.day) + timedelta(days=1)  # exclusive
+        # Data fills whole days up to the end of --until, but never passes the moment of generation:
+        # for today it stops at the start of the current hour (Beijing time), so that the same seed
+        # and date still give the same files within that hour and no row lies in the future.
+        self.day_end = datetime(until.year, until.month, until.day) + timedelta(days=1)
+        now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+        self.end = min(self.day_end, now)
         self.defects = Defects()
         self.sources: list[dict[str, object]] = []
 

@@ -377,7 +377,7 @@ def write_access(gen: Generator) -> None:
     silent_units = {u for u in sorted(alone_units) if rng.random() < 0.35}
     silent = np.array([unit_code_arr[u] in silent_units for u in card_unit])
     days = gen.s.access_days
-    start = gen.end - timedelta(days=days)
+    start = gen.day_end - timedelta(days=days)
     rate = gen.s.access_events / max(1, len(card_unit) * days)
     from etl.demo.generate import HOURS_ACCESS
 
@@ -392,6 +392,8 @@ def write_access(gen: Generator) -> None:
         idx = np.repeat(np.arange(len(card_unit)), per)
         secs = rng.choice(24, len(idx), p=p_hour) * 3600 + rng.integers(0, 3600, len(idx))
         times = np.datetime64(day.replace(tzinfo=None), "s") + secs.astype("timedelta64[s]")
+        keep = times < np.datetime64(gen.end, "s")  # today's file stops at the moment of generation
+        idx, times = idx[keep], times[keep]
         ev = pd.DataFrame(
             {
                 "门禁编号": devices["门禁编号"].to_numpy()[unit_dev[card_unit[idx]]],

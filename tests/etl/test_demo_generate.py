@@ -167,3 +167,25 @@ def test_the_documented_manifest_example_is_valid(tmp_path: Path) -> None:
         "person",
         "access_event",
     ]
+
+
+def test_generated_today_nothing_lies_in_the_future(tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    out = tmp_path / "today"
+    generate("small", 2, out, date.today())
+    now = pd.Timestamp(datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None))
+    defects = json.loads((out / "defects.json").read_text(encoding="utf-8"))["defects"]
+    future_lines = {d["line"] for d in defects if d["source"] == "警情" and d["reason"] == "future_date"}
+    inc = pd.read_csv(out / "events" / "incidents.csv", encoding="gb18030", dtype=str)
+    inc = inc[~(inc.index + 2).isin(future_lines)]
+    assert pd.to_datetime(inc["接警时间"], errors="coerce").max() <= now
+    last_day = sorted((out / "access" / "events").glob("*.csv"))[-1]
+    times = pd.to_datetime(pd.read_csv(last_day, dtype=str)["开门时间"], errors="coerce")
+    assert times.max() <= now
+    ge = pd.read_excel(out / "events" / "grid_events.xlsx", dtype=str)
+    for col in ("登记时间", "上报时间", "派遣时间", "响应时间", "办结时间"):
+        assert pd.to_datetime(ge[col], errors="coerce").max() <= now, col
+    sensors = pd.read_csv(out / "places" / "sensor_devices.csv", encoding="gb18030", dtype=str)
+    assert pd.to_datetime(sensors["最后心跳"]).max() <= now
