@@ -134,7 +134,24 @@ def demo_generate(
         last = date.fromisoformat(until) if until else date.today()
     except ValueError as exc:
         raise OnemapError(f"--until {until!r} is not a date (expected YYYY-MM-DD)") from exc
-    manifest = generate(scale, seed, out, last)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("generating {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+        started: list[str] = []
+
+        def step(name: str, total: int) -> None:
+            bar.update(task, description=name, total=total, completed=len(started))
+            started.append(name)
+
+        manifest = generate(scale, seed, out, last, progress=step)
     console.print(f"wrote the {scale} demo county (seed {seed}, until {last}) to {manifest}")
 
 

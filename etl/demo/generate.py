@@ -306,6 +306,12 @@ class Generator:
         return pts[self.rng.permutation(n)]
 
     # ------------------------------------------------------------------ run
+    @staticmethod
+    def _log_step(name: str, _total: int) -> None:
+        LOGGER.info("generating %s", name)
+
+    progress: Callable[[str, int], None] = _log_step
+
     def run(self) -> Path:
         s = self.s
         self.out.mkdir(parents=True, exist_ok=True)
@@ -326,7 +332,7 @@ class Generator:
             ("events", self.events),
         ]
         for name, step in steps:
-            LOGGER.info("generating %s", name)
+            self.progress(name, len(steps))
             step()
         manifest = {
             "version": 1,
@@ -738,13 +744,19 @@ class Generator:
         write_events(self)
 
 
-def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None) -> Path:
-    """Write the demo county's feeds and manifest into ``out``; return the manifest's path."""
+def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None,
+             progress: Callable[[str, int], None] | None = None) -> Path:  # fmt: skip
+    """Write the demo county's feeds and manifest into ``out``; return the manifest's path.
+
+    ``progress(step, total_steps)`` is called as each of the steps begins.
+    """
     if isinstance(scale, str) and scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
     sizes = SCALES[scale] if isinstance(scale, str) else scale
     gen = Generator(sizes, seed, out, until or date.today())
     gen.seed, gen.scale_name = seed, scale if isinstance(scale, str) else "custom"
+    if progress is not None:
+        gen.progress = progress
     return gen.run()
 
 
