@@ -7,6 +7,7 @@ well under a millimetre. All functions are vectorised over numpy arrays (lon, la
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -64,17 +65,27 @@ def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:
     return lon_a + d_lon, lat_a + d_lat
 
 
+def _invert(
+    forward: Callable[[Array, Array], tuple[Array, Array]], lon: Array, lat: Array, guess: tuple[Array, Array]
+) -> tuple[Array, Array]:
+    """Solve ``forward(x) = (lon, lat)`` by fixed-point iteration from ``guess``.
+
+    The offsets vary slowly, so subtracting the residual converges in a few steps.
+    """
+    x_lon, x_lat = guess
+    for _ in range(_MAX_ITER):
+        f_lon, f_lat = forward(x_lon, x_lat)
+        e_lon, e_lat = f_lon - lon, f_lat - lat
+        x_lon, x_lat = x_lon - e_lon, x_lat - e_lat
+        if np.all(np.abs(e_lon) < _ITER_TOL_DEG) and np.all(np.abs(e_lat) < _ITER_TOL_DEG):
+            break
+    return x_lon, x_lat
+
+
 def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:
     """GCJ-02 → WGS-84 by fixed-point iteration (error well under a millimetre)."""
     g_lon, g_lat = _arrays(lon, lat)
-    w_lon, w_lat = g_lon.copy(), g_lat.copy()
-    for _ in range(_MAX_ITER):
-        f_lon, f_lat = wgs84_to_gcj02(w_lon, w_lat)
-        e_lon, e_lat = f_lon - g_lon, f_lat - g_lat
-        w_lon, w_lat = w_lon - e_lon, w_lat - e_lat
-        if np.all(np.abs(e_lon) < _ITER_TOL_DEG) and np.all(np.abs(e_lat) < _ITER_TOL_DEG):
-            break
-    return w_lon, w_lat
+    return _invert(wgs84_to_gcj02, g_lon, g_lat, (g_lon.copy(), g_lat.copy()))
 
 
 def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:
@@ -91,14 +102,7 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:
     x, y = b_lon - 0.0065, b_lat - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(_MAX_ITER):
-        f_lon, f_lat = gcj02_to_bd09(g_lon, g_lat)
-        e_lon, e_lat = f_lon - b_lon, f_lat - b_lat
-        g_lon, g_lat = g_lon - e_lon, g_lat - e_lat
-        if np.all(np.abs(e_lon) < _ITER_TOL_DEG) and np.all(np.abs(e_lat) < _ITER_TOL_DEG):
-            break
-    return g_lon, g_lat
+    return _invert(gcj02_to_bd09, b_lon, b_lat, (z * np.cos(theta), z * np.sin(theta)))
 
 
 def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:
