@@ -88,7 +88,7 @@ def app_db(app_engine: Engine) -> Iterator[Connection]:
             trans.rollback()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cli_env() -> dict[str, str]:
     """Environment for running the ``onemap`` command in a subprocess."""
     return {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from etl.demo.geography import DISTRICT_CODE
-from etl.demo.writers import write_csv, write_xlsx
+from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
 
 if TYPE_CHECKING:
     from etl.demo.generate import Generator
@@ -164,10 +164,6 @@ def kinds_codebook() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _points_and_spots(gen: Generator, n: int, spot_weights: dict[str, float], uniform: float) -> np.ndarray:
-    return gen._hot_points(n, spot_weights, uniform)
-
-
 def _times(gen: Generator, n: int, hours: np.ndarray, weekday: np.ndarray) -> pd.Series:
     from etl.demo.generate import _timestamps
 
@@ -234,25 +230,22 @@ def write_events(gen: Generator) -> None:
             "纬度": pts[:, 1],
         }
     )
-    _gcj(inc)
+    inc["经度"], inc["纬度"] = agency_lonlat(inc["经度"].to_numpy(), inc["纬度"].to_numpy(), "GCJ02")
     taken: set[int] = set()
     every = np.ones(n, bool)
-    for pos in gen_pick(gen, every, 5, taken):
+    for pos in gen.pick(every, 5, taken):
         inc.loc[pos, "接警时间"] = fut.strftime("%Y-%m-%d %H:%M:%S")
         gen.defects.add("警情", pos + 2, "future_date")
-    for pos in gen_pick(gen, every, 5, taken):
+    for pos in gen.pick(every, 5, taken):
         inc.loc[pos, "警情类别"] = "涉稳"
         gen.defects.add("警情", pos + 2, "unknown_category")
-    for pos in gen_pick(gen, every, 3, taken):
+    for pos in gen.pick(every, 3, taken):
         inc.loc[pos, "纬度"], inc.loc[pos, "经度"] = inc.loc[pos, "经度"], inc.loc[pos, "纬度"]
         gen.defects.add("警情", pos + 2, "coord_swapped")
-    for pos in gen_pick(gen, every, 3, taken):
+    for pos in gen.pick(every, 3, taken):
         inc.loc[pos, "接警时间"] = ""
         gen.defects.add("警情", pos + 2, "missing_required")
-    dups = inc.iloc[gen_pick(gen, every, 4, set(taken))]
-    inc = pd.concat([inc, dups], ignore_index=True)
-    for k in range(len(dups)):
-        gen.defects.add("警情", len(inc) - len(dups) + k + 2, "duplicate")
+    inc = gen.append_duplicates(inc, gen.pick(every, 4, set(taken)), "警情")
     write_csv(inc, gen.out / "events" / "incidents.csv")
     gen._source(
         "警情",
@@ -301,14 +294,14 @@ def write_events(gen: Generator) -> None:
             "纬度": pts[:, 1],
         }
     )
-    _gcj(ge)
+    ge["经度"], ge["纬度"] = agency_lonlat(ge["经度"].to_numpy(), ge["纬度"].to_numpy(), "GCJ02")
     taken = set()
     every = np.ones(n, bool)
     closed_rows = ~open_
-    for pos in gen_pick(gen, every, 4, taken):
+    for pos in gen.pick(every, 4, taken):
         ge.loc[pos, "事项编码"] = "XX999"
         gen.defects.add("网格事件", pos + 2, "unknown_category")
-    for pos in gen_pick(gen, closed_rows, 4, taken):
+    for pos in gen.pick(closed_rows, 4, taken):
         ge.loc[pos, "办结时间"] = (registered[pos] - timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
         gen.defects.add("网格事件", pos + 2, "bad_sequence")
     write_xlsx(ge, gen.out / "events" / "grid_events.xlsx", text_columns=("事件编号", "事项编码", "区划代码"))
@@ -346,9 +339,9 @@ def write_events(gen: Generator) -> None:
             "化解结果": np.where(done, "调解成功", ""),
         }
     )
-    dis["经度"], dis["纬度"] = _bd(pts)
+    dis["经度"], dis["纬度"] = agency_lonlat(pts[:, 0], pts[:, 1], "BD09")
     taken = set()
-    for pos in gen_pick(gen, np.ones(n, bool), 3, taken):
+    for pos in gen.pick(np.ones(n, bool), 3, taken):
         dis.loc[pos, "排查时间"] = ""
         gen.defects.add("矛盾纠纷", pos + 2, "missing_required")
     write_xlsx(dis, gen.out / "events" / "disputes.xlsx", text_columns=("纠纷编号", "区划代码"))
@@ -392,12 +385,12 @@ def write_events(gen: Generator) -> None:
             "销号时间": np.where(cleared, cleared_at.dt.strftime("%Y-%m-%d %H:%M:%S"), ""),
         }
     )
-    haz["经度"], haz["纬度"] = _bd(np.column_stack([hx, hy]))
+    haz["经度"], haz["纬度"] = agency_lonlat(hx, hy, "BD09")
     taken = set()
-    for pos in gen_pick(gen, np.ones(n, bool), 3, taken):
+    for pos in gen.pick(np.ones(n, bool), 3, taken):
         haz.loc[pos, "隐患类别"] = "网络舆情"
         gen.defects.add("风险隐患", pos + 2, "unknown_category")
-    for pos in gen_pick(gen, cleared, 3, taken):
+    for pos in gen.pick(cleared, 3, taken):
         haz.loc[pos, "销号时间"] = (hfound[pos] - timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S")
         gen.defects.add("风险隐患", pos + 2, "bad_sequence")
     write_csv(haz, gen.out / "events" / "hazards.csv")
@@ -416,23 +409,3 @@ def write_events(gen: Generator) -> None:
 def _hazard_p() -> np.ndarray:
     w = np.array([6, 3, 2, 2, 3, 0.5, 1, 0.5, 0.5, 0.3, 0.8, 0.8, 0.5, 4, 3, 1, 1])
     return w / w.sum()
-
-
-def _gcj(df: pd.DataFrame) -> None:
-    from etl.coords import wgs84_to_gcj02
-
-    x, y = wgs84_to_gcj02(df["经度"].to_numpy(), df["纬度"].to_numpy())
-    df["经度"], df["纬度"] = np.round(x, 7), np.round(y, 7)
-
-
-def _bd(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from etl.coords import wgs84_to_bd09
-
-    x, y = wgs84_to_bd09(pts[:, 0], pts[:, 1])
-    return np.round(x, 7), np.round(y, 7)
-
-
-def gen_pick(gen: Generator, eligible: np.ndarray, n: int, taken: set[int]) -> list[int]:
-    from etl.demo.generate import _pick
-
-    return _pick(gen.rng, eligible, n, taken)

@@ -24,7 +24,6 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from etl.contract import KINDS
 from etl.coords import from_wgs84
-from etl.demo import people
 from etl.demo.geography import (
     CITY_NAME,
     DISTRICT_CODE,
@@ -35,7 +34,7 @@ from etl.demo.geography import (
     Geography,
     build,
 )
-from etl.demo.writers import set_stamp, write_csv, write_gis, write_xlsx
+from etl.demo.writers import agency_lonlat, set_stamp, write_gis, write_xlsx
 
 LOGGER = logging.getLogger(__name__)
 XLSX_MAX_ROWS = 1_000_000  # Excel stops at 1,048,576 rows; agencies split exports well before
@@ -137,21 +136,6 @@ class Defects:
 
     def repaired(self, source: str, n: int) -> None:
         self.repairs[source] = self.repairs.get(source, 0) + n
-
-
-def _pick(rng: np.random.Generator, eligible: np.ndarray, n: int, taken: set[int]) -> list[int]:
-    """Choose ``n`` distinct eligible row positions not yet used by another defect."""
-    pool = [int(i) for i in np.flatnonzero(eligible) if int(i) not in taken]
-    chosen = [pool[i] for i in rng.choice(len(pool), size=min(n, len(pool)), replace=False)]
-    taken.update(chosen)
-    return chosen
-
-
-def _to_crs(df: pd.DataFrame, crs: str, lon: str = "经度", lat: str = "纬度") -> None:
-    """Express WGS-84 lon/lat columns in the agency's datum, rounded as exports round them."""
-    x, y = from_wgs84(df[lon].to_numpy(), df[lat].to_numpy(), crs)
-    df[lon] = np.round(x, 7)
-    df[lat] = np.round(y, 7)
 
 
 def _poly_to_crs(geom: Polygon | MultiPolygon, crs: str) -> Polygon | MultiPolygon:
@@ -306,6 +290,24 @@ class Generator:
         return pts[self.rng.permutation(n)]
 
     # ------------------------------------------------------------------ run
+    def pick(self, eligible: np.ndarray, n: int, taken: set[int]) -> list[int]:
+        """Choose ``n`` distinct eligible row positions not yet used by another defect."""
+        pool = [int(i) for i in np.flatnonzero(eligible) if int(i) not in taken]
+        chosen = [pool[i] for i in self.rng.choice(len(pool), size=min(n, len(pool)), replace=False)]
+        taken.update(chosen)
+        return chosen
+
+    def append_duplicates(self, df: pd.DataFrame, positions: list[int], source: str,
+                          file: str | None = None, first_line: int = 2) -> pd.DataFrame:  # fmt: skip
+        """Deliver the rows at ``positions`` a second time at the end, recording each as a defect.
+
+        ``first_line`` is the line of the first row: 2 under a header, 1 for GIS features.
+        """
+        out = pd.concat([df, df.iloc[positions]], ignore_index=True)
+        for k in range(len(positions)):
+            self.defects.add(source, len(df) + k + first_line, "duplicate", file)
+        return out
+
     @staticmethod
     def _log_step(name: str, _total: int) -> None:
         LOGGER.info("generating %s", name)
@@ -492,9 +494,7 @@ class Generator:
             crs="EPSG:4326",
         )
         # a copy of one zone delivered twice (a duplicate key)
-        dup = zones.iloc[[int(self.rng.integers(0, len(zones)))]]
-        zones = pd.concat([zones, dup], ignore_index=True)
-        self.defects.add("警务区", len(zones), "duplicate")
+        zones = self.append_duplicates(zones, [int(self.rng.integers(0, len(zones)))], "警务区", first_line=1)
         zones = gpd.GeoDataFrame(zones, geometry="geometry", crs="EPSG:4326")
         write_gis(zones, self.out / "police" / "police.gpkg", "GPKG", layer="zones")
         self._source(
@@ -693,7 +693,7 @@ class Generator:
             }
         )
         self.comm = df.copy()
-        _to_crs(df, "GCJ02")
+        df["经度"], df["纬度"] = agency_lonlat(df["经度"].to_numpy(), df["纬度"].to_numpy(), "GCJ02")
         gdf = gpd.GeoDataFrame(
             df.drop(columns=["经度", "纬度"]),
             geometry=gpd.points_from_xy(df["经度"], df["纬度"]),
@@ -760,4 +760,4 @@ def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None
     return gen.run()
 
 
-__all__ = ["SCALES", "Generator", "Scale", "generate", "people", "write_csv", "write_xlsx"]
+__all__ = ["SCALES", "Generator", "Scale", "generate"]

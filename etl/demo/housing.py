@@ -10,7 +10,7 @@ import pandas as pd
 
 from etl.demo import people
 from etl.demo.geography import DISTRICT_CODE
-from etl.demo.writers import write_csv
+from etl.demo.writers import agency_lonlat, write_csv
 
 if TYPE_CHECKING:
     from etl.demo.generate import Generator
@@ -18,13 +18,6 @@ if TYPE_CHECKING:
 USES = ["住宅", "商住", "商业", "厂房", "公共", "其他"]
 STRUCTURES = ["砖混", "框架", "框剪", "钢结构", "砖木"]
 DEPT_HOUSING = "住建局"
-
-
-def _lonlat(gen: Generator, x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    from etl.coords import from_wgs84
-
-    lx, ly = from_wgs84(x, y, crs)
-    return np.round(lx, 7), np.round(ly, 7)
 
 
 def write_housing(gen: Generator) -> None:
@@ -69,14 +62,14 @@ def write_housing(gen: Generator) -> None:
     )
     ax = np.concatenate([b["x"], b["x"].to_numpy()[orphan] + dx])
     ay = np.concatenate([b["y"], b["y"].to_numpy()[orphan] + dy])
-    addr["经度"], addr["纬度"] = _lonlat(gen, ax, ay, "CGCS2000")
+    addr["经度"], addr["纬度"] = agency_lonlat(ax, ay, "CGCS2000")
     taken: set[int] = set()
     eligible = np.zeros(len(addr), dtype=bool)
     eligible[n:] = True
-    for pos in _pick(gen, eligible, 3, taken):
+    for pos in gen.pick(eligible, 3, taken):
         addr.loc[pos, "街路巷"] = ""
         gen.defects.add("标准地址", pos + 2, "missing_required")
-    for pos in _pick(gen, eligible, 3, taken):
+    for pos in gen.pick(eligible, 3, taken):
         addr.loc[pos, "经度"], addr.loc[pos, "纬度"] = (
             addr.loc[pos, "经度"] + 0.9,
             addr.loc[pos, "纬度"] + 0.4,
@@ -114,25 +107,22 @@ def write_housing(gen: Generator) -> None:
     )
     bld["经度"], bld["纬度"] = np.round(bx, 7), np.round(by, 7)
     taken = set()
-    for pos in _pick(gen, leaf, 3, taken):
+    for pos in gen.pick(leaf, 3, taken):
         bld.loc[pos, ["经度", "纬度"]] = [bld.loc[pos, "纬度"], bld.loc[pos, "经度"]]
         gen.defects.add("楼栋", pos + 2, "coord_swapped")
-    for pos in _pick(gen, leaf, 3, taken):
+    for pos in gen.pick(leaf, 3, taken):
         from etl.coords import wgs84_to_gcj02
 
         gx, gy = wgs84_to_gcj02(bx[pos], by[pos])
         bld.loc[pos, "经度"], bld.loc[pos, "纬度"] = round(float(gx), 7), round(float(gy), 7)
         gen.defects.add("楼栋", pos + 2, "crs_mismatch")
-    for pos in _pick(gen, leaf, 3, taken):
+    for pos in gen.pick(leaf, 3, taken):
         bld.loc[pos, "经度"] = bld.loc[pos, "经度"] - 0.8
         gen.defects.add("楼栋", pos + 2, "outside_area")
-    for pos in _pick(gen, leaf, 3, taken):
+    for pos in gen.pick(leaf, 3, taken):
         bld.loc[pos, "地址编码"] = ""
         gen.defects.add("楼栋", pos + 2, "missing_required")
-    dups = bld.iloc[_pick(gen, ~leaf, 3, set())]
-    bld = pd.concat([bld, dups], ignore_index=True)
-    for k in range(len(dups)):
-        gen.defects.add("楼栋", len(bld) - len(dups) + k + 2, "duplicate")
+    bld = gen.append_duplicates(bld, gen.pick(~leaf, 3, set()), "楼栋")
     write_csv(bld, gen.out / "housing" / "buildings.csv")
     gen._source(
         "楼栋",
@@ -178,13 +168,13 @@ def write_housing(gen: Generator) -> None:
     # leaf units: no tenants registered (cards are only issued to units with tenants, see access)
     unit_leaf = (tenants == 0) & ~np.isin(np.arange(m), gen.card_units_hint)
     taken = set()
-    for pos in _pick(gen, unit_leaf, 3, taken):
+    for pos in gen.pick(unit_leaf, 3, taken):
         units.loc[pos, "房屋编码"] = f"{DISTRICT_CODE}99{pos:08d}"
         gen.defects.add("出租屋", pos + 2, "unknown_reference")
-    for pos in _pick(gen, unit_leaf, 3, taken):
+    for pos in gen.pick(unit_leaf, 3, taken):
         units.loc[pos, "房号"] = ""
         gen.defects.add("出租屋", pos + 2, "missing_required")
-    for pos in _pick(gen, unit_leaf, 3, taken):
+    for pos in gen.pick(unit_leaf, 3, taken):
         v = units.loc[pos, "房东身份证号"]
         units.loc[pos, "房东身份证号"] = v[:17] + ("1" if v[17] != "1" else "2")
         gen.defects.add("出租屋", pos + 2, "id_check_digit")
@@ -204,12 +194,6 @@ def write_housing(gen: Generator) -> None:
         gen._zh_columns("rental_unit"),
         agency="来穗人员服务管理局",
     )
-
-
-def _pick(gen: Generator, eligible: np.ndarray, n: int, taken: set[int]) -> list[int]:
-    from etl.demo.generate import _pick as pick
-
-    return pick(gen.rng, eligible, n, taken)
 
 
 def _persons(
@@ -280,17 +264,17 @@ def _persons(
     everyone = np.ones(total, dtype=bool)
     not_alone = ~alone
     mangled: dict[tuple[int, str], float] = {}
-    for pos in _pick(gen, not_alone, 10, taken):
+    for pos in gen.pick(not_alone, 10, taken):
         mangled[(pos, "公民身份号码")] = float(ids[pos].replace("X", "0"))  # typed as a number
         gen.defects.add("实有人口", pos + 2, "id_excel_mangled")
-    for pos in _pick(gen, not_alone, 10, taken):
+    for pos in gen.pick(not_alone, 10, taken):
         v = ids[pos]
         persons.loc[pos, "公民身份号码"] = v[:17] + ("3" if v[17] != "3" else "4")
         gen.defects.add("实有人口", pos + 2, "id_check_digit")
-    for pos in _pick(gen, not_alone, 5, taken):
+    for pos in gen.pick(not_alone, 5, taken):
         persons.loc[pos, "姓名"] = ""
         gen.defects.add("实有人口", pos + 2, "missing_required")
-    for pos in _pick(gen, not_alone & pd.notna(unit_codes), 3, taken):
+    for pos in gen.pick(not_alone & pd.notna(unit_codes), 3, taken):
         persons.loc[pos, "出租屋编码"] = str(unit_codes[pos])[:-3] + "999"
         gen.defects.add("实有人口", pos + 2, "unknown_reference")
     xs = [int(i) for i in np.flatnonzero(everyone) if ids[i].endswith("X") and int(i) not in taken]
@@ -299,10 +283,7 @@ def _persons(
         persons.loc[pos, "公民身份号码"] = ids[pos][:-1] + "x"
     gen.defects.repaired("实有人口", len(xs))
     gen.person_quarantined = set(taken)
-    dups = persons.iloc[_pick(gen, everyone, 5, set(taken))]
-    persons = pd.concat([persons, dups], ignore_index=True)
-    for k in range(len(dups)):
-        gen.defects.add("实有人口", len(persons) - len(dups) + k + 2, "duplicate")
+    persons = gen.append_duplicates(persons, gen.pick(everyone, 5, set(taken)), "实有人口")
     persons_path = gen.write_sheet(
         persons,
         "population/persons.xlsx",
@@ -408,16 +389,13 @@ def write_access(gen: Generator) -> None:
         name = f"access/events/{day:%Y-%m-%d}.csv"
         if d == days - 2 and len(ev) > 20:  # one day's export has defects of its own
             taken: set[int] = set()
-            for pos in _pick(gen, np.ones(len(ev), bool), 3, taken):
+            for pos in gen.pick(np.ones(len(ev), bool), 3, taken):
                 ev.loc[pos, "开门时间"] = "2026-13-45 25:61:00"
                 gen.defects.add("门禁记录", pos + 2, "bad_datetime", name)
-            for pos in _pick(gen, np.ones(len(ev), bool), 3, taken):
+            for pos in gen.pick(np.ones(len(ev), bool), 3, taken):
                 ev.loc[pos, "门禁编号"] = "MJ000000000000"
                 gen.defects.add("门禁记录", pos + 2, "unknown_reference", name)
-            dups = ev.iloc[_pick(gen, np.ones(len(ev), bool), 4, set(taken))]
-            ev = pd.concat([ev, dups], ignore_index=True)
-            for k in range(len(dups)):
-                gen.defects.add("门禁记录", len(ev) - len(dups) + k + 2, "duplicate", name)
+            ev = gen.append_duplicates(ev, gen.pick(np.ones(len(ev), bool), 4, set(taken)), "门禁记录", name)
         write_csv(ev, gen.out / name, encoding="utf-8")
         files.append(name)
     gen._source(

@@ -10,10 +10,15 @@ import pandas as pd
 import shapely
 
 from etl.demo.geography import DISTRICT_CODE, M_PER_DEG_LAT
-from etl.demo.writers import write_csv, write_xlsx
+from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
 
 if TYPE_CHECKING:
     from etl.demo.generate import Generator
+
+
+def _set_lonlat(df: pd.DataFrame, x: np.ndarray, y: np.ndarray, crs: str) -> None:
+    df["经度"], df["纬度"] = agency_lonlat(x, y, crs)
+
 
 SENSOR_KINDS = ["人脸抓拍", "车辆抓拍", "道闸", "门禁", "烟感"]
 THEMES = [
@@ -25,13 +30,6 @@ THEMES = [
     "交通枢纽工作站",
     "工业园区工作站",
 ]
-
-
-def _lonlat(df: pd.DataFrame, x: np.ndarray, y: np.ndarray, crs: str) -> None:
-    from etl.coords import from_wgs84
-
-    lx, ly = from_wgs84(x, y, crs)
-    df["经度"], df["纬度"] = np.round(lx, 7), np.round(ly, 7)
 
 
 def write_smart(gen: Generator) -> None:
@@ -58,7 +56,7 @@ def write_smart(gen: Generator) -> None:
             "在线设备数": [int(o.sum()) for o in online],
         }
     )
-    _lonlat(smart, pick["经度"].to_numpy(), pick["纬度"].to_numpy(), "BD09")
+    _set_lonlat(smart, pick["经度"].to_numpy(), pick["纬度"].to_numpy(), "BD09")
     write_xlsx(
         smart,
         gen.out / "places" / "smart_communities.xlsx",
@@ -97,7 +95,7 @@ def write_smart(gen: Generator) -> None:
         pick["经度"].to_numpy()[owner][outside],
         pick["纬度"].to_numpy()[owner][outside],
     )
-    _lonlat(sensors, sx, sy, "BD09")
+    _set_lonlat(sensors, sx, sy, "BD09")
     sensors.loc[0, "设备类型"] = "热成像"  # a device type the codebook does not know
     gen.defects.add("感知设备", 2, "unknown_category")
     write_csv(sensors, gen.out / "places" / "sensor_devices.csv")
@@ -188,7 +186,7 @@ def write_security(gen: Generator) -> None:
             "启用日期": [gen.until - timedelta(days=int(d)) for d in rng.integers(30, 900, len(wx))],
         }
     )
-    _lonlat(ws, wx, wy, "GCJ02")
+    _set_lonlat(ws, wx, wy, "GCJ02")
     write_xlsx(ws, gen.out / "security" / "workstations.xlsx", text_columns=("工作站编码", "区划代码"))
     gen._source(
         "警网融合工作站",

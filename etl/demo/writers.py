@@ -6,8 +6,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import xlsxwriter
+
+from etl.coords import from_wgs84
+
+
+def agency_lonlat(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """WGS-84 points in an agency's datum, rounded to 7 decimals as exports round them."""
+    lon, lat = from_wgs84(x, y, crs)
+    return np.round(lon, 7), np.round(lat, 7)
 
 
 def write_csv(df: pd.DataFrame, path: Path, encoding: str = "gb18030") -> None:

@@ -56,13 +56,6 @@ def served(test_db_url: str, test_app_url: str, cli_env: dict[str, str]) -> Iter
         proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def cli_env() -> dict[str, str]:
-    import os
-
-    return {**os.environ, "NO_COLOR": "1"}
-
-
 def test_overview_page_in_chromium(served: str) -> None:
     driver = chromium()
     try:

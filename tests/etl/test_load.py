@@ -51,15 +51,17 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded(
-    warehouse: Warehouse, test_db_url: str, demo_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    warehouse: Warehouse,
+    test_db_url: str,
+    demo_dir: Path,
+    cli_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Engine, dict, dict[str, str]]]:
     """The demo county loaded once through the command line; yields engine, report and env."""
     url = fresh_database(warehouse, test_db_url, "onemap_test_load")
     env = {
-        **__import__("os").environ,
+        **cli_env,
         "DATABASE_URL": libpq_url(url),
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
         "ONEMAP_CHUNK_ROWS": "4000",  # every file of more than 4,000 rows is read in several chunks
     }
     report_path = tmp_path_factory.mktemp("report") / "r.json"
