@@ -6,6 +6,7 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -15,6 +16,10 @@ from etl.db import check_reachable, libpq_url
 from etl.errors import OnemapError
 from etl.migrate import MigrateResult
 from etl.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from etl.load import SourceReport
+    from etl.manifest import Manifest
 
 LOGGER = logging.getLogger("onemap")
 
@@ -152,7 +157,8 @@ def demo_generate(
             started.append(name)
 
         manifest = generate(scale, seed, out, last, progress=step)
-    console.print(f"wrote the {scale} demo county (seed {seed}, until {last}) to {manifest}")
+    what = "city, district by district," if scale == "city" else f"{scale} demo county"
+    console.print(f"wrote the {what} (seed {seed}, until {last}) to {manifest}")
 
 
 @etl_app.command("contract")
@@ -163,25 +169,72 @@ def etl_contract() -> None:
     sys.stdout.write(render() + "\n")
 
 
+def _manifest_paths(paths: list[Path]) -> list[Path]:
+    """Manifests named directly, or listed one per line in a ``.txt`` file (the city's districts)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.suffix == ".txt":
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except FileNotFoundError as exc:
+                raise OnemapError(f"manifest list {path} does not exist") from exc
+            out.extend(path.parent / line.strip() for line in lines if line.strip())
+        else:
+            out.append(path)
+    return out
+
+
 @etl_app.command("load")
 def etl_load(
-    manifest: Path = typer.Argument(..., help="The manifest (YAML) describing the sources."),
+    manifests: list[Path] = typer.Argument(
+        ..., help="Manifests (YAML), or a .txt listing them one per line; loaded in this order."
+    ),
     only: list[str] = typer.Option(None, "--only", help="Load only these kinds (repeatable)."),
     report: Path = typer.Option(None, "--report", help="Write the load report as JSON here."),
 ) -> None:
-    """Load every source of a manifest; each row is loaded or quarantined with a reason."""
+    """Load every source of each manifest; each row is loaded or quarantined with a reason."""
     import json
 
+    from etl.manifest import read_manifest
+
+    paths = _manifest_paths(manifests)
+    parsed = [read_manifest(p) for p in paths]  # every manifest is checked before anything loads
+    wh = Warehouse()
+    url = wh.owner_url()
+    check_reachable(url)
+    reports = []
+    for path, manifest in zip(paths, parsed, strict=True):
+        reports.extend(_load_one(url, path, manifest, only))
+    if len(paths) > 1:
+        total_in = sum(r.rows_in for r in reports)
+        total_q = sum(r.quarantined for r in reports)
+        console.print(
+            f"{len(paths)} manifests: {total_in:,} rows in, {total_in - total_q:,} loaded, "
+            f"{total_q:,} quarantined"
+        )
+    failed = [r for r in reports if r.status in ("failed", "skipped")]
+    if report:
+        report.write_text(
+            json.dumps(
+                {"manifests": [str(p) for p in paths], "sources": [r.as_json() for r in reports]},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+    for r in failed:
+        console.print(f"[red]onemap:[/red] {r.source}: {r.message}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _load_one(url: str, path: Path, manifest: Manifest, only: list[str] | None) -> list[SourceReport]:
+    """Load one manifest with a progress bar; print its report table."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from etl.load import Loader
-    from etl.manifest import read_manifest
 
-    parsed = read_manifest(manifest)
-    wh = Warehouse()
-    url = wh.owner_url()
-    check_reachable(url)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -197,8 +250,8 @@ def etl_load(
                 tasks[label] = progress.add_task(label, total=None)
             progress.advance(tasks[label], n)  # type: ignore[arg-type]
 
-        reports = Loader(url, parsed, advance).run(only or None)
-    table = Table(title=f"load report: {manifest}")
+        reports = Loader(url, manifest, advance).run(only or None)
+    table = Table(title=f"load report: {path}")
     table.add_column("source")
     table.add_column("status")
     for col in ("rows in", "loaded", "repaired", "quarantined", "changed"):
@@ -226,19 +279,7 @@ def etl_load(
         f"{len(reports)} sources: {total_in:,} rows in, {total_in - total_q:,} loaded, "
         f"{total_q:,} quarantined" + (f"; {len(failed)} failed or skipped" if failed else "")
     )
-    if report:
-        report.write_text(
-            json.dumps(
-                {"manifest": str(manifest), "sources": [r.as_json() for r in reports]},
-                ensure_ascii=False,
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
-    for r in failed:
-        console.print(f"[red]onemap:[/red] {r.source}: {r.message}", highlight=False)
-    if failed:
-        raise typer.Exit(1)
+    return reports
 
 
 @app.command("serve")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from etl.demo.geography import DISTRICT_CODE
 from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
 
 if TYPE_CHECKING:
@@ -216,8 +215,8 @@ def write_events(gen: Generator) -> None:
     diverted = (rng.random(n) < 0.08) & np.isin(cats, ["求助", "纠纷", "其他"])
     inc = pd.DataFrame(
         {
-            "警情编号": [f"J{DISTRICT_CODE}{t:%Y%m%d}{i:06d}" for i, t in enumerate(times)],
-            "区划代码": DISTRICT_CODE,
+            "警情编号": [f"J{gen.dc}{t:%Y%m%d}{i:06d}" for i, t in enumerate(times)],
+            "区划代码": gen.dc,
             "接警时间": times.dt.strftime("%Y-%m-%d %H:%M:%S"),
             "警情类别": cats,
             "警情细类": "",
@@ -276,8 +275,8 @@ def write_events(gen: Generator) -> None:
     status = np.where(open_ & (reported >= now), "登记", status)
     ge = pd.DataFrame(
         {
-            "事件编号": [f"WG{DISTRICT_CODE}{t:%Y%m%d}{i:05d}" for i, t in enumerate(registered)],
-            "区划代码": DISTRICT_CODE,
+            "事件编号": [f"WG{gen.dc}{t:%Y%m%d}{i:05d}" for i, t in enumerate(registered)],
+            "区划代码": gen.dc,
             "事项编码": book["事项编码"].to_numpy()[kind_idx],
             "是否涉警": np.where(cls == "警务类", "是", "否"),
             "事件标题": book["事项名称"].to_numpy()[kind_idx],
@@ -326,8 +325,8 @@ def write_events(gen: Generator) -> None:
     dstatus = np.where(done, "已化解", rng.choice(["排查中", "调解中", "已移交"], n, p=[0.3, 0.6, 0.1]))
     dis = pd.DataFrame(
         {
-            "纠纷编号": [f"JF{DISTRICT_CODE}{t:%Y%m%d}{i:05d}" for i, t in enumerate(found)],
-            "区划代码": DISTRICT_CODE,
+            "纠纷编号": [f"JF{gen.dc}{t:%Y%m%d}{i:05d}" for i, t in enumerate(found)],
+            "区划代码": gen.dc,
             "排查时间": found.dt.strftime("%Y-%m-%d %H:%M:%S"),
             "纠纷类型": rng.choice(DISPUTE_TYPES, n),
             "风险等级": np.where(high, "高风险", "一般"),
@@ -370,8 +369,8 @@ def write_events(gen: Generator) -> None:
     hstatus = np.where(cleared, "已销号", rng.choice(["未整改", "整改中"], n, p=[0.4, 0.6]))
     haz = pd.DataFrame(
         {
-            "隐患编号": [f"YH{DISTRICT_CODE}{t:%Y%m%d}{i:05d}" for i, t in enumerate(hfound)],
-            "区划代码": DISTRICT_CODE,
+            "隐患编号": [f"YH{gen.dc}{t:%Y%m%d}{i:05d}" for i, t in enumerate(hfound)],
+            "区划代码": gen.dc,
             "隐患类别": cat,
             "发现时间": hfound.dt.strftime("%Y-%m-%d %H:%M:%S"),
             "隐患描述": [f"{c}隐患" for c in cat],

@@ -25,13 +25,13 @@ from shapely.geometry import MultiPolygon, Polygon
 from etl.contract import KINDS
 from etl.coords import from_wgs84
 from etl.demo.geography import (
-    CITY_NAME,
-    DISTRICT_CODE,
-    DISTRICT_NAME,
+    CITY_DISTRICTS,
+    COUNTY,
     M_PER_DEG_LAT,
     TOWN_NAMES,
     VILLAGE_STEMS,
     Geography,
+    Place,
     build,
 )
 from etl.demo.writers import agency_lonlat, set_stamp, write_gis, write_xlsx
@@ -181,9 +181,22 @@ WEEKDAY_OFFICE = np.array([1.2, 1.1, 1.1, 1.1, 1.0, 0.35, 0.3])
 class Generator:
     """Builds every feed of one demo county."""
 
-    def __init__(self, scale: Scale, seed: int, out: Path, until: date) -> None:
+    def __init__(
+        self,
+        scale: Scale,
+        seed: int | list[int],
+        out: Path,
+        until: date,
+        place: Place = COUNTY,
+        id_seq: tuple[int, int] = (0, 100),
+    ) -> None:
         self.s = scale
         self.rng = np.random.default_rng(seed)
+        self.place = place
+        self.dc = place.district_code
+        # the range of the first two digits of ID sequence numbers this area draws from: districts
+        # of one city draw from disjoint ranges, so migrants from one home town never collide
+        self.id_seq = id_seq
         self.out = out
         self.until = until
         # Data fills whole days up to the end of --until, but never passes the moment of generation:
@@ -258,7 +271,7 @@ class Generator:
 
     def _jitter_m(self, n: int, metres: float) -> tuple[np.ndarray, np.ndarray]:
         dy = self.rng.normal(0, metres, n) / M_PER_DEG_LAT
-        dx = self.rng.normal(0, metres, n) / (M_PER_DEG_LAT * np.cos(np.radians(23.3)))
+        dx = self.rng.normal(0, metres, n) / (M_PER_DEG_LAT * np.cos(np.radians(self.place.cy)))
         return dx, dy
 
     def _hot_points(self, n: int, kinds: dict[str, float], uniform: float) -> np.ndarray:
@@ -320,7 +333,8 @@ class Generator:
         set_stamp(datetime(self.until.year, self.until.month, self.until.day))
         logging.getLogger("pyogrio").setLevel(logging.WARNING)
         LOGGER.info("drawing the county")
-        self.geo = build(self.rng, s.stations, s.zones, s.grids, s.villages, s.roads, s.size_km)
+        centre = (self.place.cx, self.place.cy)
+        self.geo = build(self.rng, s.stations, s.zones, s.grids, s.villages, s.roads, s.size_km, centre)
         steps: list[tuple[str, Callable[[], None]]] = [
             ("divisions", self.divisions),
             ("police", self.police),
@@ -338,7 +352,11 @@ class Generator:
             step()
         manifest = {
             "version": 1,
-            "area": {"district_code": DISTRICT_CODE, "name": DISTRICT_NAME, "city": CITY_NAME},
+            "area": {
+                "district_code": self.dc,
+                "name": self.place.district_name,
+                "city": self.place.city,
+            },
             "generated": {"seed": int(self.seed), "until": self.until.isoformat(), "scale": self.scale_name},
             "sources": self.sources,
         }
@@ -373,10 +391,10 @@ class Generator:
     # ------------------------------------------------------------------ divisions and police
     def divisions(self) -> None:
         g = self.geo
-        self.town_codes = [f"{DISTRICT_CODE}{i + 1:03d}" for i in range(len(g.stations))]
+        self.town_codes = [f"{self.dc}{i + 1:03d}" for i in range(len(g.stations))]
         self.town_names = [TOWN_NAMES[i % len(TOWN_NAMES)] for i in range(len(g.stations))]
         district = gpd.GeoDataFrame(
-            {"区划代码": [DISTRICT_CODE], "名称": [DISTRICT_NAME], "所属市": [CITY_NAME]},
+            {"区划代码": [self.dc], "名称": [self.place.district_name], "所属市": [self.place.city]},
             geometry=[g.district],
             crs="EPSG:4326",
         )
@@ -393,7 +411,7 @@ class Generator:
         towns = gpd.GeoDataFrame(
             {
                 "镇街代码": self.town_codes,
-                "区划代码": DISTRICT_CODE,
+                "区划代码": self.dc,
                 "名称": self.town_names,
                 "类型": ["街道" if n.endswith("街道") else "镇" for n in self.town_names],
             },
@@ -423,7 +441,7 @@ class Generator:
             {
                 "社区代码": self.village_codes,
                 "镇街代码": [self.town_codes[t] for t, _ in g.villages],
-                "区划代码": DISTRICT_CODE,
+                "区划代码": self.dc,
                 "名称": names,
                 "类型": kinds,
             },
@@ -443,14 +461,16 @@ class Generator:
 
     def police(self) -> None:
         g = self.geo
-        self.station_codes = [f"{DISTRICT_CODE}5{i + 1:02d}000" for i in range(len(g.stations))]
+        self.station_codes = [f"{self.dc}5{i + 1:02d}000" for i in range(len(g.stations))]
         names = [n.replace("街道", "").replace("镇", "") + "派出所" for n in self.town_names]
         stations = gpd.GeoDataFrame(
             {
                 "PCSDM": self.station_codes,
-                "QHDM": DISTRICT_CODE,
+                "QHDM": self.dc,
                 "PCSMC": names,
-                "DZ": [f"{DISTRICT_NAME}{n}政府路{k * 2 + 1}号" for k, n in enumerate(self.town_names)],
+                "DZ": [
+                    f"{self.place.district_name}{n}政府路{k * 2 + 1}号" for k, n in enumerate(self.town_names)
+                ],
                 "ZBDH": [f"020-8{self.rng.integers(1000000, 9999999)}" for _ in names],
             },
             geometry=[MultiPolygon([_poly_to_crs(p, "CGCS2000")]) for p in g.stations],
@@ -485,7 +505,7 @@ class Generator:
             {
                 "JWQBM": codes,
                 "PCSDM": stn,
-                "QHDM": DISTRICT_CODE,
+                "QHDM": self.dc,
                 "JWQMC": zone_names,
                 "MJS": self.rng.integers(1, 4, len(codes)),
                 "FJS": self.rng.integers(1, 6, len(codes)),
@@ -531,7 +551,7 @@ class Generator:
             {
                 "WGBM": codes,
                 "WGMC": names,
-                "QHDM": DISTRICT_CODE,
+                "QHDM": self.dc,
                 "ZJDM": towns,
                 "SQDM": villages,
                 "WGLX": ["基础网格"] * len(codes),
@@ -548,7 +568,7 @@ class Generator:
             {
                 "WGBM": [codes[0][:-3] + "999"],
                 "WGMC": ["错误网格"],
-                "QHDM": DISTRICT_CODE,
+                "QHDM": self.dc,
                 "ZJDM": towns[0],
                 "SQDM": villages[0],
                 "WGLX": "基础网格",
@@ -616,13 +636,13 @@ class Generator:
         cv_spots = [h for h in g.hotspots if h.kind == "city_village"]
         is_cv = np.zeros(len(x), dtype=bool)
         for h in cv_spots:
-            dm = np.hypot((x - h.x) * np.cos(np.radians(23.3)), y - h.y) * M_PER_DEG_LAT
+            dm = np.hypot((x - h.x) * np.cos(np.radians(self.place.cy)), y - h.y) * M_PER_DEG_LAT
             is_cv |= dm < h.sigma_m * 1.8
         n = len(x)
         self.bld = pd.DataFrame(
             {
-                "building_code": [f"{DISTRICT_CODE}{i + 1:010d}" for i in range(n)],
-                "address_code": [f"{DISTRICT_CODE}{tc[-3:]}{i + 1:07d}" for i, tc in enumerate(town_codes)],
+                "building_code": [f"{self.dc}{i + 1:010d}" for i in range(n)],
+                "address_code": [f"{self.dc}{tc[-3:]}{i + 1:07d}" for i, tc in enumerate(town_codes)],
                 "x": x,
                 "y": y,
                 "road": road_names,
@@ -634,7 +654,7 @@ class Generator:
             }
         )
         self.bld["full_address"] = (
-            f"广东省{CITY_NAME}{DISTRICT_NAME}"
+            self.place.prefix
             + self.bld["town_name"]
             + self.bld["road"]
             + self.bld["doorplate"]
@@ -660,13 +680,13 @@ class Generator:
         kinds = ["城中村"] * len(cv) + list(
             self.rng.choice(["商品房小区", "老旧小区", "单位宿舍"], n_est, p=[0.65, 0.28, 0.07])
         )
-        codes = [f"{DISTRICT_CODE}XQ{i + 1:05d}" for i in range(len(cx))]
+        codes = [f"{self.dc}XQ{i + 1:05d}" for i in range(len(cx))]
         # each building belongs to the nearest compound centre within 350 m (city villages 600 m)
         bx, by = self.bld["x"].to_numpy(), self.bld["y"].to_numpy()
         best = np.full(len(bx), np.inf)
         owner = np.full(len(bx), -1)
         for i in range(len(cx)):
-            dm = np.hypot((bx - cx[i]) * np.cos(np.radians(23.3)), by - cy[i]) * M_PER_DEG_LAT
+            dm = np.hypot((bx - cx[i]) * np.cos(np.radians(self.place.cy)), by - cy[i]) * M_PER_DEG_LAT
             limit = 600 if kinds[i] == "城中村" else 350
             better = (dm < best) & (dm < limit)
             best = np.where(better, dm, best)
@@ -683,7 +703,7 @@ class Generator:
         df = pd.DataFrame(
             {
                 "小区编码": codes,
-                "区划代码": DISTRICT_CODE,
+                "区划代码": self.dc,
                 "社区代码": villages,
                 "小区名称": names,
                 "小区类型": kinds,
@@ -748,10 +768,13 @@ def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None
              progress: Callable[[str, int], None] | None = None) -> Path:  # fmt: skip
     """Write the demo county's feeds and manifest into ``out``; return the manifest's path.
 
-    ``progress(step, total_steps)`` is called as each of the steps begins.
+    ``progress(step, total_steps)`` is called as each of the steps begins. The city scale is
+    written district by district (see :func:`generate_city`); its path is then ``out/manifests.txt``.
     """
     if isinstance(scale, str) and scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
+    if scale == "city":
+        return generate_city(seed, out, until, progress)
     sizes = SCALES[scale] if isinstance(scale, str) else scale
     gen = Generator(sizes, seed, out, until or date.today())
     gen.seed, gen.scale_name = seed, scale if isinstance(scale, str) else "custom"
@@ -760,4 +783,54 @@ def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None
     return gen.run()
 
 
-__all__ = ["SCALES", "Generator", "Scale", "generate"]
+def district_scale(city: Scale, n: int) -> Scale:
+    """One of ``n`` equal districts of a city: every count divided, the side by sqrt(n)."""
+    parts = {
+        name: max(1, round(value / n)) if isinstance(value, int) else value
+        for name, value in city.__dict__.items()
+        if name not in ("access_days", "weeks")
+    }
+    parts["size_km"] = city.size_km / np.sqrt(n)
+    return Scale(**parts, access_days=city.access_days, weeks=city.weeks)
+
+
+def generate_city(seed: int, out: Path, until: date | None = None,
+                  progress: Callable[[str, int], None] | None = None,
+                  city: Scale | None = None, districts: list[tuple[str, str]] | None = None) -> Path:  # fmt: skip
+    """Write the city scale as its districts, one directory and manifest each, one after another.
+
+    Only one district is ever in memory. Districts lie side by side on a 4 × 3 layout around
+    Fuzhou; their codes, ID sequence ranges and seeds differ, so no key repeats across districts.
+    ``out/manifests.txt`` lists the manifests in load order. ``city`` and ``districts`` default to
+    the full city (tests pass a smaller one).
+    """
+    city = city or SCALES["city"]
+    districts = districts or CITY_DISTRICTS
+    n = len(districts)
+    sizes = district_scale(city, n)
+    step_deg = sizes.size_km * 1.3 * 1000 / M_PER_DEG_LAT
+    cols = 4
+    out.mkdir(parents=True, exist_ok=True)
+    manifests = []
+    for k, (code, name) in enumerate(districts):
+        row, col = divmod(k, cols)
+        cy = 26.08 + (row - 1) * step_deg
+        cx = 119.30 + (col - 1.5) * step_deg / np.cos(np.radians(cy))
+        place = Place(code, name, "福州市", "福建省", cx, cy)
+        seq = (100 * k // n, 100 * (k + 1) // n)
+        gen = Generator(sizes, [seed, k], out / code, until or date.today(), place, seq)
+        gen.seed, gen.scale_name = seed, "city"
+        if progress is not None:
+
+            def district_step(step: str, total: int, _k: int = k, _name: str = name,
+                              _report: Callable[[str, int], None] = progress) -> None:  # fmt: skip
+                _report(f"{_name} ({_k + 1}/{n}) {step}", total * n)
+
+            gen.progress = district_step
+        manifests.append(gen.run().relative_to(out))
+    listing = out / "manifests.txt"
+    listing.write_text("".join(f"{m}\n" for m in manifests), encoding="utf-8")
+    return listing
+
+
+__all__ = ["SCALES", "Generator", "Scale", "generate", "generate_city"]

@@ -9,10 +9,43 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.ops import unary_union
 
-DISTRICT_CODE = "440118"
-DISTRICT_NAME = "增城区"
-CITY_NAME = "广州市"
 M_PER_DEG_LAT = 110_900.0
+
+
+@dataclass(frozen=True)
+class Place:
+    """Which district a demo area stands for, and where it lies (WGS-84 centre)."""
+
+    district_code: str
+    district_name: str
+    city: str
+    province: str
+    cx: float
+    cy: float
+
+    @property
+    def prefix(self) -> str:
+        """The start of a full standard address: province, city, district."""
+        return f"{self.province}{self.city}{self.district_name}"
+
+
+COUNTY = Place("440118", "增城区", "广州市", "广东省", 113.83, 23.29)
+# The city scale is delivered district by district (one directory and manifest each), so that
+# no district's tables are ever held in memory together with another's. Codes are Fuzhou's.
+CITY_DISTRICTS = [
+    ("350102", "鼓楼区"),
+    ("350103", "台江区"),
+    ("350104", "仓山区"),
+    ("350105", "马尾区"),
+    ("350111", "晋安区"),
+    ("350112", "长乐区"),
+    ("350121", "闽侯县"),
+    ("350122", "连江县"),
+    ("350123", "罗源县"),
+    ("350124", "闽清县"),
+    ("350125", "永泰县"),
+    ("350181", "福清市"),
+]
 
 TOWN_NAMES = [
     "荔城街道",
@@ -184,9 +217,10 @@ def build(
     n_villages: int,
     n_roads: int,
     size_km: float,
+    centre: tuple[float, float] = (COUNTY.cx, COUNTY.cy),
 ) -> Geography:
-    """Draw the county at a given size."""
-    cx, cy = 113.83, 23.29
+    """Draw the county at a given size around ``centre``."""
+    cx, cy = centre
     ry = size_km * 1000 / 2 / M_PER_DEG_LAT
     rx = ry / np.cos(np.radians(cy))
     district_poly = _wobbly_ring(rng, cx, cy, rx, ry)

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from etl.demo import people
-from etl.demo.geography import DISTRICT_CODE
 from etl.demo.writers import agency_lonlat, write_csv
 
 if TYPE_CHECKING:
@@ -45,8 +44,8 @@ def write_housing(gen: Generator) -> None:
     dx, dy = gen._jitter_m(n_orphan, 40)
     addr = pd.DataFrame(
         {
-            "地址编码": list(b["address_code"]) + [f"{DISTRICT_CODE}9{i:09d}" for i in range(n_orphan)],
-            "区划代码": DISTRICT_CODE,
+            "地址编码": list(b["address_code"]) + [f"{gen.dc}9{i:09d}" for i in range(n_orphan)],
+            "区划代码": gen.dc,
             "镇街代码": list(b["town_code"]) + list(b["town_code"].to_numpy()[orphan]),
             "社区代码": gen._village_of(
                 np.concatenate([b["x"], b["x"].to_numpy()[orphan] + dx]),
@@ -94,7 +93,7 @@ def write_housing(gen: Generator) -> None:
         {
             "房屋编码": b["building_code"],
             "地址编码": b["address_code"],
-            "区划代码": DISTRICT_CODE,
+            "区划代码": gen.dc,
             "小区编码": b["community_code"],
             "楼栋名称": b["road"] + b["doorplate"] + b["bno"].astype(str) + "栋",
             "层数": b["floors"],
@@ -147,7 +146,7 @@ def write_housing(gen: Generator) -> None:
     tenants = rng.choice([0, 1, 1, 1, 2, 2, 3], m)
     l_births = people.birth_dates(rng, m, gen.until, 35, 75)
     l_gender = list(rng.choice(["M", "F"], m))
-    landlord_ids = people.id_numbers(rng, ["440118"] * m, l_births, l_gender)
+    landlord_ids = people.id_numbers(rng, [gen.dc] * m, l_births, l_gender, gen.id_seq)
     units = pd.DataFrame(
         {
             "出租屋编码": [f"{b['building_code'].iat[o]}{r}" for o, r in zip(owner, room, strict=True)],
@@ -169,7 +168,7 @@ def write_housing(gen: Generator) -> None:
     unit_leaf = (tenants == 0) & ~np.isin(np.arange(m), gen.card_units_hint)
     taken = set()
     for pos in gen.pick(unit_leaf, 3, taken):
-        units.loc[pos, "房屋编码"] = f"{DISTRICT_CODE}99{pos:08d}"
+        units.loc[pos, "房屋编码"] = f"{gen.dc}99{pos:08d}"
         gen.defects.add("出租屋", pos + 2, "unknown_reference")
     for pos in gen.pick(unit_leaf, 3, taken):
         units.loc[pos, "房号"] = ""
@@ -227,9 +226,9 @@ def _persons(
     births = [o if a else y for y, o, a in zip(births, old, alone, strict=True)]
     migrant = migrant & ~alone
     origins = list(people.ORIGINS)
-    region = [str(rng.choice(origins)) if mg else "440118" for mg in migrant]
+    region = [str(rng.choice(origins)) if mg else gen.dc for mg in migrant]
     gender = list(rng.choice(["M", "F"], total, p=[0.54, 0.46]))
-    ids = people.id_numbers(rng, region, births, gender)
+    ids = people.id_numbers(rng, region, births, gender, gen.id_seq)
     status = np.where(migrant, rng.choice(["已登记", "未登记", "已过期"], total, p=[0.82, 0.11, 0.07]), "")
     unit_codes = np.concatenate([units["出租屋编码"].to_numpy()[t_unit], np.full(n_other, None)])
     bld_codes = np.concatenate([units["房屋编码"].to_numpy()[t_unit], b["building_code"].to_numpy()[o_bld]])
@@ -308,7 +307,7 @@ def write_access(gen: Generator) -> None:
     dev_bld = gen.device_buildings
     devices = pd.DataFrame(
         {
-            "门禁编号": [f"MJ{DISTRICT_CODE}{i + 1:06d}" for i in range(len(dev_bld))],
+            "门禁编号": [f"MJ{gen.dc}{i + 1:06d}" for i in range(len(dev_bld))],
             "房屋编码": b["building_code"].to_numpy()[dev_bld],
             "设备类型": rng.choice(["刷卡", "人脸", "刷卡+人脸"], len(dev_bld), p=[0.5, 0.2, 0.3]),
             "安装日期": [gen.until - timedelta(days=int(d)) for d in rng.integers(60, 1500, len(dev_bld))],
@@ -317,8 +316,8 @@ def write_access(gen: Generator) -> None:
     )
     extra = pd.DataFrame(
         {
-            "门禁编号": [f"MJ{DISTRICT_CODE}9{i:05d}" for i in range(2)],
-            "房屋编码": [f"{DISTRICT_CODE}98{i:08d}" for i in range(2)],
+            "门禁编号": [f"MJ{gen.dc}9{i:05d}" for i in range(2)],
+            "房屋编码": [f"{gen.dc}98{i:08d}" for i in range(2)],
             "设备类型": "刷卡",
             "安装日期": gen.until,
             "是否在线": "是",
@@ -351,7 +350,7 @@ def write_access(gen: Generator) -> None:
     cards[group] += rng.integers(6, 12, len(group))
     cards[gen.card_units_hint] = rng.integers(2, 4, len(gen.card_units_hint))
     card_unit = np.repeat(np.arange(len(units)), cards)
-    card_no = np.array([f"C{DISTRICT_CODE}{i + 1:08d}" for i in range(len(card_unit))])
+    card_no = np.array([f"C{gen.dc}{i + 1:08d}" for i in range(len(card_unit))])
     # elderly living alone: their unit's only card goes silent for the last 10 days for some
     alone_units = {u for u, a in zip(gen.persons_unit, gen.persons_alone, strict=True) if a and u is not None}
     unit_code_arr = units["出租屋编码"].to_numpy()

@@ -76,16 +76,23 @@ def names(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def id_numbers(
-    rng: np.random.Generator, regions: list[str], births: list[date], genders: list[str]
+    rng: np.random.Generator,
+    regions: list[str],
+    births: list[date],
+    genders: list[str],
+    seq: tuple[int, int] = (0, 100),
 ) -> list[str]:
-    """Unique ID numbers with correct check digits for the given region, birth date and gender."""
+    """Unique ID numbers with correct check digits for the given region, birth date and gender.
+
+    The sequence number's first two digits come from ``seq`` (a half-open range).
+    """
     out, seen = [], set()
     for region, born, sex in zip(regions, births, genders, strict=True):
         while True:
-            seq = int(rng.integers(0, 100)) * 10 + int(
+            order = int(rng.integers(*seq)) * 10 + int(
                 rng.choice([1, 3, 5, 7, 9] if sex == "M" else [0, 2, 4, 6, 8])
             )
-            body = f"{region}{born:%Y%m%d}{seq:03d}"
+            body = f"{region}{born:%Y%m%d}{order:03d}"
             number = body + check_digit(body)
             if number not in seen:
                 seen.add(number)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from etl.demo.geography import DISTRICT_CODE, M_PER_DEG_LAT
+from etl.demo.geography import M_PER_DEG_LAT
 from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ def write_smart(gen: Generator) -> None:
     online = [rng.random(k) < 0.92 for k in per]
     smart = pd.DataFrame(
         {
-            "智安小区编码": [f"ZA{DISTRICT_CODE}{i + 1:04d}" for i in range(n)],
+            "智安小区编码": [f"ZA{gen.dc}{i + 1:04d}" for i in range(n)],
             "小区编码": pick["小区编码"],
-            "区划代码": DISTRICT_CODE,
+            "区划代码": gen.dc,
             "名称": pick["小区名称"] + "智慧安防小区",
             "建成日期": [gen.until - timedelta(days=int(d)) for d in rng.integers(90, 1500, n)],
             "人脸抓拍机": [int((k == "人脸抓拍").sum()) for k in sens_kind],
@@ -81,9 +81,9 @@ def write_smart(gen: Generator) -> None:
     ]
     sensors = pd.DataFrame(
         {
-            "设备编码": [f"GZ{DISTRICT_CODE}{i + 1:06d}" for i in range(len(owner))],
+            "设备编码": [f"GZ{gen.dc}{i + 1:06d}" for i in range(len(owner))],
             "智安小区编码": smart["智安小区编码"].to_numpy()[owner],
-            "区划代码": DISTRICT_CODE,
+            "区划代码": gen.dc,
             "设备类型": np.concatenate(sens_kind) if sens_kind else [],
             "是否在线": np.where(on, "是", "否"),
             "最后心跳": [t.strftime("%Y-%m-%d %H:%M:%S") for t in last_seen],
@@ -136,8 +136,8 @@ def write_security(gen: Generator) -> None:
     )
     cams = pd.DataFrame(
         {
-            "点位编码": [f"SP{DISTRICT_CODE}{i + 1:05d}" for i in range(n)],
-            "区划代码": DISTRICT_CODE,
+            "点位编码": [f"SP{gen.dc}{i + 1:05d}" for i in range(n)],
+            "区划代码": gen.dc,
             "点位名称": [
                 f"{'治安卡口' if k == '卡口' else '视频点位'}{i + 1:04d}" for i, k in enumerate(kinds)
             ],
@@ -171,8 +171,8 @@ def write_security(gen: Generator) -> None:
     wy = np.array([h.y for h in spots])[:w]
     ws = pd.DataFrame(
         {
-            "工作站编码": [f"GZZ{DISTRICT_CODE}{i + 1:03d}" for i in range(len(wx))],
-            "区划代码": DISTRICT_CODE,
+            "工作站编码": [f"GZZ{gen.dc}{i + 1:03d}" for i in range(len(wx))],
+            "区划代码": gen.dc,
             "工作站名称": [
                 f"{gen.town_names[i % len(gen.town_names)].replace('街道', '').replace('镇', '')}"
                 f"{THEMES[i % len(THEMES)]}"
