@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
 import shapely
 from psycopg import sql
 from shapely import wkb
@@ -31,9 +32,10 @@ from etl.contract import KINDS, Kind, load_order
 from etl.db import connect_raw
 from etl.errors import OnemapError
 from etl.manifest import Manifest, Source
+from etl.prefetch import prefetch
 from etl.readers import read_source
 from etl.sql import read_sql
-from etl.validate import Context, SeenKeys, check_chunk
+from etl.validate import Checked, Context, SeenKeys, check_chunk
 
 LOGGER = logging.getLogger(__name__)
 
@@ -289,14 +291,17 @@ class Loader:
         for f in kind.fields:
             if f.references:
                 ref = KINDS[f.references]
-                ctx.refs[f.references] = {
-                    r[0]
-                    for r in conn.execute(
-                        sql.SQL("select {} from {}").format(
-                            sql.Identifier(ref.key), sql.Identifier(*ref.table.split("."))
+                ctx.refs[f.references] = pa.array(
+                    [
+                        r[0]
+                        for r in conn.execute(
+                            sql.SQL("select {} from {}").format(
+                                sql.Identifier(ref.key), sql.Identifier(*ref.table.split("."))
+                            )
                         )
-                    )
-                }
+                    ],
+                    type=pa.string(),
+                )
             if f.codebook:
                 book: dict[str, str] = {}
                 if f.codebook == "core.grid_event_kinds":
@@ -414,47 +419,29 @@ class Loader:
         )
         first_time = last_time = None
         appended: list[tuple[str, pd.Timestamp, pd.Timestamp]] = []  # (file, first, last) copied straight in
-        for path in files:
-            seen = SeenKeys()
-            rel = (
-                str(path.relative_to(self.manifest.root))
-                if path.is_relative_to(self.manifest.root)
-                else str(path)
-            )
-            chunks = read_source(
-                path, source.format, source.encoding, source.layer, source.sheet, self.chunk_rows
-            )
-            while True:
-                with clock(report, "read"):
-                    chunk = next(chunks, None)
-                if chunk is None:
-                    break
-                self._require_columns(source, chunk, path)
-                with clock(report, "validate"):
-                    checked = check_chunk(chunk, source, kind, ctx, seen)
-                report.rows_in += len(chunk)
-                report.loaded += len(checked.rows)
-                report.repaired += checked.repaired
-                report.quarantined += len(checked.quarantine)
-                for code, n in checked.quarantine["reason_code"].value_counts().items():
-                    report.reasons[str(code)] = report.reasons.get(str(code), 0) + int(n)
-                rows = checked.rows.rename(columns={"_line": "line_no"})[stg_cols]
-                if kind.name == "access_event" and not rows.empty:
-                    lo, hi = rows["event_time"].min(), rows["event_time"].max()
-                    first_time = lo if first_time is None else min(first_time, lo)
-                    last_time = hi if last_time is None else max(last_time, hi)
-                q = checked.quarantine.assign(
-                    batch_id=batch_id, source=source.name, kind=source.kind, file_path=rel
-                )
-                with clock(report, "copy"):
-                    if self._direct(conn, kind, rows, rel, batch_id, appended):
-                        report.changed += len(rows)
-                    else:
-                        _copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, rows)
-                    _copy_frame(
-                        conn, sql.Identifier("ops", "quarantine"), QUARANTINE_COLUMNS, q[QUARANTINE_COLUMNS]
-                    )
-                self.progress(source.name, len(chunk))
+        # chunks are read and validated in a worker thread while this one copies the previous chunk
+        for rel, n_in, checked in prefetch(self._checked_chunks(source, kind, ctx, files, report)):
+            report.rows_in += n_in
+            report.loaded += len(checked.rows)
+            report.repaired += checked.repaired
+            report.quarantined += len(checked.quarantine)
+            for code, n in checked.quarantine["reason_code"].value_counts().items():
+                report.reasons[str(code)] = report.reasons.get(str(code), 0) + int(n)
+            rows = checked.rows.rename(columns={"_line": "line_no"})[stg_cols]
+            if kind.name == "access_event" and not rows.empty:
+                lo, hi = rows["event_time"].min(), rows["event_time"].max()
+                first_time = lo if first_time is None else min(first_time, lo)
+                last_time = hi if last_time is None else max(last_time, hi)
+            q = checked.quarantine.assign(
+                batch_id=batch_id, source=source.name, kind=source.kind, file_path=rel
+            )[QUARANTINE_COLUMNS]
+            with clock(report, "copy"):
+                if self._direct(conn, kind, rows, rel, batch_id, appended):
+                    report.changed += len(rows)
+                else:
+                    _copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, rows)
+                _copy_frame(conn, sql.Identifier("ops", "quarantine"), QUARANTINE_COLUMNS, q)
+            self.progress(source.name, n_in)
         if kind.name == "access_event" and first_time is not None and last_time is not None:
             conn.execute(
                 "select core.ensure_access_event_partitions(%s, %s)",
@@ -471,6 +458,30 @@ class Loader:
             "repaired = %s, quarantined = %s where batch_id = %s",
             (report.rows_in, report.loaded, report.repaired, report.quarantined, batch_id),
         )
+
+    def _checked_chunks(
+        self, source: Source, kind: Kind, ctx: Context, files: list[Path], report: SourceReport
+    ) -> Iterator[tuple[str, int, Checked]]:
+        """Each file's chunks, read and validated: (file relative to the manifest, rows in, verdict)."""
+        for path in files:
+            seen = SeenKeys()  # duplicates are looked for within a file
+            rel = (
+                str(path.relative_to(self.manifest.root))
+                if path.is_relative_to(self.manifest.root)
+                else str(path)
+            )
+            chunks = read_source(
+                path, source.format, source.encoding, source.layer, source.sheet, self.chunk_rows
+            )
+            while True:
+                with clock(report, "read"):
+                    chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                self._require_columns(source, chunk, path)
+                with clock(report, "validate"):
+                    checked = check_chunk(chunk, source, kind, ctx, seen)
+                yield rel, len(chunk), checked
 
     def _direct(self, conn: psycopg.Connection, kind: Kind, rows: pd.DataFrame, file: str, batch_id: int,
                 appended: list[tuple[str, pd.Timestamp, pd.Timestamp]]) -> bool:  # fmt: skip

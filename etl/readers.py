@@ -21,7 +21,7 @@ from etl.errors import OnemapError
 
 LOGGER = logging.getLogger(__name__)
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 50_000
 
 
 def _check_encoding(path: Path, encoding: str, declared: str) -> None:

@@ -64,7 +64,10 @@ class EtlSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ONEMAP_", env_file=".env", extra="ignore")
 
-    chunk_rows: int = Field(default=200_000, description="Rows read, checked and copied at a time.")
+    chunk_rows: int = Field(
+        default=50_000,
+        description="Rows read, checked and copied at a time (the next is checked while one copies).",
+    )
     alert_window_days: int = Field(
         default=14, description="Window for counting active access cards per unit."
     )

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -53,7 +55,7 @@ class Context:
     """What validation needs from the warehouse: the area, loaded keys, codebooks, addresses."""
 
     district: Any  # prepared WGS-84 (multi)polygon of the area, slightly buffered
-    refs: dict[str, set[str]] = field(default_factory=dict)
+    refs: dict[str, pa.Array] = field(default_factory=dict)  # loaded keys of referenced kinds
     codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
     address_points: pd.DataFrame | None = None  # x, y indexed by address_code
     attributor: Attributor | None = None
@@ -266,8 +268,9 @@ def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen
     for f in kind.fields:
         if f.references and f.references in ctx.refs:
             vals = out[f.name]
+            known = pc.is_in(pa.array(vals, type=pa.string()), value_set=ctx.refs[f.references])
             v.fail(
-                vals.notna() & ~vals.isin(ctx.refs[f.references]),
+                vals.notna().to_numpy() & ~known.to_numpy(zero_copy_only=False),
                 "unknown_reference",
                 f.name,
                 vals.astype(str),

@@ -794,9 +794,14 @@ def district_scale(city: Scale, n: int) -> Scale:
     return Scale(**parts, access_days=city.access_days, weeks=city.weeks)
 
 
-def generate_city(seed: int, out: Path, until: date | None = None,
-                  progress: Callable[[str, int], None] | None = None,
-                  city: Scale | None = None, districts: list[tuple[str, str]] | None = None) -> Path:  # fmt: skip
+def generate_city(
+    seed: int,
+    out: Path,
+    until: date | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    city: Scale | None = None,
+    districts: list[tuple[str, str]] | None = None,
+) -> Path:
     """Write the city scale as its districts, one directory and manifest each, one after another.
 
     Only one district is ever in memory. Districts lie side by side on a 4 × 3 layout around

@@ -1,0 +1,58 @@
+"""Run an iterator in a worker thread so that producing the next item overlaps consuming this one.
+
+The loader reads and validates chunk k+1 (Python, numpy, shapely) while PostgreSQL ingests chunk k
+(the main thread waits on the socket with the GIL released): on two cores the load takes about
+the longer of the two instead of their sum.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def prefetch(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Yield the items of ``items``, produced in a worker thread at most ``depth`` items ahead.
+
+    An exception in the worker is raised here, at the point where its item would have come. If
+    the consumer stops early (exception or ``close``), the worker stops at its next item.
+    """
+    ready: queue.Queue[tuple[object, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[object, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_DONE, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((_DONE, exc))
+
+    worker = threading.Thread(target=work, name="prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = ready.get()
+            if item is _DONE:
+                if exc is not None:
+                    raise exc
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
