@@ -280,3 +280,55 @@ def test_app_role_reads_serve(app_db: Connection) -> None:
 def test_app_role_cannot_write_or_read_ops(app_db: Connection, statement: str) -> None:
     with pytest.raises(ProgrammingError, match="permission denied"), app_db.begin_nested():
         app_db.execute(text(statement))
+
+
+# views that aggregate ops (which the application role may not read) run as their owner; every
+# other serve view runs with the reader's rights so that row-level security applies beneath it
+OWNER_RIGHTS_VIEWS = {"load_batches", "quarantine_counts"}
+
+
+def test_serve_views_run_with_the_readers_rights(db: Connection) -> None:
+    rows = db.execute(
+        text(
+            "select c.relname, coalesce('security_invoker=true' = any(c.reloptions), false) "
+            "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = 'serve' and c.relkind = 'v'"
+        )
+    ).all()
+    invoker = {name for name, inv in rows if inv}
+    assert len(rows) > 15
+    assert {name for name, _ in rows} - invoker == OWNER_RIGHTS_VIEWS
+
+
+def test_serve_never_exposes_unmasked_personal_columns(db: Connection) -> None:
+    """Personal columns reach serve only through the masking functions; free text not at all."""
+    masked = db.execute(
+        text(
+            "select serve.mask_name('张三丰'), serve.mask_id('44011819900101001X'), "
+            "serve.mask_phone('13812345678'), serve.mask_name('李')"
+        )
+    ).one()
+    assert tuple(masked) == ("张**", "440***********001X", "138****5678", "李*")
+    definitions = dict(
+        db.execute(text("select viewname, definition from pg_views where schemaname = 'serve'")).all()
+    )
+    for view, columns in {
+        "persons": ("name", "id_number", "phone"),
+        "rental_units": ("landlord_name", "landlord_phone"),
+    }.items():
+        for col in columns:
+            assert "serve.mask_" in definitions[view] and f"AS {col}" in definitions[view], (view, col)
+            line = next(x for x in definitions[view].splitlines() if f"AS {col}" in x)
+            assert "mask_" in line, line
+    free_text = (
+        db.execute(
+            text(
+                "select table_name || '.' || column_name from information_schema.columns "
+                "where table_schema = 'serve' and column_name in "
+                "('id_number', 'landlord_id_number', 'parties', 'summary', 'description', 'raw', 'birth_date')"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert free_text == ["persons.id_number"]  # the masked one
