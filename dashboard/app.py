@@ -1,16 +1,29 @@
-"""Dash application factory; ``server`` is the WSGI object for gunicorn."""
+"""Dash application factory; ``server`` is the WSGI object for gunicorn.
+
+One page container routed by the URL: ``/`` map, ``/station|zone|grid/<code>`` drill-down,
+``/building/<code>``, ``/wall`` and ``/quality``. Every page and callback reads through an
+:class:`~dashboard.context.AppContext`, whose scope comes from the server, never the request.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import dash
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import queries
+from dashboard.context import AppContext
+from dashboard.pages import drill, mapview, quality, wall
+from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
+
+AREA_PATH = re.compile(r"^/(station|zone|grid|building)/([0-9A-Za-z_-]{1,40})/?$")
 
 
 def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
-    """Build the overview page from element counts (pure: no I/O)."""
+    """Element counts (pure: no I/O); shown on the quality page's head and in tests."""
     cards = [
         html.Div(
             [
@@ -22,33 +35,50 @@ def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
         )
         for row in counts
     ]
-    return html.Div(
-        [
-            html.H1(title),
-            html.P("基础要素一张图：派出所、警务区、网格、楼栋、出租屋、实有人口与各类事件。"),
-            html.Div(cards, className="kpis", id="overview-kpis"),
-        ],
-        className="page",
-    )
+    return html.Div([html.H2(title), html.Div(cards, className="kpis", id="overview-kpis")], className="page")
 
 
-def create_app(database_url: str | None = None, settings: DashboardSettings | None = None) -> dash.Dash:
+def render(c: AppContext, pathname: str | None) -> html.Div:
+    """The page for a path (unknown paths get a page that says so)."""
+    path = pathname or "/"
+    if path in ("/", ""):
+        return mapview.layout(c)
+    if path.rstrip("/") == "/wall":
+        return wall.layout(c)
+    if path.rstrip("/") == "/quality":
+        return html.Div([quality.layout(c), overview_layout(queries.element_counts(c.url), "基础要素")])
+    m = AREA_PATH.match(path)
+    if m:
+        level, code = m.groups()
+        return drill.building_page(c, code) if level == "building" else drill.area_page(c, level, code)
+    return drill.not_found(f"页面 {path} ")
+
+
+def create_app(
+    database_url: str | None = None,
+    settings: DashboardSettings | None = None,
+    scope_provider: Callable[[], Scope] = Scope.everything,
+) -> dash.Dash:
     """Create the dashboard reading the serve schema at ``database_url`` (application role)."""
     settings = settings or DashboardSettings()
     url = database_url or settings.app_database_url
     if not url:
         raise RuntimeError("the dashboard needs ONEMAP_APP_DATABASE_URL (or run it with `onemap serve`)")
+    c = AppContext(url, settings, scope_provider)
     app = dash.Dash(
         __name__,
         title=settings.title,
         serve_locally=True,
         update_title="",
+        suppress_callback_exceptions=True,
     )
+    app.layout = html.Div([dcc.Location(id="url"), html.Div(id="page")])
 
-    def layout() -> html.Div:
-        return html.Div(
-            [dcc.Location(id="overview-url"), overview_layout(queries.element_counts(url), settings.title)]
-        )
+    @app.callback(Output("page", "children"), Input("url", "pathname"))
+    def _route(pathname):
+        return render(c, pathname)
 
-    app.layout = layout
+    mapview.register(app, c)
+    wall.register(app, c)
+    app.onemap = c  # type: ignore[attr-defined]
     return app

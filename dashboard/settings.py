@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from datetime import date
+
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,3 +19,39 @@ class DashboardSettings(BaseSettings):
         description="The application role's URL; `onemap serve` passes it when unset.",
     )
     title: str = "警网融合一张图"
+    basemap_url: str | None = Field(
+        default=None,
+        description="XYZ tile URL of a basemap on the local network, "
+        "e.g. http://tiles.local/{z}/{x}/{y}.png; "
+        "unset: a basemap drawn from the loaded data (district, towns, grids).",
+    )
+    basemap_crs: str = Field(default="WGS84", description="Datum of the basemap tiles: WGS84 or GCJ02.")
+    basemap_attribution: str = ""
+    as_of: date | None = Field(
+        default=None, description="The day the screens treat as today (default: today, Beijing time)."
+    )
+    wall_refresh_seconds: int = Field(default=60, ge=5, description="How often /wall reloads its figures.")
+    wall_rotate_seconds: int = Field(default=20, ge=3, description="How long /wall shows each station.")
+    score_weight_base_work: float = Field(default=50, ge=0, description="Station score: base work weight.")
+    score_weight_incident_control: float = Field(
+        default=30, ge=0, description="Station score: incident control."
+    )
+    score_weight_daily_management: float = Field(
+        default=20, ge=0, description="Station score: daily management."
+    )
+    cache_seconds: int = Field(default=300, ge=0, description="How long map layers and heat are cached.")
+
+    @field_validator("basemap_crs")
+    @classmethod
+    def _crs(cls, v: str) -> str:
+        v = v.upper().replace("-", "")
+        if v not in ("WGS84", "GCJ02"):
+            raise ValueError("ONEMAP_BASEMAP_CRS must be WGS84 or GCJ02")
+        return v
+
+    def score_weights(self) -> dict[str, float]:
+        return {
+            "base_work": self.score_weight_base_work,
+            "incident_control": self.score_weight_incident_control,
+            "daily_management": self.score_weight_daily_management,
+        }

@@ -1,0 +1,230 @@
+"""What the map draws: GeoJSON of areas and points, and heat rendered on the server as an image.
+
+No view ships raw points at low zoom: areas are simplified to the zoom, point layers of many
+features (buildings, rental units) are only sent for the viewport at street zoom, and heat is a
+PNG of a kernel density, a few tens of kilobytes whatever the number of events.
+Overlays are shifted to GCJ-02 when the basemap is in GCJ-02 (``ONEMAP_BASEMAP_CRS``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import shapely
+from PIL import Image
+from scipy.ndimage import gaussian_filter
+
+from dashboard.db import fetch_all
+from dashboard.queries import Area, _filter
+from dashboard.scope import Scope
+from etl.coords import from_wgs84
+
+M_PER_DEG = 111_320.0
+
+AREA_LAYERS = {
+    # layer: (view, code column, label column, extra properties)
+    "station": ("serve.stations", "station_code", "name", "station_code"),
+    "zone": ("serve.zones", "zone_code", "name", "station_code"),
+    "grid": ("serve.grids", "grid_code", "name", "station_code, zone_code"),
+}
+POINT_LAYERS = {
+    # layer: (view, code column, label expression, minimum zoom)
+    "smart_communities": ("serve.smart_communities", "smart_code", "name", 0),
+    "cameras": ("serve.cameras", "camera_code", "name || ' · ' || ring", 0),
+    "workstations": ("serve.workstations", "workstation_code", "name || ' · ' || theme", 0),
+    "alerts": ("serve.alerts", "alert_id::text", "reason", 0),
+    "buildings": ("serve.buildings", "building_code", "coalesce(full_address, building_code)", 15),
+    "rental_units": ("serve.rental_units", "unit_code", "room_no", 16),
+}
+MAX_POINTS = 3000  # features per point layer and view
+
+
+def tolerance(zoom: float) -> float:
+    """Simplification tolerance in degrees: about a third of a pixel at this zoom."""
+    return 360.0 / (256 * 2 ** max(zoom, 0)) / 3
+
+
+def _shift(geoms: np.ndarray, crs: str) -> np.ndarray:
+    if crs.upper() in ("WGS84", "EPSG:4326"):
+        return geoms
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = from_wgs84(xy[:, 0], xy[:, 1], crs)
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, move)
+
+
+def _features(rows: list[dict[str, Any]], crs: str) -> dict[str, Any]:
+    geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in rows]) if rows else np.array([])
+    geoms = _shift(geoms, crs) if len(geoms) else geoms
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": r.get("code"),
+                "geometry": json.loads(shapely.to_geojson(g, 6)),
+                "properties": r,
+            }
+            for r, g in zip(rows, geoms, strict=True)
+        ],
+    }
+
+
+def area_layer(
+    url: str, scope: Scope, layer: str, zoom: float, crs: str = "WGS84", within: Area | None = None
+) -> dict[str, Any]:
+    """Stations, zones or grids in scope (optionally within an area) simplified for ``zoom``."""
+    view, code, label, extra = AREA_LAYERS[layer]
+    area = within or Area()
+    f, params = _filter(scope, area)
+    rows = fetch_all(
+        url,
+        f"select {code} as code, {label} as label, {extra}, "
+        f"st_asbinary(st_simplifypreservetopology(geom, :tol)) as wkb from {view} where {f} order by 1",
+        {**params, "tol": tolerance(zoom)},
+    )
+    return _features(rows, crs)
+
+
+def point_layer(
+    url: str,
+    scope: Scope,
+    layer: str,
+    zoom: float,
+    bbox: tuple[float, float, float, float] | None,
+    crs: str = "WGS84",
+) -> dict[str, Any]:
+    """Points of a layer in scope, in the viewport; empty below the layer's minimum zoom."""
+    view, code, label, min_zoom = POINT_LAYERS[layer]
+    if zoom < min_zoom:
+        return {"type": "FeatureCollection", "features": []}
+    cond, params = scope.where(), scope.params()
+    if bbox is not None:
+        cond += " and geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
+        params = {**params, "x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3]}
+    rows = fetch_all(
+        url,
+        f"select {code} as code, {label} as label, grid_code, station_code, st_asbinary(geom) as wkb "
+        f"from {view} where {cond} and geom is not null order by 1 limit :limit",
+        {**params, "limit": MAX_POINTS},
+    )
+    return _features(rows, crs)
+
+
+# ------------------------------------------------------------------ heat
+HEAT_SOURCES = {
+    "incidents": [
+        "select geom, 1.0 as w, category as cat from serve.incidents where {f} "
+        "and reported_at >= :t0 and reported_at < :t1"
+    ],
+    "risks": [
+        "select geom, 1.0 as w, 'hazard' as cat from serve.hazards where {f} "
+        "and found_at >= :t0 and found_at < :t1",
+        "select geom, case when risk_level = 'high' then 3.0 else 1.0 end, 'dispute' from serve.disputes "
+        "where {f} and found_at >= :t0 and found_at < :t1",
+        "select geom, 2.0, 'alert' from serve.alerts where {f} and detected_at >= :t0 and detected_at < :t1",
+    ],
+}
+RAMP = np.array(
+    # transparent → blue → green → yellow → red (position, r, g, b, alpha)
+    [
+        [0.0, 0, 0, 255, 0],
+        [0.15, 0, 90, 255, 110],
+        [0.4, 0, 200, 120, 170],
+        [0.7, 255, 220, 0, 200],
+        [1.0, 230, 20, 20, 230],
+    ],
+)
+
+
+@dataclass
+class Heat:
+    """A heat image and where it lies (south-west and north-east corners, display datum)."""
+
+    png: bytes
+    bounds: list[list[float]]
+    total: float
+    peak: float
+
+    def data_url(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode()
+
+
+def heat_points(
+    url: str,
+    scope: Scope,
+    kind: str,
+    t0: datetime,
+    t1: datetime,
+    categories: list[str] | None = None,
+    area: Area | None = None,
+    cell_m: float = 50.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Event weights binned on the server to ``cell_m`` cells: x, y (WGS-84) and weight."""
+    f, params = _filter(scope, area or Area())
+    union = " union all ".join(q.format(f=f) for q in HEAT_SOURCES[kind])
+    cat = "and cat = any(cast(:cats as text[]))" if categories else ""
+    cell = cell_m / M_PER_DEG
+    rows = fetch_all(
+        url,
+        f"select round(st_x(geom) / :cell) * :cell as x, round(st_y(geom) / :cell) * :cell as y, sum(w) as w "
+        f"from ({union}) e where geom is not null {cat} group by 1, 2",
+        {**params, "t0": t0, "t1": t1, "cell": cell, "cats": categories or []},
+    )
+    x = np.array([r["x"] for r in rows], dtype=float)
+    y = np.array([r["y"] for r in rows], dtype=float)
+    w = np.array([float(r["w"]) for r in rows], dtype=float)
+    return x, y, w
+
+
+def render_heat(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    extent: tuple[float, float, float, float],
+    crs: str = "WGS84",
+    pixels: int = 512,
+    sigma_m: float = 250.0,
+    peak: float | None = None,
+) -> Heat:
+    """Kernel density of weighted points over ``extent`` (west, south, east, north) as an RGBA PNG.
+
+    ``peak`` fixes the density that maps to full red (so weeks of a playback share one scale).
+    """
+    west, south, east, north = extent
+    lat_scale = np.cos(np.radians((south + north) / 2))
+    width_m = (east - west) * M_PER_DEG * lat_scale
+    height_m = (north - south) * M_PER_DEG
+    nx = pixels
+    ny = max(1, round(pixels * height_m / max(width_m, 1.0)))
+    grid = np.zeros((ny, nx))
+    if len(x):
+        ix = np.clip(((x - west) / (east - west) * nx).astype(int), 0, nx - 1)
+        iy = np.clip(((north - y) / (north - south) * ny).astype(int), 0, ny - 1)
+        np.add.at(grid, (iy, ix), w)
+    px_m = width_m / nx
+    density = gaussian_filter(grid, sigma=max(sigma_m / px_m, 0.5), mode="constant")
+    top = peak if peak is not None else float(density.max())
+    level = np.clip(density / top, 0, 1) if top > 0 else density
+    rgba = np.stack([np.interp(level, RAMP[:, 0], RAMP[:, k]) for k in range(1, 5)], axis=-1)
+    rgba[level < 0.02, 3] = 0
+    buf = io.BytesIO()
+    Image.fromarray(rgba.astype(np.uint8), "RGBA").save(buf, "PNG", optimize=True)
+    corners = np.array([[west, south], [east, north]])
+    if crs.upper() not in ("WGS84", "EPSG:4326"):
+        cx, cy = from_wgs84(corners[:, 0], corners[:, 1], crs)
+        corners = np.column_stack([cx, cy])
+    return Heat(
+        png=buf.getvalue(),
+        bounds=[[float(corners[0, 1]), float(corners[0, 0])], [float(corners[1, 1]), float(corners[1, 0])]],
+        total=float(w.sum()),
+        peak=float(density.max()),
+    )

@@ -1,0 +1,324 @@
+"""Drill-down pages: ``/station/<code>``, ``/zone/<code>``, ``/grid/<code>`` and ``/building/<code>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import queries
+from dashboard.context import AppContext
+from dashboard.queries import Area
+from dashboard.ui import (
+    ALERT_ZH,
+    CARD_ZH,
+    CLASS_ZH,
+    LEVEL_ZH,
+    RING_ZH,
+    STATUS_ZH,
+    breadcrumb,
+    change_text,
+    kpi,
+    nav,
+    num,
+    pct,
+    table,
+)
+
+
+def not_found(what: str) -> html.Div:
+    return html.Div(
+        [
+            nav(""),
+            html.Div(
+                [html.H2("未找到"), html.P(f"{what}不存在，或不在您的查看范围内。")],
+                className="page",
+                id="not-found",
+            ),
+        ]
+    )
+
+
+def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it)."""
+    scope = c.scope()
+    out: list[tuple[str, str | None]] = [("全域", "/")]
+    station = info.get("station_code")
+    if area.level in ("zone", "grid") and station:
+        s = queries.area_name(c.url, scope, Area("station", station))
+        if s:
+            out.append((s["name"], f"/station/{station}"))
+    if area.level == "grid" and info.get("zone_code"):
+        z = queries.area_name(c.url, scope, Area("zone", info["zone_code"]))
+        if z:
+            out.append((z["name"], f"/zone/{info['zone_code']}"))
+    out.append((f"{LEVEL_ZH[area.level]} {info['name']}", None))
+    return out
+
+
+def kpi_cards(k: dict[str, Any]) -> html.Div:
+    """The headline figures of an area (ids are stable: tests and the report read them)."""
+    return html.Div(
+        [
+            kpi("实有人口", num(k["population"]), "kpi-population"),
+            kpi(
+                "流动人口",
+                num(k["migrants"]),
+                "kpi-migrants",
+                html.Div(f"登记率 {pct(k['migrant_registration_rate'])}", className="kpi-sub"),
+            ),
+            kpi("出租屋", num(k["rental_units"]), "kpi-rental-units"),
+            kpi(
+                "智安小区覆盖",
+                pct(k["smart_coverage"]),
+                "kpi-smart",
+                html.Div(f"{k['smart_covered']}/{k['communities']} 个小区", className="kpi-sub"),
+            ),
+            kpi(
+                "本周警情",
+                num(k["incidents_week"]),
+                "kpi-incidents",
+                html.Div(
+                    [change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")],
+                    className="kpi-sub",
+                ),
+            ),
+            kpi(
+                "在办网格事件",
+                num(k["events_open"]),
+                "kpi-events-open",
+                html.Div(f"黄牌 {k['yellow_cards']} · 红牌 {k['red_cards']}", className="kpi-sub"),
+            ),
+            kpi(
+                "本周按时办结率",
+                pct(k["events_on_time_rate"]),
+                "kpi-on-time",
+                html.Div(f"办结 {k['events_closed_week']} 件", className="kpi-sub"),
+            ),
+            kpi(
+                "风险隐患未销号",
+                num(k["hazards_open"]),
+                "kpi-hazards",
+                html.Div(
+                    f"本周发现 {k['hazards_found_week']} · 销号 {k['hazards_cleared_week']}",
+                    className="kpi-sub",
+                ),
+            ),
+            kpi(
+                "矛盾纠纷",
+                num(k["disputes"]),
+                "kpi-disputes",
+                html.Div(
+                    f"化解率 {pct(k['dispute_resolution_rate'])} · 高风险在办 {k['disputes_high_open']}",
+                    className="kpi-sub",
+                ),
+            ),
+            kpi("预警", num(k["alerts"]), "kpi-alerts"),
+        ],
+        className="kpis",
+        id="kpis",
+    )
+
+
+def trend_figure(rows: list[dict[str, Any]], dark: bool = False) -> go.Figure:
+    x = [r["week_start"].strftime("%m-%d") for r in rows]
+    fig = go.Figure()
+    for key, name in (
+        ("incidents", "警情"),
+        ("grid_events", "网格事件"),
+        ("hazards", "风险隐患"),
+        ("disputes", "矛盾纠纷"),
+    ):
+        fig.add_trace(go.Scatter(x=x, y=[r[key] for r in rows], name=name, mode="lines+markers"))
+    fig.update_layout(
+        template="plotly_dark" if dark else "plotly_white",
+        margin={"l": 40, "r": 10, "t": 30, "b": 30},
+        height=280,
+        legend={"orientation": "h", "y": 1.15},
+        title={"text": "近12周趋势（按周）", "font": {"size": 14}},
+        font={"family": "Noto Sans CJK SC, sans-serif"},
+    )
+    return fig
+
+
+def area_page(c: AppContext, level: str, code: str) -> html.Div:
+    scope = c.scope()
+    area = Area(level, code)
+    info = queries.area_name(c.url, scope, area)
+    if info is None:
+        return not_found(f"{LEVEL_ZH[level]} {code} ")
+    week = c.week()
+    k = queries.kpis(c.url, scope, area, week)
+    trend = queries.weekly_trend(c.url, scope, area, week)
+    items = queries.open_items(c.url, scope, area)
+    for it in items:
+        it["card_zh"] = CARD_ZH.get(it["card"] or "", "")
+        it["status_zh"] = STATUS_ZH.get(it["status"], it["status"])
+    blds = queries.buildings(c.url, scope, area, limit=50)
+    classes = queries.events_by_class(c.url, scope, area)
+    for r in classes:
+        r["class_zh"] = CLASS_ZH.get(r["event_class"], r["event_class"])
+        r["on_time"] = pct(r["on_time_rate"])
+    children: list[Any] = []
+    if level == "station":
+        zones = queries.child_areas(c.url, scope, "zone", code)
+        grids = queries.child_areas(c.url, scope, "grid", code)
+        children = [
+            html.H3("警务区"),
+            table(zones, [("code", "编码"), ("name", "名称")], "zones", link=lambda r: f"/zone/{r['code']}"),
+            html.H3("网格"),
+            table(grids, [("code", "编码"), ("name", "名称")], "grids", link=lambda r: f"/grid/{r['code']}"),
+        ]
+    elif level == "zone":
+        grids = queries.zone_grids(c.url, scope, code)
+        for r in grids:
+            r["share_pct"] = pct(r["share"])
+        children = [
+            html.H3("所含网格（按面积份额）"),
+            table(
+                grids,
+                [("grid_code", "网格编码"), ("name", "名称"), ("share_pct", "份额")],
+                "grids",
+                link=lambda r: f"/grid/{r['grid_code']}",
+            ),
+        ]
+    hazards = queries.hazards_by(c.url, scope, area, "category_zh")
+    cams = queries.cameras_by_ring(c.url, scope, area)
+    for r in cams:
+        r["ring_zh"] = RING_ZH.get(r["ring"], r["ring"])
+    return html.Div(
+        [
+            nav(""),
+            html.Div(
+                [
+                    breadcrumb(trail(c, area, info)),
+                    html.H2(f"{info['name']}（{code}）", id="area-title"),
+                    html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
+                    kpi_cards(k),
+                    dcc.Graph(figure=trend_figure(trend), id="trend", config={"displayModeBar": False}),
+                    html.H3("在办事项（红牌、黄牌在前）"),
+                    table(
+                        items,
+                        [
+                            ("item_no", "编号"),
+                            ("item_kind", "类型"),
+                            ("what", "事项"),
+                            ("since", "登记/发现"),
+                            ("due_at", "办结时限"),
+                            ("card_zh", "督办"),
+                            ("status_zh", "状态"),
+                            ("grid_code", "网格"),
+                        ],
+                        "open-items",
+                    ),
+                    html.H3("网格事件（分类）"),
+                    table(
+                        classes,
+                        [
+                            ("class_zh", "类别"),
+                            ("n", "件数"),
+                            ("on_time", "按时办结率"),
+                            ("yellow", "黄牌"),
+                            ("red", "红牌"),
+                        ],
+                        "event-classes",
+                    ),
+                    html.H3("风险隐患（按类别）"),
+                    table(
+                        hazards,
+                        [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
+                        "hazard-categories",
+                    ),
+                    html.H3("视频监控（按圈层）"),
+                    table(
+                        cams,
+                        [("ring_zh", "圈层"), ("camera_kind", "类型"), ("n", "数量"), ("online", "在线")],
+                        "cameras",
+                    ),
+                    *children,
+                    html.H3("楼栋（出租屋多者在前）"),
+                    table(
+                        blds,
+                        [
+                            ("building_code", "楼栋编码"),
+                            ("address", "地址"),
+                            ("floors", "层数"),
+                            ("units", "出租屋"),
+                            ("residents", "实有人口"),
+                            ("migrants", "流动人口"),
+                            ("alerts", "预警"),
+                        ],
+                        "buildings",
+                        link=lambda r: f"/building/{r['building_code']}",
+                    ),
+                ],
+                className="page",
+            ),
+        ]
+    )
+
+
+def building_page(c: AppContext, code: str) -> html.Div:
+    b = queries.building(c.url, c.scope(), code)
+    if b is None:
+        return not_found(f"楼栋 {code} ")
+    info = {"name": b["address"] or code, "station_code": b["station_code"], "zone_code": b["zone_code"]}
+    crumbs = (
+        trail(c, Area("grid", b["grid_code"]), {**info, "name": b["grid_code"]}) if b["grid_code"] else []
+    )
+    crumbs = [*crumbs[:-1], (crumbs[-1][0], f"/grid/{b['grid_code']}")] if crumbs else [("全域", "/")]
+    crumbs.append((f"楼栋 {b['address'] or code}", None))
+    for o in b["occupants"]:
+        o["migrant"] = "流动" if o["is_migrant"] else "户籍"
+        o["status_zh"] = STATUS_ZH.get(o["residence_status"] or "", o["residence_status"] or "")
+    alerts = queries.building_alerts(c.url, c.scope(), code)
+    for r in alerts:
+        r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])
+    return html.Div(
+        [
+            nav(""),
+            html.Div(
+                [
+                    breadcrumb(crumbs),
+                    html.H2(f"{b['address'] or code}（{code}）", id="area-title"),
+                    html.P("个人信息已脱敏显示。", className="subtitle"),
+                    html.H3(f"出租屋（{len(b['units'])}）"),
+                    table(
+                        b["units"],
+                        [
+                            ("unit_code", "房屋编码"),
+                            ("room_no", "房号"),
+                            ("landlord_name", "房东"),
+                            ("landlord_phone", "房东电话"),
+                            ("registered_tenants", "登记租客"),
+                            ("rent_kind", "出租类型"),
+                        ],
+                        "units",
+                    ),
+                    html.H3(f"实有人口（{len(b['occupants'])}）"),
+                    table(
+                        b["occupants"],
+                        [
+                            ("name", "姓名"),
+                            ("id_number", "身份证号"),
+                            ("phone", "手机"),
+                            ("gender", "性别"),
+                            ("age", "年龄"),
+                            ("migrant", "类别"),
+                            ("status_zh", "居住登记"),
+                            ("unit_code", "房屋"),
+                        ],
+                        "occupants",
+                    ),
+                    html.H3("预警"),
+                    table(
+                        alerts,
+                        [("kind_zh", "类型"), ("reason", "原因"), ("detected_at", "时间")],
+                        "building-alerts",
+                    ),
+                ],
+                className="page",
+            ),
+        ]
+    )

@@ -1,0 +1,549 @@
+"""The map page ``/``: layers, heat, choropleth, playback, search, and the first drill-down click."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import dash_leaflet as dl
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import geo, queries
+from dashboard.context import AppContext
+from dashboard.periods import TZ, Week
+from dashboard.queries import Area
+from dashboard.ui import nav
+
+PLAYBACK_WEEKS = 12
+STYLE_FN = {"variable": "onemap.style"}
+POINT_FN = {"variable": "onemap.point"}
+POINT_COLOURS = {
+    "smart_communities": "#2da44e",
+    "cameras": "#6e40c9",
+    "workstations": "#d4a72c",
+    "alerts": "#cf222e",
+    "buildings": "#57606a",
+    "rental_units": "#bc4c00",
+}
+POINT_NAMES = {
+    "smart_communities": "智安小区",
+    "cameras": "视频监控与卡口",
+    "workstations": "警网融合工作站",
+    "alerts": "预警",
+    "buildings": "楼栋（放大后显示）",
+    "rental_units": "出租屋（放大后显示）",
+}
+HEAT_ZH = {"incidents": "警情热力", "risks": "风险热力（隐患、纠纷、预警）"}
+SEQ_RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
+DIV_RAMP = ["#1a9850", "#91cf60", "#f7f7f7", "#fc8d59", "#d73027"]
+
+
+def window(
+    c: AppContext, mode: str, offset: int, start: str | None, end: str | None
+) -> tuple[datetime, datetime]:
+    """The time window of heat and choropleth: a week, four weeks, or a custom range of days."""
+    week = c.week().shift(offset)
+    if mode == "custom" and start and end:
+        d0, d1 = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+        return (
+            datetime.combine(d0, datetime.min.time(), TZ),
+            datetime.combine(d1, datetime.min.time(), TZ) + timedelta(days=1),
+        )
+    if mode == "4w":
+        return week.shift(-3).start, week.end
+    return week.start, week.end
+
+
+def area_extent(c: AppContext) -> tuple[float, float, float, float]:
+    scope = c.scope()
+    ext = c.cached(("extent", scope), lambda: queries.bounds(c.url, scope, Area()))
+    return ext or (113.0, 22.5, 114.5, 24.0)
+
+
+# ------------------------------------------------------------------ callbacks as plain functions
+def heat_layer(
+    c: AppContext,
+    kind: str,
+    cats: list[str] | None,
+    mode: str,
+    offset: int,
+    start: str | None,
+    end: str | None,
+) -> dict[str, Any]:
+    """The heat image for the filters: data URL, bounds, events counted and the legend text."""
+    scope = c.scope()
+    if kind not in geo.HEAT_SOURCES:
+        return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭"}
+    t0, t1 = window(c, mode, offset or 0, start, end)
+    key = ("heat", scope, kind, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs)
+
+    def compute() -> dict[str, Any]:
+        x, y, w = geo.heat_points(c.url, scope, kind, t0, t1, cats or None)
+        heat = geo.render_heat(x, y, w, area_extent(c), c.settings.basemap_crs)
+        label = (
+            f"{HEAT_ZH[kind]} · {t0:%m月%d日}—{(t1 - timedelta(seconds=1)):%m月%d日} · 共{heat.total:,.0f}"
+        )
+        return {"url": heat.data_url(), "bounds": heat.bounds, "total": heat.total, "legend": label}
+
+    return c.cached(key, compute)
+
+
+def area_layers(c: AppContext, zoom: float | None, station: str | None) -> tuple[dict, dict, dict]:
+    """Stations (always), and the zones and grids of the selected station."""
+    scope = c.scope()
+    z = round(zoom or 11)
+    crs = c.settings.basemap_crs
+    empty: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+
+    def styled(layer: str, style: dict[str, Any], within: Area | None = None) -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            fc = geo.area_layer(c.url, scope, layer, z, crs, within)
+            for f in fc["features"]:
+                f["properties"]["style"] = style
+                f["properties"]["tooltip"] = f"{f['properties']['label']}（{f['properties']['code']}）"
+            return fc
+
+        return c.cached(("area", layer, scope, within, z, crs), compute)
+
+    stations = styled("station", {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04})
+    if not station or not scope.allows(station):
+        return stations, empty, empty
+    within = Area("station", station)
+    zones = styled("zone", {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4"}, within)
+    grids = styled("grid", {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06}, within)
+    return stations, zones, grids
+
+
+def choropleth(
+    c: AppContext,
+    level: str,
+    metric: str,
+    mode: str,
+    offset: int,
+    start: str | None,
+    end: str | None,
+    zoom: float | None,
+) -> tuple[dict[str, Any], str]:
+    """Zones or grids coloured by incidents: count, per 1,000 residents, or change on the window before."""
+    empty: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+    if level not in ("zone", "grid"):
+        return empty, ""
+    scope = c.scope()
+    t0, t1 = window(c, mode, offset or 0, start, end)
+    z = round(zoom or 11)
+    shapes = c.cached(
+        ("choro-shapes", scope, level, z, c.settings.basemap_crs),
+        lambda: geo.area_layer(c.url, scope, level, z, c.settings.basemap_crs),
+    )
+    metrics = c.cached(
+        ("choro", scope, level, t0, t1), lambda: queries.area_metrics(c.url, scope, level, t0, t1)
+    )
+    by_code = {m["code"]: m for m in metrics}
+    values: dict[str, float | None] = {}
+    for code, m in by_code.items():
+        if metric == "rate":
+            values[code] = m["incidents"] * 1000 / m["residents"] if m["residents"] else None
+        elif metric == "wow":
+            values[code] = queries.change(m["incidents"], m["incidents_prev"])
+        else:
+            values[code] = float(m["incidents"])
+    present = [v for v in values.values() if v is not None]
+    top = max(present, default=0.0)
+    features = []
+    for f in shapes["features"]:
+        code = f["properties"]["code"]
+        v = values.get(code)
+        m = by_code.get(code, {})
+        if v is None:
+            colour, text = "#d0d7de", "无数据"
+        elif metric == "wow":
+            k = 0 if v <= -0.3 else 1 if v < -0.05 else 2 if v <= 0.05 else 3 if v <= 0.3 else 4
+            colour, text = DIV_RAMP[k], f"{v * 100:+.0f}%"
+        else:
+            k = min(4, int(v / top * 5)) if top else 0
+            colour, text = SEQ_RAMP[k], (f"{v:.1f}‰" if metric == "rate" else f"{v:.0f}起")
+        props = dict(f["properties"])
+        props["style"] = {"color": "#57606a", "weight": 1, "fillColor": colour, "fillOpacity": 0.65}
+        props["tooltip"] = (
+            f"{props['label']}（{code}）：{text}；"
+            f"本期{m.get('incidents', 0)}起，上期{m.get('incidents_prev', 0)}起"
+        )
+        props["value"] = v
+        features.append({**f, "properties": props})
+    legend = {
+        "count": "警情数（起）",
+        "rate": "每千名实有人口警情数（‰）",
+        "wow": "较上期变化：绿降 红升",
+    }.get(metric, "")
+    return {"type": "FeatureCollection", "features": features}, legend
+
+
+def point_layers(c: AppContext, zoom: float | None, bounds: list[list[float]] | None) -> list[dict[str, Any]]:
+    """Every point layer for the viewport (buildings and rental units only at street zoom)."""
+    scope = c.scope()
+    z = zoom or 11
+    bbox = None
+    if bounds:
+        (s, w), (n, e) = bounds
+        bbox = (w, s, e, n)
+    out = []
+    for layer, (_view, _code, _label, min_zoom) in geo.POINT_LAYERS.items():
+        key_box = bbox if min_zoom else None  # small layers are sent whole and cached
+
+        def compute(layer: str = layer, key_box: tuple[float, float, float, float] | None = key_box) -> dict:
+            fc = geo.point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs)
+            for f in fc["features"]:
+                f["properties"]["tooltip"] = f"{POINT_NAMES[layer]}：{f['properties']['label']}"
+            return fc
+
+        out.append(
+            c.cached(("points", scope, layer, z >= min_zoom, key_box, c.settings.basemap_crs), compute)
+        )
+    return out
+
+
+def search(c: AppContext, q: str | None) -> list[dict[str, Any]]:
+    if not q or not q.strip():
+        return []
+    return queries.search(c.url, c.scope(), q.strip())
+
+
+# ------------------------------------------------------------------ layout
+def base_layer(c: AppContext) -> Any:
+    s = c.settings
+    if s.basemap_url:
+        return dl.BaseLayer(
+            dl.TileLayer(url=s.basemap_url, attribution=s.basemap_attribution, maxZoom=19),
+            name="底图",
+            checked=True,
+        )
+    scope = c.scope()
+    fc = c.cached(
+        ("base", scope, s.basemap_crs), lambda: geo.area_layer(c.url, scope, "grid", 12, s.basemap_crs)
+    )
+    for f in fc["features"]:
+        f["properties"] = {
+            "style": {"color": "#c9d1d9", "weight": 1, "fillColor": "#f6f8fa", "fillOpacity": 1}
+        }
+    return dl.BaseLayer(
+        dl.GeoJSON(data=fc, style=STYLE_FN, interactive=False, id="basemap"),
+        name="本地底图（网格）",
+        checked=True,
+    )
+
+
+def layout(c: AppContext) -> html.Div:
+    ext = area_extent(c)
+    week = c.week()
+    cats = c.cached(("cats",), lambda: queries.categories(c.url))
+    marks = {-k: (week.shift(-k).label()[-3:] if k % 3 == 0 else "") for k in range(PLAYBACK_WEEKS)}
+    overlays = [
+        dl.Overlay(
+            dl.GeoJSON(id="layer-stations", style=STYLE_FN, hoverStyle={"weight": 5}),
+            name="派出所",
+            checked=True,
+        ),
+        dl.Overlay(dl.GeoJSON(id="layer-zones", style=STYLE_FN), name="警务区", checked=True),
+        dl.Overlay(
+            dl.GeoJSON(id="layer-grids", style=STYLE_FN, hoverStyle={"weight": 3}), name="网格", checked=True
+        ),
+        dl.Overlay(dl.GeoJSON(id="layer-choropleth", style=STYLE_FN), name="分级设色", checked=True),
+        dl.Overlay(
+            dl.ImageOverlay(
+                id="layer-heat", url="data:,", bounds=[[ext[1], ext[0]], [ext[3], ext[2]]], opacity=0.8
+            ),
+            name="热力",
+            checked=True,
+        ),
+        *[
+            dl.Overlay(
+                dl.GeoJSON(
+                    id=f"layer-{layer}",
+                    pointToLayer=POINT_FN,
+                    hideout={"colour": POINT_COLOURS[layer]},
+                    cluster=layer in ("cameras", "alerts", "buildings", "rental_units"),
+                    superClusterOptions={"radius": 60},
+                ),
+                name=POINT_NAMES[layer],
+                checked=layer in ("alerts", "workstations"),
+            )
+            for layer in geo.POINT_LAYERS
+        ],
+    ]
+    the_map = dl.Map(
+        [
+            dl.LayersControl([base_layer(c), *overlays], id="layers", collapsed=False),
+            dl.GeoJSON(id="highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
+            dl.ScaleControl(position="bottomleft", imperial=False),
+        ],
+        id="map",
+        bounds=[[ext[1], ext[0]], [ext[3], ext[2]]],
+        style={"height": "100%", "width": "100%"},
+        attributionControl=False,
+        maxZoom=19,
+    )
+    panel = html.Aside(
+        [
+            html.H3("搜索"),
+            dcc.Input(
+                id="search-q",
+                type="text",
+                debounce=True,
+                placeholder="地址、楼栋编码、网格或警务区编码、小区、工作站",
+                className="search",
+            ),
+            html.Div(id="search-results"),
+            html.H3("热力"),
+            dcc.RadioItems(
+                id="heat-kind",
+                value="incidents",
+                inline=True,
+                options=[
+                    {"label": "警情", "value": "incidents"},
+                    {"label": "风险", "value": "risks"},
+                    {"label": "关闭", "value": "off"},
+                ],
+            ),
+            dcc.Dropdown(
+                id="heat-cats",
+                multi=True,
+                placeholder="全部警情类别",
+                options=[{"label": r["name_zh"], "value": r["category"]} for r in cats],
+            ),
+            dcc.RadioItems(
+                id="heat-window",
+                value="week",
+                inline=True,
+                options=[
+                    {"label": "本周", "value": "week"},
+                    {"label": "近4周", "value": "4w"},
+                    {"label": "自定义", "value": "custom"},
+                ],
+            ),
+            dcc.DatePickerRange(
+                id="heat-range",
+                display_format="YYYY-MM-DD",
+                start_date=(week.start - timedelta(days=28)).date().isoformat(),
+                end_date=c.today().isoformat(),
+            ),
+            html.Div(
+                [
+                    html.Button("▶ 逐周回放", id="play", n_clicks=0),
+                    html.Span(week.label_zh(), id="play-week"),
+                ],
+                className="play-row",
+            ),
+            dcc.Slider(id="week-offset", min=-(PLAYBACK_WEEKS - 1), max=0, step=1, value=0, marks=marks),
+            dcc.Interval(id="play-tick", interval=1500, disabled=True),
+            html.Div(id="heat-legend", className="legend"),
+            html.H3("分级设色"),
+            dcc.RadioItems(
+                id="choro-level",
+                value="none",
+                inline=True,
+                options=[
+                    {"label": "无", "value": "none"},
+                    {"label": "警务区", "value": "zone"},
+                    {"label": "网格", "value": "grid"},
+                ],
+            ),
+            dcc.RadioItems(
+                id="choro-metric",
+                value="count",
+                inline=True,
+                options=[
+                    {"label": "数量", "value": "count"},
+                    {"label": "千人比", "value": "rate"},
+                    {"label": "环比", "value": "wow"},
+                ],
+            ),
+            html.Div(id="choro-legend", className="legend"),
+            html.H3("当前选择"),
+            html.Div("点击派出所查看其警务区和网格；点击警务区或网格打开详情。", id="selection"),
+            dcc.Store(id="selected-station"),
+            dcc.Store(id="search-store"),
+        ],
+        className="panel",
+    )
+    return html.Div(
+        [nav("/"), html.Div([panel, html.Main(the_map, className="map-main")], className="map-page")]
+    )
+
+
+def register(app: Dash, c: AppContext) -> None:
+    """Wire the map page's callbacks to ``app`` (each a thin wrapper of a function above)."""
+
+    @app.callback(
+        Output("layer-heat", "url"),
+        Output("layer-heat", "bounds"),
+        Output("heat-legend", "children"),
+        Output("play-week", "children"),
+        Input("heat-kind", "value"),
+        Input("heat-cats", "value"),
+        Input("heat-window", "value"),
+        Input("week-offset", "value"),
+        Input("heat-range", "start_date"),
+        Input("heat-range", "end_date"),
+    )
+    def _heat(kind, cats, mode, offset, start, end):
+        h = heat_layer(c, kind, cats, mode, offset, start, end)
+        legend = [html.Div(h["legend"]), html.Div(className="ramp")] if h["url"] else h["legend"]
+        bounds = h["bounds"] or no_update
+        return h["url"] or "data:,", bounds, legend, c.week().shift(offset or 0).label_zh()
+
+    @app.callback(
+        Output("layer-stations", "data"),
+        Output("layer-zones", "data"),
+        Output("layer-grids", "data"),
+        Input("map", "zoom"),
+        Input("selected-station", "data"),
+    )
+    def _areas(zoom, station):
+        return area_layers(c, zoom, station)
+
+    @app.callback(
+        Output("selected-station", "data"),
+        Output("map", "viewport", allow_duplicate=True),
+        Output("selection", "children"),
+        Input("layer-stations", "clickData"),
+        prevent_initial_call=True,
+    )
+    def _station_click(feature):
+        if not feature:
+            return no_update, no_update, no_update
+        code = feature["properties"]["code"]
+        b = queries.bounds(c.url, c.scope(), Area("station", code))
+        if b is None:  # not in scope (a forged click): nothing happens
+            return None, no_update, "无权查看"
+        info = [
+            html.B(feature["properties"]["label"]),
+            " ",
+            dcc.Link("打开派出所页面 ›", href=f"/station/{code}"),
+        ]
+        return code, {"bounds": [[b[1], b[0]], [b[3], b[2]]], "transition": "flyToBounds"}, info
+
+    @app.callback(
+        Output("url", "pathname", allow_duplicate=True),
+        Input("layer-zones", "clickData"),
+        Input("layer-grids", "clickData"),
+        prevent_initial_call=True,
+    )
+    def _open_area(zone, grid):
+        feature, level = (zone, "zone") if ctx.triggered_id == "layer-zones" else (grid, "grid")
+        if not feature:
+            return no_update
+        return f"/{level}/{feature['properties']['code']}"
+
+    @app.callback(
+        Output("layer-choropleth", "data"),
+        Output("choro-legend", "children"),
+        Input("choro-level", "value"),
+        Input("choro-metric", "value"),
+        Input("heat-window", "value"),
+        Input("week-offset", "value"),
+        Input("heat-range", "start_date"),
+        Input("heat-range", "end_date"),
+        State("map", "zoom"),
+    )
+    def _choro(level, metric, mode, offset, start, end, zoom):
+        return choropleth(c, level, metric, mode, offset, start, end, zoom)
+
+    @app.callback(
+        [Output(f"layer-{layer}", "data") for layer in geo.POINT_LAYERS],
+        Input("map", "zoom"),
+        Input("map", "bounds"),
+    )
+    def _points(zoom, bounds):
+        return point_layers(c, zoom, bounds)
+
+    @app.callback(
+        Output("play-tick", "disabled"),
+        Output("play", "children"),
+        Input("play", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _play(n):
+        playing = bool(n and n % 2 == 1)
+        return not playing, "⏸ 暂停" if playing else "▶ 逐周回放"
+
+    @app.callback(
+        Output("week-offset", "value"),
+        Input("play-tick", "n_intervals"),
+        State("week-offset", "value"),
+        prevent_initial_call=True,
+    )
+    def _tick(_n, offset):
+        return -(PLAYBACK_WEEKS - 1) if (offset or 0) >= 0 else (offset or 0) + 1
+
+    @app.callback(
+        Output("search-results", "children"),
+        Output("search-store", "data"),
+        Input("search-q", "value"),
+        prevent_initial_call=True,
+    )
+    def _search(q):
+        hits = search(c, q)
+        if not hits:
+            return (html.Div("未找到", className="empty") if q else ""), []
+        kinds = {
+            "station": "派出所",
+            "zone": "警务区",
+            "grid": "网格",
+            "community": "小区",
+            "workstation": "工作站",
+            "smart_community": "智安小区",
+            "building": "楼栋",
+            "address": "标准地址",
+        }
+        items = [
+            html.Button(
+                f"{kinds.get(h['kind'], h['kind'])} · {h['label']}（{h['code']}）",
+                id={"type": "search-hit", "index": i},
+                className="hit",
+                n_clicks=0,
+            )
+            for i, h in enumerate(hits)
+        ]
+        return items, hits
+
+    @app.callback(
+        Output("map", "viewport", allow_duplicate=True),
+        Output("highlight", "data"),
+        Input({"type": "search-hit", "index": ALL}, "n_clicks"),
+        State("search-store", "data"),
+        prevent_initial_call=True,
+    )
+    def _fly(clicks, hits):
+        if not hits or not any(clicks) or not isinstance(ctx.triggered_id, dict):
+            return no_update, no_update
+        i = int(ctx.triggered_id["index"])
+        if not 0 <= i < len(hits):
+            return no_update, no_update
+        return fly_to(c, hits[i]["kind"], hits[i]["code"])
+
+
+def fly_to(c: AppContext, kind: str, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Viewport and highlight for a search hit, looked up again on the server within the scope."""
+    rows = [
+        h for h in queries.search(c.url, c.scope(), code, limit=50) if h["code"] == code and h["kind"] == kind
+    ]
+    if not rows:
+        return no_update, no_update  # type: ignore[return-value]
+    h = rows[0]
+    pad = 0.002
+    viewport = {
+        "bounds": [[h["y0"] - pad, h["x0"] - pad], [h["y1"] + pad, h["x1"] + pad]],
+        "transition": "flyToBounds",
+    }
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [h["lon"], h["lat"]]},
+        "properties": {"tooltip": h["label"]},
+    }
+    if kind in ("station", "zone", "grid"):
+        layer = geo.area_layer(c.url, c.scope(), kind, 16, c.settings.basemap_crs, Area(kind, code))
+        return viewport, layer
+    return viewport, {"type": "FeatureCollection", "features": [feature]}
+
+
+__all__ = ["Week", "layout", "register"]

@@ -1,0 +1,103 @@
+"""Data quality ``/quality``: loads per source, quarantine by reason, completeness; worst grids first."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import queries
+from dashboard.context import AppContext
+from dashboard.ui import nav, pct, table
+
+REASON_ZH = {
+    "missing_required": "必填字段为空",
+    "bad_number": "数值无法解析或超出范围",
+    "bad_date": "日期无法解析",
+    "bad_datetime": "时间无法解析",
+    "bad_bool": "是否字段取值无效",
+    "future_date": "日期在未来",
+    "bad_sequence": "时间先后顺序错误",
+    "unknown_category": "类别不在代码表中",
+    "id_excel_mangled": "身份证号被 Excel 转为科学计数",
+    "id_format": "身份证号格式错误",
+    "id_birth_date": "身份证号出生日期无效",
+    "id_check_digit": "身份证号校验位错误",
+    "bad_phone": "电话号码无效",
+    "coord_missing": "缺少坐标",
+    "coord_swapped": "经纬度颠倒",
+    "outside_area": "坐标在辖区外",
+    "crs_mismatch": "坐标系标注错误",
+    "invalid_geometry": "面要素无效",
+    "duplicate": "重复",
+    "unknown_reference": "引用的对象不存在",
+}
+
+
+def layout(c: AppContext) -> html.Div:
+    scope = c.scope()
+    loads = queries.load_history(c.url)
+    for r in loads:
+        r["share"] = pct(r["quarantined"] / r["rows_in"], 2) if r["rows_in"] else "—"
+    quarantine = queries.quarantine_counts(c.url)
+    for r in quarantine:
+        r["reason_zh"] = REASON_ZH.get(r["reason_code"], r["reason_code"])
+    grids = queries.grid_quality(c.url, scope)
+    for r in grids:
+        r["three_codes_pct"] = pct(r["three_codes"])
+        r["registration_pct"] = pct(r["registration"])
+        r["sensors_pct"] = pct(r["sensors_online"])
+    total_q = sum(int(r["n"]) for r in quarantine)
+    return html.Div(
+        [
+            nav("/quality"),
+            html.Div(
+                [
+                    html.H2("数据质量"),
+                    html.P(
+                        f"隔离区共 {total_q:,} 行；每一行都已入库或隔离并注明原因。", id="quality-summary"
+                    ),
+                    html.H3("最差的网格（三码完整率、流动人口登记率取低者在前）"),
+                    table(
+                        grids,
+                        [
+                            ("grid_code", "网格"),
+                            ("name", "名称"),
+                            ("station_code", "派出所"),
+                            ("three_codes_pct", "三码完整率"),
+                            ("registration_pct", "流动人口登记率"),
+                            ("sensors_pct", "感知设备在线率"),
+                        ],
+                        "grid-quality",
+                        link=lambda r: f"/grid/{r['grid_code']}",
+                    ),
+                    html.H3("隔离原因（按数据源）"),
+                    table(
+                        quarantine,
+                        [
+                            ("source", "数据源"),
+                            ("kind", "类型"),
+                            ("reason_zh", "原因"),
+                            ("field", "字段"),
+                            ("n", "行数"),
+                        ],
+                        "quarantine",
+                    ),
+                    html.H3("最近的加载"),
+                    table(
+                        loads,
+                        [
+                            ("source", "数据源"),
+                            ("status", "状态"),
+                            ("started_at", "开始"),
+                            ("rows_in", "读入"),
+                            ("loaded", "入库"),
+                            ("repaired", "修复"),
+                            ("quarantined", "隔离"),
+                            ("share", "隔离比例"),
+                        ],
+                        "loads",
+                    ),
+                ],
+                className="page",
+            ),
+        ]
+    )

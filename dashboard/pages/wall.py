@@ -1,0 +1,210 @@
+"""The wall screen ``/wall``: 16:9, dark, large type, unattended; rotates through the stations by itself."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import dash_leaflet as dl
+from dash import Dash, Input, Output, dcc, html
+
+from dashboard import queries
+from dashboard.context import AppContext
+from dashboard.pages import mapview
+from dashboard.queries import Area
+from dashboard.ui import change_text, num, pct
+
+
+def headline(c: AppContext) -> dict[str, Any]:
+    scope = c.scope()
+    week = c.week()
+    return c.cached(("wall-kpis", scope, week), lambda: queries.kpis(c.url, scope, Area(), week))
+
+
+def figures(c: AppContext) -> list[Any]:
+    """The whole-area figures with week-on-week and year-on-year change."""
+    k = headline(c)
+    return [
+        _big(
+            "本周警情",
+            num(k["incidents_week"]),
+            change_text(k["incidents_wow"], "环比"),
+            change_text(k["incidents_yoy"], "同比"),
+            ident="wall-incidents",
+        ),
+        _big(
+            "实有人口", num(k["population"]), html.Span(f"流动 {num(k['migrants'])}"), ident="wall-population"
+        ),
+        _big("流动人口登记率", pct(k["migrant_registration_rate"]), ident="wall-registration"),
+        _big(
+            "在办网格事件",
+            num(k["events_open"]),
+            html.Span(f"红牌 {k['red_cards']} · 黄牌 {k['yellow_cards']}"),
+            ident="wall-events",
+        ),
+        _big(
+            "隐患未销号",
+            num(k["hazards_open"]),
+            html.Span(f"本周销号 {k['hazards_cleared_week']}"),
+            ident="wall-hazards",
+        ),
+        _big(
+            "纠纷化解率",
+            pct(k["dispute_resolution_rate"]),
+            html.Span(f"高风险在办 {k['disputes_high_open']}"),
+            ident="wall-disputes",
+        ),
+    ]
+
+
+def _big(label: str, value: str, *subs: Any, ident: str) -> html.Div:
+    return html.Div(
+        [
+            html.Div(label, className="w-label"),
+            html.Div(value, className="w-value"),
+            html.Div(list(subs), className="w-sub"),
+        ],
+        className="w-kpi",
+        id=ident,
+    )
+
+
+def rankings(c: AppContext) -> list[Any]:
+    scope = c.scope()
+    week = c.week()
+    scores = c.cached(
+        ("scores", scope, week),
+        lambda: queries.station_scores(c.url, scope, week, c.settings.score_weights()),
+    )
+    grids = c.cached(("grid-rank", scope, week), lambda: queries.grid_ranking(c.url, scope, week, limit=8))
+    reds = c.cached(("reds", scope), lambda: queries.red_cards(c.url, scope, limit=8))
+    return [
+        html.H3("派出所考核排名"),
+        html.Ol(
+            [
+                html.Li([html.Span(r["name"]), html.Span(f"{r['score']:.1f}", className="w-num")])
+                for r in scores
+            ],
+            className="w-rank",
+            id="wall-station-ranking",
+        ),
+        html.H3("本周警情最多的网格"),
+        html.Ol(
+            [
+                html.Li([html.Span(f"{r['name']}"), html.Span(f"{r['incidents_week']}", className="w-num")])
+                for r in grids
+            ],
+            className="w-rank",
+            id="wall-grid-ranking",
+        ),
+        html.H3("红牌督办"),
+        html.Ul(
+            [html.Li(f"{r['what']} · {r['grid_code']} · 登记 {r['registered_at']:%m-%d}") for r in reds]
+            or [html.Li("无")],
+            className="w-red",
+            id="wall-red-cards",
+        ),
+    ]
+
+
+def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[Any]]:
+    """The station shown at tick ``n``: map viewport, its name, its figures."""
+    stations = queries.stations(c.url, c.scope())
+    if not stations:
+        return {}, "", []
+    s = stations[(n or 0) % len(stations)]
+    week = c.week()
+    k = c.cached(
+        ("wall-station", c.scope(), s["station_code"], week),
+        lambda: queries.kpis(c.url, c.scope(), Area("station", s["station_code"]), week),
+    )
+    viewport = {"bounds": [[s["y0"], s["x0"]], [s["y1"], s["x1"]]], "transition": "flyToBounds"}
+    panel = [
+        html.Div(f"本周警情 {num(k['incidents_week'])}", className="w-line"),
+        html.Div([change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")]),
+        html.Div(f"在办事项 {num(k['events_open'])} · 红牌 {k['red_cards']}", className="w-line"),
+        html.Div(f"隐患未销号 {num(k['hazards_open'])}", className="w-line"),
+    ]
+    return viewport, s["name"], panel
+
+
+def layout(c: AppContext) -> html.Div:
+    ext = mapview.area_extent(c)
+    heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
+    stations = copy.deepcopy(mapview.area_layers(c, 11, None)[0])  # restyled: not the cached one
+    for f in stations["features"]:
+        f["properties"]["style"] = {"color": "#58a6ff", "weight": 2, "fillOpacity": 0.0}
+    the_map = dl.Map(
+        [
+            dl.ImageOverlay(
+                url=heat["url"] or "data:,",
+                bounds=heat["bounds"] or [[ext[1], ext[0]], [ext[3], ext[2]]],
+                opacity=0.85,
+                id="wall-heat",
+            ),
+            dl.GeoJSON(data=stations, style=mapview.STYLE_FN, interactive=False, id="wall-stations"),
+        ],
+        id="wall-map",
+        bounds=[[ext[1], ext[0]], [ext[3], ext[2]]],
+        zoomControl=False,
+        attributionControl=False,
+        dragging=False,
+        scrollWheelZoom=False,
+        doubleClickZoom=False,
+        keyboard=False,
+        style={"height": "100%", "width": "100%", "background": "#0d1117"},
+    )
+    return html.Div(
+        [
+            html.Header(
+                [html.H1(c.settings.title), html.Div(f"{c.week().label_zh()}", className="w-week")],
+                className="w-head",
+            ),
+            html.Div(
+                [
+                    html.Section(figures(c), className="w-left", id="wall-figures"),
+                    html.Section(
+                        [
+                            the_map,
+                            html.Div(
+                                [
+                                    html.Div(id="wall-current", className="w-current"),
+                                    html.Div(id="wall-station-figures"),
+                                ],
+                                className="w-overlay",
+                            ),
+                        ],
+                        className="w-centre",
+                    ),
+                    html.Section(rankings(c), className="w-right", id="wall-rankings"),
+                ],
+                className="w-body",
+            ),
+            dcc.Interval(id="wall-tick", interval=c.settings.wall_rotate_seconds * 1000),
+            dcc.Interval(id="wall-refresh", interval=c.settings.wall_refresh_seconds * 1000),
+        ],
+        className="wall",
+        id="wall",
+    )
+
+
+def register(app: Dash, c: AppContext) -> None:
+    @app.callback(
+        Output("wall-map", "viewport"),
+        Output("wall-current", "children"),
+        Output("wall-station-figures", "children"),
+        Input("wall-tick", "n_intervals"),
+    )
+    def _rotate(n):
+        return rotation(c, n)
+
+    @app.callback(
+        Output("wall-figures", "children"),
+        Output("wall-rankings", "children"),
+        Output("wall-heat", "url"),
+        Input("wall-refresh", "n_intervals"),
+        prevent_initial_call=True,
+    )
+    def _refresh(_n):
+        heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
+        return figures(c), rankings(c), heat["url"] or "data:,"

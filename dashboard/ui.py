@@ -1,0 +1,113 @@
+"""Small building blocks of the pages: figures, changes, tables, breadcrumbs (pure: no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.periods import TZ
+
+LEVEL_ZH = {"all": "全域", "station": "派出所", "zone": "警务区", "grid": "网格", "building": "楼栋"}
+STATUS_ZH = {
+    "registered": "已登记",
+    "reported": "已上报",
+    "dispatched": "已派遣",
+    "handling": "处置中",
+    "closed": "已办结",
+    "open": "待整改",
+    "rectifying": "整改中",
+    "cleared": "已销号",
+    "mediating": "调解中",
+    "escalated": "已上交",
+    "resolved": "已化解",
+    "unregistered": "未登记",
+    "expired": "已过期",
+}
+CARD_ZH = {"red": "红牌", "yellow": "黄牌"}
+CLASS_ZH = {"police": "警务类", "governance": "治理类", "service": "服务类"}
+RING_ZH = {"urban": "城区圈", "urban_rural": "城乡结合圈", "county_border": "县域边界圈"}
+ALERT_ZH = {
+    "group_rental": "疑似群租",
+    "unregistered_occupants": "人员未登记",
+    "elderly_no_access": "独居老人无出入",
+    "sensor_offline": "感知设备离线",
+}
+
+
+def num(v: Any) -> str:
+    return "—" if v is None else f"{v:,}"
+
+
+def pct(v: float | None, digits: int = 1) -> str:
+    return "—" if v is None else f"{v * 100:.{digits}f}%"
+
+
+def change_text(v: float | None, label: str) -> html.Span:
+    """环比/同比 with an arrow; more incidents is bad (red), fewer is good (green)."""
+    if v is None:
+        return html.Span(f"{label} —", className="chg none", title="无可比数据")
+    arrow = "▲" if v > 0 else ("▼" if v < 0 else "＝")
+    cls = "up" if v > 0 else ("down" if v < 0 else "flat")
+    return html.Span(f"{label} {arrow}{abs(v) * 100:.1f}%", className=f"chg {cls}")
+
+
+def kpi(label: str, value: str, ident: str, *extra: Any) -> html.Div:
+    return html.Div(
+        [html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"), *extra],
+        className="kpi",
+        id=ident,
+    )
+
+
+def when(v: datetime | None) -> str:
+    return "" if v is None else v.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    ident: str,
+    link: Callable[[dict[str, Any]], str | None] | None = None,
+    empty: str = "无",
+) -> html.Div:
+    """A plain table; ``link(row)`` makes the first cell a link."""
+    if not rows:
+        return html.Div(empty, className="empty", id=ident)
+    head = html.Thead(html.Tr([html.Th(title) for _, title in columns]))
+    body = []
+    for r in rows:
+        cells = []
+        for i, (key, _) in enumerate(columns):
+            value = r.get(key)
+            text = when(value) if isinstance(value, datetime) else ("" if value is None else str(value))
+            href = link(r) if (link and i == 0) else None
+            cells.append(html.Td(dcc.Link(text, href=href) if href else text))
+        body.append(html.Tr(cells))
+    return html.Div(html.Table([head, html.Tbody(body)], className="tbl"), id=ident, className="tbl-wrap")
+
+
+def breadcrumb(trail: Sequence[tuple[str, str | None]]) -> html.Nav:
+    """``trail`` of (label, href); the last is the current page."""
+    parts: list[Any] = []
+    for i, (label, href) in enumerate(trail):
+        if i:
+            parts.append(html.Span(" › ", className="sep"))
+        parts.append(dcc.Link(label, href=href) if href and i < len(trail) - 1 else html.Span(label))
+    return html.Nav(parts, className="breadcrumb", id="breadcrumb")
+
+
+def nav(active: str) -> html.Header:
+    links = [("/", "一张图"), ("/wall", "大屏"), ("/quality", "数据质量")]
+    return html.Header(
+        [
+            html.Span("警网融合一张图", className="brand"),
+            *[
+                dcc.Link(t, href=h, className="nav-link" + (" active" if h == active else ""))
+                for h, t in links
+            ],
+        ],
+        className="topbar",
+    )
