@@ -39,10 +39,10 @@ POINT_LAYERS = {
     "cameras": ("serve.cameras", "camera_code", "name || ' · ' || ring", 0),
     "workstations": ("serve.workstations", "workstation_code", "name || ' · ' || theme", 0),
     "alerts": ("serve.alerts", "alert_id::text", "reason", 0),
-    "buildings": ("serve.buildings", "building_code", "coalesce(full_address, building_code)", 15),
+    "buildings": ("serve.buildings", "building_code", "short_address", 15),
     "rental_units": ("serve.rental_units", "unit_code", "room_no", 16),
 }
-MAX_POINTS = 3000  # features per point layer and view
+MAX_POINTS = 1200  # features per point layer and view (the rest: zoom in)
 
 
 def tolerance(zoom: float) -> float:
@@ -112,11 +112,13 @@ def point_layer(
         params = {**params, "x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3]}
     rows = fetch_all(
         url,
-        f"select {code} as code, {label} as label, grid_code, station_code, st_asbinary(geom) as wkb "
+        f"select {code} as code, {label} as label, st_asbinary(geom) as wkb "
         f"from {view} where {cond} and geom is not null order by 1 limit :limit",
-        {**params, "limit": MAX_POINTS},
+        {**params, "limit": MAX_POINTS + 1},
     )
-    return _features(rows, crs)
+    fc = _features(rows[:MAX_POINTS], crs)
+    fc["truncated"] = len(rows) > MAX_POINTS
+    return fc
 
 
 # ------------------------------------------------------------------ heat

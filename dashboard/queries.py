@@ -494,6 +494,17 @@ def search(url: str, scope: Scope, query: str, limit: int = 10) -> list[dict[str
     q = "".join(query.split())
     if not q:
         return []
+    if q.isascii() and q.replace("-", "").replace("_", "").isalnum():
+        # a code: exactly, or by its beginning; never by shared pieces (digits are everywhere)
+        return fetch_all(
+            url,
+            "select kind, code, label, st_x(st_centroid(geom)) as lon, st_y(st_centroid(geom)) as lat, "
+            "st_xmin(geom) as x0, st_ymin(geom) as y0, st_xmax(geom) as x1, st_ymax(geom) as y1, "
+            "(upper(code) = :q)::int as hits "
+            f"from serve.search_index where {scope.where()} and upper(code) like :prefix "
+            "order by hits desc, char_length(code), code limit :limit",
+            {**scope.params(), "q": q.upper(), "prefix": f"{q.upper()}%", "limit": limit},
+        )
     pairs = sorted({q[i : i + 2] for i in range(max(1, len(q) - 1))})
     return fetch_all(
         url,

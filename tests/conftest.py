@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine
@@ -92,3 +93,30 @@ def app_db(app_engine: Engine) -> Iterator[Connection]:
 def cli_env() -> dict[str, str]:
     """Environment for running the ``onemap`` command in a subprocess."""
     return {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+
+
+DEMO_UNTIL = date(2026, 11, 22)  # a Sunday: the demo's last full week is 2026-W47
+
+
+@pytest.fixture(scope="session")
+def demo_db(
+    warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, str]:
+    """The small demo county loaded into a database of its own: (owner URL, application URL).
+
+    Read-only for the tests that use it (pages, callbacks, browser); generated for a fixed date.
+    """
+    from etl.demo.generate import generate
+    from etl.load import Loader
+    from etl.manifest import read_manifest
+
+    if warehouse.external:  # one database only: the demo goes into the test database
+        url = test_db_url
+    else:
+        url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test_demo")
+        migrate(url, warehouse.app_role())
+    out = tmp_path_factory.mktemp("demo") / "small"
+    manifest = generate("small", 1, out, DEMO_UNTIL)
+    reports = Loader(url, read_manifest(manifest)).run()
+    assert all(r.status == "loaded" for r in reports), [r for r in reports if r.status != "loaded"]
+    return url, warehouse.app_url_for(url)

@@ -105,12 +105,17 @@ def area_layers(c: AppContext, zoom: float | None, station: str | None) -> tuple
 
         return c.cached(("area", layer, scope, within, z, crs), compute)
 
-    stations = styled("station", {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04})
+    stations = styled(
+        "station", {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04, "className": "ol-station"}
+    )
     if not station or not scope.allows(station):
         return stations, empty, empty
     within = Area("station", station)
-    zones = styled("zone", {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4"}, within)
-    grids = styled("grid", {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06}, within)
+    zone_style = {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4", "className": "ol-zone"}
+    zones = styled("zone", zone_style, within)
+    grids = styled(
+        "grid", {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06, "className": "ol-grid"}, within
+    )
     return stations, zones, grids
 
 
@@ -193,7 +198,11 @@ def point_layers(c: AppContext, zoom: float | None, bounds: list[list[float]] | 
         def compute(layer: str = layer, key_box: tuple[float, float, float, float] | None = key_box) -> dict:
             fc = geo.point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs)
             for f in fc["features"]:
-                f["properties"]["tooltip"] = f"{POINT_NAMES[layer]}：{f['properties']['label']}"
+                props = f["properties"]
+                f["properties"] = {
+                    "code": props["code"],
+                    "tooltip": f"{POINT_NAMES[layer]}：{props['label']}",
+                }
             return fc
 
         out.append(

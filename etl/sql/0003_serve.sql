@@ -51,7 +51,10 @@ comment on view serve.zone_grids is 'One row per police zone and grid that overl
 
 -- ------------------------------------------------------------------ base elements
 create view serve.buildings with (security_invoker = true) as
-select b.building_code, b.address_code, a.full_address, b.community_code, b.name, b.floors, b.building_use,
+select b.building_code, b.address_code, a.full_address,
+       coalesce(nullif(regexp_replace(a.full_address, '^.*?(街道|镇)', ''), ''), b.name, b.building_code)
+           as short_address,
+       b.community_code, b.name, b.floors, b.building_use,
        b.households, b.is_city_village, b.geom, b.grid_code, b.zone_code, b.station_code,
        (a.address_code is not null and b.grid_code is not null and b.zone_code is not null) as three_codes
 from core.buildings b

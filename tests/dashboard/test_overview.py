@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dashboard import queries
-from dashboard.app import create_app, overview_layout
+from dashboard.app import create_app, overview_layout, render
 
 pytestmark = pytest.mark.db
 
@@ -52,7 +52,7 @@ def test_element_counts_match_core(seeded: None, test_app_url: str, owner_engine
 
 def test_layout_shows_counts_in_chinese(seeded: None, test_app_url: str) -> None:
     app = create_app(test_app_url)
-    page = app.layout()
+    page = render(app.onemap, "/quality")
     text_of = repr(page.to_plotly_json())
     assert "派出所" in text_of and "警务区" in text_of
     kpi = overview_layout([{"element": "grids", "name_zh": "网格", "n": 1636}], "t")

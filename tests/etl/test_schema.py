@@ -325,7 +325,8 @@ def test_serve_never_exposes_unmasked_personal_columns(db: Connection) -> None:
             text(
                 "select table_name || '.' || column_name from information_schema.columns "
                 "where table_schema = 'serve' and column_name in "
-                "('id_number', 'landlord_id_number', 'parties', 'summary', 'description', 'raw', 'birth_date')"
+                "('id_number', 'landlord_id_number', 'parties', 'summary', 'description', 'raw', "
+                "'birth_date')"
             )
         )
         .scalars()

@@ -1,0 +1,246 @@
+"""The map's and the wall's callbacks called with real data; numbers checked against SQL of the test's own."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import dash
+import numpy as np
+import pytest
+from PIL import Image
+from sqlalchemy import Engine, text
+
+from dashboard import queries
+from dashboard.app import create_app, render
+from dashboard.context import AppContext
+from dashboard.pages import mapview, wall
+from dashboard.scope import Scope
+from dashboard.settings import DashboardSettings
+from tests.conftest import DEMO_UNTIL
+
+pytestmark = pytest.mark.db
+
+W0, W1 = "2026-11-16 00:00+08", "2026-11-23 00:00+08"  # the demo's last week
+F0 = "2026-10-26 00:00+08"  # four weeks back
+
+
+def scalar(core: Engine, sql: str, **params: Any) -> Any:
+    with core.connect() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
+def column(core: Engine, sql: str, **params: Any) -> list[Any]:
+    with core.connect() as conn:
+        return list(conn.execute(text(sql), params).scalars())
+
+
+def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) -> None:
+    heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
+    want = scalar(
+        core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
+    )
+    assert heat["total"] == want > 0
+    png = Image.open(io.BytesIO(__import__("base64").b64decode(heat["url"].split(",", 1)[1])))
+    alpha = np.asarray(png)[:, :, 3]
+    assert png.mode == "RGBA" and (alpha > 0).mean() > 0.005  # something is drawn …
+    assert (alpha == 0).mean() > 0.3  # … and not everything
+    (s, w), (n, e) = heat["bounds"]
+    assert s < n and w < e
+    top = column(core, "select category from core.incidents group by 1 order by count(*) desc limit 1")[0]
+    one = mapview.heat_layer(c, "incidents", [top], "4w", 0, None, None)
+    want = scalar(
+        core,
+        f"select count(*) from core.incidents where category = :cat and reported_at >= '{F0}' "
+        f"and reported_at < '{W1}'",
+        cat=top,
+    )
+    assert one["total"] == want > 0
+
+
+def test_risk_heat_weighs_hazards_disputes_and_alerts(c: AppContext, core: Engine) -> None:
+    heat = mapview.heat_layer(c, "risks", None, "custom", 0, "2026-10-26", "2026-11-22")
+    want = scalar(
+        core,
+        f"""
+        select (select count(*) from core.hazards where found_at >= '{F0}' and found_at < '{W1}')
+             + (select coalesce(sum(case when risk_level = 'high' then 3 else 1 end), 0) from core.disputes
+                where found_at >= '{F0}' and found_at < '{W1}')
+             + (select 2 * count(*) from core.alerts where detected_at >= '{F0}' and detected_at < '{W1}')
+        """,
+    )
+    assert heat["total"] == want > 0
+
+
+def test_playback_moves_the_window_a_week_at_a_time(c: AppContext, core: Engine) -> None:
+    totals = [mapview.heat_layer(c, "incidents", None, "week", k, None, None)["total"] for k in (0, -1, -2)]
+    want = [
+        scalar(
+            core,
+            "select count(*) from core.incidents where reported_at >= :a and reported_at < :b",
+            a=f"2026-11-{16 - 7 * k:02d} 00:00+08",
+            b=f"2026-11-{23 - 7 * k:02d} 00:00+08",
+        )
+        for k in (0, 1, 2)
+    ]
+    assert totals == want
+
+
+def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
+    fc, legend = mapview.choropleth(c, "grid", "count", "week", 0, None, None, 12)
+    got = {f["properties"]["code"]: f["properties"]["value"] for f in fc["features"]}
+    with core.connect() as conn:
+        want = dict(
+            conn.execute(
+                text(
+                    "select g.grid_code, count(i.incident_no) from core.grids g left join core.incidents i "
+                    f"on i.grid_code = g.grid_code and i.reported_at >= '{W0}' and i.reported_at < '{W1}' "
+                    "group by 1"
+                )
+            ).all()
+        )
+    assert got == {k: float(v) for k, v in want.items()}
+    assert "警情数" in legend
+    rate, _ = mapview.choropleth(c, "zone", "rate", "week", 0, None, None, 12)
+    zone = max(rate["features"], key=lambda f: f["properties"]["value"] or 0)["properties"]
+    n = scalar(
+        core,
+        f"select count(*) from core.incidents where zone_code = :z and reported_at >= '{W0}' "
+        f"and reported_at < '{W1}'",
+        z=zone["code"],
+    )
+    people = scalar(core, "select count(*) from core.persons where zone_code = :z", z=zone["code"])
+    assert zone["value"] == pytest.approx(n * 1000 / people)
+
+
+def test_clicking_a_station_brings_its_zones_and_grids(c: AppContext, core: Engine) -> None:
+    stations, zones, grids = mapview.area_layers(c, 11, None)
+    assert len(stations["features"]) == scalar(core, "select count(*) from core.police_stations")
+    assert zones["features"] == grids["features"] == []
+    code = stations["features"][0]["properties"]["code"]
+    _, zones, grids = mapview.area_layers(c, 13, code)
+    assert sorted(f["properties"]["code"] for f in zones["features"]) == column(
+        core, "select zone_code from core.police_zones where station_code = :s order by 1", s=code
+    )
+    assert sorted(f["properties"]["code"] for f in grids["features"]) == column(
+        core, "select grid_code from core.grids where station_code = :s order by 1", s=code
+    )
+
+
+def test_many_points_only_in_view_at_street_zoom(c: AppContext, core: Engine) -> None:
+    layers = dict(zip(mapview.geo.POINT_LAYERS, mapview.point_layers(c, 12, None), strict=True))
+    assert layers["buildings"]["features"] == [] and layers["rental_units"]["features"] == []
+    assert len(layers["cameras"]["features"]) == scalar(core, "select count(*) from core.cameras")
+    (x0, y0, x1, y1) = (113.82, 23.28, 113.84, 23.30)
+    near = dict(zip(mapview.geo.POINT_LAYERS, mapview.point_layers(c, 16, [[y0, x0], [y1, x1]]), strict=True))
+    want = scalar(
+        core,
+        "select count(*) from core.buildings where geom && st_makeenvelope(:a, :b, :c, :d, 4326)",
+        a=x0,
+        b=y0,
+        c=x1,
+        d=y1,
+    )
+    assert len(near["buildings"]["features"]) == min(want, mapview.geo.MAX_POINTS) > 0
+
+
+def test_search_finds_codes_and_forgives_a_typo(c: AppContext, core: Engine) -> None:
+    grid = column(core, "select grid_code from core.grids order by 1 limit 1")[0]
+    assert mapview.search(c, grid)[0]["code"] == grid
+    name, code = column(
+        core, "select name || '|' || workstation_code from core.workstations order by 1 limit 1"
+    )[0].split("|")
+    assert any(h["code"] == code for h in mapview.search(c, name))
+    typo = name[:-2] + "X" + name[-1]  # one character wrong
+    assert any(h["code"] == code for h in mapview.search(c, typo))
+    viewport, highlight = mapview.fly_to(c, "grid", grid)
+    assert viewport["transition"] == "flyToBounds" and highlight["features"][0]["properties"]["code"] == grid
+
+
+def test_wall_rotates_through_every_station(c: AppContext, core: Engine) -> None:
+    names = column(core, "select name from core.police_stations order by station_code")
+    shown = [wall.rotation(c, n)[1] for n in range(len(names) + 1)]
+    assert shown == [*names, names[0]]
+
+
+def test_station_score_follows_its_weights(c: AppContext) -> None:
+    week = c.week()
+    rows = queries.station_scores(c.url, c.scope(), week, c.settings.score_weights())
+    assert len(rows) == 4 and all(0 <= r["score"] <= 100 for r in rows)
+    for r in rows:
+        expect = 100 * (0.5 * r["base_work"] + 0.3 * r["incident_control"] + 0.2 * r["daily_management"])
+        assert r["score"] == pytest.approx(expect, abs=0.05)
+    only_base = queries.station_scores(
+        c.url, c.scope(), week, {"base_work": 1, "incident_control": 0, "daily_management": 0}
+    )
+    assert {r["station_code"]: r["score"] for r in only_base} == {
+        r["station_code"]: pytest.approx(100 * r["base_work"], abs=0.05) for r in rows
+    }
+
+
+def test_a_stations_scope_holds_in_every_callback(demo_db: tuple[str, str], core: Engine) -> None:
+    a, b = column(core, "select station_code from core.police_stations order by 1 limit 2")
+    mine = create_app(
+        demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0), scope_provider=lambda: Scope.of(a)
+    ).onemap
+    heat = mapview.heat_layer(mine, "incidents", None, "week", 0, None, None)
+    want = scalar(
+        core,
+        f"select count(*) from core.incidents where station_code = :a and reported_at >= '{W0}' "
+        f"and reported_at < '{W1}'",
+        a=a,
+    )
+    assert heat["total"] == want
+    stations, zones, grids = mapview.area_layers(mine, 13, b)  # a click forged for the other station
+    assert [f["properties"]["code"] for f in stations["features"]] == [a]
+    assert zones["features"] == grids["features"] == []
+    b_grid = column(core, "select grid_code from core.grids where station_code = :b limit 1", b=b)[0]
+    assert mapview.search(mine, b_grid) == []
+    assert "not-found" in json.dumps(render(mine, f"/grid/{b_grid}").to_plotly_json(), default=str)
+    assert "not-found" in json.dumps(render(mine, f"/station/{b}").to_plotly_json(), default=str)
+    choro, _ = mapview.choropleth(mine, "grid", "count", "week", 0, None, None, 12)
+    assert {f["properties"]["station_code"] for f in choro["features"]} == {a}
+    assert [wall.rotation(mine, n)[1] for n in range(3)] == [wall.rotation(mine, 0)[1]] * 3
+
+
+def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:
+    sizes = {
+        "layout": len(json.dumps(mapview.layout(c).to_plotly_json(), default=str)),
+        "heat": len(json.dumps(mapview.heat_layer(c, "incidents", None, "4w", 0, None, None))),
+        "areas": len(
+            json.dumps(mapview.area_layers(c, 13, queries.stations(c.url, c.scope())[0]["station_code"]))
+        ),
+        "choropleth": len(json.dumps(mapview.choropleth(c, "grid", "wow", "week", 0, None, None, 12))),
+        "points": len(json.dumps(mapview.point_layers(c, 16, [[23.2, 113.7], [23.4, 113.95]]))),
+    }
+    assert max(sizes.values()) < 1_000_000, sizes
+
+
+def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine) -> None:
+    """The same callbacks as the browser reaches them: POST /_dash-update-component."""
+    client = demo_app.server.test_client()
+    assert client.get("/").status_code == 200
+    payload = {
+        "output": "..layer-heat.url...layer-heat.bounds...heat-legend.children...play-week.children..",
+        "outputs": [{"id": "layer-heat", "property": p} for p in ("url", "bounds")]
+        + [{"id": "heat-legend", "property": "children"}, {"id": "play-week", "property": "children"}],
+        "inputs": [
+            {"id": "heat-kind", "property": "value", "value": "incidents"},
+            {"id": "heat-cats", "property": "value", "value": None},
+            {"id": "heat-window", "property": "value", "value": "week"},
+            {"id": "week-offset", "property": "value", "value": 0},
+            {"id": "heat-range", "property": "start_date", "value": None},
+            {"id": "heat-range", "property": "end_date", "value": None},
+        ],
+        "changedPropIds": ["heat-kind.value"],
+        "state": [],
+    }
+    resp = client.post("/_dash-update-component", json=payload)
+    assert resp.status_code == 200, resp.data[:500]
+    body = resp.get_json()["response"]
+    assert body["layer-heat"]["url"].startswith("data:image/png;base64,")
+    want = scalar(
+        core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
+    )
+    assert f"共{want:,}" in json.dumps(body["heat-legend"], ensure_ascii=False)

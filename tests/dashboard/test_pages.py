@@ -1,0 +1,181 @@
+"""Drill-down pages on the demo: every headline figure equals a count of attributed rows in core."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from dashboard import queries
+from dashboard.app import render
+from dashboard.context import AppContext
+from dashboard.periods import Week
+from dashboard.queries import Area
+from tests.conftest import DEMO_UNTIL
+from tests.pii import unmasked
+
+pytestmark = pytest.mark.db
+
+# the demo's last week, written out by hand (Monday to Monday, Beijing time)
+W0, W1 = "2026-11-16 00:00+08", "2026-11-23 00:00+08"
+P0 = "2026-11-09 00:00+08"
+
+
+def core_counts(core: Engine, column: str, code: str) -> dict[str, int]:
+    """The same figures as the page, counted in core by a different route."""
+    f = f"{column} = :code"
+    sql = f"""
+    select
+      (select count(*) from core.persons where {f}) as population,
+      (select count(*) from core.persons where {f} and is_migrant) as migrants,
+      (select count(*) from core.persons where {f} and is_migrant and residence_status = 'registered')
+          as migrants_registered,
+      (select count(*) from core.rental_units where {f}) as rental_units,
+      (select count(*) from core.buildings where {f}) as buildings,
+      (select count(*) from core.incidents where {f} and reported_at >= '{W0}' and reported_at < '{W1}')
+          as incidents_week,
+      (select count(*) from core.incidents where {f} and reported_at >= '{P0}' and reported_at < '{W0}')
+          as incidents_prev,
+      (select count(*) from core.grid_events where {f} and closed_at is null) as events_open,
+      (select count(*) from core.grid_events where {f} and closed_at is null
+          and now() - registered_at > interval '144 hours') as red_cards,
+      (select count(*) from core.grid_events where {f} and closed_at is null
+          and now() - registered_at > interval '72 hours' and now() - registered_at <= interval '144 hours')
+          as yellow_cards,
+      (select count(*) from core.hazards where {f} and cleared_at is null) as hazards_open,
+      (select count(*) from core.hazards where {f} and cleared_at >= '{W0}' and cleared_at < '{W1}')
+          as hazards_cleared_week,
+      (select count(*) from core.disputes where {f}) as disputes,
+      (select count(*) from core.disputes where {f} and resolved_at is not null and status = 'resolved')
+          as disputes_resolved,
+      (select count(*) from core.alerts where {f}) as alerts
+    """
+    with core.connect() as conn:
+        return dict(conn.execute(text(sql), {"code": code}).one()._mapping)
+
+
+def busiest(core: Engine, column: str) -> str:
+    """The area (by this attribution column) with the most incidents: the most to check."""
+    with core.connect() as conn:
+        return str(
+            conn.execute(
+                text(f"select {column} from core.incidents group by 1 order by count(*) desc, 1 limit 1")
+            ).scalar()
+        )
+
+
+@pytest.mark.parametrize("level", ["grid", "zone", "station"])
+def test_kpis_equal_the_attributed_rows_in_core(c: AppContext, core: Engine, level: str) -> None:
+    code = busiest(core, f"{level}_code")
+    got = queries.kpis(c.url, c.scope(), Area(level, code), Week.containing(DEMO_UNTIL))
+    want = core_counts(core, f"{level}_code", code)
+    assert {k: got[k] for k in want} == want
+    assert want["population"] > 0 and want["incidents_week"] > 0
+    assert got["migrant_registration_rate"] == pytest.approx(want["migrants_registered"] / want["migrants"])
+
+
+def test_whole_area_kpis_add_up_over_stations(c: AppContext) -> None:
+    week = Week.containing(DEMO_UNTIL)
+    whole = queries.kpis(c.url, c.scope(), Area(), week)
+    parts = [
+        queries.kpis(c.url, c.scope(), Area("station", s["station_code"]), week)
+        for s in queries.stations(c.url, c.scope())
+    ]
+    for key in ("population", "incidents_week", "events_open", "hazards_open", "alerts"):
+        assert whole[key] == sum(p[key] for p in parts), key
+
+
+def find(component: Any, ident: str) -> Any:
+    """The component with this id anywhere in a layout."""
+    if getattr(component, "id", None) == ident:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            hit = find(child, ident)
+            if hit is not None:
+                return hit
+    return None
+
+
+def hrefs(component: Any) -> list[str]:
+    """Every link target inside a component, in order."""
+    out = [component.href] if getattr(component, "href", None) else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            out.extend(hrefs(child))
+    return out
+
+
+def text_of(component: Any) -> str:
+    """All the text of a layout, depth first."""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    children = getattr(component, "children", None)
+    parts = children if isinstance(children, list) else [children]
+    return " ".join(text_of(ch) for ch in parts if ch is not None)
+
+
+def test_grid_page_shows_the_core_counts_and_leads_back_up(c: AppContext, core: Engine) -> None:
+    grid = busiest(core, "grid_code")
+    want = core_counts(core, "grid_code", grid)
+    page = render(c, f"/grid/{grid}")
+    assert find(page, "kpi-population").children[1].children == f"{want['population']:,}"
+    assert find(page, "kpi-incidents").children[1].children == f"{want['incidents_week']:,}"
+    assert find(page, "kpi-events-open").children[1].children == f"{want['events_open']:,}"
+    assert find(page, "kpi-hazards").children[1].children == f"{want['hazards_open']:,}"
+    with core.connect() as conn:
+        station, zone = conn.execute(
+            text("select station_code, zone_code from core.grids where grid_code = :g"), {"g": grid}
+        ).one()
+    assert hrefs(find(page, "breadcrumb")) == ["/", f"/station/{station}", f"/zone/{zone}"]
+    assert "Graph" in repr(find(page, "trend"))
+
+
+def test_station_page_lists_its_zones_and_grids(c: AppContext, core: Engine) -> None:
+    station = busiest(core, "station_code")
+    page = render(c, f"/station/{station}")
+    with core.connect() as conn:
+        zones = conn.execute(
+            text("select count(*) from core.police_zones where station_code = :s"), {"s": station}
+        ).scalar()
+        grids = conn.execute(
+            text("select count(*) from core.grids where station_code = :s"), {"s": station}
+        ).scalar()
+    assert len(find(page, "zones").children.children[1].children) == zones
+    assert len(find(page, "grids").children.children[1].children) == grids
+    # open items put red cards first
+    rows = find(page, "open-items").children.children[1].children
+    cards = [r.children[5].children for r in rows]
+    assert cards == sorted(cards, key=lambda x: {"红牌": 0, "黄牌": 1}.get(x, 2))
+
+
+def test_building_page_masks_people(c: AppContext, core: Engine) -> None:
+    with core.connect() as conn:
+        building = conn.execute(
+            text(
+                "select building_code from core.persons where building_code is not null "
+                "group by 1 order by count(*) desc limit 1"
+            )
+        ).scalar()
+    page = text_of(render(c, f"/building/{building}"))
+    assert unmasked(page) == []
+    assert re.search(r"\d{3}\*{11}[\dX]{4}", page)  # masked IDs are there
+    assert re.search(r"1[3-9]\d\*{4}\d{4}", page)  # masked mobiles too
+    assert "个人信息已脱敏显示" in page
+
+
+def test_unknown_pages_say_so(c: AppContext) -> None:
+    for path in ("/grid/nope", "/station/000", "/nothing-here", "/building/1"):
+        assert find(render(c, path), "not-found") is not None, path
+
+
+def test_quality_page_counts_the_quarantine(c: AppContext, core: Engine) -> None:
+    page = render(c, "/quality")
+    with core.connect() as conn:
+        total = conn.execute(text("select count(*) from ops.quarantine")).scalar()
+    assert f"隔离区共 {total:,} 行" in text_of(page)
+    assert total > 100
