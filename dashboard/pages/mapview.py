@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -52,6 +53,12 @@ def window(
     if mode == "4w":
         return week.shift(-3).start, week.end
     return week.start, week.end
+
+
+def fit_zoom(ext: tuple[float, float, float, float], width_px: int) -> int:
+    """The largest zoom at which an extent's width fits ``width_px`` pixels."""
+    span = max(ext[2] - ext[0], 1e-6)
+    return max(1, min(18, math.floor(math.log2(width_px * 360 / (256 * span)))))
 
 
 def area_extent(c: AppContext) -> tuple[float, float, float, float]:
@@ -235,7 +242,7 @@ def base_layer(c: AppContext) -> Any:
             "style": {"color": "#c9d1d9", "weight": 1, "fillColor": "#f6f8fa", "fillOpacity": 1}
         }
     return dl.BaseLayer(
-        dl.GeoJSON(data=fc, style=STYLE_FN, interactive=False, id="basemap"),
+        dl.GeoJSON(data=fc, style=STYLE_FN, interactive=False, id="basemap", pane="basemap"),
         name="本地底图（网格）",
         checked=True,
     )
@@ -259,7 +266,11 @@ def layout(c: AppContext) -> html.Div:
         dl.Overlay(dl.GeoJSON(id="layer-choropleth", style=STYLE_FN), name="分级设色", checked=True),
         dl.Overlay(
             dl.ImageOverlay(
-                id="layer-heat", url="data:,", bounds=[[ext[1], ext[0]], [ext[3], ext[2]]], opacity=0.8
+                pane="heat",
+                id="layer-heat",
+                url="data:,",
+                bounds=[[ext[1], ext[0]], [ext[3], ext[2]]],
+                opacity=0.8,
             ),
             name="热力",
             checked=True,
@@ -281,11 +292,16 @@ def layout(c: AppContext) -> html.Div:
     ]
     the_map = dl.Map(
         [
+            # the local basemap under everything, heat above it and under the outlines (overlayPane 400)
+            dl.Pane(name="basemap", style={"zIndex": 250}),
+            dl.Pane(name="heat", style={"zIndex": 350}),
             dl.LayersControl([base_layer(c), *overlays], id="layers", collapsed=False),
             dl.GeoJSON(id="highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
         id="map",
+        center=[(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2],  # dash-leaflet needs both
+        zoom=fit_zoom(ext, 1100),
         bounds=[[ext[1], ext[0]], [ext[3], ext[2]]],
         style={"height": "100%", "width": "100%"},
         attributionControl=False,

@@ -145,6 +145,8 @@ def layout(c: AppContext) -> html.Div:
             dl.GeoJSON(data=stations, style=mapview.STYLE_FN, interactive=False, id="wall-stations"),
         ],
         id="wall-map",
+        center=[(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2],  # dash-leaflet needs both
+        zoom=mapview.fit_zoom(ext, 900),
         bounds=[[ext[1], ext[0]], [ext[3], ext[2]]],
         zoomControl=False,
         attributionControl=False,

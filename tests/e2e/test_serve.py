@@ -1,4 +1,9 @@
-"""`onemap serve` as a user meets it: a real server process, a real headless Chromium."""
+"""`onemap serve` as users meet it: a real server on the loaded demo, a real headless Chromium.
+
+The map renders with its layers and heat; a click drills into a station and then a grid; the
+wall screen rotates by itself; no console errors; no request to any host but the app's own.
+Screenshots go to artifacts/e2e.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from etl.db import libpq_url
+from tests.conftest import DEMO_UNTIL
 from tests.e2e.browser import chromium, console_errors, requested_urls, screenshot
 from tests.etl.test_cli_db import free_port
 
@@ -21,16 +29,19 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-def served(test_db_url: str, test_app_url: str, cli_env: dict[str, str]) -> Iterator[str]:
-    """Run `onemap serve` on a free port against the test database; yield its base URL."""
+def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
+    """Run `onemap serve` on a free port against the demo; yield its base URL."""
+    owner, app = demo_db
     port = free_port(58050)
     env = {
         **cli_env,
-        "DATABASE_URL": libpq_url(test_db_url),
-        "ONEMAP_APP_DATABASE_URL": libpq_url(test_app_url),
+        "DATABASE_URL": libpq_url(owner),
+        "ONEMAP_APP_DATABASE_URL": libpq_url(app),
+        "ONEMAP_AS_OF": DEMO_UNTIL.isoformat(),
+        "ONEMAP_WALL_ROTATE_SECONDS": "3",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "serve", "--port", str(port), "--workers", "1"],
+        [sys.executable, "-m", "etl.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -44,7 +55,7 @@ def served(test_db_url: str, test_app_url: str, cli_env: dict[str, str]) -> Iter
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(base, timeout=2).read()
+                urllib.request.urlopen(base, timeout=5).read()
                 break
             except OSError:
                 assert proc.poll() is None, "onemap serve exited"
@@ -56,19 +67,120 @@ def served(test_db_url: str, test_app_url: str, cli_env: dict[str, str]) -> Iter
         proc.wait(timeout=30)
 
 
-def test_overview_page_in_chromium(served: str) -> None:
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
     driver = chromium()
     try:
-        driver.get(served + "/")
-        WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "overview-kpis")))
-        assert driver.title == "警网融合一张图"
-        body = driver.find_element(By.TAG_NAME, "body").text
-        assert "派出所" in body and "实有人口" in body
-        shot = screenshot(driver, "overview")
-        assert shot.stat().st_size > 5000
-        assert console_errors(driver) == []
-        urls = requested_urls(driver)
-        assert any(u.startswith(served + "/_dash-") for u in urls)  # the log does see our requests
-        assert [u for u in urls if not u.startswith(served + "/")] == []
+        yield driver
     finally:
         driver.quit()
+
+
+def wait(driver: WebDriver, condition: Callable[[WebDriver], Any], seconds: float = 30) -> Any:
+    return WebDriverWait(driver, seconds, poll_frequency=0.2).until(condition)
+
+
+def click(driver: WebDriver, element: Any) -> None:
+    """A click on an SVG path, dispatched where Leaflet listens (markers may cover its centre)."""
+    driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true,"
+        " clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}));",
+        element,
+    )
+
+
+def only_own_requests(driver: WebDriver, base: str) -> None:
+    urls = requested_urls(driver)
+    assert any(u.startswith(base + "/_dash-") for u in urls)  # the log does see our requests
+    assert [u for u in urls if not u.startswith(base + "/") and not u.startswith("data:")] == []
+
+
+def test_map_renders_layers_and_heat(served: str, browser: WebDriver) -> None:
+    browser.get(served + "/")
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
+    assert browser.title == "警网融合一张图"
+    stations = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-station"))
+    assert len(stations) == 4
+    heat = wait(browser, lambda d: [
+        e for e in d.find_elements(By.CSS_SELECTOR, "img.leaflet-image-layer")
+        if (e.get_attribute("src") or "").startswith("data:image/png;base64,")
+    ])  # fmt: skip
+    assert heat[0].size["width"] > 100
+    legend = wait(browser, lambda d: d.find_element(By.ID, "heat-legend").text)
+    assert "警情热力" in legend and "共" in legend
+    control = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-layers").text
+    for name in (
+        "派出所",
+        "警务区",
+        "网格",
+        "热力",
+        "智安小区",
+        "视频监控与卡口",
+        "警网融合工作站",
+        "预警",
+        "楼栋",
+    ):
+        assert name in control, name
+    wait(
+        browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-marker-pane > *")
+    )  # alerts, workstations
+    assert screenshot(browser, "map").stat().st_size > 20_000
+    assert console_errors(browser) == []
+    only_own_requests(browser, served)
+
+
+def test_click_a_station_then_a_grid(served: str, browser: WebDriver) -> None:
+    browser.get(served + "/")
+    station = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-station"))[0]
+    click(browser, station)
+    link = wait(browser, lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "打开派出所页面"))[0]
+    station_href = link.get_attribute("href")
+    grids = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-grid"))
+    assert wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-zone"))
+    time.sleep(1)  # let the fly-to settle before clicking inside the station
+    screenshot(browser, "map-station")
+    grids = browser.find_elements(By.CSS_SELECTOR, "path.ol-grid")
+    click(browser, max(grids, key=lambda e: e.size["width"] * e.size["height"]))
+    wait(browser, lambda d: "/grid/" in d.current_url)
+    title = wait(browser, lambda d: d.find_element(By.ID, "area-title").text)
+    assert title.startswith("网格") is False and "（" in title
+    crumbs = browser.find_element(By.ID, "breadcrumb").text
+    assert crumbs.startswith("全域") and "派出所" in crumbs
+    assert browser.find_element(By.ID, "kpi-population").text.startswith("实有人口")
+    assert browser.find_elements(By.CSS_SELECTOR, "#trend .main-svg")
+    screenshot(browser, "grid")
+    # up the breadcrumb to the station page
+    browser.find_element(
+        By.CSS_SELECTOR, f"#breadcrumb a[href='{station_href.removeprefix(served)}']"
+    ).click()
+    wait(browser, lambda d: d.current_url == station_href)
+    wait(browser, lambda d: d.find_element(By.ID, "area-title").text.startswith(crumbs.split(" › ")[1]))
+    assert console_errors(browser) == []
+    only_own_requests(browser, served)
+
+
+def test_wall_rotates_by_itself(served: str, browser: WebDriver) -> None:
+    browser.set_window_size(1920, 1080)
+    browser.get(served + "/wall")
+    first = wait(browser, lambda d: d.find_element(By.ID, "wall-current").text)
+    assert browser.find_element(By.ID, "wall-station-ranking").text.count("\n") >= 3
+    assert browser.find_element(By.ID, "wall-incidents").text.startswith("本周警情")
+    seen = {first}
+    deadline = time.monotonic() + 20
+    while len(seen) < 3 and time.monotonic() < deadline:  # nobody touches anything
+        time.sleep(0.5)
+        seen.add(browser.find_element(By.ID, "wall-current").text)
+    assert len(seen) >= 3, seen
+    screenshot(browser, "wall")
+    assert console_errors(browser) == []
+    only_own_requests(browser, served)
+
+
+def test_quality_page(served: str, browser: WebDriver) -> None:
+    browser.get(served + "/quality")
+    summary = wait(browser, lambda d: d.find_element(By.ID, "quality-summary").text)
+    assert "隔离区共 117 行" in summary
+    screenshot(browser, "quality")
+    assert console_errors(browser) == []
+    only_own_requests(browser, served)
