@@ -62,18 +62,21 @@ def _shift(geoms: np.ndarray, crs: str) -> np.ndarray:
 
 
 def _features(rows: list[dict[str, Any]], crs: str) -> dict[str, Any]:
-    geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in rows]) if rows else np.array([])
-    geoms = _shift(geoms, crs) if len(geoms) else geoms
+    """GeoJSON features from rows with a ``wkb`` column (vectorised: no per-feature geometry work)."""
+    if not rows:
+        return {"type": "FeatureCollection", "features": []}
+    geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in rows])
+    geoms = shapely.transform(_shift(geoms, crs), lambda xy: np.round(xy, 6))  # ~0.1 m is plenty
+    if (shapely.get_type_id(geoms) == 0).all():  # points: build the geometry directly
+        xy = shapely.get_coordinates(geoms).tolist()
+        geometry = [{"type": "Point", "coordinates": c} for c in xy]
+    else:
+        geometry = [json.loads(g) for g in shapely.to_geojson(geoms)]
     return {
         "type": "FeatureCollection",
         "features": [
-            {
-                "type": "Feature",
-                "id": r.get("code"),
-                "geometry": json.loads(shapely.to_geojson(g, 6)),
-                "properties": r,
-            }
-            for r, g in zip(rows, geoms, strict=True)
+            {"type": "Feature", "id": r.get("code"), "geometry": g, "properties": r}
+            for r, g in zip(rows, geometry, strict=True)
         ],
     }
 
@@ -147,6 +150,10 @@ RAMP = np.array(
 )
 
 
+PALETTE = np.stack([np.interp(np.arange(256) / 255, RAMP[:, 0], RAMP[:, k]) for k in range(1, 5)], axis=-1)
+PALETTE[: round(0.02 * 255) + 1, 3] = 0  # the faintest levels are fully transparent
+
+
 @dataclass
 class Heat:
     """A heat image and where it lies (south-west and north-east corners, display datum)."""
@@ -216,10 +223,12 @@ def render_heat(
     density = gaussian_filter(grid, sigma=max(sigma_m / px_m, 0.5), mode="constant")
     top = peak if peak is not None else float(density.max())
     level = np.clip(density / top, 0, 1) if top > 0 else density
-    rgba = np.stack([np.interp(level, RAMP[:, 0], RAMP[:, k]) for k in range(1, 5)], axis=-1)
-    rgba[level < 0.02, 3] = 0
+    # a 256-colour palette PNG with alpha: small, and fast to encode
+    index = np.round(level * 255).astype(np.uint8)
+    image = Image.fromarray(index, "P")
+    image.putpalette(PALETTE[:, :3].astype(np.uint8).tobytes(), rawmode="RGB")
     buf = io.BytesIO()
-    Image.fromarray(rgba.astype(np.uint8), "RGBA").save(buf, "PNG", optimize=True)
+    image.save(buf, "PNG", transparency=PALETTE[:, 3].astype(np.uint8).tobytes(), compress_level=6)
     corners = np.array([[west, south], [east, north]])
     if crs.upper() not in ("WGS84", "EPSG:4326"):
         cx, cy = from_wgs84(corners[:, 0], corners[:, 1], crs)

@@ -143,6 +143,12 @@ def trend_figure(rows: list[dict[str, Any]], dark: bool = False) -> go.Figure:
 
 
 def area_page(c: AppContext, level: str, code: str) -> html.Div:
+    """A station, zone or grid page (cached per viewer scope, area and week)."""
+    scope = c.scope()
+    return c.cached(("area-page", scope, level, code, c.week()), lambda: _area_page(c, level, code))
+
+
+def _area_page(c: AppContext, level: str, code: str) -> html.Div:
     scope = c.scope()
     area = Area(level, code)
     info = queries.area_name(c.url, scope, area)
