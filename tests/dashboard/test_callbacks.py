@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from typing import Any
@@ -42,9 +43,10 @@ def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) ->
         core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
     )
     assert heat["total"] == want > 0
-    png = Image.open(io.BytesIO(__import__("base64").b64decode(heat["url"].split(",", 1)[1])))
-    alpha = np.asarray(png)[:, :, 3]
-    assert png.mode == "RGBA" and (alpha > 0).mean() > 0.005  # something is drawn …
+    png = Image.open(io.BytesIO(base64.b64decode(heat["url"].split(",", 1)[1])))
+    assert png.format == "PNG" and "transparency" in png.info  # a palette with alpha
+    alpha = np.asarray(png.convert("RGBA"))[:, :, 3]
+    assert (alpha > 0).mean() > 0.005  # something is drawn …
     assert (alpha == 0).mean() > 0.3  # … and not everything
     (s, w), (n, e) = heat["bounds"]
     assert s < n and w < e
