@@ -27,6 +27,10 @@ from dashboard.ui import (
 )
 
 
+def change_label(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:+.1f}%"
+
+
 def not_found(what: str) -> html.Div:
     return html.Div(
         [
@@ -190,9 +194,31 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
             ),
         ]
     hazards = queries.hazards_by(c.url, scope, area, "category_zh")
+    batches = queries.hazards_by(c.url, scope, area, "hint_batch")
+    depts = queries.hazards_by(c.url, scope, area, "responsible_dept")
     cams = queries.cameras_by_ring(c.url, scope, area)
     for r in cams:
         r["ring_zh"] = RING_ZH.get(r["ring"], r["ring"])
+    yoy = queries.incidents_yoy_by_category(c.url, scope, area, week)
+    for r in yoy:
+        r["wow"] = change_label(queries.change(r["week"], r["prev"]))
+        r["yoy"] = change_label(queries.change(r["week"], r["last_year"])) if k["has_last_year"] else "—"
+    zero = queries.zero_incident_communities(c.url, scope, area, week.shift(-3).start)
+    stations_scored = []
+    if level == "station":
+        scores = queries.station_scores(c.url, scope, week, c.settings.score_weights())
+        stations_scored = [
+            {
+                **r,
+                "rank": i + 1,
+                "base": pct(r["base_work"]),
+                "control": pct(r["incident_control"]),
+                "daily": pct(r["daily_management"]),
+            }
+            for i, r in enumerate(scores)
+            if r["station_code"] == code
+        ]
+    works = queries.workstations(c.url, scope, area)
     return html.Div(
         [
             nav(""),
@@ -202,7 +228,38 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                     html.H2(f"{info['name']}（{code}）", id="area-title"),
                     html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
                     kpi_cards(k),
+                    *(
+                        [
+                            html.H3("派出所考核"),
+                            table(
+                                stations_scored,
+                                [
+                                    ("score", "得分"),
+                                    ("rank", "排名"),
+                                    ("base", "基础工作"),
+                                    ("control", "警情控制"),
+                                    ("daily", "日常管理"),
+                                ],
+                                "station-score",
+                            ),
+                        ]
+                        if level == "station"
+                        else []
+                    ),
                     dcc.Graph(figure=trend_figure(trend), id="trend", config={"displayModeBar": False}),
+                    html.H3("警情分类（环比、同比）"),
+                    table(
+                        yoy,
+                        [
+                            ("category_zh", "类别"),
+                            ("week", "本周"),
+                            ("prev", "上周"),
+                            ("wow", "环比"),
+                            ("last_year", "去年同期"),
+                            ("yoy", "同比"),
+                        ],
+                        "incidents-by-category",
+                    ),
                     html.H3("在办事项（红牌、黄牌在前）"),
                     table(
                         items,
@@ -235,6 +292,36 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                         hazards,
                         [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
                         "hazard-categories",
+                    ),
+                    html.H3("风险隐患（按提示函批次）"),
+                    table(
+                        batches,
+                        [("label", "批次"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
+                        "hazard-batches",
+                    ),
+                    html.H3("风险隐患（按责任部门）"),
+                    table(
+                        depts,
+                        [("label", "责任部门"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
+                        "hazard-departments",
+                    ),
+                    html.H3(f"近四周零发案小区（{len(zero)}）"),
+                    table(
+                        zero,
+                        [("community_code", "小区编码"), ("name", "名称"), ("kind", "类型")],
+                        "zero-incident-communities",
+                    ),
+                    html.H3("警网融合工作站"),
+                    table(
+                        works,
+                        [
+                            ("name", "名称"),
+                            ("theme", "主题"),
+                            ("staff_police", "民警"),
+                            ("staff_grid", "网格员"),
+                            ("staff_other", "其他"),
+                        ],
+                        "workstations",
                     ),
                     html.H3("视频监控（按圈层）"),
                     table(

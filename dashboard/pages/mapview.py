@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import dash_leaflet as dl
+import shapely.geometry
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import geo, queries
@@ -18,6 +19,7 @@ from dashboard.ui import nav
 PLAYBACK_WEEKS = 12
 STYLE_FN = {"variable": "onemap.style"}
 POINT_FN = {"variable": "onemap.point"}
+LABEL_FN = {"variable": "onemap.label"}
 POINT_COLOURS = {
     "smart_communities": "#2da44e",
     "cameras": "#6e40c9",
@@ -34,6 +36,11 @@ POINT_NAMES = {
     "buildings": "楼栋（放大后显示）",
     "rental_units": "出租屋（放大后显示）",
 }
+RISK_CATEGORIES = [
+    {"label": "风险隐患", "value": "hazard"},
+    {"label": "矛盾纠纷（高风险计3）", "value": "dispute"},
+    {"label": "预警（计2）", "value": "alert"},
+]
 HEAT_ZH = {"incidents": "警情热力", "risks": "风险热力（隐患、纠纷、预警）"}
 SEQ_RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
 DIV_RAMP = ["#1a9850", "#91cf60", "#f7f7f7", "#fc8d59", "#d73027"]
@@ -190,6 +197,34 @@ def choropleth(
     return {"type": "FeatureCollection", "features": features}, legend
 
 
+LABEL_ZOOM = 14
+
+
+def grid_labels(zoom: float | None, grids: dict[str, Any] | None) -> dict[str, Any]:
+    """Grid codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (no query: from the layer)."""
+    if not grids or (zoom or 0) < LABEL_ZOOM:
+        return {"type": "FeatureCollection", "features": []}
+    features = []
+    for f in grids["features"]:
+        centre = shapely.geometry.shape(f["geometry"]).representative_point()
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(centre.x, 6), round(centre.y, 6)]},
+                "properties": {"code": f["properties"]["code"]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def heat_categories(c: AppContext, kind: str) -> tuple[list[dict[str, str]], None, str]:
+    """The category filter's options for a heat layer (and clear the choice)."""
+    if kind == "risks":
+        return RISK_CATEGORIES, None, "全部风险类别"
+    cats = c.cached(("cats",), lambda: queries.categories(c.url))
+    return [{"label": r["name_zh"], "value": r["category"]} for r in cats], None, "全部警情类别"
+
+
 def point_layers(c: AppContext, zoom: float | None, bounds: list[list[float]] | None) -> list[dict[str, Any]]:
     """Every point layer for the viewport (buildings and rental units only at street zoom)."""
     scope = c.scope()
@@ -296,6 +331,7 @@ def layout(c: AppContext) -> html.Div:
             dl.Pane(name="basemap", style={"zIndex": 250}),
             dl.Pane(name="heat", style={"zIndex": 350}),
             dl.LayersControl([base_layer(c), *overlays], id="layers", collapsed=False),
+            dl.GeoJSON(id="layer-grid-labels", pointToLayer=LABEL_FN, interactive=False),
             dl.GeoJSON(id="highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
@@ -425,6 +461,24 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _areas(zoom, station):
         return area_layers(c, zoom, station)
+
+    @app.callback(
+        Output("layer-grid-labels", "data"),
+        Input("map", "zoom"),
+        Input("layer-grids", "data"),
+    )
+    def _labels(zoom, grids):
+        return grid_labels(zoom, grids)
+
+    @app.callback(
+        Output("heat-cats", "options"),
+        Output("heat-cats", "value"),
+        Output("heat-cats", "placeholder"),
+        Input("heat-kind", "value"),
+        prevent_initial_call=True,
+    )
+    def _heat_categories(kind):
+        return heat_categories(c, kind)
 
     @app.callback(
         Output("selected-station", "data"),

@@ -10,6 +10,8 @@ from typing import Any
 import dash
 import numpy as np
 import pytest
+import shapely
+import shapely.geometry
 from PIL import Image
 from sqlalchemy import Engine, text
 
@@ -246,3 +248,41 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine) -> None:
         core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
     )
     assert f"共{want:,}" in json.dumps(body["heat-legend"], ensure_ascii=False)
+
+
+def test_grid_codes_show_from_street_zoom(c: AppContext) -> None:
+    station = queries.stations(c.url, c.scope())[0]["station_code"]
+    _, _, grids = mapview.area_layers(c, 14, station)
+    assert mapview.grid_labels(12, grids)["features"] == []
+    labels = mapview.grid_labels(14, grids)["features"]
+    assert sorted(f["properties"]["code"] for f in labels) == sorted(
+        f["properties"]["code"] for f in grids["features"]
+    )
+
+
+def test_risk_heat_filters_by_its_own_categories(c: AppContext, core: Engine) -> None:
+    options, _, placeholder = mapview.heat_categories(c, "risks")
+    assert {o["value"] for o in options} == {"hazard", "dispute", "alert"} and "风险" in placeholder
+    only = mapview.heat_layer(c, "risks", ["hazard"], "4w", 0, None, None)
+    want = scalar(core, f"select count(*) from core.hazards where found_at >= '{F0}' and found_at < '{W1}'")
+    assert only["total"] == want > 0
+
+
+def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppContext) -> None:
+    """Overlays move by the GCJ-02 offset (some hundreds of metres here) to sit on a GCJ-02 basemap."""
+    gcj = create_app(
+        demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0, basemap_crs="GCJ02")
+    ).onemap
+    wgs, shifted = mapview.area_layers(c, 11, None)[0], mapview.area_layers(gcj, 11, None)[0]
+    a = shapely.get_coordinates(shapely.geometry.shape(wgs["features"][0]["geometry"]))[0]
+    b = shapely.get_coordinates(shapely.geometry.shape(shifted["features"][0]["geometry"]))[0]
+    dx, dy = (b - a) * [102_000, 111_000]  # metres per degree here, roughly
+    assert 200 < np.hypot(dx, dy) < 1000
+    from etl.coords import from_wgs84
+
+    assert b == pytest.approx(
+        np.array(from_wgs84(np.array([a[0]]), np.array([a[1]]), "GCJ02")).ravel(), abs=2e-6
+    )
+    heat_w = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
+    heat_g = mapview.heat_layer(gcj, "incidents", None, "week", 0, None, None)
+    assert heat_w["total"] == heat_g["total"] and heat_w["bounds"] != heat_g["bounds"]
