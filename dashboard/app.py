@@ -81,4 +81,9 @@ def create_app(
     mapview.register(app, c)
     wall.register(app, c)
     app.onemap = c  # type: ignore[attr-defined]
+    # Dash registers the script paths it may serve while it renders the index page. Render it once
+    # here, before gunicorn forks: a worker whose first request is a script would refuse it (500).
+    index = app.server.test_client().get("/")
+    if index.status_code != 200:
+        raise RuntimeError(f"the dashboard's index page failed: {index.status_code}")
     return app

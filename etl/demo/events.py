@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
 
@@ -174,6 +175,53 @@ def _times(gen: Generator, n: int, hours: np.ndarray, weekday: np.ndarray) -> pd
     return pd.Series(pd.to_datetime(ts))
 
 
+def _incidents_last_year(gen: Generator, pts: np.ndarray, cats: np.ndarray) -> None:
+    """The same weeks a year earlier (52 weeks back, so weekdays align), for 同比: the same hot
+    spots with about 10 % more incidents, delivered as a file of its own as the 110 centre exports
+    history. Drawn from a generator spawned off the seed, so the other feeds stay as they were.
+    """
+    from etl.demo.generate import HOURS_INCIDENT, WEEKDAY_INCIDENT, _timestamps
+
+    rng = np.random.default_rng(gen.rng.bit_generator.seed_seq.spawn(1)[0])  # type: ignore[attr-defined]
+    n = round(len(pts) * 1.1)
+    pick = rng.integers(0, len(pts), n)
+    jitter = rng.normal(0, 60 / 110_900, (n, 2))
+    xy = pts[pick] + jitter
+    days = gen.s.weeks * 7
+    start = gen.day_end - timedelta(days=days + 364)
+    times = pd.Series(pd.to_datetime(_timestamps(rng, n, start, days, HOURS_INCIDENT, WEEKDAY_INCIDENT)))
+    hist = pd.DataFrame(
+        {
+            "警情编号": [f"J{gen.dc}{t:%Y%m%d}{i:06d}" for i, t in enumerate(times)],
+            "区划代码": gen.dc,
+            "接警时间": times.dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "警情类别": cats[pick],
+            "警情细类": "",
+            "是否分流": "否",
+            "分流单位": "",
+            "处置结果": rng.choice(["已处置", "调解结案", "移交"], n),
+            "简要警情": [f"{c}警情" for c in cats[pick]],
+            "发生地址": "",
+            "经度": xy[:, 0],
+            "纬度": xy[:, 1],
+        }
+    )
+    inside = shapely.contains_xy(gen.geo.district, hist["经度"].to_numpy(), hist["纬度"].to_numpy())
+    hist = hist[inside].reset_index(drop=True)
+    hist["经度"], hist["纬度"] = agency_lonlat(hist["经度"].to_numpy(), hist["纬度"].to_numpy(), "GCJ02")
+    write_csv(hist, gen.out / "events" / "incidents_last_year.csv")
+    gen._source(
+        "警情（去年同期）",
+        "incident",
+        "events/incidents_last_year.csv",
+        "csv",
+        "GCJ02",
+        gen._zh_columns("incident", {"reported_at": "接警时间"}),
+        encoding="GB18030",
+        agency="公安分局(110指挥中心)",
+    )
+
+
 def write_events(gen: Generator) -> None:
     """All four event feeds, clustered at persistent hot spots with daily and weekly rhythms."""
     from etl.demo.generate import HOURS_INCIDENT, HOURS_OFFICE, WEEKDAY_INCIDENT, WEEKDAY_OFFICE
@@ -256,6 +304,7 @@ def write_events(gen: Generator) -> None:
         encoding="GB18030",
         agency="公安分局(110指挥中心)",
     )
+    _incidents_last_year(gen, pts, cats)
 
     # --- grid events (XLSX, GCJ-02): closed loop with deadlines; some run into yellow and red cards
     n = s.grid_events

@@ -41,6 +41,7 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
         "ONEMAP_WALL_ROTATE_SECONDS": "3",
     }
     proc = subprocess.Popen(
+        # two workers: each must serve the scripts even if its first request is not the index
         [sys.executable, "-m", "etl.cli", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,

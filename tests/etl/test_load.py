@@ -301,10 +301,11 @@ def test_same_rows_in_new_bytes_change_nothing_and_new_events_append(
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    by_kind = {s["kind"]: s for s in json.loads(report.read_text(encoding="utf-8"))["sources"]}
-    assert by_kind["incident"]["status"] == "loaded" and by_kind["incident"]["changed"] == 0
+    by_source = {s["source"]: s for s in json.loads(report.read_text(encoding="utf-8"))["sources"]}
+    assert by_source["警情"]["status"] == "loaded" and by_source["警情"]["changed"] == 0
+    assert by_source["警情（去年同期）"]["status"] == "unchanged"  # its bytes did not change
     assert table_digest(engine)["core.incidents"] == incidents_before
-    assert by_kind["access_event"]["changed"] == 3
+    assert by_source["门禁记录"]["changed"] == 3
     assert scalar(engine, "select count(*) from core.access_events") == events_before + 3
     assert scalar(engine, "select sum(events) from core.access_daily") == events_before + 3
 
