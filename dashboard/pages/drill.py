@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import queries
 from dashboard.context import AppContext
+from dashboard.periods import TZ
 from dashboard.queries import Area
 from dashboard.ui import (
     ALERT_ZH,
@@ -126,7 +127,8 @@ def kpi_cards(k: dict[str, Any]) -> html.Div:
 
 
 def trend_figure(rows: list[dict[str, Any]], dark: bool = False) -> go.Figure:
-    x = [r["week_start"].strftime("%m-%d") for r in rows]
+    """Weekly counts of the last 12 weeks (x: the Monday each week starts)."""
+    x = [r["week_start"].astimezone(TZ).date() for r in rows]
     fig = go.Figure()
     for key, name in (
         ("incidents", "警情"),
@@ -137,11 +139,12 @@ def trend_figure(rows: list[dict[str, Any]], dark: bool = False) -> go.Figure:
         fig.add_trace(go.Scatter(x=x, y=[r[key] for r in rows], name=name, mode="lines+markers"))
     fig.update_layout(
         template="plotly_dark" if dark else "plotly_white",
-        margin={"l": 40, "r": 10, "t": 30, "b": 30},
-        height=280,
-        legend={"orientation": "h", "y": 1.15},
-        title={"text": "近12周趋势（按周）", "font": {"size": 14}},
+        margin={"l": 40, "r": 10, "t": 36, "b": 60},
+        height=300,
+        legend={"orientation": "h", "y": -0.25},
+        title={"text": "近12周趋势（按周）", "font": {"size": 14}, "x": 0.01},
         font={"family": "Noto Sans CJK SC, sans-serif"},
+        xaxis={"type": "date", "tickformat": "%m-%d", "dtick": 7 * 86_400_000, "tick0": x[0] if x else None},
     )
     return fig
 
