@@ -260,6 +260,13 @@ def search(c: AppContext, q: str | None) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ layout
+def radios(ident: str, value: str, choices: list[tuple[str, str]]) -> dcc.RadioItems:
+    """A row of radio buttons from (label, value) pairs."""
+    return dcc.RadioItems(
+        id=ident, value=value, inline=True, options=[{"label": k, "value": v} for k, v in choices]
+    )
+
+
 def base_layer(c: AppContext) -> Any:
     s = c.settings
     if s.basemap_url:
@@ -355,32 +362,14 @@ def layout(c: AppContext) -> html.Div:
             ),
             html.Div(id="search-results"),
             html.H3("热力"),
-            dcc.RadioItems(
-                id="heat-kind",
-                value="incidents",
-                inline=True,
-                options=[
-                    {"label": "警情", "value": "incidents"},
-                    {"label": "风险", "value": "risks"},
-                    {"label": "关闭", "value": "off"},
-                ],
-            ),
+            radios("heat-kind", "incidents", [("警情", "incidents"), ("风险", "risks"), ("关闭", "off")]),
             dcc.Dropdown(
                 id="heat-cats",
                 multi=True,
                 placeholder="全部警情类别",
                 options=[{"label": r["name_zh"], "value": r["category"]} for r in cats],
             ),
-            dcc.RadioItems(
-                id="heat-window",
-                value="week",
-                inline=True,
-                options=[
-                    {"label": "本周", "value": "week"},
-                    {"label": "近4周", "value": "4w"},
-                    {"label": "自定义", "value": "custom"},
-                ],
-            ),
+            radios("heat-window", "week", [("本周", "week"), ("近4周", "4w"), ("自定义", "custom")]),
             dcc.DatePickerRange(
                 id="heat-range",
                 display_format="YYYY-MM-DD",
@@ -398,26 +387,8 @@ def layout(c: AppContext) -> html.Div:
             dcc.Interval(id="play-tick", interval=1500, disabled=True),
             html.Div(id="heat-legend", className="legend"),
             html.H3("分级设色"),
-            dcc.RadioItems(
-                id="choro-level",
-                value="none",
-                inline=True,
-                options=[
-                    {"label": "无", "value": "none"},
-                    {"label": "警务区", "value": "zone"},
-                    {"label": "网格", "value": "grid"},
-                ],
-            ),
-            dcc.RadioItems(
-                id="choro-metric",
-                value="count",
-                inline=True,
-                options=[
-                    {"label": "数量", "value": "count"},
-                    {"label": "千人比", "value": "rate"},
-                    {"label": "环比", "value": "wow"},
-                ],
-            ),
+            radios("choro-level", "none", [("无", "none"), ("警务区", "zone"), ("网格", "grid")]),
+            radios("choro-metric", "count", [("数量", "count"), ("千人比", "rate"), ("环比", "wow")]),
             html.Div(id="choro-legend", className="legend"),
             html.H3("当前选择"),
             html.Div("点击派出所查看其警务区和网格；点击警务区或网格打开详情。", id="selection"),

@@ -175,6 +175,20 @@ def _times(gen: Generator, n: int, hours: np.ndarray, weekday: np.ndarray) -> pd
     return pd.Series(pd.to_datetime(ts))
 
 
+def _incident_source(gen: Generator, name: str, path: str) -> None:
+    """Declare an incident file as the 110 centre delivers it: GB18030 CSV, GCJ-02."""
+    gen._source(
+        name,
+        "incident",
+        path,
+        "csv",
+        "GCJ02",
+        gen._zh_columns("incident", {"reported_at": "接警时间"}),
+        encoding="GB18030",
+        agency="公安分局(110指挥中心)",
+    )
+
+
 def _incidents_last_year(gen: Generator, pts: np.ndarray, cats: np.ndarray) -> None:
     """The same weeks a year earlier (52 weeks back, so weekdays align), for 同比: the same hot
     spots with about 10 % more incidents, delivered as a file of its own as the 110 centre exports
@@ -210,16 +224,7 @@ def _incidents_last_year(gen: Generator, pts: np.ndarray, cats: np.ndarray) -> N
     hist = hist[inside].reset_index(drop=True)
     hist["经度"], hist["纬度"] = agency_lonlat(hist["经度"].to_numpy(), hist["纬度"].to_numpy(), "GCJ02")
     write_csv(hist, gen.out / "events" / "incidents_last_year.csv")
-    gen._source(
-        "警情（去年同期）",
-        "incident",
-        "events/incidents_last_year.csv",
-        "csv",
-        "GCJ02",
-        gen._zh_columns("incident", {"reported_at": "接警时间"}),
-        encoding="GB18030",
-        agency="公安分局(110指挥中心)",
-    )
+    _incident_source(gen, "警情（去年同期）", "events/incidents_last_year.csv")
 
 
 def write_events(gen: Generator) -> None:
@@ -294,16 +299,7 @@ def write_events(gen: Generator) -> None:
         gen.defects.add("警情", pos + 2, "missing_required")
     inc = gen.append_duplicates(inc, gen.pick(every, 4, set(taken)), "警情")
     write_csv(inc, gen.out / "events" / "incidents.csv")
-    gen._source(
-        "警情",
-        "incident",
-        "events/incidents.csv",
-        "csv",
-        "GCJ02",
-        gen._zh_columns("incident", {"reported_at": "接警时间"}),
-        encoding="GB18030",
-        agency="公安分局(110指挥中心)",
-    )
+    _incident_source(gen, "警情", "events/incidents.csv")
     _incidents_last_year(gen, pts, cats)
 
     # --- grid events (XLSX, GCJ-02): closed loop with deadlines; some run into yellow and red cards
