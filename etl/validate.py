@@ -141,8 +141,10 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, counts: di
     if t == "date":
         when = pd.to_datetime(raw.where(~empty).str.replace("/", "-"), format="mixed", errors="coerce")
         v.fail(~empty & when.isna(), "bad_date", f.name)
-        v.fail(when.notna() & (when.dt.date > ctx.now.date()), "future_date", f.name)
-        return when.dt.date.where(when.notna(), None)
+        # compare as timestamps: a column with no date at all keeps datetime64 under .dt.date
+        v.fail(when.notna() & (when.dt.normalize() > pd.Timestamp(ctx.now.date())), "future_date", f.name)
+        days = when.dt.date if when.notna().any() else pd.Series(None, index=when.index, dtype=object)
+        return days.where(when.notna(), None)
     if t == "datetime":
         when = _parse_datetime(raw.where(~empty, ""))
         v.fail(~empty & when.isna(), "bad_datetime", f.name)
