@@ -62,3 +62,15 @@ def test_layout_shows_counts_in_chinese(seeded: None, test_app_url: str) -> None
 def test_app_refuses_to_start_without_database() -> None:
     with pytest.raises(RuntimeError, match="ONEMAP_APP_DATABASE_URL"):
         create_app(None)
+
+
+@pytest.mark.parametrize("path", ["/", "/wall", "/quality", "/grid/x"])
+def test_pages_render_on_an_empty_warehouse(test_app_url: str, path: str) -> None:
+    """Before anything is loaded every page still renders (and says what it has)."""
+    from dashboard.pages import mapview, wall
+
+    app = create_app(test_app_url)
+    page = render(app.onemap, path)
+    assert page.to_plotly_json()
+    assert mapview.heat_layer(app.onemap, "incidents", None, "week", 0, None, None)["total"] == 0
+    assert wall.rotation(app.onemap, 3) == ({}, "", [])
