@@ -87,19 +87,41 @@ def heat_layer(
     """The heat image for the filters: data URL, bounds, events counted and the legend text."""
     scope = c.scope()
     if kind not in geo.HEAT_SOURCES:
-        return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭"}
+        return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭", "scale": None}
     t0, t1 = window(c, mode, offset or 0, start, end)
     key = ("heat", scope, kind, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs)
 
     def compute() -> dict[str, Any]:
         x, y, w = geo.heat_points(c.url, scope, kind, t0, t1, cats or None)
-        heat = geo.render_heat(x, y, w, area_extent(c), c.settings.basemap_crs)
+        # single weeks share one colour scale (so a playback shows real change): full red at 1.5 ×
+        # the weekly average peak of the last four weeks; other windows scale to their own peak
+        peak = weekly_peak(c, kind, cats) if mode == "week" else None
+        heat = geo.render_heat(x, y, w, area_extent(c), c.settings.basemap_crs, peak=peak)
         label = (
             f"{HEAT_ZH[kind]} · {t0:%m月%d日}—{(t1 - timedelta(seconds=1)):%m月%d日} · 共{heat.total:,.0f}"
         )
-        return {"url": heat.data_url(), "bounds": heat.bounds, "total": heat.total, "legend": label}
+        return {
+            "url": heat.data_url(),
+            "bounds": heat.bounds,
+            "total": heat.total,
+            "legend": label,
+            "scale": peak,
+        }
 
     return c.cached(key, compute)
+
+
+def weekly_peak(c: AppContext, kind: str, cats: list[str] | None) -> float | None:
+    """The colour scale's top for single weeks: 1.5 × a quarter of the last four weeks' peak density."""
+    scope = c.scope()
+    week = c.week()
+
+    def compute() -> float | None:
+        x, y, w = geo.heat_points(c.url, scope, kind, week.shift(-3).start, week.end, cats or None)
+        peak = geo.render_heat(x, y, w, area_extent(c), c.settings.basemap_crs).peak
+        return 1.5 * peak / 4 if peak > 0 else None
+
+    return c.cached(("heat-peak", scope, kind, tuple(sorted(cats or [])), week), compute)
 
 
 def area_layers(c: AppContext, zoom: float | None, station: str | None) -> tuple[dict, dict, dict]:

@@ -286,3 +286,10 @@ def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppCo
     heat_w = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
     heat_g = mapview.heat_layer(gcj, "incidents", None, "week", 0, None, None)
     assert heat_w["total"] == heat_g["total"] and heat_w["bounds"] != heat_g["bounds"]
+
+
+def test_playback_weeks_share_one_colour_scale(c: AppContext) -> None:
+    frames = [mapview.heat_layer(c, "incidents", None, "week", k, None, None) for k in (0, -1, -5)]
+    scales = {f["scale"] for f in frames}
+    assert len(scales) == 1 and next(iter(scales)) > 0
+    assert mapview.heat_layer(c, "incidents", None, "4w", 0, None, None)["scale"] is None  # its own peak
