@@ -54,6 +54,44 @@ def render(c: AppContext, pathname: str | None) -> html.Div:
     return drill.not_found(f"页面 {path} ")
 
 
+def register_downloads(app: dash.Dash, c: AppContext) -> None:
+    """``/download/weekly/<station>.pdf|xlsx?week=2026-W47``: a station's weekly report, in scope only."""
+    from flask import abort, request, send_file
+
+    @app.server.route("/download/weekly/<station>.<fmt>")
+    def _weekly(station: str, fmt: str):
+        import io
+        import tempfile
+        from pathlib import Path
+
+        from dashboard.periods import Week
+        from dashboard.reports import pdf, xlsx
+        from dashboard.reports.weekly import build_station
+
+        if fmt not in ("pdf", "xlsx") or not c.scope().allows(station):
+            abort(404)
+        try:
+            week = Week.parse(request.args["week"]) if "week" in request.args else c.week()
+            week.start  # noqa: B018 - validates the week number
+        except ValueError:
+            abort(400)
+        try:
+            report = build_station(c.url, c.scope(), station, week)
+        except LookupError:
+            abort(404)
+        if fmt == "pdf":
+            data = pdf.to_pdf(pdf.station_html(report))
+            mime = "application/pdf"
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "r.xlsx"
+                xlsx.write_station(report, path)
+                data = path.read_bytes()
+            mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        name = f"{week.label()}_{station}_{report.name}.{fmt}"
+        return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)
+
+
 def create_app(
     database_url: str | None = None,
     settings: DashboardSettings | None = None,
@@ -80,6 +118,7 @@ def create_app(
 
     mapview.register(app, c)
     wall.register(app, c)
+    register_downloads(app, c)
     app.onemap = c  # type: ignore[attr-defined]
     # Dash registers the script paths it may serve while it renders the index page. Render it once
     # here, before gunicorn forks: a worker whose first request is a script would refuse it (500).

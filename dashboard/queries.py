@@ -288,15 +288,8 @@ def building(url: str, scope: Scope, code: str) -> dict[str, Any] | None:
 
 
 def red_cards(url: str, scope: Scope, limit: int = 20) -> list[dict[str, Any]]:
-    """Open grid events past the red-card deadline, oldest first."""
-    return fetch_all(
-        url,
-        "select event_no, coalesce(kind_zh, kind_code) as what, registered_at, due_at, grid_code, "
-        "station_code "
-        f"from serve.grid_events where {scope.where()} and status <> 'closed' and card = 'red' "
-        "order by registered_at limit :limit",
-        {**scope.params(), "limit": limit},
-    )
+    """Open grid events past the red-card deadline in the whole scope, oldest first."""
+    return red_card_items(url, scope, Area(), limit)
 
 
 # ------------------------------------------------------------------ rankings and scores
@@ -633,3 +626,102 @@ def building_alerts(url: str, scope: Scope, building: str) -> list[dict[str, Any
         f"where building_code = :b and {scope.where()} order by detected_at desc",
         {**scope.params(), "b": building},
     )
+
+
+def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> list[dict[str, Any]]:
+    """One row per police zone or grid inside ``within``: the week's figures, most incidents first."""
+    if level not in ("zone", "grid"):
+        raise ValueError(level)
+    view = {"zone": "serve.zones", "grid": "serve.grids"}[level]
+    col = f"{level}_code"
+    f, params = _filter(scope, within, "a")
+    prev = week.previous()
+
+    def per(table: str, expr: str, cond: str = "true") -> str:
+        return f"(select {col}, {expr} from {table} where {cond} group by {col})"
+
+    return fetch_all(
+        url,
+        f"""
+        select a.{col} as code, a.name,
+               coalesce(p.n, 0) as population,
+               coalesce(i.week, 0) as incidents_week, coalesce(i.prev, 0) as incidents_prev,
+               coalesce(e.open, 0) as events_open, coalesce(e.red, 0) as red_cards,
+               coalesce(e.closed, 0) as events_closed_week, coalesce(e.on_time, 0) as events_on_time_week,
+               coalesce(h.found, 0) as hazards_found_week, coalesce(h.cleared, 0) as hazards_cleared_week,
+               coalesce(d.found, 0) as disputes_found_week, coalesce(d.resolved, 0) as disputes_resolved_week,
+               coalesce(al.n, 0) as alerts
+        from {view} a
+        left join {per("serve.persons", "count(*) as n")} p using ({col})
+        left join {
+            per(
+                "serve.incidents",
+                "count(*) filter (where reported_at >= :w0) as week, "
+                "count(*) filter (where reported_at < :w0) as prev",
+                "reported_at >= :p0 and reported_at < :w1",
+            )
+        } i using ({col})
+        left join {
+            per(
+                "serve.grid_events",
+                "count(*) filter (where status <> 'closed') as open, "
+                "count(*) filter (where status <> 'closed' and card = 'red') as red, "
+                "count(*) filter (where closed_at >= :w0 and closed_at < :w1) as closed, "
+                "count(*) filter (where closed_at >= :w0 and closed_at < :w1 and closed_on_time) as on_time",
+            )
+        }
+             e using ({col})
+        left join {
+            per(
+                "serve.hazards",
+                "count(*) filter (where found_at >= :w0 and found_at < :w1) as found, "
+                "count(*) filter (where cleared_at >= :w0 and cleared_at < :w1) as cleared",
+            )
+        } h using ({col})
+        left join {
+            per(
+                "serve.disputes",
+                "count(*) filter (where found_at >= :w0 and found_at < :w1) as found, "
+                "count(*) filter (where resolved_at >= :w0 and resolved_at < :w1) as resolved",
+            )
+        }
+             d using ({col})
+        left join {per("serve.alerts", "count(*) as n")} al using ({col})
+        where {f}
+        order by incidents_week desc, a.{col}
+        """,
+        {**params, "w0": week.start, "w1": week.end, "p0": prev.start},
+    )
+
+
+def red_card_items(url: str, scope: Scope, area: Area, limit: int = 100) -> list[dict[str, Any]]:
+    """Open grid events past the red-card deadline within an area, oldest first."""
+    f, params = _filter(scope, area)
+    return fetch_all(
+        url,
+        "select event_no, coalesce(kind_zh, kind_code) as what, event_class, registered_at, due_at, "
+        "grid_code, zone_code, station_code, handling_dept "
+        f"from serve.grid_events where {f} and status <> 'closed' and card = 'red' "
+        "order by registered_at limit :limit",
+        {**params, "limit": limit},
+    )
+
+
+def alerts_by_kind(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
+    f, params = _filter(scope, area)
+    return fetch_all(
+        url,
+        f"select alert_kind, count(*) as n from serve.alerts where {f} group by 1 order by 2 desc, 1",
+        params,
+    )
+
+
+def three_code_completeness(url: str, scope: Scope, area: Area) -> float | None:
+    """Share of buildings with standard address, grid and police zone (三码完整率)."""
+    f, params = _filter(scope, area)
+    rows = fetch_all(
+        url,
+        f"select avg(case when three_codes then 1.0 else 0.0 end) as r from serve.buildings where {f}",
+        params,
+    )
+    return float(rows[0]["r"]) if rows and rows[0]["r"] is not None else None

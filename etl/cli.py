@@ -40,6 +40,10 @@ demo_app = typer.Typer(
     help="The demo county: synthetic feeds as agencies deliver them.", no_args_is_help=True
 )
 app.add_typer(demo_app, name="demo")
+report_app = typer.Typer(
+    help="Reports for meetings: PDF and XLSX per station and for the area.", no_args_is_help=True
+)
+app.add_typer(report_app, name="report")
 
 
 def _report_migration(result: MigrateResult) -> None:
@@ -280,6 +284,61 @@ def _load_one(url: str, path: Path, manifest: Manifest, only: list[str] | None) 
         f"{total_q:,} quarantined" + (f"; {len(failed)} failed or skipped" if failed else "")
     )
     return reports
+
+
+@report_app.command("weekly")
+def report_weekly(
+    week: str = typer.Option("", help="ISO week, e.g. 2026-W47; default: last week (Monday to Sunday)."),
+    station: list[str] = typer.Option(
+        None, "--station", help="Only these stations (repeatable); default all."
+    ),
+    out: Path = typer.Option("data/reports", help="Folder; files go to OUT/<week>/."),
+) -> None:
+    """Write the weekly reports: a PDF and an XLSX per station, and the whole area's summary."""
+    from datetime import datetime
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dashboard.periods import TZ, Week
+    from dashboard.reports.run import weekly
+    from dashboard.scope import Scope
+    from dashboard.settings import DashboardSettings
+
+    try:
+        the_week = Week.parse(week) if week else Week.containing(datetime.now(TZ)).previous()
+        the_week.start  # noqa: B018 - validates the week number
+    except ValueError as exc:
+        raise OnemapError(f"--week {week!r} is not an ISO week such as 2026-W47") from exc
+    url = Warehouse().app_url()
+    check_reachable(url)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def step(name: str, done: int, total: int) -> None:
+            bar.update(task, description=name, completed=done, total=total)
+
+        try:
+            files = weekly(
+                url,
+                Scope.everything(),
+                the_week,
+                out,
+                DashboardSettings().score_weights(),
+                station or None,
+                step,
+            )
+        except LookupError as exc:
+            raise OnemapError(str(exc)) from exc
+    for f in files:
+        console.print(str(f), highlight=False)
+    console.print(f"{len(files)} files for {the_week.label()} in {out / the_week.label()}")
 
 
 @app.command("serve")

@@ -230,6 +230,31 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                     breadcrumb(trail(c, area, info)),
                     html.H2(f"{info['name']}（{code}）", id="area-title"),
                     html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
+                    *(
+                        [
+                            html.Div(
+                                [
+                                    html.Span("本周周报："),
+                                    html.A(
+                                        "PDF",
+                                        href=f"/download/weekly/{code}.pdf?week={week.label()}",
+                                        id="download-pdf",
+                                        className="download",
+                                    ),
+                                    html.Span(" · "),
+                                    html.A(
+                                        "XLSX",
+                                        href=f"/download/weekly/{code}.xlsx?week={week.label()}",
+                                        id="download-xlsx",
+                                        className="download",
+                                    ),
+                                ],
+                                className="downloads",
+                            )
+                        ]
+                        if level == "station"
+                        else []
+                    ),
                     kpi_cards(k),
                     *(
                         [

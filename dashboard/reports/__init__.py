@@ -1,0 +1,1 @@
+"""Weekly reports (PDF and XLSX) built from the same serve queries as the pages."""

@@ -1,0 +1,58 @@
+"""A station's map for the printed report, drawn on the server: grid and zone outlines over heat."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import numpy as np
+import shapely
+import shapely.geometry
+from PIL import Image, ImageDraw
+
+from dashboard import geo, queries
+from dashboard.queries import Area
+from dashboard.scope import Scope
+
+WIDTH = 1400  # pixels; printed about 17 cm wide
+
+
+def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime) -> bytes:
+    """PNG of the station's area: incident heat of [t0, t1), grid outlines, zone and station lines."""
+    bounds = queries.bounds(url, scope, Area("station", station))
+    if bounds is None:
+        raise ValueError(f"station {station} is not in scope")
+    west, south, east, north = bounds
+    pad_x, pad_y = (east - west) * 0.03, (north - south) * 0.03
+    extent = (west - pad_x, south - pad_y, east + pad_x, north + pad_y)
+    x, y, w = geo.heat_points(url, scope, "incidents", t0, t1, None, Area("station", station))
+    heat = geo.render_heat(x, y, w, extent, pixels=WIDTH, sigma_m=150)
+    layer = Image.open(io.BytesIO(heat.png)).convert("RGBA")
+    canvas = Image.new("RGBA", layer.size, (255, 255, 255, 255))
+    canvas.alpha_composite(layer)
+    draw = ImageDraw.Draw(canvas)
+    width, height = canvas.size
+
+    def pixels(geom: shapely.Geometry) -> list[list[tuple[float, float]]]:
+        rings = []
+        for poly in getattr(geom, "geoms", [geom]):
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.asarray(ring.coords)
+                px = (xy[:, 0] - extent[0]) / (extent[2] - extent[0]) * width
+                py = (extent[3] - xy[:, 1]) / (extent[3] - extent[1]) * height
+                rings.append(list(zip(px.tolist(), py.tolist(), strict=True)))
+        return rings
+
+    within = Area("station", station)
+    for layer_name, colour, line in (
+        ("grid", (46, 160, 67, 255), 1),
+        ("zone", (31, 111, 235, 255), 3),
+        ("station", (11, 61, 145, 255), 5),
+    ):
+        fc = geo.area_layer(url, scope, layer_name, 16, "WGS84", within)
+        for feature in fc["features"]:
+            for ring in pixels(shapely.geometry.shape(feature["geometry"])):
+                draw.line([*ring, ring[0]], fill=colour, width=line)
+    out = io.BytesIO()
+    canvas.convert("RGB").save(out, "PNG", optimize=False, compress_level=6)
+    return out.getvalue()

@@ -1,0 +1,60 @@
+"""The weekly report as an A4 PDF (WeasyPrint, Noto CJK embedded), from an HTML template."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport, change, pct
+from dashboard.ui import STATUS_ZH
+
+TEMPLATES = Path(__file__).with_name("templates")
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def _local(v: Any) -> str:
+    from dashboard.periods import TZ
+
+    return "" if v is None else v.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def station_html(r: StationReport) -> str:
+    area = _env.get_template("area_table.html")
+
+    def area_table(rows: list[dict[str, Any]], what: str) -> Any:
+        from markupsafe import Markup
+
+        return Markup(area.render(rows=rows, what=what, change=change))
+
+    return _env.get_template("station.html").render(
+        title=f"{r.name}警网融合工作周报",
+        css=CSS,
+        r=r,
+        headline=HEADLINE,
+        rates=RATES,
+        change=change,
+        pct=pct,
+        local=_local,
+        status=STATUS_ZH,
+        area_table=area_table,
+        map_b64=base64.b64encode(r.map_png).decode(),
+        disputes_week=sum(z["disputes_found_week"] for z in r.zones),
+        disputes_resolved_week=sum(z["disputes_resolved_week"] for z in r.zones),
+    )
+
+
+def summary_html(s: SummaryReport) -> str:
+    return _env.get_template("summary.html").render(
+        title="全域警网融合工作周报（汇总）", css=CSS, s=s, headline=HEADLINE, change=change, pct=pct
+    )
+
+
+def to_pdf(html: str) -> bytes:
+    """Render HTML to PDF bytes (fonts from the system: Debian fonts-noto-cjk, subset and embedded)."""
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,80 @@
+"""Write the weekly reports: one PDF and one XLSX per station and for the whole area; safe for cron.
+
+Each file is written to a temporary name in its folder and renamed into place, so a reader (or a
+crashed run) never sees half a file and a second run simply replaces the first.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from dashboard import queries
+from dashboard.periods import Week
+from dashboard.reports import pdf, xlsx
+from dashboard.reports.weekly import build_station, build_summary
+from dashboard.scope import Scope
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+    """``write(tmp)`` then rename ``tmp`` to ``path``; the temporary file never outlives a failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def safe_name(text: str) -> str:
+    return "".join(ch for ch in text if ch not in '/\\:*?"<>|').strip() or "report"
+
+
+def station_files(url: str, scope: Scope, station: str, week: Week, folder: Path) -> list[Path]:
+    report = build_station(url, scope, station, week)
+    stem = safe_name(f"{week.label()}_{station}_{report.name}")
+    html = pdf.station_html(report)
+    return [
+        atomic_write(folder / f"{stem}.pdf", lambda tmp: tmp.write_bytes(pdf.to_pdf(html))),
+        atomic_write(folder / f"{stem}.xlsx", lambda tmp: xlsx.write_station(report, tmp)),
+    ]
+
+
+def weekly(
+    url: str,
+    scope: Scope,
+    week: Week,
+    out: Path,
+    weights: dict[str, float],
+    stations: list[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Path]:
+    """Reports for ``week`` into ``out/<week>/``: every station in scope (or those named) and the area."""
+    known = {s["station_code"]: s["name"] for s in queries.stations(url, scope)}
+    codes = stations or sorted(known)
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise LookupError(
+            f"no such station in scope: {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    folder = out / week.label()
+    written: list[Path] = []
+    for i, code in enumerate(codes):
+        if progress:
+            progress(known[code], i, len(codes) + 1)
+        written += station_files(url, scope, code, week, folder)
+    if progress:
+        progress("全域汇总", len(codes), len(codes) + 1)
+    summary = build_summary(url, scope, week, weights)
+    stem = safe_name(f"{week.label()}_全域汇总")
+    html = pdf.summary_html(summary)
+    written.append(atomic_write(folder / f"{stem}.pdf", lambda tmp: tmp.write_bytes(pdf.to_pdf(html))))
+    written.append(atomic_write(folder / f"{stem}.xlsx", lambda tmp: xlsx.write_summary(summary, tmp)))
+    return written

@@ -1,0 +1,144 @@
+"""What a weekly report says: gathered from the dashboard's own queries, for one station or the whole area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dashboard import queries
+from dashboard.periods import TZ, Week
+from dashboard.queries import Area
+from dashboard.reports.mapimage import station_map
+from dashboard.scope import Scope
+from dashboard.ui import ALERT_ZH, CLASS_ZH
+
+# the headline figures, in the order printed: (key, label, previous-week key, last-year key)
+HEADLINE = [
+    ("incidents_week", "本周警情（起）", "incidents_prev", "incidents_last_year"),
+    ("population", "实有人口（人）", None, None),
+    ("migrants", "流动人口（人）", None, None),
+    ("rental_units", "出租屋（套）", None, None),
+    ("events_open", "在办网格事件（件）", None, None),
+    ("yellow_cards", "黄牌（件）", None, None),
+    ("red_cards", "红牌（件）", None, None),
+    ("events_closed_week", "本周办结网格事件（件）", None, None),
+    ("hazards_found_week", "本周发现隐患（处）", None, None),
+    ("hazards_cleared_week", "本周销号隐患（处）", None, None),
+    ("hazards_open", "隐患未销号（处）", None, None),
+    ("disputes", "矛盾纠纷（起）", None, None),
+    ("disputes_resolved", "已化解纠纷（起）", None, None),
+    ("disputes_high_open", "高风险纠纷在办（起）", None, None),
+    ("alerts", "预警（条）", None, None),
+]
+RATES = [
+    ("migrant_registration_rate", "流动人口登记率"),
+    ("smart_coverage", "智安小区覆盖率"),
+    ("events_on_time_rate", "本周网格事件按时办结率"),
+    ("dispute_resolution_rate", "矛盾纠纷化解率"),
+]
+
+
+@dataclass
+class StationReport:
+    """Everything one station's weekly report prints."""
+
+    station: str
+    name: str
+    week: Week
+    generated_at: datetime
+    kpis: dict[str, Any]
+    zones: list[dict[str, Any]]
+    grids: list[dict[str, Any]]
+    red_cards: list[dict[str, Any]]
+    event_classes: list[dict[str, Any]]
+    hazard_categories: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    incidents_by_category: list[dict[str, Any]]
+    three_codes: float | None
+    quarantined: int
+    map_png: bytes = field(repr=False, default=b"")
+
+    @property
+    def empty(self) -> bool:
+        """No incident, grid event, hazard or dispute this week."""
+        k = self.kpis
+        return not (
+            k["incidents_week"]
+            or k["events_closed_week"]
+            or k["hazards_found_week"]
+            or sum(z["disputes_found_week"] for z in self.zones)
+        )
+
+    def quality_line(self) -> str:
+        rate = "—" if self.three_codes is None else f"{self.three_codes * 100:.1f}%"
+        return (
+            f"数据质量：楼栋三码完整率 {rate}；流动人口登记率 {pct(self.kpis['migrant_registration_rate'])}；"
+            f"全域隔离待核数据 {self.quarantined:,} 行（见数据质量页）。"
+        )
+
+
+@dataclass
+class SummaryReport:
+    """The whole area's weekly summary: headline figures and the ranking of stations."""
+
+    week: Week
+    generated_at: datetime
+    kpis: dict[str, Any]
+    stations: list[dict[str, Any]]
+
+
+def pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def change(now: int, before: int | None) -> str:
+    if before is None:
+        return ""
+    c = queries.change(now, before)
+    return "—" if c is None else f"{c * 100:+.1f}%"
+
+
+def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bool = True) -> StationReport:
+    """Gather a station's report from the serve queries (the same the station page uses)."""
+    area = Area("station", station)
+    info = queries.area_name(url, scope, area)
+    if info is None:
+        raise LookupError(f"station {station} does not exist or is outside the scope")
+    kpis = queries.kpis(url, scope, area, week)
+    classes = queries.events_by_class(url, scope, area)
+    for r in classes:
+        r["class_zh"] = CLASS_ZH.get(r["event_class"], r["event_class"])
+    alerts = queries.alerts_by_kind(url, scope, area)
+    for r in alerts:
+        r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])
+    quarantined = sum(int(r["n"]) for r in queries.quarantine_counts(url))
+    return StationReport(
+        station=station,
+        name=info["name"],
+        week=week,
+        generated_at=datetime.now(TZ),
+        kpis=kpis,
+        zones=queries.area_table(url, scope, "zone", area, week),
+        grids=queries.area_table(url, scope, "grid", area, week),
+        red_cards=queries.red_card_items(url, scope, area),
+        event_classes=classes,
+        hazard_categories=queries.hazards_by(url, scope, area, "category_zh"),
+        alerts=alerts,
+        incidents_by_category=queries.incidents_yoy_by_category(url, scope, area, week),
+        three_codes=queries.three_code_completeness(url, scope, area),
+        quarantined=quarantined,
+        map_png=station_map(url, scope, station, week.start, week.end) if with_map else b"",
+    )
+
+
+def build_summary(url: str, scope: Scope, week: Week, weights: dict[str, float]) -> SummaryReport:
+    """The whole area: headline figures and every station with its figures and score, best first."""
+    scores = queries.station_scores(url, scope, week, weights)
+    rows = []
+    for rank, s in enumerate(scores, start=1):
+        k = queries.kpis(url, scope, Area("station", s["station_code"]), week)
+        rows.append(
+            {**k, "station_code": s["station_code"], "name": s["name"], "score": s["score"], "rank": rank}
+        )
+    return SummaryReport(week, datetime.now(TZ), queries.kpis(url, scope, Area(), week), rows)

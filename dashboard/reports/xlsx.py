@@ -1,0 +1,193 @@
+"""The weekly report as an XLSX workbook: the PDF's tables as sheets, with real types.
+
+Written with xlsxwriter in constant-memory mode (each row goes to disk as it is written), numbers
+as numbers, times as Excel dates, codes as text; every sheet has a frozen header and a filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from dashboard.periods import TZ
+from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport
+
+Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time)
+
+AREA_COLUMNS: list[Column] = [
+    ("code", "编码", "text"),
+    ("name", "名称", "text"),
+    ("population", "实有人口", "int"),
+    ("incidents_week", "本周警情", "int"),
+    ("incidents_prev", "上周警情", "int"),
+    ("events_open", "在办网格事件", "int"),
+    ("red_cards", "红牌", "int"),
+    ("events_closed_week", "本周办结事件", "int"),
+    ("events_on_time_week", "本周按时办结", "int"),
+    ("hazards_found_week", "本周发现隐患", "int"),
+    ("hazards_cleared_week", "本周销号隐患", "int"),
+    ("disputes_found_week", "本周新发纠纷", "int"),
+    ("disputes_resolved_week", "本周化解纠纷", "int"),
+    ("alerts", "预警", "int"),
+]
+
+
+class Book:
+    """A workbook with the formats the sheets share."""
+
+    def __init__(self, path: Path) -> None:
+        self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+        self.head = self.wb.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
+        self.time = self.wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.pct = self.wb.add_format({"num_format": "0.0%"})
+        self.text = self.wb.add_format({"num_format": "@"})
+
+    def sheet(self, name: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+        ws = self.wb.add_worksheet(name)
+        for j, (_key, header, kind) in enumerate(columns):
+            ws.write_string(0, j, header, self.head)
+            ws.set_column(j, j, 22 if kind == "text" else 14)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+        for i, row in enumerate(rows, start=1):
+            for j, (key, _header, kind) in enumerate(columns):
+                self.cell(ws, i, j, row.get(key), kind)
+
+    def cell(self, ws: Any, i: int, j: int, value: Any, kind: str) -> None:
+        if value is None:
+            ws.write_blank(i, j, None)
+        elif kind == "text":
+            ws.write_string(i, j, str(value), self.text)
+        elif kind == "time":
+            ws.write_datetime(i, j, value.astimezone(TZ).replace(tzinfo=None), self.time)
+        elif kind == "pct":
+            ws.write_number(i, j, float(value), self.pct)
+        else:
+            ws.write_number(i, j, float(value) if kind == "float" else int(value))
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _headline_rows(kpis: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for key, label, prev, ly in HEADLINE:
+        row: dict[str, Any] = {"label": label, "week": kpis[key]}
+        if prev:
+            row["prev"] = kpis[prev]
+            row["wow"] = _change(kpis[key], kpis[prev])
+        if ly and kpis["has_last_year"]:
+            row["last_year"] = kpis[ly]
+            row["yoy"] = _change(kpis[key], kpis[ly])
+        rows.append(row)
+    return rows
+
+
+def _change(now: int, before: int) -> float | None:
+    return (now - before) / before if before else None
+
+
+HEADLINE_COLUMNS: list[Column] = [
+    ("label", "指标", "text"),
+    ("week", "本周", "int"),
+    ("prev", "上周", "int"),
+    ("wow", "环比", "pct"),
+    ("last_year", "去年同期", "int"),
+    ("yoy", "同比", "pct"),
+]
+
+
+def write_station(r: StationReport, path: Path) -> None:
+    """All of a station's report tables into ``path``."""
+    book = Book(path)
+    info = [
+        {"label": "派出所", "value": f"{r.name}（{r.station}）"},
+        {"label": "周次", "value": r.week.label_zh()},
+        {"label": "生成时间", "value": r.generated_at.strftime("%Y-%m-%d %H:%M")},
+        {"label": "说明", "value": "本周无数据" if r.empty else r.quality_line()},
+    ]
+    book.sheet("说明", [("label", "项目", "text"), ("value", "内容", "text")], info)
+    book.sheet("主要指标", HEADLINE_COLUMNS, _headline_rows(r.kpis))
+    book.sheet(
+        "比率",
+        [("label", "指标", "text"), ("value", "本周", "pct")],
+        [{"label": label, "value": r.kpis[key]} for key, label in RATES],
+    )
+    book.sheet("分警务区", AREA_COLUMNS, r.zones)
+    book.sheet("分网格", AREA_COLUMNS, r.grids)
+    book.sheet(
+        "网格事件分类",
+        [
+            ("class_zh", "类别", "text"),
+            ("n", "件数", "int"),
+            ("on_time_rate", "按时办结率", "pct"),
+            ("yellow", "黄牌", "int"),
+            ("red", "红牌", "int"),
+        ],
+        r.event_classes,
+    )
+    book.sheet(
+        "红牌事项",
+        [
+            ("event_no", "编号", "text"),
+            ("what", "事项", "text"),
+            ("grid_code", "网格", "text"),
+            ("zone_code", "警务区", "text"),
+            ("registered_at", "登记时间", "time"),
+            ("due_at", "办结时限", "time"),
+            ("handling_dept", "承办部门", "text"),
+        ],
+        r.red_cards,
+    )
+    book.sheet(
+        "风险隐患分类",
+        [
+            ("label", "类别", "text"),
+            ("found", "发现", "int"),
+            ("open", "未销号", "int"),
+            ("cleared", "已销号", "int"),
+        ],
+        r.hazard_categories,
+    )
+    book.sheet(
+        "警情分类",
+        [
+            ("category_zh", "类别", "text"),
+            ("week", "本周", "int"),
+            ("prev", "上周", "int"),
+            ("last_year", "去年同期", "int"),
+        ],
+        r.incidents_by_category,
+    )
+    book.sheet("预警", [("kind_zh", "类型", "text"), ("n", "条数", "int")], r.alerts)
+    book.close()
+
+
+def write_summary(s: SummaryReport, path: Path) -> None:
+    book = Book(path)
+    book.sheet("全域主要指标", HEADLINE_COLUMNS, _headline_rows(s.kpis))
+    book.sheet(
+        "派出所排名",
+        [
+            ("rank", "名次", "int"),
+            ("station_code", "派出所编码", "text"),
+            ("name", "派出所", "text"),
+            ("score", "考核得分", "float"),
+            ("incidents_week", "本周警情", "int"),
+            ("incidents_prev", "上周警情", "int"),
+            ("events_open", "在办事件", "int"),
+            ("red_cards", "红牌", "int"),
+            ("hazards_open", "隐患未销号", "int"),
+            ("dispute_resolution_rate", "纠纷化解率", "pct"),
+            ("migrant_registration_rate", "流动人口登记率", "pct"),
+        ],
+        s.stations,
+    )
+    book.close()
+
+
+__all__ = ["datetime", "write_station", "write_summary"]
