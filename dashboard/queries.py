@@ -629,16 +629,24 @@ def building_alerts(url: str, scope: Scope, building: str) -> list[dict[str, Any
 
 
 def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> list[dict[str, Any]]:
-    """One row per police zone or grid inside ``within``: the week's figures, most incidents first."""
+    """One row per police zone or grid of ``within``: its figures this week, most incidents first.
+
+    Only the elements of ``within`` count, so the rows add up to the area's own figures. A grid
+    that straddles two stations appears in each station's table with that station's part; a grid
+    of another station appears when some of this station's elements lie in it.
+    """
     if level not in ("zone", "grid"):
         raise ValueError(level)
     view = {"zone": "serve.zones", "grid": "serve.grids"}[level]
     col = f"{level}_code"
-    f, params = _filter(scope, within, "a")
+    params = {**scope.params(), **within.params()}
+    mine = within.where()  # on the element tables
     prev = week.previous()
 
     def per(table: str, expr: str, cond: str = "true") -> str:
-        return f"(select {col}, {expr} from {table} where {cond} group by {col})"
+        return (
+            f"(select {col}, {expr} from {table} where {mine} and {scope.where()} and {cond} group by {col})"
+        )
 
     return fetch_all(
         url,
@@ -687,7 +695,10 @@ def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> 
         }
              d using ({col})
         left join {per("serve.alerts", "count(*) as n")} al using ({col})
-        where {f}
+        where {scope.where("a")} and ({within.where("a")} or coalesce(p.n, 0) + coalesce(i.week, 0)
+              + coalesce(i.prev, 0) + coalesce(e.open, 0) + coalesce(e.closed, 0) + coalesce(h.found, 0)
+              + coalesce(h.cleared, 0) + coalesce(d.found, 0) + coalesce(d.resolved, 0)
+              + coalesce(al.n, 0) > 0)
         order by incidents_week desc, a.{col}
         """,
         {**params, "w0": week.start, "w1": week.end, "p0": prev.start},

@@ -1,0 +1,220 @@
+"""`onemap report weekly` on the demo's last full week: what the PDF and XLSX say, and that it is safe."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from dashboard import queries
+from dashboard.periods import Week
+from dashboard.queries import Area
+from dashboard.scope import Scope
+from etl.db import libpq_url
+from tests.e2e.browser import ARTIFACTS
+from tests.etl.test_cli_db import onemap
+from tests.pii import unmasked
+
+pytestmark = pytest.mark.db
+
+WEEK = Week(2026, 47)
+
+
+@pytest.fixture(scope="module")
+def env(demo_db: tuple[str, str], cli_env: dict[str, str]) -> dict[str, str]:
+    return {
+        **cli_env,
+        "DATABASE_URL": libpq_url(demo_db[0]),
+        "ONEMAP_APP_DATABASE_URL": libpq_url(demo_db[1]),
+    }
+
+
+@pytest.fixture(scope="module")
+def reports(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    out = tmp_path_factory.mktemp("reports")
+    result = onemap("report", "weekly", "--week", "2026-W47", "--out", str(out), env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    yield out / "2026-W47"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def station_files(folder: Path, code: str) -> tuple[Path, Path]:
+    pdf = next(folder.glob(f"{folder.name}_{code}_*.pdf"))
+    return pdf, pdf.with_suffix(".xlsx")
+
+
+def test_one_pdf_and_xlsx_per_station_and_for_the_area(reports: Path, demo_db: tuple[str, str]) -> None:
+    codes = [s["station_code"] for s in queries.stations(demo_db[1], Scope.everything())]
+    names = sorted(p.name for p in reports.iterdir())
+    assert len(names) == 2 * len(codes) + 2
+    for code in codes:
+        pdf, xlsx = station_files(reports, code)
+        assert pdf.read_bytes()[:5] == b"%PDF-" and xlsx.stat().st_size > 5000
+    assert (reports / "2026-W47_全域汇总.pdf").exists() and (reports / "2026-W47_全域汇总.xlsx").exists()
+    assert not [n for n in names if n.startswith(".") or n.endswith(".part")]
+
+
+def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple[str, str]) -> None:
+    for s in queries.stations(demo_db[1], Scope.everything()):
+        k = queries.kpis(demo_db[1], Scope.everything(), Area("station", s["station_code"]), WEEK)
+        text = pdf_text(station_files(reports, s["station_code"])[0])
+        assert f"{s['name']}警网融合工作周报" in text
+        assert "2026年第47周" in text
+        for label, key in (
+            ("本周警情（起）", "incidents_week"),
+            ("实有人口（人）", "population"),
+            ("在办网格事件（件）", "events_open"),
+            ("红牌（件）", "red_cards"),
+            ("隐患未销号（处）", "hazards_open"),
+            ("矛盾纠纷（起）", "disputes"),
+            ("预警（条）", "alerts"),
+        ):
+            line = next(x for x in text.splitlines() if x.strip().startswith(label))
+            assert line.split()[1] == f"{k[key]:,}", (label, line)
+        week_line = next(x for x in text.splitlines() if x.strip().startswith("本周警情（起）"))
+        assert week_line.split()[2] == f"{k['incidents_prev']:,}"  # last week beside it
+        assert week_line.split()[4] == f"{k['incidents_last_year']:,}"  # and the same week last year
+        assert f"化解率 {k['dispute_resolution_rate'] * 100:.1f}%" in text.replace("\n", "")
+
+
+def test_pdf_has_every_section_its_map_and_fonts(reports: Path, demo_db: tuple[str, str]) -> None:
+    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    pdf = station_files(reports, code)[0]
+    text = pdf_text(pdf)
+    for heading in (
+        "一、主要指标",
+        "二、辖区警情热力与网格",
+        "三、分警务区",
+        "四、分网格",
+        "五、网格事件办理",
+        "红牌督办事项",
+        "六、风险隐患",
+        "七、矛盾纠纷",
+        "八、预警",
+        "九、排名",
+        "十、数据质量",
+    ):
+        assert heading in text, heading
+    assert "\ufffd" not in text and "□" not in text  # no missing glyphs
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    widths = [int(line.split()[3]) for line in images.splitlines()[2:]]
+    assert widths and max(widths) >= 1000  # the map
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "report")],
+        check=True,
+    )
+    assert (ARTIFACTS / "report-1.png").stat().st_size > 10_000
+
+
+def test_xlsx_has_the_tables_with_real_types(reports: Path, demo_db: tuple[str, str]) -> None:
+    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    wb = openpyxl.load_workbook(station_files(reports, code)[1])
+    assert {
+        "主要指标",
+        "分警务区",
+        "分网格",
+        "网格事件分类",
+        "红牌事项",
+        "风险隐患分类",
+        "警情分类",
+        "预警",
+    } <= set(wb.sheetnames)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref, ws.title
+    grids = wb["分网格"]
+    head = [c.value for c in grids[1]]
+    rows = list(grids.iter_rows(min_row=2, values_only=True))
+    assert head[:4] == ["编码", "名称", "实有人口", "本周警情"]
+    assert all(isinstance(r[0], str) and r[0].isdigit() for r in rows)  # codes stay text
+    assert all(isinstance(r[3], int) for r in rows)
+    k = queries.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
+    assert sum(r[3] for r in rows) == k["incidents_week"]
+    reds = list(wb["红牌事项"].iter_rows(min_row=2, values_only=True))
+    assert len(reds) == k["red_cards"] and all(isinstance(r[4], datetime) for r in reds)
+
+
+def test_no_id_number_or_mobile_in_any_report(reports: Path) -> None:
+    for path in reports.iterdir():
+        if path.suffix == ".pdf":
+            assert unmasked(pdf_text(path)) == [], path.name
+        else:
+            wb = openpyxl.load_workbook(path)
+            cells = " ".join(
+                str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
+            )
+            assert unmasked(cells) == [], path.name
+
+
+def test_a_week_without_data_says_so_and_a_rerun_replaces_the_files(
+    env: dict[str, str], tmp_path: Path, demo_db: tuple[str, str]
+) -> None:
+    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    for _ in range(2):
+        result = onemap(
+            "report",
+            "weekly",
+            "--week",
+            "2020-W10",
+            "--station",
+            code,
+            "--out",
+            str(tmp_path),
+            env=env,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+    folder = tmp_path / "2020-W10"
+    assert len(list(folder.iterdir())) == 4  # the station's two and the summary's two, nothing left over
+    pdf, xlsx = station_files(folder, code)
+    assert "本周无数据" in pdf_text(pdf).replace(" ", "")
+    assert "本周无数据" in [c.value for c in openpyxl.load_workbook(xlsx)["说明"]["B"]]
+
+
+def test_bad_requests_get_one_line(env: dict[str, str], tmp_path: Path) -> None:
+    bad = onemap("report", "weekly", "--week", "2026-W60", "--out", str(tmp_path), env=env)
+    assert bad.returncode == 1 and "not an ISO week" in bad.stderr
+    unknown = onemap(
+        "report", "weekly", "--week", "2026-W47", "--station", "999", "--out", str(tmp_path), env=env
+    )
+    assert unknown.returncode == 1 and "no such station in scope: 999" in unknown.stderr
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_station_page_download_is_the_same_report(demo_db: tuple[str, str], tmp_path: Path) -> None:
+    from dashboard.app import create_app
+    from dashboard.settings import DashboardSettings
+    from tests.conftest import DEMO_UNTIL
+
+    app = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
+    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    client = app.server.test_client()
+    resp = client.get(f"/download/weekly/{code}.pdf?week=2026-W47")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    (tmp_path / "d.pdf").write_bytes(resp.data)
+    text = pdf_text(tmp_path / "d.pdf")
+    k = queries.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
+    line = next(x for x in text.splitlines() if x.strip().startswith("本周警情（起）"))
+    assert line.split()[1] == f"{k['incidents_week']:,}"
+    assert client.get(f"/download/weekly/{code}.xlsx?week=2026-W47").status_code == 200
+    assert client.get("/download/weekly/999.pdf").status_code == 404
+    assert client.get(f"/download/weekly/{code}.pdf?week=2026-W99").status_code == 400
+    assert shutil.which("pdftotext")
+    assert re.search(r"\.pdf", resp.headers["Content-Disposition"])
