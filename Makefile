@@ -14,6 +14,7 @@ PORT   ?= 8050
 APT_PYTHON := python3 python3-venv python3-dev
 APT_DB     := postgresql-15 postgresql-15-postgis-3 postgresql-15-postgis-3-scripts postgresql-client-15
 APT_TEST   := chromium chromium-driver fonts-noto-cjk poppler-utils
+APT_REPORT := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
 # $(call apt_ensure,PACKAGES,WHY): install missing Debian packages as root, else say what to run.
 define apt_ensure
@@ -35,7 +36,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: help demo test setup system-db system-test venv db-up lint typecheck clean-venv
+.PHONY: help demo test setup system-db system-report system-test venv db-up lint typecheck clean-venv
 
 help:
 	@echo "make demo   install what is missing, start PostGIS, load the demo city, serve http://$(HOST):$(PORT)"
@@ -52,7 +53,7 @@ demo: setup db-up
 test: setup system-test db-up lint
 	$(BIN)/pytest
 
-setup: venv system-db
+setup: venv system-db system-report
 
 system-db:
 ifeq ($(strip $(DATABASE_URL)),)
@@ -60,6 +61,9 @@ ifeq ($(strip $(DATABASE_URL)),)
 else
 	@echo "DATABASE_URL is set: using that server, no local PostGIS needed for the demo"
 endif
+
+system-report:
+	$(call apt_ensure,$(APT_REPORT),weekly reports: CJK fonts and Pango for PDFs)
 
 system-test:
 	$(call apt_ensure,$(APT_DB) $(APT_TEST),tests: PostGIS$(comma) headless Chromium$(comma) CJK fonts$(comma) pdftotext)
