@@ -6,7 +6,7 @@ as numbers, times as Excel dates, codes as text; every sheet has a frozen header
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,16 +46,19 @@ class Book:
         self.pct = self.wb.add_format({"num_format": "0.0%"})
         self.text = self.wb.add_format({"num_format": "@"})
 
-    def sheet(self, name: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+    def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> int:
+        """Write a sheet row by row (rows may be a generator); return how many rows it holds."""
         ws = self.wb.add_worksheet(name)
         for j, (_key, header, kind) in enumerate(columns):
             ws.write_string(0, j, header, self.head)
             ws.set_column(j, j, 22 if kind == "text" else 14)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
-        for i, row in enumerate(rows, start=1):
+        n = 0
+        for n, row in enumerate(rows, start=1):
             for j, (key, _header, kind) in enumerate(columns):
-                self.cell(ws, i, j, row.get(key), kind)
+                self.cell(ws, n, j, row.get(key), kind)
+        ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
+        return n
 
     def cell(self, ws: Any, i: int, j: int, value: Any, kind: str) -> None:
         if value is None:

@@ -1,0 +1,114 @@
+"""Weekly reports at county scale: a batch of all stations against one station alone, and XLSX memory.
+
+1. Renders one station alone (PDF + XLSX), then the whole batch (every station and the summary) as
+   `onemap report weekly` does, in the same run, and prints the batch's time per station over the
+   single station's. Target: ≤ 1.2.
+2. Writes XLSX sheets of 10k, 100k and 400k rows in child processes and prints their peak memory
+   (constant-memory writing: the ratio largest / smallest should stay near 1).
+
+    .venv/bin/python benchmarks/reports.py --db onemap_county [--week 2026-W47]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# run as a script, this file's folder comes first on the path; the package must win
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from sqlalchemy import text
+
+from dashboard.db import get_engine
+from dashboard.periods import Week
+from dashboard.reports.run import station_files, weekly
+from dashboard.scope import Scope
+from dashboard.settings import DashboardSettings
+from etl.warehouse import Warehouse
+
+CHILD = """
+import resource, sys
+from pathlib import Path
+from dashboard.reports.xlsx import AREA_COLUMNS, Book
+n = int(sys.argv[1])
+ints = [k for k, _, kind in AREA_COLUMNS if kind == "int"]
+rows = ({"code": f"{i:015d}", "name": f"第{i}网格", **{k: i % 97 for k in ints}} for i in range(n))
+book = Book(Path(sys.argv[2]))
+book.sheet("分网格", AREA_COLUMNS, rows)
+book.close()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", default="onemap_county")
+    ap.add_argument("--app-url", default=None)
+    ap.add_argument("--week", default=None, help="default: the last full week of the data")
+    args = ap.parse_args()
+    url = args.app_url or Warehouse().server.url("app", database=args.db)
+    with get_engine(url).connect() as conn:
+        latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
+        stations = conn.execute(text("select count(*) from serve.stations")).scalar()
+    week = Week.parse(args.week) if args.week else Week.containing(latest).previous()
+    scope = Scope.everything()
+    weights = DashboardSettings().score_weights()
+    print(f"{stations} stations, week {week.label()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        first = (
+            get_engine(url)
+            .connect()
+            .execute(text("select station_code from serve.stations order by station_code limit 1"))
+            .scalar()
+        )
+        station_files(url, scope, first, week, out / "warm")  # warm the pool and the database
+        singles = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            station_files(url, scope, first, week, out / "single")
+            singles.append(time.perf_counter() - t0)
+        single = min(singles)
+        t0 = time.perf_counter()
+        files = weekly(url, scope, week, out / "batch", weights)
+        batch = time.perf_counter() - t0
+        per_station = batch / stations
+        print(
+            f"single station: {single:.2f} s (best of 3); batch of {stations} stations and the summary: "
+            f"{batch:.1f} s = {per_station:.2f} s per station; "
+            f"ratio {per_station / single:.2f} (target ≤ 1.2)"
+        )
+        mem = {}
+        for n in (10_000, 100_000, 400_000):
+            res = subprocess.run(
+                [sys.executable, "-c", CHILD, str(n), str(out / f"m{n}.xlsx")],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=sys.path[0],
+            )
+            mem[n] = float(res.stdout.split()[-1])
+            print(f"XLSX of {n:>7,} rows: peak {mem[n]:.0f} MB")
+        print(f"memory 400k / 10k rows: {mem[400_000] / mem[10_000]:.2f} (flat is ~1)")
+        print(
+            json.dumps(
+                {
+                    "single_s": single,
+                    "batch_s": batch,
+                    "stations": stations,
+                    "files": len(files),
+                    "ratio": per_station / single,
+                    "xlsx_peak_mb": mem,
+                },
+                indent=1,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
