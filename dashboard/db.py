@@ -25,6 +25,12 @@ def get_engine(url: str) -> Engine:
 
 def fetch_all(url: str, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Run one read-only query and return its rows as dicts."""
+    keys, rows = fetch_rows(url, query, params)
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[Any]]:
+    """Run one read-only query; its column names and its rows as tuples (for many rows)."""
     with get_engine(url).connect() as conn:
         result = conn.execute(text(query), params or {})
-        return [dict(row._mapping) for row in result]
+        return list(result.keys()), list(result.fetchall())

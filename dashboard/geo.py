@@ -20,7 +20,7 @@ import shapely
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
-from dashboard.db import fetch_all
+from dashboard.db import fetch_all, fetch_rows
 from dashboard.queries import Area, _filter
 from dashboard.scope import Scope
 from etl.coords import from_wgs84
@@ -61,12 +61,15 @@ def _shift(geoms: np.ndarray, crs: str) -> np.ndarray:
     return shapely.transform(geoms, move)
 
 
-def _features(rows: list[dict[str, Any]], crs: str) -> dict[str, Any]:
-    """GeoJSON features from rows with a ``wkb`` column (vectorised: no per-feature geometry work)."""
+def _features(rows: list[dict[str, Any]], crs: str, digits: int = 6) -> dict[str, Any]:
+    """GeoJSON features from rows with a ``wkb`` column (vectorised: no per-feature geometry work).
+
+    Coordinates keep ``digits`` decimals: 6 is about 0.1 m, 5 about 1 m (plenty below zoom 14).
+    """
     if not rows:
         return {"type": "FeatureCollection", "features": []}
     geoms = shapely.from_wkb([bytes(r.pop("wkb")) for r in rows])
-    geoms = shapely.transform(_shift(geoms, crs), lambda xy: np.round(xy, 6))  # ~0.1 m is plenty
+    geoms = shapely.transform(_shift(geoms, crs), lambda xy: np.round(xy, digits))
     if (shapely.get_type_id(geoms) == 0).all():  # points: build the geometry directly
         xy = shapely.get_coordinates(geoms).tolist()
         geometry = [{"type": "Point", "coordinates": c} for c in xy]
@@ -94,7 +97,7 @@ def area_layer(
         f"st_asbinary(st_simplifypreservetopology(geom, :tol)) as wkb from {view} where {f} order by 1",
         {**params, "tol": tolerance(zoom)},
     )
-    return _features(rows, crs)
+    return _features(rows, crs, 5 if zoom <= 13 else 6)
 
 
 def point_layer(
@@ -182,16 +185,16 @@ def heat_points(
     union = " union all ".join(q.format(f=f) for q in HEAT_SOURCES[kind])
     cat = "and cat = any(cast(:cats as text[]))" if categories else ""
     cell = cell_m / M_PER_DEG
-    rows = fetch_all(
+    _, rows = fetch_rows(
         url,
         f"select round(st_x(geom) / :cell) * :cell as x, round(st_y(geom) / :cell) * :cell as y, sum(w) as w "
         f"from ({union}) e where geom is not null {cat} group by 1, 2",
         {**params, "t0": t0, "t1": t1, "cell": cell, "cats": categories or []},
     )
-    x = np.array([r["x"] for r in rows], dtype=float)
-    y = np.array([r["y"] for r in rows], dtype=float)
-    w = np.array([float(r["w"]) for r in rows], dtype=float)
-    return x, y, w
+    if not rows:
+        return np.array([]), np.array([]), np.array([])
+    xyw = np.array(rows, dtype=float)
+    return xyw[:, 0], xyw[:, 1], xyw[:, 2]
 
 
 def render_heat(

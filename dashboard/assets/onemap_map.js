@@ -1,8 +1,9 @@
 // Functions the map's GeoJSON layers call by name (no inline code, no CDN).
 window.onemap = Object.assign({}, window.onemap, {
-    // polygons carry their own style in feature.properties.style (set on the server)
-    style: function (feature) {
-        return (feature.properties && feature.properties.style) || {};
+    // a layer's style in its hideout.base, what differs per feature in feature.properties.style
+    style: function (feature, context) {
+        var base = (context && context.hideout && context.hideout.base) || {};
+        return Object.assign({}, base, (feature.properties && feature.properties.style) || {});
     },
     // grid codes as text at the grid's centre (sent only at higher zoom)
     label: function (feature, latlng) {

@@ -20,6 +20,15 @@ PLAYBACK_WEEKS = 12
 STYLE_FN = {"variable": "onemap.style"}
 POINT_FN = {"variable": "onemap.point"}
 LABEL_FN = {"variable": "onemap.label"}
+AREA_STYLES: dict[str, dict[str, Any]] = {
+    "station": {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04, "className": "ol-station"},
+    "zone": {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4", "className": "ol-zone"},
+    "grid": {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06, "className": "ol-grid"},
+    "choropleth": {"color": "#57606a", "weight": 1, "fillOpacity": 0.65},
+    "basemap": {"color": "#c9d1d9", "weight": 1, "fillColor": "#f6f8fa", "fillOpacity": 1},
+}
+SMALL_LAYERS = [k for k, v in geo.POINT_LAYERS.items() if v[3] == 0]  # sent whole with the page
+VIEW_LAYERS = [k for k, v in geo.POINT_LAYERS.items() if v[3] > 0]  # sent for the viewport
 POINT_COLOURS = {
     "smart_communities": "#2da44e",
     "cameras": "#6e40c9",
@@ -131,27 +140,22 @@ def area_layers(c: AppContext, zoom: float | None, station: str | None) -> tuple
     crs = c.settings.basemap_crs
     empty: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 
-    def styled(layer: str, style: dict[str, Any], within: Area | None = None) -> dict[str, Any]:
+    def layer(name: str, within: Area | None = None) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
-            fc = geo.area_layer(c.url, scope, layer, z, crs, within)
+            fc = geo.area_layer(c.url, scope, name, z, crs, within)
             for f in fc["features"]:
-                f["properties"]["style"] = style
-                f["properties"]["tooltip"] = f"{f['properties']['label']}（{f['properties']['code']}）"
+                props = f["properties"]
+                f["properties"] = {"code": props["code"], "tooltip": f"{props['label']}（{props['code']}）"}
             return fc
 
-        return c.cached(("area", layer, scope, within, z, crs), compute)
+        return c.cached(("area", name, scope, within, z, crs), compute)
 
-    stations = styled(
-        "station", {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04, "className": "ol-station"}
-    )
+    stations = layer("station")
     if not station or not scope.allows(station):
         return stations, empty, empty
     within = Area("station", station)
-    zone_style = {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4", "className": "ol-zone"}
-    zones = styled("zone", zone_style, within)
-    grids = styled(
-        "grid", {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06, "className": "ol-grid"}, within
-    )
+    zones = layer("zone", within)
+    grids = layer("grid", within)
     return stations, zones, grids
 
 
@@ -203,13 +207,11 @@ def choropleth(
         else:
             k = min(4, int(v / top * 5)) if top else 0
             colour, text = SEQ_RAMP[k], (f"{v:.1f}‰" if metric == "rate" else f"{v:.0f}起")
-        props = dict(f["properties"])
-        props["style"] = {"color": "#57606a", "weight": 1, "fillColor": colour, "fillOpacity": 0.65}
+        props = {"code": code, "value": v, "style": {"fillColor": colour}}
         props["tooltip"] = (
-            f"{props['label']}（{code}）：{text}；"
+            f"{f['properties']['label']}（{code}）：{text}；"
             f"本期{m.get('incidents', 0)}起，上期{m.get('incidents_prev', 0)}起"
         )
-        props["value"] = v
         features.append({**f, "properties": props})
     legend = {
         "count": "警情数（起）",
@@ -247,8 +249,11 @@ def heat_categories(c: AppContext, kind: str) -> tuple[list[dict[str, str]], Non
     return [{"label": r["name_zh"], "value": r["category"]} for r in cats], None, "全部警情类别"
 
 
-def point_layers(c: AppContext, zoom: float | None, bounds: list[list[float]] | None) -> list[dict[str, Any]]:
-    """Every point layer for the viewport (buildings and rental units only at street zoom)."""
+def point_layers(
+    c: AppContext, zoom: float | None, bounds: list[list[float]] | None, layers: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Point layers for the viewport, in ``layers`` order (default all): the small ones whole, the
+    large ones (buildings, rental units) only in view from their minimum zoom."""
     scope = c.scope()
     z = zoom or 11
     bbox = None
@@ -256,17 +261,15 @@ def point_layers(c: AppContext, zoom: float | None, bounds: list[list[float]] | 
         (s, w), (n, e) = bounds
         bbox = (w, s, e, n)
     out = []
-    for layer, (_view, _code, _label, min_zoom) in geo.POINT_LAYERS.items():
+    for layer in layers or list(geo.POINT_LAYERS):
+        min_zoom = geo.POINT_LAYERS[layer][3]
         key_box = bbox if min_zoom else None  # small layers are sent whole and cached
 
         def compute(layer: str = layer, key_box: tuple[float, float, float, float] | None = key_box) -> dict:
             fc = geo.point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs)
             for f in fc["features"]:
-                props = f["properties"]
-                f["properties"] = {
-                    "code": props["code"],
-                    "tooltip": f"{POINT_NAMES[layer]}：{props['label']}",
-                }
+                f["properties"] = {"code": f["properties"]["code"], "tooltip": f["properties"]["label"]}
+                f.pop("id", None)
             return fc
 
         out.append(
@@ -301,12 +304,16 @@ def base_layer(c: AppContext) -> Any:
     fc = c.cached(
         ("base", scope, s.basemap_crs), lambda: geo.area_layer(c.url, scope, "grid", 12, s.basemap_crs)
     )
-    for f in fc["features"]:
-        f["properties"] = {
-            "style": {"color": "#c9d1d9", "weight": 1, "fillColor": "#f6f8fa", "fillOpacity": 1}
-        }
+    shapes = {"type": "FeatureCollection", "features": [{**f, "properties": {}} for f in fc["features"]]}
     return dl.BaseLayer(
-        dl.GeoJSON(data=fc, style=STYLE_FN, interactive=False, id="basemap", pane="basemap"),
+        dl.GeoJSON(
+            data=shapes,
+            style=STYLE_FN,
+            hideout={"base": AREA_STYLES["basemap"]},
+            interactive=False,
+            id="basemap",
+            pane="basemap",
+        ),
         name="本地底图（网格）",
         checked=True,
     )
@@ -317,17 +324,38 @@ def layout(c: AppContext) -> html.Div:
     week = c.week()
     cats = c.cached(("cats",), lambda: queries.categories(c.url))
     marks = {-k: (week.shift(-k).label()[-3:] if k % 3 == 0 else "") for k in range(PLAYBACK_WEEKS)}
+    small = dict(zip(SMALL_LAYERS, point_layers(c, 11, None, SMALL_LAYERS), strict=True))
     overlays = [
         dl.Overlay(
-            dl.GeoJSON(id="layer-stations", style=STYLE_FN, hoverStyle={"weight": 5}),
+            dl.GeoJSON(
+                id="layer-stations",
+                style=STYLE_FN,
+                hoverStyle={"weight": 5},
+                hideout={"base": AREA_STYLES["station"]},
+            ),
             name="派出所",
             checked=True,
         ),
-        dl.Overlay(dl.GeoJSON(id="layer-zones", style=STYLE_FN), name="警务区", checked=True),
         dl.Overlay(
-            dl.GeoJSON(id="layer-grids", style=STYLE_FN, hoverStyle={"weight": 3}), name="网格", checked=True
+            dl.GeoJSON(id="layer-zones", style=STYLE_FN, hideout={"base": AREA_STYLES["zone"]}),
+            name="警务区",
+            checked=True,
         ),
-        dl.Overlay(dl.GeoJSON(id="layer-choropleth", style=STYLE_FN), name="分级设色", checked=True),
+        dl.Overlay(
+            dl.GeoJSON(
+                id="layer-grids",
+                style=STYLE_FN,
+                hoverStyle={"weight": 3},
+                hideout={"base": AREA_STYLES["grid"]},
+            ),
+            name="网格",
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(id="layer-choropleth", style=STYLE_FN, hideout={"base": AREA_STYLES["choropleth"]}),
+            name="分级设色",
+            checked=True,
+        ),
         dl.Overlay(
             dl.ImageOverlay(
                 pane="heat",
@@ -345,6 +373,7 @@ def layout(c: AppContext) -> html.Div:
                     id=f"layer-{layer}",
                     pointToLayer=POINT_FN,
                     hideout={"colour": POINT_COLOURS[layer]},
+                    data=small.get(layer),
                     cluster=layer in ("cameras", "alerts", "buildings", "rental_units"),
                     superClusterOptions={"radius": 60},
                 ),
@@ -483,12 +512,13 @@ def register(app: Dash, c: AppContext) -> None:
     def _station_click(feature):
         if not feature:
             return no_update, no_update, no_update
-        code = feature["properties"]["code"]
+        code = str(feature["properties"]["code"])
         b = queries.bounds(c.url, c.scope(), Area("station", code))
-        if b is None:  # not in scope (a forged click): nothing happens
+        info = queries.area_name(c.url, c.scope(), Area("station", code))
+        if b is None or info is None:  # not in scope (a forged click): nothing happens
             return None, no_update, "无权查看"
         info = [
-            html.B(feature["properties"]["label"]),
+            html.B(info["name"]),
             " ",
             dcc.Link("打开派出所页面 ›", href=f"/station/{code}"),
         ]
@@ -521,12 +551,12 @@ def register(app: Dash, c: AppContext) -> None:
         return choropleth(c, level, metric, mode, offset, start, end, zoom)
 
     @app.callback(
-        [Output(f"layer-{layer}", "data") for layer in geo.POINT_LAYERS],
+        [Output(f"layer-{layer}", "data") for layer in VIEW_LAYERS],
         Input("map", "zoom"),
         Input("map", "bounds"),
     )
     def _points(zoom, bounds):
-        return point_layers(c, zoom, bounds)
+        return point_layers(c, zoom, bounds, VIEW_LAYERS)
 
     @app.callback(
         Output("play-tick", "disabled"),

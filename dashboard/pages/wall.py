@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import dash_leaflet as dl
@@ -131,9 +130,7 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
 def layout(c: AppContext) -> html.Div:
     ext = mapview.area_extent(c)
     heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
-    stations = copy.deepcopy(mapview.area_layers(c, 11, None)[0])  # restyled: not the cached one
-    for f in stations["features"]:
-        f["properties"]["style"] = {"color": "#58a6ff", "weight": 2, "fillOpacity": 0.0}
+    stations = mapview.area_layers(c, 11, None)[0]
     the_map = dl.Map(
         [
             dl.ImageOverlay(
@@ -142,7 +139,13 @@ def layout(c: AppContext) -> html.Div:
                 opacity=0.85,
                 id="wall-heat",
             ),
-            dl.GeoJSON(data=stations, style=mapview.STYLE_FN, interactive=False, id="wall-stations"),
+            dl.GeoJSON(
+                data=stations,
+                style=mapview.STYLE_FN,
+                interactive=False,
+                id="wall-stations",
+                hideout={"base": {"color": "#58a6ff", "weight": 2, "fillOpacity": 0.0}},
+            ),
         ],
         id="wall-map",
         center=[(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2],  # dash-leaflet needs both

@@ -94,6 +94,7 @@ def test_playback_moves_the_window_a_week_at_a_time(c: AppContext, core: Engine)
 def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
     fc, legend = mapview.choropleth(c, "grid", "count", "week", 0, None, None, 12)
     got = {f["properties"]["code"]: f["properties"]["value"] for f in fc["features"]}
+    assert {len(f["properties"]["style"]) for f in fc["features"]} == {1}  # only the fill differs
     with core.connect() as conn:
         want = dict(
             conn.execute(
@@ -204,7 +205,8 @@ def test_a_stations_scope_holds_in_every_callback(demo_db: tuple[str, str], core
     assert "not-found" in json.dumps(render(mine, f"/grid/{b_grid}").to_plotly_json(), default=str)
     assert "not-found" in json.dumps(render(mine, f"/station/{b}").to_plotly_json(), default=str)
     choro, _ = mapview.choropleth(mine, "grid", "count", "week", 0, None, None, 12)
-    assert {f["properties"]["station_code"] for f in choro["features"]} == {a}
+    in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
+    assert {f["properties"]["code"] for f in choro["features"]} == in_a
     assert [wall.rotation(mine, n)[1] for n in range(3)] == [wall.rotation(mine, 0)[1]] * 3
 
 
@@ -280,8 +282,10 @@ def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppCo
     assert 200 < np.hypot(dx, dy) < 1000
     from etl.coords import from_wgs84
 
+    # overlays at zoom 11 keep 5 decimals (about a metre); a comes rounded too, so compare to 1e-5
+
     assert b == pytest.approx(
-        np.array(from_wgs84(np.array([a[0]]), np.array([a[1]]), "GCJ02")).ravel(), abs=2e-6
+        np.array(from_wgs84(np.array([a[0]]), np.array([a[1]]), "GCJ02")).ravel(), abs=1e-5
     )
     heat_w = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
     heat_g = mapview.heat_layer(gcj, "incidents", None, "week", 0, None, None)
