@@ -514,15 +514,11 @@ def register(app: Dash, c: AppContext) -> None:
             return no_update, no_update, no_update
         code = str(feature["properties"]["code"])
         b = queries.bounds(c.url, c.scope(), Area("station", code))
-        info = queries.area_name(c.url, c.scope(), Area("station", code))
-        if b is None or info is None:  # not in scope (a forged click): nothing happens
+        named = queries.area_name(c.url, c.scope(), Area("station", code))
+        if b is None or named is None:  # not in scope (a forged click): nothing happens
             return None, no_update, "无权查看"
-        info = [
-            html.B(info["name"]),
-            " ",
-            dcc.Link("打开派出所页面 ›", href=f"/station/{code}"),
-        ]
-        return code, {"bounds": [[b[1], b[0]], [b[3], b[2]]], "transition": "flyToBounds"}, info
+        panel = [html.B(named["name"]), " ", dcc.Link("打开派出所页面 ›", href=f"/station/{code}")]
+        return code, {"bounds": [[b[1], b[0]], [b[3], b[2]]], "transition": "flyToBounds"}, panel
 
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),
