@@ -28,8 +28,9 @@ from typing import Any
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import plotly.utils
-from sqlalchemy import event, text
+from sqlalchemy import text
 
+import dashboard.db
 from dashboard.context import AppContext
 from dashboard.db import get_engine
 from dashboard.pages import drill, mapview, wall
@@ -39,17 +40,17 @@ from etl.warehouse import Warehouse
 
 
 class Recorder:
-    """Captures the statements an engine runs while ``on`` is set."""
+    """Captures the statements the dashboard runs (``dashboard.db.statement_hook``) while ``on``."""
 
     def __init__(self, url: str) -> None:
         self.on = False
         self.statements: list[tuple[str, Any]] = []
         self.engine = get_engine(url)
+        dashboard.db.statement_hook = self._capture
 
-        @event.listens_for(self.engine, "before_cursor_execute")
-        def _capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-            if self.on:
-                self.statements.append((statement, parameters))
+    def _capture(self, statement: str, params: dict[str, Any]) -> None:
+        if self.on:
+            self.statements.append((statement, params))
 
     def run(self, fn: Callable[[], Any]) -> tuple[float, Any, list[tuple[str, Any]]]:
         self.statements, self.on = [], True
@@ -61,13 +62,14 @@ class Recorder:
         return time.perf_counter() - t0, out, list(self.statements)
 
     def sql_seconds(self, statements: list[tuple[str, Any]]) -> float:
-        """Run the captured statements alone, fetching every row, and time them."""
+        """Run the captured statements alone on the same pool, fetching every row, and time them."""
         t0 = time.perf_counter()
-        with self.engine.connect() as conn:
-            raw = conn.connection.driver_connection
-            for statement, params in statements:
-                cur = raw.execute(statement, params)
+        for statement, params in statements:
+            with self.engine.connect() as conn:
+                cur = conn.connection.driver_connection.cursor()
+                cur.execute(statement, params)
                 cur.fetchall()
+                cur.close()
         return time.perf_counter() - t0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +30,10 @@ def fetch_all(url: str, query: str, params: dict[str, Any] | None = None) -> lis
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+# Called with (statement, parameters) before each query runs; benchmarks/dashboard.py records with it.
+statement_hook: Callable[[str, dict[str, Any]], None] | None = None
+
+
 def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[Any]]:
     """Run one read-only query; its column names and its rows as plain tuples.
 
@@ -40,8 +45,11 @@ def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tu
     values = {**(params or {})}
     with engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        bound = {k: values[k] for k in compiled.params}
+        if statement_hook is not None:
+            statement_hook(compiled.string, bound)
         try:
-            cursor.execute(compiled.string, {k: values[k] for k in compiled.params})
+            cursor.execute(compiled.string, bound)
             keys = [d.name for d in cursor.description or []]
             return keys, cursor.fetchall()
         finally:

@@ -332,28 +332,37 @@ def station_scores(url: str, scope: Scope, week: Week, weights: dict[str, float]
     grid events closed on time and hazards cleared (mean). Weights from settings.
     """
     prev = week.previous()
+    sw = scope.where()
     rows = fetch_all(
         url,
         f"""
-        select s.station_code, s.name,
-          (select avg(case when three_codes then 1.0 else 0.0 end) from serve.buildings b
-              where b.station_code = s.station_code) as three_codes,
-          (select avg(case when residence_status = 'registered' then 1.0 else 0.0 end) from serve.persons p
-              where p.station_code = s.station_code and p.is_migrant) as registration,
-          (select avg(case when exists (select 1 from serve.smart_communities m
-                                        where m.community_code = c.community_code) then 1.0 else 0.0 end)
-              from serve.communities c where c.station_code = s.station_code) as smart,
-          (select count(*) from serve.incidents i where i.station_code = s.station_code
-              and i.reported_at >= :w0 and i.reported_at < :w1) as incidents_week,
-          (select count(*) from serve.incidents i where i.station_code = s.station_code
-              and i.reported_at >= :p0 and i.reported_at < :p1) as incidents_prev,
-          (select avg(case when closed_on_time then 1.0 else 0.0 end) from serve.grid_events e
-              where e.station_code = s.station_code and e.closed_at is not null) as on_time,
-          (select avg(case when status = 'cleared' then 1.0 else 0.0 end) from serve.hazards h
-              where h.station_code = s.station_code) as cleared
-        from serve.stations s where {scope.where("s")}
+        select s.station_code, s.name, b.three_codes, p.registration, m.smart,
+               coalesce(i.week, 0) as incidents_week, coalesce(i.prev, 0) as incidents_prev,
+               e.on_time, h.cleared
+        from serve.stations s
+        left join (select station_code, avg(case when three_codes then 1.0 else 0.0 end) as three_codes
+                   from serve.buildings where {sw} group by 1) b using (station_code)
+        left join (select station_code, avg(case when residence_status = 'registered' then 1.0 else 0.0 end)
+                          as registration
+                   from serve.persons where {sw} and is_migrant group by 1) p using (station_code)
+        left join (select c.station_code, avg(case when sc.community_code is not null then 1.0 else 0.0 end)
+                          as smart
+                   from serve.communities c
+                   left join (select distinct community_code from serve.smart_communities) sc
+                        using (community_code)
+                   where {scope.where("c")} group by 1) m using (station_code)
+        left join (select station_code, count(*) filter (where reported_at >= :w0) as week,
+                          count(*) filter (where reported_at < :w0) as prev
+                   from serve.incidents where {sw} and reported_at >= :p0 and reported_at < :w1
+                   group by 1) i using (station_code)
+        left join (select station_code, avg(case when closed_on_time then 1.0 else 0.0 end) as on_time
+                   from serve.grid_events where {sw} and closed_at is not null
+                   group by 1) e using (station_code)
+        left join (select station_code, avg(case when status = 'cleared' then 1.0 else 0.0 end) as cleared
+                   from serve.hazards where {sw} group by 1) h using (station_code)
+        where {scope.where("s")}
         """,
-        {**scope.params(), "w0": week.start, "w1": week.end, "p0": prev.start, "p1": prev.end},
+        {**scope.params(), "w0": week.start, "w1": week.end, "p0": prev.start},
     )
     total = sum(weights.values()) or 1.0
     for r in rows:
