@@ -10,6 +10,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dashboard import queries
 from dashboard.periods import Week
@@ -37,8 +38,18 @@ def safe_name(text: str) -> str:
     return "".join(ch for ch in text if ch not in '/\\:*?"<>|').strip() or "report"
 
 
-def station_files(url: str, scope: Scope, station: str, week: Week, folder: Path) -> list[Path]:
+def station_files(
+    url: str,
+    scope: Scope,
+    station: str,
+    week: Week,
+    folder: Path,
+    kpis: dict[str, dict[str, Any]] | None = None,
+) -> list[Path]:
+    """A station's PDF and XLSX; its headline figures go into ``kpis`` for the summary to reuse."""
     report = build_station(url, scope, station, week)
+    if kpis is not None:
+        kpis[station] = report.kpis
     stem = safe_name(f"{week.label()}_{station}_{report.name}")
     html = pdf.station_html(report)
     return [
@@ -66,13 +77,14 @@ def weekly(
         )
     folder = out / week.label()
     written: list[Path] = []
+    figures: dict[str, dict[str, Any]] = {}
     for i, code in enumerate(codes):
         if progress:
             progress(known[code], i, len(codes) + 1)
-        written += station_files(url, scope, code, week, folder)
+        written += station_files(url, scope, code, week, folder, figures)
     if progress:
         progress("全域汇总", len(codes), len(codes) + 1)
-    summary = build_summary(url, scope, week, weights)
+    summary = build_summary(url, scope, week, weights, figures)
     stem = safe_name(f"{week.label()}_全域汇总")
     html = pdf.summary_html(summary)
     written.append(atomic_write(folder / f"{stem}.pdf", lambda tmp: tmp.write_bytes(pdf.to_pdf(html))))

@@ -132,12 +132,23 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
     )
 
 
-def build_summary(url: str, scope: Scope, week: Week, weights: dict[str, float]) -> SummaryReport:
-    """The whole area: headline figures and every station with its figures and score, best first."""
+def build_summary(
+    url: str,
+    scope: Scope,
+    week: Week,
+    weights: dict[str, float],
+    known: dict[str, dict[str, Any]] | None = None,
+) -> SummaryReport:
+    """The whole area: headline figures and every station with its figures and score, best first.
+
+    ``known`` holds stations' figures already computed for their own reports (reused, not redone).
+    """
     scores = queries.station_scores(url, scope, week, weights)
     rows = []
     for rank, s in enumerate(scores, start=1):
-        k = queries.kpis(url, scope, Area("station", s["station_code"]), week)
+        k = (known or {}).get(s["station_code"]) or queries.kpis(
+            url, scope, Area("station", s["station_code"]), week
+        )
         rows.append(
             {**k, "station_code": s["station_code"], "name": s["name"], "score": s["score"], "rank": rank}
         )
