@@ -84,6 +84,27 @@ def _features(rows: list[dict[str, Any]], crs: str, digits: int = 6) -> dict[str
     }
 
 
+def _is_wgs84(crs: str) -> bool:
+    return crs.upper().replace("-", "") in ("WGS84", "EPSG:4326")
+
+
+def _collection(url: str, inner: str, props: str, geometry: str, digits: int, params: dict[str, Any]) -> dict:
+    """A FeatureCollection assembled by PostGIS from ``inner`` (one JSON text, parsed once here)."""
+    _, rows = fetch_rows(
+        url,
+        f"""
+        select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+                 json_build_object('type', 'Feature',
+                                   'geometry', st_asgeojson({geometry}, {digits})::json,
+                                   'properties', json_build_object({props})) order by t.code),
+                 '[]'::json))::text
+        from ({inner}) t
+        """,
+        params,
+    )
+    return json.loads(rows[0][0])
+
+
 def area_layer(
     url: str, scope: Scope, layer: str, zoom: float, crs: str = "WGS84", within: Area | None = None
 ) -> dict[str, Any]:
@@ -91,13 +112,19 @@ def area_layer(
     view, code, label, extra = AREA_LAYERS[layer]
     area = within or Area()
     f, params = _filter(scope, area)
-    rows = fetch_all(
-        url,
-        f"select {code} as code, {label} as label, {extra}, "
-        f"st_asbinary(st_simplifypreservetopology(geom, :tol)) as wkb from {view} where {f} order by 1",
-        {**params, "tol": tolerance(zoom)},
+    params = {**params, "tol": tolerance(zoom)}
+    digits = 5 if zoom <= 13 else 6
+    inner = (
+        f"select {code} as code, {label} as label, {extra}, st_simplifypreservetopology(geom, :tol) as geom "
+        f"from {view} where {f}"
     )
-    return _features(rows, crs, 5 if zoom <= 13 else 6)
+    if _is_wgs84(crs):  # PostGIS writes the GeoJSON itself
+        props = ", ".join(f"'{c}', t.{c}" for c in ["code", "label", *[e.strip() for e in extra.split(",")]])
+        return _collection(url, inner, props, "t.geom", digits, params)
+    rows = fetch_all(url, f"select t.*, st_asbinary(t.geom) as wkb from ({inner}) t order by 1", params)
+    for r in rows:
+        r.pop("geom")
+    return _features(rows, crs, digits)
 
 
 def point_layer(
@@ -108,7 +135,7 @@ def point_layer(
     bbox: tuple[float, float, float, float] | None,
     crs: str = "WGS84",
 ) -> dict[str, Any]:
-    """Points of a layer in scope, in the viewport; empty below the layer's minimum zoom."""
+    """Points of a layer in scope, in the viewport (at most ``MAX_POINTS``); empty below its zoom."""
     view, code, label, min_zoom = POINT_LAYERS[layer]
     if zoom < min_zoom:
         return {"type": "FeatureCollection", "features": []}
@@ -116,14 +143,20 @@ def point_layer(
     if bbox is not None:
         cond += " and geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
         params = {**params, "x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3]}
-    rows = fetch_all(
-        url,
-        f"select {code} as code, {label} as label, st_asbinary(geom) as wkb "
-        f"from {view} where {cond} and geom is not null order by 1 limit :limit",
-        {**params, "limit": MAX_POINTS + 1},
+    inner = (
+        f"select {code} as code, {label} as label, geom from {view} where {cond} and geom is not null "
+        "order by 1 limit :limit"
     )
-    fc = _features(rows[:MAX_POINTS], crs)
-    fc["truncated"] = len(rows) > MAX_POINTS
+    params = {**params, "limit": MAX_POINTS + 1}
+    if _is_wgs84(crs):
+        fc = _collection(url, inner, "'code', t.code, 'label', t.label", "t.geom", 6, params)
+    else:
+        rows = fetch_all(
+            url, f"select code, label, st_asbinary(geom) as wkb from ({inner}) t order by 1", params
+        )
+        fc = _features(rows, crs)
+    fc["truncated"] = len(fc["features"]) > MAX_POINTS
+    fc["features"] = fc["features"][:MAX_POINTS]
     return fc
 
 
