@@ -18,6 +18,8 @@ from etl.migrate import MigrateResult
 from etl.warehouse import Warehouse
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from etl.load import SourceReport
     from etl.manifest import Manifest
 
@@ -25,6 +27,21 @@ LOGGER = logging.getLogger("onemap")
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console()
+
+
+def progress_bar(description: str = "{task.description}") -> Progress:
+    """The one progress display of the command: label, bar, n of total, time; gone when done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(description),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
 
 app = typer.Typer(
     help="onemap: the one map of base-level elements for police-grid fusion (警网融合一张图).",
@@ -143,16 +160,8 @@ def demo_generate(
         last = date.fromisoformat(until) if until else date.today()
     except ValueError as exc:
         raise OnemapError(f"--until {until!r} is not a date (expected YYYY-MM-DD)") from exc
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(
-        TextColumn("generating {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with progress_bar("generating {task.description}") as bar:
         task = bar.add_task("", total=None)
         started: list[str] = []
 
@@ -234,19 +243,11 @@ def etl_load(
 
 def _load_one(url: str, path: Path, manifest: Manifest, only: list[str] | None) -> list[SourceReport]:
     """Load one manifest with a progress bar; print its report table."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from etl.load import Loader
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_bar() as progress:
         tasks: dict[str, object] = {}
 
         def advance(label: str, n: int) -> None:
@@ -297,8 +298,6 @@ def report_weekly(
     """Write the weekly reports: a PDF and an XLSX per station, and the whole area's summary."""
     from datetime import datetime
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from dashboard.periods import TZ, Week
     from dashboard.reports.run import weekly
     from dashboard.scope import Scope
@@ -311,14 +310,7 @@ def report_weekly(
         raise OnemapError(f"--week {week!r} is not an ISO week such as 2026-W47") from exc
     url = Warehouse().app_url()
     check_reachable(url)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("", total=None)
 
         def step(name: str, done: int, total: int) -> None:
