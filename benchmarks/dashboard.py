@@ -31,6 +31,7 @@ import plotly.utils
 from sqlalchemy import text
 
 import dashboard.db
+from dashboard.app import create_app
 from dashboard.context import AppContext
 from dashboard.db import get_engine
 from dashboard.pages import drill, mapview, wall
@@ -105,7 +106,8 @@ def main() -> None:
     as_of = date.fromisoformat(args.as_of) if args.as_of else latest.date()
     print(f"database: {n_incidents:,} incidents, {n_buildings:,} buildings; as of {as_of}")
 
-    uncached = AppContext(url, DashboardSettings(as_of=as_of, cache_seconds=0))
+    # built as the server builds it (create_app), so it runs as it does in `onemap serve`
+    uncached = create_app(url, DashboardSettings(as_of=as_of, cache_seconds=0)).onemap
     station = stations(url, uncached.scope())[0]["station_code"]
     with get_engine(url).connect() as conn:
         zone = conn.execute(text("select zone_code from serve.zones where station_code = :s limit 1"),

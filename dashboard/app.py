@@ -7,6 +7,7 @@ One page container routed by the URL: ``/`` map, ``/station|zone|grid/<code>`` d
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 
@@ -125,4 +126,8 @@ def create_app(
     index = app.server.test_client().get("/")
     if index.status_code != 200:
         raise RuntimeError(f"the dashboard's index page failed: {index.status_code}")
+    # Everything loaded so far (Dash, Plotly, pandas …) lives as long as the process: keep it out
+    # of the collector's full passes, which otherwise stall a callback now and then (and, done
+    # before gunicorn forks, it keeps those pages shared between the workers).
+    gc.freeze()
     return app

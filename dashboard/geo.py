@@ -230,6 +230,23 @@ def heat_points(
     return xyw[:, 0], xyw[:, 1], xyw[:, 2]
 
 
+def density(x: np.ndarray, y: np.ndarray, w: np.ndarray, extent: tuple[float, float, float, float],
+            pixels: int = 512, sigma_m: float = 250.0) -> tuple[np.ndarray, tuple[int, int]]:
+    """Kernel density of weighted points on a raster over ``extent``, and the raster's size."""
+    west, south, east, north = extent
+    lat_scale = np.cos(np.radians((south + north) / 2))
+    width_m = (east - west) * M_PER_DEG * lat_scale
+    height_m = (north - south) * M_PER_DEG
+    nx = pixels
+    ny = max(1, round(pixels * height_m / max(width_m, 1.0)))
+    grid = np.zeros((ny, nx))
+    if len(x):
+        ix = np.clip(((x - west) / (east - west) * nx).astype(int), 0, nx - 1)
+        iy = np.clip(((north - y) / (north - south) * ny).astype(int), 0, ny - 1)
+        np.add.at(grid, (iy, ix), w)
+    return gaussian_filter(grid, sigma=max(sigma_m / (width_m / nx), 0.5), mode="constant"), (nx, ny)
+
+
 def render_heat(
     x: np.ndarray,
     y: np.ndarray,
@@ -244,21 +261,10 @@ def render_heat(
 
     ``peak`` fixes the density that maps to full red (so weeks of a playback share one scale).
     """
+    raster, _ = density(x, y, w, extent, pixels, sigma_m)
     west, south, east, north = extent
-    lat_scale = np.cos(np.radians((south + north) / 2))
-    width_m = (east - west) * M_PER_DEG * lat_scale
-    height_m = (north - south) * M_PER_DEG
-    nx = pixels
-    ny = max(1, round(pixels * height_m / max(width_m, 1.0)))
-    grid = np.zeros((ny, nx))
-    if len(x):
-        ix = np.clip(((x - west) / (east - west) * nx).astype(int), 0, nx - 1)
-        iy = np.clip(((north - y) / (north - south) * ny).astype(int), 0, ny - 1)
-        np.add.at(grid, (iy, ix), w)
-    px_m = width_m / nx
-    density = gaussian_filter(grid, sigma=max(sigma_m / px_m, 0.5), mode="constant")
-    top = peak if peak is not None else float(density.max())
-    level = np.clip(density / top, 0, 1) if top > 0 else density
+    top = peak if peak is not None else float(raster.max())
+    level = np.clip(raster / top, 0, 1) if top > 0 else raster
     # a 256-colour palette PNG with alpha: small, and fast to encode
     index = np.round(level * 255).astype(np.uint8)
     image = Image.fromarray(index, "P")
@@ -273,5 +279,5 @@ def render_heat(
         png=buf.getvalue(),
         bounds=[[float(corners[0, 1]), float(corners[0, 0])], [float(corners[1, 1]), float(corners[1, 0])]],
         total=float(w.sum()),
-        peak=float(density.max()),
+        peak=float(raster.max()),
     )

@@ -127,7 +127,7 @@ def weekly_peak(c: AppContext, kind: str, cats: list[str] | None) -> float | Non
 
     def compute() -> float | None:
         x, y, w = geo.heat_points(c.url, scope, kind, week.shift(-3).start, week.end, cats or None)
-        peak = geo.render_heat(x, y, w, area_extent(c), c.settings.basemap_crs).peak
+        peak = geo.density(x, y, w, area_extent(c))[0].max(initial=0.0)
         return 1.5 * peak / 4 if peak > 0 else None
 
     return c.cached(("heat-peak", scope, kind, tuple(sorted(cats or [])), week), compute)
