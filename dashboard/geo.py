@@ -230,8 +230,14 @@ def heat_points(
     return xyw[:, 0], xyw[:, 1], xyw[:, 2]
 
 
-def density(x: np.ndarray, y: np.ndarray, w: np.ndarray, extent: tuple[float, float, float, float],
-            pixels: int = 512, sigma_m: float = 250.0) -> tuple[np.ndarray, tuple[int, int]]:
+def density(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    extent: tuple[float, float, float, float],
+    pixels: int = 512,
+    sigma_m: float = 250.0,
+) -> tuple[np.ndarray, tuple[int, int]]:
     """Kernel density of weighted points on a raster over ``extent``, and the raster's size."""
     west, south, east, north = extent
     lat_scale = np.cos(np.radians((south + north) / 2))
@@ -239,12 +245,13 @@ def density(x: np.ndarray, y: np.ndarray, w: np.ndarray, extent: tuple[float, fl
     height_m = (north - south) * M_PER_DEG
     nx = pixels
     ny = max(1, round(pixels * height_m / max(width_m, 1.0)))
-    grid = np.zeros((ny, nx))
+    grid = np.zeros(ny * nx)
     if len(x):
         ix = np.clip(((x - west) / (east - west) * nx).astype(int), 0, nx - 1)
         iy = np.clip(((north - y) / (north - south) * ny).astype(int), 0, ny - 1)
-        np.add.at(grid, (iy, ix), w)
-    return gaussian_filter(grid, sigma=max(sigma_m / (width_m / nx), 0.5), mode="constant"), (nx, ny)
+        grid = np.bincount(iy * nx + ix, weights=w, minlength=ny * nx).astype(float)
+    sigma = max(sigma_m / (width_m / nx), 0.5)
+    return gaussian_filter(grid.reshape(ny, nx), sigma=sigma, mode="constant", truncate=3.0), (nx, ny)
 
 
 def render_heat(
