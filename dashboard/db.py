@@ -30,6 +30,13 @@ def fetch_all(url: str, query: str, params: dict[str, Any] | None = None) -> lis
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+@lru_cache(maxsize=1024)
+def _compiled(url: str, query: str) -> tuple[str, tuple[str, ...]]:
+    """The driver's form of a query (placeholders, escaping) and its parameter names, compiled once."""
+    compiled = text(query).compile(dialect=get_engine(url).dialect)
+    return compiled.string, tuple(compiled.params)
+
+
 # Called with (statement, parameters) before each query runs; benchmarks/dashboard.py records with it.
 statement_hook: Callable[[str, dict[str, Any]], None] | None = None
 
@@ -41,15 +48,15 @@ def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tu
     cursor: building SQLAlchemy rows costs more than the query itself for thousands of rows.
     """
     engine = get_engine(url)
-    compiled = text(query).compile(dialect=engine.dialect)
+    statement, names = _compiled(url, query)
     values = {**(params or {})}
     with engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        bound = {k: values[k] for k in compiled.params}
+        bound = {k: values[k] for k in names}
         if statement_hook is not None:
-            statement_hook(compiled.string, bound)
+            statement_hook(statement, bound)
         try:
-            cursor.execute(compiled.string, bound)
+            cursor.execute(statement, bound)
             keys = [d.name for d in cursor.description or []]
             return keys, cursor.fetchall()
         finally:

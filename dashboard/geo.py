@@ -245,11 +245,11 @@ def density(
     height_m = (north - south) * M_PER_DEG
     nx = pixels
     ny = max(1, round(pixels * height_m / max(width_m, 1.0)))
-    grid = np.zeros(ny * nx)
+    grid = np.zeros(ny * nx, dtype=np.float32)
     if len(x):
         ix = np.clip(((x - west) / (east - west) * nx).astype(int), 0, nx - 1)
         iy = np.clip(((north - y) / (north - south) * ny).astype(int), 0, ny - 1)
-        grid = np.bincount(iy * nx + ix, weights=w, minlength=ny * nx).astype(float)
+        grid = np.bincount(iy * nx + ix, weights=w, minlength=ny * nx).astype(np.float32)
     sigma = max(sigma_m / (width_m / nx), 0.5)
     return gaussian_filter(grid.reshape(ny, nx), sigma=sigma, mode="constant", truncate=3.0), (nx, ny)
 
