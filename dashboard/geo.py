@@ -220,7 +220,8 @@ def heat_points(
     cell = cell_m / M_PER_DEG
     _, rows = fetch_rows(
         url,
-        f"select round(st_x(geom) / :cell) * :cell as x, round(st_y(geom) / :cell) * :cell as y, sum(w) as w "
+        f"select round(st_x(geom) / :cell) * :cell as x, round(st_y(geom) / :cell) * :cell as y, "
+        f"sum(w)::float8 as w "
         f"from ({union}) e where geom is not null {cat} group by 1, 2",
         {**params, "t0": t0, "t1": t1, "cell": cell, "cats": categories or []},
     )
@@ -277,7 +278,7 @@ def render_heat(
     image = Image.fromarray(index, "P")
     image.putpalette(PALETTE[:, :3].astype(np.uint8).tobytes(), rawmode="RGB")
     buf = io.BytesIO()
-    image.save(buf, "PNG", transparency=PALETTE[:, 3].astype(np.uint8).tobytes(), compress_level=6)
+    image.save(buf, "PNG", transparency=PALETTE[:, 3].astype(np.uint8).tobytes(), compress_level=3)
     corners = np.array([[west, south], [east, north]])
     if crs.upper() not in ("WGS84", "EPSG:4326"):
         cx, cy = from_wgs84(corners[:, 0], corners[:, 1], crs)
