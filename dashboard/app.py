@@ -73,7 +73,6 @@ def register_downloads(app: dash.Dash, c: AppContext) -> None:
             abort(404)
         try:
             week = Week.parse(request.args["week"]) if "week" in request.args else c.week()
-            week.start  # noqa: B018 - validates the week number
         except ValueError:
             abort(400)
         try:

@@ -51,7 +51,7 @@ def tolerance(zoom: float) -> float:
 
 
 def _shift(geoms: np.ndarray, crs: str) -> np.ndarray:
-    if crs.upper() in ("WGS84", "EPSG:4326"):
+    if _is_wgs84(crs):
         return geoms
 
     def move(xy: np.ndarray) -> np.ndarray:
@@ -280,7 +280,7 @@ def render_heat(
     buf = io.BytesIO()
     image.save(buf, "PNG", transparency=PALETTE[:, 3].astype(np.uint8).tobytes(), compress_level=3)
     corners = np.array([[west, south], [east, north]])
-    if crs.upper() not in ("WGS84", "EPSG:4326"):
+    if not _is_wgs84(crs):
         cx, cy = from_wgs84(corners[:, 0], corners[:, 1], crs)
         corners = np.column_stack([cx, cy])
     return Heat(

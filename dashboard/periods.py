@@ -25,8 +25,9 @@ class Week:
 
     @classmethod
     def parse(cls, text: str) -> Week:
-        """``2026-W47``."""
+        """``2026-W47``; ValueError for anything else, including a week the year does not have."""
         year, _, week = text.upper().partition("-W")
+        date.fromisocalendar(int(year), int(week), 1)
         return cls(int(year), int(week))
 
     @property

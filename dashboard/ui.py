@@ -45,6 +45,11 @@ def pct(v: float | None, digits: int = 1) -> str:
     return "—" if v is None else f"{v * 100:.{digits}f}%"
 
 
+def signed_pct(v: float | None) -> str:
+    """A relative change as text: +12.5%, −, or — when there is nothing to compare with."""
+    return "—" if v is None else f"{v * 100:+.1f}%"
+
+
 def change_text(v: float | None, label: str) -> html.Span:
     """环比/同比 with an arrow; more incidents is bad (red), fewer is good (green)."""
     if v is None:

@@ -305,7 +305,6 @@ def report_weekly(
 
     try:
         the_week = Week.parse(week) if week else Week.containing(datetime.now(TZ)).previous()
-        the_week.start  # noqa: B018 - validates the week number
     except ValueError as exc:
         raise OnemapError(f"--week {week!r} is not an ISO week such as 2026-W47") from exc
     url = Warehouse().app_url()

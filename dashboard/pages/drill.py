@@ -24,12 +24,9 @@ from dashboard.ui import (
     nav,
     num,
     pct,
+    signed_pct,
     table,
 )
-
-
-def change_label(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:+.1f}%"
 
 
 def not_found(what: str) -> html.Div:
@@ -204,8 +201,8 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
         r["ring_zh"] = RING_ZH.get(r["ring"], r["ring"])
     yoy = queries.incidents_yoy_by_category(c.url, scope, area, week)
     for r in yoy:
-        r["wow"] = change_label(queries.change(r["week"], r["prev"]))
-        r["yoy"] = change_label(queries.change(r["week"], r["last_year"])) if k["has_last_year"] else "—"
+        r["wow"] = signed_pct(queries.change(r["week"], r["prev"]))
+        r["yoy"] = signed_pct(queries.change(r["week"], r["last_year"])) if k["has_last_year"] else "—"
     zero = queries.zero_incident_communities(c.url, scope, area, week.shift(-3).start)
     stations_scored = []
     if level == "station":

@@ -108,7 +108,7 @@ def rankings(c: AppContext) -> list[Any]:
 
 def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[Any]]:
     """The station shown at tick ``n``: map viewport, its name, its figures."""
-    stations = queries.stations(c.url, c.scope())
+    stations = c.cached(("stations", c.scope()), lambda: queries.stations(c.url, c.scope()))
     if not stations:
         return {}, "", []
     s = stations[(n or 0) % len(stations)]

@@ -8,18 +8,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport, change, pct
-from dashboard.ui import STATUS_ZH
+from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport, change
+from dashboard.ui import pct, when
 
 TEMPLATES = Path(__file__).with_name("templates")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-
-
-def _local(v: Any) -> str:
-    from dashboard.periods import TZ
-
-    return "" if v is None else v.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def station_html(r: StationReport) -> str:
@@ -38,8 +32,7 @@ def station_html(r: StationReport) -> str:
         rates=RATES,
         change=change,
         pct=pct,
-        local=_local,
-        status=STATUS_ZH,
+        local=when,
         area_table=area_table,
         map_b64=base64.b64encode(r.map_png).decode(),
         disputes_week=sum(z["disputes_found_week"] for z in r.zones),

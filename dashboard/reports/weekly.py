@@ -11,7 +11,7 @@ from dashboard.periods import TZ, Week
 from dashboard.queries import Area
 from dashboard.reports.mapimage import station_map
 from dashboard.scope import Scope
-from dashboard.ui import ALERT_ZH, CLASS_ZH
+from dashboard.ui import ALERT_ZH, CLASS_ZH, pct, signed_pct
 
 # the headline figures, in the order printed: (key, label, previous-week key, last-year key)
 HEADLINE = [
@@ -88,15 +88,9 @@ class SummaryReport:
     stations: list[dict[str, Any]]
 
 
-def pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
-
-
 def change(now: int, before: int | None) -> str:
-    if before is None:
-        return ""
-    c = queries.change(now, before)
-    return "—" if c is None else f"{c * 100:+.1f}%"
+    """环比/同比 as printed: blank when the figure has no comparison, — when the base is zero."""
+    return "" if before is None else signed_pct(queries.change(now, before))
 
 
 def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bool = True) -> StationReport:

@@ -7,13 +7,13 @@ as numbers, times as Excel dates, codes as text; every sheet has a frozen header
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 from dashboard.periods import TZ
+from dashboard.queries import change
 from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport
 
 Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time)
@@ -82,16 +82,12 @@ def _headline_rows(kpis: dict[str, Any]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"label": label, "week": kpis[key]}
         if prev:
             row["prev"] = kpis[prev]
-            row["wow"] = _change(kpis[key], kpis[prev])
+            row["wow"] = change(kpis[key], kpis[prev])
         if ly and kpis["has_last_year"]:
             row["last_year"] = kpis[ly]
-            row["yoy"] = _change(kpis[key], kpis[ly])
+            row["yoy"] = change(kpis[key], kpis[ly])
         rows.append(row)
     return rows
-
-
-def _change(now: int, before: int) -> float | None:
-    return (now - before) / before if before else None
 
 
 HEADLINE_COLUMNS: list[Column] = [
@@ -193,4 +189,4 @@ def write_summary(s: SummaryReport, path: Path) -> None:
     book.close()
 
 
-__all__ = ["datetime", "write_station", "write_summary"]
+__all__ = ["Book", "write_station", "write_summary"]
