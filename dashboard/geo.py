@@ -231,26 +231,37 @@ def heat_points(
     return xyw[:, 0], xyw[:, 1], xyw[:, 2]
 
 
+def raster_size(
+    extent: tuple[float, float, float, float], sigma_m: float, pixels: int | None
+) -> tuple[int, int]:
+    """Columns and rows of a heat raster: ``pixels`` wide, or by default two pixels per kernel
+    sigma (enough to draw a Gaussian smoothly; the browser interpolates when zoomed in), 128–512."""
+    west, south, east, north = extent
+    width_m = (east - west) * M_PER_DEG * np.cos(np.radians((south + north) / 2))
+    height_m = (north - south) * M_PER_DEG
+    nx = pixels or int(np.clip(round(2 * width_m / sigma_m), 128, 512))
+    return nx, max(1, round(nx * height_m / max(width_m, 1.0)))
+
+
 def density(
     x: np.ndarray,
     y: np.ndarray,
     w: np.ndarray,
     extent: tuple[float, float, float, float],
-    pixels: int = 512,
+    pixels: int | None = None,
     sigma_m: float = 250.0,
 ) -> tuple[np.ndarray, tuple[int, int]]:
-    """Kernel density of weighted points on a raster over ``extent``, and the raster's size."""
+    """Kernel density of weighted points on a raster over ``extent`` (weight per km², so rasters
+    of any size share one scale), and the raster's size."""
     west, south, east, north = extent
-    lat_scale = np.cos(np.radians((south + north) / 2))
-    width_m = (east - west) * M_PER_DEG * lat_scale
-    height_m = (north - south) * M_PER_DEG
-    nx = pixels
-    ny = max(1, round(pixels * height_m / max(width_m, 1.0)))
+    nx, ny = raster_size(extent, sigma_m, pixels)
+    width_m = (east - west) * M_PER_DEG * np.cos(np.radians((south + north) / 2))
+    cell_km2 = (width_m / nx) * ((north - south) * M_PER_DEG / ny) / 1e6
     grid = np.zeros(ny * nx, dtype=np.float32)
     if len(x):
         ix = np.clip(((x - west) / (east - west) * nx).astype(int), 0, nx - 1)
         iy = np.clip(((north - y) / (north - south) * ny).astype(int), 0, ny - 1)
-        grid = np.bincount(iy * nx + ix, weights=w, minlength=ny * nx).astype(np.float32)
+        grid = np.bincount(iy * nx + ix, weights=w / cell_km2, minlength=ny * nx).astype(np.float32)
     sigma = max(sigma_m / (width_m / nx), 0.5)
     return gaussian_filter(grid.reshape(ny, nx), sigma=sigma, mode="constant", truncate=3.0), (nx, ny)
 
@@ -261,7 +272,7 @@ def render_heat(
     w: np.ndarray,
     extent: tuple[float, float, float, float],
     crs: str = "WGS84",
-    pixels: int = 512,
+    pixels: int | None = None,
     sigma_m: float = 250.0,
     peak: float | None = None,
 ) -> Heat:

@@ -127,9 +127,9 @@ def weekly_peak(c: AppContext, kind: str, cats: list[str] | None) -> float | Non
 
     def compute() -> float | None:
         x, y, w = geo.heat_points(c.url, scope, kind, week.shift(-3).start, week.end, cats or None)
-        # a scale needs no full raster: at a quarter of the resolution each pixel holds 16 of the
-        # full raster's, so its peak / 16 is the full peak (slightly lower: coarser pixels blur)
-        peak = geo.density(x, y, w, area_extent(c), pixels=128)[0].max(initial=0.0) / 16
+        # a scale needs no full raster: densities are per km², so a coarse raster's peak is the
+        # full one's (slightly lower: coarser pixels blur)
+        peak = geo.density(x, y, w, area_extent(c), pixels=128)[0].max(initial=0.0)
         return 1.5 * peak / 4 if peak > 0 else None
 
     return c.cached(("heat-peak", scope, kind, tuple(sorted(cats or [])), week), compute)
