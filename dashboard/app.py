@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable
 
 import dash
 from dash import Input, Output, dcc, html
 
-from dashboard import queries
+from dashboard import login, queries
+from dashboard.auth import Auth, User
 from dashboard.context import AppContext
-from dashboard.pages import drill, mapview, quality, wall
-from dashboard.scope import Scope
+from dashboard.db import fetch_rows
+from dashboard.pages import audit, drill, mapview, persons, quality, wall
 from dashboard.settings import DashboardSettings
+from etl.secret import derive, load_secret
 
 AREA_PATH = re.compile(r"^/(station|zone|grid|building)/([0-9A-Za-z_-]{1,40})/?$")
 
@@ -48,11 +49,27 @@ def render(c: AppContext, pathname: str | None) -> html.Div:
         return wall.layout(c)
     if path.rstrip("/") == "/quality":
         return html.Div([quality.layout(c), overview_layout(queries.element_counts(c.url), "基础要素")])
+    if path.rstrip("/") == "/persons":
+        return persons.layout(c) if c.user().can_search_persons else drill.forbidden("人员查询")
+    if path.rstrip("/") == "/audit":
+        return audit.layout(c) if c.user().can_read_audit else drill.forbidden("审计日志")
     m = AREA_PATH.match(path)
     if m:
         level, code = m.groups()
         return drill.building_page(c, code) if level == "building" else drill.area_page(c, level, code)
     return drill.not_found(f"页面 {path} ")
+
+
+def check_scope_key(c: AppContext) -> None:
+    """Fail at start when PostgreSQL would not accept the scopes this app signs."""
+    probe = User("startup-check", "", "leadership", frozenset(), frozenset())
+    with c.acting_as(probe):
+        _, rows = fetch_rows(c.url, "select ops.scope_role()")
+    if not rows or rows[0][0] != "leadership":
+        raise RuntimeError(
+            "the database does not accept this app's signed scopes: register the secret key with "
+            "`onemap db up` (run as the owner, with the same ONEMAP_SECRET_KEY[_FILE])"
+        )
 
 
 def register_downloads(app: dash.Dash, c: AppContext) -> None:
@@ -79,6 +96,7 @@ def register_downloads(app: dash.Dash, c: AppContext) -> None:
             report = build_station(c.url, c.scope(), station, week)
         except LookupError:
             abort(404)
+        c.audit("export", {"report": "weekly", "station": station, "week": week.label(), "format": fmt})
         if fmt == "pdf":
             data = pdf.to_pdf(pdf.station_html(report))
             mime = "application/pdf"
@@ -95,14 +113,20 @@ def register_downloads(app: dash.Dash, c: AppContext) -> None:
 def create_app(
     database_url: str | None = None,
     settings: DashboardSettings | None = None,
-    scope_provider: Callable[[], Scope] = Scope.everything,
+    secret: bytes | None = None,
 ) -> dash.Dash:
-    """Create the dashboard reading the serve schema at ``database_url`` (application role)."""
+    """Create the dashboard reading the serve schema at ``database_url`` (application role).
+
+    Refuses to start without a secret key of its own (``ONEMAP_SECRET_KEY[_FILE]``; there is no
+    default) and when the database does not know that key's scope key (``onemap db up``).
+    """
+    secret = secret if secret is not None else load_secret()
     settings = settings or DashboardSettings()
     url = database_url or settings.app_database_url
     if not url:
         raise RuntimeError("the dashboard needs ONEMAP_APP_DATABASE_URL (or run it with `onemap serve`)")
-    c = AppContext(url, settings, scope_provider)
+    c = AppContext(url, settings, derive(secret, "scope"))
+    check_scope_key(c)
     app = dash.Dash(
         __name__,
         title=settings.title,
@@ -118,13 +142,15 @@ def create_app(
 
     mapview.register(app, c)
     wall.register(app, c)
+    persons.register(app, c)
+    audit.register(app, c)
     register_downloads(app, c)
+    login.install(app, c, Auth(url, derive(secret, "session"), settings))
     app.onemap = c  # type: ignore[attr-defined]
     # Dash registers the script paths it may serve while it renders the index page. Render it once
     # here, before gunicorn forks: a worker whose first request is a script would refuse it (500).
-    index = app.server.test_client().get("/")
-    if index.status_code != 200:
-        raise RuntimeError(f"the dashboard's index page failed: {index.status_code}")
+    with app.server.test_request_context("/"):
+        app.index()
     # Everything loaded so far (Dash, Plotly, pandas …) lives as long as the process: keep it out
     # of the collector's full passes, which otherwise stall a callback now and then (and, done
     # before gunicorn forks, it keeps those pages shared between the workers).

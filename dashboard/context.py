@@ -3,35 +3,75 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from cachetools import TTLCache
 
+from dashboard import db
+from dashboard.auth import User, audit
 from dashboard.periods import TZ, Week
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 
 T = TypeVar("T")
 
+# The user a request (or a command) acts for; set by the login guard, never from request inputs.
+CURRENT_USER: ContextVar[User | None] = ContextVar("onemap_user", default=None)
+CLIENT: ContextVar[str | None] = ContextVar("onemap_client", default=None)
+
 
 @dataclass
 class AppContext:
-    """Bound once per app. ``scope()`` is read on the server for every request, never from its inputs."""
+    """Bound once per app. ``user()`` and ``scope()`` come from the server-side session of the
+    request being served (see :mod:`dashboard.login`), never from its inputs."""
 
     url: str
     settings: DashboardSettings
-    scope_provider: Callable[[], Scope] = Scope.everything
+    scope_key: bytes = field(repr=False)
     _cache: TTLCache[Hashable, Any] = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._cache = TTLCache(maxsize=512, ttl=max(self.settings.cache_seconds, 1))
 
+    def user(self) -> User:
+        """The signed-in user; with none, nothing is served (fail closed)."""
+        user = CURRENT_USER.get()
+        if user is None:
+            raise PermissionError("no signed-in user")
+        return user
+
     def scope(self) -> Scope:
-        return self.scope_provider()
+        return self.user().scope()
+
+    def bind(self, user: User, client: str | None = None) -> tuple[Token[Any], ...]:
+        """Act for ``user`` from here on (their scope, signed for PostgreSQL); undo with :meth:`unbind`."""
+        token = user.scope().token(self.scope_key, user.role)
+        return (CURRENT_USER.set(user), db.SCOPE_TOKEN.set(token), CLIENT.set(client))
+
+    @staticmethod
+    def unbind(tokens: tuple[Token[Any], ...]) -> None:
+        user, scope, client = tokens
+        CLIENT.reset(client)
+        db.SCOPE_TOKEN.reset(scope)
+        CURRENT_USER.reset(user)
+
+    @contextmanager
+    def acting_as(self, user: User) -> Iterator[None]:
+        tokens = self.bind(user)
+        try:
+            yield
+        finally:
+            self.unbind(tokens)
+
+    def audit(self, action: str, params: dict[str, Any] | None = None, rows: int | None = None) -> None:
+        """Record that the current user did ``action`` (person-level views, searches, exports)."""
+        audit(self.url, self.user(), action, params, rows, "ok", CLIENT.get())
 
     def today(self) -> date:
         return self.settings.as_of or datetime.now(TZ).date()

@@ -1,8 +1,15 @@
-"""One cached engine for the application role; short-lived connections per query."""
+"""One cached engine for the application role; short-lived connections per query.
+
+Each query runs in its own transaction, which first sets the viewer's signed scope
+(``onemap.scope``, local to the transaction) from :data:`SCOPE_TOKEN`: row-level security returns
+nothing to a query without one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -37,6 +44,20 @@ def _compiled(url: str, query: str) -> tuple[str, tuple[str, ...]]:
     return compiled.string, tuple(compiled.params)
 
 
+# The signed scope of the request (or command) being served: set from the server-side session.
+SCOPE_TOKEN: ContextVar[str | None] = ContextVar("onemap_scope_token", default=None)
+
+
+@contextmanager
+def scoped(token: str | None) -> Iterator[None]:
+    """Run the block's queries under ``token`` (see :meth:`dashboard.scope.Scope.token`)."""
+    reset = SCOPE_TOKEN.set(token)
+    try:
+        yield
+    finally:
+        SCOPE_TOKEN.reset(reset)
+
+
 # Called with (statement, parameters) before each query runs; benchmarks/dashboard.py records with it.
 statement_hook: Callable[[str, dict[str, Any]], None] | None = None
 
@@ -56,8 +77,22 @@ def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tu
         if statement_hook is not None:
             statement_hook(statement, bound)
         try:
+            token = SCOPE_TOKEN.get()
+            if token is not None:
+                cursor.execute("select set_config('onemap.scope', %s, true)", (token,))
             cursor.execute(statement, bound)
             keys = [d.name for d in cursor.description or []]
             return keys, cursor.fetchall()
         finally:
             cursor.close()
+
+
+def execute(url: str, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one writing statement in its own committed transaction (under the current scope);
+    the rows it returns (``returning``) as dicts."""
+    with get_engine(url).begin() as conn:
+        token = SCOPE_TOKEN.get()
+        if token is not None:
+            conn.execute(text("select set_config('onemap.scope', :t, true)"), {"t": token})
+        result = conn.execute(text(query), params or {})
+        return [dict(r._mapping) for r in result] if result.returns_rows else []

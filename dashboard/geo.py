@@ -111,7 +111,7 @@ def area_layer(
     """Stations, zones or grids in scope (optionally within an area) simplified for ``zoom``."""
     view, code, label, extra = AREA_LAYERS[layer]
     area = within or Area()
-    f, params = _filter(scope, area)
+    f, params = _filter(scope, area, grids=layer == "grids")  # stations and zones have no grid code
     params = {**params, "tol": tolerance(zoom)}
     digits = 5 if zoom <= 13 else 6
     inner = (

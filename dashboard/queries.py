@@ -7,6 +7,7 @@ an area by their own attribution (``station_code``, ``zone_code``, ``grid_code``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,8 +48,8 @@ class Area:
         return {"area_code": self.code}
 
 
-def _filter(scope: Scope, area: Area, alias: str = "") -> tuple[str, dict[str, Any]]:
-    return f"{scope.where(alias)} and {area.where(alias)}", {**scope.params(), **area.params()}
+def _filter(scope: Scope, area: Area, alias: str = "", grids: bool = True) -> tuple[str, dict[str, Any]]:
+    return f"{scope.where(alias, grids)} and {area.where(alias)}", {**scope.params(), **area.params()}
 
 
 # ------------------------------------------------------------------ names of areas
@@ -66,7 +67,7 @@ def area_name(url: str, scope: Scope, area: Area) -> dict[str, Any] | None:
     rows = fetch_all(
         url,
         f"select {area.level}_code as code, name, station_code, {extra} from serve.{table} "
-        f"where {area.level}_code = :area_code and {scope.where()}",
+        f"where {area.level}_code = :area_code and {scope.where(grids=area.level == 'grid')}",
         {**scope.params(), **area.params()},
     )
     return rows[0] if rows else None
@@ -77,7 +78,7 @@ def stations(url: str, scope: Scope) -> list[dict[str, Any]]:
     return fetch_all(
         url,
         "select station_code, name, site_lon, site_lat, st_xmin(geom) as x0, st_ymin(geom) as y0, "
-        f"st_xmax(geom) as x1, st_ymax(geom) as y1 from serve.stations where {scope.where()} "
+        f"st_xmax(geom) as x1, st_ymax(geom) as y1 from serve.stations where {scope.where(grids=False)} "
         "order by station_code",
         scope.params(),
     )
@@ -86,11 +87,11 @@ def stations(url: str, scope: Scope) -> list[dict[str, Any]]:
 def bounds(url: str, scope: Scope, area: Area) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of an area in scope."""
     if area.level == "all":
-        table, cond, params = "serve.stations", scope.where(), scope.params()
+        table, cond, params = "serve.stations", scope.where(grids=False), scope.params()
     else:
         table = {"station": "serve.stations", "zone": "serve.zones", "grid": "serve.grids"}[area.level]
         cond, params = (
-            f"{area.level}_code = :area_code and {scope.where()}",
+            f"{area.level}_code = :area_code and {scope.where(grids=area.level == 'grid')}",
             {
                 **scope.params(),
                 **area.params(),
@@ -259,6 +260,58 @@ def buildings(url: str, scope: Scope, area: Area, limit: int = 100) -> list[dict
     )
 
 
+PERSON_ID = re.compile(r"^\d{17}[\dXx]$")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def person_query_kind(q: str) -> str | None:
+    """What a person search looks for: an ID number, a mobile number or a name (≥ 2 characters)."""
+    q = q.strip()
+    if PERSON_ID.match(q):
+        return "id_number"
+    if MOBILE.match(q):
+        return "phone"
+    if 2 <= len(q) <= 20 and not any(ch.isdigit() for ch in q):
+        return "name"
+    return None
+
+
+def person_search(url: str, scope: Scope, q: str, limit: int = 50) -> list[dict[str, Any]]:
+    """People matching an ID number, mobile number or name exactly (a name also by its start),
+    inside the scope, masked; at most ``limit``."""
+    kind = person_query_kind(q)
+    if kind is None:
+        return []
+    q = q.strip().upper() if kind == "id_number" else q.strip()
+    match = {
+        "id_number": "c.id_number = :q",
+        "phone": "c.phone = :q",
+        "name": "(c.name = :q or c.name like :prefix)",
+    }[kind]
+    return fetch_all(
+        url,
+        "select p.name, p.id_number, p.phone, p.gender, p.age, p.is_migrant, p.residence_status, "
+        "       p.building_code, p.unit_code, p.grid_code, p.station_code "
+        "from serve.persons p "
+        f"where {scope.where('p')} and p.person_id in (select c.person_id from core.persons c where {match}) "
+        "order by p.station_code, p.building_code, p.person_id limit :limit",
+        {**scope.params(), "q": q, "prefix": q.replace("%", "").replace("_", "") + "%", "limit": limit},
+    )
+
+
+def audit_rows(
+    url: str, username: str | None = None, action: str | None = None, limit: int = 300
+) -> list[dict[str, Any]]:
+    """The newest audit rows (readable with a leadership scope only, by policy)."""
+    return fetch_all(
+        url,
+        "select at, username, role, action, params::text as params, row_count, result, client "
+        "from serve.audit where (cast(:u as text) is null or username = :u) "
+        "and (cast(:a as text) is null or action = :a) order by audit_id desc limit :limit",
+        {"u": username or None, "a": action or None, "limit": limit},
+    )
+
+
 def building(url: str, scope: Scope, code: str) -> dict[str, Any] | None:
     """A building with its rental units and occupants, masked; None outside the scope."""
     rows = fetch_all(
@@ -360,7 +413,7 @@ def station_scores(url: str, scope: Scope, week: Week, weights: dict[str, float]
                    group by 1) e using (station_code)
         left join (select station_code, avg(case when status = 'cleared' then 1.0 else 0.0 end) as cleared
                    from serve.hazards where {sw} group by 1) h using (station_code)
-        where {scope.where("s")}
+        where {scope.where("s", grids=False)}
         """,
         {**scope.params(), "w0": week.start, "w1": week.end, "p0": prev.start},
     )
@@ -505,7 +558,7 @@ def search(url: str, scope: Scope, query: str, limit: int = 10) -> list[dict[str
             "select kind, code, label, st_x(st_centroid(geom)) as lon, st_y(st_centroid(geom)) as lat, "
             "st_xmin(geom) as x0, st_ymin(geom) as y0, st_xmax(geom) as x1, st_ymax(geom) as y1, "
             "(upper(code) = :q)::int as hits "
-            f"from serve.search_index where {scope.where()} and upper(code) like :prefix "
+            f"from serve.search_index where {scope.where(grids=False)} and upper(code) like :prefix "
             "order by hits desc, char_length(code), code limit :limit",
             {**scope.params(), "q": q.upper(), "prefix": f"{q.upper()}%", "limit": limit},
         )
@@ -521,7 +574,7 @@ def search(url: str, scope: Scope, query: str, limit: int = 10) -> list[dict[str
                     where strpos(s.label || s.code, p) > 0)
                    as hits
             from serve.search_index s
-            where {scope.where("s")} and (code = :q or label like any(cast(:likes as text[])))
+            where {scope.where("s", grids=False)} and (code = :q or label like any(cast(:likes as text[])))
         ) x
         where hits >= greatest(1, ceil(cardinality(cast(:pairs as text[])) * 0.5))
         order by hits desc, char_length(label), code
@@ -591,7 +644,7 @@ def area_metrics(url: str, scope: Scope, level: str, t0: datetime, t1: datetime)
                                    - (cast(:t1 as timestamptz) - cast(:t0 as timestamptz))
               and i.reported_at < :t0) as incidents_prev,
           (select count(*) from serve.persons p where p.{col} = a.{col}) as residents
-        from {view} a where {scope.where("a")} order by 1
+        from {view} a where {scope.where("a", grids=view == "serve.grids")} order by 1
         """,
         {**scope.params(), "t0": t0, "t1": t1},
     )
@@ -612,7 +665,7 @@ def child_areas(url: str, scope: Scope, level: str, station: str) -> list[dict[s
     return fetch_all(
         url,
         f"select {level}_code as code, name from {view} "
-        f"where station_code = :s and {scope.where()} order by 1",
+        f"where station_code = :s and {scope.where(grids=level == 'grid')} order by 1",
         {**scope.params(), "s": station},
     )
 
@@ -704,7 +757,7 @@ def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> 
         }
              d using ({col})
         left join {per("serve.alerts", "count(*) as n")} al using ({col})
-        where {scope.where("a")} and ({within.where("a")} or coalesce(p.n, 0) + coalesce(i.week, 0)
+        where {scope.where("a", grids=level == "grid")} and ({within.where("a")} or coalesce(p.n, 0) + coalesce(i.week, 0)
               + coalesce(i.prev, 0) + coalesce(e.open, 0) + coalesce(e.closed, 0) + coalesce(h.found, 0)
               + coalesce(h.cleared, 0) + coalesce(d.found, 0) + coalesce(d.resolved, 0)
               + coalesce(al.n, 0) > 0)

@@ -40,6 +40,24 @@ class DashboardSettings(BaseSettings):
         default=20, ge=0, description="Station score: daily management."
     )
     cache_seconds: int = Field(default=300, ge=0, description="How long map layers and heat are cached.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins in a row that lock an account."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="How long a locked account stays locked."
+    )
+    session_idle_minutes: int = Field(default=30, ge=1, description="A session unused this long ends.")
+    trusted_user_header: str | None = Field(
+        default=None,
+        description="Off by default. A header (e.g. X-Remote-User) naming the signed-in user, set by a "
+        "reverse proxy that has authenticated them; only believed from ONEMAP_TRUSTED_PROXIES.",
+    )
+    trusted_proxies: list[str] = Field(
+        default=["127.0.0.1"], description="Addresses whose identity header is believed."
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set behind a TLS proxy)."
+    )
 
     @field_validator("basemap_crs")
     @classmethod

@@ -105,7 +105,23 @@ def breadcrumb(trail: Sequence[tuple[str, str | None]]) -> html.Nav:
 
 
 def nav(active: str) -> html.Header:
+    """The top bar: pages the signed-in user may open, who they are, and 退出."""
+    from dashboard.context import CURRENT_USER  # (the context imports this module's neighbours)
+
+    user = CURRENT_USER.get()
     links = [("/", "一张图"), ("/wall", "大屏"), ("/quality", "数据质量")]
+    if user is not None and user.can_search_persons:
+        links.append(("/persons", "人员查询"))
+    if user is not None and user.can_read_audit:
+        links.append(("/audit", "审计日志"))
+    who = (
+        [
+            html.Span(f"{user.display_name}（{user.role_zh}）", className="nav-user", id="nav-user"),
+            html.A("退出", href="/logout", className="nav-link", id="nav-logout"),
+        ]
+        if user is not None
+        else []
+    )
     return html.Header(
         [
             html.Span("警网融合一张图", className="brand"),
@@ -113,6 +129,8 @@ def nav(active: str) -> html.Header:
                 dcc.Link(t, href=h, className="nav-link" + (" active" if h == active else ""))
                 for h, t in links
             ],
+            html.Span(className="nav-gap"),
+            *who,
         ],
         className="topbar",
     )

@@ -61,6 +61,14 @@ report_app = typer.Typer(
     help="Reports for meetings: PDF and XLSX per station and for the area.", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
+user_app = typer.Typer(help="Dashboard users: roles, scopes, passwords, lockout.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+secret_app = typer.Typer(
+    help="The secret key the dashboard signs sessions and scopes with.", no_args_is_help=True
+)
+app.add_typer(secret_app, name="secret")
+audit_app = typer.Typer(help="The audit trail (ops.audit).", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 
 def _report_migration(result: MigrateResult) -> None:
@@ -84,6 +92,23 @@ def db_up() -> None:
     else:
         console.print(f"PostGIS already running on 127.0.0.1:{result.port}; reused")
     _report_migration(result.migration)
+    _register_secret(wh)
+
+
+def _register_secret(wh: Warehouse) -> None:
+    """Tell PostgreSQL the scope key of this deployment's secret (so row-level security can check
+    the scopes the dashboard signs); without a secret yet, say how to make one."""
+    from etl.secret import load_secret, register_scope_key
+
+    try:
+        secret = load_secret()
+    except OnemapError as exc:
+        console.print(
+            f"[yellow]note:[/yellow] {exc}; the dashboard will not start until then", highlight=False
+        )
+        return
+    if register_scope_key(wh.owner_url(), secret):
+        console.print("scope key of the secret key registered in the database")
 
 
 @db_app.command("down")
@@ -129,7 +154,9 @@ def db_url(
 @db_app.command("migrate")
 def db_migrate() -> None:
     """Bring the warehouse schema to the newest revision (a no-op when up to date)."""
-    _report_migration(Warehouse().migrate())
+    wh = Warehouse()
+    _report_migration(wh.migrate())
+    _register_secret(wh)
 
 
 @db_app.command("reset")
@@ -142,6 +169,7 @@ def db_reset(yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask."))
             raise OnemapError("reset drops all data: pass --yes to confirm when not at a terminal")
         typer.confirm(f"Drop every onemap table and all data in {where}?", abort=True)
     _report_migration(wh.reset())
+    _register_secret(wh)
 
 
 @demo_app.command("generate")
@@ -307,9 +335,22 @@ def report_weekly(
         the_week = Week.parse(week) if week else Week.containing(datetime.now(TZ)).previous()
     except ValueError as exc:
         raise OnemapError(f"--week {week!r} is not an ISO week such as 2026-W47") from exc
+    from dashboard.auth import audit
+    from dashboard.db import scoped
+    from dashboard.users import operator
+    from etl.secret import derive, load_secret
+
     url = Warehouse().app_url()
     check_reachable(url)
-    with progress_bar() as bar:
+    # the command line acts for the whole area (the operator has the machine and its secret key)
+    token = Scope.everything().token(derive(load_secret(), "scope"), "leadership", ttl_seconds=24 * 3600)
+    audit(
+        url,
+        operator(),
+        "export",
+        {"report": "weekly", "week": the_week.label(), "stations": station or "all"},
+    )
+    with progress_bar() as bar, scoped(token):
         task = bar.add_task("", total=None)
 
         def step(name: str, done: int, total: int) -> None:
@@ -340,10 +381,138 @@ def serve(
 ) -> None:
     """Serve the dashboard (gunicorn) reading the serve schema as the application role."""
     from dashboard.server import run
+    from etl.secret import load_secret
 
+    load_secret()  # no secret key, no dashboard: say so before anything starts
     wh = Warehouse()
     url = wh.app_url()
     run(database_url=url, host=host, port=port, workers=workers)
+
+
+# ------------------------------------------------------------------ secret, users, audit
+@secret_app.command("init")
+def secret_init() -> None:
+    """Create the secret key file (0600, ONEMAP_SECRET_KEY_FILE, default data/secret_key) unless it exists."""
+    from etl.secret import SecretSettings, init_secret
+
+    path = SecretSettings().secret_key_file
+    made = init_secret(path)
+    console.print(f"{'created' if made else 'kept the existing'} secret key {path}", highlight=False)
+    if made and not Warehouse().external:
+        console.print("run `onemap db up` to register it with the database")
+
+
+def _password(password: str | None, generate: bool) -> str:
+    import secrets
+
+    if generate:
+        return secrets.token_urlsafe(9) + "-" + secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + "7"
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("password", hide_input=True, confirmation_prompt=True))
+
+
+@user_app.command("add")
+def user_add(
+    username: str = typer.Argument(..., help="Login name: 2–40 of a–z, 0–9, _ . -"),
+    role: str = typer.Option(..., "--role", help="leadership, station_chief or grid_worker."),
+    station: list[str] = typer.Option(None, "--station", help="A station chief's station (repeatable)."),
+    grid: list[str] = typer.Option(None, "--grid", help="A grid worker's grid (repeatable)."),
+    name: str = typer.Option("", "--name", help="Display name."),
+    password: str | None = typer.Option(
+        None, "--password", help="Default: asked for (or one line of stdin). At least 8 of three kinds."
+    ),
+    generate: bool = typer.Option(False, "--generate-password", help="Make one up and print it."),
+) -> None:
+    """Add a dashboard user."""
+    from dashboard.auth import AuthError
+    from dashboard.users import add_user
+
+    secret = _password(password, generate)
+    try:
+        user = add_user(Warehouse().owner_url(), username, role, secret, station, grid, name)
+    except AuthError as exc:
+        raise OnemapError(str(exc)) from exc
+    console.print(f"added {user.username} ({user.role_zh})" + (f", password: {secret}" if generate else ""))
+
+
+@user_app.command("set-password")
+def user_set_password(
+    username: str,
+    password: str | None = typer.Option(None, "--password", help="Default: asked for (or stdin)."),
+    generate: bool = typer.Option(False, "--generate-password", help="Make one up and print it."),
+) -> None:
+    """Set a user's password (their open sessions end; a lockout is lifted)."""
+    from dashboard.auth import AuthError
+    from dashboard.users import set_password
+
+    secret = _password(password, generate)
+    try:
+        set_password(Warehouse().owner_url(), username, secret)
+    except AuthError as exc:
+        raise OnemapError(str(exc)) from exc
+    console.print(f"password of {username} set" + (f": {secret}" if generate else ""))
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable a user (their sessions end at their next request)."""
+    from dashboard.auth import AuthError
+    from dashboard.users import set_disabled
+
+    try:
+        set_disabled(Warehouse().owner_url(), username, True)
+    except AuthError as exc:
+        raise OnemapError(str(exc)) from exc
+    console.print(f"{username} disabled")
+
+
+@user_app.command("enable")
+def user_enable(username: str) -> None:
+    """Enable a disabled user again."""
+    from dashboard.auth import AuthError
+    from dashboard.users import set_disabled
+
+    try:
+        set_disabled(Warehouse().owner_url(), username, False)
+    except AuthError as exc:
+        raise OnemapError(str(exc)) from exc
+    console.print(f"{username} enabled")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """The users, their roles and scopes, and whether they are disabled or locked."""
+    from rich.table import Table
+
+    from dashboard.auth import ROLE_ZH
+    from dashboard.users import list_users
+
+    table = Table("user", "name", "role", "scope", "state", "last login")
+    for u in list_users(Warehouse().owner_url()):
+        scope = ",".join(u["grids"] or u["stations"]) or "全域"
+        state = "disabled" if u["disabled"] else "locked" if u["locked"] else "active"
+        last = u["last_login_at"].strftime("%Y-%m-%d %H:%M") if u["last_login_at"] else "—"
+        table.add_row(u["username"], u["display_name"], ROLE_ZH[u["role"]], scope, state, last)
+    console.print(table)
+
+
+@audit_app.command("prune")
+def audit_prune(
+    keep_days: int = typer.Option(365, min=180, help="Keep this many days (at least 180)."),
+) -> None:
+    """Delete audit rows older than KEEP_DAYS (the table refuses anything younger than 180 days)."""
+    from sqlalchemy import text
+
+    from etl.db import get_engine
+
+    with get_engine(Warehouse().owner_url()).begin() as conn:
+        n = conn.execute(
+            text("delete from ops.audit where at < now() - make_interval(days => :d)"), {"d": keep_days}
+        ).rowcount
+    console.print(f"{n} audit rows older than {keep_days} days deleted")
 
 
 def main() -> None:

@@ -133,8 +133,10 @@ class Warehouse:
         creds = self.server.credentials()
         owner, app = self.settings.owner_role, self.settings.app_role
         with connect_raw(self.server.url("super", "postgres"), autocommit=True) as conn:
+            # the owner loads tables that row-level security guards (COPY refuses them otherwise);
+            # the application role bypasses nothing
             roles = {
-                owner: ("LOGIN CREATEDB NOSUPERUSER NOCREATEROLE NOBYPASSRLS", creds.owner_password),
+                owner: ("LOGIN CREATEDB NOSUPERUSER NOCREATEROLE BYPASSRLS", creds.owner_password),
                 app: ("LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT", creds.app_password),
             }
             for role, (options, password) in roles.items():

@@ -5,13 +5,41 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine
 
+from dashboard.db import scoped
+from dashboard.scope import Scope
 from etl.db import normalise_url
 from etl.migrate import drop_schemas, migrate
+from etl.secret import derive, register_scope_key
 from etl.warehouse import Warehouse
+
+# The tests' own secret key (the dashboard refuses to start without one), set before any settings
+# are read; served apps and commands the tests start inherit it.
+TEST_SECRET = "onemap-tests-only-secret-key-0123456789abcdef"
+os.environ["ONEMAP_SECRET_KEY"] = TEST_SECRET
+
+
+def sign(scope: Scope, role: str) -> str:
+    """A scope signed with the tests' key, as the dashboard signs it for PostgreSQL."""
+    return scope.token(derive(TEST_SECRET.encode(), "scope"), role, ttl_seconds=24 * 3600)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leadership_scope() -> Iterator[None]:
+    """Queries the tests run directly see the whole area (as the leadership does); tests of
+    scoping set a narrower scope (or none) themselves."""
+    with scoped(sign(Scope.everything(), "leadership")):
+        yield
+
+
+def migrate_for_tests(url: str, app_role: str) -> None:
+    """Migrate a test database and register the tests' scope key in it."""
+    migrate(url, app_role)
+    register_scope_key(url, TEST_SECRET.encode())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -41,7 +69,7 @@ def test_db_url(warehouse: Warehouse) -> str:
         drop_schemas(url)
     else:
         url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test")
-    migrate(url, warehouse.app_role())
+    migrate_for_tests(url, warehouse.app_role())
     return url
 
 
@@ -114,9 +142,40 @@ def demo_db(
         url = test_db_url
     else:
         url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test_demo")
-        migrate(url, warehouse.app_role())
+        migrate_for_tests(url, warehouse.app_role())
     out = tmp_path_factory.mktemp("demo") / "small"
     manifest = generate("small", 1, out, DEMO_UNTIL)
     reports = Loader(url, read_manifest(manifest)).run()
     assert all(r.status == "loaded" for r in reports), [r for r in reports if r.status != "loaded"]
     return url, warehouse.app_url_for(url)
+
+
+PASSWORD = "Test-pass-2026"
+
+
+@pytest.fixture(scope="session")
+def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
+    """Real users in ops.users of the demo: a leader, the chiefs of two stations, a grid worker."""
+    from sqlalchemy import text
+
+    from dashboard.users import add_user
+
+    with create_engine(normalise_url(demo_db[0])).connect() as conn:
+        a, b = conn.execute(
+            text("select station_code from core.police_stations order by 1 limit 2")
+        ).scalars()
+        grid = conn.execute(
+            text("select grid_code from core.grids where station_code = :a order by 1 limit 1"), {"a": a}
+        ).scalar_one()
+    owner = demo_db[0]
+    return {
+        "leader": add_user(owner, "leader", "leadership", PASSWORD, display_name="领导"),
+        "chief_a": add_user(owner, "chief_a", "station_chief", PASSWORD, [a], display_name="甲所长"),
+        "chief_b": add_user(owner, "chief_b", "station_chief", PASSWORD, [b], display_name="乙所长"),
+        "worker": add_user(owner, "worker", "grid_worker", PASSWORD, grids=[grid], display_name="网格员"),
+    }
+
+
+def login(client: Any, username: str, password: str = PASSWORD) -> Any:
+    """Sign a Flask test client in (it keeps the session cookie)."""
+    return client.post("/login", data={"username": username, "password": password, "next": "/"})

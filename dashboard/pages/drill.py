@@ -42,6 +42,19 @@ def not_found(what: str) -> html.Div:
     )
 
 
+def forbidden(what: str) -> html.Div:
+    return html.Div(
+        [
+            nav(""),
+            html.Div(
+                [html.H2("无权访问"), html.P(f"您的角色不能使用{what}。")],
+                className="page",
+                id="forbidden",
+            ),
+        ]
+    )
+
+
 def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, str | None]]:
     """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it)."""
     scope = c.scope()
@@ -390,6 +403,8 @@ def building_page(c: AppContext, code: str) -> html.Div:
     for o in b["occupants"]:
         o["migrant"] = "流动" if o["is_migrant"] else "户籍"
         o["status_zh"] = STATUS_ZH.get(o["residence_status"] or "", o["residence_status"] or "")
+    # a list of people is a look at personal data: it leaves a trace
+    c.audit("view_persons", {"building": code}, len(b["occupants"]))
     alerts = queries.building_alerts(c.url, c.scope(), code)
     for r in alerts:
         r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])

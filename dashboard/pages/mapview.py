@@ -12,6 +12,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import geo, queries
 from dashboard.context import AppContext
+from dashboard.scope import CODE
 from dashboard.periods import TZ, Week
 from dashboard.queries import Area
 from dashboard.ui import nav
@@ -514,7 +515,9 @@ def register(app: Dash, c: AppContext) -> None:
     def _station_click(feature):
         if not feature:
             return no_update, no_update, no_update
-        code = str(feature["properties"]["code"])
+        code = str((feature.get("properties") or {}).get("code") or "")
+        if not CODE.match(code):
+            return None, no_update, "无权查看"
         b = queries.bounds(c.url, c.scope(), Area("station", code))
         named = queries.area_name(c.url, c.scope(), Area("station", code))
         if b is None or named is None:  # not in scope (a forged click): nothing happens
@@ -530,9 +533,11 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _open_area(zone, grid):
         feature, level = (zone, "zone") if ctx.triggered_id == "layer-zones" else (grid, "grid")
-        if not feature:
+        code = str(((feature or {}).get("properties") or {}).get("code") or "")
+        # only an area the viewer may see (a forged click is ignored, not echoed back)
+        if not CODE.match(code) or queries.area_name(c.url, c.scope(), Area(level, code)) is None:
             return no_update
-        return f"/{level}/{feature['properties']['code']}"
+        return f"/{level}/{code}"
 
     @app.callback(
         Output("layer-choropleth", "data"),

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from dashboard.app import create_app
+from dashboard.auth import User
 from dashboard.context import AppContext
 from dashboard.settings import DashboardSettings
 from etl.db import normalise_url
@@ -32,3 +33,17 @@ def core(demo_db: tuple[str, str]) -> Iterator[Engine]:
     engine = create_engine(normalise_url(demo_db[0]))
     yield engine
     engine.dispose()
+
+
+LEADER = User("test-leader", "测试领导", "leadership", frozenset(), frozenset())
+
+
+def chief(*stations: str) -> User:
+    return User("test-chief", "测试所长", "station_chief", frozenset(stations), frozenset())
+
+
+@pytest.fixture(autouse=True)
+def as_leader(c: AppContext) -> Iterator[None]:
+    """Callbacks called directly act for a leader unless a test acts for someone else."""
+    with c.acting_as(LEADER):
+        yield

@@ -19,9 +19,9 @@ from dashboard import queries
 from dashboard.app import create_app, render
 from dashboard.context import AppContext
 from dashboard.pages import mapview, wall
-from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
-from tests.conftest import DEMO_UNTIL
+from tests.conftest import DEMO_UNTIL, login
+from tests.dashboard.conftest import chief
 
 pytestmark = pytest.mark.db
 
@@ -184,30 +184,29 @@ def test_station_score_follows_its_weights(c: AppContext) -> None:
     }
 
 
-def test_a_stations_scope_holds_in_every_callback(demo_db: tuple[str, str], core: Engine) -> None:
+def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -> None:
     a, b = column(core, "select station_code from core.police_stations order by 1 limit 2")
-    mine = create_app(
-        demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0), scope_provider=lambda: Scope.of(a)
-    ).onemap
-    heat = mapview.heat_layer(mine, "incidents", None, "week", 0, None, None)
-    want = scalar(
-        core,
-        f"select count(*) from core.incidents where station_code = :a and reported_at >= '{W0}' "
-        f"and reported_at < '{W1}'",
-        a=a,
-    )
-    assert heat["total"] == want
-    stations, zones, grids = mapview.area_layers(mine, 13, b)  # a click forged for the other station
-    assert [f["properties"]["code"] for f in stations["features"]] == [a]
-    assert zones["features"] == grids["features"] == []
-    b_grid = column(core, "select grid_code from core.grids where station_code = :b limit 1", b=b)[0]
-    assert mapview.search(mine, b_grid) == []
-    assert "not-found" in json.dumps(render(mine, f"/grid/{b_grid}").to_plotly_json(), default=str)
-    assert "not-found" in json.dumps(render(mine, f"/station/{b}").to_plotly_json(), default=str)
-    choro, _ = mapview.choropleth(mine, "grid", "count", "week", 0, None, None, 12)
-    in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
-    assert {f["properties"]["code"] for f in choro["features"]} == in_a
-    assert [wall.rotation(mine, n)[1] for n in range(3)] == [wall.rotation(mine, 0)[1]] * 3
+    mine = c
+    with c.acting_as(chief(a)):
+        heat = mapview.heat_layer(mine, "incidents", None, "week", 0, None, None)
+        want = scalar(
+            core,
+            f"select count(*) from core.incidents where station_code = :a and reported_at >= '{W0}' "
+            f"and reported_at < '{W1}'",
+            a=a,
+        )
+        assert heat["total"] == want
+        stations, zones, grids = mapview.area_layers(mine, 13, b)  # a click forged for the other station
+        assert [f["properties"]["code"] for f in stations["features"]] == [a]
+        assert zones["features"] == grids["features"] == []
+        b_grid = column(core, "select grid_code from core.grids where station_code = :b limit 1", b=b)[0]
+        assert mapview.search(mine, b_grid) == []
+        assert "not-found" in json.dumps(render(mine, f"/grid/{b_grid}").to_plotly_json(), default=str)
+        assert "not-found" in json.dumps(render(mine, f"/station/{b}").to_plotly_json(), default=str)
+        choro, _ = mapview.choropleth(mine, "grid", "count", "week", 0, None, None, 12)
+        in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
+        assert {f["properties"]["code"] for f in choro["features"]} == in_a
+        assert [wall.rotation(mine, n)[1] for n in range(3)] == [wall.rotation(mine, 0)[1]] * 3
 
 
 def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:
@@ -223,9 +222,10 @@ def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:
     assert max(sizes.values()) < 1_000_000, sizes
 
 
-def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine) -> None:
+def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts: dict[str, Any]) -> None:
     """The same callbacks as the browser reaches them: POST /_dash-update-component."""
     client = demo_app.server.test_client()
+    assert login(client, "leader").status_code == 302
     assert client.get("/").status_code == 200
     payload = {
         "output": "..layer-heat.url...layer-heat.bounds...heat-legend.children...play-week.children..",

@@ -21,7 +21,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from etl.db import libpq_url
-from tests.conftest import DEMO_UNTIL
+from tests.conftest import DEMO_UNTIL, PASSWORD
 from tests.e2e.browser import chromium, console_errors, requested_urls, screenshot
 from tests.etl.test_cli_db import free_port
 
@@ -68,13 +68,29 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+def sign_in(driver: WebDriver, base: str, username: str, password: str = PASSWORD) -> None:
+    """Fill the login form as a person would."""
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+
+
 @pytest.fixture
-def browser() -> Iterator[WebDriver]:
+def anonymous() -> Iterator[WebDriver]:
     driver = chromium()
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser(served: str, accounts: dict[str, Any], anonymous: WebDriver) -> WebDriver:
+    """A browser signed in as the leadership (the whole area)."""
+    sign_in(anonymous, served, "leader")
+    wait(anonymous, lambda d: not d.current_url.startswith(served + "/login"))
+    return anonymous
 
 
 def wait(driver: WebDriver, condition: Callable[[WebDriver], Any], seconds: float = 30) -> Any:
@@ -185,3 +201,33 @@ def test_quality_page(served: str, browser: WebDriver) -> None:
     screenshot(browser, "quality")
     assert console_errors(browser) == []
     only_own_requests(browser, served)
+
+
+def test_sign_in_as_a_station_chief_and_out(
+    served: str, accounts: dict[str, Any], anonymous: WebDriver
+) -> None:
+    """No page without signing in; a wrong password says so; a chief sees their station only."""
+    d = anonymous
+    d.get(served + "/station/anything")
+    wait(d, lambda d: "/login" in d.current_url)
+    assert "next=/station/anything" in d.current_url
+    sign_in(d, served, "chief_a", "Wrong-pass-2026")
+    assert "用户名或密码错误" in wait(d, lambda d: d.find_element(By.ID, "login-error").text)
+    sign_in(d, served, "chief_a")
+    wait(d, lambda d: not d.current_url.startswith(served + "/login"))
+    stations = wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-station"))
+    assert len(stations) == 1
+    bar = d.find_element(By.CSS_SELECTOR, ".topbar").text
+    assert "甲所长（派出所所长）" in bar and "人员查询" in bar and "审计日志" not in bar
+    screenshot(d, "map-station-chief")
+    d.find_element(By.ID, "nav-logout").click()
+    wait(d, lambda d: "/login" in d.current_url)
+    d.get(served + "/")
+    wait(d, lambda d: "/login" in d.current_url)
+    assert console_errors(d) == []
+    only_own_requests_of_login(d, served)
+
+
+def only_own_requests_of_login(driver: WebDriver, base: str) -> None:
+    urls = requested_urls(driver)
+    assert [u for u in urls if not u.startswith(base + "/") and not u.startswith("data:")] == []

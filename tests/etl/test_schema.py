@@ -333,3 +333,73 @@ def test_serve_never_exposes_unmasked_personal_columns(db: Connection) -> None:
         .all()
     )
     assert free_text == ["persons.id_number"]  # the masked one
+
+
+# ------------------------------------------------------------------ row-level security (0004)
+PERSONAL_COLUMNS = ("station_code", "grid_code", "id_number", "phone", "landlord_phone", "name")
+
+
+def test_every_table_with_station_or_personal_data_is_under_forced_rls(
+    db: Connection, test_app_url: str
+) -> None:
+    """Row-level security is enabled and forced wherever a station, a grid or a person shows, and the
+    application role can bypass none of it."""
+    tables = db.execute(
+        text(
+            "select c.oid::regclass::text as t, c.relrowsecurity as rls, c.relforcerowsecurity as forced "
+            "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+            "where c.relkind in ('r', 'p') and (n.nspname = 'staging' "
+            "  or c.oid in ('ops.quarantine'::regclass, 'ops.audit'::regclass) "
+            "  or (n.nspname = 'core' and exists (select 1 from pg_attribute a where a.attrelid = c.oid "
+            "      and a.attnum > 0 and not a.attisdropped "
+            "      and a.attname in ('station_code', 'grid_code', 'id_number', 'phone', 'landlord_phone'))))"
+        )
+    ).all()
+    names = {r.t for r in tables}
+    assert {"core.persons", "core.rental_units", "core.incidents", "core.access_events", "core.zone_grids",
+            "staging.person", "ops.quarantine", "ops.audit"} <= names  # fmt: skip
+    assert any(t.startswith("core.access_events_") for t in names)  # partitions too
+    assert [r.t for r in tables if not (r.rls and r.forced)] == []
+    # core tables: one policy for every command, USING and WITH CHECK both bound to the signed scope
+    policies = {
+        r.t: r
+        for r in db.execute(
+            text(
+                "select schemaname || '.' || tablename as t, cmd, roles, qual, with_check from pg_policies "
+                "where schemaname = 'core'"
+            )
+        )
+    }
+    for t in (t for t in names if t.startswith("core.")):
+        p = policies[t]
+        assert p.cmd == "ALL" and "scope_" in p.qual and p.qual == p.with_check, t
+    # staging and quarantine: no policy at all (only the owner, who bypasses, reads them)
+    assert db.execute(text("select count(*) from pg_policies where schemaname = 'staging'")).scalar() == 0
+    from sqlalchemy.engine import make_url
+
+    role = make_url(test_app_url).username
+    r = db.execute(
+        text(
+            "select rolsuper, rolbypassrls, "
+            "exists (select 1 from pg_auth_members m join pg_roles o on o.oid = m.roleid "
+            "        where m.member = pg_roles.oid) as member_of_any "
+            "from pg_roles where rolname = :r"
+        ),
+        {"r": role},
+    ).one()
+    assert (r.rolsuper, r.rolbypassrls, r.member_of_any) == (False, False, False)
+    # no function of ours is leakproof (the planner would run it ahead of the policies)
+    assert (
+        db.execute(
+            text(
+                "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace "
+                "where n.nspname in ('core', 'serve', 'ops', 'staging') and p.proleakproof"
+            )
+        ).scalar()
+        == 0
+    )
+    # the key that signs scopes is the owner's only
+    assert (
+        db.execute(text("select has_table_privilege(:r, 'ops.scope_key', 'select')"), {"r": role}).scalar()
+        is False
+    )

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -17,6 +18,7 @@ from dashboard.periods import Week
 from dashboard.queries import Area
 from dashboard.scope import Scope
 from etl.db import libpq_url
+from tests.conftest import login
 from tests.e2e.browser import ARTIFACTS
 from tests.etl.test_cli_db import onemap
 from tests.pii import unmasked
@@ -198,7 +200,9 @@ def test_bad_requests_get_one_line(env: dict[str, str], tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("*.pdf"))
 
 
-def test_station_page_download_is_the_same_report(demo_db: tuple[str, str], tmp_path: Path) -> None:
+def test_station_page_download_is_the_same_report(
+    demo_db: tuple[str, str], tmp_path: Path, accounts: dict[str, Any]
+) -> None:
     from dashboard.app import create_app
     from dashboard.settings import DashboardSettings
     from tests.conftest import DEMO_UNTIL
@@ -206,6 +210,7 @@ def test_station_page_download_is_the_same_report(demo_db: tuple[str, str], tmp_
     app = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
     code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
     client = app.server.test_client()
+    login(client, "leader")
     resp = client.get(f"/download/weekly/{code}.pdf?week=2026-W47")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     (tmp_path / "d.pdf").write_bytes(resp.data)

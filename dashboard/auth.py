@@ -1,0 +1,288 @@
+"""Who is looking: users and roles, passwords, server-side sessions, lockout, the audit trail.
+
+Users live in ``ops.users`` (managed with ``onemap user …``), sessions in ``ops.sessions``: the
+browser holds only a random token (HttpOnly cookie); the server keeps its SHA-256 with a MAC made
+with a key derived from the secret key, so a row written by anybody else is no session. Each
+request resolves the session to a :class:`User`, whose :class:`~dashboard.scope.Scope` the pages
+use and whose signed scope PostgreSQL checks (``dashboard.db.SCOPE_TOKEN``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from dashboard.db import execute, fetch_all
+from dashboard.periods import TZ
+from dashboard.scope import Scope
+from dashboard.settings import DashboardSettings
+
+LOGGER = logging.getLogger(__name__)
+
+ROLE_ZH = {"leadership": "领导", "station_chief": "派出所所长", "grid_worker": "网格员"}
+COOKIE = "onemap_session"
+HASHER = PasswordHasher()
+_DUMMY_HASH = HASHER.hash("an unknown user's password is checked against this")
+
+
+class AuthError(ValueError):
+    """A request to change users that cannot be met (weak password, unknown user …)."""
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is too weak (at least 8 characters of three kinds), or None."""
+    if len(password) < 8:
+        return "密码至少 8 位"
+    kinds = [
+        any(ch in string.ascii_lowercase for ch in password),
+        any(ch in string.ascii_uppercase for ch in password),
+        any(ch.isdigit() for ch in password),
+        any(not ch.isalnum() for ch in password),
+    ]
+    if sum(kinds) < 3:
+        return "密码须含小写字母、大写字母、数字、符号中的至少三类"
+    return None
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of a password strong enough (else :class:`AuthError`)."""
+    problem = password_problem(password)
+    if problem:
+        raise AuthError(problem)
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user and what they may see."""
+
+    username: str
+    display_name: str
+    role: str
+    stations: frozenset[str]
+    grids: frozenset[str]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> User:
+        return cls(
+            row["username"],
+            row["display_name"] or row["username"],
+            row["role"],
+            frozenset(row["stations"] or ()),
+            frozenset(row["grids"] or ()),
+        )
+
+    def scope(self) -> Scope:
+        if self.role == "leadership":
+            return Scope.everything()
+        if self.role == "station_chief":
+            return Scope(self.stations)
+        return Scope.of_grids(self.stations, self.grids)
+
+    @property
+    def can_search_persons(self) -> bool:
+        """Leadership and station chiefs may look people up (masked, audited); grid workers not."""
+        return self.role in ("leadership", "station_chief")
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role == "leadership"
+
+    @property
+    def role_zh(self) -> str:
+        return ROLE_ZH.get(self.role, self.role)
+
+
+# Who acts when no one is signed in (a failed login) or outside the web app (the command line).
+ANONYMOUS = User("-", "-", "-", frozenset(), frozenset())
+
+
+def audit(
+    url: str,
+    user: User,
+    action: str,
+    params: dict[str, Any] | None = None,
+    row_count: int | None = None,
+    result: str = "ok",
+    client: str | None = None,
+) -> None:
+    """Append one row to ``ops.audit`` (the application role may insert, never change or delete)."""
+    execute(
+        url,
+        "insert into ops.audit (username, role, action, params, row_count, result, client) "
+        "values (:u, :r, :a, cast(:p as jsonb), :n, :res, :c)",
+        {
+            "u": user.username,
+            "r": None if user is ANONYMOUS else user.role,
+            "a": action,
+            "p": json.dumps(params or {}, ensure_ascii=False, default=str),
+            "n": row_count,
+            "res": result,
+            "c": client,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A session token and its user when the login succeeded; otherwise the message to show."""
+
+    token: str | None
+    user: User | None
+    message: str
+
+
+class Auth:
+    """Logins, sessions and lockout against ``ops.users`` and ``ops.sessions``."""
+
+    def __init__(self, url: str, session_key: bytes, settings: DashboardSettings) -> None:
+        self.url = url
+        self.session_key = session_key
+        self.settings = settings
+
+    # ------------------------------------------------------------------ helpers
+    def _mac(self, token_sha256: str, username: str) -> str:
+        return hmac.new(self.session_key, f"{token_sha256}|{username}".encode(), hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def _digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def user(self, username: str) -> User | None:
+        """An enabled user by name (for an identity a trusted proxy asserts)."""
+        rows = fetch_all(
+            self.url,
+            "select username, display_name, role, stations, grids from ops.users "
+            "where username = :u and not disabled",
+            {"u": username},
+        )
+        return User.from_row(rows[0]) if rows else None
+
+    # ------------------------------------------------------------------ login and logout
+    def login(self, username: str, password: str, client: str | None = None) -> LoginResult:
+        """Check a password; lock the account after too many failures; open a session."""
+        s = self.settings
+        username = username.strip().lower()
+        rows = fetch_all(
+            self.url,
+            "select *, locked_until > now() as locked from ops.users where username = :u",
+            {"u": username},
+        )
+        who = User.from_row(rows[0]) if rows else ANONYMOUS
+        params = {"username": username}
+        wrong = LoginResult(None, None, "用户名或密码错误")
+        if not rows:
+            verify_password(_DUMMY_HASH, password)  # the same time as for a real user
+            audit(self.url, ANONYMOUS, "login", params, result="unknown_user", client=client)
+            return wrong
+        row = rows[0]
+        if row["disabled"]:
+            audit(self.url, who, "login", params, result="disabled", client=client)
+            return LoginResult(None, None, "账户已停用，请联系管理员")
+        if row["locked"]:
+            audit(self.url, who, "login", params, result="locked", client=client)
+            until = row["locked_until"].astimezone(TZ).strftime("%H:%M")
+            return LoginResult(None, None, f"连续登录失败次数过多，账户已锁定，请于 {until} 后再试")
+        if not verify_password(row["password_hash"], password):
+            locked = execute(
+                self.url,
+                "update ops.users set "
+                "locked_until = case when failed_logins + 1 >= :max "
+                "  then now() + make_interval(mins => :mins) else locked_until end, "
+                "failed_logins = case when failed_logins + 1 >= :max then 0 else failed_logins + 1 end "
+                "where username = :u returning locked_until > now() as locked",
+                {"u": username, "max": s.login_max_failures, "mins": s.login_lockout_minutes},
+            )[0]["locked"]
+            audit(
+                self.url,
+                who,
+                "login",
+                params,
+                result="locked_now" if locked else "wrong_password",
+                client=client,
+            )
+            if locked:
+                return LoginResult(
+                    None, None, f"连续登录失败次数过多，账户已锁定 {s.login_lockout_minutes} 分钟"
+                )
+            return wrong
+        token = secrets.token_urlsafe(32)
+        digest = self._digest(token)
+        execute(
+            self.url,
+            "insert into ops.sessions (token_sha256, username, mac, client) values (:h, :u, :m, :c)",
+            {"h": digest, "u": username, "m": self._mac(digest, username), "c": client},
+        )
+        execute(
+            self.url,
+            "update ops.users set failed_logins = 0, locked_until = null, last_login_at = now() "
+            "where username = :u",
+            {"u": username},
+        )
+        audit(self.url, who, "login", params, client=client)
+        return LoginResult(token, who, "")
+
+    def logout(self, token: str | None, client: str | None = None) -> None:
+        if not token:
+            return
+        ended = execute(
+            self.url,
+            "update ops.sessions set ended_at = now() where token_sha256 = :h and ended_at is null "
+            "returning username",
+            {"h": self._digest(token)},
+        )
+        if ended:
+            user = self.user(ended[0]["username"]) or ANONYMOUS
+            audit(self.url, user, "logout", {"username": ended[0]["username"]}, client=client)
+
+    # ------------------------------------------------------------------ each request
+    def resolve(self, token: str | None, client: str | None = None) -> User | None:
+        """The user of a live session; an idle one is ended (and audited), a forged one ignored."""
+        if not token or len(token) > 200:
+            return None
+        digest = self._digest(token)
+        rows = fetch_all(
+            self.url,
+            "select u.username, u.display_name, u.role, u.stations, u.grids, u.disabled, s.mac, "
+            "       s.created_at < u.password_changed_at as stale, "
+            "       now() - s.last_seen > make_interval(mins => :idle) as idle, "
+            "       now() - s.last_seen > interval '30 seconds' as touch "
+            "from ops.sessions s join ops.users u using (username) "
+            "where s.token_sha256 = :h and s.ended_at is null",
+            {"h": digest, "idle": self.settings.session_idle_minutes},
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        if not hmac.compare_digest(row["mac"], self._mac(digest, row["username"])):
+            LOGGER.warning("session row with a bad MAC for %s ignored", row["username"])
+            return None
+        user = User.from_row(row)
+        if row["idle"] or row["disabled"] or row["stale"]:
+            execute(
+                self.url, "update ops.sessions set ended_at = now() where token_sha256 = :h", {"h": digest}
+            )
+            reason = "idle_timeout" if row["idle"] else "disabled" if row["disabled"] else "password_changed"
+            audit(self.url, user, "session_end", {"reason": reason}, client=client)
+            return None
+        if row["touch"]:
+            execute(
+                self.url, "update ops.sessions set last_seen = now() where token_sha256 = :h", {"h": digest}
+            )
+        return user

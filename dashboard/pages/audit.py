@@ -1,0 +1,94 @@
+"""The audit trail ``/audit`` (leadership only): who looked at or exported what, and when."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, dcc, html
+
+from dashboard import queries
+from dashboard.context import AppContext
+from dashboard.ui import nav, table
+
+ACTION_ZH = {
+    "login": "登录",
+    "logout": "退出",
+    "session_end": "会话结束",
+    "view_persons": "查看人员名单",
+    "search_persons": "人员查询",
+    "export": "导出",
+    "view_audit": "查看审计",
+    "user_add": "新增用户",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+    "user_set_password": "重设密码",
+}
+RESULT_ZH = {
+    "ok": "成功",
+    "wrong_password": "密码错误",
+    "unknown_user": "用户不存在",
+    "locked": "账户锁定中",
+    "locked_now": "失败过多，已锁定",
+    "disabled": "账户已停用",
+}
+COLUMNS = [
+    ("at", "时间"),
+    ("username", "用户"),
+    ("role", "角色"),
+    ("action_zh", "操作"),
+    ("params", "参数"),
+    ("row_count", "条数"),
+    ("result_zh", "结果"),
+    ("client", "来源地址"),
+]
+
+
+def layout(c: AppContext) -> html.Div:
+    options = [{"label": "全部操作", "value": ""}] + [{"label": v, "value": k} for k, v in ACTION_ZH.items()]
+    return html.Div(
+        [
+            nav("/audit"),
+            html.Div(
+                [
+                    html.H2("审计日志"),
+                    html.P(
+                        "登录、失败登录、人员名单查看、人员查询与导出的留痕，"
+                        "至少保存 180 天，不可修改或删除。",
+                        className="subtitle",
+                    ),
+                    html.Div(
+                        [
+                            dcc.Input(
+                                id="audit-user", placeholder="用户名", debounce=True, className="search-input"
+                            ),
+                            dcc.Dropdown(id="audit-action", options=options, value="", clearable=False),
+                        ],
+                        className="search-row",
+                    ),
+                    html.Div(rows_table(c, None, None), id="audit-rows"),
+                ],
+                className="page",
+            ),
+        ]
+    )
+
+
+def rows_table(c: AppContext, username: str | None, action: str | None) -> html.Div:
+    if not c.user().can_read_audit:
+        raise PermissionError("this role may not read the audit trail")
+    rows = queries.audit_rows(c.url, (username or "").strip().lower() or None, action or None)
+    c.audit("view_audit", {"username": username or "", "action": action or ""}, len(rows))
+    for r in rows:
+        r["action_zh"] = ACTION_ZH.get(r["action"], r["action"])
+        r["result_zh"] = RESULT_ZH.get(r["result"], r["result"])
+    return table(rows, COLUMNS, "audit-table", empty="无记录")
+
+
+def register(app: dash.Dash, c: AppContext) -> None:
+    @app.callback(
+        Output("audit-rows", "children"),
+        Input("audit-user", "value"),
+        Input("audit-action", "value"),
+        prevent_initial_call=True,
+    )
+    def _filter(username, action):
+        return rows_table(c, username, action)

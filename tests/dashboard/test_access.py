@@ -1,0 +1,378 @@
+"""A station chief trying to see another station's data, every way the browser or SQL allows.
+
+Signed in over HTTP as the chief of station A, the tests forge callback inputs (clicks on B's
+features, B's codes in stores and searches, pattern-matching ids), edit URLs and download paths,
+and connect as the application role with forged scope settings. Nothing of station B may come
+back: none of its zone, grid or building codes, not its name, none of its people.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import dash
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from dashboard.scope import Scope
+from etl.db import normalise_url
+from etl.secret import derive
+from tests.conftest import TEST_SECRET, login, sign
+
+pytestmark = pytest.mark.db
+
+TOKEN = re.compile(r"[0-9A-Za-z_-]+")
+
+
+def column(core: Engine, sql: str, **params: Any) -> list[Any]:
+    with core.connect() as conn:
+        return list(conn.execute(text(sql), params).scalars())
+
+
+@pytest.fixture(scope="module")
+def b_side(core: Engine, accounts: dict[str, Any]) -> dict[str, Any]:
+    """Station B's codes and names that station A's chief must never get back."""
+    (a,) = accounts["chief_a"].stations
+    (b,) = accounts["chief_b"].stations
+    zones = column(core, "select zone_code from core.police_zones where station_code = :b", b=b)
+    # B's grids that touch none of A's zones (a grid straddling both is part of A's view)
+    grids = column(
+        core,
+        "select grid_code from core.grids where station_code = :b and grid_code not in "
+        "(select zg.grid_code from core.zone_grids zg join core.police_zones z using (zone_code) "
+        " where z.station_code = :a)",
+        a=a,
+        b=b,
+    )
+    buildings = column(core, "select building_code from core.buildings where station_code = :b", b=b)
+    busiest = column(
+        core,
+        "select building_code from core.persons where station_code = :b "
+        "group by 1 order by count(*) desc limit 1",
+        b=b,
+    )[0]
+    person = column(core, "select id_number from core.persons where station_code = :b limit 1", b=b)[0]
+    phone = column(
+        core, "select phone from core.persons where station_code = :b and phone is not null limit 1", b=b
+    )[0]
+    name = column(core, "select name from core.police_stations where station_code = :b", b=b)[0]
+    assert zones and grids and buildings
+    return {
+        "a": a,
+        "b": b,
+        "zone": zones[0],
+        "grid": grids[0],
+        "building": busiest,
+        "id_number": person,
+        "phone": phone,
+        "name": name,
+        "codes": set(zones) | set(grids) | set(buildings) | {person, phone},
+    }
+
+
+def leaks(body: str, b_side: dict[str, Any]) -> list[str]:
+    """B's codes (as whole tokens) and B's name found in a response."""
+    found = sorted(set(TOKEN.findall(body)) & b_side["codes"])
+    return found + ([b_side["name"]] if b_side["name"] in body else [])
+
+
+def outputs_of(key: str) -> list[dict[str, str]]:
+    parts = key[2:-2].split("...") if key.startswith("..") else [key]
+    return [dict(zip(("id", "property"), p.split(".", 1), strict=True)) for p in parts]
+
+
+def dash_call(client: Any, app: dash.Dash, key: str, values: dict[tuple[str, str], Any]) -> tuple[int, str]:
+    """POST one callback as the browser would, with the given (forged) input and state values."""
+    spec = app.callback_map[key]
+
+    def entry(i: dict[str, Any]) -> Any:
+        if i["id"].startswith("{"):  # a pattern-matching input: one forged instance
+            pattern = json.loads(i["id"])
+            instance = {**pattern, "index": 0}
+            return [
+                {"id": instance, "property": i["property"], "value": values.get((i["id"], i["property"]), 1)}
+            ]
+        return {"id": i["id"], "property": i["property"], "value": values.get((i["id"], i["property"]))}
+
+    inputs = [entry(i) for i in spec["inputs"]]
+    first = spec["inputs"][0]
+    changed = (
+        json.dumps({**json.loads(first["id"]), "index": 0}, separators=(",", ":"))
+        if first["id"].startswith("{")
+        else first["id"]
+    )
+    payload = {
+        "output": key,
+        "outputs": outputs_of(key) if key.startswith("..") else outputs_of(key)[0],
+        "inputs": inputs,
+        "changedPropIds": [f"{changed}.{first['property']}"],
+        "state": [entry(s) for s in spec.get("state", [])],
+    }
+    resp = client.post("/_dash-update-component", json=payload)
+    body = resp.get_data(as_text=True)
+    if resp.is_json and body:  # Dash escapes non-ASCII: decode it, so Chinese names can be found
+        body = json.dumps(json.loads(body), ensure_ascii=False)
+    return resp.status_code, body
+
+
+def key_of(app: dash.Dash, *outputs: str) -> str:
+    """The callback-map key of the callback writing ``outputs`` (ids.props, any order)."""
+    for key in app.callback_map:
+        if all(o in key for o in outputs):
+            return key
+    raise KeyError(outputs)
+
+
+@pytest.fixture
+def chief_a(demo_app: dash.Dash, accounts: dict[str, Any]) -> Any:
+    client = demo_app.server.test_client()
+    assert login(client, "chief_a").status_code == 302
+    return client
+
+
+def feature(code: str) -> dict[str, Any]:
+    return {"type": "Feature", "properties": {"code": code}, "geometry": None}
+
+
+def test_forged_page_urls_show_nothing_of_another_station(
+    chief_a: Any, demo_app: dash.Dash, b_side: dict[str, Any]
+) -> None:
+    route = key_of(demo_app, "page.children")
+    for path in (
+        f"/station/{b_side['b']}",
+        f"/station/{b_side['b']}/",
+        f"/zone/{b_side['zone']}",
+        f"/grid/{b_side['grid']}",
+        f"/building/{b_side['building']}",
+        f"/station/{b_side['a']}/../{b_side['b']}",
+    ):
+        status, body = dash_call(chief_a, demo_app, route, {("url", "pathname"): path})
+        assert status == 200, (path, body[:300])
+        assert "not-found" in body, path
+        # the page names the code that was asked for, and nothing else of B's
+        codes = b_side["codes"] - {path.rstrip("/").rsplit("/", 1)[-1]}
+        assert leaks(body, {**b_side, "codes": codes}) == [], path
+    # the chief's own station opens
+    status, body = dash_call(chief_a, demo_app, route, {("url", "pathname"): f"/station/{b_side['a']}"})
+    assert status == 200 and "not-found" not in body and leaks(body, b_side) == []
+    # and the check can fail: the leadership does get B's page, its name and its zones
+    leader = demo_app.server.test_client()
+    login(leader, "leader")
+    status, body = dash_call(leader, demo_app, route, {("url", "pathname"): f"/station/{b_side['b']}"})
+    assert b_side["name"] in leaks(body, b_side) and b_side["zone"] in leaks(body, b_side)
+
+
+def test_forged_downloads_are_refused(chief_a: Any, b_side: dict[str, Any]) -> None:
+    for url in (
+        f"/download/weekly/{b_side['b']}.pdf",
+        f"/download/weekly/{b_side['b']}.xlsx?week=2026-W46",
+        f"/download/weekly/{b_side['b']}.PDF",
+    ):
+        assert chief_a.get(url).status_code == 404, url
+    assert chief_a.get(f"/download/weekly/{b_side['a']}.xlsx").status_code == 200
+
+
+def test_forged_callback_inputs_return_nothing_of_another_station(
+    chief_a: Any, demo_app: dash.Dash, b_side: dict[str, Any], core: Engine
+) -> None:
+    b, zone, grid, building = b_side["b"], b_side["zone"], b_side["grid"], b_side["building"]
+    b_bounds = column(
+        core,
+        "select array[st_ymin(e), st_xmin(e), st_ymax(e), st_xmax(e)] from "
+        "(select st_extent(geom)::geometry e from core.buildings where station_code = :b) s",
+        b=b,
+    )[0]
+    forged_hits = [
+        {"kind": k, "code": code, "label": code}
+        for k, code in (("station", b), ("zone", zone), ("grid", grid))
+    ] + [{"kind": "building", "code": building, "label": building}]
+    cases: list[tuple[str, dict[tuple[str, str], Any]]] = [
+        (key_of(demo_app, "layer-stations.data"), {("map", "zoom"): 15, ("selected-station", "data"): b}),
+        (key_of(demo_app, "selected-station.data"), {("layer-stations", "clickData"): feature(b)}),
+        (key_of(demo_app, "url.pathname@"), {("layer-zones", "clickData"): feature(zone)}),
+        (key_of(demo_app, "url.pathname@"), {("layer-grids", "clickData"): feature(grid)}),
+        (
+            key_of(demo_app, "layer-buildings.data"),
+            {
+                ("map", "zoom"): 17,
+                ("map", "bounds"): [[b_bounds[0], b_bounds[1]], [b_bounds[2], b_bounds[3]]],
+            },
+        ),
+        (key_of(demo_app, "layer-grid-labels.data"), {("map", "zoom"): 16, ("layer-grids", "data"): None}),
+        (key_of(demo_app, "search-results.children"), {("search-q", "value"): grid}),
+        (key_of(demo_app, "search-results.children"), {("search-q", "value"): building}),
+        (key_of(demo_app, "search-results.children"), {("search-q", "value"): b_side["name"][:3]}),
+        (key_of(demo_app, "highlight.data"), {("search-store", "data"): forged_hits}),
+        (
+            key_of(demo_app, "layer-choropleth.data"),
+            {
+                ("choro-level", "value"): "grid",
+                ("choro-metric", "value"): "count",
+                ("heat-window", "value"): "4w",
+            },
+        ),
+        (key_of(demo_app, "wall-current.children"), {("wall-tick", "n_intervals"): 1}),
+        (key_of(demo_app, "wall-figures.children"), {("wall-refresh", "n_intervals"): 1}),
+        (
+            key_of(demo_app, "person-results.children"),
+            {("person-go", "n_clicks"): 1, ("person-q", "value"): b_side["id_number"]},
+        ),
+        (
+            key_of(demo_app, "person-results.children"),
+            {("person-go", "n_clicks"): 1, ("person-q", "value"): b_side["phone"]},
+        ),
+    ]
+    for highlight_index in range(len(forged_hits)):  # each forged hit clicked
+        cases.append(
+            (key_of(demo_app, "highlight.data"), {("search-store", "data"): forged_hits[highlight_index:]})
+        )
+    for key, values in cases:
+        status, body = dash_call(chief_a, demo_app, key, values)
+        assert status in (200, 204), (key, values, body[:300])
+        assert leaks(body, b_side) == [], (key, values)
+    # the heat of A's chief counts A's incidents only
+    status, body = dash_call(
+        chief_a,
+        demo_app,
+        key_of(demo_app, "layer-heat.url"),
+        {("heat-kind", "value"): "incidents", ("heat-window", "value"): "4w", ("week-offset", "value"): 0},
+    )
+    match = re.search(r"共([\d,]+)", body)
+    assert match is not None, body[:300]
+    total = match.group(1)
+    want = column(
+        core,
+        "select count(*) from core.incidents where station_code = :a and reported_at >= '2026-10-26' "
+        "and reported_at < '2026-11-23'",
+        a=b_side["a"],
+    )[0]
+    assert int(total.replace(",", "")) == want
+
+
+def test_a_station_chief_cannot_read_the_audit_trail(chief_a: Any, demo_app: dash.Dash) -> None:
+    route = key_of(demo_app, "page.children")
+    status, body = dash_call(chief_a, demo_app, route, {("url", "pathname"): "/audit"})
+    assert status == 200 and "forbidden" in body and "audit-table" not in body
+    status, body = dash_call(
+        chief_a, demo_app, key_of(demo_app, "audit-rows.children"), {("audit-user", "value"): "leader"}
+    )
+    assert status == 500 and "leader" not in body  # the callback refuses; nothing is returned
+
+
+def test_a_grid_worker_sees_their_grid_only(
+    demo_app: dash.Dash, accounts: dict[str, Any], core: Engine
+) -> None:
+    client = demo_app.server.test_client()
+    login(client, "worker")
+    (grid,) = accounts["worker"].grids
+    others = set(column(core, "select building_code from core.buildings where grid_code <> :g", g=grid))
+    mine = set(column(core, "select building_code from core.buildings where grid_code = :g", g=grid))
+    route = key_of(demo_app, "page.children")
+    for path in (
+        "/",
+        "/wall",
+        "/quality",
+        f"/grid/{grid}",
+        f"/station/{next(iter(accounts['worker'].stations))}",
+    ):
+        status, body = dash_call(client, demo_app, route, {("url", "pathname"): path})
+        assert status == 200, (path, body[:300])
+        assert not set(TOKEN.findall(body)) & others, path
+    status, body = dash_call(client, demo_app, route, {("url", "pathname"): "/persons"})
+    assert "forbidden" in body
+    status, body = dash_call(
+        client,
+        demo_app,
+        key_of(demo_app, "layer-buildings.data"),
+        {("map", "zoom"): 17, ("map", "bounds"): None},
+    )
+    assert status in (200, 204) and not set(TOKEN.findall(body)) & others
+    assert mine
+
+
+# core tables under row-level security that the application role may select from (the monthly
+# partitions of gate events it reads through their parent only)
+PROTECTED = (
+    "select c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+    "where n.nspname = 'core' and c.relrowsecurity and c.relkind in ('r', 'p') "
+    "and has_table_privilege(:app, c.oid, 'select') order by 1"
+)
+
+
+def test_direct_sql_with_a_forged_scope_returns_nothing(
+    demo_db: tuple[str, str], core: Engine, b_side: dict[str, Any]
+) -> None:
+    """As the application role, with the scope setting forged every way: no rows of anything."""
+    a, b = b_side["a"], b_side["b"]
+    tables = column(core, PROTECTED, app=make_url(demo_db[1]).username)
+    assert {"core.persons", "core.incidents", "core.buildings", "core.access_events"} <= set(tables)
+    good = sign(Scope.of(a), "station_chief")
+    payload, sig = good.split("~")
+    forged = {
+        "none": None,
+        "empty": "",
+        "another station, same signature": good.replace(a, b),
+        "whole area, no signature": payload.replace(a, "*") + "~",
+        "whole area, made-up signature": payload.replace(a, "*") + "~" + "0" * 64,
+        "signed with another key": Scope.everything().token(
+            b"another key of 32 bytes or more....", "leadership"
+        ),
+        "expired": Scope.everything().token(
+            derive(TEST_SECRET.encode(), "scope"), "leadership", ttl_seconds=-1
+        ),
+        "appended": good + "|*",
+        "extra fields": payload + "|x~" + sig,
+    }
+    engine = create_engine(normalise_url(demo_db[1]))
+    try:
+        with engine.connect() as conn:
+            for what, setting in forged.items():
+                for local in (True, False):
+                    with conn.begin():
+                        if setting is not None:
+                            conn.execute(
+                                text("select set_config('onemap.scope', :s, :l)"), {"s": setting, "l": local}
+                            )
+                        for table in tables:
+                            n = conn.execute(text(f"select count(*) from {table}")).scalar()
+                            assert n == 0, (what, local, table, n)
+                        conn.execute(text("reset onemap.scope"))
+            with conn.begin():
+                conn.execute(text("select set_config('onemap.scope', :s, true)"), {"s": good})
+                assert conn.execute(text("select count(*) from core.persons")).scalar() > 0
+                for table in tables:
+                    cols = set(conn.execute(text(f"select * from {table} limit 0")).keys())
+                    if "station_code" in cols and table != "core.grids":
+                        n = conn.execute(
+                            text(f"select count(*) from {table} where station_code = :b"), {"b": b}
+                        )
+                        assert n.scalar() == 0, table
+                # of B's grids, only those overlapping one of A's police zones (their outline is A's too)
+                seen = conn.execute(
+                    text("select grid_code from core.grids where station_code = :b"), {"b": b}
+                )
+                assert not set(seen.scalars()) & b_side["codes"]
+                assert (
+                    conn.execute(
+                        text("select count(*) from serve.persons where station_code <> :a"), {"a": a}
+                    ).scalar()
+                    == 0
+                )
+            # and the app role cannot get around the policies
+            for statement in (
+                "select key from ops.scope_key",
+                "alter table core.persons disable row level security",
+                "set role onemap_owner",
+                "select ops.protect('core.persons')",
+                "insert into ops.scope_key values (true, decode(repeat('00', 32), 'hex'))",
+                "update ops.users set role = 'leadership', stations = '{}' where username = 'chief_a'",
+                "create policy mine on core.persons using (true)",
+            ):
+                with pytest.raises(DBAPIError), conn.begin():
+                    conn.execute(text(statement))
+    finally:
+        engine.dispose()
