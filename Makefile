@@ -36,19 +36,23 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: help demo test setup system-db system-report system-test venv db-up lint typecheck clean-venv
+.PHONY: help demo test secret setup system-db system-report system-test venv db-up lint typecheck clean-venv
 
 help:
 	@echo "make demo   install what is missing, start PostGIS, load the demo city, serve http://$(HOST):$(PORT)"
 	@echo "make test   the same set-up, then the whole test suite"
 	@echo "make lint   ruff and mypy"
 
-demo: setup db-up
-	@if $(BIN)/onemap etl --help >/dev/null 2>&1; then \
-	  $(BIN)/onemap demo generate --scale small --seed 1 --out data/demo && \
-	  $(BIN)/onemap etl load data/demo/manifest.yaml; \
-	fi
+demo: setup secret db-up
+	$(BIN)/onemap demo generate --scale small --seed 1 --out data/demo
+	$(BIN)/onemap etl load data/demo/manifest.yaml
+	$(BIN)/onemap user demo
+	@echo "sign in at http://$(HOST):$(PORT) with one of the users above"
 	exec $(BIN)/onemap serve --host $(HOST) --port $(PORT)
+
+# the deployment's own secret key (0600, git-ignored; the dashboard refuses to start without one)
+secret: venv
+	$(BIN)/onemap secret init
 
 test: setup system-test db-up lint
 	$(BIN)/pytest

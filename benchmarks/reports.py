@@ -24,12 +24,11 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from sqlalchemy import text
 
-from dashboard.db import get_engine
+from benchmarks.common import as_leadership, scoped_connection
 from dashboard.periods import Week
 from dashboard.reports.run import station_files, weekly
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
-from etl.warehouse import Warehouse
 
 CHILD = """
 import resource, sys
@@ -51,8 +50,8 @@ def main() -> None:
     ap.add_argument("--app-url", default=None)
     ap.add_argument("--week", default=None, help="default: the last full week of the data")
     args = ap.parse_args()
-    url = args.app_url or Warehouse().server.url("app", database=args.db)
-    with get_engine(url).connect() as conn:
+    url, _ = as_leadership(args.db, args.app_url)
+    with scoped_connection(url) as conn:
         latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
         stations = conn.execute(text("select count(*) from serve.stations")).scalar()
     week = Week.parse(args.week) if args.week else Week.containing(latest).previous()
@@ -61,7 +60,7 @@ def main() -> None:
     print(f"{stations} stations, week {week.label()}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        with get_engine(url).connect() as conn:
+        with scoped_connection(url) as conn:
             codes = list(conn.execute(text("select station_code from serve.stations order by 1")).scalars())
         station_files(url, scope, codes[0], week, out / "warm")  # warm the pool and the database
         # stations differ in size (24 to 567 grids at county scale, and the PDF grows with them):

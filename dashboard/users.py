@@ -120,3 +120,28 @@ def list_users(owner_url: str) -> list[dict[str, Any]]:
         "select username, display_name, role, stations, grids, disabled, "
         "locked_until > now() as locked, last_login_at from ops.users order by role, username",
     )
+
+
+def demo_users(owner_url: str) -> list[tuple[User, str]]:
+    """One user per role on a loaded demo, each with a fresh random password (made again on every
+    run): the leadership, the first station's chief, a grid worker of that station's first grid."""
+    import secrets
+
+    station = fetch_all(owner_url, "select station_code, name from core.police_stations order by 1 limit 1")
+    if not station:
+        raise AuthError("no police stations loaded: load the demo first (onemap etl load)")
+    code = station[0]["station_code"]
+    grid = fetch_all(
+        owner_url, "select grid_code from core.grids where station_code = :s order by 1 limit 1", {"s": code}
+    )[0]["grid_code"]
+    wanted = [
+        ("demo_leader", "leadership", [], [], "演示领导"),
+        ("demo_chief", "station_chief", [code], [], f"{station[0]['name']}所长"),
+        ("demo_grid", "grid_worker", [], [grid], f"网格员（{grid}）"),
+    ]
+    made = []
+    for username, role, stations, grids, name in wanted:
+        password = secrets.token_urlsafe(8) + "-Demo7"
+        execute(owner_url, "delete from ops.users where username = :u", {"u": username})
+        made.append((add_user(owner_url, username, role, password, stations, grids, name), password))
+    return made

@@ -499,6 +499,22 @@ def user_list() -> None:
     console.print(table)
 
 
+@user_app.command("demo")
+def user_demo() -> None:
+    """One demo user per role, with new random passwords, printed (for `make demo` only)."""
+    from dashboard.auth import AuthError
+    from dashboard.users import demo_users
+
+    try:
+        made = demo_users(Warehouse().owner_url())
+    except AuthError as exc:
+        raise OnemapError(str(exc)) from exc
+    out.print("demo users (passwords are new on every `make demo`):")
+    for user, password in made:
+        scope = ",".join(sorted(user.grids or user.stations)) or "全域"
+        out.print(f"  {user.username:<12} {password:<20} {user.role_zh}  {scope}", highlight=False)
+
+
 @audit_app.command("prune")
 def audit_prune(
     keep_days: int = typer.Option(365, min=180, help="Keep this many days (at least 180)."),

@@ -136,12 +136,16 @@ def _staging_ddl(kind: Kind) -> sql.Composed:
         cols += [sql.SQL(f"{c} text") for c in ATTRIBUTION]
     cols.append(sql.SQL("line_no bigint not null"))
     table = sql.Identifier("staging", kind.name)
+    # raw rows may hold anything personal: row-level security, enabled and forced, with no policy
+    # (only the owner, who bypasses it, reads staging)
     return sql.SQL(
-        "drop table if exists {t}; create unlogged table {t} ({cols}); comment on table {t} is {c}"
+        "drop table if exists {t}; create unlogged table {t} ({cols}); comment on table {t} is {c}; "
+        "select ops.protect({r}::regclass)"
     ).format(
         t=table,
         cols=sql.SQL(", ").join(cols),
         c=sql.Literal(f"One row per accepted input row of the last {kind.name} load ({kind.grain})."),
+        r=sql.Literal(sql.Identifier("staging", kind.name).as_string(None)),
     )
 
 

@@ -1,0 +1,42 @@
+"""What the benchmarks share: the database to run on, read as the leadership (the whole area)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, text
+
+import dashboard.db
+from dashboard.auth import User
+from dashboard.db import get_engine
+from etl.migrate import migrate
+from etl.secret import derive, load_secret, register_scope_key
+from etl.warehouse import Warehouse
+
+LEADER = User("benchmark", "", "leadership", frozenset(), frozenset())
+
+
+def as_leadership(db: str, app_url: str | None) -> tuple[str, bytes]:
+    """The application role's URL of ``db`` (brought to the current schema, with this checkout's
+    scope key registered) or ``app_url``; from here on queries act for the leadership. Returns the
+    URL and the scope key."""
+    wh = Warehouse()
+    url = app_url or wh.server.url("app", database=db)
+    if not app_url:
+        owner = wh.server.url("owner", database=db)
+        migrate(owner, wh.app_role())
+        register_scope_key(owner, load_secret())
+    key = derive(load_secret(), "scope")
+    dashboard.db.SCOPE_TOKEN.set(LEADER.scope().token(key, LEADER.role, ttl_seconds=24 * 3600))
+    return url, key
+
+
+@contextmanager
+def scoped_connection(url: str) -> Iterator[Connection]:
+    """A transaction on ``url`` under the current signed scope (row-level security applies)."""
+    with get_engine(url).begin() as conn:
+        conn.execute(
+            text("select set_config('onemap.scope', :t, true)"), {"t": dashboard.db.SCOPE_TOKEN.get()}
+        )
+        yield conn
