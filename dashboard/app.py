@@ -147,8 +147,12 @@ def create_app(
     register_downloads(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings))
     app.onemap = c  # type: ignore[attr-defined]
-    # Dash registers the script paths it may serve while it renders the index page. Render it once
-    # here, before gunicorn forks: a worker whose first request is a script would refuse it (500).
+    # Dash sets itself up on its first request and registers the script paths it may serve while it
+    # renders the index page. Do both here, before gunicorn forks: a worker whose first request is a
+    # script would refuse it (500). (Unsigned, the request is sent to /login after Dash's set-up.)
+    first = app.server.test_client().get("/")
+    if first.status_code != 302:
+        raise RuntimeError(f"the dashboard's first request failed: {first.status_code}")
     with app.server.test_request_context("/"):
         app.index()
     # Everything loaded so far (Dash, Plotly, pandas …) lives as long as the process: keep it out
