@@ -16,7 +16,7 @@ from dash import Input, Output, dcc, html
 from dashboard import login, queries
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
-from dashboard.db import fetch_rows
+from dashboard.db import fetch_rows, get_engine
 from dashboard.pages import audit, drill, mapview, persons, quality, wall
 from dashboard.settings import DashboardSettings
 from etl.secret import derive, load_secret
@@ -155,6 +155,8 @@ def create_app(
         raise RuntimeError(f"the dashboard's first request failed: {first.status_code}")
     with app.server.test_request_context("/"):
         app.index()
+    # no connection opened here may outlive the fork: two workers sharing one socket garble it
+    get_engine(url).dispose()
     # Everything loaded so far (Dash, Plotly, pandas …) lives as long as the process: keep it out
     # of the collector's full passes, which otherwise stall a callback now and then (and, done
     # before gunicorn forks, it keeps those pages shared between the workers).

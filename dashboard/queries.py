@@ -757,7 +757,8 @@ def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> 
         }
              d using ({col})
         left join {per("serve.alerts", "count(*) as n")} al using ({col})
-        where {scope.where("a", grids=level == "grid")} and ({within.where("a")} or coalesce(p.n, 0) + coalesce(i.week, 0)
+        where {scope.where("a", grids=level == "grid")}
+          and ({within.where("a")} or coalesce(p.n, 0) + coalesce(i.week, 0)
               + coalesce(i.prev, 0) + coalesce(e.open, 0) + coalesce(e.closed, 0) + coalesce(h.found, 0)
               + coalesce(h.cleared, 0) + coalesce(d.found, 0) + coalesce(d.resolved, 0)
               + coalesce(al.n, 0) > 0)

@@ -12,9 +12,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import geo, queries
 from dashboard.context import AppContext
-from dashboard.scope import CODE
 from dashboard.periods import TZ, Week
 from dashboard.queries import Area
+from dashboard.scope import CODE
 from dashboard.ui import nav
 
 PLAYBACK_WEEKS = 12

@@ -239,3 +239,103 @@ def test_the_audit_trail_is_append_only(
         conn.execute(text("update ops.audit set result = 'x'"))
     with core.connect() as conn:
         assert conn.execute(text("select count(*) from ops.audit where action = 'export'")).scalar() >= 1
+
+
+def test_user_commands(demo_db: tuple[str, str], cli_env: dict[str, str], core: Engine) -> None:
+    """`onemap user add | list | disable | enable | set-password` as an operator runs them."""
+    from tests.etl.test_cli_db import one_line_error, onemap
+
+    env = {**cli_env, "DATABASE_URL": libpq_url(demo_db[0]), "ONEMAP_APP_DATABASE_URL": libpq_url(demo_db[1])}
+    with core.connect() as conn:
+        station = conn.execute(
+            text("select station_code from core.police_stations order by 1 limit 1")
+        ).scalar()
+        grid = conn.execute(
+            text("select grid_code from core.grids where station_code = :s limit 1"), {"s": station}
+        ).scalar()
+        conn.execute(text("delete from ops.users where username like 'cli-%'"))
+        conn.commit()
+    added = onemap(
+        "user",
+        "add",
+        "cli-chief",
+        "--role",
+        "station_chief",
+        "--station",
+        station,
+        "--password",
+        PASSWORD,
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    made = onemap(
+        "user", "add", "cli-grid", "--role", "grid_worker", "--grid", grid, "--generate-password", env=env
+    )
+    assert made.returncode == 0 and "password:" in made.stderr + made.stdout
+    assert "三类" in one_line_error(
+        onemap("user", "add", "cli-weak", "--role", "leadership", "--password", "password", env=env)
+    )
+    assert "unknown police station" in one_line_error(
+        onemap(
+            "user",
+            "add",
+            "cli-x",
+            "--role",
+            "station_chief",
+            "--station",
+            "999",
+            "--password",
+            PASSWORD,
+            env=env,
+        )
+    )
+    assert "needs --station" in one_line_error(
+        onemap("user", "add", "cli-y", "--role", "station_chief", "--password", PASSWORD, env=env)
+    )
+    assert onemap("user", "disable", "cli-chief", env=env).returncode == 0
+    listed = onemap("user", "list", env=env)
+    assert listed.returncode == 0
+    rows = {
+        line.split("│")[1].strip(): line
+        for line in listed.stdout.splitlines() + listed.stderr.splitlines()
+        if line.count("│") > 3
+    }
+    assert "disabled" in rows["cli-chief"] and "active" in rows["cli-grid"] and station in rows["cli-chief"]
+    with core.connect() as conn:
+        u = conn.execute(
+            text("select stations, grids, password_hash from ops.users where username = 'cli-grid'")
+        ).one()
+    assert u.grids == [grid] and u.stations == [station] and u.password_hash.startswith("$argon2id$")
+    assert onemap("user", "enable", "cli-chief", env=env).returncode == 0
+    reset = subprocess.run(
+        [sys.executable, "-m", "etl.cli", "user", "set-password", "cli-chief"],
+        env=env, input="New-pass-2026\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert reset.returncode == 0, reset.stderr
+    assert "no user" in one_line_error(onemap("user", "disable", "nobody-here", env=env))
+    actions = [r.action for r in audit_rows_all(core, "cli-")]
+    assert actions == ["user_add", "user_add", "user_disable", "user_enable", "user_set_password"]
+
+
+def audit_rows_all(core: Engine, prefix: str) -> list[Any]:
+    with core.connect() as conn:
+        return list(
+            conn.execute(
+                text("select * from ops.audit where params->>'username' like :p || '%' "
+                     "and action like 'user_%' order by audit_id"),
+                {"p": prefix},
+            )
+        )  # fmt: skip
+
+
+def test_a_trusted_proxy_may_name_the_user_when_switched_on(
+    demo_db: tuple[str, str], accounts: dict[str, Any]
+) -> None:
+    off = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL)).server.test_client()
+    assert off.get("/", headers={"X-Remote-User": "leader"}).status_code == 302  # off by default
+    app = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, trusted_user_header="X-Remote-User"))
+    client = app.server.test_client()
+    assert client.get("/", headers={"X-Remote-User": "chief_a"}).status_code == 200
+    assert client.get("/", headers={"X-Remote-User": "nobody"}).status_code == 302
+    far = {"REMOTE_ADDR": "10.9.8.7"}  # not a trusted proxy: the header is ignored
+    assert client.get("/", headers={"X-Remote-User": "leader"}, environ_base=far).status_code == 302
