@@ -456,30 +456,27 @@ def user_set_password(
     console.print(f"password of {username} set" + (f": {secret}" if generate else ""))
 
 
-@user_app.command("disable")
-def user_disable(username: str) -> None:
-    """Disable a user (their sessions end at their next request)."""
+def _set_disabled(username: str, disabled: bool) -> None:
     from dashboard.auth import AuthError
     from dashboard.users import set_disabled
 
     try:
-        set_disabled(Warehouse().owner_url(), username, True)
+        set_disabled(Warehouse().owner_url(), username, disabled)
     except AuthError as exc:
         raise OnemapError(str(exc)) from exc
-    console.print(f"{username} disabled")
+    console.print(f"{username} {'disabled' if disabled else 'enabled'}")
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable a user (their sessions end at their next request)."""
+    _set_disabled(username, True)
 
 
 @user_app.command("enable")
 def user_enable(username: str) -> None:
     """Enable a disabled user again."""
-    from dashboard.auth import AuthError
-    from dashboard.users import set_disabled
-
-    try:
-        set_disabled(Warehouse().owner_url(), username, False)
-    except AuthError as exc:
-        raise OnemapError(str(exc)) from exc
-    console.print(f"{username} enabled")
+    _set_disabled(username, False)
 
 
 @user_app.command("list")

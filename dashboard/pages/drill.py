@@ -29,30 +29,16 @@ from dashboard.ui import (
 )
 
 
+def message_page(title: str, text: str, ident: str) -> html.Div:
+    return html.Div([nav(""), html.Div([html.H2(title), html.P(text)], className="page", id=ident)])
+
+
 def not_found(what: str) -> html.Div:
-    return html.Div(
-        [
-            nav(""),
-            html.Div(
-                [html.H2("未找到"), html.P(f"{what}不存在，或不在您的查看范围内。")],
-                className="page",
-                id="not-found",
-            ),
-        ]
-    )
+    return message_page("未找到", f"{what}不存在，或不在您的查看范围内。", "not-found")
 
 
 def forbidden(what: str) -> html.Div:
-    return html.Div(
-        [
-            nav(""),
-            html.Div(
-                [html.H2("无权访问"), html.P(f"您的角色不能使用{what}。")],
-                className="page",
-                id="forbidden",
-            ),
-        ]
-    )
+    return message_page("无权访问", f"您的角色不能使用{what}。", "forbidden")
 
 
 def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, str | None]]:
