@@ -30,21 +30,26 @@ comment on table ops.scope_key is
     'One row per deployment: the key that signs viewer scopes (derived from the app''s secret key); the owner''s only.';
 
 create function ops.scope_payload() returns text
-language sql stable security definer
+-- plpgsql, not sql: its plan is cached for the session, and each scope check in a query (an
+-- InitPlan, re-run whenever a correlated subquery is) costs microseconds
+language plpgsql stable security definer
 set search_path = pg_catalog, public
 as $$
-    select case
-        when k.key is not null
-             and encode(hmac(convert_to(split_part(s.t, '~', 1), 'UTF8'), k.key, 'sha256'), 'hex')
-                 = split_part(s.t, '~', 2)
-        then case  -- only a signed payload is parsed, so its first field is a number
-            when split_part(s.t, '~', 1) ~ '^[0-9]{1,12}[|]'
-                 and split_part(split_part(s.t, '~', 1), '|', 1)::bigint >= extract(epoch from now())
-            then split_part(s.t, '~', 1)
-        end
-    end
-    from (select coalesce(current_setting('onemap.scope', true), '') as t) s
-    left join ops.scope_key k on true
+declare
+    t text := coalesce(current_setting('onemap.scope', true), '');
+    payload text := split_part(t, '~', 1);
+    k bytea;
+begin
+    select key into k from ops.scope_key;
+    if k is null or encode(hmac(convert_to(payload, 'UTF8'), k, 'sha256'), 'hex') <> split_part(t, '~', 2) then
+        return null;
+    end if;
+    -- only a signed payload is parsed, so its first field is a number
+    if payload !~ '^[0-9]{1,12}[|]' or split_part(payload, '|', 1)::bigint < extract(epoch from now()) then
+        return null;
+    end if;
+    return payload;
+end
 $$;
 comment on function ops.scope_payload() is
     'The viewer scope set for this transaction if its signature holds and it has not expired, else null.';
