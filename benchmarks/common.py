@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 import dashboard.db
 from dashboard.auth import User
@@ -36,7 +36,5 @@ def as_leadership(db: str, app_url: str | None) -> tuple[str, bytes]:
 def scoped_connection(url: str) -> Iterator[Connection]:
     """A transaction on ``url`` under the current signed scope (row-level security applies)."""
     with get_engine(url).begin() as conn:
-        conn.execute(
-            text("select set_config('onemap.scope', :t, true)"), {"t": dashboard.db.SCOPE_TOKEN.get()}
-        )
+        conn.exec_driver_sql(dashboard.db.SET_SCOPE, (dashboard.db.SCOPE_TOKEN.get(),))
         yield conn

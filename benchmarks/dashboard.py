@@ -69,7 +69,7 @@ class Recorder:
             with self.engine.connect() as conn:
                 cur = conn.connection.driver_connection.cursor()
                 # as dashboard.db does: the signed scope first, in the same transaction
-                cur.execute("select set_config('onemap.scope', %s, true)", (dashboard.db.SCOPE_TOKEN.get(),))
+                cur.execute(dashboard.db.SET_SCOPE, (dashboard.db.SCOPE_TOKEN.get(),))
                 cur.execute(statement, params)
                 cur.fetchall()
                 cur.close()

@@ -46,6 +46,8 @@ def _compiled(url: str, query: str) -> tuple[str, tuple[str, ...]]:
 
 # The signed scope of the request (or command) being served: set from the server-side session.
 SCOPE_TOKEN: ContextVar[str | None] = ContextVar("onemap_scope_token", default=None)
+# Run first in each transaction (driver placeholder style), with the token as its one parameter.
+SET_SCOPE = "select set_config('onemap.scope', %s, true)"
 
 
 @contextmanager
@@ -79,7 +81,7 @@ def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tu
         try:
             token = SCOPE_TOKEN.get()
             if token is not None:
-                cursor.execute("select set_config('onemap.scope', %s, true)", (token,))
+                cursor.execute(SET_SCOPE, (token,))
             cursor.execute(statement, bound)
             keys = [d.name for d in cursor.description or []]
             return keys, cursor.fetchall()
@@ -93,6 +95,6 @@ def execute(url: str, query: str, params: dict[str, Any] | None = None) -> list[
     with get_engine(url).begin() as conn:
         token = SCOPE_TOKEN.get()
         if token is not None:
-            conn.execute(text("select set_config('onemap.scope', :t, true)"), {"t": token})
+            conn.exec_driver_sql(SET_SCOPE, (token,))
         result = conn.execute(text(query), params or {})
         return [dict(r._mapping) for r in result] if result.returns_rows else []

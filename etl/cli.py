@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -427,14 +429,11 @@ def user_add(
     generate: bool = typer.Option(False, "--generate-password", help="Make one up and print it."),
 ) -> None:
     """Add a dashboard user."""
-    from dashboard.auth import AuthError
     from dashboard.users import add_user
 
     secret = _password(password, generate)
-    try:
+    with _auth_errors():
         user = add_user(Warehouse().owner_url(), username, role, secret, station, grid, name)
-    except AuthError as exc:
-        raise OnemapError(str(exc)) from exc
     console.print(f"added {user.username} ({user.role_zh})" + (f", password: {secret}" if generate else ""))
 
 
@@ -445,25 +444,30 @@ def user_set_password(
     generate: bool = typer.Option(False, "--generate-password", help="Make one up and print it."),
 ) -> None:
     """Set a user's password (their open sessions end; a lockout is lifted)."""
-    from dashboard.auth import AuthError
     from dashboard.users import set_password
 
     secret = _password(password, generate)
-    try:
+    with _auth_errors():
         set_password(Warehouse().owner_url(), username, secret)
-    except AuthError as exc:
-        raise OnemapError(str(exc)) from exc
     console.print(f"password of {username} set" + (f": {secret}" if generate else ""))
 
 
-def _set_disabled(username: str, disabled: bool) -> None:
+@contextmanager
+def _auth_errors() -> Iterator[None]:
+    """A refused user change (weak password, unknown user or station …) as one line, exit 1."""
     from dashboard.auth import AuthError
-    from dashboard.users import set_disabled
 
     try:
-        set_disabled(Warehouse().owner_url(), username, disabled)
+        yield
     except AuthError as exc:
         raise OnemapError(str(exc)) from exc
+
+
+def _set_disabled(username: str, disabled: bool) -> None:
+    from dashboard.users import set_disabled
+
+    with _auth_errors():
+        set_disabled(Warehouse().owner_url(), username, disabled)
     console.print(f"{username} {'disabled' if disabled else 'enabled'}")
 
 
@@ -499,13 +503,10 @@ def user_list() -> None:
 @user_app.command("demo")
 def user_demo() -> None:
     """One demo user per role, with new random passwords, printed (for `make demo` only)."""
-    from dashboard.auth import AuthError
     from dashboard.users import demo_users
 
-    try:
+    with _auth_errors():
         made = demo_users(Warehouse().owner_url())
-    except AuthError as exc:
-        raise OnemapError(str(exc)) from exc
     out.print("demo users (passwords are new on every `make demo`):")
     for user, password in made:
         scope = ",".join(sorted(user.grids or user.stations)) or "全域"

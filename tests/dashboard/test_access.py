@@ -22,15 +22,11 @@ from dashboard.scope import Scope
 from etl.db import normalise_url
 from etl.secret import derive
 from tests.conftest import TEST_SECRET, login, sign
+from tests.dashboard.test_callbacks import column
 
 pytestmark = pytest.mark.db
 
 TOKEN = re.compile(r"[0-9A-Za-z_-]+")
-
-
-def column(core: Engine, sql: str, **params: Any) -> list[Any]:
-    with core.connect() as conn:
-        return list(conn.execute(text(sql), params).scalars())
 
 
 @pytest.fixture(scope="module")
