@@ -9,8 +9,10 @@ RUN apt-get update \
 RUN useradd --create-home --uid 1000 onemap
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY common ./common
 COPY etl ./etl
 COPY dashboard ./dashboard
+COPY onemap ./onemap
 RUN pip install --no-cache-dir .
 
 USER onemap

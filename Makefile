@@ -93,8 +93,8 @@ db-up: venv
 	$(BIN)/onemap db up
 
 lint: venv
-	$(BIN)/ruff check etl dashboard tests benchmarks
-	$(BIN)/ruff format --check etl dashboard tests benchmarks
+	$(BIN)/ruff check common etl dashboard onemap tests benchmarks
+	$(BIN)/ruff format --check common etl dashboard onemap tests benchmarks
 	$(BIN)/mypy
 
 clean-venv:

@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from sqlalchemy import Connection
 
 import dashboard.db
+from common.secret import load_secret
 from dashboard.auth import User
 from dashboard.db import get_engine
+from dashboard.operator import operator_token
 from etl.migrate import migrate
-from etl.secret import derive, load_secret, register_scope_key
+from etl.scope_key import register_scope_key
 from etl.warehouse import Warehouse
 
 LEADER = User("benchmark", "", "leadership", frozenset(), frozenset())
@@ -20,16 +22,16 @@ LEADER = User("benchmark", "", "leadership", frozenset(), frozenset())
 def as_leadership(db: str, app_url: str | None) -> tuple[str, bytes]:
     """The application role's URL of ``db`` (brought to the current schema, with this checkout's
     scope key registered) or ``app_url``; from here on queries act for the leadership. Returns the
-    URL and the scope key."""
+    URL and the deployment's secret key."""
     wh = Warehouse()
     url = app_url or wh.server.url("app", database=db)
+    secret = load_secret()
     if not app_url:
         owner = wh.server.url("owner", database=db)
         migrate(owner, wh.app_role())
-        register_scope_key(owner, load_secret())
-    key = derive(load_secret(), "scope")
-    dashboard.db.SCOPE_TOKEN.set(LEADER.scope().token(key, LEADER.role, ttl_seconds=24 * 3600))
-    return url, key
+        register_scope_key(owner, secret)
+    dashboard.db.SCOPE_TOKEN.set(operator_token(secret))
+    return url, secret
 
 
 @contextmanager

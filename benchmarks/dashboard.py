@@ -32,6 +32,7 @@ from sqlalchemy import text
 
 import dashboard.db
 from benchmarks.common import LEADER, as_leadership, scoped_connection
+from common.secret import derive
 from dashboard.app import create_app
 from dashboard.context import AppContext
 from dashboard.db import get_engine
@@ -93,7 +94,7 @@ def main() -> None:
     ap.add_argument("--as-of", default=None, help="the day treated as today (default: latest incident)")
     args = ap.parse_args()
 
-    url, key = as_leadership(args.db, args.app_url)
+    url, secret = as_leadership(args.db, args.app_url)
     with scoped_connection(url) as conn:
         latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
         n_incidents = conn.execute(text("select count(*) from serve.incidents")).scalar()
@@ -109,7 +110,7 @@ def main() -> None:
     print(f"database: {n_incidents:,} incidents, {n_buildings:,} buildings; as of {as_of}")
 
     # built as the server builds it (create_app), so it runs as it does in `onemap serve`
-    uncached = create_app(url, DashboardSettings(as_of=as_of, cache_seconds=0)).onemap
+    uncached = create_app(url, secret, DashboardSettings(as_of=as_of, cache_seconds=0)).onemap
     uncached.bind(LEADER)
     station = stations(url, uncached.scope())[0]["station_code"]
     with scoped_connection(url) as conn:
@@ -155,7 +156,7 @@ def main() -> None:
             cold.append(seconds)
             if not i % 2:
                 sql.append(rec.sql_seconds(statements))
-        cached = AppContext(url, DashboardSettings(as_of=as_of, cache_seconds=600), key)
+        cached = AppContext(url, DashboardSettings(as_of=as_of, cache_seconds=600), derive(secret, "scope"))
         first, _, _ = rec.run(lambda fn=fn, cached=cached: fn(cached))
         warm = [rec.run(lambda fn=fn, cached=cached: fn(cached))[0] for _ in range(args.repeat)]
         row = {

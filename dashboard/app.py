@@ -13,13 +13,14 @@ import re
 import dash
 from dash import Input, Output, dcc, html
 
+from common.errors import OnemapError
+from common.secret import MIN_LENGTH, derive
 from dashboard import login, queries
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
 from dashboard.pages import audit, drill, mapview, persons, quality, wall
 from dashboard.settings import DashboardSettings
-from etl.secret import derive, load_secret
 
 AREA_PATH = re.compile(r"^/(station|zone|grid|building)/([0-9A-Za-z_-]{1,40})/?$")
 
@@ -111,16 +112,18 @@ def register_downloads(app: dash.Dash, c: AppContext) -> None:
 
 
 def create_app(
-    database_url: str | None = None,
+    database_url: str | None,
+    secret: bytes,
     settings: DashboardSettings | None = None,
-    secret: bytes | None = None,
 ) -> dash.Dash:
     """Create the dashboard reading the serve schema at ``database_url`` (application role).
 
-    Refuses to start without a secret key of its own (``ONEMAP_SECRET_KEY[_FILE]``; there is no
-    default) and when the database does not know that key's scope key (``onemap db up``).
+    ``secret`` is the deployment's secret key (the command line loads it; there is no default).
+    Refuses to start with a key too short to be one, and when the database does not know that
+    key's scope key (``onemap db up``).
     """
-    secret = secret if secret is not None else load_secret()
+    if len(secret) < MIN_LENGTH:
+        raise OnemapError(f"the secret key is shorter than {MIN_LENGTH} characters")
     settings = settings or DashboardSettings()
     url = database_url or settings.app_database_url
     if not url:

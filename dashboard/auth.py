@@ -14,58 +14,20 @@ import hmac
 import json
 import logging
 import secrets
-import string
 from dataclasses import dataclass
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
+from common.china import TZ
+from common.passwords import HASHER, verify_password
+from common.roles import ROLE_ZH
 from dashboard.db import execute, fetch_all
-from dashboard.periods import TZ
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 
 LOGGER = logging.getLogger(__name__)
 
-ROLE_ZH = {"leadership": "领导", "station_chief": "派出所所长", "grid_worker": "网格员"}
 COOKIE = "onemap_session"
-HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("an unknown user's password is checked against this")
-
-
-class AuthError(ValueError):
-    """A request to change users that cannot be met (weak password, unknown user …)."""
-
-
-def password_problem(password: str) -> str | None:
-    """Why a password is too weak (at least 8 characters of three kinds), or None."""
-    if len(password) < 8:
-        return "密码至少 8 位"
-    kinds = [
-        any(ch in string.ascii_lowercase for ch in password),
-        any(ch in string.ascii_uppercase for ch in password),
-        any(ch.isdigit() for ch in password),
-        any(not ch.isalnum() for ch in password),
-    ]
-    if sum(kinds) < 3:
-        return "密码须含小写字母、大写字母、数字、符号中的至少三类"
-    return None
-
-
-def hash_password(password: str) -> str:
-    """The argon2id hash of a password strong enough (else :class:`AuthError`)."""
-    problem = password_problem(password)
-    if problem:
-        raise AuthError(problem)
-    return HASHER.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return HASHER.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 @dataclass(frozen=True)

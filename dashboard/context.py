@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 
 from cachetools import TTLCache
 
+from common.china import TZ
 from dashboard import db
 from dashboard.auth import User, audit
-from dashboard.periods import TZ, Week
+from dashboard.periods import Week
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 

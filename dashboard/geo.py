@@ -20,10 +20,10 @@ import shapely
 from PIL import Image
 from scipy.ndimage import gaussian_filter
 
+from common.coords import from_wgs84
 from dashboard.db import fetch_all, fetch_rows
 from dashboard.queries import Area, _filter
 from dashboard.scope import Scope
-from etl.coords import from_wgs84
 
 M_PER_DEG = 111_320.0
 

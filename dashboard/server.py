@@ -25,9 +25,11 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def run(database_url: str, host: str = "127.0.0.1", port: int = 8050, workers: int = 2) -> None:
+def run(
+    database_url: str, secret: bytes, host: str = "127.0.0.1", port: int = 8050, workers: int = 2
+) -> None:
     """Build the app once, then serve it until interrupted."""
-    app = create_app(database_url)
+    app = create_app(database_url, secret)
     print(f"serving on http://{host}:{port}", flush=True)
     _Gunicorn(
         app.server,

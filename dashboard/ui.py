@@ -8,7 +8,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.periods import TZ
+from common.china import TZ
 
 LEVEL_ZH = {"all": "全域", "station": "派出所", "zone": "警务区", "grid": "网格", "building": "楼栋"}
 STATUS_ZH = {

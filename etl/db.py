@@ -9,7 +9,7 @@ import psycopg
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from etl.errors import OnemapError
+from common.errors import OnemapError
 
 LOGGER = logging.getLogger(__name__)
 

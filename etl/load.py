@@ -27,10 +27,10 @@ import shapely
 from psycopg import sql
 from shapely import wkb
 
+from common.errors import OnemapError
 from etl.attribute import Attributor
 from etl.contract import KINDS, Kind, load_order
 from etl.db import connect_raw
-from etl.errors import OnemapError
 from etl.manifest import Manifest, Source
 from etl.prefetch import prefetch
 from etl.readers import read_source

@@ -8,9 +8,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from common.coords import canonical_crs
+from common.errors import OnemapError
 from etl.contract import KINDS
-from etl.coords import canonical_crs
-from etl.errors import OnemapError
 
 FORMATS = ("csv", "xlsx", "gpkg", "shp", "geojson")
 

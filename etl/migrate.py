@@ -13,8 +13,8 @@ from alembic.script import ScriptDirectory
 from psycopg import sql
 from sqlalchemy import Connection, text
 
+from common.errors import OnemapError
 from etl.db import database_name, get_engine
-from etl.errors import OnemapError
 from etl.sql import read_sql
 
 LOGGER = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from etl.errors import OnemapError
+from common.errors import OnemapError
 
 LOGGER = logging.getLogger(__name__)
 

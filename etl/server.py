@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from etl.errors import OnemapError
+from common.errors import OnemapError
 from etl.settings import DatabaseSettings
 
 LOGGER = logging.getLogger(__name__)

@@ -18,16 +18,14 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from etl import coords
+from common import coords
+from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
 from etl.attribute import Attributor
 from etl.contract import BOOL_FALSE, BOOL_TRUE, Field, Kind
 from etl.idcard import check_id_number
 from etl.manifest import Source
 
-TZ = "Asia/Shanghai"
 MOBILE_OR_LANDLINE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,5})?)$"
-CHINA_LON = (73.0, 136.0)
-CHINA_LAT = (3.0, 54.0)
 # Numeric ranges the core tables enforce; a value outside is a bad_number, never a load failure.
 RANGES: dict[str, tuple[float, float]] = {
     "floors": (1, 200),
@@ -59,7 +57,7 @@ class Context:
     codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
     address_points: pd.DataFrame | None = None  # x, y indexed by address_code
     attributor: Attributor | None = None
-    now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ))
+    now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ_NAME))
 
 
 @dataclass
@@ -107,7 +105,7 @@ def _parse_datetime(s: pd.Series) -> pd.Series:
         exact[retry] = pd.to_datetime(
             s[retry].str.replace("/", "-").str.replace("T", " "), format="mixed", errors="coerce"
         )
-    return exact.dt.tz_localize(TZ, ambiguous="NaT", nonexistent="NaT")
+    return exact.dt.tz_localize(TZ_NAME, ambiguous="NaT", nonexistent="NaT")
 
 
 def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, counts: dict[str, int]) -> pd.Series:

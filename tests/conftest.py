@@ -4,42 +4,34 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine
 
-from dashboard.db import scoped
-from dashboard.scope import Scope
+from dashboard.operator import as_operator
 from etl.db import normalise_url
 from etl.migrate import drop_schemas, migrate
-from etl.secret import derive, register_scope_key
+from etl.scope_key import register_scope_key
 from etl.warehouse import Warehouse
+from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, TEST_SECRET
 
-# The tests' own secret key (the dashboard refuses to start without one), set before any settings
-# are read; served apps and commands the tests start inherit it.
-TEST_SECRET = "onemap-tests-only-secret-key-0123456789abcdef"
+# Set before any settings are read; served apps and commands the tests start inherit it.
 os.environ["ONEMAP_SECRET_KEY"] = TEST_SECRET
-
-
-def sign(scope: Scope, role: str) -> str:
-    """A scope signed with the tests' key, as the dashboard signs it for PostgreSQL."""
-    return scope.token(derive(TEST_SECRET.encode(), "scope"), role, ttl_seconds=24 * 3600)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def leadership_scope() -> Iterator[None]:
     """Queries the tests run directly see the whole area (as the leadership does); tests of
     scoping set a narrower scope (or none) themselves."""
-    with scoped(sign(Scope.everything(), "leadership")):
+    with as_operator(SECRET):
         yield
 
 
 def migrate_for_tests(url: str, app_role: str) -> None:
     """Migrate a test database and register the tests' scope key in it."""
     migrate(url, app_role)
-    register_scope_key(url, TEST_SECRET.encode())
+    register_scope_key(url, SECRET)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -123,9 +115,6 @@ def cli_env() -> dict[str, str]:
     return {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
 
 
-DEMO_UNTIL = date(2026, 11, 22)  # a Sunday: the demo's last full week is 2026-W47
-
-
 @pytest.fixture(scope="session")
 def demo_db(
     warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -150,15 +139,12 @@ def demo_db(
     return url, warehouse.app_url_for(url)
 
 
-PASSWORD = "Test-pass-2026"
-
-
 @pytest.fixture(scope="session")
 def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
     """Real users in ops.users of the demo: a leader, the chiefs of two stations, a grid worker."""
     from sqlalchemy import text
 
-    from dashboard.users import add_user
+    from etl.users import add_user
 
     with create_engine(normalise_url(demo_db[0])).connect() as conn:
         a, b = conn.execute(
@@ -174,8 +160,3 @@ def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
         "chief_b": add_user(owner, "chief_b", "station_chief", PASSWORD, [b], display_name="乙所长"),
         "worker": add_user(owner, "worker", "grid_worker", PASSWORD, grids=[grid], display_name="网格员"),
     }
-
-
-def login(client: Any, username: str, password: str = PASSWORD) -> Any:
-    """Sign a Flask test client in (it keeps the session cookie)."""
-    return client.post("/login", data={"username": username, "password": password, "next": "/"})

@@ -7,9 +7,9 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from common.china import TZ
 from dashboard import queries
 from dashboard.context import AppContext
-from dashboard.periods import TZ
 from dashboard.queries import Area
 from dashboard.ui import (
     ALERT_ZH,

@@ -10,9 +10,10 @@ import dash_leaflet as dl
 import shapely.geometry
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from common.china import TZ
 from dashboard import geo, queries
 from dashboard.context import AppContext
-from dashboard.periods import TZ, Week
+from dashboard.periods import Week
 from dashboard.queries import Area
 from dashboard.scope import CODE
 from dashboard.ui import nav

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from common.china import TZ
 from dashboard import queries
-from dashboard.periods import TZ, Week
+from dashboard.periods import Week
 from dashboard.queries import Area
 from dashboard.reports.mapimage import station_map
 from dashboard.scope import Scope

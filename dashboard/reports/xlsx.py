@@ -12,7 +12,7 @@ from typing import Any
 
 import xlsxwriter
 
-from dashboard.periods import TZ
+from common.china import TZ
 from dashboard.queries import change
 from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport
 

@@ -22,8 +22,8 @@ import shapely
 import yaml
 from shapely.geometry import MultiPolygon, Polygon
 
+from common.coords import from_wgs84
 from etl.contract import KINDS
-from etl.coords import from_wgs84
 from etl.demo.geography import (
     CITY_DISTRICTS,
     COUNTY,

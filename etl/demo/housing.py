@@ -114,7 +114,7 @@ def write_housing(gen: Generator) -> None:
     # quarantined for that instead: mislabel only buildings well inside
     inner = shapely.contains_xy(gen.geo.district.buffer(-0.01), bx, by)
     for pos in gen.pick(leaf & inner, 3, taken):
-        from etl.coords import wgs84_to_gcj02
+        from common.coords import wgs84_to_gcj02
 
         gx, gy = wgs84_to_gcj02(bx[pos], by[pos])
         bld.loc[pos, "经度"], bld.loc[pos, "纬度"] = round(float(gx), 7), round(float(gy), 7)

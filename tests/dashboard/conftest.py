@@ -9,17 +9,16 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from dashboard.app import create_app
-from dashboard.auth import User
 from dashboard.context import AppContext
 from dashboard.settings import DashboardSettings
 from etl.db import normalise_url
-from tests.conftest import DEMO_UNTIL
+from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
 
 
 @pytest.fixture(scope="session")
 def demo_app(demo_db: tuple[str, str]) -> dash.Dash:
     """The app over the demo as the application role, uncached so every call hits the database."""
-    return create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
+    return create_app(demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
 
 
 @pytest.fixture(scope="session")
@@ -33,13 +32,6 @@ def core(demo_db: tuple[str, str]) -> Iterator[Engine]:
     engine = create_engine(normalise_url(demo_db[0]))
     yield engine
     engine.dispose()
-
-
-LEADER = User("test-leader", "测试领导", "leadership", frozenset(), frozenset())
-
-
-def chief(*stations: str) -> User:
-    return User("test-chief", "测试所长", "station_chief", frozenset(stations), frozenset())
 
 
 @pytest.fixture(autouse=True)

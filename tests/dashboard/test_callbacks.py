@@ -20,8 +20,8 @@ from dashboard.app import create_app, render
 from dashboard.context import AppContext
 from dashboard.pages import mapview, wall
 from dashboard.settings import DashboardSettings
-from tests.conftest import DEMO_UNTIL, login
-from tests.dashboard.conftest import chief
+from tests.support.accounts import DEMO_UNTIL, SECRET, chief, login
+from tests.support.dash_calls import column
 
 pytestmark = pytest.mark.db
 
@@ -32,11 +32,6 @@ F0 = "2026-10-26 00:00+08"  # four weeks back
 def scalar(core: Engine, sql: str, **params: Any) -> Any:
     with core.connect() as conn:
         return conn.execute(text(sql), params).scalar()
-
-
-def column(core: Engine, sql: str, **params: Any) -> list[Any]:
-    with core.connect() as conn:
-        return list(conn.execute(text(sql), params).scalars())
 
 
 def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) -> None:
@@ -273,14 +268,14 @@ def test_risk_heat_filters_by_its_own_categories(c: AppContext, core: Engine) ->
 def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppContext) -> None:
     """Overlays move by the GCJ-02 offset (some hundreds of metres here) to sit on a GCJ-02 basemap."""
     gcj = create_app(
-        demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0, basemap_crs="GCJ02")
+        demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0, basemap_crs="GCJ02")
     ).onemap
     wgs, shifted = mapview.area_layers(c, 11, None)[0], mapview.area_layers(gcj, 11, None)[0]
     a = shapely.get_coordinates(shapely.geometry.shape(wgs["features"][0]["geometry"]))[0]
     b = shapely.get_coordinates(shapely.geometry.shape(shifted["features"][0]["geometry"]))[0]
     dx, dy = (b - a) * [102_000, 111_000]  # metres per degree here, roughly
     assert 200 < np.hypot(dx, dy) < 1000
-    from etl.coords import from_wgs84
+    from common.coords import from_wgs84
 
     # overlays at zoom 11 keep 5 decimals (about a metre); a comes rounded too, so compare to 1e-5
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from common.errors import AuthError, OnemapError
+from common.passwords import hash_password, password_problem
+from common.secret import SecretSettings, init_secret, load_secret
 from dashboard.app import create_app
-from dashboard.auth import AuthError, hash_password, password_problem
 from dashboard.settings import DashboardSettings
-from dashboard.users import add_user, set_disabled, set_password
 from etl.db import libpq_url, normalise_url
-from etl.errors import OnemapError
-from etl.secret import SecretSettings, init_secret, load_secret
-from tests.conftest import DEMO_UNTIL, PASSWORD, login
+from etl.users import add_user, set_disabled, set_password
+from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, login
 
 pytestmark = pytest.mark.db
 
@@ -174,11 +174,13 @@ def test_the_app_refuses_to_start_without_a_secret_key(
     monkeypatch.delenv("ONEMAP_SECRET_KEY")
     monkeypatch.setenv("ONEMAP_SECRET_KEY_FILE", str(tmp_path / "secret_key"))
     with pytest.raises(OnemapError, match="no secret key"):
-        create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL))
+        load_secret()
     # a key too short, or a file others may read, is no key either
     monkeypatch.setenv("ONEMAP_SECRET_KEY", "short")
     with pytest.raises(OnemapError, match="shorter than"):
         load_secret()
+    with pytest.raises(OnemapError, match="shorter than"):
+        create_app(demo_db[1], b"short", DashboardSettings(as_of=DEMO_UNTIL))
     monkeypatch.delenv("ONEMAP_SECRET_KEY")
     path = tmp_path / "secret_key"
     assert init_secret(path) and path.stat().st_mode & 0o777 == 0o600
@@ -190,7 +192,7 @@ def test_the_app_refuses_to_start_without_a_secret_key(
     path.chmod(0o600)
     # a key the database does not know: its scopes would be refused, so the app does not start
     with pytest.raises(RuntimeError, match="onemap db up"):
-        create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL), secret=b"x" * 40)
+        create_app(demo_db[1], b"x" * 40, DashboardSettings(as_of=DEMO_UNTIL))
     # and `onemap serve` says so in one line, before serving anything
     env = {k: v for k, v in cli_env.items() if k != "ONEMAP_SECRET_KEY"}
     env.update(
@@ -201,7 +203,7 @@ def test_the_app_refuses_to_start_without_a_secret_key(
         }
     )
     out = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "serve", "--port", "1"],
+        [sys.executable, "-m", "onemap", "serve", "--port", "1"],
         env=env,
         capture_output=True,
         text=True,
@@ -243,7 +245,7 @@ def test_the_audit_trail_is_append_only(
 
 def test_user_commands(demo_db: tuple[str, str], cli_env: dict[str, str], core: Engine) -> None:
     """`onemap user add | list | disable | enable | set-password` as an operator runs them."""
-    from tests.etl.test_cli_db import one_line_error, onemap
+    from tests.support.cli import one_line_error, onemap
 
     env = {**cli_env, "DATABASE_URL": libpq_url(demo_db[0]), "ONEMAP_APP_DATABASE_URL": libpq_url(demo_db[1])}
     with core.connect() as conn:
@@ -308,7 +310,7 @@ def test_user_commands(demo_db: tuple[str, str], cli_env: dict[str, str], core: 
     assert u.grids == [grid] and u.stations == [station] and u.password_hash.startswith("$argon2id$")
     assert onemap("user", "enable", "cli-chief", env=env).returncode == 0
     reset = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "user", "set-password", "cli-chief"],
+        [sys.executable, "-m", "onemap", "user", "set-password", "cli-chief"],
         env=env, input="New-pass-2026\n", capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert reset.returncode == 0, reset.stderr
@@ -331,9 +333,11 @@ def audit_rows_all(core: Engine, prefix: str) -> list[Any]:
 def test_a_trusted_proxy_may_name_the_user_when_switched_on(
     demo_db: tuple[str, str], accounts: dict[str, Any]
 ) -> None:
-    off = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL)).server.test_client()
+    off = create_app(demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL)).server.test_client()
     assert off.get("/", headers={"X-Remote-User": "leader"}).status_code == 302  # off by default
-    app = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, trusted_user_header="X-Remote-User"))
+    app = create_app(
+        demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, trusted_user_header="X-Remote-User")
+    )
     client = app.server.test_client()
     assert client.get("/", headers={"X-Remote-User": "chief_a"}).status_code == 200
     assert client.get("/", headers={"X-Remote-User": "nobody"}).status_code == 302

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 
 from dashboard import queries
 from dashboard.app import create_app, overview_layout, render
+from tests.support.accounts import SECRET
 
 pytestmark = pytest.mark.db
 
@@ -51,7 +52,7 @@ def test_element_counts_match_core(seeded: None, test_app_url: str, owner_engine
 
 
 def test_layout_shows_counts_in_chinese(seeded: None, test_app_url: str) -> None:
-    app = create_app(test_app_url)
+    app = create_app(test_app_url, SECRET)
     page = render(app.onemap, "/quality")
     text_of = repr(page.to_plotly_json())
     assert "派出所" in text_of and "警务区" in text_of
@@ -61,7 +62,7 @@ def test_layout_shows_counts_in_chinese(seeded: None, test_app_url: str) -> None
 
 def test_app_refuses_to_start_without_database() -> None:
     with pytest.raises(RuntimeError, match="ONEMAP_APP_DATABASE_URL"):
-        create_app(None)
+        create_app(None, SECRET)
 
 
 @pytest.mark.parametrize("path", ["/", "/wall", "/quality", "/grid/x"])
@@ -69,7 +70,7 @@ def test_pages_render_on_an_empty_warehouse(test_app_url: str, path: str) -> Non
     """Before anything is loaded every page still renders (and says what it has)."""
     from dashboard.pages import mapview, wall
 
-    app = create_app(test_app_url)
+    app = create_app(test_app_url, SECRET)
     page = render(app.onemap, path)
     assert page.to_plotly_json()
     assert mapview.heat_layer(app.onemap, "incidents", None, "week", 0, None, None)["total"] == 0

@@ -13,8 +13,8 @@ from dashboard.app import render
 from dashboard.context import AppContext
 from dashboard.periods import Week
 from dashboard.queries import Area
-from tests.conftest import DEMO_UNTIL
-from tests.pii import unmasked
+from tests.support.accounts import DEMO_UNTIL
+from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
 

@@ -18,9 +18,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
-from tests.conftest import login
-from tests.dashboard.test_access import column, dash_call, key_of
-from tests.pii import unmasked
+from tests.support.accounts import login
+from tests.support.dash_calls import column, dash_call, key_of
+from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
 

@@ -21,9 +21,9 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from etl.db import libpq_url
-from tests.conftest import DEMO_UNTIL, PASSWORD
-from tests.e2e.browser import chromium, console_errors, requested_urls, screenshot
-from tests.etl.test_cli_db import free_port
+from tests.support.accounts import DEMO_UNTIL, PASSWORD
+from tests.support.browser import chromium, console_errors, requested_urls, screenshot
+from tests.support.cli import free_port
 
 pytestmark = pytest.mark.db
 
@@ -42,7 +42,7 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
     }
     proc = subprocess.Popen(
         # two workers: each must serve the scripts even if its first request is not the index
-        [sys.executable, "-m", "etl.cli", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "onemap", "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

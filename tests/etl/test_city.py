@@ -20,8 +20,8 @@ from etl.contract import KINDS
 from etl.db import libpq_url
 from etl.demo.generate import Scale, district_scale, generate_city
 from etl.warehouse import Warehouse
-from tests.etl.test_cli_db import onemap
-from tests.etl.test_load import fresh_database
+from tests.support.cli import onemap
+from tests.support.database import fresh_database
 
 pytestmark = pytest.mark.db
 

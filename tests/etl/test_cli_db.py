@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,41 +15,9 @@ from sqlalchemy import create_engine, text
 from etl.db import libpq_url
 from etl.migrate import fingerprint, head_revision
 from etl.warehouse import Warehouse
+from tests.support.cli import free_port, one_line_error, onemap
 
 pytestmark = pytest.mark.db
-
-
-def onemap(*args: str, env: dict[str, str], timeout: int = 180) -> subprocess.CompletedProcess[str]:
-    """Run the onemap command line in a subprocess, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
-    """Assert the command failed with one clear line (no traceback) and return it."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
-def free_port(start: int) -> int:
-    """First port from ``start`` that nothing listens on."""
-    for port in range(start, start + 500):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port")
 
 
 def postmaster_pids(pgdata: Path) -> list[int]:

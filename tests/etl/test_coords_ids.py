@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from etl import coords
+from common import coords
 from etl.idcard import check_id_number, is_valid_id_number
 
 

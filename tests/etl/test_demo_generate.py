@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from common.coords import bd09_to_wgs84, gcj02_to_wgs84
 from etl.contract import KINDS, REASONS
-from etl.coords import bd09_to_wgs84, gcj02_to_wgs84
 from etl.demo.generate import generate
 from etl.idcard import check_id_number, is_mobile
 

@@ -20,26 +20,15 @@ from sqlalchemy import Engine, create_engine, text
 from etl.contract import KINDS
 from etl.db import libpq_url
 from etl.demo.generate import generate
-from etl.migrate import drop_schemas, migrate
 from etl.warehouse import Warehouse
-from tests.etl.test_cli_db import one_line_error, onemap
 from tests.etl.test_schema import ATTRIBUTED as SCHEMA_ATTRIBUTED
+from tests.support.cli import one_line_error, onemap
+from tests.support.database import fresh_database
 
 pytestmark = pytest.mark.db
 
 UNTIL = date(2026, 11, 22)
 ATTRIBUTED = sorted(SCHEMA_ATTRIBUTED)
-
-
-def fresh_database(warehouse: Warehouse, test_db_url: str, name: str) -> str:
-    """A migrated, empty warehouse database of this module's own."""
-    if warehouse.external:
-        drop_schemas(test_db_url)
-        migrate(test_db_url, warehouse.app_role())
-        return test_db_url
-    url = warehouse.recreate_database(name)
-    migrate(url, warehouse.app_role())
-    return url
 
 
 @pytest.fixture(scope="module")
@@ -361,7 +350,7 @@ def test_a_killed_load_leaves_no_half_loaded_source(
     engine = create_engine(url)
     env = {**loaded[2], "DATABASE_URL": libpq_url(url)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "etl", "load", str(demo_dir / "manifest.yaml")],
+        [sys.executable, "-m", "onemap", "etl", "load", str(demo_dir / "manifest.yaml")],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

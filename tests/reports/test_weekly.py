@@ -18,10 +18,10 @@ from dashboard.periods import Week
 from dashboard.queries import Area
 from dashboard.scope import Scope
 from etl.db import libpq_url
-from tests.conftest import login
-from tests.e2e.browser import ARTIFACTS
-from tests.etl.test_cli_db import onemap
-from tests.pii import unmasked
+from tests.support.accounts import login
+from tests.support.browser import ARTIFACTS
+from tests.support.cli import onemap
+from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
 
@@ -205,9 +205,9 @@ def test_station_page_download_is_the_same_report(
 ) -> None:
     from dashboard.app import create_app
     from dashboard.settings import DashboardSettings
-    from tests.conftest import DEMO_UNTIL
+    from tests.support.accounts import DEMO_UNTIL, SECRET
 
-    app = create_app(demo_db[1], DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
+    app = create_app(demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
     code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
     client = app.server.test_client()
     login(client, "leader")

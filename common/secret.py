@@ -1,8 +1,8 @@
 """The deployment's secret key: no default, 0600 on disk, never in the database.
 
 The dashboard signs its session records and the viewer scope it sets per transaction with keys
-derived from it; the owner registers the scope key in ``ops.scope_key`` (``onemap db up``), so
-PostgreSQL can tell a scope the app signed from one anybody else set.
+derived from it (:func:`derive`); the owner registers the scope key in the database
+(``etl.scope_key``), so PostgreSQL can tell a scope the app signed from one anybody else set.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import text
 
-from etl.db import get_engine
-from etl.errors import OnemapError
-from etl.settings import PROJECT_ROOT
+from common.errors import OnemapError
+from common.paths import PROJECT_ROOT
 
 MIN_LENGTH = 32
 
@@ -76,20 +74,3 @@ def init_secret(path: Path) -> bool:
 def derive(secret: bytes, purpose: str) -> bytes:
     """A key for one purpose (``scope``, ``session``), so no two uses share a key."""
     return hmac.new(secret, f"onemap {purpose} key v1".encode(), hashlib.sha256).digest()
-
-
-def register_scope_key(owner_url: str, secret: bytes) -> bool:
-    """Store the scope key in ``ops.scope_key`` (as the owner); True when it changed."""
-    key = derive(secret, "scope")
-    with get_engine(owner_url).begin() as conn:
-        old = conn.execute(text("select key from ops.scope_key")).scalar()
-        if old is not None and bytes(old) == key:
-            return False
-        conn.execute(
-            text(
-                "insert into ops.scope_key (id, key) values (true, :k) "
-                "on conflict (id) do update set key = excluded.key, set_at = now()"
-            ),
-            {"k": key},
-        )
-    return True

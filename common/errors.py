@@ -3,3 +3,7 @@
 
 class OnemapError(Exception):
     """An expected failure whose message is the one line shown to the user."""
+
+
+class AuthError(OnemapError, ValueError):
+    """A request to change users that cannot be met (weak password, unknown user …)."""

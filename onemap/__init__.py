@@ -1,0 +1,1 @@
+"""The ``onemap`` command: the one composition root that imports both ``etl`` and ``dashboard``."""

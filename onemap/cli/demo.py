@@ -1,0 +1,47 @@
+"""``onemap demo …``: the demo county, synthetic feeds as the agencies deliver them.
+
+The generator (geopandas) is imported by the command that runs it, so that the rest of the command
+line starts in half a second.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from common.errors import OnemapError
+from onemap.cli.console import console, progress_bar
+
+app = typer.Typer(help="The demo county: synthetic feeds as agencies deliver them.", no_args_is_help=True)
+
+
+@app.command("generate")
+def demo_generate(
+    scale: str = typer.Option("small", help="small (tests, make demo), county or city."),
+    seed: int = typer.Option(1, help="Random seed: the same seed and date give identical files."),
+    out: Path = typer.Option("data/demo", help="Directory to write the feeds into."),
+    until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today."),
+) -> None:
+    """Write a synthetic county's feeds and its manifest."""
+    from etl.demo.generate import SCALES, generate
+
+    if scale not in SCALES:
+        raise OnemapError(f"unknown scale {scale!r}: expected one of {', '.join(SCALES)}")
+    try:
+        last = date.fromisoformat(until) if until else date.today()
+    except ValueError as exc:
+        raise OnemapError(f"--until {until!r} is not a date (expected YYYY-MM-DD)") from exc
+
+    with progress_bar("generating {task.description}") as bar:
+        task = bar.add_task("", total=None)
+        started: list[str] = []
+
+        def step(name: str, total: int) -> None:
+            bar.update(task, description=name, total=total, completed=len(started))
+            started.append(name)
+
+        manifest = generate(scale, seed, out, last, progress=step)
+    what = "city, district by district," if scale == "city" else f"{scale} demo county"
+    console.print(f"wrote the {what} (seed {seed}, until {last}) to {manifest}")
