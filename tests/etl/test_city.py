@@ -47,7 +47,7 @@ def city_loaded(
     cli_env: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Engine, dict]]:
-    url = fresh_database(warehouse, test_db_url, "onemap_test_city")
+    url = fresh_database(warehouse, test_db_url, "city")
     env = {**cli_env, "DATABASE_URL": libpq_url(url)}
     report = tmp_path_factory.mktemp("city_report") / "r.json"
     listing = str(city_dir / "manifests.txt")

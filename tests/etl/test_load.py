@@ -47,7 +47,7 @@ def loaded(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Engine, dict, dict[str, str]]]:
     """The demo county loaded once through the command line; yields engine, report and env."""
-    url = fresh_database(warehouse, test_db_url, "onemap_test_load")
+    url = fresh_database(warehouse, test_db_url, "load")
     env = {
         **cli_env,
         "DATABASE_URL": libpq_url(url),
@@ -346,7 +346,7 @@ def test_manifest_errors_name_the_place(demo_dir: Path, tmp_path: Path, cli_env:
 def test_a_killed_load_leaves_no_half_loaded_source(
     warehouse: Warehouse, test_db_url: str, demo_dir: Path, loaded: tuple[Engine, dict, dict[str, str]]
 ) -> None:
-    url = fresh_database(warehouse, test_db_url, "onemap_test_kill")
+    url = fresh_database(warehouse, test_db_url, "kill")
     engine = create_engine(url)
     env = {**loaded[2], "DATABASE_URL": libpq_url(url)}
     proc = subprocess.Popen(
