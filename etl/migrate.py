@@ -1,4 +1,10 @@
-"""Schema migrations (Alembic, SQL in ``etl/sql``) and the application role's grants."""
+"""Schema migrations (Alembic, SQL in ``etl/sql``), the re-applied views and functions, and grants.
+
+A migration runs, in one transaction: the Alembic revisions not yet applied (released revisions
+are never edited: tests/etl/test_migrations.py checks their recorded hashes), then every file of
+``etl/sql/functions`` and then of ``etl/sql/views`` (``create or replace``, in file-name order; the
+one home of each view and function body), then ``etl/sql/grants.sql``.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +21,13 @@ from sqlalchemy import Connection, text
 
 from common.errors import OnemapError
 from etl.db import database_name, get_engine
-from etl.sql import read_sql
+from etl.sql import read_sql, sql_names
 
 LOGGER = logging.getLogger(__name__)
 
 SCHEMAS = ("staging", "core", "serve", "ops")
+# functions first: views call the masking functions
+DEFINITIONS = ("functions", "views")
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,21 @@ def run_sql_file(name: str) -> None:
     raw.execute(read_sql(name))  # psycopg runs a parameterless multi-statement script as is
 
 
+def apply_definitions(conn: Connection) -> None:
+    """Create or replace every function and view from their files (idempotent).
+
+    Parameters
+    ----------
+    conn
+        The migrating connection, inside its transaction, after Alembic's upgrade.
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    for folder in DEFINITIONS:
+        for name in sql_names(folder):
+            raw.execute(read_sql(name))  # a parameterless script: psycopg runs it as is
+
+
 def apply_grants(conn: Connection, app_role: str) -> None:
     """Grant the application role what it needs to read ``serve`` (idempotent)."""
     exists = conn.execute(text("select 1 from pg_roles where rolname = :r"), {"r": app_role}).scalar()
@@ -82,7 +105,7 @@ def apply_grants(conn: Connection, app_role: str) -> None:
 
 
 def migrate(owner_url: str, app_role: str) -> MigrateResult:
-    """Bring the database to the head revision in one transaction, then re-apply grants."""
+    """Bring the database to the head revision, re-apply views, functions and grants: one transaction."""
     engine = get_engine(owner_url)
     cfg = alembic_config()
     with engine.begin() as conn:
@@ -95,6 +118,7 @@ def migrate(owner_url: str, app_role: str) -> MigrateResult:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         after = current_revision(conn)
+        apply_definitions(conn)
         apply_grants(conn, app_role)
     script = ScriptDirectory.from_config(cfg)
     applied: list[str] = []

@@ -4,6 +4,11 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 """
 
+# Tables, columns, indexes and data belong here. Views and functions never do: they live in
+# etl/sql/functions and etl/sql/views, re-applied after every migration; a revision only drops one
+# that `create or replace` cannot change. Once this revision ships, record its hashes in
+# etl/migrations/released.txt and never edit it again.
+
 from etl.migrate import run_sql_file
 
 revision = ${repr(up_revision)}

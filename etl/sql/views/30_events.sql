@@ -1,0 +1,55 @@
+-- serve: events and risks. Incident summaries and addresses, dispute parties and grid-event
+-- descriptions may name people and are not exposed.
+-- Views run with security_invoker, so the reader's own privileges and row-level security apply
+-- to the core rows beneath.
+--
+-- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
+-- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
+-- `create or replace` changes bodies and comments and appends view columns at the end; to drop,
+-- rename, reorder or retype a view's column, change a function's arguments or return type, or
+-- remove an object, add a revision that drops it (and what depends on it); this file then makes it
+-- anew. Revisions run first, so none relies on these being current; a file uses tables and what
+-- earlier files define.
+
+create or replace view serve.incidents with (security_invoker = true) as
+select i.incident_no, i.reported_at, i.category, coalesce(c.name_zh, i.category) as category_zh,
+       i.subcategory, i.is_diverted, i.disposition, i.geom, i.grid_code, i.zone_code, i.station_code
+from core.incidents i
+left join core.incident_categories c using (category);
+comment on view serve.incidents is 'One row per police incident (警情); summary and address are not exposed.';
+
+create or replace view serve.grid_events with (security_invoker = true) as
+select e.event_no, e.kind_code, k.name_zh as kind_zh, k.event_class, e.is_police_matter, e.title,
+       e.registered_at, e.dispatched_at, e.closed_at, e.status, e.handling_dept, e.geom,
+       e.grid_code, e.zone_code, e.station_code,
+       e.registered_at + make_interval(hours => close.hours) as due_at,
+       case when e.closed_at is not null then e.closed_at <= e.registered_at + make_interval(hours => close.hours)
+       end as closed_on_time,
+       case when coalesce(e.closed_at, now()) - e.registered_at > make_interval(hours => red.hours) then 'red'
+            when coalesce(e.closed_at, now()) - e.registered_at > make_interval(hours => yellow.hours) then 'yellow'
+       end as card
+from core.grid_events e
+left join core.grid_event_kinds k using (kind_code)
+cross join (select hours from core.deadline_rules where rule = 'grid_close') close
+cross join (select hours from core.deadline_rules where rule = 'yellow_card') yellow
+cross join (select hours from core.deadline_rules where rule = 'red_card') red;
+comment on view serve.grid_events is 'One row per grid event, with its deadline, whether closed on time, and its yellow or red card.';
+
+create or replace view serve.disputes with (security_invoker = true) as
+select dispute_no, found_at, dispute_type, risk_level, is_violent, is_repeated, status, resolved_at, resolution,
+       geom, grid_code, zone_code, station_code
+from core.disputes;
+comment on view serve.disputes is 'One row per dispute (矛盾纠纷); the parties are not exposed.';
+
+create or replace view serve.hazards with (security_invoker = true) as
+select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at, h.responsible_dept,
+       h.hint_batch, h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code
+from core.hazards h
+left join core.hazard_categories c using (category);
+comment on view serve.hazards is 'One row per safety hazard (风险隐患), tracked to clearance.';
+
+create or replace view serve.alerts with (security_invoker = true) as
+select alert_id, alert_kind, subject_code, detected_at, reason, metric, threshold, building_code, unit_code,
+       geom, grid_code, zone_code, station_code
+from core.alerts;
+comment on view serve.alerts is 'One row per derived alert (group rental, unregistered occupants, elderly, sensor offline).';

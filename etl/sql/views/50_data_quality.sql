@@ -1,0 +1,22 @@
+-- serve: load batches and quarantine counts, never the raw rows. These views aggregate ops, which
+-- the application role may not read, so they run with their owner's rights (no security_invoker).
+--
+-- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
+-- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
+-- `create or replace` changes bodies and comments and appends view columns at the end; to drop,
+-- rename, reorder or retype a view's column, change a function's arguments or return type, or
+-- remove an object, add a revision that drops it (and what depends on it); this file then makes it
+-- anew. Revisions run first, so none relies on these being current; a file uses tables and what
+-- earlier files define.
+
+create or replace view serve.load_batches as
+select batch_id, source, kind, file_path, started_at, finished_at, status, rows_in, loaded, repaired, quarantined,
+       message
+from ops.load_batch;
+comment on view serve.load_batches is 'One row per load of a source (ops.load_batch without anything personal).';
+
+create or replace view serve.quarantine_counts as
+select source, kind, reason_code, field, count(*) as n, max(batch_id) as last_batch_id
+from ops.quarantine
+group by source, kind, reason_code, field;
+comment on view serve.quarantine_counts is 'One row per source, reason and field of quarantined rows, with how many (never the raw rows).';
