@@ -20,15 +20,14 @@ from sqlalchemy import Engine, create_engine, text
 from etl.contract import KINDS
 from etl.db import libpq_url
 from etl.demo.generate import generate
+from etl.tables import ATTRIBUTED
 from etl.warehouse import Warehouse
-from tests.etl.test_schema import ATTRIBUTED as SCHEMA_ATTRIBUTED
 from tests.support.cli import one_line_error, onemap
 from tests.support.database import fresh_database
 
 pytestmark = pytest.mark.db
 
 UNTIL = date(2026, 11, 22)
-ATTRIBUTED = sorted(SCHEMA_ATTRIBUTED)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +152,7 @@ def test_every_element_carries_grid_zone_and_station(loaded: tuple[Engine, dict,
     for table in ATTRIBUTED:
         missing = scalar(
             engine,
-            f"select count(*) from core.{table} where grid_code is null or zone_code is null "
+            f"select count(*) from {table} where grid_code is null or zone_code is null "
             "or station_code is null",
         )
         assert missing == 0, table

@@ -12,6 +12,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from etl.migrate import current_revision, fingerprint, head_revision
+from etl.tables import ATTRIBUTED as DECLARED_ATTRIBUTED
+from etl.tables import METADATA
 
 pytestmark = pytest.mark.db
 
@@ -147,6 +149,12 @@ def test_invalid_polygon_is_refused(db: Connection) -> None:
             text("insert into core.districts values ('440120', 'x', null, st_geomfromtext(:w, 4326))"),
             {"w": bowtie},
         )
+
+
+def test_every_domain_element_is_declared() -> None:
+    """The declaration (etl/tables) has every core table, and attributes exactly these."""
+    assert {t.name for t in METADATA.tables.values() if t.schema == "core"} >= CORE_TABLES
+    assert set(DECLARED_ATTRIBUTED) == {f"core.{t}" for t in ATTRIBUTED}
 
 
 def test_attributed_tables_carry_both_hierarchies(db: Connection) -> None:

@@ -1,0 +1,106 @@
+"""ops: load bookkeeping, quarantine, the scope key, users, sessions and the append-only audit."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from etl.tables.base import METADATA, TIME, code
+
+load_batch = Table(
+    "load_batch",
+    METADATA,
+    Column("batch_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("file_path", Text, nullable=False),
+    Column("file_sha256", Text),
+    Column("manifest_path", Text),
+    Column("started_at", TIME, nullable=False, server_default=text("now()")),
+    Column("finished_at", TIME),
+    Column("status", Text, nullable=False, server_default=text("'running'")),
+    Column("rows_in", BigInteger, nullable=False, server_default=text("0")),
+    Column("loaded", BigInteger, nullable=False, server_default=text("0")),
+    Column("repaired", BigInteger, nullable=False, server_default=text("0")),
+    Column("quarantined", BigInteger, nullable=False, server_default=text("0")),
+    Column("message", Text),
+    schema="ops",
+)
+quarantine = Table(
+    "quarantine",
+    METADATA,
+    Column("quarantine_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("batch_id", BigInteger, ForeignKey("ops.load_batch.batch_id", ondelete="CASCADE"), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("file_path", Text, nullable=False),
+    Column("line_no", BigInteger, nullable=False),
+    Column("reason_code", Text, nullable=False),
+    Column("field", Text),
+    Column("detail", Text),
+    Column("raw", JSONB, nullable=False),
+    Column("created_at", TIME, nullable=False, server_default=text("now()")),
+    schema="ops",
+)
+scope_key = Table(
+    "scope_key",
+    METADATA,
+    Column("id", Boolean, primary_key=True, server_default=text("true")),  # one row: id is true
+    Column("key", LargeBinary, nullable=False),
+    Column("set_at", TIME, nullable=False, server_default=text("now()")),
+    schema="ops",
+)
+users = Table(
+    "users",
+    METADATA,
+    Column("username", Text, primary_key=True),
+    Column("display_name", Text, nullable=False, server_default=text("''")),
+    Column("role", Text, nullable=False),
+    Column("stations", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("grids", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("failed_logins", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", TIME),
+    Column("last_login_at", TIME),
+    Column("created_at", TIME, nullable=False, server_default=text("now()")),
+    Column("password_changed_at", TIME, nullable=False, server_default=text("now()")),
+    schema="ops",
+)
+sessions = Table(
+    "sessions",
+    METADATA,
+    Column("token_sha256", Text, primary_key=True),
+    code("username", "ops.users.username", ondelete="CASCADE"),
+    Column("mac", Text, nullable=False),
+    Column("created_at", TIME, nullable=False, server_default=text("now()")),
+    Column("last_seen", TIME, nullable=False, server_default=text("now()")),
+    Column("ended_at", TIME),
+    Column("client", Text),
+    schema="ops",
+)
+audit = Table(
+    "audit",
+    METADATA,
+    Column("audit_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("at", TIME, nullable=False, server_default=text("now()")),
+    Column("username", Text, nullable=False),
+    Column("role", Text),
+    Column("action", Text, nullable=False),
+    Column("params", JSONB, nullable=False, server_default=text("'{}'")),
+    Column("row_count", BigInteger),
+    Column("result", Text, nullable=False),
+    Column("client", Text),
+    schema="ops",
+)
