@@ -6,8 +6,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from geoalchemy2 import Geometry
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, UniqueConstraint, inspect, text
 
+from etl.contract import KINDS
 from etl.tables import METADATA
 from etl.tables.compare import COMPARE_OPTIONS
 
@@ -39,3 +40,16 @@ def test_geometry_is_declared_typed_in_4326() -> None:
     assert len(geometries) >= 20
     assert {c.type.srid for c in geometries} == {4326}
     assert {c.type.geometry_type for c in geometries} == {"POINT", "MULTIPOLYGON"}
+
+
+def test_every_contract_field_is_a_declared_column() -> None:
+    """The contract fills the declared tables: each field a column, each key the table's own."""
+    for kind in KINDS.values():
+        table = METADATA.tables[kind.table]
+        fields = {f.name for f in kind.fields} - {"lon", "lat"}  # coordinates become geom
+        assert fields <= set(table.c.keys()), (kind.name, fields - set(table.c.keys()))
+        keys = [[c.name for c in table.primary_key]] + [
+            [c.name for c in u.columns] for u in table.constraints if isinstance(u, UniqueConstraint)
+        ]
+        keys += [[c.name] for c in table.columns if c.unique]
+        assert kind.key.split(",") in keys, kind.name
