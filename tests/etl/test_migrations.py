@@ -22,10 +22,10 @@ from etl.migrate import (
     head_revision,
     migrate,
 )
-from etl.secret import register_scope_key
+from etl.scope_key import register_scope_key
 from etl.sql import read_sql, sql_names
 from etl.warehouse import Warehouse
-from tests.conftest import TEST_SECRET
+from tests.support.accounts import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASED = ROOT / "etl" / "migrations" / "released.txt"
@@ -162,7 +162,7 @@ def scratch_url(warehouse: Warehouse, test_db_url: str) -> Iterator[str]:
     yield test_db_url  # one database only: leave it migrated, with the tests' scope key, as found
     drop_schemas(test_db_url)
     migrate(test_db_url, warehouse.app_role())
-    register_scope_key(test_db_url, TEST_SECRET.encode())
+    register_scope_key(test_db_url, SECRET)
 
 
 @pytest.mark.db
