@@ -1,0 +1,116 @@
+"""Areas of the drill-down and the condition that keeps a read within the viewer's scope and an area.
+
+An area is named by a level (``all``, ``station``, ``zone``, ``grid``) and a code; elements belong
+to an area by their own attribution (``station_code``, ``zone_code``, ``grid_code``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypedDict, cast
+
+from dashboard.queries.sql import rows
+from dashboard.scope import Scope
+
+LEVELS = ("all", "station", "zone", "grid")
+# the serve view of each level below the whole area: the only tables a level may name
+VIEWS = {"station": "serve.stations", "zone": "serve.zones", "grid": "serve.grids"}
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area of the drill-down: the whole area, a station, a police zone or a grid."""
+
+    level: str = "all"
+    code: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown level {self.level!r}")
+        if (self.level == "all") != (self.code is None):
+            raise ValueError("an area below 'all' needs a code")
+
+    def where(self, alias: str = "") -> str:
+        """SQL condition keeping the area's elements (bind with :meth:`params`)."""
+        if self.level == "all":
+            return "true"
+        col = f"{alias}.{self.level}_code" if alias else f"{self.level}_code"
+        return f"{col} = :area_code"
+
+    def params(self) -> dict[str, Any]:
+        return {"area_code": self.code}
+
+
+def scope_filter(scope: Scope, area: Area, alias: str = "", grids: bool = True) -> tuple[str, dict[str, Any]]:
+    """The condition keeping a table's rows within ``scope`` and ``area``, and its parameters.
+
+    Parameters
+    ----------
+    scope
+        The viewer's scope.
+    area
+        The area the rows must belong to.
+    alias
+        The table's alias in the statement (empty: unqualified columns).
+    grids
+        ``False`` for tables without a grid code (stations, zones).
+    """
+    return f"{scope.where(alias, grids)} and {area.where(alias)}", {**scope.params(), **area.params()}
+
+
+class Station(TypedDict):
+    """A station in scope: its site and its bounds."""
+
+    station_code: str
+    name: str
+    site_lon: float | None
+    site_lat: float | None
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def area_name(url: str, scope: Scope, area: Area) -> dict[str, Any] | None:
+    """Name, station and zone of an area (None when it does not exist or is out of scope)."""
+    if area.level == "all":
+        districts = rows(url, "areas_districts")
+        return {"name": "、".join(r["name"] for r in districts) or "全域", "station_code": None}
+    found = rows(
+        url,
+        f"areas_{area.level}_name",
+        {**scope.params(), **area.params()},
+        scope=scope.where("a", grids=area.level == "grid"),
+    )
+    return found[0] if found else None
+
+
+def stations(url: str, scope: Scope) -> list[Station]:
+    """Stations in scope: code, name, site and bounds."""
+    found = rows(url, "areas_stations", scope.params(), scope=scope.where("s", grids=False))
+    return cast("list[Station]", found)
+
+
+def bounds(url: str, scope: Scope, area: Area) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of an area in scope."""
+    if area.level == "all":
+        view, where = VIEWS["station"], scope.where("a", grids=False)
+    else:
+        view = VIEWS[area.level]
+        where = f"{area.where('a')} and {scope.where('a', grids=area.level == 'grid')}"
+    found = rows(url, "areas_bounds", {**scope.params(), **area.params()}, view=view, where=where)
+    r = found[0] if found else None
+    if not r or r["x0"] is None:
+        return None
+    return (r["x0"], r["y0"], r["x1"], r["y1"])
+
+
+def child_areas(url: str, scope: Scope, level: str, station: str) -> list[dict[str, Any]]:
+    """A station's police zones or grids."""
+    name = {"zone": "areas_station_zones", "grid": "areas_station_grids"}[level]
+    return rows(url, name, {**scope.params(), "s": station}, scope=scope.where("a", grids=level == "grid"))
+
+
+def zone_grids(url: str, scope: Scope, zone: str) -> list[dict[str, Any]]:
+    """The grids a police zone overlaps, by the share of each grid inside it."""
+    return rows(url, "areas_zone_grids", {**scope.params(), "z": zone}, scope=scope.where("g"))

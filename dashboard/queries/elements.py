@@ -1,0 +1,140 @@
+"""Lists of an area's elements: open items, buildings (and one building), red cards, workstations,
+communities without incidents, and the place search.
+
+Everything is read from the serve views, so personal data arrives masked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypedDict, cast
+
+from dashboard.queries import people
+from dashboard.queries.areas import Area, scope_filter
+from dashboard.queries.sql import rows
+from dashboard.scope import Scope
+
+
+class Building(TypedDict):
+    """A building with its rental units and occupants (masked; the pages print both as tables)."""
+
+    building_code: str
+    address: str | None
+    floors: int | None
+    building_use: str | None
+    households: int | None
+    grid_code: str | None
+    zone_code: str | None
+    station_code: str
+    units: list[dict[str, Any]]
+    occupants: list[dict[str, Any]]
+
+
+class RedCard(TypedDict):
+    """An open grid event past its red-card deadline."""
+
+    event_no: str
+    what: str
+    event_class: str | None
+    registered_at: datetime
+    due_at: datetime | None
+    grid_code: str | None
+    zone_code: str | None
+    station_code: str
+    handling_dept: str | None
+
+
+class SearchHit(TypedDict):
+    """A place the search found: what it is, where it lies and how well it matched."""
+
+    kind: str
+    code: str
+    label: str
+    lon: float
+    lat: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    hits: int
+
+
+def open_items(url: str, scope: Scope, area: Area, limit: int = 50) -> list[dict[str, Any]]:
+    """Open grid events (with deadline and card), open hazards and high-risk unresolved disputes."""
+    where, params = scope_filter(scope, area)
+    return rows(url, "elements_open_items", {**params, "limit": limit}, where=where)
+
+
+def buildings(url: str, scope: Scope, area: Area, limit: int = 100) -> list[dict[str, Any]]:
+    """The area's buildings, those with the most rental units first."""
+    where, params = scope_filter(scope, area, "b")
+    return rows(url, "elements_buildings", {**params, "limit": limit}, where=where)
+
+
+def building(url: str, scope: Scope, code: str) -> Building | None:
+    """A building with its rental units and occupants, masked; None outside the scope."""
+    params = {**scope.params(), "code": code}
+    found = rows(url, "elements_building", params, scope=scope.where("b"))
+    if not found:
+        return None
+    out = found[0]
+    out["units"] = rows(url, "elements_rental_units", params, scope=scope.where("u"))
+    out["occupants"] = people.occupants(url, scope, code)
+    return cast(Building, out)
+
+
+def building_alerts(url: str, scope: Scope, building: str) -> list[dict[str, Any]]:
+    """Alerts about a building or its units, newest first."""
+    return rows(url, "elements_building_alerts", {**scope.params(), "b": building}, scope=scope.where("al"))
+
+
+def red_card_items(url: str, scope: Scope, area: Area, limit: int = 100) -> list[RedCard]:
+    """Open grid events past the red-card deadline within an area, oldest first."""
+    where, params = scope_filter(scope, area, "e")
+    return cast("list[RedCard]", rows(url, "elements_red_cards", {**params, "limit": limit}, where=where))
+
+
+def red_cards(url: str, scope: Scope, limit: int = 20) -> list[RedCard]:
+    """Open grid events past the red-card deadline in the whole scope, oldest first."""
+    return red_card_items(url, scope, Area(), limit)
+
+
+def workstations(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
+    """The police-grid workstations (警网融合工作站) of an area and their staff."""
+    where, params = scope_filter(scope, area, "w")
+    return rows(url, "elements_workstations", params, where=where)
+
+
+def zero_incident_communities(url: str, scope: Scope, area: Area, since: datetime) -> list[dict[str, Any]]:
+    """Communities with no incident within 150 m since ``since`` (零发案小区)."""
+    where, params = scope_filter(scope, area, "c")
+    return rows(url, "elements_zero_incident_communities", {**params, "since": since}, where=where)
+
+
+def search(url: str, scope: Scope, query: str, limit: int = 10) -> list[SearchHit]:
+    """Places matching ``query``: exact codes first, then names and addresses by shared pieces.
+
+    Typo-tolerant: a Chinese query is cut into overlapping pairs of characters and candidates are
+    ranked by how many pairs they contain, so one wrong or missing character still finds the place.
+    """
+    q = "".join(query.split())
+    if not q:
+        return []
+    where = scope.where("s", grids=False)
+    if q.isascii() and q.replace("-", "").replace("_", "").isalnum():
+        # a code: exactly, or by its beginning; never by shared pieces (digits are everywhere)
+        found = rows(
+            url,
+            "elements_search_code",
+            {**scope.params(), "q": q.upper(), "prefix": f"{q.upper()}%", "limit": limit},
+            scope=where,
+        )
+        return cast("list[SearchHit]", found)
+    pairs = sorted({q[i : i + 2] for i in range(max(1, len(q) - 1))})
+    found = rows(
+        url,
+        "elements_search_text",
+        {**scope.params(), "q": q, "pairs": pairs, "likes": [f"%{p}%" for p in pairs], "limit": limit},
+        scope=where,
+    )
+    return cast("list[SearchHit]", found)

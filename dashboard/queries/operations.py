@@ -1,0 +1,41 @@
+"""What the operators read: element counts, loads and quarantine, per-grid data quality, the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.queries.sql import rows
+from dashboard.scope import Scope
+
+
+def element_counts(url: str) -> list[dict[str, Any]]:
+    """One row per kind of base element with its count."""
+    return rows(url, "operations_element_counts")
+
+
+def load_history(url: str, limit: int = 60) -> list[dict[str, Any]]:
+    """Recent loads of every source."""
+    return rows(url, "operations_load_history", {"limit": limit})
+
+
+def quarantine_counts(url: str) -> list[dict[str, Any]]:
+    """Quarantined rows per source and reason."""
+    return rows(url, "operations_quarantine_counts")
+
+
+def grid_quality(url: str, scope: Scope, limit: int = 30) -> list[dict[str, Any]]:
+    """Per grid: three-code completeness, migrant registration and sensor online rates; worst first."""
+    return rows(
+        url,
+        "operations_grid_quality",
+        {**scope.params(), "limit": limit},
+        scope=scope.where(),
+        scope_g=scope.where("g"),
+    )
+
+
+def audit_rows(
+    url: str, username: str | None = None, action: str | None = None, limit: int = 300
+) -> list[dict[str, Any]]:
+    """The newest audit rows (readable with a leadership scope only, by policy)."""
+    return rows(url, "operations_audit_rows", {"u": username or None, "a": action or None, "limit": limit})
