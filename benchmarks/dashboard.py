@@ -37,7 +37,7 @@ from dashboard.app import create_app
 from dashboard.context import AppContext
 from dashboard.db import get_engine
 from dashboard.pages import drill, mapview, wall
-from dashboard.queries import stations
+from dashboard.queries.areas import stations
 from dashboard.settings import DashboardSettings
 
 

@@ -15,11 +15,12 @@ from dash import Input, Output, dcc, html
 
 from common.errors import OnemapError
 from common.secret import MIN_LENGTH, derive
-from dashboard import login, queries
+from dashboard import login
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
 from dashboard.pages import audit, drill, mapview, persons, quality, wall
+from dashboard.queries import operations
 from dashboard.settings import DashboardSettings
 
 AREA_PATH = re.compile(r"^/(station|zone|grid|building)/([0-9A-Za-z_-]{1,40})/?$")
@@ -49,7 +50,7 @@ def render(c: AppContext, pathname: str | None) -> html.Div:
     if path.rstrip("/") == "/wall":
         return wall.layout(c)
     if path.rstrip("/") == "/quality":
-        return html.Div([quality.layout(c), overview_layout(queries.element_counts(c.url), "基础要素")])
+        return html.Div([quality.layout(c), overview_layout(operations.element_counts(c.url), "基础要素")])
     if path.rstrip("/") == "/persons":
         return persons.layout(c) if c.user().can_search_persons else drill.forbidden("人员查询")
     if path.rstrip("/") == "/audit":

@@ -22,7 +22,7 @@ from scipy.ndimage import gaussian_filter
 
 from common.coords import from_wgs84
 from dashboard.db import fetch_all, fetch_rows
-from dashboard.queries import Area, _filter
+from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
 
 M_PER_DEG = 111_320.0
@@ -111,7 +111,7 @@ def area_layer(
     """Stations, zones or grids in scope (optionally within an area) simplified for ``zoom``."""
     view, code, label, extra = AREA_LAYERS[layer]
     area = within or Area()
-    f, params = _filter(scope, area, grids=layer == "grids")  # stations and zones have no grid code
+    f, params = scope_filter(scope, area, grids=layer == "grids")  # stations and zones have no grid code
     params = {**params, "tol": tolerance(zoom)}
     digits = 5 if zoom <= 13 else 6
     inner = (
@@ -214,7 +214,7 @@ def heat_points(
     cell_m: float = 50.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Event weights binned on the server to ``cell_m`` cells: x, y (WGS-84) and weight."""
-    f, params = _filter(scope, area or Area())
+    f, params = scope_filter(scope, area or Area())
     union = " union all ".join(q.format(f=f) for q in HEAT_SOURCES[kind])
     cat = "and cat = any(cast(:cats as text[]))" if categories else ""
     cell = cell_m / M_PER_DEG

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, dcc, html
 
-from dashboard import queries
 from dashboard.context import AppContext
+from dashboard.queries import operations
 from dashboard.ui import nav, table
 
 ACTION_ZH = {
@@ -75,7 +75,7 @@ def layout(c: AppContext) -> html.Div:
 def rows_table(c: AppContext, username: str | None, action: str | None) -> html.Div:
     if not c.user().can_read_audit:
         raise PermissionError("this role may not read the audit trail")
-    rows = queries.audit_rows(c.url, (username or "").strip().lower() or None, action or None)
+    rows = operations.audit_rows(c.url, (username or "").strip().lower() or None, action or None)
     c.audit("view_audit", {"username": username or "", "action": action or ""}, len(rows))
     for r in rows:
         r["action_zh"] = ACTION_ZH.get(r["action"], r["action"])

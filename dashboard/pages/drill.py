@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from common.china import TZ
-from dashboard import queries
 from dashboard.context import AppContext
-from dashboard.queries import Area
+from dashboard.queries import areas, breakdowns, elements, indicators
+from dashboard.queries.areas import Area
 from dashboard.ui import (
     ALERT_ZH,
     CARD_ZH,
@@ -47,18 +47,18 @@ def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, st
     out: list[tuple[str, str | None]] = [("全域", "/")]
     station = info.get("station_code")
     if area.level in ("zone", "grid") and station:
-        s = queries.area_name(c.url, scope, Area("station", station))
+        s = areas.area_name(c.url, scope, Area("station", station))
         if s:
             out.append((s["name"], f"/station/{station}"))
     if area.level == "grid" and info.get("zone_code"):
-        z = queries.area_name(c.url, scope, Area("zone", info["zone_code"]))
+        z = areas.area_name(c.url, scope, Area("zone", info["zone_code"]))
         if z:
             out.append((z["name"], f"/zone/{info['zone_code']}"))
     out.append((f"{LEVEL_ZH[area.level]} {info['name']}", None))
     return out
 
 
-def kpi_cards(k: dict[str, Any]) -> html.Div:
+def kpi_cards(k: indicators.Kpis) -> html.Div:
     """The headline figures of an area (ids are stable: tests and the report read them)."""
     return html.Div(
         [
@@ -154,25 +154,25 @@ def area_page(c: AppContext, level: str, code: str) -> html.Div:
 def _area_page(c: AppContext, level: str, code: str) -> html.Div:
     scope = c.scope()
     area = Area(level, code)
-    info = queries.area_name(c.url, scope, area)
+    info = areas.area_name(c.url, scope, area)
     if info is None:
         return not_found(f"{LEVEL_ZH[level]} {code} ")
     week = c.week()
-    k = queries.kpis(c.url, scope, area, week)
-    trend = queries.weekly_trend(c.url, scope, area, week)
-    items = queries.open_items(c.url, scope, area)
+    k = indicators.kpis(c.url, scope, area, week)
+    trend = indicators.weekly_trend(c.url, scope, area, week)
+    items = elements.open_items(c.url, scope, area)
     for it in items:
         it["card_zh"] = CARD_ZH.get(it["card"] or "", "")
         it["status_zh"] = STATUS_ZH.get(it["status"], it["status"])
-    blds = queries.buildings(c.url, scope, area, limit=50)
-    classes = queries.events_by_class(c.url, scope, area)
+    blds = elements.buildings(c.url, scope, area, limit=50)
+    classes = breakdowns.events_by_class(c.url, scope, area)
     for r in classes:
         r["class_zh"] = CLASS_ZH.get(r["event_class"], r["event_class"])
         r["on_time"] = pct(r["on_time_rate"])
     children: list[Any] = []
     if level == "station":
-        zones = queries.child_areas(c.url, scope, "zone", code)
-        grids = queries.child_areas(c.url, scope, "grid", code)
+        zones = areas.child_areas(c.url, scope, "zone", code)
+        grids = areas.child_areas(c.url, scope, "grid", code)
         children = [
             html.H3("警务区"),
             table(zones, [("code", "编码"), ("name", "名称")], "zones", link=lambda r: f"/zone/{r['code']}"),
@@ -180,7 +180,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
             table(grids, [("code", "编码"), ("name", "名称")], "grids", link=lambda r: f"/grid/{r['code']}"),
         ]
     elif level == "zone":
-        grids = queries.zone_grids(c.url, scope, code)
+        grids = areas.zone_grids(c.url, scope, code)
         for r in grids:
             r["share_pct"] = pct(r["share"])
         children = [
@@ -192,20 +192,20 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                 link=lambda r: f"/grid/{r['grid_code']}",
             ),
         ]
-    hazards = queries.hazards_by(c.url, scope, area, "category_zh")
-    batches = queries.hazards_by(c.url, scope, area, "hint_batch")
-    depts = queries.hazards_by(c.url, scope, area, "responsible_dept")
-    cams = queries.cameras_by_ring(c.url, scope, area)
+    hazards = breakdowns.hazards_by(c.url, scope, area, "category_zh")
+    batches = breakdowns.hazards_by(c.url, scope, area, "hint_batch")
+    depts = breakdowns.hazards_by(c.url, scope, area, "responsible_dept")
+    cams = breakdowns.cameras_by_ring(c.url, scope, area)
     for r in cams:
         r["ring_zh"] = RING_ZH.get(r["ring"], r["ring"])
-    yoy = queries.incidents_yoy_by_category(c.url, scope, area, week)
+    yoy = breakdowns.incidents_yoy_by_category(c.url, scope, area, week)
     for r in yoy:
-        r["wow"] = signed_pct(queries.change(r["week"], r["prev"]))
-        r["yoy"] = signed_pct(queries.change(r["week"], r["last_year"])) if k["has_last_year"] else "—"
-    zero = queries.zero_incident_communities(c.url, scope, area, week.shift(-3).start)
+        r["wow"] = signed_pct(indicators.change(r["week"], r["prev"]))
+        r["yoy"] = signed_pct(indicators.change(r["week"], r["last_year"])) if k["has_last_year"] else "—"
+    zero = elements.zero_incident_communities(c.url, scope, area, week.shift(-3).start)
     stations_scored = []
     if level == "station":
-        scores = queries.station_scores(c.url, scope, week, c.settings.score_weights())
+        scores = indicators.station_scores(c.url, scope, week, c.settings.score_weights())
         stations_scored = [
             {
                 **r,
@@ -217,7 +217,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
             for i, r in enumerate(scores)
             if r["station_code"] == code
         ]
-    works = queries.workstations(c.url, scope, area)
+    works = elements.workstations(c.url, scope, area)
     return html.Div(
         [
             nav(""),
@@ -377,7 +377,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
 
 
 def building_page(c: AppContext, code: str) -> html.Div:
-    b = queries.building(c.url, c.scope(), code)
+    b = elements.building(c.url, c.scope(), code)
     if b is None:
         return not_found(f"楼栋 {code} ")
     info = {"name": b["address"] or code, "station_code": b["station_code"], "zone_code": b["zone_code"]}
@@ -391,7 +391,7 @@ def building_page(c: AppContext, code: str) -> html.Div:
         o["status_zh"] = STATUS_ZH.get(o["residence_status"] or "", o["residence_status"] or "")
     # a list of people is a look at personal data: it leaves a trace
     c.audit("view_persons", {"building": code}, len(b["occupants"]))
-    alerts = queries.building_alerts(c.url, c.scope(), code)
+    alerts = elements.building_alerts(c.url, c.scope(), code)
     for r in alerts:
         r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])
     return html.Div(

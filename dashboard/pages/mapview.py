@@ -11,10 +11,11 @@ import shapely.geometry
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from common.china import TZ
-from dashboard import geo, queries
+from dashboard import geo
 from dashboard.context import AppContext
 from dashboard.periods import Week
-from dashboard.queries import Area
+from dashboard.queries import areas, breakdowns, elements, indicators
+from dashboard.queries.areas import Area
 from dashboard.scope import CODE
 from dashboard.ui import nav
 
@@ -81,7 +82,7 @@ def fit_zoom(ext: tuple[float, float, float, float], width_px: int) -> int:
 
 def area_extent(c: AppContext) -> tuple[float, float, float, float]:
     scope = c.scope()
-    ext = c.cached(("extent", scope), lambda: queries.bounds(c.url, scope, Area()))
+    ext = c.cached(("extent", scope), lambda: areas.bounds(c.url, scope, Area()))
     return ext or (113.0, 22.5, 114.5, 24.0)
 
 
@@ -185,7 +186,7 @@ def choropleth(
         lambda: geo.area_layer(c.url, scope, level, z, c.settings.basemap_crs),
     )
     metrics = c.cached(
-        ("choro", scope, level, t0, t1), lambda: queries.area_metrics(c.url, scope, level, t0, t1)
+        ("choro", scope, level, t0, t1), lambda: indicators.area_metrics(c.url, scope, level, t0, t1)
     )
     by_code = {m["code"]: m for m in metrics}
     values: dict[str, float | None] = {}
@@ -193,7 +194,7 @@ def choropleth(
         if metric == "rate":
             values[code] = m["incidents"] * 1000 / m["residents"] if m["residents"] else None
         elif metric == "wow":
-            values[code] = queries.change(m["incidents"], m["incidents_prev"])
+            values[code] = indicators.change(m["incidents"], m["incidents_prev"])
         else:
             values[code] = float(m["incidents"])
     present = [v for v in values.values() if v is not None]
@@ -249,7 +250,7 @@ def heat_categories(c: AppContext, kind: str) -> tuple[list[dict[str, str]], Non
     """The category filter's options for a heat layer (and clear the choice)."""
     if kind == "risks":
         return RISK_CATEGORIES, None, "全部风险类别"
-    cats = c.cached(("cats",), lambda: queries.categories(c.url))
+    cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     return [{"label": r["name_zh"], "value": r["category"]} for r in cats], None, "全部警情类别"
 
 
@@ -282,10 +283,10 @@ def point_layers(
     return out
 
 
-def search(c: AppContext, q: str | None) -> list[dict[str, Any]]:
+def search(c: AppContext, q: str | None) -> list[elements.SearchHit]:
     if not q or not q.strip():
         return []
-    return queries.search(c.url, c.scope(), q.strip())
+    return elements.search(c.url, c.scope(), q.strip())
 
 
 # ------------------------------------------------------------------ layout
@@ -326,7 +327,7 @@ def base_layer(c: AppContext) -> Any:
 def layout(c: AppContext) -> html.Div:
     ext = area_extent(c)
     week = c.week()
-    cats = c.cached(("cats",), lambda: queries.categories(c.url))
+    cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     marks = {-k: (week.shift(-k).label()[-3:] if k % 3 == 0 else "") for k in range(PLAYBACK_WEEKS)}
     small = dict(zip(SMALL_LAYERS, point_layers(c, 11, None, SMALL_LAYERS), strict=True))
     overlays = [
@@ -519,8 +520,8 @@ def register(app: Dash, c: AppContext) -> None:
         code = str((feature.get("properties") or {}).get("code") or "")
         if not CODE.match(code):
             return None, no_update, "无权查看"
-        b = queries.bounds(c.url, c.scope(), Area("station", code))
-        named = queries.area_name(c.url, c.scope(), Area("station", code))
+        b = areas.bounds(c.url, c.scope(), Area("station", code))
+        named = areas.area_name(c.url, c.scope(), Area("station", code))
         if b is None or named is None:  # not in scope (a forged click): nothing happens
             return None, no_update, "无权查看"
         panel = [html.B(named["name"]), " ", dcc.Link("打开派出所页面 ›", href=f"/station/{code}")]
@@ -536,7 +537,7 @@ def register(app: Dash, c: AppContext) -> None:
         feature, level = (zone, "zone") if ctx.triggered_id == "layer-zones" else (grid, "grid")
         code = str(((feature or {}).get("properties") or {}).get("code") or "")
         # only an area the viewer may see (a forged click is ignored, not echoed back)
-        if not CODE.match(code) or queries.area_name(c.url, c.scope(), Area(level, code)) is None:
+        if not CODE.match(code) or areas.area_name(c.url, c.scope(), Area(level, code)) is None:
             return no_update
         return f"/{level}/{code}"
 
@@ -631,7 +632,9 @@ def register(app: Dash, c: AppContext) -> None:
 def fly_to(c: AppContext, kind: str, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Viewport and highlight for a search hit, looked up again on the server within the scope."""
     rows = [
-        h for h in queries.search(c.url, c.scope(), code, limit=50) if h["code"] == code and h["kind"] == kind
+        h
+        for h in elements.search(c.url, c.scope(), code, limit=50)
+        if h["code"] == code and h["kind"] == kind
     ]
     if not rows:
         return no_update, no_update  # type: ignore[return-value]

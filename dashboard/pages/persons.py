@@ -8,8 +8,8 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
-from dashboard import queries
 from dashboard.context import AppContext
+from dashboard.queries import people
 from dashboard.ui import STATUS_ZH, nav, table
 
 COLUMNS = [
@@ -66,18 +66,23 @@ def search(c: AppContext, q: str | None) -> html.Div:
     q = (q or "").strip()
     if not q:
         return html.Div()
-    kind = queries.person_query_kind(q)
+    kind = people.person_query_kind(q)
     if kind is None:
         return html.Div(
             "请输入完整的 18 位身份证号、11 位手机号，或至少两个字的姓名。",
             className="empty",
             id="person-hint",
         )
-    rows: list[dict[str, Any]] = queries.person_search(c.url, c.scope(), q)
-    c.audit("search_persons", {"by": kind, "query": masked_query(kind, q)}, len(rows))
-    for r in rows:
-        r["migrant"] = "流动" if r["is_migrant"] else "户籍"
-        r["status_zh"] = STATUS_ZH.get(r["residence_status"] or "", r["residence_status"] or "")
+    hits = people.person_search(c.url, c.scope(), q)
+    c.audit("search_persons", {"by": kind, "query": masked_query(kind, q)}, len(hits))
+    rows: list[dict[str, Any]] = [
+        {
+            **h,
+            "migrant": "流动" if h["is_migrant"] else "户籍",
+            "status_zh": STATUS_ZH.get(h["residence_status"] or "", h["residence_status"] or ""),
+        }
+        for h in hits
+    ]
     return html.Div(
         [
             html.P(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import queries
 from dashboard.context import AppContext
+from dashboard.queries import operations
 from dashboard.ui import nav, pct, table
 
 REASON_ZH = {
@@ -34,13 +34,13 @@ REASON_ZH = {
 
 def layout(c: AppContext) -> html.Div:
     scope = c.scope()
-    loads = queries.load_history(c.url)
+    loads = operations.load_history(c.url)
     for r in loads:
         r["share"] = pct(r["quarantined"] / r["rows_in"], 2) if r["rows_in"] else "—"
-    quarantine = queries.quarantine_counts(c.url)
+    quarantine = operations.quarantine_counts(c.url)
     for r in quarantine:
         r["reason_zh"] = REASON_ZH.get(r["reason_code"], r["reason_code"])
-    grids = queries.grid_quality(c.url, scope)
+    grids = operations.grid_quality(c.url, scope)
     for r in grids:
         r["three_codes_pct"] = pct(r["three_codes"])
         r["registration_pct"] = pct(r["registration"])

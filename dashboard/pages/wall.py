@@ -7,17 +7,17 @@ from typing import Any
 import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard import queries
 from dashboard.context import AppContext
 from dashboard.pages import mapview
-from dashboard.queries import Area
+from dashboard.queries import areas, elements, indicators
+from dashboard.queries.areas import Area
 from dashboard.ui import change_text, num, pct
 
 
-def headline(c: AppContext) -> dict[str, Any]:
+def headline(c: AppContext) -> indicators.Kpis:
     scope = c.scope()
     week = c.week()
-    return c.cached(("wall-kpis", scope, week), lambda: queries.kpis(c.url, scope, Area(), week))
+    return c.cached(("wall-kpis", scope, week), lambda: indicators.kpis(c.url, scope, Area(), week))
 
 
 def figures(c: AppContext) -> list[Any]:
@@ -73,10 +73,10 @@ def rankings(c: AppContext) -> list[Any]:
     week = c.week()
     scores = c.cached(
         ("scores", scope, week),
-        lambda: queries.station_scores(c.url, scope, week, c.settings.score_weights()),
+        lambda: indicators.station_scores(c.url, scope, week, c.settings.score_weights()),
     )
-    grids = c.cached(("grid-rank", scope, week), lambda: queries.grid_ranking(c.url, scope, week, limit=8))
-    reds = c.cached(("reds", scope), lambda: queries.red_cards(c.url, scope, limit=8))
+    grids = c.cached(("grid-rank", scope, week), lambda: indicators.grid_ranking(c.url, scope, week, limit=8))
+    reds = c.cached(("reds", scope), lambda: elements.red_cards(c.url, scope, limit=8))
     return [
         html.H3("派出所考核排名"),
         html.Ol(
@@ -108,14 +108,14 @@ def rankings(c: AppContext) -> list[Any]:
 
 def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[Any]]:
     """The station shown at tick ``n``: map viewport, its name, its figures."""
-    stations = c.cached(("stations", c.scope()), lambda: queries.stations(c.url, c.scope()))
+    stations = c.cached(("stations", c.scope()), lambda: areas.stations(c.url, c.scope()))
     if not stations:
         return {}, "", []
     s = stations[(n or 0) % len(stations)]
     week = c.week()
     k = c.cached(
         ("wall-station", c.scope(), s["station_code"], week),
-        lambda: queries.kpis(c.url, c.scope(), Area("station", s["station_code"]), week),
+        lambda: indicators.kpis(c.url, c.scope(), Area("station", s["station_code"]), week),
     )
     viewport = {"bounds": [[s["y0"], s["x0"]], [s["y1"], s["x1"]]], "transition": "flyToBounds"}
     panel = [

@@ -10,8 +10,9 @@ import shapely
 import shapely.geometry
 from PIL import Image, ImageDraw
 
-from dashboard import geo, queries
-from dashboard.queries import Area
+from dashboard import geo
+from dashboard.queries import areas
+from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 
 WIDTH = 1400  # pixels; printed about 17 cm wide
@@ -19,7 +20,7 @@ WIDTH = 1400  # pixels; printed about 17 cm wide
 
 def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime) -> bytes:
     """PNG of the station's area: incident heat of [t0, t1), grid outlines, zone and station lines."""
-    bounds = queries.bounds(url, scope, Area("station", station))
+    bounds = areas.bounds(url, scope, Area("station", station))
     if bounds is None:
         raise ValueError(f"station {station} is not in scope")
     west, south, east, north = bounds

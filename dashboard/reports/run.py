@@ -10,10 +10,9 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from dashboard import queries
 from dashboard.periods import Week
+from dashboard.queries import areas, indicators
 from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station, build_summary
 from dashboard.scope import Scope
@@ -44,7 +43,7 @@ def station_files(
     station: str,
     week: Week,
     folder: Path,
-    kpis: dict[str, dict[str, Any]] | None = None,
+    kpis: dict[str, indicators.Kpis] | None = None,
 ) -> list[Path]:
     """A station's PDF and XLSX; its headline figures go into ``kpis`` for the summary to reuse."""
     report = build_station(url, scope, station, week)
@@ -68,7 +67,7 @@ def weekly(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Path]:
     """Reports for ``week`` into ``out/<week>/``: every station in scope (or those named) and the area."""
-    known = {s["station_code"]: s["name"] for s in queries.stations(url, scope)}
+    known = {s["station_code"]: s["name"] for s in areas.stations(url, scope)}
     codes = stations or sorted(known)
     unknown = [c for c in codes if c not in known]
     if unknown:
@@ -77,7 +76,7 @@ def weekly(
         )
     folder = out / week.label()
     written: list[Path] = []
-    figures: dict[str, dict[str, Any]] = {}
+    figures: dict[str, indicators.Kpis] = {}
     for i, code in enumerate(codes):
         if progress:
             progress(known[code], i, len(codes) + 1)

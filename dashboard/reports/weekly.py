@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from common.china import TZ
-from dashboard import queries
 from dashboard.periods import Week
-from dashboard.queries import Area
+from dashboard.queries import areas, breakdowns, elements, indicators, operations
+from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import station_map
 from dashboard.scope import Scope
 from dashboard.ui import ALERT_ZH, CLASS_ZH, pct, signed_pct
@@ -48,10 +48,10 @@ class StationReport:
     name: str
     week: Week
     generated_at: datetime
-    kpis: dict[str, Any]
-    zones: list[dict[str, Any]]
-    grids: list[dict[str, Any]]
-    red_cards: list[dict[str, Any]]
+    kpis: indicators.Kpis
+    zones: list[indicators.AreaRow]
+    grids: list[indicators.AreaRow]
+    red_cards: list[elements.RedCard]
     event_classes: list[dict[str, Any]]
     hazard_categories: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
@@ -85,43 +85,43 @@ class SummaryReport:
 
     week: Week
     generated_at: datetime
-    kpis: dict[str, Any]
+    kpis: indicators.Kpis
     stations: list[dict[str, Any]]
 
 
 def change(now: int, before: int | None) -> str:
     """环比/同比 as printed: blank when the figure has no comparison, — when the base is zero."""
-    return "" if before is None else signed_pct(queries.change(now, before))
+    return "" if before is None else signed_pct(indicators.change(now, before))
 
 
 def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bool = True) -> StationReport:
     """Gather a station's report from the serve queries (the same the station page uses)."""
     area = Area("station", station)
-    info = queries.area_name(url, scope, area)
+    info = areas.area_name(url, scope, area)
     if info is None:
         raise LookupError(f"station {station} does not exist or is outside the scope")
-    kpis = queries.kpis(url, scope, area, week)
-    classes = queries.events_by_class(url, scope, area)
+    kpis = indicators.kpis(url, scope, area, week)
+    classes = breakdowns.events_by_class(url, scope, area)
     for r in classes:
         r["class_zh"] = CLASS_ZH.get(r["event_class"], r["event_class"])
-    alerts = queries.alerts_by_kind(url, scope, area)
+    alerts = breakdowns.alerts_by_kind(url, scope, area)
     for r in alerts:
         r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])
-    quarantined = sum(int(r["n"]) for r in queries.quarantine_counts(url))
+    quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
     return StationReport(
         station=station,
         name=info["name"],
         week=week,
         generated_at=datetime.now(TZ),
         kpis=kpis,
-        zones=queries.area_table(url, scope, "zone", area, week),
-        grids=queries.area_table(url, scope, "grid", area, week),
-        red_cards=queries.red_card_items(url, scope, area),
+        zones=indicators.area_table(url, scope, "zone", area, week),
+        grids=indicators.area_table(url, scope, "grid", area, week),
+        red_cards=elements.red_card_items(url, scope, area),
         event_classes=classes,
-        hazard_categories=queries.hazards_by(url, scope, area, "category_zh"),
+        hazard_categories=breakdowns.hazards_by(url, scope, area, "category_zh"),
         alerts=alerts,
-        incidents_by_category=queries.incidents_yoy_by_category(url, scope, area, week),
-        three_codes=queries.three_code_completeness(url, scope, area),
+        incidents_by_category=breakdowns.incidents_yoy_by_category(url, scope, area, week),
+        three_codes=breakdowns.three_code_completeness(url, scope, area),
         quarantined=quarantined,
         map_png=station_map(url, scope, station, week.start, week.end) if with_map else b"",
     )
@@ -132,19 +132,19 @@ def build_summary(
     scope: Scope,
     week: Week,
     weights: dict[str, float],
-    known: dict[str, dict[str, Any]] | None = None,
+    known: dict[str, indicators.Kpis] | None = None,
 ) -> SummaryReport:
     """The whole area: headline figures and every station with its figures and score, best first.
 
     ``known`` holds stations' figures already computed for their own reports (reused, not redone).
     """
-    scores = queries.station_scores(url, scope, week, weights)
+    scores = indicators.station_scores(url, scope, week, weights)
     rows = []
     for rank, s in enumerate(scores, start=1):
-        k = (known or {}).get(s["station_code"]) or queries.kpis(
+        k = (known or {}).get(s["station_code"]) or indicators.kpis(
             url, scope, Area("station", s["station_code"]), week
         )
         rows.append(
             {**k, "station_code": s["station_code"], "name": s["name"], "score": s["score"], "rank": rank}
         )
-    return SummaryReport(week, datetime.now(TZ), queries.kpis(url, scope, Area(), week), rows)
+    return SummaryReport(week, datetime.now(TZ), indicators.kpis(url, scope, Area(), week), rows)

@@ -6,14 +6,14 @@ as numbers, times as Excel dates, codes as text; every sheet has a frozen header
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
 from common.china import TZ
-from dashboard.queries import change
+from dashboard.queries.indicators import change
 from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport
 
 Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time)
@@ -46,7 +46,7 @@ class Book:
         self.pct = self.wb.add_format({"num_format": "0.0%"})
         self.text = self.wb.add_format({"num_format": "@"})
 
-    def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[dict[str, Any]]) -> int:
+    def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
         """Write a sheet row by row (rows may be a generator); return how many rows it holds."""
         ws = self.wb.add_worksheet(name)
         for j, (_key, header, kind) in enumerate(columns):
@@ -76,7 +76,7 @@ class Book:
         self.wb.close()
 
 
-def _headline_rows(kpis: dict[str, Any]) -> list[dict[str, Any]]:
+def _headline_rows(kpis: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for key, label, prev, ly in HEADLINE:
         row: dict[str, Any] = {"label": label, "week": kpis[key]}
@@ -114,7 +114,7 @@ def write_station(r: StationReport, path: Path) -> None:
     book.sheet(
         "比率",
         [("label", "指标", "text"), ("value", "本周", "pct")],
-        [{"label": label, "value": r.kpis[key]} for key, label in RATES],
+        [{"label": label, "value": r.kpis.get(key)} for key, label in RATES],
     )
     book.sheet("分警务区", AREA_COLUMNS, r.zones)
     book.sheet("分网格", AREA_COLUMNS, r.grids)

@@ -15,10 +15,10 @@ import shapely.geometry
 from PIL import Image
 from sqlalchemy import Engine, text
 
-from dashboard import queries
 from dashboard.app import create_app, render
 from dashboard.context import AppContext
 from dashboard.pages import mapview, wall
+from dashboard.queries import areas, indicators
 from dashboard.settings import DashboardSettings
 from tests.support.accounts import DEMO_UNTIL, SECRET, chief, login
 from tests.support.dash_calls import column
@@ -166,12 +166,12 @@ def test_wall_rotates_through_every_station(c: AppContext, core: Engine) -> None
 
 def test_station_score_follows_its_weights(c: AppContext) -> None:
     week = c.week()
-    rows = queries.station_scores(c.url, c.scope(), week, c.settings.score_weights())
+    rows = indicators.station_scores(c.url, c.scope(), week, c.settings.score_weights())
     assert len(rows) == 4 and all(0 <= r["score"] <= 100 for r in rows)
     for r in rows:
         expect = 100 * (0.5 * r["base_work"] + 0.3 * r["incident_control"] + 0.2 * r["daily_management"])
         assert r["score"] == pytest.approx(expect, abs=0.05)
-    only_base = queries.station_scores(
+    only_base = indicators.station_scores(
         c.url, c.scope(), week, {"base_work": 1, "incident_control": 0, "daily_management": 0}
     )
     assert {r["station_code"]: r["score"] for r in only_base} == {
@@ -209,7 +209,7 @@ def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:
         "layout": len(json.dumps(mapview.layout(c).to_plotly_json(), default=str)),
         "heat": len(json.dumps(mapview.heat_layer(c, "incidents", None, "4w", 0, None, None))),
         "areas": len(
-            json.dumps(mapview.area_layers(c, 13, queries.stations(c.url, c.scope())[0]["station_code"]))
+            json.dumps(mapview.area_layers(c, 13, areas.stations(c.url, c.scope())[0]["station_code"]))
         ),
         "choropleth": len(json.dumps(mapview.choropleth(c, "grid", "wow", "week", 0, None, None, 12))),
         "points": len(json.dumps(mapview.point_layers(c, 16, [[23.2, 113.7], [23.4, 113.95]]))),
@@ -248,7 +248,7 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
 
 
 def test_grid_codes_show_from_street_zoom(c: AppContext) -> None:
-    station = queries.stations(c.url, c.scope())[0]["station_code"]
+    station = areas.stations(c.url, c.scope())[0]["station_code"]
     _, _, grids = mapview.area_layers(c, 14, station)
     assert mapview.grid_labels(12, grids)["features"] == []
     labels = mapview.grid_labels(14, grids)["features"]

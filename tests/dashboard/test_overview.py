@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from dashboard import queries
 from dashboard.app import create_app, overview_layout, render
+from dashboard.queries import operations
 from tests.support.accounts import SECRET
 
 pytestmark = pytest.mark.db
@@ -42,7 +42,7 @@ def seeded(owner_engine: Engine) -> Iterator[None]:
 
 
 def test_element_counts_match_core(seeded: None, test_app_url: str, owner_engine: Engine) -> None:
-    counts = {row["element"]: row["n"] for row in queries.element_counts(test_app_url)}
+    counts = {row["element"]: row["n"] for row in operations.element_counts(test_app_url)}
     with owner_engine.connect() as conn:
         stations = conn.execute(text("select count(*) from core.police_stations")).scalar()
         zones = conn.execute(text("select count(*) from core.police_zones")).scalar()

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from dashboard import queries
 from dashboard.app import render
 from dashboard.context import AppContext
 from dashboard.periods import Week
-from dashboard.queries import Area
+from dashboard.queries import areas, indicators
+from dashboard.queries.areas import Area
 from tests.support.accounts import DEMO_UNTIL
 from tests.support.pii import unmasked
 
@@ -69,7 +69,7 @@ def busiest(core: Engine, column: str) -> str:
 @pytest.mark.parametrize("level", ["grid", "zone", "station"])
 def test_kpis_equal_the_attributed_rows_in_core(c: AppContext, core: Engine, level: str) -> None:
     code = busiest(core, f"{level}_code")
-    got = queries.kpis(c.url, c.scope(), Area(level, code), Week.containing(DEMO_UNTIL))
+    got = indicators.kpis(c.url, c.scope(), Area(level, code), Week.containing(DEMO_UNTIL))
     want = core_counts(core, f"{level}_code", code)
     assert {k: got[k] for k in want} == want
     assert want["population"] > 0 and want["incidents_week"] > 0
@@ -78,10 +78,10 @@ def test_kpis_equal_the_attributed_rows_in_core(c: AppContext, core: Engine, lev
 
 def test_whole_area_kpis_add_up_over_stations(c: AppContext) -> None:
     week = Week.containing(DEMO_UNTIL)
-    whole = queries.kpis(c.url, c.scope(), Area(), week)
+    whole = indicators.kpis(c.url, c.scope(), Area(), week)
     parts = [
-        queries.kpis(c.url, c.scope(), Area("station", s["station_code"]), week)
-        for s in queries.stations(c.url, c.scope())
+        indicators.kpis(c.url, c.scope(), Area("station", s["station_code"]), week)
+        for s in areas.stations(c.url, c.scope())
     ]
     for key in ("population", "incidents_week", "events_open", "hazards_open", "alerts"):
         assert whole[key] == sum(p[key] for p in parts), key

@@ -13,9 +13,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dashboard import queries
 from dashboard.periods import Week
-from dashboard.queries import Area
+from dashboard.queries import areas, indicators
+from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 from etl.db import libpq_url
 from tests.support.accounts import login
@@ -57,7 +57,7 @@ def station_files(folder: Path, code: str) -> tuple[Path, Path]:
 
 
 def test_one_pdf_and_xlsx_per_station_and_for_the_area(reports: Path, demo_db: tuple[str, str]) -> None:
-    codes = [s["station_code"] for s in queries.stations(demo_db[1], Scope.everything())]
+    codes = [s["station_code"] for s in areas.stations(demo_db[1], Scope.everything())]
     names = sorted(p.name for p in reports.iterdir())
     assert len(names) == 2 * len(codes) + 2
     for code in codes:
@@ -68,8 +68,8 @@ def test_one_pdf_and_xlsx_per_station_and_for_the_area(reports: Path, demo_db: t
 
 
 def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple[str, str]) -> None:
-    for s in queries.stations(demo_db[1], Scope.everything()):
-        k = queries.kpis(demo_db[1], Scope.everything(), Area("station", s["station_code"]), WEEK)
+    for s in areas.stations(demo_db[1], Scope.everything()):
+        k = indicators.kpis(demo_db[1], Scope.everything(), Area("station", s["station_code"]), WEEK)
         text = pdf_text(station_files(reports, s["station_code"])[0])
         assert f"{s['name']}警网融合工作周报" in text
         assert "2026年第47周" in text
@@ -91,7 +91,7 @@ def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple
 
 
 def test_pdf_has_every_section_its_map_and_fonts(reports: Path, demo_db: tuple[str, str]) -> None:
-    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    code = areas.stations(demo_db[1], Scope.everything())[0]["station_code"]
     pdf = station_files(reports, code)[0]
     text = pdf_text(pdf)
     for heading in (
@@ -126,7 +126,7 @@ def test_pdf_has_every_section_its_map_and_fonts(reports: Path, demo_db: tuple[s
 
 
 def test_xlsx_has_the_tables_with_real_types(reports: Path, demo_db: tuple[str, str]) -> None:
-    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    code = areas.stations(demo_db[1], Scope.everything())[0]["station_code"]
     wb = openpyxl.load_workbook(station_files(reports, code)[1])
     assert {
         "主要指标",
@@ -147,7 +147,7 @@ def test_xlsx_has_the_tables_with_real_types(reports: Path, demo_db: tuple[str, 
     assert head[:4] == ["编码", "名称", "实有人口", "本周警情"]
     assert all(isinstance(r[0], str) and r[0].isdigit() for r in rows)  # codes stay text
     assert all(isinstance(r[3], int) for r in rows)
-    k = queries.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
+    k = indicators.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
     assert sum(r[3] for r in rows) == k["incidents_week"]
     reds = list(wb["红牌事项"].iter_rows(min_row=2, values_only=True))
     assert len(reds) == k["red_cards"] and all(isinstance(r[4], datetime) for r in reds)
@@ -168,7 +168,7 @@ def test_no_id_number_or_mobile_in_any_report(reports: Path) -> None:
 def test_a_week_without_data_says_so_and_a_rerun_replaces_the_files(
     env: dict[str, str], tmp_path: Path, demo_db: tuple[str, str]
 ) -> None:
-    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    code = areas.stations(demo_db[1], Scope.everything())[0]["station_code"]
     for _ in range(2):
         result = onemap(
             "report",
@@ -208,14 +208,14 @@ def test_station_page_download_is_the_same_report(
     from tests.support.accounts import DEMO_UNTIL, SECRET
 
     app = create_app(demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0))
-    code = queries.stations(demo_db[1], Scope.everything())[0]["station_code"]
+    code = areas.stations(demo_db[1], Scope.everything())[0]["station_code"]
     client = app.server.test_client()
     login(client, "leader")
     resp = client.get(f"/download/weekly/{code}.pdf?week=2026-W47")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     (tmp_path / "d.pdf").write_bytes(resp.data)
     text = pdf_text(tmp_path / "d.pdf")
-    k = queries.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
+    k = indicators.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
     line = next(x for x in text.splitlines() if x.strip().startswith("本周警情（起）"))
     assert line.split()[1] == f"{k['incidents_week']:,}"
     assert client.get(f"/download/weekly/{code}.xlsx?week=2026-W47").status_code == 200
