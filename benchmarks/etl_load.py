@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from etl.db import connect_raw
-from etl.demo.generate import SCALES, generate
+from etl.demo.generate import generate
+from etl.demo.scales import SCALES
 from etl.load import Loader
 from etl.manifest import read_manifest
 from etl.migrate import migrate
@@ -141,6 +142,7 @@ def main() -> None:
     wh.up()
     scale = dataclasses.replace(
         SCALES["small"],
+        name="benchmark slice",
         access_events=args.events,
         buildings=args.buildings,
         persons=int(args.buildings * 25 / 6),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,87 +33,11 @@ from etl.demo.geography import (
     Place,
     build,
 )
+from etl.demo.scales import SCALES, Scale, district_scale
 from etl.demo.writers import agency_lonlat, set_stamp, write_gis, write_xlsx
 
 LOGGER = logging.getLogger(__name__)
 XLSX_MAX_ROWS = 1_000_000  # Excel stops at 1,048,576 rows; agencies split exports well before
-
-
-@dataclass(frozen=True)
-class Scale:
-    """How big the county is."""
-
-    stations: int
-    zones: int
-    grids: int
-    villages: int
-    roads: int
-    size_km: float
-    buildings: int
-    persons: int
-    communities: int
-    smart_communities: int
-    sensors: int
-    cameras: int
-    workstations: int
-    access_events: int
-    incidents: int
-    grid_events: int
-    disputes: int
-    hazards: int
-    access_days: int = 28
-    weeks: int = 12
-
-
-SCALES = {
-    "small": Scale(
-        4, 24, 120, 24, 16, 12, 6_000, 25_000, 60, 20, 400, 150, 6, 200_000, 5_000, 3_000, 800, 1_500
-    ),
-    "county": Scale(
-        12,
-        104,
-        1_636,
-        280,
-        48,
-        40,
-        300_000,
-        400_000,
-        900,
-        186,
-        4_000,
-        1_234,
-        19,
-        10_000_000,
-        50_000,
-        20_000,
-        3_000,
-        6_000,
-        access_days=30,
-        weeks=13,
-    ),
-    "city": Scale(
-        60,
-        873,
-        30_000,
-        1_500,
-        120,
-        90,
-        2_000_000,
-        3_000_000,
-        6_000,
-        3_560,
-        30_000,
-        8_000,
-        60,
-        20_000_000,
-        200_000,
-        80_000,
-        10_000,
-        20_000,
-        access_days=14,
-        weeks=13,
-    ),
-}
 
 
 SUFFIX = {"城中村": "村", "商品房小区": "花园"}
@@ -777,21 +700,10 @@ def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None
         return generate_city(seed, out, until, progress)
     sizes = SCALES[scale] if isinstance(scale, str) else scale
     gen = Generator(sizes, seed, out, until or date.today())
-    gen.seed, gen.scale_name = seed, scale if isinstance(scale, str) else "custom"
+    gen.seed, gen.scale_name = seed, sizes.name
     if progress is not None:
         gen.progress = progress
     return gen.run()
-
-
-def district_scale(city: Scale, n: int) -> Scale:
-    """One of ``n`` equal districts of a city: every count divided, the side by sqrt(n)."""
-    parts = {
-        name: max(1, round(value / n)) if isinstance(value, int) else value
-        for name, value in city.__dict__.items()
-        if name not in ("access_days", "weeks")
-    }
-    parts["size_km"] = city.size_km / np.sqrt(n)
-    return Scale(**parts, access_days=city.access_days, weeks=city.weeks)
 
 
 def generate_city(
@@ -824,7 +736,7 @@ def generate_city(
         place = Place(code, name, "福州市", "福建省", cx, cy)
         seq = (100 * k // n, 100 * (k + 1) // n)
         gen = Generator(sizes, [seed, k], out / code, until or date.today(), place, seq)
-        gen.seed, gen.scale_name = seed, "city"
+        gen.seed, gen.scale_name = seed, sizes.name
         if progress is not None:
 
             def district_step(step: str, total: int, _k: int = k, _name: str = name,
@@ -838,4 +750,4 @@ def generate_city(
     return listing
 
 
-__all__ = ["SCALES", "Generator", "Scale", "generate", "generate_city"]
+__all__ = ["Generator", "generate", "generate_city"]

@@ -25,7 +25,8 @@ def demo_generate(
     until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today."),
 ) -> None:
     """Write a synthetic county's feeds and its manifest."""
-    from etl.demo.generate import SCALES, generate
+    from etl.demo.generate import generate
+    from etl.demo.scales import SCALES
 
     if scale not in SCALES:
         raise OnemapError(f"unknown scale {scale!r}: expected one of {', '.join(SCALES)}")

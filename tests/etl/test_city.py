@@ -18,7 +18,8 @@ from sqlalchemy import Engine, create_engine, text
 
 from etl.contract import KINDS
 from etl.db import libpq_url
-from etl.demo.generate import Scale, district_scale, generate_city
+from etl.demo.generate import generate_city
+from etl.demo.scales import Scale, district_scale
 from etl.warehouse import Warehouse
 from tests.support.cli import onemap
 from tests.support.database import fresh_database
@@ -27,7 +28,27 @@ pytestmark = pytest.mark.db
 
 UNTIL = date(2026, 11, 22)
 MINI_CITY = Scale(
-    4, 16, 60, 12, 10, 12, 2_000, 4_000, 20, 6, 60, 40, 4, 20_000, 600, 300, 100, 150, access_days=7, weeks=4
+    name="mini city",
+    stations=4,
+    zones=16,
+    grids=60,
+    villages=12,
+    roads=10,
+    size_km=12,
+    buildings=2_000,
+    persons=4_000,
+    communities=20,
+    smart_communities=6,
+    sensors=60,
+    cameras=40,
+    workstations=4,
+    access_events=20_000,
+    incidents=600,
+    grid_events=300,
+    disputes=100,
+    hazards=150,
+    access_days=7,
+    weeks=4,
 )
 DISTRICTS = [("350102", "鼓楼区"), ("350103", "台江区")]
 
