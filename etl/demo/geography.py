@@ -244,10 +244,10 @@ def build(
 
     # grids are denser where people live: sample seeds near the centre more often
     hot = _hotspots(rng, district_poly, cx, cy, rx)
-    seeds = _sample_points(rng, district_poly, n_grids, hot, share_hot=0.5)
+    seeds = sample_points(rng, district_poly, n_grids, hot, share_hot=0.5)
     grids = _voronoi(district_poly, seeds)
 
-    vseeds = _sample_points(rng, district_poly, n_villages, hot, share_hot=0.3)
+    vseeds = sample_points(rng, district_poly, n_villages, hot, share_hot=0.3)
     vcells = _voronoi(district_poly, vseeds)
     grid_village = []
     for g in grids:
@@ -290,10 +290,29 @@ def _hotspots(rng: np.random.Generator, area: Polygon, cx: float, cy: float, rx:
     return spots
 
 
-def _sample_points(
+def sample_points(
     rng: np.random.Generator, area: Polygon, n: int, hot: list[HotSpot], share_hot: float
 ) -> np.ndarray:
-    """Points inside ``area``: a share around hot spots, the rest uniform."""
+    """Points inside ``area``: a share around hot spots, the rest uniform.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The stream to draw from (one or three draws per candidate point).
+    area : shapely.Polygon
+        Where the points must fall.
+    n : int
+        How many points.
+    hot : list of HotSpot
+        The hot spots, chosen by weight; a point lies within about three sigma of its spot.
+    share_hot : float
+        The chance that a candidate point is drawn around a hot spot rather than uniformly.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` × 2 lon/lat in the order drawn.
+    """
     minx, miny, maxx, maxy = area.bounds
     pts: list[tuple[float, float]] = []
     prepared = shapely.prepared.prep(area)

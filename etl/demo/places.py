@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from etl.demo.county import County, Divisions, zh_columns
 from etl.demo.geography import M_PER_DEG_LAT
 from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
-
-if TYPE_CHECKING:
-    from etl.demo.generate import Generator
 
 
 def _set_lonlat(df: pd.DataFrame, x: np.ndarray, y: np.ndarray, crs: str) -> None:
@@ -32,10 +29,18 @@ THEMES = [
 ]
 
 
-def write_smart(gen: Generator) -> None:
-    """Smart security communities (XLSX, BD-09) and their sensing devices (CSV, BD-09)."""
-    rng, s = gen.rng, gen.s
-    estates = gen.comm[gen.comm["小区类型"] != "城中村"].reset_index(drop=True)
+def write_smart(county: County, communities: pd.DataFrame) -> None:
+    """Smart security communities (XLSX, BD-09) and their sensing devices (CSV, BD-09).
+
+    Parameters
+    ----------
+    county : County
+        The area being written.
+    communities : pandas.DataFrame
+        The compounds (WGS-84); smart communities are chosen among those not city villages.
+    """
+    rng, s = county.rng, county.scale
+    estates = communities[communities["小区类型"] != "城中村"].reset_index(drop=True)
     n = min(s.smart_communities, len(estates))
     pick = estates.iloc[np.sort(rng.choice(len(estates), n, replace=False))].reset_index(drop=True)
     per = rng.multinomial(s.sensors, np.full(n, 1 / n))
@@ -43,11 +48,11 @@ def write_smart(gen: Generator) -> None:
     online = [rng.random(k) < 0.92 for k in per]
     smart = pd.DataFrame(
         {
-            "智安小区编码": [f"ZA{gen.dc}{i + 1:04d}" for i in range(n)],
+            "智安小区编码": [f"ZA{county.code}{i + 1:04d}" for i in range(n)],
             "小区编码": pick["小区编码"],
-            "区划代码": gen.dc,
+            "区划代码": county.code,
             "名称": pick["小区名称"] + "智慧安防小区",
-            "建成日期": [gen.until - timedelta(days=int(d)) for d in rng.integers(90, 1500, n)],
+            "建成日期": [county.until - timedelta(days=int(d)) for d in rng.integers(90, 1500, n)],
             "人脸抓拍机": [int((k == "人脸抓拍").sum()) for k in sens_kind],
             "车辆抓拍机": [int((k == "车辆抓拍").sum()) for k in sens_kind],
             "道闸": [int((k == "道闸").sum()) for k in sens_kind],
@@ -59,16 +64,16 @@ def write_smart(gen: Generator) -> None:
     _set_lonlat(smart, pick["经度"].to_numpy(), pick["纬度"].to_numpy(), "BD09")
     write_xlsx(
         smart,
-        gen.out / "places" / "smart_communities.xlsx",
+        county.out / "places" / "smart_communities.xlsx",
         text_columns=("智安小区编码", "小区编码", "区划代码"),
     )
-    gen._source(
+    county.declare(
         "智慧安防小区",
         "smart_community",
         "places/smart_communities.xlsx",
         "xlsx",
         "BD09",
-        gen._zh_columns("smart_community"),
+        zh_columns("smart_community"),
         agency="公安分局(科信)",
     )
     owner = np.repeat(np.arange(n), per)
@@ -76,48 +81,60 @@ def write_smart(gen: Generator) -> None:
     dy = rng.normal(0, 60, len(owner)) / M_PER_DEG_LAT
     on = np.concatenate(online) if online else np.zeros(0, bool)
     last_seen = [
-        gen.end - timedelta(minutes=int(m)) if o else gen.end - timedelta(days=int(d))
+        county.end - timedelta(minutes=int(m)) if o else county.end - timedelta(days=int(d))
         for o, m, d in zip(on, rng.integers(1, 30, len(on)), rng.integers(2, 40, len(on)), strict=True)
     ]
     sensors = pd.DataFrame(
         {
-            "设备编码": [f"GZ{gen.dc}{i + 1:06d}" for i in range(len(owner))],
+            "设备编码": [f"GZ{county.code}{i + 1:06d}" for i in range(len(owner))],
             "智安小区编码": smart["智安小区编码"].to_numpy()[owner],
-            "区划代码": gen.dc,
+            "区划代码": county.code,
             "设备类型": np.concatenate(sens_kind) if sens_kind else [],
             "是否在线": np.where(on, "是", "否"),
             "最后心跳": [t.strftime("%Y-%m-%d %H:%M:%S") for t in last_seen],
         }
     )
     sx, sy = pick["经度"].to_numpy()[owner] + dx, pick["纬度"].to_numpy()[owner] + dy
-    outside = ~shapely.contains_xy(gen.geo.district, sx, sy)  # a device jittered over the border stays home
+    outside = ~shapely.contains_xy(
+        county.geo.district, sx, sy
+    )  # a device jittered over the border stays home
     sx[outside], sy[outside] = (
         pick["经度"].to_numpy()[owner][outside],
         pick["纬度"].to_numpy()[owner][outside],
     )
     _set_lonlat(sensors, sx, sy, "BD09")
     sensors.loc[0, "设备类型"] = "热成像"  # a device type the codebook does not know
-    gen.defects.add("感知设备", 2, "unknown_category")
-    write_csv(sensors, gen.out / "places" / "sensor_devices.csv")
-    gen._source(
+    county.defects.add("感知设备", 2, "unknown_category")
+    write_csv(sensors, county.out / "places" / "sensor_devices.csv")
+    county.declare(
         "感知设备",
         "sensor_device",
         "places/sensor_devices.csv",
         "csv",
         "BD09",
-        gen._zh_columns("sensor_device"),
+        zh_columns("sensor_device"),
         encoding="GB18030",
         agency="公安分局(科信)",
     )
 
 
-def write_security(gen: Generator) -> None:
-    """Cameras and checkpoints in three rings (CSV, WGS-84) and workstations (XLSX, GCJ-02)."""
-    rng, s, g = gen.rng, gen.s, gen.geo
+def write_security(county: County, divisions: Divisions, buildings: pd.DataFrame) -> None:
+    """Cameras and checkpoints in three rings (CSV, WGS-84) and workstations (XLSX, GCJ-02).
+
+    Parameters
+    ----------
+    county : County
+        The area being written.
+    divisions : Divisions
+        The towns the workstations are named after.
+    buildings : pandas.DataFrame
+        The buildings the cameras away from hot spots stand near.
+    """
+    rng, s, g = county.rng, county.scale, county.geo
     n = s.cameras
     n_border = n // 6
-    pts = gen._hot_points(
-        n - n_border, {"city_village": 1, "transport_hub": 1.5, "market": 1.2, "school": 1}, 0.4
+    pts = county.hot_points(
+        buildings, n - n_border, {"city_village": 1, "transport_hub": 1.5, "market": 1.2, "school": 1}, 0.4
     )
     # checkpoints on the county border, where roads leave it
     ring = g.district.geoms[0].exterior
@@ -136,31 +153,31 @@ def write_security(gen: Generator) -> None:
     )
     cams = pd.DataFrame(
         {
-            "点位编码": [f"SP{gen.dc}{i + 1:05d}" for i in range(n)],
-            "区划代码": gen.dc,
+            "点位编码": [f"SP{county.code}{i + 1:05d}" for i in range(n)],
+            "区划代码": county.code,
             "点位名称": [
                 f"{'治安卡口' if k == '卡口' else '视频点位'}{i + 1:04d}" for i, k in enumerate(kinds)
             ],
             "点位类型": kinds,
             "圈层": rings,
             "是否在线": np.where(rng.random(n) < 0.96, "是", "否"),
-            "建设日期": [gen.until - timedelta(days=int(d)) for d in rng.integers(100, 2500, n)],
+            "建设日期": [county.until - timedelta(days=int(d)) for d in rng.integers(100, 2500, n)],
             "经度": np.round(x, 7),
             "纬度": np.round(y, 7),
         }
     )
     cams.loc[1, "圈层"] = "外环"
-    gen.defects.add("视频监控", 3, "unknown_category")
+    county.defects.add("视频监控", 3, "unknown_category")
     cams.loc[2, "经度"] = cams.loc[2, "经度"] + 1.5
-    gen.defects.add("视频监控", 4, "outside_area")
-    write_csv(cams, gen.out / "security" / "cameras.csv")
-    gen._source(
+    county.defects.add("视频监控", 4, "outside_area")
+    write_csv(cams, county.out / "security" / "cameras.csv")
+    county.declare(
         "视频监控",
         "camera",
         "security/cameras.csv",
         "csv",
         "WGS84",
-        gen._zh_columns("camera"),
+        zh_columns("camera"),
         encoding="GB18030",
         agency="公安分局(雪亮工程)",
     )
@@ -171,10 +188,10 @@ def write_security(gen: Generator) -> None:
     wy = np.array([h.y for h in spots])[:w]
     ws = pd.DataFrame(
         {
-            "工作站编码": [f"GZZ{gen.dc}{i + 1:03d}" for i in range(len(wx))],
-            "区划代码": gen.dc,
+            "工作站编码": [f"GZZ{county.code}{i + 1:03d}" for i in range(len(wx))],
+            "区划代码": county.code,
             "工作站名称": [
-                f"{gen.town_names[i % len(gen.town_names)].replace('街道', '').replace('镇', '')}"
+                f"{divisions.town_names[i % len(divisions.town_names)].replace('街道', '').replace('镇', '')}"
                 f"{THEMES[i % len(THEMES)]}"
                 for i in range(len(wx))
             ],
@@ -182,18 +199,21 @@ def write_security(gen: Generator) -> None:
             "民警人数": rng.integers(2, 6, len(wx)),
             "网格员人数": rng.integers(4, 15, len(wx)),
             "其他人员": rng.integers(0, 6, len(wx)),
-            "地址": [f"{gen.town_names[i % len(gen.town_names)]}综合楼{i + 1}号" for i in range(len(wx))],
-            "启用日期": [gen.until - timedelta(days=int(d)) for d in rng.integers(30, 900, len(wx))],
+            "地址": [
+                f"{divisions.town_names[i % len(divisions.town_names)]}综合楼{i + 1}号"
+                for i in range(len(wx))
+            ],
+            "启用日期": [county.until - timedelta(days=int(d)) for d in rng.integers(30, 900, len(wx))],
         }
     )
     _set_lonlat(ws, wx, wy, "GCJ02")
-    write_xlsx(ws, gen.out / "security" / "workstations.xlsx", text_columns=("工作站编码", "区划代码"))
-    gen._source(
+    write_xlsx(ws, county.out / "security" / "workstations.xlsx", text_columns=("工作站编码", "区划代码"))
+    county.declare(
         "警网融合工作站",
         "workstation",
         "security/workstations.xlsx",
         "xlsx",
         "GCJ02",
-        gen._zh_columns("workstation"),
+        zh_columns("workstation"),
         agency="政法委",
     )
