@@ -13,9 +13,7 @@ from etl.demo import people
 from etl.demo.county import County, Divisions, Tenancy, zh_columns
 from etl.demo.writers import agency_lonlat, write_csv
 
-USES = ["住宅", "商住", "商业", "厂房", "公共", "其他"]
 STRUCTURES = ["砖混", "框架", "框剪", "钢结构", "砖木"]
-DEPT_HOUSING = "住建局"
 
 
 def write_housing(county: County, divisions: Divisions, buildings: pd.DataFrame) -> Tenancy:
