@@ -36,7 +36,8 @@ from common.secret import derive
 from dashboard.app import create_app
 from dashboard.context import AppContext
 from dashboard.db import get_engine
-from dashboard.pages import drill, mapview, wall
+from dashboard.map import choropleth, heat, layers
+from dashboard.pages import drill, wall
 from dashboard.queries.areas import stations
 from dashboard.settings import DashboardSettings
 
@@ -123,18 +124,16 @@ def main() -> None:
     view = [[y - 0.006, x - 0.012], [y + 0.006, x + 0.012]]  # about a street-zoom screen (zoom 16)
 
     cases: dict[str, Callable[[AppContext], Any]] = {
-        "map: stations (zoom 11)": lambda c: mapview.area_layers(c, 11, None),
-        "map: station click (zones, grids)": lambda c: mapview.area_layers(c, 13, station),
-        "map: points, whole area (zoom 11)": lambda c: mapview.point_layers(c, 11, None),
-        "map: points, street view (zoom 16)": lambda c: mapview.point_layers(c, 16, view),
-        "map: choropleth grids, count": lambda c: mapview.choropleth(
+        "map: stations (zoom 11)": lambda c: layers.area_layers(c, 11, None),
+        "map: station click (zones, grids)": lambda c: layers.area_layers(c, 13, station),
+        "map: points, whole area (zoom 11)": lambda c: layers.point_layers(c, 11, None),
+        "map: points, street view (zoom 16)": lambda c: layers.point_layers(c, 16, view),
+        "map: choropleth grids, count": lambda c: choropleth.choropleth(
             c, "grid", "count", "week", 0, None, None, 11
         ),
-        "heat: incidents, this week": lambda c: mapview.heat_layer(
-            c, "incidents", None, "week", 0, None, None
-        ),
-        "heat: incidents, 4 weeks": lambda c: mapview.heat_layer(c, "incidents", None, "4w", 0, None, None),
-        "heat: risks, 4 weeks": lambda c: mapview.heat_layer(c, "risks", None, "4w", 0, None, None),
+        "heat: incidents, this week": lambda c: heat.heat_layer(c, "incidents", None, "week", 0, None, None),
+        "heat: incidents, 4 weeks": lambda c: heat.heat_layer(c, "incidents", None, "4w", 0, None, None),
+        "heat: risks, 4 weeks": lambda c: heat.heat_layer(c, "risks", None, "4w", 0, None, None),
         "drill: station page": lambda c: drill.area_page(c, "station", station).to_plotly_json(),
         "drill: zone page": lambda c: drill.area_page(c, "zone", zone).to_plotly_json(),
         "drill: grid page": lambda c: drill.area_page(c, "grid", grid).to_plotly_json(),

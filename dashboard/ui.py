@@ -94,14 +94,14 @@ def table(
     return html.Div(html.Table([head, html.Tbody(body)], className="tbl"), id=ident, className="tbl-wrap")
 
 
-def breadcrumb(trail: Sequence[tuple[str, str | None]]) -> html.Nav:
-    """``trail`` of (label, href); the last is the current page."""
+def breadcrumb(trail: Sequence[tuple[str, str | None]], ident: str) -> html.Nav:
+    """``trail`` of (label, href); the last is the current page. ``ident``: the page's id for it."""
     parts: list[Any] = []
     for i, (label, href) in enumerate(trail):
         if i:
             parts.append(html.Span(" › ", className="sep"))
         parts.append(dcc.Link(label, href=href) if href and i < len(trail) - 1 else html.Span(label))
-    return html.Nav(parts, className="breadcrumb", id="breadcrumb")
+    return html.Nav(parts, className="breadcrumb", id=ident)
 
 
 def nav(active: str) -> html.Header:

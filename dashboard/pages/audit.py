@@ -43,6 +43,17 @@ COLUMNS = [
 
 
 def layout(c: AppContext) -> html.Div:
+    """The audit page with the latest rows (reading them is itself audited)."""
+    return page(rows_table(c, None, None))
+
+
+def skeleton() -> html.Div:
+    """The page's components without rows (no query, nothing audited): for the validation layout."""
+    return page(html.Div())
+
+
+def page(rows: html.Div) -> html.Div:
+    """The page around a table of rows."""
     options = [{"label": "全部操作", "value": ""}] + [{"label": v, "value": k} for k, v in ACTION_ZH.items()]
     return html.Div(
         [
@@ -64,7 +75,7 @@ def layout(c: AppContext) -> html.Div:
                         ],
                         className="search-row",
                     ),
-                    html.Div(rows_table(c, None, None), id="audit-rows"),
+                    html.Div(rows, id="audit-rows"),
                 ],
                 className="page",
             ),

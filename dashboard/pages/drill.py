@@ -29,18 +29,6 @@ from dashboard.ui import (
 )
 
 
-def message_page(title: str, text: str, ident: str) -> html.Div:
-    return html.Div([nav(""), html.Div([html.H2(title), html.P(text)], className="page", id=ident)])
-
-
-def not_found(what: str) -> html.Div:
-    return message_page("未找到", f"{what}不存在，或不在您的查看范围内。", "not-found")
-
-
-def forbidden(what: str) -> html.Div:
-    return message_page("无权访问", f"您的角色不能使用{what}。", "forbidden")
-
-
 def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, str | None]]:
     """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it)."""
     scope = c.scope()
@@ -62,24 +50,24 @@ def kpi_cards(k: indicators.Kpis) -> html.Div:
     """The headline figures of an area (ids are stable: tests and the report read them)."""
     return html.Div(
         [
-            kpi("实有人口", num(k["population"]), "kpi-population"),
+            kpi("实有人口", num(k["population"]), "drill-kpi-population"),
             kpi(
                 "流动人口",
                 num(k["migrants"]),
-                "kpi-migrants",
+                "drill-kpi-migrants",
                 html.Div(f"登记率 {pct(k['migrant_registration_rate'])}", className="kpi-sub"),
             ),
-            kpi("出租屋", num(k["rental_units"]), "kpi-rental-units"),
+            kpi("出租屋", num(k["rental_units"]), "drill-kpi-rental-units"),
             kpi(
                 "智安小区覆盖",
                 pct(k["smart_coverage"]),
-                "kpi-smart",
+                "drill-kpi-smart",
                 html.Div(f"{k['smart_covered']}/{k['communities']} 个小区", className="kpi-sub"),
             ),
             kpi(
                 "本周警情",
                 num(k["incidents_week"]),
-                "kpi-incidents",
+                "drill-kpi-incidents",
                 html.Div(
                     [change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")],
                     className="kpi-sub",
@@ -88,19 +76,19 @@ def kpi_cards(k: indicators.Kpis) -> html.Div:
             kpi(
                 "在办网格事件",
                 num(k["events_open"]),
-                "kpi-events-open",
+                "drill-kpi-events-open",
                 html.Div(f"黄牌 {k['yellow_cards']} · 红牌 {k['red_cards']}", className="kpi-sub"),
             ),
             kpi(
                 "本周按时办结率",
                 pct(k["events_on_time_rate"]),
-                "kpi-on-time",
+                "drill-kpi-on-time",
                 html.Div(f"办结 {k['events_closed_week']} 件", className="kpi-sub"),
             ),
             kpi(
                 "风险隐患未销号",
                 num(k["hazards_open"]),
-                "kpi-hazards",
+                "drill-kpi-hazards",
                 html.Div(
                     f"本周发现 {k['hazards_found_week']} · 销号 {k['hazards_cleared_week']}",
                     className="kpi-sub",
@@ -109,16 +97,16 @@ def kpi_cards(k: indicators.Kpis) -> html.Div:
             kpi(
                 "矛盾纠纷",
                 num(k["disputes"]),
-                "kpi-disputes",
+                "drill-kpi-disputes",
                 html.Div(
                     f"化解率 {pct(k['dispute_resolution_rate'])} · 高风险在办 {k['disputes_high_open']}",
                     className="kpi-sub",
                 ),
             ),
-            kpi("预警", num(k["alerts"]), "kpi-alerts"),
+            kpi("预警", num(k["alerts"]), "drill-kpi-alerts"),
         ],
         className="kpis",
-        id="kpis",
+        id="drill-kpis",
     )
 
 
@@ -145,18 +133,19 @@ def trend_figure(rows: list[dict[str, Any]], dark: bool = False) -> go.Figure:
     return fig
 
 
-def area_page(c: AppContext, level: str, code: str) -> html.Div:
-    """A station, zone or grid page (cached per viewer scope, area and week)."""
+def area_page(c: AppContext, level: str, code: str) -> html.Div | None:
+    """A station, zone or grid page (cached per viewer scope, area and week); None when the area
+    does not exist or is out of the viewer's scope."""
     scope = c.scope()
     return c.cached(("area-page", scope, level, code, c.week()), lambda: _area_page(c, level, code))
 
 
-def _area_page(c: AppContext, level: str, code: str) -> html.Div:
+def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
     scope = c.scope()
     area = Area(level, code)
     info = areas.area_name(c.url, scope, area)
     if info is None:
-        return not_found(f"{LEVEL_ZH[level]} {code} ")
+        return None
     week = c.week()
     k = indicators.kpis(c.url, scope, area, week)
     trend = indicators.weekly_trend(c.url, scope, area, week)
@@ -175,9 +164,19 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
         grids = areas.child_areas(c.url, scope, "grid", code)
         children = [
             html.H3("警务区"),
-            table(zones, [("code", "编码"), ("name", "名称")], "zones", link=lambda r: f"/zone/{r['code']}"),
+            table(
+                zones,
+                [("code", "编码"), ("name", "名称")],
+                "drill-zones",
+                link=lambda r: f"/zone/{r['code']}",
+            ),
             html.H3("网格"),
-            table(grids, [("code", "编码"), ("name", "名称")], "grids", link=lambda r: f"/grid/{r['code']}"),
+            table(
+                grids,
+                [("code", "编码"), ("name", "名称")],
+                "drill-grids",
+                link=lambda r: f"/grid/{r['code']}",
+            ),
         ]
     elif level == "zone":
         grids = areas.zone_grids(c.url, scope, code)
@@ -188,7 +187,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
             table(
                 grids,
                 [("grid_code", "网格编码"), ("name", "名称"), ("share_pct", "份额")],
-                "grids",
+                "drill-grids",
                 link=lambda r: f"/grid/{r['grid_code']}",
             ),
         ]
@@ -223,8 +222,8 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
             nav(""),
             html.Div(
                 [
-                    breadcrumb(trail(c, area, info)),
-                    html.H2(f"{info['name']}（{code}）", id="area-title"),
+                    breadcrumb(trail(c, area, info), "drill-breadcrumb"),
+                    html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
                     html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
                     *(
                         [
@@ -234,14 +233,14 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                                     html.A(
                                         "PDF",
                                         href=f"/download/weekly/{code}.pdf?week={week.label()}",
-                                        id="download-pdf",
+                                        id="drill-download-pdf",
                                         className="download",
                                     ),
                                     html.Span(" · "),
                                     html.A(
                                         "XLSX",
                                         href=f"/download/weekly/{code}.xlsx?week={week.label()}",
-                                        id="download-xlsx",
+                                        id="drill-download-xlsx",
                                         className="download",
                                     ),
                                 ],
@@ -264,13 +263,13 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                                     ("control", "警情控制"),
                                     ("daily", "日常管理"),
                                 ],
-                                "station-score",
+                                "drill-station-score",
                             ),
                         ]
                         if level == "station"
                         else []
                     ),
-                    dcc.Graph(figure=trend_figure(trend), id="trend", config={"displayModeBar": False}),
+                    dcc.Graph(figure=trend_figure(trend), id="drill-trend", config={"displayModeBar": False}),
                     html.H3("警情分类（环比、同比）"),
                     table(
                         yoy,
@@ -282,7 +281,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                             ("last_year", "去年同期"),
                             ("yoy", "同比"),
                         ],
-                        "incidents-by-category",
+                        "drill-incidents-by-category",
                     ),
                     html.H3("在办事项（红牌、黄牌在前）"),
                     table(
@@ -297,7 +296,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                             ("status_zh", "状态"),
                             ("grid_code", "网格"),
                         ],
-                        "open-items",
+                        "drill-open-items",
                     ),
                     html.H3("网格事件（分类）"),
                     table(
@@ -309,31 +308,31 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                             ("yellow", "黄牌"),
                             ("red", "红牌"),
                         ],
-                        "event-classes",
+                        "drill-event-classes",
                     ),
                     html.H3("风险隐患（按类别）"),
                     table(
                         hazards,
                         [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
-                        "hazard-categories",
+                        "drill-hazard-categories",
                     ),
                     html.H3("风险隐患（按提示函批次）"),
                     table(
                         batches,
                         [("label", "批次"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
-                        "hazard-batches",
+                        "drill-hazard-batches",
                     ),
                     html.H3("风险隐患（按责任部门）"),
                     table(
                         depts,
                         [("label", "责任部门"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
-                        "hazard-departments",
+                        "drill-hazard-departments",
                     ),
                     html.H3(f"近四周零发案小区（{len(zero)}）"),
                     table(
                         zero,
                         [("community_code", "小区编码"), ("name", "名称"), ("kind", "类型")],
-                        "zero-incident-communities",
+                        "drill-zero-incident-communities",
                     ),
                     html.H3("警网融合工作站"),
                     table(
@@ -345,13 +344,13 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                             ("staff_grid", "网格员"),
                             ("staff_other", "其他"),
                         ],
-                        "workstations",
+                        "drill-workstations",
                     ),
                     html.H3("视频监控（按圈层）"),
                     table(
                         cams,
                         [("ring_zh", "圈层"), ("camera_kind", "类型"), ("n", "数量"), ("online", "在线")],
-                        "cameras",
+                        "drill-cameras",
                     ),
                     *children,
                     html.H3("楼栋（出租屋多者在前）"),
@@ -366,7 +365,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
                             ("migrants", "流动人口"),
                             ("alerts", "预警"),
                         ],
-                        "buildings",
+                        "drill-buildings",
                         link=lambda r: f"/building/{r['building_code']}",
                     ),
                 ],
@@ -376,10 +375,12 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div:
     )
 
 
-def building_page(c: AppContext, code: str) -> html.Div:
+def building_page(c: AppContext, code: str) -> html.Div | None:
+    """A building's rental units, occupants (masked; the look is audited) and alerts; None when it
+    does not exist or is out of the viewer's scope."""
     b = elements.building(c.url, c.scope(), code)
     if b is None:
-        return not_found(f"楼栋 {code} ")
+        return None
     info = {"name": b["address"] or code, "station_code": b["station_code"], "zone_code": b["zone_code"]}
     crumbs = (
         trail(c, Area("grid", b["grid_code"]), {**info, "name": b["grid_code"]}) if b["grid_code"] else []
@@ -399,8 +400,8 @@ def building_page(c: AppContext, code: str) -> html.Div:
             nav(""),
             html.Div(
                 [
-                    breadcrumb(crumbs),
-                    html.H2(f"{b['address'] or code}（{code}）", id="area-title"),
+                    breadcrumb(crumbs, "drill-breadcrumb"),
+                    html.H2(f"{b['address'] or code}（{code}）", id="drill-area-title"),
                     html.P("个人信息已脱敏显示。", className="subtitle"),
                     html.H3(f"出租屋（{len(b['units'])}）"),
                     table(
@@ -413,7 +414,7 @@ def building_page(c: AppContext, code: str) -> html.Div:
                             ("registered_tenants", "登记租客"),
                             ("rent_kind", "出租类型"),
                         ],
-                        "units",
+                        "drill-units",
                     ),
                     html.H3(f"实有人口（{len(b['occupants'])}）"),
                     table(
@@ -428,13 +429,13 @@ def building_page(c: AppContext, code: str) -> html.Div:
                             ("status_zh", "居住登记"),
                             ("unit_code", "房屋"),
                         ],
-                        "occupants",
+                        "drill-occupants",
                     ),
                     html.H3("预警"),
                     table(
                         alerts,
                         [("kind_zh", "类型"), ("reason", "原因"), ("detected_at", "时间")],
-                        "building-alerts",
+                        "drill-building-alerts",
                     ),
                 ],
                 className="page",

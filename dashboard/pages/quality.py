@@ -1,4 +1,5 @@
-"""Data quality ``/quality``: loads per source, quarantine by reason, completeness; worst grids first."""
+"""Data quality ``/quality``: loads per source, quarantine by reason, completeness; worst grids first;
+and the counts of base elements under them."""
 
 from __future__ import annotations
 
@@ -33,6 +34,28 @@ REASON_ZH = {
 
 
 def layout(c: AppContext) -> html.Div:
+    """The quality report and, under it, the counts of base elements."""
+    return html.Div([report(c), overview_layout(operations.element_counts(c.url), "基础要素")])
+
+
+def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
+    """Element counts (pure: no I/O)."""
+    cards = [
+        html.Div(
+            [
+                html.Div(str(row["name_zh"]), className="kpi-label"),
+                html.Div(f"{row['n']:,}", className="kpi-value"),
+            ],
+            className="kpi",
+            id=f"overview-{row['element']}",
+        )
+        for row in counts
+    ]
+    return html.Div([html.H2(title), html.Div(cards, className="kpis", id="overview-kpis")], className="page")
+
+
+def report(c: AppContext) -> html.Div:
+    """Loads, quarantine and the worst grids, for the viewer's scope."""
     scope = c.scope()
     loads = operations.load_history(c.url)
     for r in loads:

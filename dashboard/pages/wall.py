@@ -8,7 +8,7 @@ import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard.context import AppContext
-from dashboard.pages import mapview
+from dashboard.map import framing, heat, layers
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import change_text, num, pct
@@ -128,29 +128,52 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
 
 
 def layout(c: AppContext) -> html.Div:
-    ext = mapview.area_extent(c)
-    heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
-    stations = mapview.area_layers(c, 11, None)[0]
+    """The wall for the current viewer: whole-area figures, heat of the week, rankings."""
+    return page(
+        c,
+        framing.area_extent(c),
+        heat.heat_layer(c, "incidents", None, "week", 0, None, None),
+        layers.area_layers(c, 11, None)[0],
+        figures(c),
+        rankings(c),
+    )
+
+
+def skeleton(c: AppContext) -> html.Div:
+    """The wall's components without data (no query): its part of the app's validation layout."""
+    off = {"url": "", "bounds": None}
+    return page(c, framing.FALLBACK_EXTENT, off, layers.empty(), [], [])
+
+
+def page(
+    c: AppContext,
+    ext: framing.Extent,
+    week_heat: dict[str, Any],
+    stations: dict[str, Any],
+    kpis: list[Any],
+    ranks: list[Any],
+) -> html.Div:
+    """The wall from its data: extent, this week's heat, station outlines, figures and rankings."""
     the_map = dl.Map(
         [
             dl.ImageOverlay(
-                url=heat["url"] or "data:,",
-                bounds=heat["bounds"] or [[ext[1], ext[0]], [ext[3], ext[2]]],
+                url=week_heat["url"] or "data:,",
+                bounds=week_heat["bounds"] or framing.corners(ext),
                 opacity=0.85,
                 id="wall-heat",
             ),
             dl.GeoJSON(
                 data=stations,
-                style=mapview.STYLE_FN,
+                style=layers.STYLE_FN,
                 interactive=False,
                 id="wall-stations",
                 hideout={"base": {"color": "#58a6ff", "weight": 2, "fillOpacity": 0.0}},
             ),
         ],
         id="wall-map",
-        center=[(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2],  # dash-leaflet needs both
-        zoom=mapview.fit_zoom(ext, 900),
-        bounds=[[ext[1], ext[0]], [ext[3], ext[2]]],
+        center=framing.centre(ext),
+        zoom=framing.fit_zoom(ext, 900),
+        bounds=framing.corners(ext),
         zoomControl=False,
         attributionControl=False,
         dragging=False,
@@ -167,7 +190,7 @@ def layout(c: AppContext) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Section(figures(c), className="w-left", id="wall-figures"),
+                    html.Section(kpis, className="w-left", id="wall-figures"),
                     html.Section(
                         [
                             the_map,
@@ -181,7 +204,7 @@ def layout(c: AppContext) -> html.Div:
                         ],
                         className="w-centre",
                     ),
-                    html.Section(rankings(c), className="w-right", id="wall-rankings"),
+                    html.Section(ranks, className="w-right", id="wall-rankings"),
                 ],
                 className="w-body",
             ),
@@ -194,6 +217,8 @@ def layout(c: AppContext) -> html.Div:
 
 
 def register(app: Dash, c: AppContext) -> None:
+    """Wire the wall's callbacks: the rotation through the stations and the periodic refresh."""
+
     @app.callback(
         Output("wall-map", "viewport"),
         Output("wall-current", "children"),
@@ -211,5 +236,5 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _refresh(_n):
-        heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
-        return figures(c), rankings(c), heat["url"] or "data:,"
+        week_heat = heat.heat_layer(c, "incidents", None, "week", 0, None, None)
+        return figures(c), rankings(c), week_heat["url"] or "data:,"

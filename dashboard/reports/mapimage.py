@@ -10,12 +10,19 @@ import shapely
 import shapely.geometry
 from PIL import Image, ImageDraw
 
-from dashboard import geo
+from dashboard.map.heat import heat_points, render_heat
+from dashboard.map.layers import AreaLayer, area_layer
 from dashboard.queries import areas
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 
 WIDTH = 1400  # pixels; printed about 17 cm wide
+OUTLINES: list[tuple[AreaLayer, tuple[int, int, int, int], int]] = [
+    # drawn in this order, the wider lines last: layer, colour, width in pixels
+    ("grid", (46, 160, 67, 255), 1),
+    ("zone", (31, 111, 235, 255), 3),
+    ("station", (11, 61, 145, 255), 5),
+]
 
 
 def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime) -> bytes:
@@ -26,8 +33,8 @@ def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime
     west, south, east, north = bounds
     pad_x, pad_y = (east - west) * 0.03, (north - south) * 0.03
     extent = (west - pad_x, south - pad_y, east + pad_x, north + pad_y)
-    x, y, w = geo.heat_points(url, scope, "incidents", t0, t1, None, Area("station", station))
-    heat = geo.render_heat(x, y, w, extent, pixels=WIDTH, sigma_m=150)
+    x, y, w = heat_points(url, scope, "incidents", t0, t1, None, Area("station", station))
+    heat = render_heat(x, y, w, extent, pixels=WIDTH, sigma_m=150)
     layer = Image.open(io.BytesIO(heat.png)).convert("RGBA")
     canvas = Image.new("RGBA", layer.size, (255, 255, 255, 255))
     canvas.alpha_composite(layer)
@@ -45,12 +52,8 @@ def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime
         return rings
 
     within = Area("station", station)
-    for layer_name, colour, line in (
-        ("grid", (46, 160, 67, 255), 1),
-        ("zone", (31, 111, 235, 255), 3),
-        ("station", (11, 61, 145, 255), 5),
-    ):
-        fc = geo.area_layer(url, scope, layer_name, 16, "WGS84", within)
+    for layer_name, colour, line in OUTLINES:
+        fc = area_layer(url, scope, layer_name, 16, "WGS84", within)
         for feature in fc["features"]:
             for ring in pixels(shapely.geometry.shape(feature["geometry"])):
                 draw.line([*ring, ring[0]], fill=colour, width=line)

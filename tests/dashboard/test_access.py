@@ -139,28 +139,31 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
         for k, code in (("station", b), ("zone", zone), ("grid", grid))
     ] + [{"kind": "building", "code": building, "label": building}]
     cases: list[tuple[str, dict[tuple[str, str], Any]]] = [
-        (key_of(demo_app, "layer-stations.data"), {("map", "zoom"): 15, ("selected-station", "data"): b}),
-        (key_of(demo_app, "selected-station.data"), {("layer-stations", "clickData"): feature(b)}),
-        (key_of(demo_app, "url.pathname@"), {("layer-zones", "clickData"): feature(zone)}),
-        (key_of(demo_app, "url.pathname@"), {("layer-grids", "clickData"): feature(grid)}),
         (
-            key_of(demo_app, "layer-buildings.data"),
+            key_of(demo_app, "map-stations.data"),
+            {("map-view", "zoom"): 15, ("map-selected-station", "data"): b},
+        ),
+        (key_of(demo_app, "map-selected-station.data"), {("map-stations", "clickData"): feature(b)}),
+        (key_of(demo_app, "url.pathname@"), {("map-zones", "clickData"): feature(zone)}),
+        (key_of(demo_app, "url.pathname@"), {("map-grids", "clickData"): feature(grid)}),
+        (
+            key_of(demo_app, "map-buildings.data"),
             {
-                ("map", "zoom"): 17,
-                ("map", "bounds"): [[b_bounds[0], b_bounds[1]], [b_bounds[2], b_bounds[3]]],
+                ("map-view", "zoom"): 17,
+                ("map-view", "bounds"): [[b_bounds[0], b_bounds[1]], [b_bounds[2], b_bounds[3]]],
             },
         ),
-        (key_of(demo_app, "layer-grid-labels.data"), {("map", "zoom"): 16, ("layer-grids", "data"): None}),
-        (key_of(demo_app, "search-results.children"), {("search-q", "value"): grid}),
-        (key_of(demo_app, "search-results.children"), {("search-q", "value"): building}),
-        (key_of(demo_app, "search-results.children"), {("search-q", "value"): b_side["name"][:3]}),
-        (key_of(demo_app, "highlight.data"), {("search-store", "data"): forged_hits}),
+        (key_of(demo_app, "map-grid-labels.data"), {("map-view", "zoom"): 16, ("map-grids", "data"): None}),
+        (key_of(demo_app, "map-search-results.children"), {("map-search-q", "value"): grid}),
+        (key_of(demo_app, "map-search-results.children"), {("map-search-q", "value"): building}),
+        (key_of(demo_app, "map-search-results.children"), {("map-search-q", "value"): b_side["name"][:3]}),
+        (key_of(demo_app, "map-highlight.data"), {("map-search-store", "data"): forged_hits}),
         (
-            key_of(demo_app, "layer-choropleth.data"),
+            key_of(demo_app, "map-choropleth.data"),
             {
-                ("choro-level", "value"): "grid",
-                ("choro-metric", "value"): "count",
-                ("heat-window", "value"): "4w",
+                ("map-choro-level", "value"): "grid",
+                ("map-choro-metric", "value"): "count",
+                ("map-heat-window", "value"): "4w",
             },
         ),
         (key_of(demo_app, "wall-current.children"), {("wall-tick", "n_intervals"): 1}),
@@ -176,7 +179,10 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
     ]
     for highlight_index in range(len(forged_hits)):  # each forged hit clicked
         cases.append(
-            (key_of(demo_app, "highlight.data"), {("search-store", "data"): forged_hits[highlight_index:]})
+            (
+                key_of(demo_app, "map-highlight.data"),
+                {("map-search-store", "data"): forged_hits[highlight_index:]},
+            )
         )
     for key, values in cases:
         status, body = dash_call(chief_a, demo_app, key, values)
@@ -186,8 +192,12 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
     status, body = dash_call(
         chief_a,
         demo_app,
-        key_of(demo_app, "layer-heat.url"),
-        {("heat-kind", "value"): "incidents", ("heat-window", "value"): "4w", ("week-offset", "value"): 0},
+        key_of(demo_app, "map-heat.url"),
+        {
+            ("map-heat-kind", "value"): "incidents",
+            ("map-heat-window", "value"): "4w",
+            ("map-week-offset", "value"): 0,
+        },
     )
     match = re.search(r"共([\d,]+)", body)
     assert match is not None, body[:300]
@@ -235,8 +245,8 @@ def test_a_grid_worker_sees_their_grid_only(
     status, body = dash_call(
         client,
         demo_app,
-        key_of(demo_app, "layer-buildings.data"),
-        {("map", "zoom"): 17, ("map", "bounds"): None},
+        key_of(demo_app, "map-buildings.data"),
+        {("map-view", "zoom"): 17, ("map-view", "bounds"): None},
     )
     assert status in (200, 204) and not set(TOKEN.findall(body)) & others
     assert mine

@@ -15,10 +15,15 @@ import shapely.geometry
 from PIL import Image
 from sqlalchemy import Engine, text
 
-from dashboard.app import create_app, render
+from dashboard.app import create_app
 from dashboard.context import AppContext
+from dashboard.map.choropleth import choropleth
+from dashboard.map.heat import heat_categories, heat_layer
+from dashboard.map.layers import MAX_POINTS, POINT_LAYERS, area_layers, grid_labels, point_layers
+from dashboard.map.navigate import fly_to, search
 from dashboard.pages import mapview, wall
 from dashboard.queries import areas, indicators
+from dashboard.routes import render
 from dashboard.settings import DashboardSettings
 from tests.support.accounts import DEMO_UNTIL, SECRET, chief, login
 from tests.support.dash_calls import column
@@ -35,7 +40,7 @@ def scalar(core: Engine, sql: str, **params: Any) -> Any:
 
 
 def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) -> None:
-    heat = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
+    heat = heat_layer(c, "incidents", None, "week", 0, None, None)
     want = scalar(
         core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
     )
@@ -48,7 +53,7 @@ def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) ->
     (s, w), (n, e) = heat["bounds"]
     assert s < n and w < e
     top = column(core, "select category from core.incidents group by 1 order by count(*) desc limit 1")[0]
-    one = mapview.heat_layer(c, "incidents", [top], "4w", 0, None, None)
+    one = heat_layer(c, "incidents", [top], "4w", 0, None, None)
     want = scalar(
         core,
         f"select count(*) from core.incidents where category = :cat and reported_at >= '{F0}' "
@@ -59,7 +64,7 @@ def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) ->
 
 
 def test_risk_heat_weighs_hazards_disputes_and_alerts(c: AppContext, core: Engine) -> None:
-    heat = mapview.heat_layer(c, "risks", None, "custom", 0, "2026-10-26", "2026-11-22")
+    heat = heat_layer(c, "risks", None, "custom", 0, "2026-10-26", "2026-11-22")
     want = scalar(
         core,
         f"""
@@ -73,7 +78,7 @@ def test_risk_heat_weighs_hazards_disputes_and_alerts(c: AppContext, core: Engin
 
 
 def test_playback_moves_the_window_a_week_at_a_time(c: AppContext, core: Engine) -> None:
-    totals = [mapview.heat_layer(c, "incidents", None, "week", k, None, None)["total"] for k in (0, -1, -2)]
+    totals = [heat_layer(c, "incidents", None, "week", k, None, None)["total"] for k in (0, -1, -2)]
     want = [
         scalar(
             core,
@@ -87,7 +92,7 @@ def test_playback_moves_the_window_a_week_at_a_time(c: AppContext, core: Engine)
 
 
 def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
-    fc, legend = mapview.choropleth(c, "grid", "count", "week", 0, None, None, 12)
+    fc, legend = choropleth(c, "grid", "count", "week", 0, None, None, 12)
     got = {f["properties"]["code"]: f["properties"]["value"] for f in fc["features"]}
     assert {len(f["properties"]["style"]) for f in fc["features"]} == {1}  # only the fill differs
     with core.connect() as conn:
@@ -102,7 +107,7 @@ def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
         )
     assert got == {k: float(v) for k, v in want.items()}
     assert "警情数" in legend
-    rate, _ = mapview.choropleth(c, "zone", "rate", "week", 0, None, None, 12)
+    rate, _ = choropleth(c, "zone", "rate", "week", 0, None, None, 12)
     zone = max(rate["features"], key=lambda f: f["properties"]["value"] or 0)["properties"]
     n = scalar(
         core,
@@ -115,11 +120,11 @@ def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
 
 
 def test_clicking_a_station_brings_its_zones_and_grids(c: AppContext, core: Engine) -> None:
-    stations, zones, grids = mapview.area_layers(c, 11, None)
+    stations, zones, grids = area_layers(c, 11, None)
     assert len(stations["features"]) == scalar(core, "select count(*) from core.police_stations")
     assert zones["features"] == grids["features"] == []
     code = stations["features"][0]["properties"]["code"]
-    _, zones, grids = mapview.area_layers(c, 13, code)
+    _, zones, grids = area_layers(c, 13, code)
     assert sorted(f["properties"]["code"] for f in zones["features"]) == column(
         core, "select zone_code from core.police_zones where station_code = :s order by 1", s=code
     )
@@ -129,11 +134,11 @@ def test_clicking_a_station_brings_its_zones_and_grids(c: AppContext, core: Engi
 
 
 def test_many_points_only_in_view_at_street_zoom(c: AppContext, core: Engine) -> None:
-    layers = dict(zip(mapview.geo.POINT_LAYERS, mapview.point_layers(c, 12, None), strict=True))
+    layers = dict(zip(POINT_LAYERS, point_layers(c, 12, None), strict=True))
     assert layers["buildings"]["features"] == [] and layers["rental_units"]["features"] == []
     assert len(layers["cameras"]["features"]) == scalar(core, "select count(*) from core.cameras")
     (x0, y0, x1, y1) = (113.82, 23.28, 113.84, 23.30)
-    near = dict(zip(mapview.geo.POINT_LAYERS, mapview.point_layers(c, 16, [[y0, x0], [y1, x1]]), strict=True))
+    near = dict(zip(POINT_LAYERS, point_layers(c, 16, [[y0, x0], [y1, x1]]), strict=True))
     want = scalar(
         core,
         "select count(*) from core.buildings where geom && st_makeenvelope(:a, :b, :c, :d, 4326)",
@@ -142,19 +147,19 @@ def test_many_points_only_in_view_at_street_zoom(c: AppContext, core: Engine) ->
         c=x1,
         d=y1,
     )
-    assert len(near["buildings"]["features"]) == min(want, mapview.geo.MAX_POINTS) > 0
+    assert len(near["buildings"]["features"]) == min(want, MAX_POINTS) > 0
 
 
 def test_search_finds_codes_and_forgives_a_typo(c: AppContext, core: Engine) -> None:
     grid = column(core, "select grid_code from core.grids order by 1 limit 1")[0]
-    assert mapview.search(c, grid)[0]["code"] == grid
+    assert search(c, grid)[0]["code"] == grid
     name, code = column(
         core, "select name || '|' || workstation_code from core.workstations order by 1 limit 1"
     )[0].split("|")
-    assert any(h["code"] == code for h in mapview.search(c, name))
+    assert any(h["code"] == code for h in search(c, name))
     typo = name[:-2] + "X" + name[-1]  # one character wrong
-    assert any(h["code"] == code for h in mapview.search(c, typo))
-    viewport, highlight = mapview.fly_to(c, "grid", grid)
+    assert any(h["code"] == code for h in search(c, typo))
+    viewport, highlight = fly_to(c, "grid", grid)
     assert viewport["transition"] == "flyToBounds" and highlight["features"][0]["properties"]["code"] == grid
 
 
@@ -183,7 +188,7 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
     a, b = column(core, "select station_code from core.police_stations order by 1 limit 2")
     mine = c
     with c.acting_as(chief(a)):
-        heat = mapview.heat_layer(mine, "incidents", None, "week", 0, None, None)
+        heat = heat_layer(mine, "incidents", None, "week", 0, None, None)
         want = scalar(
             core,
             f"select count(*) from core.incidents where station_code = :a and reported_at >= '{W0}' "
@@ -191,14 +196,14 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
             a=a,
         )
         assert heat["total"] == want
-        stations, zones, grids = mapview.area_layers(mine, 13, b)  # a click forged for the other station
+        stations, zones, grids = area_layers(mine, 13, b)  # a click forged for the other station
         assert [f["properties"]["code"] for f in stations["features"]] == [a]
         assert zones["features"] == grids["features"] == []
         b_grid = column(core, "select grid_code from core.grids where station_code = :b limit 1", b=b)[0]
-        assert mapview.search(mine, b_grid) == []
+        assert search(mine, b_grid) == []
         assert "not-found" in json.dumps(render(mine, f"/grid/{b_grid}").to_plotly_json(), default=str)
         assert "not-found" in json.dumps(render(mine, f"/station/{b}").to_plotly_json(), default=str)
-        choro, _ = mapview.choropleth(mine, "grid", "count", "week", 0, None, None, 12)
+        choro, _ = choropleth(mine, "grid", "count", "week", 0, None, None, 12)
         in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
         assert {f["properties"]["code"] for f in choro["features"]} == in_a
         assert [wall.rotation(mine, n)[1] for n in range(3)] == [wall.rotation(mine, 0)[1]] * 3
@@ -207,12 +212,10 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
 def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:
     sizes = {
         "layout": len(json.dumps(mapview.layout(c).to_plotly_json(), default=str)),
-        "heat": len(json.dumps(mapview.heat_layer(c, "incidents", None, "4w", 0, None, None))),
-        "areas": len(
-            json.dumps(mapview.area_layers(c, 13, areas.stations(c.url, c.scope())[0]["station_code"]))
-        ),
-        "choropleth": len(json.dumps(mapview.choropleth(c, "grid", "wow", "week", 0, None, None, 12))),
-        "points": len(json.dumps(mapview.point_layers(c, 16, [[23.2, 113.7], [23.4, 113.95]]))),
+        "heat": len(json.dumps(heat_layer(c, "incidents", None, "4w", 0, None, None))),
+        "areas": len(json.dumps(area_layers(c, 13, areas.stations(c.url, c.scope())[0]["station_code"]))),
+        "choropleth": len(json.dumps(choropleth(c, "grid", "wow", "week", 0, None, None, 12))),
+        "points": len(json.dumps(point_layers(c, 16, [[23.2, 113.7], [23.4, 113.95]]))),
     }
     assert max(sizes.values()) < 1_000_000, sizes
 
@@ -223,44 +226,47 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
     assert login(client, "leader").status_code == 302
     assert client.get("/").status_code == 200
     payload = {
-        "output": "..layer-heat.url...layer-heat.bounds...heat-legend.children...play-week.children..",
-        "outputs": [{"id": "layer-heat", "property": p} for p in ("url", "bounds")]
-        + [{"id": "heat-legend", "property": "children"}, {"id": "play-week", "property": "children"}],
-        "inputs": [
-            {"id": "heat-kind", "property": "value", "value": "incidents"},
-            {"id": "heat-cats", "property": "value", "value": None},
-            {"id": "heat-window", "property": "value", "value": "week"},
-            {"id": "week-offset", "property": "value", "value": 0},
-            {"id": "heat-range", "property": "start_date", "value": None},
-            {"id": "heat-range", "property": "end_date", "value": None},
+        "output": "..map-heat.url...map-heat.bounds...map-heat-legend.children...map-play-week.children..",
+        "outputs": [{"id": "map-heat", "property": p} for p in ("url", "bounds")]
+        + [
+            {"id": "map-heat-legend", "property": "children"},
+            {"id": "map-play-week", "property": "children"},
         ],
-        "changedPropIds": ["heat-kind.value"],
+        "inputs": [
+            {"id": "map-heat-kind", "property": "value", "value": "incidents"},
+            {"id": "map-heat-cats", "property": "value", "value": None},
+            {"id": "map-heat-window", "property": "value", "value": "week"},
+            {"id": "map-week-offset", "property": "value", "value": 0},
+            {"id": "map-heat-range", "property": "start_date", "value": None},
+            {"id": "map-heat-range", "property": "end_date", "value": None},
+        ],
+        "changedPropIds": ["map-heat-kind.value"],
         "state": [],
     }
     resp = client.post("/_dash-update-component", json=payload)
     assert resp.status_code == 200, resp.data[:500]
     body = resp.get_json()["response"]
-    assert body["layer-heat"]["url"].startswith("data:image/png;base64,")
+    assert body["map-heat"]["url"].startswith("data:image/png;base64,")
     want = scalar(
         core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
     )
-    assert f"共{want:,}" in json.dumps(body["heat-legend"], ensure_ascii=False)
+    assert f"共{want:,}" in json.dumps(body["map-heat-legend"], ensure_ascii=False)
 
 
 def test_grid_codes_show_from_street_zoom(c: AppContext) -> None:
     station = areas.stations(c.url, c.scope())[0]["station_code"]
-    _, _, grids = mapview.area_layers(c, 14, station)
-    assert mapview.grid_labels(12, grids)["features"] == []
-    labels = mapview.grid_labels(14, grids)["features"]
+    _, _, grids = area_layers(c, 14, station)
+    assert grid_labels(12, grids)["features"] == []
+    labels = grid_labels(14, grids)["features"]
     assert sorted(f["properties"]["code"] for f in labels) == sorted(
         f["properties"]["code"] for f in grids["features"]
     )
 
 
 def test_risk_heat_filters_by_its_own_categories(c: AppContext, core: Engine) -> None:
-    options, _, placeholder = mapview.heat_categories(c, "risks")
+    options, _, placeholder = heat_categories(c, "risks")
     assert {o["value"] for o in options} == {"hazard", "dispute", "alert"} and "风险" in placeholder
-    only = mapview.heat_layer(c, "risks", ["hazard"], "4w", 0, None, None)
+    only = heat_layer(c, "risks", ["hazard"], "4w", 0, None, None)
     want = scalar(core, f"select count(*) from core.hazards where found_at >= '{F0}' and found_at < '{W1}'")
     assert only["total"] == want > 0
 
@@ -270,7 +276,7 @@ def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppCo
     gcj = create_app(
         demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0, basemap_crs="GCJ02")
     ).onemap
-    wgs, shifted = mapview.area_layers(c, 11, None)[0], mapview.area_layers(gcj, 11, None)[0]
+    wgs, shifted = area_layers(c, 11, None)[0], area_layers(gcj, 11, None)[0]
     a = shapely.get_coordinates(shapely.geometry.shape(wgs["features"][0]["geometry"]))[0]
     b = shapely.get_coordinates(shapely.geometry.shape(shifted["features"][0]["geometry"]))[0]
     dx, dy = (b - a) * [102_000, 111_000]  # metres per degree here, roughly
@@ -282,13 +288,13 @@ def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppCo
     assert b == pytest.approx(
         np.array(from_wgs84(np.array([a[0]]), np.array([a[1]]), "GCJ02")).ravel(), abs=1e-5
     )
-    heat_w = mapview.heat_layer(c, "incidents", None, "week", 0, None, None)
-    heat_g = mapview.heat_layer(gcj, "incidents", None, "week", 0, None, None)
+    heat_w = heat_layer(c, "incidents", None, "week", 0, None, None)
+    heat_g = heat_layer(gcj, "incidents", None, "week", 0, None, None)
     assert heat_w["total"] == heat_g["total"] and heat_w["bounds"] != heat_g["bounds"]
 
 
 def test_playback_weeks_share_one_colour_scale(c: AppContext) -> None:
-    frames = [mapview.heat_layer(c, "incidents", None, "week", k, None, None) for k in (0, -1, -5)]
+    frames = [heat_layer(c, "incidents", None, "week", k, None, None) for k in (0, -1, -5)]
     scales = {f["scale"] for f in frames}
     assert len(scales) == 1 and next(iter(scales)) > 0
-    assert mapview.heat_layer(c, "incidents", None, "4w", 0, None, None)["scale"] is None  # its own peak
+    assert heat_layer(c, "incidents", None, "4w", 0, None, None)["scale"] is None  # its own peak

@@ -7,8 +7,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from dashboard.app import create_app, overview_layout, render
+from dashboard.app import create_app
+from dashboard.map.heat import heat_layer
+from dashboard.pages import wall
+from dashboard.pages.quality import overview_layout
 from dashboard.queries import operations
+from dashboard.routes import render
 from tests.support.accounts import SECRET
 
 pytestmark = pytest.mark.db
@@ -68,10 +72,8 @@ def test_app_refuses_to_start_without_database() -> None:
 @pytest.mark.parametrize("path", ["/", "/wall", "/quality", "/grid/x"])
 def test_pages_render_on_an_empty_warehouse(test_app_url: str, path: str) -> None:
     """Before anything is loaded every page still renders (and says what it has)."""
-    from dashboard.pages import mapview, wall
-
     app = create_app(test_app_url, SECRET)
     page = render(app.onemap, path)
     assert page.to_plotly_json()
-    assert mapview.heat_layer(app.onemap, "incidents", None, "week", 0, None, None)["total"] == 0
+    assert heat_layer(app.onemap, "incidents", None, "week", 0, None, None)["total"] == 0
     assert wall.rotation(app.onemap, 3) == ({}, "", [])

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from dashboard.app import render
 from dashboard.context import AppContext
 from dashboard.periods import Week
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
+from dashboard.routes import render
 from tests.support.accounts import DEMO_UNTIL
 from tests.support.pii import unmasked
 
@@ -123,16 +123,16 @@ def test_grid_page_shows_the_core_counts_and_leads_back_up(c: AppContext, core: 
     grid = busiest(core, "grid_code")
     want = core_counts(core, "grid_code", grid)
     page = render(c, f"/grid/{grid}")
-    assert find(page, "kpi-population").children[1].children == f"{want['population']:,}"
-    assert find(page, "kpi-incidents").children[1].children == f"{want['incidents_week']:,}"
-    assert find(page, "kpi-events-open").children[1].children == f"{want['events_open']:,}"
-    assert find(page, "kpi-hazards").children[1].children == f"{want['hazards_open']:,}"
+    assert find(page, "drill-kpi-population").children[1].children == f"{want['population']:,}"
+    assert find(page, "drill-kpi-incidents").children[1].children == f"{want['incidents_week']:,}"
+    assert find(page, "drill-kpi-events-open").children[1].children == f"{want['events_open']:,}"
+    assert find(page, "drill-kpi-hazards").children[1].children == f"{want['hazards_open']:,}"
     with core.connect() as conn:
         station, zone = conn.execute(
             text("select station_code, zone_code from core.grids where grid_code = :g"), {"g": grid}
         ).one()
-    assert hrefs(find(page, "breadcrumb")) == ["/", f"/station/{station}", f"/zone/{zone}"]
-    assert "Graph" in repr(find(page, "trend"))
+    assert hrefs(find(page, "drill-breadcrumb")) == ["/", f"/station/{station}", f"/zone/{zone}"]
+    assert "Graph" in repr(find(page, "drill-trend"))
 
 
 def test_station_page_lists_its_zones_and_grids(c: AppContext, core: Engine) -> None:
@@ -145,10 +145,10 @@ def test_station_page_lists_its_zones_and_grids(c: AppContext, core: Engine) -> 
         grids = conn.execute(
             text("select count(*) from core.grids where station_code = :s"), {"s": station}
         ).scalar()
-    assert len(find(page, "zones").children.children[1].children) == zones
-    assert len(find(page, "grids").children.children[1].children) == grids
+    assert len(find(page, "drill-zones").children.children[1].children) == zones
+    assert len(find(page, "drill-grids").children.children[1].children) == grids
     # open items put red cards first
-    rows = find(page, "open-items").children.children[1].children
+    rows = find(page, "drill-open-items").children.children[1].children
     cards = [r.children[5].children for r in rows]
     assert cards == sorted(cards, key=lambda x: {"红牌": 0, "黄牌": 1}.get(x, 2))
 

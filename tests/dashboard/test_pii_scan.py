@@ -67,10 +67,13 @@ def test_no_page_or_export_holds_an_unmasked_id_or_mobile(
             key_of(demo_app, "person-results.children"),
             {("person-go", "n_clicks"): 1, ("person-q", "value"): phone},
         ),
-        "map search": (key_of(demo_app, "search-results.children"), {("search-q", "value"): buildings[0]}),
+        "map search": (
+            key_of(demo_app, "map-search-results.children"),
+            {("map-search-q", "value"): buildings[0]},
+        ),
         "street view": (
-            key_of(demo_app, "layer-buildings.data"),
-            {("map", "zoom"): 17, ("map", "bounds"): None},
+            key_of(demo_app, "map-buildings.data"),
+            {("map-view", "zoom"): 17, ("map-view", "bounds"): None},
         ),
         "wall": (key_of(demo_app, "wall-figures.children"), {("wall-refresh", "n_intervals"): 1}),
         "audit": (key_of(demo_app, "audit-rows.children"), {("audit-action", "value"): "search_persons"}),

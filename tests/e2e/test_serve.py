@@ -124,7 +124,7 @@ def test_map_renders_layers_and_heat(served: str, browser: WebDriver) -> None:
         if (e.get_attribute("src") or "").startswith("data:image/png;base64,")
     ])  # fmt: skip
     assert heat[0].size["width"] > 100
-    legend = wait(browser, lambda d: d.find_element(By.ID, "heat-legend").text)
+    legend = wait(browser, lambda d: d.find_element(By.ID, "map-heat-legend").text)
     assert "警情热力" in legend and "共" in legend
     control = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-layers").text
     for name in (
@@ -160,19 +160,19 @@ def test_click_a_station_then_a_grid(served: str, browser: WebDriver) -> None:
     grids = browser.find_elements(By.CSS_SELECTOR, "path.ol-grid")
     click(browser, max(grids, key=lambda e: e.size["width"] * e.size["height"]))
     wait(browser, lambda d: "/grid/" in d.current_url)
-    title = wait(browser, lambda d: d.find_element(By.ID, "area-title").text)
+    title = wait(browser, lambda d: d.find_element(By.ID, "drill-area-title").text)
     assert title.startswith("网格") is False and "（" in title
-    crumbs = browser.find_element(By.ID, "breadcrumb").text
+    crumbs = browser.find_element(By.ID, "drill-breadcrumb").text
     assert crumbs.startswith("全域") and "派出所" in crumbs
-    assert browser.find_element(By.ID, "kpi-population").text.startswith("实有人口")
-    assert browser.find_elements(By.CSS_SELECTOR, "#trend .main-svg")
+    assert browser.find_element(By.ID, "drill-kpi-population").text.startswith("实有人口")
+    assert browser.find_elements(By.CSS_SELECTOR, "#drill-trend .main-svg")
     screenshot(browser, "grid")
     # up the breadcrumb to the station page
     browser.find_element(
-        By.CSS_SELECTOR, f"#breadcrumb a[href='{station_href.removeprefix(served)}']"
+        By.CSS_SELECTOR, f"#drill-breadcrumb a[href='{station_href.removeprefix(served)}']"
     ).click()
     wait(browser, lambda d: d.current_url == station_href)
-    wait(browser, lambda d: d.find_element(By.ID, "area-title").text.startswith(crumbs.split(" › ")[1]))
+    wait(browser, lambda d: d.find_element(By.ID, "drill-area-title").text.startswith(crumbs.split(" › ")[1]))
     assert console_errors(browser) == []
     only_own_requests(browser, served)
 

@@ -1,0 +1,71 @@
+"""Files the dashboard serves besides pages: a station's weekly report as PDF or XLSX.
+
+``/download/weekly/<station>.pdf|xlsx?week=2026-W47``: only a station in the viewer's scope (any
+other is 404, as if it did not exist), every download audited as an export.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import dash
+from flask import Response, abort, request, send_file
+
+from dashboard.context import AppContext
+from dashboard.periods import Week
+from dashboard.reports import pdf, xlsx
+from dashboard.reports.weekly import build_station
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def install(app: dash.Dash, c: AppContext) -> None:
+    """Add the download routes to the app's Flask server (behind the login guard like every path)."""
+
+    @app.server.route("/download/weekly/<station>.<fmt>")
+    def _weekly(station: str, fmt: str) -> Response:
+        return weekly(c, station, fmt)
+
+
+def weekly(c: AppContext, station: str, fmt: str) -> Response:
+    """A station's weekly report for the ``week`` argument (default: the current week).
+
+    Parameters
+    ----------
+    c : AppContext
+        The app, acting for the signed-in viewer.
+    station : str
+        Station code from the path.
+    fmt : str
+        ``"pdf"`` or ``"xlsx"``.
+
+    Returns
+    -------
+    flask.Response
+        The file as an attachment named week, station code and station name; 404 for another
+        format or a station out of scope, 400 for a week that is not one.
+    """
+    if fmt not in ("pdf", "xlsx") or not c.scope().allows(station):
+        abort(404)
+    try:
+        week = Week.parse(request.args["week"]) if "week" in request.args else c.week()
+    except ValueError:
+        abort(400)
+    try:
+        report = build_station(c.url, c.scope(), station, week)
+    except LookupError:
+        abort(404)
+    c.audit("export", {"report": "weekly", "station": station, "week": week.label(), "format": fmt})
+    if fmt == "pdf":
+        data = pdf.to_pdf(pdf.station_html(report))
+        mime = "application/pdf"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "r.xlsx"
+            xlsx.write_station(report, path)
+            data = path.read_bytes()
+        mime = XLSX_MIME
+    name = f"{week.label()}_{station}_{report.name}.{fmt}"
+    return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)

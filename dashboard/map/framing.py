@@ -1,0 +1,87 @@
+"""Where and when a map looks: the viewer's extent, the zoom that fits it, Leaflet's corner order,
+and the time window that heat and choropleth count over.
+
+Extents are (west, south, east, north) in WGS-84, as PostGIS returns them; Leaflet wants
+``[[south, west], [north, east]]`` and ``[lat, lon]``, which :func:`corners` and :func:`centre` give.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+from common.china import TZ
+from dashboard.context import AppContext
+from dashboard.queries import areas
+from dashboard.queries.areas import Area
+
+Extent = tuple[float, float, float, float]
+# shown while nothing is loaded (an empty warehouse has no extent): the demo's part of Guangdong
+FALLBACK_EXTENT: Extent = (113.0, 22.5, 114.5, 24.0)
+
+
+def area_extent(c: AppContext) -> Extent:
+    """The extent of everything the viewer may see (cached per scope).
+
+    Parameters
+    ----------
+    c : AppContext
+        The app, acting for the current viewer.
+
+    Returns
+    -------
+    Extent
+        West, south, east, north; :data:`FALLBACK_EXTENT` when nothing is loaded.
+    """
+    scope = c.scope()
+    ext = c.cached(("extent", scope), lambda: areas.bounds(c.url, scope, Area()))
+    return ext or FALLBACK_EXTENT
+
+
+def fit_zoom(ext: Extent, width_px: int) -> int:
+    """The largest zoom at which an extent's width fits ``width_px`` pixels."""
+    span = max(ext[2] - ext[0], 1e-6)
+    return max(1, min(18, math.floor(math.log2(width_px * 360 / (256 * span)))))
+
+
+def corners(ext: Extent) -> list[list[float]]:
+    """An extent as Leaflet's bounds: south-west and north-east corners, latitude first."""
+    return [[ext[1], ext[0]], [ext[3], ext[2]]]
+
+
+def centre(ext: Extent) -> list[float]:
+    """An extent's centre as Leaflet's ``[lat, lon]`` (dash-leaflet needs a centre with bounds)."""
+    return [(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2]
+
+
+def window(
+    c: AppContext, mode: str, offset: int, start: str | None, end: str | None
+) -> tuple[datetime, datetime]:
+    """The time window of heat and choropleth: a week, four weeks, or a custom range of days.
+
+    Parameters
+    ----------
+    c : AppContext
+        Gives the current week.
+    mode : str
+        ``"week"``, ``"4w"`` (four weeks to the week) or ``"custom"`` (``start`` to ``end``).
+    offset : int
+        Weeks back from the current one (the playback slider: 0, -1, …).
+    start, end : str or None
+        ISO dates of a custom range, both days included.
+
+    Returns
+    -------
+    tuple of datetime
+        Start (included) and end (excluded), Beijing time.
+    """
+    week = c.week().shift(offset)
+    if mode == "custom" and start and end:
+        d0, d1 = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+        return (
+            datetime.combine(d0, datetime.min.time(), TZ),
+            datetime.combine(d1, datetime.min.time(), TZ) + timedelta(days=1),
+        )
+    if mode == "4w":
+        return week.shift(-3).start, week.end
+    return week.start, week.end

@@ -1,0 +1,111 @@
+"""The route table: which page a path shows, and the pages that say a path is none or forbidden.
+
+Paths are matched in order against :data:`ROUTES`; a path no pattern matches, and an area or
+building the viewer may not see, get the same not-found page (so a code out of scope is
+indistinguishable from one that does not exist). The table also gives the app's validation
+layout: the shell plus the data-free skeleton of every page that has callbacks.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+from collections.abc import Callable
+
+from dash import dcc, html
+
+from dashboard.context import CURRENT_USER, AppContext
+from dashboard.pages import audit, drill, mapview, persons, quality, wall
+from dashboard.ui import LEVEL_ZH, nav
+
+Builder = Callable[[AppContext, re.Match[str]], html.Div]
+
+
+def message_page(title: str, text: str, ident: str) -> html.Div:
+    """A page of one message under the top bar."""
+    return html.Div([nav(""), html.Div([html.H2(title), html.P(text)], className="page", id=ident)])
+
+
+def not_found(what: str) -> html.Div:
+    """The page for what does not exist or is out of the viewer's scope (the same page for both)."""
+    return message_page("未找到", f"{what}不存在，或不在您的查看范围内。", "not-found")
+
+
+def forbidden(what: str) -> html.Div:
+    """The page for a page the viewer's role may not use."""
+    return message_page("无权访问", f"您的角色不能使用{what}。", "forbidden")
+
+
+def _persons(c: AppContext, _m: re.Match[str]) -> html.Div:
+    return persons.layout(c) if c.user().can_search_persons else forbidden("人员查询")
+
+
+def _audit(c: AppContext, _m: re.Match[str]) -> html.Div:
+    return audit.layout(c) if c.user().can_read_audit else forbidden("审计日志")
+
+
+def _area(c: AppContext, m: re.Match[str]) -> html.Div:
+    level, code = m.group("level"), m.group("code")
+    return drill.area_page(c, level, code) or not_found(f"{LEVEL_ZH[level]} {code} ")
+
+
+def _building(c: AppContext, m: re.Match[str]) -> html.Div:
+    code = m.group("code")
+    return drill.building_page(c, code) or not_found(f"楼栋 {code} ")
+
+
+CODE = r"(?P<code>[0-9A-Za-z_-]{1,40})"
+ROUTES: list[tuple[re.Pattern[str], Builder]] = [
+    (re.compile(r"^/?$"), lambda c, _m: mapview.layout(c)),
+    (re.compile(r"^/wall/*$"), lambda c, _m: wall.layout(c)),
+    (re.compile(r"^/quality/*$"), lambda c, _m: quality.layout(c)),
+    (re.compile(r"^/persons/*$"), _persons),
+    (re.compile(r"^/audit/*$"), _audit),
+    (re.compile(rf"^/(?P<level>station|zone|grid)/{CODE}/?$"), _area),
+    (re.compile(rf"^/building/{CODE}/?$"), _building),
+]
+
+
+def render(c: AppContext, pathname: str | None) -> html.Div:
+    """The page for a path, built for the current viewer.
+
+    Parameters
+    ----------
+    c : AppContext
+        The app, acting for the signed-in viewer.
+    pathname : str or None
+        The browser's path (None before the location is known: the map).
+
+    Returns
+    -------
+    html.Div
+        The page; :func:`not_found` for a path no route matches.
+    """
+    path = pathname or "/"
+    for pattern, build in ROUTES:
+        m = pattern.match(path)
+        if m:
+            return build(c, m)
+    return not_found(f"页面 {path} ")
+
+
+def shell() -> html.Div:
+    """The app's layout: the location and the container every page is rendered into."""
+    return html.Div([dcc.Location(id="url"), html.Div(id="page")])
+
+
+def validation_layout(c: AppContext) -> html.Div:
+    """Every component a callback names, without data: the shell and each page's skeleton.
+
+    Pages are rendered into the shell by a callback, so their components are not in the initial
+    layout; Dash checks callbacks against this instead (no ``suppress_callback_exceptions``). The
+    drill-down, quality and message pages have no callbacks and add nothing. It is sent with every
+    page load, so it stays small: no data, no figures.
+    """
+
+    def build() -> html.Div:
+        # sent to everyone: built as nobody, whoever the caller acts for (no name in the top bar)
+        CURRENT_USER.set(None)
+        return html.Div([shell(), mapview.skeleton(c), wall.skeleton(c), persons.layout(c), audit.skeleton()])
+
+    return contextvars.copy_context().run(build)
