@@ -148,7 +148,7 @@ def area_layer(
     """
     view, code, label, extra = AREA_LAYERS[layer]
     area = within or Area()
-    f, params = scope_filter(scope, area, grids=layer == "grids")  # stations and zones have no grid code
+    f, params = scope_filter(scope, area, grids=layer == "grid")  # stations and zones have no grid code
     params = {**params, "tol": tolerance(zoom)}
     digits = 5 if zoom <= 13 else 6
     inner = (

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from common.secret import derive
+from dashboard.map.layers import area_layer
+from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 from etl.db import normalise_url
 from tests.support.accounts import TEST_SECRET, login, sign
@@ -334,3 +336,17 @@ def test_direct_sql_with_a_forged_scope_returns_nothing(
                     conn.execute(text(statement))
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("crs", ["WGS84", "GCJ02"])
+def test_the_grid_layer_keeps_a_grid_workers_grids_without_row_level_security(
+    demo_db: tuple[str, str], accounts: dict[str, Any], core: Engine, crs: str
+) -> None:
+    """The first of the two checks on its own: read as the owner (who bypasses row-level security),
+    only the layer's own scope condition can leave the worker's station's other grids out."""
+    worker = accounts["worker"]
+    (station,) = worker.stations
+    assert len(column(core, "select grid_code from core.grids where station_code = :s", s=station)) > 1
+    for within in (None, Area("station", station)):
+        fc = area_layer(demo_db[0], Scope.of_grids(worker.stations, worker.grids), "grid", 13, crs, within)
+        assert sorted(f["properties"]["code"] for f in fc["features"]) == sorted(worker.grids), within
