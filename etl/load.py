@@ -475,7 +475,7 @@ class Loader:
                 else str(path)
             )
             chunks = read_source(
-                path, source.format, source.encoding, source.layer, source.sheet, self.chunk_rows
+                path, source.format, source.encoding, source.layer, source.sheet, chunk_rows=self.chunk_rows
             )
             while True:
                 with clock(report, "read"):

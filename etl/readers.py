@@ -21,8 +21,6 @@ from common.errors import OnemapError
 
 LOGGER = logging.getLogger(__name__)
 
-CHUNK_ROWS = 50_000
-
 
 def _check_encoding(path: Path, encoding: str, declared: str) -> None:
     """Decode the whole file incrementally; a wrong encoding is one line naming the offset."""
@@ -44,8 +42,8 @@ def _check_encoding(path: Path, encoding: str, declared: str) -> None:
             raise OnemapError(f"{path}: not {declared} text (truncated at the end)") from exc
 
 
-def read_csv(path: Path, encoding: str = "utf-8", chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """CSV as strings (no value is guessed into a number), in chunks."""
+def read_csv(path: Path, encoding: str, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """CSV as strings (no value is guessed into a number), in chunks of ``chunk_rows``."""
     enc = "utf-8-sig" if encoding.lower().replace("-", "") in ("utf8", "utf8sig") else encoding
     try:
         codecs.lookup(enc)
@@ -92,8 +90,8 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """The first (or named) sheet of a workbook as strings, in chunks, read-only and streamed."""
+def read_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The first (or named) sheet of a workbook as strings, in chunks of ``chunk_rows``, streamed."""
     from openpyxl import load_workbook
 
     try:
@@ -163,9 +161,11 @@ def read_source(
     encoding: str | None,
     layer: str | None,
     sheet: str | None,
-    chunk_rows: int = CHUNK_ROWS,
+    *,
+    chunk_rows: int,
 ) -> Iterator[pd.DataFrame]:
-    """Dispatch on the manifest's format."""
+    """Dispatch on the manifest's format; CSV and XLSX come in chunks of ``chunk_rows`` rows (the
+    ``ONEMAP_CHUNK_ROWS`` setting), a GIS file in one."""
     if fmt == "csv":
         yield from read_csv(path, encoding or "utf-8", chunk_rows)
     elif fmt == "xlsx":
