@@ -1,8 +1,9 @@
 """Validation of one chunk of a source: typed canonical rows out, every rejected row with its reason.
 
-Checks run field by field in contract order, then coordinates, then references, then duplicates;
-the first failing check gives the row its reason code. Nothing is repaired except what
-``etl.contract.REPAIRS`` lists, and each repair is counted.
+Checks run field by field in contract order, then positions (already converted to WGS-84 by
+etl/convert.py), then references, then duplicates; the first failing check gives the row its reason
+code. Validation only judges: nothing is repaired except what ``etl.contract.REPAIRS`` lists (each
+repair counted), and attribution is a later step (etl/attribute.py, etl/kinds/).
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
 
 from common import coords
 from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
-from etl.attribute import Attributor
 from etl.contract import BOOL_FALSE, BOOL_TRUE, Field, Kind
+from etl.convert import Located, field_text
 from etl.idcard import check_id_number
 from etl.manifest import Source
 
@@ -56,7 +56,6 @@ class Context:
     refs: dict[str, pa.Array] = field(default_factory=dict)  # loaded keys of referenced kinds
     codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
     address_points: pd.DataFrame | None = None  # x, y indexed by address_code
-    attributor: Attributor | None = None
     now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ_NAME))
 
 
@@ -64,7 +63,7 @@ class Context:
 class Checked:
     """The outcome for one chunk."""
 
-    rows: pd.DataFrame  # canonical columns, typed, plus geom (EWKB hex) and _line
+    rows: pd.DataFrame  # canonical columns, typed, plus geom (WGS-84 shapely) and _line
     quarantine: pd.DataFrame  # line_no, reason_code, field, detail, raw (JSON text)
     repaired: int
 
@@ -89,13 +88,6 @@ class _Verdict:
     @property
     def ok(self) -> np.ndarray:
         return self.reason == None  # noqa: E711
-
-
-def _text(df: pd.DataFrame, source: Source, name: str) -> pd.Series:
-    col = source.columns.get(name)
-    if col is None:
-        return pd.Series([""] * len(df), index=df.index, dtype=object)
-    return df[col].astype(str).str.replace("\u3000", " ").str.strip()
 
 
 def _parse_datetime(s: pd.Series) -> pd.Series:
@@ -162,15 +154,10 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, counts: di
     raise ValueError(f"unknown field type {t}")
 
 
-def _points(df: pd.DataFrame, source: Source, v: _Verdict, ctx: Context, out: pd.DataFrame) -> np.ndarray:
-    """Point geometry in WGS-84 (EWKB hex); checks missing, swapped, outside, mislabelled datum."""
-    if "_geom" in df:
-        g = df["_geom"].to_numpy()
-        lon = np.array([p.x if p is not None and not p.is_empty else np.nan for p in g])
-        lat = np.array([p.y if p is not None and not p.is_empty else np.nan for p in g])
-    else:
-        lon = pd.to_numeric(_text(df, source, "lon"), errors="coerce").to_numpy(dtype=float)
-        lat = pd.to_numeric(_text(df, source, "lat"), errors="coerce").to_numpy(dtype=float)
+def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> None:
+    """Point checks on converted positions: missing, swapped, outside the area, mislabelled datum."""
+    assert at.lon is not None and at.lat is not None and at.x is not None and at.y is not None
+    lon, lat, x, y = at.lon, at.lat, at.x, at.y
     v.fail(np.isnan(lon) | np.isnan(lat), "coord_missing", "lon")
     in_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
     in_lat = (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
@@ -183,54 +170,28 @@ def _points(df: pd.DataFrame, source: Source, v: _Verdict, ctx: Context, out: pd
     )
     v.fail(swapped, "coord_swapped", "lat")
     v.fail(~(in_lon & in_lat), "outside_area", "lon")
-    safe_lon = np.where(np.isnan(lon), 113.8, lon)
-    safe_lat = np.where(np.isnan(lat), 23.3, lat)
-    x, y = coords.to_wgs84(safe_lon, safe_lat, source.crs or "WGS84")
     inside = shapely.contains_xy(ctx.district, x, y)
     v.fail(~inside, "outside_area", "lon")
-    if source.kind == "building" and ctx.address_points is not None and len(ctx.address_points):
-        at = ctx.address_points.reindex(out["address_code"].to_numpy())
-        ax, ay = at["x"].to_numpy(dtype=float), at["y"].to_numpy(dtype=float)
+    if ctx.address_points is not None and len(ctx.address_points):
+        at_door = ctx.address_points.reindex(out["address_code"].to_numpy())
+        ax, ay = at_door["x"].to_numpy(dtype=float), at_door["y"].to_numpy(dtype=float)
         far = coords.distance_m(x, y, ax, ay) > CRS_MISMATCH_FAR_M
         gx, gy = coords.gcj02_to_wgs84(x, y)
         explained = coords.distance_m(gx, gy, ax, ay) < CRS_MISMATCH_NEAR_M
         v.fail(far & explained, "crs_mismatch", "lon")
-    pts = shapely.points(x, y)
-    if ctx.attributor is not None:
-        out["grid_code"], out["zone_code"], out["station_code"] = ctx.attributor.assign(pts)
-    else:
-        out["grid_code"] = out["zone_code"] = out["station_code"] = None
-    hexes = shapely.to_wkb(shapely.set_srid(pts, 4326), hex=True, include_srid=True)
-    return np.asarray(hexes, dtype=object)
 
 
-def _polygons(df: pd.DataFrame, source: Source, v: _Verdict) -> np.ndarray:
-    """Polygons in WGS-84 as MultiPolygon EWKB hex; invalid ones are refused, not repaired."""
-    out = np.full(len(df), None, dtype=object)
-    for i, geom in enumerate(df["_geom"].to_numpy()):
+def _check_polygons(at: Located, v: _Verdict) -> None:
+    """Polygon checks: missing, invalid as read (refused, not repaired), invalid after the datum shift."""
+    assert at.read is not None
+    n = len(at.read)
+    for i, (geom, wgs) in enumerate(zip(at.read, at.geom, strict=True)):
         if geom is None or geom.is_empty:
-            v.fail(np.arange(len(df)) == i, "coord_missing", "geometry")
-            continue
-        if not geom.is_valid:
-            v.fail(np.arange(len(df)) == i, "invalid_geometry", "geometry", shapely.is_valid_reason(geom))
-            continue
-
-        def shift(c: np.ndarray) -> np.ndarray:
-            return np.column_stack(coords.to_wgs84(c[:, 0], c[:, 1], source.crs or "WGS84"))
-
-        wgs = shapely.transform(geom, shift)
-        if isinstance(wgs, Polygon):
-            wgs = MultiPolygon([wgs])
-        if not isinstance(wgs, MultiPolygon) or not wgs.is_valid:
-            v.fail(
-                np.arange(len(df)) == i,
-                "invalid_geometry",
-                "geometry",
-                "not a valid polygon after datum shift",
-            )
-            continue
-        out[i] = shapely.to_wkb(shapely.set_srid(wgs, 4326), hex=True, include_srid=True)
-    return out
+            v.fail(np.arange(n) == i, "coord_missing", "geometry")
+        elif not geom.is_valid:
+            v.fail(np.arange(n) == i, "invalid_geometry", "geometry", shapely.is_valid_reason(geom))
+        elif wgs is None:
+            v.fail(np.arange(n) == i, "invalid_geometry", "geometry", "not a valid polygon after datum shift")
 
 
 class SeenKeys:
@@ -251,20 +212,28 @@ class SeenKeys:
         return dup
 
 
-def check_chunk(df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: SeenKeys) -> Checked:
-    """Validate one chunk; ``seen`` carries the natural keys met earlier in the same file."""
+def check_chunk(
+    df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: SeenKeys, at: Located | None = None
+) -> Checked:
+    """Validate one chunk; ``seen`` carries the natural keys met earlier in the same file.
+
+    ``at`` is the chunk's converted positions (etl/convert.py) for kinds located by their own
+    geometry; accepted rows keep them in ``geom`` (WGS-84 shapely geometries).
+    """
     v = _Verdict(len(df))
     counts: dict[str, int] = {}
     out = pd.DataFrame(index=df.index)
     for f in kind.fields:
         if f.name in ("lon", "lat"):
             continue
-        out[f.name] = _check_field(f, _text(df, source, f.name), v, ctx, counts)
+        out[f.name] = _check_field(f, field_text(df, source, f.name), v, ctx, counts)
     _kind_rules(kind, out, v)
-    if kind.geometry == "point":
-        out["geom"] = _points(df, source, v, ctx, out)
-    elif kind.geometry == "polygon":
-        out["geom"] = _polygons(df, source, v)
+    if at is not None:
+        if kind.geometry == "point":
+            _check_points(at, v, ctx, out)
+        else:
+            _check_polygons(at, v)
+        out["geom"] = at.geom
     for f in kind.fields:
         if f.references and f.references in ctx.refs:
             vals = out[f.name]

@@ -1,0 +1,80 @@
+"""Datum conversion of one chunk: where each row lies, as declared and in WGS-84; nothing is refused here.
+
+Conversion runs before the checks, which judge its output (validate.py: missing, swapped, outside
+the area, mislabelled datum, invalid polygons); a row it cannot place gets NaN or None, never an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from common import coords
+from etl.manifest import Source
+
+# Where a point with no coordinates is put while the chunk is converted as one array; such a row is
+# refused (coord_missing) and its stand-in position is never stored.
+_STAND_IN = (113.8, 23.3)
+
+
+@dataclass
+class Located:
+    """Positions of a chunk's rows: as the source declares them and converted to WGS-84.
+
+    ``lon``/``lat`` (point kinds) are the declared numbers, NaN where missing; ``x``/``y`` the same
+    points in WGS-84. ``read`` (polygon kinds) holds the geometries as read. ``geom`` holds the
+    WGS-84 shapely geometry of each row (a point, or a MultiPolygon; None where the shift failed).
+    """
+
+    geom: np.ndarray
+    lon: np.ndarray | None = None
+    lat: np.ndarray | None = None
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+    read: np.ndarray | None = None
+
+
+def field_text(df: pd.DataFrame, source: Source, name: str) -> pd.Series:
+    """The raw text of canonical field ``name`` (full-width spaces as spaces, trimmed; "" if unmapped)."""
+    col = source.columns.get(name)
+    if col is None:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    return df[col].astype(str).str.replace("\u3000", " ").str.strip()
+
+
+def convert_points(df: pd.DataFrame, source: Source) -> Located:
+    """Points of a chunk (its lon/lat columns, or a GIS file's geometry) in WGS-84."""
+    if "_geom" in df:
+        g = df["_geom"].to_numpy()
+        lon = np.array([p.x if p is not None and not p.is_empty else np.nan for p in g])
+        lat = np.array([p.y if p is not None and not p.is_empty else np.nan for p in g])
+    else:
+        lon = pd.to_numeric(field_text(df, source, "lon"), errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(field_text(df, source, "lat"), errors="coerce").to_numpy(dtype=float)
+    safe_lon = np.where(np.isnan(lon), _STAND_IN[0], lon)
+    safe_lat = np.where(np.isnan(lat), _STAND_IN[1], lat)
+    x, y = coords.to_wgs84(safe_lon, safe_lat, source.crs or "WGS84")
+    return Located(geom=shapely.points(x, y), lon=lon, lat=lat, x=x, y=y)
+
+
+def convert_polygons(df: pd.DataFrame, source: Source) -> Located:
+    """Polygons of a chunk as WGS-84 MultiPolygons; None for a missing or invalid one (not repaired)."""
+    read = df["_geom"].to_numpy()
+    out = np.full(len(df), None, dtype=object)
+
+    def shift(c: np.ndarray) -> np.ndarray:
+        return np.column_stack(coords.to_wgs84(c[:, 0], c[:, 1], source.crs or "WGS84"))
+
+    for i, geom in enumerate(read):
+        if geom is None or geom.is_empty or not geom.is_valid:
+            continue
+        wgs = shapely.transform(geom, shift)
+        if isinstance(wgs, Polygon):
+            wgs = MultiPolygon([wgs])
+        if isinstance(wgs, MultiPolygon) and wgs.is_valid:
+            out[i] = wgs
+    return Located(geom=out, read=read)

@@ -1,0 +1,102 @@
+"""The hooks through which a kind says what is special about loading it; the defaults load a plain table.
+
+The generic loader (etl/load.py) calls them in this order for one source: ``prepare`` (read what
+conversion, checks and attribution need from the warehouse), then per chunk ``convert`` → checks →
+``attribute`` (in the reading thread) and ``direct`` → COPY into staging (in the loading thread),
+then ``before_upsert``, the upsert (``upsert``), and ``derive``. One instance serves one source
+load, so a kind may keep state across its chunks.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from etl.contract import Kind
+from etl.convert import Located
+from etl.manifest import Source
+from etl.staging import copy_frame, field_columns, upsert_sql
+from etl.validate import Context
+
+# The codes every located element carries, from its own position or from its parent's.
+ATTRIBUTION = ["grid_code", "zone_code", "station_code"]
+
+
+class KindLoading:
+    """How rows of one kind load (defaults: no geometry, no attribution, upsert on the natural key)."""
+
+    # columns staged after the contract's fields (name → PostgreSQL type): what conversion and
+    # attribution add to a row before it is copied
+    extra_columns: ClassVar[dict[str, str]] = {}
+    # True for the kind that defines the loaded area itself (it loads before any area exists)
+    defines_area: ClassVar[bool] = False
+    upsert_joins: ClassVar[str] = ""  # join clauses after ``from staging.<kind> s``
+    # True: rows already stored are left alone (an immutable log); False: changed values are updated
+    insert_only: ClassVar[bool] = False
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+
+    def staged_columns(self) -> list[str]:
+        """Columns of ``staging.<kind>`` and of the frames copied into it (without ``line_no``)."""
+        return field_columns(self.kind) + list(self.extra_columns)
+
+    def prepare(self, conn: psycopg.Connection, ctx: Context) -> None:
+        """Read what this kind's checks (into ``ctx``) and attribution (into ``self``) need."""
+
+    def convert(self, chunk: pd.DataFrame, source: Source) -> Located | None:
+        """The chunk's positions in WGS-84 (etl/convert.py); None for kinds without their own."""
+        return None
+
+    def attribute(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Accepted rows with the codes of the areas they lie in (runs in the reading thread)."""
+        return rows
+
+    def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> bool:
+        """Copy a chunk straight into core when that is safe; False leaves it to staging and the upsert."""
+        return False
+
+    def before_upsert(self, conn: psycopg.Connection) -> None:
+        """Make room for the staged rows in core (e.g. partitions) once every chunk is in."""
+
+    def upsert_columns(self) -> list[tuple[str, sql.Composable]]:
+        """(core column, expression over staging ``s`` and the joins) for every column written."""
+        return [(c, sql.SQL("s.{}").format(sql.Identifier(c))) for c in self.staged_columns()]
+
+    def upsert(self) -> sql.Composed:
+        """staging.<kind> → core table (``%(batch_id)s`` its one parameter, for kinds that record it)."""
+        return upsert_sql(self.kind, self.upsert_columns(), self.upsert_joins, self.insert_only)
+
+    def derive(self, conn: psycopg.Connection) -> None:
+        """Refresh the derived tables that depend on what this source changed."""
+
+
+class OwnGeometry(KindLoading):
+    """Kinds located by their own geometry: a first load of new keys goes straight into core."""
+
+    def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> bool:
+        """Rows none of whose keys are stored go straight into core (a first load needs no upsert).
+
+        Their rows already carry everything core holds; COPY still enforces every constraint and
+        foreign key. Returns False, leaving the rows to the staging upsert, when any key is stored.
+        """
+        if rows.empty:
+            return True
+        key = self.kind.key.split(",")
+        if len(key) != 1:
+            return False
+        table = sql.Identifier(*self.kind.table.split("."))
+        stored = conn.execute(
+            sql.SQL("select exists (select 1 from {} where {} = any(%s))").format(
+                table, sql.Identifier(key[0])
+            ),
+            (rows[key[0]].tolist(),),
+        ).fetchone()
+        if stored and stored[0]:
+            return False
+        columns = [c for c in rows.columns if c != "line_no"]
+        copy_frame(conn, table, columns, rows[columns])
+        return True

@@ -1,0 +1,144 @@
+"""COPY of checked frames into PostgreSQL, the staging table each load starts from, and its upsert.
+
+Frames reach COPY as CSV text: time zone-aware columns in UTC, geometries as EWKB hex with SRID
+4326, None and NaN as NULL; columns are named, so a frame's order must match the list given.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import psycopg
+import shapely
+from psycopg import sql
+
+from etl.contract import Kind
+
+PG_TYPES = {
+    "text": "text",
+    "code": "text",
+    "int": "bigint",
+    "float": "double precision",
+    "bool": "boolean",
+    "date": "date",
+    "datetime": "timestamptz",
+    "id_number": "text",
+    "phone": "text",
+    "enum": "text",
+}
+QUARANTINE_COLUMNS = [
+    "batch_id",
+    "source",
+    "kind",
+    "file_path",
+    "line_no",
+    "reason_code",
+    "field",
+    "detail",
+    "raw",
+]
+
+
+def field_columns(kind: Kind) -> list[str]:
+    """The contract's fields a core table stores as they are (coordinates become ``geom``)."""
+    return [f.name for f in kind.fields if f.name not in ("lon", "lat")]
+
+
+def staging_ddl(kind: Kind, extra: dict[str, str]) -> sql.Composed:
+    """(Re)create ``staging.<kind>``: the contract's fields, then ``extra`` (name → type), then line_no."""
+    types = {f.name: PG_TYPES[f.type] for f in kind.fields}
+    cols: list[sql.Composable] = [
+        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(types[c])) for c in field_columns(kind)
+    ]
+    cols += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in extra.items()]
+    cols.append(sql.SQL("line_no bigint not null"))
+    table = sql.Identifier("staging", kind.name)
+    # raw rows may hold anything personal: row-level security, enabled and forced, with no policy
+    # (only the owner, who bypasses it, reads staging)
+    return sql.SQL(
+        "drop table if exists {t}; create unlogged table {t} ({cols}); comment on table {t} is {c}; "
+        "select ops.protect({r}::regclass)"
+    ).format(
+        t=table,
+        cols=sql.SQL(", ").join(cols),
+        c=sql.Literal(f"One row per accepted input row of the last {kind.name} load ({kind.grain})."),
+        r=sql.Literal(sql.Identifier("staging", kind.name).as_string(None)),
+    )
+
+
+def upsert_sql(
+    kind: Kind, columns: list[tuple[str, sql.Composable]], joins: str, insert_only: bool
+) -> sql.Composed:
+    """staging.<kind> (alias ``s``, plus ``joins``) → core, touching only rows whose values change.
+
+    Parameters
+    ----------
+    kind
+        The kind whose staging table is read and whose core table and natural key are written.
+    columns
+        (core column, expression over ``s`` and the joins) for every column written.
+    joins
+        Join clauses after ``from staging.<kind> s`` (a parent the rows take their place from).
+    insert_only
+        True: a row whose key is stored is left alone (an immutable log); False: changed values
+        are updated.
+    """
+    insert = [c for c, _ in columns]
+    key = kind.key.split(",")
+    conflict: sql.Composable
+    if insert_only:
+        conflict = sql.SQL("on conflict do nothing")
+    else:
+        non_key = [sql.Identifier(c) for c in insert if c not in key]
+        conflict = sql.SQL(
+            "on conflict ({key}) do update set ({cols}) = row({exc}) where ({old}) is distinct from ({new})"
+        ).format(
+            key=sql.SQL(", ").join(sql.Identifier(k) for k in key),
+            cols=sql.SQL(", ").join(non_key),
+            exc=sql.SQL(", ").join(sql.SQL("excluded.{}").format(c) for c in non_key),
+            old=sql.SQL(", ").join(sql.SQL("t.{}").format(c) for c in non_key),
+            new=sql.SQL(", ").join(sql.SQL("excluded.{}").format(c) for c in non_key),
+        )
+    return sql.SQL(
+        "insert into {target} as t ({ins}) select {sel} from {stg} s {joins} order by s.line_no {conflict}"
+    ).format(
+        target=sql.Identifier(*kind.table.split(".")),
+        ins=sql.SQL(", ").join(sql.Identifier(c) for c in insert),
+        sel=sql.SQL(", ").join(e for _, e in columns),
+        stg=sql.Identifier("staging", kind.name),
+        joins=sql.SQL(joins),
+        conflict=conflict,
+    )
+
+
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Time zone-aware columns as ISO text in UTC (numpy formats them far faster than pandas), and
+    the ``geom`` column as EWKB hex."""
+    out = df
+    for col in df.columns:
+        if isinstance(df[col].dtype, pd.DatetimeTZDtype):
+            utc = df[col].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
+            text = np.char.add(np.datetime_as_string(utc, unit="us"), "+00")
+            text = text.astype(object)
+            text[np.isnat(utc)] = None
+            out = out.assign(**{col: text})
+    if "geom" in df.columns:
+        geoms = shapely.set_srid(df["geom"].to_numpy(), 4326)
+        out = out.assign(geom=np.asarray(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object))
+    return out
+
+
+def copy_frame(conn: psycopg.Connection, table: sql.Composable, columns: list[str], df: pd.DataFrame) -> None:
+    """COPY a frame (already in column order) as CSV; None and NaN become NULL."""
+    if df.empty:
+        return
+    df = _as_text(df)
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, header=False)
+    stmt = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
+        table, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    with conn.cursor() as cur, cur.copy(stmt) as copy:
+        copy.write(buf.getvalue())
