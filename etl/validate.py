@@ -213,12 +213,12 @@ class SeenKeys:
 
 
 def check_chunk(
-    df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: SeenKeys, at: Located | None = None
+    df: pd.DataFrame, source: Source, kind: Kind, ctx: Context, seen: SeenKeys, at: Located | None
 ) -> Checked:
     """Validate one chunk; ``seen`` carries the natural keys met earlier in the same file.
 
     ``at`` is the chunk's converted positions (etl/convert.py) for kinds located by their own
-    geometry; accepted rows keep them in ``geom`` (WGS-84 shapely geometries).
+    geometry, None for the others; accepted rows keep them in ``geom`` (WGS-84 shapely geometries).
     """
     v = _Verdict(len(df))
     counts: dict[str, int] = {}
