@@ -36,7 +36,7 @@ from etl.prefetch import prefetch
 from etl.readers import read_source
 from etl.settings import get_etl_settings
 from etl.sql import read_sql
-from etl.staging import QUARANTINE_COLUMNS, copy_frame, staging_ddl
+from etl.staging import QUARANTINE_COLUMNS, copy_frame, staging_ddl, with_ewkb
 from etl.validate import Checked, Context, SeenKeys, check_chunk
 
 LOGGER = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ class Loader:
                 with clock(report, "validate"):
                     checked = check_chunk(chunk, source, loading.kind, ctx, seen, at)
                 with clock(report, "attribute"):
-                    checked.rows = loading.attribute(checked.rows)
+                    checked.rows = with_ewkb(loading.attribute(checked.rows))
                 yield rel, len(chunk), checked
 
     @staticmethod

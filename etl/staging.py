@@ -1,7 +1,8 @@
 """COPY of checked frames into PostgreSQL, the staging table each load starts from, and its upsert.
 
 Frames reach COPY as CSV text: time zone-aware columns in UTC, geometries as EWKB hex with SRID
-4326, None and NaN as NULL; columns are named, so a frame's order must match the list given.
+4326 (``with_ewkb``), None and NaN as NULL; columns are named, so a frame's order must match the
+list given.
 """
 
 from __future__ import annotations
@@ -113,9 +114,8 @@ def upsert_sql(
     )
 
 
-def _as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Time zone-aware columns as ISO text in UTC (numpy formats them far faster than pandas), and
-    the ``geom`` column as EWKB hex."""
+def _iso_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Time zone-aware columns as ISO text in UTC (numpy formats them far faster than pandas)."""
     out = df
     for col in df.columns:
         if isinstance(df[col].dtype, pd.DatetimeTZDtype):
@@ -124,17 +124,26 @@ def _as_text(df: pd.DataFrame) -> pd.DataFrame:
             text = text.astype(object)
             text[np.isnat(utc)] = None
             out = out.assign(**{col: text})
-    if "geom" in df.columns:
-        geoms = shapely.set_srid(df["geom"].to_numpy(), 4326)
-        out = out.assign(geom=np.asarray(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object))
     return out
+
+
+def with_ewkb(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with their ``geom`` (WGS-84 shapely geometries) as EWKB hex, as COPY takes it.
+
+    Done in the reading thread, once attribution no longer needs the geometries, so that the
+    loading thread only writes.
+    """
+    if "geom" not in rows.columns:
+        return rows
+    geoms = shapely.set_srid(rows["geom"].to_numpy(), 4326)
+    return rows.assign(geom=np.asarray(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object))
 
 
 def copy_frame(conn: psycopg.Connection, table: sql.Composable, columns: list[str], df: pd.DataFrame) -> None:
     """COPY a frame (already in column order) as CSV; None and NaN become NULL."""
     if df.empty:
         return
-    df = _as_text(df)
+    df = _iso_text(df)
     buf = io.StringIO()
     df.to_csv(buf, index=False, header=False)
     stmt = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
