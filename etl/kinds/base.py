@@ -21,9 +21,6 @@ from etl.manifest import Source
 from etl.staging import copy_frame, field_columns, upsert_sql
 from etl.validate import Context
 
-# The codes every located element carries, from its own position or from its parent's.
-ATTRIBUTION = ["grid_code", "zone_code", "station_code"]
-
 
 class KindLoading:
     """How rows of one kind load (defaults: no geometry, no attribution, upsert on the natural key)."""

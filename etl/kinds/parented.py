@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from etl.kinds.base import ATTRIBUTION, KindLoading
+from etl.kinds.base import KindLoading
 from etl.sql import read_sql
+from etl.tables import ATTRIBUTION
 
 _FROM_PARENT = ["district_code", "geom", *ATTRIBUTION]
 # a person's derived columns: where they live (their unit's building wins over a building given

@@ -14,8 +14,9 @@ from shapely import wkb
 
 from etl.attribute import Attributor
 from etl.convert import Located, convert_points
-from etl.kinds.base import ATTRIBUTION, OwnGeometry
+from etl.kinds.base import OwnGeometry
 from etl.manifest import Source
+from etl.tables import ATTRIBUTION
 from etl.validate import Context
 
 
