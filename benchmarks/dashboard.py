@@ -31,7 +31,7 @@ import plotly.utils
 from sqlalchemy import text
 
 import dashboard.db
-from benchmarks.common import LEADER, as_leadership, scoped_connection
+from benchmarks.support import LEADER, as_leadership, scoped_connection
 from common.secret import derive
 from dashboard.app import create_app
 from dashboard.context import AppContext

@@ -24,7 +24,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from sqlalchemy import text
 
-from benchmarks.common import as_leadership, scoped_connection
+from benchmarks.support import as_leadership, scoped_connection
 from dashboard.periods import Week
 from dashboard.reports.run import station_files, weekly
 from dashboard.scope import Scope
