@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.china import TZ
+from common.codebook import label
 from common.passwords import HASHER, verify_password
-from common.roles import ROLE_ZH
 from dashboard.db import execute, fetch_all
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
@@ -68,7 +68,7 @@ class User:
 
     @property
     def role_zh(self) -> str:
-        return ROLE_ZH.get(self.role, self.role)
+        return label("role", self.role)
 
 
 # Who acts when no one is signed in (a failed login) or outside the web app (the command line).
@@ -156,7 +156,7 @@ class Auth:
         row = rows[0]
         if row["disabled"]:
             audit(self.url, who, "login", params, result="disabled", client=client)
-            return LoginResult(None, None, "账户已停用，请联系管理员")
+            return LoginResult(None, None, f"{label('audit_result', 'disabled')}，请联系管理员")
         if row["locked"]:
             audit(self.url, who, "login", params, result="locked", client=client)
             until = row["locked_until"].astimezone(TZ).strftime("%H:%M")

@@ -14,9 +14,10 @@ from collections.abc import Callable
 
 from dash import dcc, html
 
+from common.codebook import label
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, persons, quality, wall
-from dashboard.ui import LEVEL_ZH, nav
+from dashboard.ui import nav
 
 Builder = Callable[[AppContext, re.Match[str]], html.Div]
 
@@ -46,7 +47,7 @@ def _audit(c: AppContext, _m: re.Match[str]) -> html.Div:
 
 def _area(c: AppContext, m: re.Match[str]) -> html.Div:
     level, code = m.group("level"), m.group("code")
-    return drill.area_page(c, level, code) or not_found(f"{LEVEL_ZH[level]} {code} ")
+    return drill.area_page(c, level, code) or not_found(f"{label('area_level', level)} {code} ")
 
 
 def _building(c: AppContext, m: re.Match[str]) -> html.Div:

@@ -10,32 +10,6 @@ from dash import dcc, html
 
 from common.china import TZ
 
-LEVEL_ZH = {"all": "全域", "station": "派出所", "zone": "警务区", "grid": "网格", "building": "楼栋"}
-STATUS_ZH = {
-    "registered": "已登记",
-    "reported": "已上报",
-    "dispatched": "已派遣",
-    "handling": "处置中",
-    "closed": "已办结",
-    "open": "待整改",
-    "rectifying": "整改中",
-    "cleared": "已销号",
-    "mediating": "调解中",
-    "escalated": "已上交",
-    "resolved": "已化解",
-    "unregistered": "未登记",
-    "expired": "已过期",
-}
-CARD_ZH = {"red": "红牌", "yellow": "黄牌"}
-CLASS_ZH = {"police": "警务类", "governance": "治理类", "service": "服务类"}
-RING_ZH = {"urban": "城区圈", "urban_rural": "城乡结合圈", "county_border": "县域边界圈"}
-ALERT_ZH = {
-    "group_rental": "疑似群租",
-    "unregistered_occupants": "人员未登记",
-    "elderly_no_access": "独居老人无出入",
-    "sensor_offline": "感知设备离线",
-}
-
 
 def num(v: Any) -> str:
     return "—" if v is None else f"{v:,}"

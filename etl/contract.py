@@ -2,11 +2,15 @@
 
 One spec drives the loader (column mapping, validation, the core table it fills), the demo
 generator (which writes these fields under agency column names) and docs/data-contract.md.
+An enum field's values are those of its enum in the shared codebook (``common/codebook.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from common import codebook
+from common.codebook import EnumName
 
 # Reason codes a row can be quarantined with (docs list them with their meaning).
 REASONS: dict[str, str] = {
@@ -50,9 +54,14 @@ class Field:
     zh: str
     meaning: str
     required: bool = False
-    choices: dict[str, str] = field(default_factory=dict)  # source label -> stored value
+    enum: EnumName | None = None  # the codebook enum its values come from
     codebook: str | None = None  # a core codebook table whose values are allowed
     references: str | None = None  # kind whose key this field must match
+
+    @property
+    def choices(self) -> dict[str, str]:
+        """What a file may write → the stored code (empty unless the field is an enum)."""
+        return codebook.choices(self.enum) if self.enum and not self.codebook else {}
 
 
 @dataclass(frozen=True)
@@ -89,52 +98,6 @@ DISTRICT = _f("district_code", "code", "区划代码", "its district", required=
 LON = _f("lon", "float", "经度", "longitude in the source's declared CRS")
 LAT = _f("lat", "float", "纬度", "latitude in the source's declared CRS")
 
-RINGS = {"城区": "urban", "城乡结合部": "urban_rural", "县界": "county_border", "区界": "county_border"}
-CAMERA_KINDS = {"结构化": "structured", "卡口": "vehicle_checkpoint", "人脸": "face", "普通": "ordinary"}
-BUILDING_USES = {
-    "住宅": "residential",
-    "商住": "mixed",
-    "商业": "commercial",
-    "工业": "industrial",
-    "厂房": "industrial",
-    "公共": "public",
-    "其他": "other",
-}
-COMMUNITY_KINDS = {
-    "商品房小区": "estate",
-    "城中村": "city_village",
-    "老旧小区": "old_estate",
-    "单位宿舍": "dormitory",
-    "自然村": "village",
-}
-RENT_KINDS = {"整租": "whole", "合租": "shared", "宿舍": "dormitory"}
-RESIDENCE = {"已登记": "registered", "未登记": "unregistered", "已过期": "expired"}
-GENDERS = {"男": "M", "女": "F"}
-DEVICE_KINDS = {"刷卡": "card", "人脸": "face", "刷卡+人脸": "card_face"}
-SENSOR_KINDS = {
-    "人脸抓拍": "face_camera",
-    "车辆抓拍": "vehicle_camera",
-    "道闸": "barrier",
-    "门禁": "access_control",
-    "烟感": "smoke",
-    "其他": "other",
-}
-METHODS = {"刷卡": "card", "人脸": "face", "密码": "password", "手机": "app"}
-DIRECTIONS = {"进": "in", "出": "out"}
-EVENT_STATUS = {
-    "登记": "registered",
-    "上报": "reported",
-    "已派遣": "dispatched",
-    "处置中": "handling",
-    "已办结": "closed",
-}
-DISPUTE_STATUS = {"排查中": "open", "调解中": "mediating", "已化解": "resolved", "已移交": "escalated"}
-RISK = {"一般": "normal", "高风险": "high"}
-HAZARD_STATUS = {"未整改": "open", "整改中": "rectifying", "已销号": "cleared"}
-TOWN_KINDS = {"镇": "town", "街道": "street", "乡": "township"}
-VILLAGE_KINDS = {"社区": "community", "村": "village"}
-EVENT_CLASSES = {"警务类": "police", "综治类": "governance", "服务类": "service"}
-
 KINDS: dict[str, Kind] = {}
 
 
@@ -169,10 +132,10 @@ _kind(
             _f("town_code", "code", "镇街代码", "nine-digit division code", required=True),
             DISTRICT,
             _f("name", "text", "名称", "name of the town or street", required=True),
-            _f("kind", "enum", "类型", "镇, 街道 or 乡", choices=TOWN_KINDS),
+            _f("kind", "enum", "类型", "kind of town", enum="town_kind"),
         ),
         depends=("district",),
-        grain="one row per town or street (镇/街道)",
+        grain="one row per town, street or township",
     )
 )
 
@@ -188,10 +151,10 @@ _kind(
             _f("town_code", "code", "镇街代码", "its town or street", required=True, references="town"),
             DISTRICT,
             _f("name", "text", "名称", "name of the community or village", required=True),
-            _f("kind", "enum", "类型", "社区 or 村", choices=VILLAGE_KINDS),
+            _f("kind", "enum", "类型", "kind of community", enum="village_kind"),
         ),
         depends=("town",),
-        grain="one row per residents' or villagers' committee (社区/村)",
+        grain="one row per residents' or villagers' committee",
     )
 )
 
@@ -259,8 +222,8 @@ _kind(
                 "grid_kind",
                 "enum",
                 "网格类型",
-                "基础网格 or 专属网格",
-                choices={"基础网格": "basic", "专属网格": "dedicated"},
+                "kind of grid",
+                enum="grid_kind",
             ),
             _f("worker_count", "int", "网格员数", "grid workers"),
         ),
@@ -285,8 +248,8 @@ _kind(
                 "kind",
                 "enum",
                 "小区类型",
-                "商品房小区, 城中村, 老旧小区, 单位宿舍, 自然村",
-                choices=COMMUNITY_KINDS,
+                "kind of compound",
+                enum="community_kind",
             ),
             _f("households", "int", "户数", "households"),
             LON,
@@ -312,8 +275,13 @@ _kind(
             _f("built_on", "date", "建成日期", "date the devices went live"),
             _f("face_cameras", "int", "人脸抓拍机", "face cameras"),
             _f("vehicle_cameras", "int", "车辆抓拍机", "vehicle cameras"),
-            _f("barriers", "int", "道闸", "vehicle barriers"),
-            _f("access_controls", "int", "门禁", "access-control points"),
+            _f("barriers", "int", codebook.label("sensor_kind", "barrier"), "vehicle barriers"),
+            _f(
+                "access_controls",
+                "int",
+                codebook.label("sensor_kind", "access_control"),
+                "access-control points",
+            ),
             _f("other_devices", "int", "其他设备", "other sensing devices"),
             _f("devices_online", "int", "在线设备数", "devices online at export time"),
             LON,
@@ -346,9 +314,9 @@ _kind(
                 "device_kind",
                 "enum",
                 "设备类型",
-                "人脸抓拍, 车辆抓拍, 道闸, 门禁, 烟感, 其他",
+                "kind of device",
                 required=True,
-                choices=SENSOR_KINDS,
+                enum="sensor_kind",
             ),
             _f("online", "bool", "是否在线", "online at export time", required=True),
             _f("last_seen_at", "datetime", "最后心跳", "last heartbeat"),
@@ -409,8 +377,8 @@ _kind(
                 "building_use",
                 "enum",
                 "用途",
-                "住宅, 商住, 商业, 工业/厂房, 公共, 其他",
-                choices=BUILDING_USES,
+                "use of the building",
+                enum="building_use",
             ),
             _f("structure", "text", "结构", "structure (砖混, 框架 …)"),
             _f("built_year", "int", "建成年份", "year built"),
@@ -440,7 +408,7 @@ _kind(
             _f("landlord_phone", "phone", "房东电话", "landlord's phone (personal)"),
             _f("area_m2", "float", "面积", "floor area in m²"),
             _f("registered_tenants", "int", "登记租客数", "tenants registered for the unit", required=True),
-            _f("rent_kind", "enum", "出租类型", "整租, 合租, 宿舍", choices=RENT_KINDS),
+            _f("rent_kind", "enum", "出租类型", "how it is let", enum="rent_kind"),
             _f("registered_on", "date", "登记日期", "date registered"),
         ),
         depends=("building",),
@@ -458,7 +426,7 @@ _kind(
         (
             _f("id_number", "id_number", "公民身份号码", "GB 11643 ID number", required=True),
             _f("name", "text", "姓名", "name (personal)", required=True),
-            _f("gender", "enum", "性别", "男 or 女", choices=GENDERS),
+            _f("gender", "enum", "性别", "gender", enum="gender"),
             _f("phone", "phone", "联系电话", "phone (personal)"),
             _f("hukou_address", "text", "户籍地址", "registered household address"),
             _f(
@@ -468,7 +436,7 @@ _kind(
                 "lives away from the registered household",
                 required=True,
             ),
-            _f("residence_status", "enum", "居住登记状态", "已登记, 未登记, 已过期", choices=RESIDENCE),
+            _f("residence_status", "enum", "居住登记状态", "residence registration", enum="residence_status"),
             _f("residence_code", "text", "居住证号", "residence permit number"),
             _f("residence_registered_on", "date", "登记日期", "date of residence registration"),
             _f("moved_in_on", "date", "入住日期", "date moved in"),
@@ -498,7 +466,7 @@ _kind(
                 required=True,
                 references="building",
             ),
-            _f("device_kind", "enum", "设备类型", "刷卡, 人脸, 刷卡+人脸", choices=DEVICE_KINDS),
+            _f("device_kind", "enum", "设备类型", "how it opens", enum="access_device_kind"),
             _f("installed_on", "date", "安装日期", "date installed"),
             _f("online", "bool", "是否在线", "online at export time"),
         ),
@@ -519,8 +487,8 @@ _kind(
             _f("event_time", "datetime", "开门时间", "time of the entry", required=True),
             _f("card_no", "code", "卡号", "card or face-credential number", required=True),
             _f("unit_code", "code", "出租屋编码", "the unit the card was issued for"),
-            _f("method", "enum", "开门方式", "刷卡, 人脸, 密码, 手机", choices=METHODS),
-            _f("direction", "enum", "方向", "进 or 出", choices=DIRECTIONS),
+            _f("method", "enum", "开门方式", "how the door was opened", enum="access_method"),
+            _f("direction", "enum", "方向", "in or out", enum="direction"),
         ),
         depends=("access_device", "rental_unit"),
         grain="one row per gate-access event",
@@ -542,11 +510,11 @@ _kind(
                 "camera_kind",
                 "enum",
                 "点位类型",
-                "结构化, 卡口, 人脸, 普通",
+                "kind of camera",
                 required=True,
-                choices=CAMERA_KINDS,
+                enum="camera_kind",
             ),
-            _f("ring", "enum", "圈层", "城区, 城乡结合部, 县界", required=True, choices=RINGS),
+            _f("ring", "enum", "圈层", "prevention and control ring", required=True, enum="ring"),
             _f("online", "bool", "是否在线", "online at export time"),
             _f("installed_on", "date", "建设日期", "date installed"),
             LON,
@@ -595,9 +563,9 @@ _kind(
                 "event_class",
                 "enum",
                 "事项大类",
-                "警务类, 综治类, 服务类",
+                "class of the matter",
                 required=True,
-                choices=EVENT_CLASSES,
+                enum="event_class",
             ),
             _f("name_zh", "text", "事项名称", "name of the kind", required=True),
         ),
@@ -620,8 +588,9 @@ _kind(
                 "category",
                 "enum",
                 "警情类别",
-                "刑事, 治安, 电信诈骗, 侵财, 纠纷, 交通, 求助, 火灾, 其他",
+                "category of the incident",
                 required=True,
+                enum="incident_category",
                 codebook="core.incident_categories",
             ),
             _f("subcategory", "text", "警情细类", "finer category"),
@@ -669,9 +638,9 @@ _kind(
                 "status",
                 "enum",
                 "状态",
-                "登记, 上报, 已派遣, 处置中, 已办结",
+                "step of handling",
                 required=True,
-                choices=EVENT_STATUS,
+                enum="event_status",
             ),
             _f("handling_dept", "text", "处置部门", "department handling it"),
             LON,
@@ -694,7 +663,7 @@ _kind(
             DISTRICT,
             _f("found_at", "datetime", "排查时间", "found", required=True),
             _f("dispute_type", "text", "纠纷类型", "type (邻里, 婚姻家庭, 劳资 …)", required=True),
-            _f("risk_level", "enum", "风险等级", "一般 or 高风险", choices=RISK),
+            _f("risk_level", "enum", "风险等级", "risk level", enum="risk_level"),
             _f("is_violent", "bool", "是否有暴力倾向", "risk of violence"),
             _f("is_repeated", "bool", "是否反复", "recurring dispute"),
             _f("parties", "int", "当事人数", "number of parties"),
@@ -702,9 +671,9 @@ _kind(
                 "status",
                 "enum",
                 "化解状态",
-                "排查中, 调解中, 已化解, 已移交",
+                "step of resolving",
                 required=True,
-                choices=DISPUTE_STATUS,
+                enum="dispute_status",
             ),
             _f("resolved_at", "datetime", "化解时间", "resolved"),
             _f("resolution", "text", "化解结果", "outcome"),
@@ -730,8 +699,9 @@ _kind(
                 "category",
                 "enum",
                 "隐患类别",
-                "one of 17 categories (消防, 房屋建筑, 道路交通 …)",
+                "category of the hazard",
                 required=True,
+                enum="hazard_category",
                 codebook="core.hazard_categories",
             ),
             _f("found_at", "datetime", "发现时间", "found", required=True),
@@ -739,7 +709,7 @@ _kind(
             _f("responsible_dept", "text", "责任部门", "department responsible for clearing it"),
             _f("hint_batch", "text", "提示函批次", "batch of hint letters it was sent in"),
             _f("hint_sent_on", "date", "提示函日期", "date the hint letter was sent"),
-            _f("status", "enum", "整改状态", "未整改, 整改中, 已销号", required=True, choices=HAZARD_STATUS),
+            _f("status", "enum", "整改状态", "step of clearing", required=True, enum="hazard_status"),
             _f("cleared_at", "datetime", "销号时间", "cleared"),
             LON,
             LAT,

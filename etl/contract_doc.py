@@ -1,7 +1,8 @@
-"""Render docs/data-contract.md from etl/contract.py, so the document cannot drift from the loader."""
+"""Render docs/data-contract.md from the contract and the codebook, so the document cannot drift."""
 
 from __future__ import annotations
 
+from common.codebook import ALIASES, BOOK, EnumName
 from etl.contract import KINDS, REASONS, REPAIRS, load_order
 from etl.validate import RANGES
 
@@ -69,6 +70,16 @@ sources:
   encoding: UTF-8
   columns: {device_code: 门禁编号, card_no: 卡号, event_time: 开门时间, unit_code: 出租屋编码}
 """
+
+
+def _values(enum: EnumName) -> str:
+    """The labels of an enum, each alias after the label it stands for."""
+    also: dict[str, list[str]] = {}
+    for alias, code in ALIASES.get(enum, {}).items():
+        also.setdefault(code, []).append(alias)
+    return ", ".join(
+        zh + (f" (also {', '.join(also[code])})" if code in also else "") for code, zh in BOOK[enum].items()
+    )
 
 
 def render() -> str:
@@ -166,11 +177,10 @@ def render() -> str:
             "|---|---|---|---|---|",
         ]
         for f in kind.fields:
-            values = ""
-            if f.choices:
-                values = " Values: " + ", ".join(sorted(set(f.choices), key=list(f.choices).index)) + "."
+            values = f" Values: {_values(f.enum)}." if f.enum else ""
             if f.codebook:
-                values = f" Must be in `{f.codebook}` (its Chinese name or its code)."
+                listed = f": {_values(f.enum)}" if f.enum else ""
+                values = f" Must be in `{f.codebook}` (its Chinese name or its code){listed}."
             if f.references:
                 values += f" Must match a loaded `{f.references}`."
             out.append(

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from common.codebook import codes, label
 from common.errors import AuthError
 from common.passwords import hash_password
-from common.roles import ROLE_ZH
 from etl.audit import record
 from etl.db import get_engine
 
@@ -36,7 +36,7 @@ class UserRecord:
     @property
     def role_zh(self) -> str:
         """The role's Chinese name."""
-        return ROLE_ZH.get(self.role, self.role)
+        return label("role", self.role)
 
     @property
     def scope_text(self) -> str:
@@ -93,8 +93,8 @@ def add_user(
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise AuthError(f"user name {username!r}: 2–40 of a–z, 0–9, '_', '.', '-'")
-    if role not in ROLE_ZH:
-        raise AuthError(f"role {role!r}: one of {', '.join(ROLE_ZH)}")
+    if role not in codes("role"):
+        raise AuthError(f"role {role!r}: one of {', '.join(codes('role'))}")
     password_hash = hash_password(password)
     with get_engine(owner_url).begin() as conn:
         station_list, grid_list = _checked_scope(

@@ -5,31 +5,11 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, dcc, html
 
+from common.codebook import codes, label
 from dashboard.context import AppContext
 from dashboard.queries import operations
 from dashboard.ui import nav, table
 
-ACTION_ZH = {
-    "login": "登录",
-    "logout": "退出",
-    "session_end": "会话结束",
-    "view_persons": "查看人员名单",
-    "search_persons": "人员查询",
-    "export": "导出",
-    "view_audit": "查看审计",
-    "user_add": "新增用户",
-    "user_disable": "停用用户",
-    "user_enable": "启用用户",
-    "user_set_password": "重设密码",
-}
-RESULT_ZH = {
-    "ok": "成功",
-    "wrong_password": "密码错误",
-    "unknown_user": "用户不存在",
-    "locked": "账户锁定中",
-    "locked_now": "失败过多，已锁定",
-    "disabled": "账户已停用",
-}
 COLUMNS = [
     ("at", "时间"),
     ("username", "用户"),
@@ -54,7 +34,9 @@ def skeleton() -> html.Div:
 
 def page(rows: html.Div) -> html.Div:
     """The page around a table of rows."""
-    options = [{"label": "全部操作", "value": ""}] + [{"label": v, "value": k} for k, v in ACTION_ZH.items()]
+    options = [{"label": "全部操作", "value": ""}] + [
+        {"label": label("audit_action", k), "value": k} for k in codes("audit_action")
+    ]
     return html.Div(
         [
             nav("/audit"),
@@ -89,8 +71,8 @@ def rows_table(c: AppContext, username: str | None, action: str | None) -> html.
     rows = operations.audit_rows(c.url, (username or "").strip().lower() or None, action or None)
     c.audit("view_audit", {"username": username or "", "action": action or ""}, len(rows))
     for r in rows:
-        r["action_zh"] = ACTION_ZH.get(r["action"], r["action"])
-        r["result_zh"] = RESULT_ZH.get(r["result"], r["result"])
+        r["action_zh"] = label("audit_action", r["action"])
+        r["result_zh"] = label("audit_result", r["result"])
     return table(rows, COLUMNS, "audit-table", empty="无记录")
 
 

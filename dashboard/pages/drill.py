@@ -8,25 +8,22 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from common.china import TZ
+from common.codebook import ITEM_STATUS, code_of, label
 from dashboard.context import AppContext
+from dashboard.headlines import FIGURES as F
 from dashboard.queries import areas, breakdowns, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import (
-    ALERT_ZH,
-    CARD_ZH,
-    CLASS_ZH,
-    LEVEL_ZH,
-    RING_ZH,
-    STATUS_ZH,
     breadcrumb,
     change_text,
     kpi,
     nav,
-    num,
     pct,
     signed_pct,
     table,
 )
+
+CLEARED = label("hazard_status", "cleared")
 
 
 def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -42,68 +39,51 @@ def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, st
         z = areas.area_name(c.url, scope, Area("zone", info["zone_code"]))
         if z:
             out.append((z["name"], f"/zone/{info['zone_code']}"))
-    out.append((f"{LEVEL_ZH[area.level]} {info['name']}", None))
+    out.append((f"{label('area_level', area.level)} {info['name']}", None))
     return out
 
 
 def kpi_cards(k: indicators.Kpis) -> html.Div:
     """The headline figures of an area (ids are stable: tests and the report read them)."""
+
+    def card(key: str, ident: str, *sub: Any) -> html.Div:
+        return kpi(F[key].label, F[key].show(k), ident, *sub)
+
+    def line(*parts: Any) -> html.Div:
+        return html.Div(list(parts) if len(parts) > 1 else parts[0], className="kpi-sub")
+
     return html.Div(
         [
-            kpi("实有人口", num(k["population"]), "drill-kpi-population"),
-            kpi(
-                "流动人口",
-                num(k["migrants"]),
-                "drill-kpi-migrants",
-                html.Div(f"登记率 {pct(k['migrant_registration_rate'])}", className="kpi-sub"),
-            ),
-            kpi("出租屋", num(k["rental_units"]), "drill-kpi-rental-units"),
-            kpi(
-                "智安小区覆盖",
-                pct(k["smart_coverage"]),
+            card("population", "drill-kpi-population"),
+            card("migrants", "drill-kpi-migrants", line(F["migrant_registration_rate"].say(k))),
+            card("rental_units", "drill-kpi-rental-units"),
+            card(
+                "smart_coverage",
                 "drill-kpi-smart",
-                html.Div(f"{k['smart_covered']}/{k['communities']} 个小区", className="kpi-sub"),
+                line(f"{k['smart_covered']}/{k['communities']} 个小区"),
             ),
-            kpi(
-                "本周警情",
-                num(k["incidents_week"]),
+            card(
+                "incidents_week",
                 "drill-kpi-incidents",
-                html.Div(
-                    [change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")],
-                    className="kpi-sub",
-                ),
+                line(change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")),
             ),
-            kpi(
-                "在办网格事件",
-                num(k["events_open"]),
+            card(
+                "events_open",
                 "drill-kpi-events-open",
-                html.Div(f"黄牌 {k['yellow_cards']} · 红牌 {k['red_cards']}", className="kpi-sub"),
+                line(f"{F['yellow_cards'].say(k)} · {F['red_cards'].say(k)}"),
             ),
-            kpi(
-                "本周按时办结率",
-                pct(k["events_on_time_rate"]),
-                "drill-kpi-on-time",
-                html.Div(f"办结 {k['events_closed_week']} 件", className="kpi-sub"),
-            ),
-            kpi(
-                "风险隐患未销号",
-                num(k["hazards_open"]),
+            card("events_on_time_rate", "drill-kpi-on-time", line(F["events_closed_week"].say(k))),
+            card(
+                "hazards_open",
                 "drill-kpi-hazards",
-                html.Div(
-                    f"本周发现 {k['hazards_found_week']} · 销号 {k['hazards_cleared_week']}",
-                    className="kpi-sub",
-                ),
+                line(f"{F['hazards_found_week'].say(k)} · {F['hazards_cleared_week'].say(k)}"),
             ),
-            kpi(
-                "矛盾纠纷",
-                num(k["disputes"]),
+            card(
+                "disputes",
                 "drill-kpi-disputes",
-                html.Div(
-                    f"化解率 {pct(k['dispute_resolution_rate'])} · 高风险在办 {k['disputes_high_open']}",
-                    className="kpi-sub",
-                ),
+                line(f"{F['dispute_resolution_rate'].say(k)} · {F['disputes_high_open'].say(k)}"),
             ),
-            kpi("预警", num(k["alerts"]), "drill-kpi-alerts"),
+            card("alerts", "drill-kpi-alerts"),
         ],
         className="kpis",
         id="drill-kpis",
@@ -151,12 +131,13 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
     trend = indicators.weekly_trend(c.url, scope, area, week)
     items = elements.open_items(c.url, scope, area)
     for it in items:
-        it["card_zh"] = CARD_ZH.get(it["card"] or "", "")
-        it["status_zh"] = STATUS_ZH.get(it["status"], it["status"])
+        it["card_zh"] = label("card", it["card"])
+        # "open" is a different word for a dispute and a hazard: each kind's status in its own enum
+        it["status_zh"] = label(ITEM_STATUS[code_of("item_kind", it["item_kind"])], it["status"])
     blds = elements.buildings(c.url, scope, area, limit=50)
     classes = breakdowns.events_by_class(c.url, scope, area)
     for r in classes:
-        r["class_zh"] = CLASS_ZH.get(r["event_class"], r["event_class"])
+        r["class_zh"] = label("event_class", r["event_class"])
         r["on_time"] = pct(r["on_time_rate"])
     children: list[Any] = []
     if level == "station":
@@ -196,7 +177,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
     depts = breakdowns.hazards_by(c.url, scope, area, "responsible_dept")
     cams = breakdowns.cameras_by_ring(c.url, scope, area)
     for r in cams:
-        r["ring_zh"] = RING_ZH.get(r["ring"], r["ring"])
+        r["ring_zh"] = label("ring", r["ring"])
     yoy = breakdowns.incidents_yoy_by_category(c.url, scope, area, week)
     for r in yoy:
         r["wow"] = signed_pct(indicators.change(r["week"], r["prev"]))
@@ -283,7 +264,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
                         ],
                         "drill-incidents-by-category",
                     ),
-                    html.H3("在办事项（红牌、黄牌在前）"),
+                    html.H3(f"在办事项（{label('card', 'red')}、{label('card', 'yellow')}在前）"),
                     table(
                         items,
                         [
@@ -305,27 +286,27 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
                             ("class_zh", "类别"),
                             ("n", "件数"),
                             ("on_time", "按时办结率"),
-                            ("yellow", "黄牌"),
-                            ("red", "红牌"),
+                            ("yellow", label("card", "yellow")),
+                            ("red", label("card", "red")),
                         ],
                         "drill-event-classes",
                     ),
                     html.H3("风险隐患（按类别）"),
                     table(
                         hazards,
-                        [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
+                        [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
                         "drill-hazard-categories",
                     ),
                     html.H3("风险隐患（按提示函批次）"),
                     table(
                         batches,
-                        [("label", "批次"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
+                        [("label", "批次"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
                         "drill-hazard-batches",
                     ),
                     html.H3("风险隐患（按责任部门）"),
                     table(
                         depts,
-                        [("label", "责任部门"), ("found", "发现"), ("open", "未销号"), ("cleared", "已销号")],
+                        [("label", "责任部门"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
                         "drill-hazard-departments",
                     ),
                     html.H3(f"近四周零发案小区（{len(zero)}）"),
@@ -389,12 +370,12 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
     crumbs.append((f"楼栋 {b['address'] or code}", None))
     for o in b["occupants"]:
         o["migrant"] = "流动" if o["is_migrant"] else "户籍"
-        o["status_zh"] = STATUS_ZH.get(o["residence_status"] or "", o["residence_status"] or "")
+        o["status_zh"] = label("residence_status", o["residence_status"])
     # a list of people is a look at personal data: it leaves a trace
     c.audit("view_persons", {"building": code}, len(b["occupants"]))
     alerts = elements.building_alerts(c.url, c.scope(), code)
     for r in alerts:
-        r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])
+        r["kind_zh"] = label("alert_kind", r["alert_kind"])
     return html.Div(
         [
             nav(""),

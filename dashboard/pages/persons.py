@@ -8,9 +8,10 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
+from common.codebook import label
 from dashboard.context import AppContext
 from dashboard.queries import people
-from dashboard.ui import STATUS_ZH, nav, table
+from dashboard.ui import nav, table
 
 COLUMNS = [
     ("building_code", "楼栋"),
@@ -79,7 +80,7 @@ def search(c: AppContext, q: str | None) -> html.Div:
         {
             **h,
             "migrant": "流动" if h["is_migrant"] else "户籍",
-            "status_zh": STATUS_ZH.get(h["residence_status"] or "", h["residence_status"] or ""),
+            "status_zh": label("residence_status", h["residence_status"]),
         }
         for h in hits
     ]

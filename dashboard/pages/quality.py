@@ -5,32 +5,10 @@ from __future__ import annotations
 
 from dash import html
 
+from common.codebook import label
 from dashboard.context import AppContext
 from dashboard.queries import operations
 from dashboard.ui import nav, pct, table
-
-REASON_ZH = {
-    "missing_required": "必填字段为空",
-    "bad_number": "数值无法解析或超出范围",
-    "bad_date": "日期无法解析",
-    "bad_datetime": "时间无法解析",
-    "bad_bool": "是否字段取值无效",
-    "future_date": "日期在未来",
-    "bad_sequence": "时间先后顺序错误",
-    "unknown_category": "类别不在代码表中",
-    "id_excel_mangled": "身份证号被 Excel 转为科学计数",
-    "id_format": "身份证号格式错误",
-    "id_birth_date": "身份证号出生日期无效",
-    "id_check_digit": "身份证号校验位错误",
-    "bad_phone": "电话号码无效",
-    "coord_missing": "缺少坐标",
-    "coord_swapped": "经纬度颠倒",
-    "outside_area": "坐标在辖区外",
-    "crs_mismatch": "坐标系标注错误",
-    "invalid_geometry": "面要素无效",
-    "duplicate": "重复",
-    "unknown_reference": "引用的对象不存在",
-}
 
 
 def layout(c: AppContext) -> html.Div:
@@ -62,7 +40,7 @@ def report(c: AppContext) -> html.Div:
         r["share"] = pct(r["quarantined"] / r["rows_in"], 2) if r["rows_in"] else "—"
     quarantine = operations.quarantine_counts(c.url)
     for r in quarantine:
-        r["reason_zh"] = REASON_ZH.get(r["reason_code"], r["reason_code"])
+        r["reason_zh"] = label("quarantine_reason", r["reason_code"])
     grids = operations.grid_quality(c.url, scope)
     for r in grids:
         r["three_codes_pct"] = pct(r["three_codes"])

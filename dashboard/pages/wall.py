@@ -8,10 +8,11 @@ import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard.context import AppContext
+from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
-from dashboard.ui import change_text, num, pct
+from dashboard.ui import change_text
 
 
 def headline(c: AppContext) -> indicators.Kpis:
@@ -23,36 +24,26 @@ def headline(c: AppContext) -> indicators.Kpis:
 def figures(c: AppContext) -> list[Any]:
     """The whole-area figures with week-on-week and year-on-year change."""
     k = headline(c)
+
+    def big(key: str, ident: str, *subs: Any) -> html.Div:
+        return _big(F[key].label, F[key].show(k), *subs, ident=ident)
+
     return [
-        _big(
-            "本周警情",
-            num(k["incidents_week"]),
+        big(
+            "incidents_week",
+            "wall-incidents",
             change_text(k["incidents_wow"], "环比"),
             change_text(k["incidents_yoy"], "同比"),
-            ident="wall-incidents",
         ),
-        _big(
-            "实有人口", num(k["population"]), html.Span(f"流动 {num(k['migrants'])}"), ident="wall-population"
+        big("population", "wall-population", html.Span(F["migrants"].say(k))),
+        big("migrant_registration_rate", "wall-registration"),
+        big(
+            "events_open",
+            "wall-events",
+            html.Span(f"{F['red_cards'].say(k)} · {F['yellow_cards'].say(k)}"),
         ),
-        _big("流动人口登记率", pct(k["migrant_registration_rate"]), ident="wall-registration"),
-        _big(
-            "在办网格事件",
-            num(k["events_open"]),
-            html.Span(f"红牌 {k['red_cards']} · 黄牌 {k['yellow_cards']}"),
-            ident="wall-events",
-        ),
-        _big(
-            "隐患未销号",
-            num(k["hazards_open"]),
-            html.Span(f"本周销号 {k['hazards_cleared_week']}"),
-            ident="wall-hazards",
-        ),
-        _big(
-            "纠纷化解率",
-            pct(k["dispute_resolution_rate"]),
-            html.Span(f"高风险在办 {k['disputes_high_open']}"),
-            ident="wall-disputes",
-        ),
+        big("hazards_open", "wall-hazards", html.Span(F["hazards_cleared_week"].say(k))),
+        big("dispute_resolution_rate", "wall-disputes", html.Span(F["disputes_high_open"].say(k))),
     ]
 
 
@@ -119,10 +110,10 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
     )
     viewport = {"bounds": [[s["y0"], s["x0"]], [s["y1"], s["x1"]]], "transition": "flyToBounds"}
     panel = [
-        html.Div(f"本周警情 {num(k['incidents_week'])}", className="w-line"),
+        html.Div(F["incidents_week"].say(k), className="w-line"),
         html.Div([change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")]),
-        html.Div(f"在办事项 {num(k['events_open'])} · 红牌 {k['red_cards']}", className="w-line"),
-        html.Div(f"隐患未销号 {num(k['hazards_open'])}", className="w-line"),
+        html.Div(f"{F['events_open'].say(k)} · {F['red_cards'].say(k)}", className="w-line"),
+        html.Div(F["hazards_open"].say(k), className="w-line"),
     ]
     return viewport, s["name"], panel
 

@@ -8,11 +8,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport, change
+from common.codebook import label
+from dashboard.headlines import FIGURES, HEADLINE, RATES
+from dashboard.reports.weekly import StationReport, SummaryReport, change
 from dashboard.ui import pct, when
 
 TEMPLATES = Path(__file__).with_name("templates")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+_env.globals["label"] = label  # coded values' words come from the codebook
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
@@ -22,7 +25,7 @@ def station_html(r: StationReport) -> str:
     def area_table(rows: list[dict[str, Any]], what: str) -> Any:
         from markupsafe import Markup
 
-        return Markup(area.render(rows=rows, what=what, change=change))
+        return Markup(area.render(rows=rows, what=what, change=change, f=FIGURES))
 
     return _env.get_template("station.html").render(
         title=f"{r.name}警网融合工作周报",
@@ -30,6 +33,7 @@ def station_html(r: StationReport) -> str:
         r=r,
         headline=HEADLINE,
         rates=RATES,
+        f=FIGURES,
         change=change,
         pct=pct,
         local=when,
@@ -42,7 +46,13 @@ def station_html(r: StationReport) -> str:
 
 def summary_html(s: SummaryReport) -> str:
     return _env.get_template("summary.html").render(
-        title="全域警网融合工作周报（汇总）", css=CSS, s=s, headline=HEADLINE, change=change, pct=pct
+        title="全域警网融合工作周报（汇总）",
+        css=CSS,
+        s=s,
+        headline=HEADLINE,
+        f=FIGURES,
+        change=change,
+        pct=pct,
     )
 
 

@@ -7,37 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from common.china import TZ
+from common.codebook import label
+from dashboard.headlines import FIGURES
 from dashboard.periods import Week
 from dashboard.queries import areas, breakdowns, elements, indicators, operations
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import station_map
 from dashboard.scope import Scope
-from dashboard.ui import ALERT_ZH, CLASS_ZH, pct, signed_pct
-
-# the headline figures, in the order printed: (key, label, previous-week key, last-year key)
-HEADLINE = [
-    ("incidents_week", "本周警情（起）", "incidents_prev", "incidents_last_year"),
-    ("population", "实有人口（人）", None, None),
-    ("migrants", "流动人口（人）", None, None),
-    ("rental_units", "出租屋（套）", None, None),
-    ("events_open", "在办网格事件（件）", None, None),
-    ("yellow_cards", "黄牌（件）", None, None),
-    ("red_cards", "红牌（件）", None, None),
-    ("events_closed_week", "本周办结网格事件（件）", None, None),
-    ("hazards_found_week", "本周发现隐患（处）", None, None),
-    ("hazards_cleared_week", "本周销号隐患（处）", None, None),
-    ("hazards_open", "隐患未销号（处）", None, None),
-    ("disputes", "矛盾纠纷（起）", None, None),
-    ("disputes_resolved", "已化解纠纷（起）", None, None),
-    ("disputes_high_open", "高风险纠纷在办（起）", None, None),
-    ("alerts", "预警（条）", None, None),
-]
-RATES = [
-    ("migrant_registration_rate", "流动人口登记率"),
-    ("smart_coverage", "智安小区覆盖率"),
-    ("events_on_time_rate", "本周网格事件按时办结率"),
-    ("dispute_resolution_rate", "矛盾纠纷化解率"),
-]
+from dashboard.ui import signed_pct
 
 
 @dataclass
@@ -74,7 +51,7 @@ class StationReport:
     def quality_line(self) -> str:
         rate = "—" if self.three_codes is None else f"{self.three_codes * 100:.1f}%"
         return (
-            f"数据质量：楼栋三码完整率 {rate}；流动人口登记率 {pct(self.kpis['migrant_registration_rate'])}；"
+            f"数据质量：楼栋三码完整率 {rate}；{FIGURES['migrant_registration_rate'].say(self.kpis)}；"
             f"全域隔离待核数据 {self.quarantined:,} 行（见数据质量页）。"
         )
 
@@ -103,10 +80,10 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
     kpis = indicators.kpis(url, scope, area, week)
     classes = breakdowns.events_by_class(url, scope, area)
     for r in classes:
-        r["class_zh"] = CLASS_ZH.get(r["event_class"], r["event_class"])
+        r["class_zh"] = label("event_class", r["event_class"])
     alerts = breakdowns.alerts_by_kind(url, scope, area)
     for r in alerts:
-        r["kind_zh"] = ALERT_ZH.get(r["alert_kind"], r["alert_kind"])
+        r["kind_zh"] = label("alert_kind", r["alert_kind"])
     quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
     return StationReport(
         station=station,

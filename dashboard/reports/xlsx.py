@@ -13,26 +13,33 @@ from typing import Any
 import xlsxwriter
 
 from common.china import TZ
+from common.codebook import label
+from dashboard.headlines import FIGURES, HEADLINE, RATES
 from dashboard.queries.indicators import change
-from dashboard.reports.weekly import HEADLINE, RATES, StationReport, SummaryReport
+from dashboard.reports.weekly import StationReport, SummaryReport
 
 Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time)
 
 AREA_COLUMNS: list[Column] = [
     ("code", "编码", "text"),
     ("name", "名称", "text"),
-    ("population", "实有人口", "int"),
-    ("incidents_week", "本周警情", "int"),
-    ("incidents_prev", "上周警情", "int"),
-    ("events_open", "在办网格事件", "int"),
-    ("red_cards", "红牌", "int"),
-    ("events_closed_week", "本周办结事件", "int"),
-    ("events_on_time_week", "本周按时办结", "int"),
-    ("hazards_found_week", "本周发现隐患", "int"),
-    ("hazards_cleared_week", "本周销号隐患", "int"),
-    ("disputes_found_week", "本周新发纠纷", "int"),
-    ("disputes_resolved_week", "本周化解纠纷", "int"),
-    ("alerts", "预警", "int"),
+    *[
+        (key, FIGURES[key].label, "int")
+        for key in (
+            "population",
+            "incidents_week",
+            "incidents_prev",
+            "events_open",
+            "red_cards",
+            "events_closed_week",
+            "events_on_time_week",
+            "hazards_found_week",
+            "hazards_cleared_week",
+            "disputes_found_week",
+            "disputes_resolved_week",
+            "alerts",
+        )
+    ],
 ]
 
 
@@ -78,14 +85,14 @@ class Book:
 
 def _headline_rows(kpis: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for key, label, prev, ly in HEADLINE:
-        row: dict[str, Any] = {"label": label, "week": kpis[key]}
-        if prev:
-            row["prev"] = kpis[prev]
-            row["wow"] = change(kpis[key], kpis[prev])
-        if ly and kpis["has_last_year"]:
-            row["last_year"] = kpis[ly]
-            row["yoy"] = change(kpis[key], kpis[ly])
+    for f in HEADLINE:
+        row: dict[str, Any] = {"label": f.titled, "week": kpis[f.key]}
+        if f.prev:
+            row["prev"] = kpis[f.prev]
+            row["wow"] = change(kpis[f.key], kpis[f.prev])
+        if f.last_year and kpis["has_last_year"]:
+            row["last_year"] = kpis[f.last_year]
+            row["yoy"] = change(kpis[f.key], kpis[f.last_year])
         rows.append(row)
     return rows
 
@@ -114,7 +121,7 @@ def write_station(r: StationReport, path: Path) -> None:
     book.sheet(
         "比率",
         [("label", "指标", "text"), ("value", "本周", "pct")],
-        [{"label": label, "value": r.kpis.get(key)} for key, label in RATES],
+        [{"label": f.titled, "value": r.kpis.get(f.key)} for f in RATES],
     )
     book.sheet("分警务区", AREA_COLUMNS, r.zones)
     book.sheet("分网格", AREA_COLUMNS, r.grids)
@@ -124,8 +131,8 @@ def write_station(r: StationReport, path: Path) -> None:
             ("class_zh", "类别", "text"),
             ("n", "件数", "int"),
             ("on_time_rate", "按时办结率", "pct"),
-            ("yellow", "黄牌", "int"),
-            ("red", "红牌", "int"),
+            ("yellow", label("card", "yellow"), "int"),
+            ("red", label("card", "red"), "int"),
         ],
         r.event_classes,
     )
@@ -148,7 +155,7 @@ def write_station(r: StationReport, path: Path) -> None:
             ("label", "类别", "text"),
             ("found", "发现", "int"),
             ("open", "未销号", "int"),
-            ("cleared", "已销号", "int"),
+            ("cleared", label("hazard_status", "cleared"), "int"),
         ],
         r.hazard_categories,
     )
@@ -176,13 +183,18 @@ def write_summary(s: SummaryReport, path: Path) -> None:
             ("station_code", "派出所编码", "text"),
             ("name", "派出所", "text"),
             ("score", "考核得分", "float"),
-            ("incidents_week", "本周警情", "int"),
-            ("incidents_prev", "上周警情", "int"),
-            ("events_open", "在办事件", "int"),
-            ("red_cards", "红牌", "int"),
-            ("hazards_open", "隐患未销号", "int"),
-            ("dispute_resolution_rate", "纠纷化解率", "pct"),
-            ("migrant_registration_rate", "流动人口登记率", "pct"),
+            *[
+                (key, FIGURES[key].label, "pct" if FIGURES[key].rate else "int")
+                for key in (
+                    "incidents_week",
+                    "incidents_prev",
+                    "events_open",
+                    "red_cards",
+                    "hazards_open",
+                    "dispute_resolution_rate",
+                    "migrant_registration_rate",
+                )
+            ],
         ],
         s.stations,
     )

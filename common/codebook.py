@@ -1,0 +1,253 @@
+"""The codebook: every coded value's Chinese label, held once (contract, pages, reports, core.codes).
+
+One enum per field, code → label. A label is the word the agencies write in their files (the demo
+generator plays them), so the loader, the screens and the reports say the same thing. ``ALIASES``
+lists other words a file may use for a code; they are accepted on loading and never shown.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+EnumName = Literal[
+    "incident_category",
+    "hazard_category",
+    "event_class",
+    "event_status",
+    "dispute_status",
+    "hazard_status",
+    "risk_level",
+    "ring",
+    "camera_kind",
+    "building_use",
+    "community_kind",
+    "rent_kind",
+    "residence_status",
+    "gender",
+    "access_device_kind",
+    "sensor_kind",
+    "access_method",
+    "direction",
+    "town_kind",
+    "village_kind",
+    "grid_kind",
+    "alert_kind",
+    "card",
+    "item_kind",
+    "area_level",
+    "element",
+    "role",
+    "quarantine_reason",
+    "audit_action",
+    "audit_result",
+]
+
+BOOK: dict[EnumName, dict[str, str]] = {
+    # police incidents (core.incident_categories is filled from here)
+    "incident_category": {
+        "criminal": "刑事",
+        "public_order": "治安",
+        "fraud": "电信诈骗",
+        "property": "侵财",
+        "dispute": "纠纷",
+        "traffic": "交通",
+        "help": "求助",
+        "fire": "火灾",
+        "other": "其他",
+    },
+    # risk hazards, the 17 categories in the field (core.hazard_categories is filled from here)
+    "hazard_category": {
+        "fire": "消防",
+        "building": "房屋建筑",
+        "traffic": "道路交通",
+        "gas": "燃气",
+        "electric": "用电",
+        "hazmat": "危险化学品",
+        "construction": "建筑施工",
+        "special_equipment": "特种设备",
+        "flood": "防汛",
+        "geology": "地质灾害",
+        "food": "食品药品",
+        "public_place": "公共场所",
+        "school": "校园周边",
+        "rental": "出租屋",
+        "ebike": "电动自行车",
+        "public_order": "治安",
+        "other": "其他",
+    },
+    # grid matters: the three classes of the matter catalogue and the steps of handling one
+    "event_class": {"police": "警务类", "governance": "综治类", "service": "服务类"},
+    "event_status": {
+        "registered": "登记",
+        "reported": "上报",
+        "dispatched": "已派遣",
+        "handling": "处置中",
+        "closed": "已办结",
+    },
+    "dispute_status": {"open": "排查中", "mediating": "调解中", "resolved": "已化解", "escalated": "已移交"},
+    "hazard_status": {"open": "未整改", "rectifying": "整改中", "cleared": "已销号"},
+    "risk_level": {"normal": "一般", "high": "高风险"},
+    # cameras: the ring (圈层) of the public-security prevention and control circles
+    "ring": {"urban": "城区", "urban_rural": "城乡结合部", "county_border": "县界"},
+    "camera_kind": {"structured": "结构化", "vehicle_checkpoint": "卡口", "face": "人脸", "ordinary": "普通"},
+    # housing and people
+    "building_use": {
+        "residential": "住宅",
+        "mixed": "商住",
+        "commercial": "商业",
+        "industrial": "工业",
+        "public": "公共",
+        "other": "其他",
+    },
+    "community_kind": {
+        "estate": "商品房小区",
+        "city_village": "城中村",
+        "old_estate": "老旧小区",
+        "dormitory": "单位宿舍",
+        "village": "自然村",
+    },
+    "rent_kind": {"whole": "整租", "shared": "合租", "dormitory": "宿舍"},
+    "residence_status": {"registered": "已登记", "unregistered": "未登记", "expired": "已过期"},
+    "gender": {"M": "男", "F": "女"},
+    # devices and gate access
+    "access_device_kind": {"card": "刷卡", "face": "人脸", "card_face": "刷卡+人脸"},
+    "sensor_kind": {
+        "face_camera": "人脸抓拍",
+        "vehicle_camera": "车辆抓拍",
+        "barrier": "道闸",
+        "access_control": "门禁",
+        "smoke": "烟感",
+        "other": "其他",
+    },
+    "access_method": {"card": "刷卡", "face": "人脸", "password": "密码", "app": "手机"},
+    "direction": {"in": "进", "out": "出"},
+    # divisions and grids
+    "town_kind": {"town": "镇", "street": "街道", "township": "乡"},
+    "village_kind": {"community": "社区", "village": "村"},
+    "grid_kind": {"basic": "基础网格", "dedicated": "专属网格"},
+    # what the warehouse derives and the dashboard shows
+    "alert_kind": {
+        "group_rental": "疑似群租",
+        "unregistered_occupants": "人员未登记",
+        "elderly_no_access": "独居老人无出入",
+        "sensor_offline": "感知设备离线",
+    },
+    "card": {"red": "红牌", "yellow": "黄牌"},
+    # the kinds of open item a page lists together (each has its own status enum)
+    "item_kind": {"grid_event": "网格事件", "hazard": "风险隐患", "dispute": "高风险纠纷"},
+    "area_level": {"all": "全域", "station": "派出所", "zone": "警务区", "grid": "网格", "building": "楼栋"},
+    # the base elements counted in serve.element_counts
+    "element": {
+        "police_stations": "派出所",
+        "police_zones": "警务区",
+        "grids": "网格",
+        "buildings": "楼栋",
+        "rental_units": "出租屋",
+        "persons": "实有人口",
+        "incidents": "警情",
+        "grid_events": "网格事件",
+        "disputes": "矛盾纠纷",
+        "hazards": "风险隐患",
+    },
+    # access: who may use the dashboard, and the audit trail of what they did
+    "role": {"leadership": "领导", "station_chief": "派出所所长", "grid_worker": "网格员"},
+    "quarantine_reason": {
+        "missing_required": "必填字段为空",
+        "bad_number": "数值无法解析或超出范围",
+        "bad_date": "日期无法解析",
+        "bad_datetime": "时间无法解析",
+        "bad_bool": "是否字段取值无效",
+        "future_date": "日期在未来",
+        "bad_sequence": "时间先后顺序错误",
+        "unknown_category": "类别不在代码表中",
+        "id_excel_mangled": "身份证号被 Excel 转为科学计数",
+        "id_format": "身份证号格式错误",
+        "id_birth_date": "身份证号出生日期无效",
+        "id_check_digit": "身份证号校验位错误",
+        "bad_phone": "电话号码无效",
+        "coord_missing": "缺少坐标",
+        "coord_swapped": "经纬度颠倒",
+        "outside_area": "坐标在辖区外",
+        "crs_mismatch": "坐标系标注错误",
+        "invalid_geometry": "面要素无效",
+        "duplicate": "重复",
+        "unknown_reference": "引用的对象不存在",
+    },
+    "audit_action": {
+        "login": "登录",
+        "logout": "退出",
+        "session_end": "会话结束",
+        "view_persons": "查看人员名单",
+        "search_persons": "人员查询",
+        "export": "导出",
+        "view_audit": "查看审计",
+        "user_add": "新增用户",
+        "user_disable": "停用用户",
+        "user_enable": "启用用户",
+        "user_set_password": "重设密码",
+    },
+    "audit_result": {
+        "ok": "成功",
+        "wrong_password": "密码错误",
+        "unknown_user": "用户不存在",
+        "locked": "账户锁定中",
+        "locked_now": "失败过多，已锁定",
+        "disabled": "账户已停用",
+    },
+}
+
+# The status enum of each kind of open item (the same code means different steps in each).
+ITEM_STATUS: dict[str, EnumName] = {
+    "grid_event": "event_status",
+    "hazard": "hazard_status",
+    "dispute": "dispute_status",
+}
+
+# Other words the agencies' files use for a code: accepted on loading, never shown.
+ALIASES: dict[EnumName, dict[str, str]] = {
+    "ring": {"区界": "county_border"},
+    "building_use": {"厂房": "industrial"},
+}
+
+
+def label(field: EnumName, code: str | None) -> str:
+    """The Chinese label of ``code`` in ``field``.
+
+    Parameters
+    ----------
+    field
+        The enum to look in; a status is looked up in its own enum, never in another's.
+    code
+        The stored value; None (no value) gives "".
+
+    Returns
+    -------
+    str
+        The label, or the code itself when the book does not know it (shown rather than hidden).
+    """
+    if code is None:
+        return ""
+    return BOOK[field].get(code, code)
+
+
+def code_of(field: EnumName, zh: str) -> str:
+    """The code whose label in ``field`` is ``zh`` (KeyError when the book has no such label)."""
+    for c, text in BOOK[field].items():
+        if text == zh:
+            return c
+    raise KeyError(f"{field}: no code is labelled {zh!r}")
+
+
+def codes(field: EnumName) -> list[str]:
+    """The codes of ``field`` in the book's order."""
+    return list(BOOK[field])
+
+
+def choices(field: EnumName) -> dict[str, str]:
+    """What a source file may write for ``field`` → the stored code: the labels, then the aliases."""
+    return {**{zh: code for code, zh in BOOK[field].items()}, **ALIASES.get(field, {})}
+
+
+def rows() -> list[tuple[str, str, str]]:
+    """Every (field, code, label) of the book, in its order (what ``core.codes`` holds)."""
+    return [(f, code, zh) for f, book in BOOK.items() for code, zh in book.items()]
