@@ -163,6 +163,9 @@ def render() -> str:
         "",
         "## Kinds",
         "",
+        "An enum field's values are the Chinese labels of the codebook (`common/codebook.py`, also in "
+        "the warehouse as `core.codes`: field, code, label); the loader stores the code.",
+        "",
     ]
     for name in load_order():
         kind = KINDS[name]

@@ -1,9 +1,10 @@
 """Schema migrations (Alembic, SQL in ``etl/sql``), the re-applied views and functions, and grants.
 
 A migration runs, in one transaction: the Alembic revisions not yet applied (released revisions
-are never edited: tests/etl/test_migrations.py checks their recorded hashes), then every file of
-``etl/sql/functions`` and then of ``etl/sql/views`` (``create or replace``, in file-name order; the
-one home of each view and function body), then ``etl/sql/grants.sql``.
+are never edited: tests/etl/test_migrations.py checks their recorded hashes), then the codebook
+(``common/codebook.py``) into ``core.codes``, then every file of ``etl/sql/functions`` and then
+of ``etl/sql/views`` (``create or replace``, in file-name order; the one home of each view and
+function body), then ``etl/sql/grants.sql``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from alembic.script import ScriptDirectory
 from psycopg import sql
 from sqlalchemy import Connection, text
 
+from common.codebook import rows as codebook_rows
 from common.errors import OnemapError
 from etl.db import database_name, get_engine
 from etl.sql import read_sql, sql_names
@@ -104,8 +106,23 @@ def apply_grants(conn: Connection, app_role: str) -> None:
     raw.execute(script)
 
 
+def sync_codebook(conn: Connection) -> None:
+    """Make ``core.codes`` (and the category tables' labels) equal the codebook (idempotent).
+
+    Parameters
+    ----------
+    conn
+        The migrating connection, inside its transaction, after Alembic's upgrade.
+    """
+    fields, codes, labels = (list(column) for column in zip(*codebook_rows(), strict=True))
+    conn.execute(text(read_sql("codebook_sync.sql")), {"fields": fields, "codes": codes, "labels": labels})
+
+
 def migrate(owner_url: str, app_role: str) -> MigrateResult:
-    """Bring the database to the head revision, re-apply views, functions and grants: one transaction."""
+    """Bring the database to the head revision, fill the codebook, re-apply views, functions and grants.
+
+    All in one transaction.
+    """
     engine = get_engine(owner_url)
     cfg = alembic_config()
     with engine.begin() as conn:
@@ -118,6 +135,7 @@ def migrate(owner_url: str, app_role: str) -> MigrateResult:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         after = current_revision(conn)
+        sync_codebook(conn)
         apply_definitions(conn)
         apply_grants(conn, app_role)
     script = ScriptDirectory.from_config(cfg)

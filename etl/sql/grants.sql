@@ -1,6 +1,7 @@
 -- Privileges of the application role, re-applied after every migration (idempotent).
 -- The app reads serve views; they run with security_invoker, so it also needs select on core.
 -- It owns nothing and may write nothing but what later migrations grant explicitly.
+-- (core.codes, the codebook with its labels, is read like every core table.)
 revoke all on database {database} from public;
 grant connect on database {database} to {app_role};
 grant usage on schema serve, core to {app_role};

@@ -30,6 +30,16 @@ hazard_categories = Table(
     Column("name_zh", Text, nullable=False, unique=True),
     schema="core",
 )
+# every coded value with its Chinese label: a copy of common/codebook.py, refilled by every migrate
+codes = Table(
+    "codes",
+    METADATA,
+    Column("field", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("label_zh", Text, nullable=False),
+    PrimaryKeyConstraint("field", "code"),
+    schema="core",
+)
 deadline_rules = Table(
     "deadline_rules",
     METADATA,
