@@ -230,14 +230,6 @@ def label(field: EnumName, code: str | None) -> str:
     return BOOK[field].get(code, code)
 
 
-def code_of(field: EnumName, zh: str) -> str:
-    """The code whose label in ``field`` is ``zh`` (KeyError when the book has no such label)."""
-    for c, text in BOOK[field].items():
-        if text == zh:
-            return c
-    raise KeyError(f"{field}: no code is labelled {zh!r}")
-
-
 def codes(field: EnumName) -> list[str]:
     """The codes of ``field`` in the book's order."""
     return list(BOOK[field])

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from common.china import TZ
-from common.codebook import ITEM_STATUS, code_of, label
+from common.codebook import ITEM_STATUS, label
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.queries import areas, breakdowns, elements, indicators
@@ -133,7 +133,8 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
     for it in items:
         it["card_zh"] = label("card", it["card"])
         # "open" is a different word for a dispute and a hazard: each kind's status in its own enum
-        it["status_zh"] = label(ITEM_STATUS[code_of("item_kind", it["item_kind"])], it["status"])
+        it["status_zh"] = label(ITEM_STATUS[it["item_kind"]], it["status"])
+        it["item_kind_zh"] = label("item_kind", it["item_kind"])
     blds = elements.buildings(c.url, scope, area, limit=50)
     classes = breakdowns.events_by_class(c.url, scope, area)
     for r in classes:
@@ -269,7 +270,7 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
                         items,
                         [
                             ("item_no", "编号"),
-                            ("item_kind", "类型"),
+                            ("item_kind_zh", "类型"),
                             ("what", "事项"),
                             ("since", "登记/发现"),
                             ("due_at", "办结时限"),

@@ -1,16 +1,16 @@
 -- Open grid events (with deadline and card), open hazards and high-risk unresolved disputes;
--- red cards first, then yellow, each oldest first.
+-- red cards first, then yellow, each oldest first. item_kind is a code of the codebook's item_kind.
 with open_items as (
-    select '网格事件' as item_kind, event_no as item_no, coalesce(kind_zh, kind_code) as what,
+    select 'grid_event' as item_kind, event_no as item_no, coalesce(kind_zh, kind_code) as what,
            registered_at as since, due_at, card, status, grid_code
     from serve.grid_events
     where {where} and status <> 'closed'
     union all
-    select '风险隐患', hazard_no, category_zh, found_at, null, null, status, grid_code
+    select 'hazard', hazard_no, category_zh, found_at, null, null, status, grid_code
     from serve.hazards
     where {where} and status <> 'cleared'
     union all
-    select '高风险纠纷', dispute_no, dispute_type, found_at, null, null, status, grid_code
+    select 'dispute', dispute_no, dispute_type, found_at, null, null, status, grid_code
     from serve.disputes
     where {where} and risk_level = 'high' and status <> 'resolved'
 )
