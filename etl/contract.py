@@ -5,6 +5,9 @@ generator (which writes these fields under agency column names) and docs/data-co
 An enum field's values are those of its enum in the shared codebook (``common/codebook.py``).
 """
 
+# one piece: the contract is a table of every source kind read top to bottom, as an operator reads
+# docs/data-contract.md (rendered from it); split by kind, no one place would say what is accepted.
+
 from __future__ import annotations
 
 from dataclasses import dataclass
