@@ -35,13 +35,19 @@ REASONS: dict[str, str] = {
     "outside_area": "the location lies outside the loaded area",
     "crs_mismatch": "coordinates in another datum than declared (e.g. GCJ-02 labelled WGS-84)",
     "invalid_geometry": "a polygon that is not valid (self-intersecting, too few points)",
-    "duplicate": "the natural key occurs again in the same file",
+    "duplicate": "the natural key (or another unique key) occurs again in the source, in any of its files, "
+    "or a unique key is already stored under another natural key",
+    "bad_code": "a code not in its form (a town code that is not nine digits …)",
+    "bad_record": "a CSV record with more fields than the header (not just empty ones) or fewer",
+    "nul_character": "a value holding a NUL character (U+0000)",
     "unknown_reference": "refers to a building, unit, station, device … that is not loaded",
 }
 
 # Repairs the loader makes (and counts); nothing else is changed silently.
 REPAIRS: dict[str, str] = {
     "id_lowercase_x": "a lowercase x check character in an ID number is upper-cased",
+    "phone_written_form": "a phone's +86/0086, spaces, dashes inside a mobile and brackets round the "
+    "area code are removed",
 }
 
 BOOL_TRUE = {"是", "y", "yes", "true", "1", "t", "有"}
@@ -60,6 +66,7 @@ class Field:
     enum: EnumName | None = None  # the codebook enum its values come from
     codebook: str | None = None  # a core codebook table whose values are allowed
     references: str | None = None  # kind whose key this field must match
+    pattern: str | None = None  # the form a code must have (a table constraint checks it too)
 
     @property
     def choices(self) -> dict[str, str]:
@@ -79,6 +86,7 @@ class Kind:
     fields: tuple[Field, ...]
     depends: tuple[str, ...] = ()
     grain: str = ""
+    unique: tuple[str, ...] = ()  # further unique keys of the table (comma-separated fields)
 
     def field(self, name: str) -> Field:
         """The canonical field called ``name``."""
@@ -116,7 +124,14 @@ _kind(
         "district_code",
         "polygon",
         (
-            _f("district_code", "code", "区划代码", "GB/T 2260 six-digit code", required=True),
+            _f(
+                "district_code",
+                "code",
+                "区划代码",
+                "GB/T 2260 six-digit code",
+                required=True,
+                pattern="[0-9]{6}",
+            ),
             _f("name", "text", "名称", "name of the district or county", required=True),
             _f("city_name", "text", "所属市", "the city it belongs to"),
         ),
@@ -132,7 +147,9 @@ _kind(
         "town_code",
         "polygon",
         (
-            _f("town_code", "code", "镇街代码", "nine-digit division code", required=True),
+            _f(
+                "town_code", "code", "镇街代码", "nine-digit division code", required=True, pattern="[0-9]{9}"
+            ),
             DISTRICT,
             _f("name", "text", "名称", "name of the town or street", required=True),
             _f("kind", "enum", "类型", "kind of town", enum="town_kind"),
@@ -150,7 +167,14 @@ _kind(
         "village_code",
         "polygon",
         (
-            _f("village_code", "code", "社区代码", "twelve-digit division code", required=True),
+            _f(
+                "village_code",
+                "code",
+                "社区代码",
+                "twelve-digit division code",
+                required=True,
+                pattern="[0-9]{12}",
+            ),
             _f("town_code", "code", "镇街代码", "its town or street", required=True, references="town"),
             DISTRICT,
             _f("name", "text", "名称", "name of the community or village", required=True),
@@ -573,6 +597,7 @@ _kind(
             _f("name_zh", "text", "事项名称", "name of the kind", required=True),
         ),
         grain="one row per kind of grid matter",
+        unique=("event_class,name_zh",),
     )
 )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from common.codebook import ALIASES, BOOK, EnumName
 from etl.contract import KINDS, REASONS, REPAIRS, load_order
-from etl.validate import RANGES
+from etl.forms import DATE_FORMS, DATETIME_FORMS, PHONE_FORMS
+from etl.validate import FUTURE_SLACK, INT_MAX, RANGES
 
 TYPES = {
     "text": "text",
@@ -12,10 +13,10 @@ TYPES = {
     "int": "integer",
     "float": "number",
     "bool": "yes/no: 是/否, Y/N, 1/0, true/false",
-    "date": "date: 2026-11-20, 2026/11/20",
-    "datetime": "date-time, Beijing time: 2026-11-20 08:30:00",
+    "date": "date (see Dates and times)",
+    "datetime": "date-time, Beijing time (see Dates and times)",
     "id_number": "GB 11643 ID number (text)",
-    "phone": "mobile 13812345678 or landline 020-12345678",
+    "phone": "phone: " + PHONE_FORMS.split(";")[0],
     "enum": "one of the listed values",
 }
 GEOMETRY = {
@@ -100,15 +101,43 @@ def render() -> str:
         "|---|---|---|",
         "| CSV | `csv` | any encoding Python knows; say it (`GB18030`, `GBK`, `UTF-8`); a file that does not "
         "decode stops the source, naming the byte offset. Values are read as text, never guessed. |",
-        "| Excel | `xlsx` | first sheet unless `sheet:` names one; the header is row 1. Keep ID numbers and "
-        "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. |",
+        "| Excel | `xlsx` | first sheet unless `sheet:` names one. Keep ID numbers and "
+        "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "
+        "Date cells (a real Excel date) are read as the date and time they show. |",
         "| GeoPackage | `gpkg` | say the `layer:` |",
         "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common) |",
         "| GeoJSON | `geojson` | |",
         "",
         "`path:` is relative to the manifest and may be a glob (`access/events/*.csv`): all matching files "
         "load as one source, in name order. **Line numbers** in the quarantine are what a person sees: in "
-        "CSV and XLSX the header is line 1; in GIS files features count from 1.",
+        "CSV and XLSX the header is line 1 (or the `header_row:`); in GIS files features count from 1.",
+        "",
+        "**The header** is on line (row) 1 unless the source says `header_row: 3` (title lines above "
+        "the table); lines before it are skipped. Column names are trimmed; trailing empty header cells "
+        "(a trailing comma) are dropped; a repeated name gets `.1`, `.2`.",
+        "",
+        "**CSV records.** Blank lines are skipped but counted, so line numbers stay those of the file. "
+        "Empty fields after the last column (a trailing comma on every row) are dropped. A record with "
+        "values beyond the header's columns, or with fewer fields, is quarantined (`bad_record`, the "
+        "detail says how many fields it had) and the rest of the file loads; so is a row with a NUL "
+        "character (`nul_character`, the NUL is dropped from the kept raw values). A quoted field left "
+        "open swallows the lines after it into one `bad_record`.",
+        "",
+        "**Empty values.** An empty cell, and a null attribute of a GIS file (also a JSON `null`), is "
+        "empty — never the text `nan`. An empty required field is `missing_required`; an empty optional "
+        "field is stored as null, meaning *not stated by the agency* (not no, not zero).",
+        "",
+        "**Several files of one source** (a glob) are one source: a natural key that occurs again in any "
+        "of its files, or twice in one, is a `duplicate` (the first occurrence, in name order, loads).",
+        "",
+        "## Dates and times",
+        "",
+        f"- A date: {DATE_FORMS}.",
+        f"- A date-time: {DATETIME_FORMS}.",
+        "- Nothing else is guessed: `2025`, `03/11/2025`, `26-3-5`, an Excel serial number typed as text "
+        "(`45963`) or an impossible date (`2026-02-30`) is `bad_date` / `bad_datetime`.",
+        f"- Future: a date after the day of loading, or a time more than {FUTURE_SLACK.seconds // 60} "
+        "minutes after the moment of loading (clocks of agency systems run ahead), is `future_date`.",
         "",
         "## Coordinate systems",
         "",
@@ -124,12 +153,15 @@ def render() -> str:
         "Coordinates are checked before and after conversion: latitude and longitude exchanged "
         "(`coord_swapped`), outside China or outside the area (`outside_area`); a building more than "
         "150 m from its standard address that lands within 60 m of it once read as GCJ-02 was "
-        "GCJ-02 labelled WGS-84 (`crs_mismatch`).",
+        "GCJ-02 labelled WGS-84 (`crs_mismatch`). The area is the manifest's district loaded as "
+        "`district`, widened by 100 m (points on its boundary belong to it). `0,0` (in any datum) is "
+        "what systems export for no position: `coord_missing`, like empty or unreadable coordinates.",
         "",
         "## Reason codes",
         "",
-        "A row gets the reason of the first check it fails: fields in the order listed per kind, then "
-        "rules across fields, then coordinates, then references, then duplicates.",
+        "A row gets the reason of the first check it fails: the record itself, then fields in the "
+        "order listed per kind, then rules across fields, then coordinates, then references, then "
+        "duplicates.",
         "",
         "| code | meaning |",
         "|---|---|",
@@ -142,9 +174,22 @@ def render() -> str:
         "Surrounding spaces (also the full-width space U+3000) are trimmed from every value; that is "
         "hygiene, not a repair.",
         "",
-        "Numeric ranges: integers must be ≥ 0, and "
+        f"Numeric ranges: integers must be whole numbers (`3.0` is 3, `3.5` is `bad_number`) within "
+        f"0–{INT_MAX}, numbers finite and ≥ 0, and "
         + ", ".join(f"`{k}` within {lo:g}–{hi:g}" for k, (lo, hi) in RANGES.items())
-        + ". Dates and times may not lie in the future.",
+        + ". Codes whose form the table fixes (district six digits, town nine, village twelve) are "
+        "checked (`bad_code`).",
+        "",
+        "Rules across fields (reason, field named in the quarantine):",
+        "",
+        "- a migrant (`is_migrant` yes) needs a `residence_status`: `missing_required`;",
+        "- a person needs a `building_code` or a `unit_code`: `missing_required`;",
+        "- a closed grid matter (已办结) needs its `closed_at`, and only a closed one has it; likewise a "
+        "cleared hazard (已销号) and `cleared_at`: `bad_sequence`;",
+        "- nothing happens before it is registered or found (reported, dispatched, closed before "
+        "registered; resolved or cleared before found): `bad_sequence`;",
+        "- a codebook names one kind once: a `grid_event_kind` whose class and name another code "
+        "already has (in the file or stored) is a `duplicate`.",
         "",
         "## The manifest",
         "",

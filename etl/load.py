@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -145,7 +146,10 @@ class Loader:
             if f.codebook:
                 book: dict[str, str] = {}
                 if f.codebook == "core.grid_event_kinds":
-                    book = {r[0]: r[0] for r in conn.execute("select kind_code from core.grid_event_kinds")}
+                    # by code, or by its Chinese name where no other class uses that name
+                    kinds = conn.execute("select kind_code, name_zh from core.grid_event_kinds").fetchall()
+                    uses = Counter(n for _, n in kinds)
+                    book = {**{n: c for c, n in kinds if uses[n] == 1}, **{c: c for c, _ in kinds}}
                 else:
                     key = "category"
                     book = {
@@ -262,15 +266,21 @@ class Loader:
         self, source: Source, loading: KindLoading, ctx: Context, files: list[Path], report: SourceReport
     ) -> Iterator[tuple[str, int, Checked]]:
         """Each file's chunks, read, converted, checked and attributed: (file, rows in, verdict)."""
+        seen = SeenKeys()  # duplicates are looked for across all files of the source
         for path in files:
-            seen = SeenKeys()  # duplicates are looked for within a file
             rel = (
                 str(path.relative_to(self.manifest.root))
                 if path.is_relative_to(self.manifest.root)
                 else str(path)
             )
             chunks = read_source(
-                path, source.format, source.encoding, source.layer, source.sheet, chunk_rows=self.chunk_rows
+                path,
+                source.format,
+                source.encoding,
+                source.layer,
+                source.sheet,
+                chunk_rows=self.chunk_rows,
+                header_row=source.header_row,
             )
             while True:
                 with clock(report, "read"):

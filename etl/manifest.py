@@ -39,6 +39,7 @@ class Source(BaseModel):
     crs: str | None = None
     layer: str | None = None
     sheet: str | None = None
+    header_row: int = Field(default=1, ge=1)  # CSV line / XLSX row of the header (title rows above it)
     agency: str = ""
 
     @field_validator("kind")

@@ -22,6 +22,7 @@ from common import coords
 from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
 from etl.contract import BOOL_FALSE, BOOL_TRUE, Field, Kind
 from etl.convert import Located, field_text
+from etl.forms import normalise_phone, parse_date, parse_datetime
 from etl.idcard import check_id_number
 from etl.manifest import Source
 
@@ -44,6 +45,9 @@ SEQUENCES = {
     "dispute": [("resolved_at", "found_at")],
 }
 STATUS_END = {"grid_event": ("status", "closed", "closed_at"), "hazard": ("status", "cleared", "cleared_at")}
+INT_MAX = 2_147_483_647  # the core tables' integer columns are 32-bit
+FLOAT_MAX = 1e12
+FUTURE_SLACK = pd.Timedelta(hours=1)  # clocks of agency systems run a little ahead
 CRS_MISMATCH_FAR_M = 150.0  # a building this far from its doorplate …
 CRS_MISMATCH_NEAR_M = 60.0  # … but this close once read as GCJ-02 was mislabelled
 
@@ -56,6 +60,8 @@ class Context:
     refs: dict[str, pa.Array] = field(default_factory=dict)  # loaded keys of referenced kinds
     codebooks: dict[str, dict[str, str]] = field(default_factory=dict)
     address_points: pd.DataFrame | None = None  # x, y indexed by address_code
+    # stored rows of each further unique key of the kind (its columns and the natural key)
+    taken: dict[str, pd.DataFrame] = field(default_factory=dict)
     now: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz=TZ_NAME))
 
 
@@ -66,6 +72,25 @@ class Checked:
     rows: pd.DataFrame  # canonical columns, typed, plus geom (WGS-84 shapely) and _line
     quarantine: pd.DataFrame  # line_no, reason_code, field, detail, raw (JSON text)
     repaired: int
+
+
+class Repairs:
+    """Which rows each repair changed; only the rows finally accepted count (a repaired row that is
+    then refused for another reason was not repaired into the warehouse)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.by_kind: dict[str, np.ndarray] = {}
+
+    def add(self, name: str, mask: np.ndarray) -> None:
+        """Record that repair ``name`` (one of ``etl.contract.REPAIRS``) changed the rows in ``mask``."""
+        self.by_kind[name] = self.by_kind.get(name, np.zeros(self.n, dtype=bool)) | np.asarray(
+            mask, dtype=bool
+        )
+
+    def count(self, accepted: np.ndarray) -> int:
+        """Repairs made in accepted rows (a row repaired twice counts twice)."""
+        return sum(int((mask & accepted).sum()) for mask in self.by_kind.values())
 
 
 class _Verdict:
@@ -90,22 +115,14 @@ class _Verdict:
         return self.reason == None  # noqa: E711
 
 
-def _parse_datetime(s: pd.Series) -> pd.Series:
-    exact = pd.to_datetime(s, format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    retry = exact.isna() & (s != "")
-    if retry.any():
-        exact[retry] = pd.to_datetime(
-            s[retry].str.replace("/", "-").str.replace("T", " "), format="mixed", errors="coerce"
-        )
-    return exact.dt.tz_localize(TZ_NAME, ambiguous="NaT", nonexistent="NaT")
-
-
-def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, counts: dict[str, int]) -> pd.Series:
-    """Return the typed value of one field; record failures in ``v``."""
+def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: Repairs) -> pd.Series:
+    """Return the typed value of one field; record failures in ``v`` and repairs in ``repairs``."""
     empty = raw == ""
     if f.required:
         v.fail(empty, "missing_required", f.name)
     t = f.type
+    if f.pattern:
+        v.fail(~empty & ~raw.str.fullmatch(f.pattern).fillna(False).astype(bool), "bad_code", f.name, raw)
     if f.codebook or t == "enum":
         book = ctx.codebooks.get(f.codebook, {}) if f.codebook else f.choices
         mapping = {**book, **{val: val for val in book.values()}}
@@ -115,42 +132,46 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, counts: di
     if t in ("text", "code"):
         return raw.where(~empty, None)
     if t == "int" or t == "float":
-        num = pd.to_numeric(raw.where(~empty), errors="coerce")
-        bad = ~empty & num.isna()
+        num = pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
+        bad = ~empty & ~np.isfinite(num)
         if t == "int":
-            bad |= ~empty & num.notna() & (num != np.floor(num.fillna(0)))
-        lo, hi = RANGES.get(f.name, (0, 1e12))
+            bad |= np.isfinite(num) & (num != np.floor(num.fillna(0)))
+        lo, hi = RANGES.get(f.name, (0, INT_MAX if t == "int" else FLOAT_MAX))
         bad |= num.notna() & ((num < lo) | (num > hi))
-        v.fail(bad, "bad_number", f.name)
-        return num.astype("Int64") if t == "int" else num
+        v.fail(bad, "bad_number", f.name, raw)
+        # a refused value is dropped before the cast: 5.5 cannot become an integer, and need not
+        num = num.where(~bad)
+        return num.round().astype("Int64") if t == "int" else num
     if t == "bool":
         words = {**dict.fromkeys(BOOL_TRUE, True), **dict.fromkeys(BOOL_FALSE, False)}
         val = raw.str.lower().map(words).astype(object)
         v.fail(~empty & val.isna(), "bad_bool", f.name)
         return val.where(val.notna(), None)
     if t == "date":
-        when = pd.to_datetime(raw.where(~empty).str.replace("/", "-"), format="mixed", errors="coerce")
-        v.fail(~empty & when.isna(), "bad_date", f.name)
+        when = parse_date(raw)
+        v.fail(~empty & when.isna(), "bad_date", f.name, raw)
         # compare as timestamps: a column with no date at all keeps datetime64 under .dt.date
         v.fail(when.notna() & (when.dt.normalize() > pd.Timestamp(ctx.now.date())), "future_date", f.name)
         days = when.dt.date if when.notna().any() else pd.Series(None, index=when.index, dtype=object)
         return days.where(when.notna(), None)
     if t == "datetime":
-        when = _parse_datetime(raw.where(~empty, ""))
-        v.fail(~empty & when.isna(), "bad_datetime", f.name)
-        v.fail(when.notna() & (when > ctx.now + pd.Timedelta(hours=1)), "future_date", f.name)
+        when = parse_datetime(raw)
+        v.fail(~empty & when.isna(), "bad_datetime", f.name, raw)
+        v.fail(when.notna() & (when > ctx.now + FUTURE_SLACK), "future_date", f.name)
         return when
     if t == "id_number":
         checks = [check_id_number(x) if x else None for x in raw]
         reasons = np.array([c.reason if c else None for c in checks], dtype=object)
         for code in set(reasons) - {None}:
             v.fail(reasons == code, code, f.name)
-        fixed = np.array([bool(c and c.repaired) for c in checks])
-        counts["id_lowercase_x"] = counts.get("id_lowercase_x", 0) + int((fixed & v.ok).sum())
+        repairs.add("id_lowercase_x", np.array([bool(c and c.repaired) for c in checks]))
         return pd.Series([c.value if c else None for c in checks], index=raw.index, dtype=object)
     if t == "phone":
-        v.fail(~empty & ~raw.str.match(MOBILE_OR_LANDLINE), "bad_phone", f.name)
-        return raw.where(~empty, None)
+        phone, changed = normalise_phone(raw)
+        valid = phone.str.fullmatch(MOBILE_OR_LANDLINE).fillna(False).astype(bool)
+        v.fail(~empty & ~valid, "bad_phone", f.name, raw)
+        repairs.add("phone_written_form", (~empty & valid & changed).to_numpy())
+        return phone.where(~empty, None)
     raise ValueError(f"unknown field type {t}")
 
 
@@ -159,6 +180,8 @@ def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> 
     assert at.lon is not None and at.lat is not None and at.x is not None and at.y is not None
     lon, lat, x, y = at.lon, at.lat, at.x, at.y
     v.fail(np.isnan(lon) | np.isnan(lat), "coord_missing", "lon")
+    # 0,0 is what many systems export for "no position", in any datum
+    v.fail((lon == 0) & (lat == 0), "coord_missing", "lon", "0,0")
     in_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
     in_lat = (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
     swapped = (
@@ -195,20 +218,22 @@ def _check_polygons(at: Located, v: _Verdict) -> None:
 
 
 class SeenKeys:
-    """Natural keys accepted so far in one file, to find a key that occurs again (exact, vectorised)."""
+    """Keys accepted so far in one source (all its files), to find a key that occurs again (exact,
+    vectorised); the natural key and each further unique key of the kind are kept apart."""
 
     def __init__(self) -> None:
-        self.parts: list[pd.MultiIndex] = []
+        self.parts: dict[str, list[pd.MultiIndex]] = {}
 
-    def repeated(self, keys: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
-        """Mark accepted rows whose key an accepted row had earlier, in this chunk or a previous one."""
-        index = pd.MultiIndex.from_frame(keys)
+    def repeated(self, name: str, keys: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+        """Mark accepted rows whose key ``name`` an accepted row had earlier, in this chunk or before."""
+        index = pd.MultiIndex.from_frame(keys.astype(object))
         accepted = np.flatnonzero(ok)
         dup = np.zeros(len(index), dtype=bool)
         dup[accepted] = np.asarray(index[accepted].duplicated(keep="first"))
-        for part in self.parts:
+        parts = self.parts.setdefault(name, [])
+        for part in parts:
             dup |= np.asarray(index.isin(part)) & ok
-        self.parts.append(index[ok & ~dup])
+        parts.append(index[ok & ~dup])
         return dup
 
 
@@ -221,12 +246,14 @@ def check_chunk(
     geometry, None for the others; accepted rows keep them in ``geom`` (WGS-84 shapely geometries).
     """
     v = _Verdict(len(df))
-    counts: dict[str, int] = {}
+    repairs = Repairs(len(df))
+    raw_cols = [c for c in df.columns if not c.startswith("_")]
+    _check_record(df, raw_cols, v)
     out = pd.DataFrame(index=df.index)
     for f in kind.fields:
         if f.name in ("lon", "lat"):
             continue
-        out[f.name] = _check_field(f, field_text(df, source, f.name), v, ctx, counts)
+        out[f.name] = _check_field(f, field_text(df, source, f.name), v, ctx, repairs)
     _kind_rules(kind, out, v)
     if at is not None:
         if kind.geometry == "point":
@@ -244,14 +271,19 @@ def check_chunk(
                 f.name,
                 vals.astype(str),
             )
-    ok = v.ok
-    v.fail(seen.repeated(out[kind.key.split(",")].reset_index(drop=True), ok), "duplicate", kind.key)
+    for key in (kind.key, *kind.unique):
+        cols = key.split(",")
+        v.fail(seen.repeated(key, out[cols].reset_index(drop=True), v.ok), "duplicate", key)
+        if key in ctx.taken:
+            v.fail(_taken_by_another(out, kind.key, key, ctx.taken[key]), "duplicate", key, "already stored")
     good = v.ok
     rows = out[good].copy()
     rows["_line"] = df["_line"].to_numpy()[good]
     bad = ~good
-    raw_cols = [c for c in df.columns if not c.startswith("_")]
-    raw = [json.dumps(r, ensure_ascii=False, default=str) for r in df.loc[bad, raw_cols].to_dict("records")]
+    raw = [
+        json.dumps(r, ensure_ascii=False, default=str).replace("\\u0000", "")
+        for r in df.loc[bad, raw_cols].to_dict("records")
+    ]
     quarantine = pd.DataFrame(
         {
             "line_no": df["_line"].to_numpy()[bad],
@@ -261,7 +293,26 @@ def check_chunk(
             "raw": raw,
         }
     )
-    return Checked(rows=rows, quarantine=quarantine, repaired=sum(counts.values()))
+    return Checked(rows=rows, quarantine=quarantine, repaired=repairs.count(good))
+
+
+def _check_record(df: pd.DataFrame, raw_cols: list[str], v: _Verdict) -> None:
+    """Refuse records the reader found malformed (``_bad``) and any value holding a NUL character."""
+    if "_bad" in df:
+        v.fail((df["_bad"] != "").to_numpy(), "bad_record", None, df["_bad"].to_numpy())
+    for col in raw_cols:
+        nul = df[col].astype(str).str.contains("\x00", regex=False).to_numpy()
+        if nul.any():
+            v.fail(nul, "nul_character", col, f"a NUL character in column {col}")
+
+
+def _taken_by_another(out: pd.DataFrame, key: str, unique: str, taken: pd.DataFrame) -> np.ndarray:
+    """Rows whose values of ``unique`` a stored row of another natural key already holds."""
+    cols = unique.split(",")
+    owner = taken.set_index(cols)[key]
+    found = owner.reindex(pd.MultiIndex.from_frame(out[cols].astype(object))).to_numpy()
+    mine = out[key].to_numpy()
+    return np.array([o is not None and o == o and o != m for o, m in zip(found, mine, strict=True)])
 
 
 def _kind_rules(kind: Kind, out: pd.DataFrame, v: _Verdict) -> None:

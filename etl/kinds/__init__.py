@@ -6,7 +6,7 @@ A kind's family follows from its geometry; the kinds named in ``_SPECIAL`` add w
 from __future__ import annotations
 
 from etl.contract import Kind
-from etl.kinds.base import KindLoading
+from etl.kinds.base import KindLoading, WithUniqueKeys
 from etl.kinds.gate_events import GateEvents
 from etl.kinds.parented import AtBuilding, Persons
 from etl.kinds.points import Buildings, Points
@@ -22,6 +22,7 @@ _SPECIAL: dict[str, type[KindLoading]] = {
     "access_device": AtBuilding,
     "person": Persons,
     "access_event": GateEvents,
+    "grid_event_kind": WithUniqueKeys,
 }
 
 

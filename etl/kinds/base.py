@@ -97,3 +97,22 @@ class OwnGeometry(KindLoading):
         columns = [c for c in rows.columns if c != "line_no"]
         copy_frame(conn, table, columns, rows[columns])
         return True
+
+
+class WithUniqueKeys(KindLoading):
+    """Kinds whose table has unique keys besides the natural one (a codebook's class and name)."""
+
+    def prepare(self, conn: psycopg.Connection, ctx: Context) -> None:
+        """The stored rows of each further unique key, so a new row may not take one another holds."""
+        for unique in self.kind.unique:
+            cols = [*unique.split(","), self.kind.key]
+            ctx.taken[unique] = pd.DataFrame(
+                conn.execute(
+                    sql.SQL("select {} from {}").format(
+                        sql.SQL(", ").join(map(sql.Identifier, cols)),
+                        sql.Identifier(*self.kind.table.split(".")),
+                    )
+                ).fetchall(),
+                columns=cols,
+                dtype=object,
+            )

@@ -65,7 +65,7 @@ towns = Table(
     Column("town_code", Text, primary_key=True),
     district(),
     Column("name", Text, nullable=False),
-    Column("kind", Text, nullable=False, server_default=text("'street'")),
+    Column("kind", Text, server_default=text("'street'")),
     area(nullable=True),
     schema="core",
 )
@@ -76,7 +76,7 @@ villages = Table(
     code("town_code", "core.towns.town_code"),
     district(),
     Column("name", Text, nullable=False),
-    Column("kind", Text, nullable=False, server_default=text("'community'")),
+    Column("kind", Text, server_default=text("'community'")),
     area(nullable=True),
     schema="core",
 )
@@ -102,8 +102,8 @@ police_zones = Table(
     district(),
     Column("name", Text, nullable=False),
     Column("village_code", Text),
-    Column("officer_count", Integer, nullable=False, server_default=text("1")),
-    Column("auxiliary_count", Integer, nullable=False, server_default=text("0")),
+    Column("officer_count", Integer, server_default=text("1")),
+    Column("auxiliary_count", Integer, server_default=text("0")),
     area(),
     schema="core",
 )
@@ -115,8 +115,8 @@ grids = Table(
     Column("town_code", Text),
     Column("village_code", Text),
     Column("name", Text, nullable=False),
-    Column("grid_kind", Text, nullable=False, server_default=text("'basic'")),
-    Column("worker_count", Integer, nullable=False, server_default=text("1")),
+    Column("grid_kind", Text, server_default=text("'basic'")),
+    Column("worker_count", Integer, server_default=text("1")),
     Column("area_m2", Double),
     area(),
     *attribution(with_grid=False),  # its largest-share police zone and that zone's station

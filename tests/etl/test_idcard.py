@@ -44,12 +44,12 @@ def test_duplicates_are_found_across_chunks_and_only_among_accepted_rows() -> No
     from etl.validate import SeenKeys
 
     seen = SeenKeys()
-    first = seen.repeated(pd.DataFrame({"k": ["A", "B", "B", "X"]}), np.array([True, True, True, False]))
+    first = seen.repeated("k", pd.DataFrame({"k": ["A", "B", "B", "X"]}), np.array([True, True, True, False]))
     assert first.tolist() == [False, False, True, False]
     # A and B were accepted in the first chunk; X was rejected there, so its first accepted row is new
     second = seen.repeated(
-        pd.DataFrame({"k": ["C", "A", "X", "X", "B"]}), np.array([True, True, True, True, False])
+        "k", pd.DataFrame({"k": ["C", "A", "X", "X", "B"]}), np.array([True, True, True, True, False])
     )
     assert second.tolist() == [False, True, False, True, False]
-    third = seen.repeated(pd.DataFrame({"k": ["C", "X", "D"]}), np.ones(3, dtype=bool))
+    third = seen.repeated("k", pd.DataFrame({"k": ["C", "X", "D"]}), np.ones(3, dtype=bool))
     assert third.tolist() == [True, True, False]

@@ -1,0 +1,111 @@
+"""The written forms of dates, times and phones the contract accepts; anything else is refused, never guessed.
+
+Each parser takes a column of trimmed text and returns one value per row (NaT / None where the text
+is empty or not an accepted form), vectorised. The accepted forms are listed in docs/data-contract.md
+(rendered from ``DATE_FORMS``, ``DATETIME_FORMS`` and ``PHONE_FORMS``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from common.china import TZ_NAME
+
+DATE_FORMS = "2026-11-03, 2026/11/3, 2026.11.3, 2026年11月3日 (a time of 00:00 after it is allowed)"
+DATETIME_FORMS = (
+    "2026-11-03 08:30:00, 2026/11/3 8:05, 2026-11-03T08:30, 2026年11月3日 8:05; Beijing time unless "
+    "it ends in an offset (`Z`, `+08:00`, `+0800`), which is converted to Beijing time; a date alone "
+    "is its midnight"
+)
+PHONE_FORMS = (
+    "mobile 13812345678 or landline 020-12345678 (ext. -123); `+86`/`0086`, spaces, dashes and "
+    "brackets around the area code are removed (a counted repair)"
+)
+
+# year, then month and day separated by one of - / . used twice, or written 年 月 日
+_DATE = (
+    r"(?P<y>[0-9]{4})(?:(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+    r"|年(?P<m2>[0-9]{1,2})月(?P<d2>[0-9]{1,2})日)"
+)
+_TIME = (
+    r"(?:(?:[T ]+|(?<=日))(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?)?"
+)
+_OFFSET = r"(?:\s*(?P<z>Z)|\s*(?P<sign>[+-])(?P<oh>[0-9]{2}):?(?P<om>[0-9]{2})?)?"
+_DATETIME_RE = f"^{_DATE}{_TIME}{_OFFSET}$"
+_DATE_RE = f"^{_DATE}{_TIME}$"
+
+
+def _num(parts: pd.DataFrame, *names: str) -> pd.Series:
+    """The first of ``names`` that is present, as a float (NaN where none is)."""
+    out = pd.Series(np.nan, index=parts.index)
+    for name in names:
+        out = out.fillna(pd.to_numeric(parts[name], errors="coerce"))
+    return out
+
+
+def _wall_clock(parts: pd.DataFrame) -> pd.Series:
+    """Naive timestamps from the matched parts; NaT where the parts are no real date or time."""
+    fields = pd.DataFrame(
+        {
+            "year": _num(parts, "y"),
+            "month": _num(parts, "m", "m2"),
+            "day": _num(parts, "d", "d2"),
+            "hour": _num(parts, "H").fillna(0),
+            "minute": _num(parts, "M").fillna(0),
+            "second": _num(parts, "S").fillna(0),
+        }
+    )
+    bad = (fields["hour"] > 23) | (fields["minute"] > 59) | (fields["second"] > 59)
+    when = pd.to_datetime(fields, errors="coerce")
+    micro = parts["f"].fillna("").str.ljust(6, "0").replace("000000", "")
+    when = when + pd.to_timedelta(pd.to_numeric(micro, errors="coerce").fillna(0), unit="us")
+    return when.mask(bad)
+
+
+def parse_datetime(text: pd.Series) -> pd.Series:
+    """Date-times in Beijing time (tz-aware); NaT for empty or unaccepted text."""
+    parts = text.str.extract(_DATETIME_RE)
+    naive = _wall_clock(parts)
+    offset_min = pd.Series(np.nan, index=text.index)
+    offset_min[parts["z"].notna()] = 0.0
+    signed = parts["sign"].notna()
+    if signed.any():
+        minutes = pd.to_numeric(parts["oh"], errors="coerce") * 60 + pd.to_numeric(
+            parts["om"], errors="coerce"
+        ).fillna(0)
+        offset_min[signed] = np.where(parts["sign"][signed] == "-", -1, 1) * minutes[signed]
+        # real offsets lie within ±14:00 and have fewer than 60 minutes
+        wrong = signed & ((minutes > 14 * 60) | (pd.to_numeric(parts["om"], errors="coerce") > 59))
+        naive = naive.mask(wrong)
+    local = naive.where(offset_min.isna()).dt.tz_localize(TZ_NAME, ambiguous="NaT", nonexistent="NaT")
+    if offset_min.notna().any():
+        utc = (naive - pd.to_timedelta(offset_min.fillna(0), unit="min")).dt.tz_localize("UTC")
+        shifted = utc.dt.tz_convert(TZ_NAME)
+        local = local.where(offset_min.isna(), shifted)
+    return local
+
+
+def parse_date(text: pd.Series) -> pd.Series:
+    """Dates as midnight timestamps (naive); NaT for empty or unaccepted text or a time other than 00:00."""
+    parts = text.str.extract(_DATE_RE)
+    when = _wall_clock(parts)
+    return when.where(when == when.dt.normalize())
+
+
+def normalise_phone(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Phones without the country code, spaces, dashes inside a mobile, and brackets round the area code.
+
+    Returns the cleaned text and a mask of the rows whose text was changed (a repair).
+    """
+    cleaned = (
+        text.str.replace(r"^(?:\+\s*86|0086)[\s-]*", "", regex=True)
+        .str.replace(r"^[(（]\s*(0[0-9]{2,3})\s*[)）]\s*-?", r"\1-", regex=True)
+        .str.replace(r"[\s\u00a0]+", "", regex=True)
+    )
+    cleaned = cleaned.str.replace(r"^(0[0-9]{2,3})-([0-9]{3,4})-([0-9]{4})$", r"\1-\2\3", regex=True)
+    # a mobile written in groups (138-1234-5678) loses its dashes; a landline keeps the one after
+    # its area code
+    mobile = cleaned.str.replace("-", "", regex=False)
+    cleaned = cleaned.where(~mobile.str.fullmatch(r"1[3-9][0-9]{9}"), mobile)
+    return cleaned, cleaned != text
