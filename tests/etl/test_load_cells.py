@@ -314,7 +314,8 @@ def test_times_codebook_names_and_a_header_further_down(
     assert quarantined(engine, "事件") == {6: "bad_sequence", 7: "bad_datetime"}  # sheet rows, header on 3
     got = rows(
         engine,
-        "select event_no, kind_code, to_char(registered_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') "
+        "select event_no, kind_code, "
+        "to_char(registered_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') "
         "from core.grid_events order by 1",
     )
     assert got == [
