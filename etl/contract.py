@@ -38,7 +38,8 @@ REASONS: dict[str, str] = {
     "duplicate": "the natural key (or another unique key) occurs again in the source, in any of its files, "
     "or a unique key is already stored under another natural key",
     "bad_code": "a code not in its form (a town code that is not nine digits …)",
-    "bad_record": "a CSV record with more fields than the header (not just empty ones) or fewer",
+    "bad_record": "a record with values beyond the header's columns (CSV or XLSX), or a CSV record with "
+    "fewer fields than the header",
     "nul_character": "a value holding a NUL character (U+0000)",
     "unknown_reference": "refers to a building, unit, station, device … that is not loaded",
 }

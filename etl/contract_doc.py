@@ -121,7 +121,8 @@ def render() -> str:
         "values beyond the header's columns, or with fewer fields, is quarantined (`bad_record`, the "
         "detail says how many fields it had) and the rest of the file loads; so is a row with a NUL "
         "character (`nul_character`, the NUL is dropped from the kept raw values). A quoted field left "
-        "open swallows the lines after it into one `bad_record`.",
+        "open swallows the lines after it into one `bad_record`. In XLSX a value in a cell right of "
+        "the header is a `bad_record` too; blank rows are skipped, row numbers are the sheet's.",
         "",
         "**Empty values.** An empty cell, and a null attribute of a GIS file (also a JSON `null`), is "
         "empty — never the text `nan`. An empty required field is `missing_required`; an empty optional "

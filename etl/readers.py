@@ -175,19 +175,23 @@ def read_xlsx(path: Path, sheet: str | None, chunk_rows: int, header_row: int = 
         buf: list[list[str]] = []
         lines: list[int] = []
         line = header_row
+        bad: list[str] = []
         for row in rows:
             line += 1
-            cells = [_cell_text(v) for v in row[:width]]
+            cells = [_cell_text(v) for v in row]
             if not any(cells):
-                continue  # trailing blank rows are formatting, not data
-            cells += [""] * (width - len(cells))
-            buf.append(cells)
+                continue  # blank rows are formatting, not data
+            # a short row is normal (a sheet does not store empty trailing cells); a value to the
+            # right of the header is not
+            cells, fault = _fit(cells, width) if len(cells) > width else (cells, "")
+            buf.append(cells + [""] * (width - len(cells)))
             lines.append(line)
+            bad.append(fault.replace("fields, the header has", "cells, the header has"))
             if len(buf) >= chunk_rows:
-                yield _frame(buf, names, lines)
-                buf, lines = [], []
+                yield _frame(buf, names, lines, bad)
+                buf, lines, bad = [], [], []
         if buf:
-            yield _frame(buf, names, lines)
+            yield _frame(buf, names, lines, bad)
     finally:
         wb.close()
 
