@@ -108,8 +108,9 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
                     continue  # before the header, or a blank line
                 if names is None:
                     names = _names(record, path)
+                    width = len(names)
                     continue
-                cells, fault = _fit(record, len(names))
+                cells, fault = (record, "") if len(record) == width else _fit(record, width)
                 buf.append(cells)
                 lines.append(line)
                 bad.append(fault)
