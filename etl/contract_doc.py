@@ -62,6 +62,7 @@ sources:
   kind: person
   path: population/persons.xlsx
   format: xlsx             # first sheet, or name one with `sheet:`
+  header_row: 3            # two title rows stand above the header (default 1)
   columns: {id_number: 公民身份号码, name: 姓名, is_migrant: 是否流动人口, residence_status: 居住登记状态,
             building_code: 房屋编码, unit_code: 出租屋编码}
 - name: 门禁记录
