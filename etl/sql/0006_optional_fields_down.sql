@@ -1,4 +1,4 @@
--- 0005 undone: an empty optional field becomes its column's default again, and the columns NOT NULL.
+-- 0006 undone: an empty optional field becomes its column's default again, and the columns NOT NULL.
 update core.towns set
     kind = coalesce(kind, 'street');
 alter table core.towns
