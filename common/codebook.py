@@ -172,6 +172,9 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "invalid_geometry": "面要素无效",
         "duplicate": "重复",
         "unknown_reference": "引用的对象不存在",
+        "bad_code": "编码格式错误",
+        "bad_record": "记录字段数与表头不符",
+        "nul_character": "含有空字符",
     },
     "audit_action": {
         "login": "登录",

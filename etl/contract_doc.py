@@ -186,8 +186,9 @@ def render() -> str:
         "",
         "- a migrant (`is_migrant` yes) needs a `residence_status`: `missing_required`;",
         "- a person needs a `building_code` or a `unit_code`: `missing_required`;",
-        "- a closed grid matter (已办结) needs its `closed_at`, and only a closed one has it; likewise a "
-        "cleared hazard (已销号) and `cleared_at`: `bad_sequence`;",
+        f"- a closed grid matter ({BOOK['event_status']['closed']}) needs its `closed_at`, and only a "
+        f"closed one has it; likewise a cleared hazard ({BOOK['hazard_status']['cleared']}) and "
+        "`cleared_at`: `bad_sequence`;",
         "- nothing happens before it is registered or found (reported, dispatched, closed before "
         "registered; resolved or cleared before found): `bad_sequence`;",
         "- a codebook names one kind once: a `grid_event_kind` whose class and name another code "
