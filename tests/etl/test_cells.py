@@ -346,3 +346,15 @@ def test_datetime_parser_keeps_a_column_of_one_type() -> None:
     out = parse_datetime(pd.Series(["", "2026-11-03T00:00:00Z", "2026-11-03 08:00:00", "x"], dtype=str))
     assert str(out.dtype).startswith("datetime64") and out.isna().tolist() == [True, False, False, True]
     assert out.iloc[1] == out.iloc[2] and isinstance(out.iloc[1].to_pydatetime(), dt.datetime)
+
+
+def test_every_optional_field_may_be_empty_in_its_table() -> None:
+    from etl.tables import METADATA
+
+    for kind in KINDS.values():
+        table = METADATA.tables[kind.table]
+        for f in kind.fields:
+            if f.name in table.c:
+                assert table.c[f.name].nullable is not f.required or f.name in kind.key.split(","), (
+                    f"{kind.table}.{f.name}: the contract says {'required' if f.required else 'optional'}"
+                )
