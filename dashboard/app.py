@@ -11,15 +11,26 @@ import gc
 
 import dash
 from dash import Input, Output
+from dash.exceptions import PreventUpdate
 
 from common.errors import OnemapError
 from common.secret import MIN_LENGTH, derive
-from dashboard import downloads, login, routes
+from dashboard import bounds, downloads, login, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
 from dashboard.pages import audit, mapview, persons, wall
 from dashboard.settings import DashboardSettings
+
+MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a callback posts a station's grid layer at most
+
+
+def refuse_out_of_bounds(err: Exception) -> None:
+    """Dash's handler for a failing callback: an input out of bounds changes nothing (no update,
+    answered 204); any other failure stays the error it is."""
+    if isinstance(err, bounds.OutOfBounds):
+        raise PreventUpdate from err
+    raise err
 
 
 def check_scope_key(c: AppContext) -> None:
@@ -58,7 +69,11 @@ def create_app(
         title=settings.title,
         serve_locally=True,
         update_title="",
+        on_error=refuse_out_of_bounds,
     )
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    # a route that meets a value out of bounds answers 400, never a traceback
+    app.server.register_error_handler(bounds.OutOfBounds, lambda _e: ("", 400))
     app.layout = routes.shell()
     # pages arrive through the router, so callbacks are checked against every page's skeleton
     # (Dash initialises the attribute to None, which is all its type says)

@@ -1,7 +1,8 @@
 """Files the dashboard serves besides pages: a station's weekly report as PDF or XLSX.
 
 ``/download/weekly/<station>.pdf|xlsx?week=2026-W47``: only a station in the viewer's scope (any
-other is 404, as if it did not exist), every download audited as an export.
+other is 404, as if it did not exist), every download audited as an export. Path and query are
+parsed with :mod:`dashboard.bounds` first: a malformed code or week is 400 before any work.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 import dash
 from flask import Response, abort, request, send_file
 
+from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.periods import Week
 from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station
 
@@ -45,13 +46,18 @@ def weekly(c: AppContext, station: str, fmt: str) -> Response:
     -------
     flask.Response
         The file as an attachment named week, station code and station name; 404 for another
-        format or a station out of scope, 400 for a week that is not one.
+        format or a station out of scope, 400 for a malformed station code or week (see
+        :func:`dashboard.bounds.week`).
     """
+    try:
+        bounds.code(station)
+    except bounds.OutOfBounds:
+        abort(400)
     if fmt not in ("pdf", "xlsx") or not c.scope().allows(station):
         abort(404)
     try:
-        week = Week.parse(request.args["week"]) if "week" in request.args else c.week()
-    except ValueError:
+        week = bounds.week(request.args["week"]) if "week" in request.args else c.week()
+    except bounds.OutOfBounds:
         abort(400)
     try:
         report = build_station(c.url, c.scope(), station, week)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dash import dcc, html
 
 from common.codebook import label
+from dashboard import bounds
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, persons, quality, wall
 from dashboard.ui import nav
@@ -81,10 +82,15 @@ def render(c: AppContext, pathname: str | None) -> html.Div:
     -------
     html.Div
         The page; :func:`not_found` for a path no route matches.
+
+    Raises
+    ------
+    dashboard.bounds.OutOfBounds
+        For a path that is not text or longer than :data:`dashboard.bounds.MAX_PATH`.
     """
-    path = pathname or "/"
+    path = bounds.path(pathname or None)
     for pattern, build in ROUTES:
-        m = pattern.match(path)
+        m = pattern.fullmatch(path)
         if m:
             return build(c, m)
     return not_found(f"页面 {path} ")

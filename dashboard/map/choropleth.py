@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.map.framing import window
 from dashboard.map.layers import AreaLayer, area_layer, empty
@@ -21,14 +22,7 @@ LEGENDS = {
 
 
 def choropleth(
-    c: AppContext,
-    level: str,
-    metric: str,
-    mode: str,
-    offset: int,
-    start: str | None,
-    end: str | None,
-    zoom: float | None,
+    c: AppContext, level: Any, metric: Any, mode: Any, offset: Any, start: Any, end: Any, zoom: Any
 ) -> tuple[dict[str, Any], str]:
     """Zones or grids coloured by incidents (cached per scope, level, window and zoom).
 
@@ -49,13 +43,19 @@ def choropleth(
     -------
     tuple
         The FeatureCollection (each feature's ``style`` holds its fill only) and the legend text.
+
+    Raises
+    ------
+    dashboard.bounds.OutOfBounds
+        For a value of the wrong type or out of bounds (all of them come from the browser).
     """
-    layer = LEVELS.get(level)
+    layer = LEVELS.get(bounds.text(level))
     if layer is None:
         return empty(), ""
+    metric = bounds.text(metric)
     scope = c.scope()
-    t0, t1 = window(c, mode, offset or 0, start, end)
-    z = round(zoom or 11)
+    t0, t1 = window(c, mode, offset, start, end)
+    z = round(bounds.zoom(zoom or None))
     shapes = c.cached(
         ("choro-shapes", scope, layer, z, c.settings.basemap_crs),
         lambda: area_layer(c.url, scope, layer, z, c.settings.basemap_crs),

@@ -8,9 +8,11 @@ Extents are (west, south, east, north) in WGS-84, as PostGIS returns them; Leafl
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from common.china import TZ
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.queries import areas
 from dashboard.queries.areas import Area
@@ -18,6 +20,8 @@ from dashboard.queries.areas import Area
 Extent = tuple[float, float, float, float]
 # shown while nothing is loaded (an empty warehouse has no extent): the demo's part of Guangdong
 FALLBACK_EXTENT: Extent = (113.0, 22.5, 114.5, 24.0)
+WINDOW_MODES = ("week", "4w", "custom")
+PLAYBACK_WEEKS = 12  # the weeks the playback slider steps through, the current one included
 
 
 def area_extent(c: AppContext) -> Extent:
@@ -54,9 +58,7 @@ def centre(ext: Extent) -> list[float]:
     return [(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2]
 
 
-def window(
-    c: AppContext, mode: str, offset: int, start: str | None, end: str | None
-) -> tuple[datetime, datetime]:
+def window(c: AppContext, mode: Any, offset: Any, start: Any, end: Any) -> tuple[datetime, datetime]:
     """The time window of heat and choropleth: a week, four weeks, or a custom range of days.
 
     Parameters
@@ -64,20 +66,27 @@ def window(
     c : AppContext
         Gives the current week.
     mode : str
-        ``"week"``, ``"4w"`` (four weeks to the week) or ``"custom"`` (``start`` to ``end``).
-    offset : int
-        Weeks back from the current one (the playback slider: 0, -1, …).
+        ``"week"``, ``"4w"`` (four weeks to the week) or ``"custom"`` (``start`` to ``end``);
+        None is a week.
+    offset : int or None
+        Weeks back from the current one (the playback slider: 0 to ``1 - PLAYBACK_WEEKS``).
     start, end : str or None
-        ISO dates of a custom range, both days included.
+        ISO dates of a custom range, both days included (see :func:`dashboard.bounds.day_range`).
 
     Returns
     -------
     tuple of datetime
         Start (included) and end (excluded), Beijing time.
+
+    Raises
+    ------
+    dashboard.bounds.OutOfBounds
+        For a value of the wrong type or out of bounds (all of them come from the browser).
     """
-    week = c.week().shift(offset)
+    mode = bounds.choice(mode, WINDOW_MODES, default="week")
+    week = c.week().shift(bounds.offset(offset, PLAYBACK_WEEKS))
     if mode == "custom" and start and end:
-        d0, d1 = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+        d0, d1 = bounds.day_range(start, end)
         return (
             datetime.combine(d0, datetime.min.time(), TZ),
             datetime.combine(d1, datetime.min.time(), TZ) + timedelta(days=1),

@@ -18,6 +18,7 @@ from PIL import Image
 from scipy.ndimage import gaussian_filter
 
 from common.coords import from_wgs84
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows
 from dashboard.map.framing import area_extent, window
@@ -180,13 +181,7 @@ HEAT_ZH = {"incidents": "警情热力", "risks": "风险热力（隐患、纠纷
 
 
 def heat_layer(
-    c: AppContext,
-    kind: str,
-    cats: list[str] | None,
-    mode: str,
-    offset: int,
-    start: str | None,
-    end: str | None,
+    c: AppContext, kind: Any, cats: Any, mode: Any, offset: Any, start: Any, end: Any
 ) -> dict[str, Any]:
     """The heat image for the map's filters (cached per scope, filters and datum).
 
@@ -195,9 +190,9 @@ def heat_layer(
     c : AppContext
         The app, acting for the current viewer.
     kind : str
-        ``"incidents"`` or ``"risks"``; anything else switches heat off.
+        ``"incidents"`` or ``"risks"``; any other text switches heat off.
     cats : list of str or None
-        Categories to count (None or empty: all).
+        Categories to count (None or empty: all; at most :data:`dashboard.bounds.MAX_ITEMS`).
     mode, offset, start, end
         The time window, see :func:`dashboard.map.framing.window`.
 
@@ -206,12 +201,18 @@ def heat_layer(
     dict
         ``url`` (a PNG data URL, empty when off), ``bounds``, ``total`` (events weighed),
         ``legend`` (its text) and ``scale`` (the fixed top of a week's colour scale, or None).
+
+    Raises
+    ------
+    dashboard.bounds.OutOfBounds
+        For a filter of the wrong type or out of bounds.
     """
     scope = c.scope()
+    kind, cats = bounds.text(kind), bounds.texts(cats)
     if kind not in HEAT_SOURCES:
         return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭", "scale": None}
     source = cast(HeatKind, kind)
-    t0, t1 = window(c, mode, offset or 0, start, end)
+    t0, t1 = window(c, mode, offset, start, end)
     key = ("heat", scope, source, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs)
 
     def compute() -> dict[str, Any]:
@@ -249,9 +250,9 @@ def weekly_peak(c: AppContext, kind: HeatKind, cats: list[str] | None) -> float 
     return c.cached(("heat-peak", scope, kind, tuple(sorted(cats or [])), week), compute)
 
 
-def heat_categories(c: AppContext, kind: str) -> tuple[list[dict[str, str]], None, str]:
+def heat_categories(c: AppContext, kind: Any) -> tuple[list[dict[str, str]], None, str]:
     """The category filter's options for a heat layer (and clear the choice)."""
-    if kind == "risks":
+    if bounds.text(kind) == "risks":
         return RISK_CATEGORIES, None, "全部风险类别"
     cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     return [{"label": r["name_zh"], "value": r["category"]} for r in cats], None, "全部警情类别"

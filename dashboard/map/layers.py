@@ -13,9 +13,11 @@ from typing import Any, Literal, cast
 
 import numpy as np
 import shapely
+import shapely.errors
 import shapely.geometry
 
 from common.coords import from_wgs84
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
 from dashboard.queries.areas import Area, scope_filter
@@ -23,7 +25,7 @@ from dashboard.scope import Scope
 
 AreaLayer = Literal["station", "zone", "grid"]
 PointLayer = Literal["smart_communities", "cameras", "workstations", "alerts", "buildings", "rental_units"]
-Bbox = tuple[float, float, float, float]
+Bbox = bounds.Bbox
 
 AREA_LAYERS: dict[AreaLayer, tuple[str, str, str, str]] = {
     # layer: (view, code column, label column, extra properties)
@@ -43,6 +45,7 @@ POINT_LAYERS: dict[PointLayer, tuple[str, str, str, int]] = {
 SMALL_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] == 0]  # sent whole with the page
 VIEW_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] > 0]  # sent for the viewport
 MAX_POINTS = 1200  # features per point layer and view (the rest: zoom in)
+MAX_LABELS = 2000  # grids a label layer is drawn for (a station has a few hundred)
 LABEL_ZOOM = 14  # grid codes are written on the map from this zoom on
 # functions of assets/onemap_map.js that the GeoJSON components call by name
 STYLE_FN = {"variable": "onemap.style"}
@@ -198,10 +201,14 @@ def point_layer(
 
 
 # ------------------------------------------------------------------ per viewer, cached
-def area_layers(c: AppContext, zoom: float | None, station: str | None) -> tuple[dict, dict, dict]:
-    """Stations (always), and the zones and grids of the selected station."""
+def area_layers(c: AppContext, zoom: Any, station: Any) -> tuple[dict, dict, dict]:
+    """Stations (always), and the zones and grids of the selected station.
+
+    ``zoom`` and ``station`` come from the browser: OutOfBounds unless a zoom and a code (or None).
+    """
     scope = c.scope()
-    z = round(zoom or 11)
+    z = round(bounds.zoom(zoom or None))
+    station = bounds.code(station or None, optional=True)
     crs = c.settings.basemap_crs
 
     def layer(name: AreaLayer, within: Area | None = None) -> dict[str, Any]:
@@ -224,23 +231,22 @@ def area_layers(c: AppContext, zoom: float | None, station: str | None) -> tuple
 
 
 def point_layers(
-    c: AppContext,
-    zoom: float | None,
-    bounds: list[list[float]] | None,
-    layers: list[PointLayer] | None = None,
+    c: AppContext, zoom: Any, view: Any, layers: list[PointLayer] | None = None
 ) -> list[dict[str, Any]]:
     """Point layers for the viewport, in ``layers`` order (default all): the small ones whole, the
-    large ones (buildings, rental units) only in view from their minimum zoom."""
+    large ones (buildings, rental units) only in view from their minimum zoom.
+
+    ``zoom`` and ``view`` (Leaflet's bounds) come from the browser: OutOfBounds unless a zoom and
+    finite bounds in order, of at most street size where a layer is sent by viewport.
+    """
     scope = c.scope()
-    z = zoom or 11
-    bbox = None
-    if bounds:
-        (s, w), (n, e) = bounds
-        bbox = (w, s, e, n)
+    z = bounds.zoom(zoom or None)
+    bbox = bounds.bbox(view or None)
     out = []
     for layer in layers or list(POINT_LAYERS):
         min_zoom = POINT_LAYERS[layer][3]
-        key_box = bbox if min_zoom else None  # small layers are sent whole and cached
+        # small layers are sent whole and cached; below its zoom a layer is empty, whatever the view
+        key_box = (bounds.street_bbox(bbox) if z >= min_zoom else bbox) if min_zoom else None
 
         def compute(layer: PointLayer = layer, key_box: Bbox | None = key_box) -> dict:
             fc = point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs)
@@ -255,18 +261,29 @@ def point_layers(
     return out
 
 
-def grid_labels(zoom: float | None, grids: dict[str, Any] | None) -> dict[str, Any]:
-    """Grid codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (no query: from the layer)."""
-    if not grids or (zoom or 0) < LABEL_ZOOM:
+def grid_labels(zoom: Any, grids: Any) -> dict[str, Any]:
+    """Grid codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (no query: from the layer).
+
+    The grid layer comes back from the browser: OutOfBounds unless it is a FeatureCollection of at
+    most :data:`MAX_LABELS` features, each with a geometry and a code.
+    """
+    if bounds.zoom(zoom, default=0) < LABEL_ZOOM or not grids:
         return empty()
+    listed = grids.get("features") if isinstance(grids, dict) else None
+    if not isinstance(listed, list) or len(listed) > MAX_LABELS:
+        raise bounds.OutOfBounds("not a grid layer")
     features = []
-    for f in grids["features"]:
-        centre = shapely.geometry.shape(f["geometry"]).representative_point()
+    for f in listed:
+        code = bounds.feature_code(f)
+        try:
+            centre = shapely.geometry.shape(f["geometry"]).representative_point()
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError) as e:
+            raise bounds.OutOfBounds("not a grid outline") from e
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(centre.x, 6), round(centre.y, 6)]},
-                "properties": {"code": f["properties"]["code"]},
+                "properties": {"code": code},
             }
         )
     return {"type": "FeatureCollection", "features": features}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 from dash import Input, Output, dcc, html
 
 from common.codebook import codes, label
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.queries import operations
 from dashboard.ui import nav, table
@@ -65,9 +68,12 @@ def page(rows: html.Div) -> html.Div:
     )
 
 
-def rows_table(c: AppContext, username: str | None, action: str | None) -> html.Div:
+def rows_table(c: AppContext, username: Any, action: Any) -> html.Div:
+    """The audit rows of a user name and an action (both optional; OutOfBounds unless a short
+    text and one of the codebook's audit actions)."""
     if not c.user().can_read_audit:
         raise PermissionError("this role may not read the audit trail")
+    username, action = bounds.text(username), bounds.choice(action or "", ["", *codes("audit_action")])
     rows = operations.audit_rows(c.url, (username or "").strip().lower() or None, action or None)
     c.audit("view_audit", {"username": username or "", "action": action or ""}, len(rows))
     for r in rows:

@@ -12,13 +12,14 @@ from typing import Any
 import dash_leaflet as dl
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.map import choropleth, framing, heat, layers, navigate
+from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
 from dashboard.queries import breakdowns, elements
 from dashboard.ui import nav
 
-PLAYBACK_WEEKS = 12
 AREA_STYLES: dict[str, dict[str, Any]] = {
     "station": {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04, "className": "ol-station"},
     "zone": {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4", "className": "ol-zone"},
@@ -250,8 +251,8 @@ def register(app: Dash, c: AppContext) -> None:
     def _heat(kind, cats, mode, offset, start, end):
         h = heat.heat_layer(c, kind, cats, mode, offset, start, end)
         legend = [html.Div(h["legend"]), html.Div(className="ramp")] if h["url"] else h["legend"]
-        bounds = h["bounds"] or no_update
-        return h["url"] or "data:,", bounds, legend, c.week().shift(offset or 0).label_zh()
+        week = c.week().shift(bounds.offset(offset, PLAYBACK_WEEKS))
+        return h["url"] or "data:,", h["bounds"] or no_update, legend, week.label_zh()
 
     @app.callback(
         Output("map-stations", "data"),
@@ -285,9 +286,9 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _station_click(feature):
-        if not feature:
+        code = bounds.feature_code(feature or None)
+        if code is None:
             return no_update, no_update, no_update
-        code = str((feature.get("properties") or {}).get("code") or "")
         selected = navigate.select_station(c, code)
         if selected is None:
             return None, no_update, "无权查看"
@@ -303,8 +304,8 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _open_area(zone, grid):
         feature, level = (zone, "zone") if ctx.triggered_id == "map-zones" else (grid, "grid")
-        code = str(((feature or {}).get("properties") or {}).get("code") or "")
-        return navigate.area_path(c, level, code) or no_update
+        code = bounds.feature_code(feature or None)
+        return (code and navigate.area_path(c, level, code)) or no_update
 
     @app.callback(
         Output("map-choropleth", "data"),
@@ -345,7 +346,8 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _tick(_n, offset):
-        return -(PLAYBACK_WEEKS - 1) if (offset or 0) >= 0 else (offset or 0) + 1
+        offset = bounds.offset(offset, PLAYBACK_WEEKS)
+        return -(PLAYBACK_WEEKS - 1) if offset >= 0 else offset + 1
 
     @app.callback(
         Output("map-search-results", "children"),
@@ -354,6 +356,7 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _search(q):
+        q = bounds.text(q)
         hits = navigate.search(c, q)
         if not hits:
             return (html.Div("未找到", className="empty") if q else ""), []
@@ -367,9 +370,13 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _fly(clicks, hits):
-        if not hits or not any(clicks) or not isinstance(ctx.triggered_id, dict):
+        if not isinstance(clicks, list) or not any(clicks) or not isinstance(ctx.triggered_id, dict):
             return no_update, no_update
-        i = int(ctx.triggered_id["index"])
-        if not 0 <= i < len(hits):
+        if not hits:
             return no_update, no_update
-        return navigate.fly_to(c, hits[i]["kind"], hits[i]["code"]) or (no_update, no_update)
+        i = bounds.count(ctx.triggered_id.get("index"))
+        if not isinstance(hits, list) or not i < min(len(hits), bounds.MAX_ITEMS):
+            return no_update, no_update
+        hit = hits[i] if isinstance(hits[i], dict) else {}
+        kind, code = bounds.text(hit.get("kind")), bounds.text(hit.get("code"))
+        return navigate.fly_to(c, kind, code) or (no_update, no_update)

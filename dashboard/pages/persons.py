@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from common.codebook import label
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.queries import people
 from dashboard.ui import nav, table
@@ -59,12 +60,13 @@ def layout(c: AppContext) -> html.Div:
     )
 
 
-def search(c: AppContext, q: str | None) -> html.Div:
-    """The results of one search (audited with the query masked, and how many came back)."""
+def search(c: AppContext, q: Any) -> html.Div:
+    """The results of one search (audited with the query masked, and how many came back); a
+    query that is not a short text is OutOfBounds (see :func:`dashboard.bounds.text`)."""
     user = c.user()
     if not user.can_search_persons:
         raise PermissionError("this role may not search persons")
-    q = (q or "").strip()
+    q = bounds.text(q)
     if not q:
         return html.Div()
     kind = people.person_query_kind(q)

@@ -7,6 +7,7 @@ from typing import Any
 import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
 
+from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
@@ -102,7 +103,7 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
     stations = c.cached(("stations", c.scope()), lambda: areas.stations(c.url, c.scope()))
     if not stations:
         return {}, "", []
-    s = stations[(n or 0) % len(stations)]
+    s = stations[bounds.count(n) % len(stations)]
     week = c.week()
     k = c.cached(
         ("wall-station", c.scope(), s["station_code"], week),
