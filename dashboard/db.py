@@ -2,7 +2,8 @@
 
 Each query runs in its own transaction, which first sets the viewer's signed scope
 (``onemap.scope``, local to the transaction) from :data:`SCOPE_TOKEN`: row-level security returns
-nothing to a query without one.
+nothing to a query without one. Every connection carries a ``statement_timeout``
+(``ONEMAP_STATEMENT_TIMEOUT_MS``): no request holds a database backend for longer.
 """
 
 from __future__ import annotations
@@ -16,18 +17,35 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from dashboard.settings import DashboardSettings
 
-@lru_cache(maxsize=4)
-def get_engine(url: str) -> Engine:
-    """Return the engine for ``url`` (psycopg 3), created once per process."""
+
+@lru_cache(maxsize=8)
+def get_engine(url: str, statement_timeout_ms: int | None = None) -> Engine:
+    """Return the engine for ``url`` (psycopg 3), created once per process.
+
+    Parameters
+    ----------
+    url : str
+        Database URL (the application role).
+    statement_timeout_ms : int, optional
+        PostgreSQL cancels any statement of the engine's connections running longer; default
+        ``ONEMAP_STATEMENT_TIMEOUT_MS`` (see :class:`~dashboard.settings.DashboardSettings`).
+    """
     parsed = make_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    timeout = statement_timeout_ms or DashboardSettings().statement_timeout_ms
     return create_engine(
         parsed,
         pool_pre_ping=True,
         pool_size=5,
-        connect_args={"connect_timeout": 5, "application_name": "onemap-dashboard"},
+        connect_args={
+            "connect_timeout": 5,
+            "application_name": "onemap-dashboard",
+            # set at connection start, so it holds for every statement whoever runs it
+            "options": f"-c statement_timeout={int(timeout)}",
+        },
     )
 
 

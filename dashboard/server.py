@@ -1,4 +1,9 @@
-"""Serve the dashboard with gunicorn (the production WSGI server) from ``onemap serve``."""
+"""Serve the dashboard with gunicorn (the production WSGI server) from ``onemap serve``.
+
+No request holds a worker longer than ``ONEMAP_REQUEST_TIMEOUT_SECONDS``: gunicorn restarts a
+worker whose main loop stops for that long, and :class:`~dashboard.deadline.Deadline` one whose
+request thread does.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from dashboard.app import create_app
+from dashboard.deadline import Deadline
 
 
 class _Gunicorn(BaseApplication):
@@ -30,13 +36,16 @@ def run(
 ) -> None:
     """Build the app once, then serve it until interrupted."""
     app = create_app(database_url, secret)
+    limit = app.onemap.settings.request_timeout_seconds
     print(f"serving on http://{host}:{port}", flush=True)
     _Gunicorn(
-        app.server,
+        Deadline(app.server, limit),
         {
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": 4,
+            "timeout": limit,
+            "graceful_timeout": 10,
             "accesslog": None,
             "loglevel": "warning",
         },

@@ -40,6 +40,12 @@ class DashboardSettings(BaseSettings):
         default=20, ge=0, description="Station score: daily management."
     )
     cache_seconds: int = Field(default=300, ge=0, description="How long map layers and heat are cached.")
+    statement_timeout_ms: int = Field(
+        default=15_000, ge=100, description="PostgreSQL cancels any dashboard query running longer."
+    )
+    request_timeout_seconds: int = Field(
+        default=60, ge=5, description="A server worker busy with one request this long is restarted."
+    )
     login_max_failures: int = Field(
         default=5, ge=1, description="Failed logins in a row that lock an account."
     )
