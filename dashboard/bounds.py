@@ -79,12 +79,12 @@ def code(value: Any, optional: bool = False) -> str | None:
 
 
 def text(value: Any, limit: int = MAX_TEXT) -> str:
-    """A typed text (None is empty) of at most ``limit`` characters, stripped."""
+    """A typed text (None is empty) of at most ``limit`` characters."""
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > limit:
         raise OutOfBounds("not a short text")
-    return value.strip()
+    return value
 
 
 def choice(value: Any, options: Collection[str], default: str | None = None) -> str:

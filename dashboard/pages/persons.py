@@ -66,7 +66,7 @@ def search(c: AppContext, q: Any) -> html.Div:
     user = c.user()
     if not user.can_search_persons:
         raise PermissionError("this role may not search persons")
-    q = bounds.text(q)
+    q = bounds.text(q).strip()
     if not q:
         return html.Div()
     kind = people.person_query_kind(q)
