@@ -12,6 +12,7 @@ import gc
 import dash
 from dash import Input, Output
 from dash.exceptions import PreventUpdate
+from flask import request
 
 from common.errors import OnemapError
 from common.secret import MIN_LENGTH, derive
@@ -89,6 +90,13 @@ def create_app(
     audit.register(app, c)
     downloads.install(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings))
+
+    @app.server.before_request
+    def _callback_envelope() -> None:
+        # after the login guard (registered first): only a signed-in browser gets this far
+        if request.method == "POST" and request.path == "/_dash-update-component":
+            bounds.dash_call(request.get_json(silent=True), app.callback_map)
+
     app.onemap = c  # type: ignore[attr-defined]
     # Dash sets itself up on its first request and registers the script paths it may serve while it
     # renders the index page. Do both here, before gunicorn forks: a worker whose first request is a

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -185,6 +185,36 @@ def path(value: Any) -> str:
     if not isinstance(value, str) or len(value) > MAX_PATH:
         raise OutOfBounds("not a path")
     return value
+
+
+def _prop(value: Any) -> bool:
+    """Whether a callback input or state is ``{"id": ..., "property": str, ...}`` (or a list of
+    them, for a pattern-matching id)."""
+    if isinstance(value, list):
+        return all(not isinstance(v, list) and _prop(v) for v in value)
+    return isinstance(value, dict) and "id" in value and isinstance(value.get("property"), str)
+
+
+def dash_call(body: Any, known: Mapping[str, Any]) -> None:
+    """Check the envelope of a posted Dash callback: a JSON object naming a callback in ``known``
+    (the app's callback map), with as many well-formed inputs and state as it declares, and a
+    list of changed ids.
+
+    The values inside are the callback's to parse; this only keeps a malformed envelope from
+    reaching Dash, which answers it with an error of its own.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str) or body["output"] not in known:
+        raise OutOfBounds("not a callback of this app")
+    spec = known[body["output"]]
+    for part in ("inputs", "state"):
+        values = body.get(part, [])
+        if not isinstance(values, list) or len(values) != len(spec.get(part, [])):
+            raise OutOfBounds(f"callback {part} not as declared")
+        if not all(_prop(v) for v in values):
+            raise OutOfBounds(f"malformed callback {part}")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(p, str) for p in changed):
+        raise OutOfBounds("malformed changed ids")
 
 
 def feature_code(value: Any) -> str | None:

@@ -319,3 +319,32 @@ def test_forged_audit_filters_change_nothing(leader: Any, demo_app: dash.Dash) -
         leader, demo_app, key, {("audit-user", "value"): "leader", ("audit-action", "value"): "login"}
     )
     assert status == 200 and "audit-table" in body
+
+
+def test_malformed_callback_envelopes_are_refused(chief_a: Any, demo_app: dash.Dash) -> None:
+    real = key_of(demo_app, "page.children")
+    pathname = {"id": "url", "property": "pathname", "value": "/"}
+    for body in (
+        {"output": "nope.children", "inputs": [], "changedPropIds": []},
+        {"output": real},
+        {"output": real, "inputs": "x"},
+        {"output": real, "inputs": [1]},
+        {"output": real, "inputs": [[[pathname]]]},
+        {"output": real, "inputs": [{"id": "url"}]},
+        {"output": real, "inputs": [pathname], "state": {"x": 1}},
+        {"output": real, "inputs": [pathname], "changedPropIds": [1]},
+        {"output": ["page.children"], "inputs": [pathname]},
+        [1, 2],
+        "x",
+        None,
+    ):
+        resp, seconds = timed(lambda body=body: chief_a.post("/_dash-update-component", json=body))
+        assert resp.status_code == 400 and seconds < FAST, body
+    # a body larger than any callback posts is refused before it is read
+    big = b"x" * (9 * 1024 * 1024)
+    resp = chief_a.post("/_dash-update-component", data=big, content_type="application/json")
+    assert resp.status_code == 413
+    # a well-formed one still goes through
+    body = {"output": real, "outputs": {"id": "page", "property": "children"}, "inputs": [pathname]}
+    resp = chief_a.post("/_dash-update-component", json={**body, "changedPropIds": ["url.pathname"]})
+    assert resp.status_code == 200
