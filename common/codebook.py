@@ -184,6 +184,8 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "search_persons": "人员查询",
         "export": "导出",
         "view_audit": "查看审计",
+        "view_page": "打开页面",
+        "person_search_locked": "人员查询超限，已锁定",
         "user_add": "新增用户",
         "user_disable": "停用用户",
         "user_enable": "启用用户",
@@ -196,6 +198,12 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "locked": "账户锁定中",
         "locked_now": "失败过多，已锁定",
         "disabled": "账户已停用",
+        "refused_role": "角色无权，已拒绝",
+        "refused_reason": "未填查询事由，已拒绝",
+        "refused_query": "非完整号码或姓名，已拒绝",
+        "rate_limited": "超出查询限额，已拒绝",
+        "alert": "告警",
+        "not_found": "不存在或不在辖区",
     },
 }
 

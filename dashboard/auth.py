@@ -19,7 +19,7 @@ from typing import Any
 
 from common.china import TZ
 from common.codebook import label
-from common.passwords import HASHER, verify_password
+from common.passwords import hash_settings, hash_with
 from dashboard.db import execute, fetch_all
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
@@ -27,7 +27,6 @@ from dashboard.settings import DashboardSettings
 LOGGER = logging.getLogger(__name__)
 
 COOKIE = "onemap_session"
-_DUMMY_HASH = HASHER.hash("an unknown user's password is checked against this")
 
 
 @dataclass(frozen=True)
@@ -71,32 +70,23 @@ class User:
         return label("role", self.role)
 
 
-# Who acts when no one is signed in (a failed login) or outside the web app (the command line).
-ANONYMOUS = User("-", "-", "-", frozenset(), frozenset())
-
-
 def audit(
     url: str,
-    user: User,
     action: str,
     params: dict[str, Any] | None = None,
     row_count: int | None = None,
     result: str = "ok",
-    client: str | None = None,
 ) -> None:
-    """Append one row to ``ops.audit`` (the application role may insert, never change or delete)."""
+    """Append one row to ``ops.audit`` through ``ops.audit_write``, which takes the user and client
+    from the signed scope of the request (the application role cannot insert a row itself)."""
     execute(
         url,
-        "insert into ops.audit (username, role, action, params, row_count, result, client) "
-        "values (:u, :r, :a, cast(:p as jsonb), :n, :res, :c)",
+        "select ops.audit_write(:a, cast(:p as jsonb), :n, :res)",
         {
-            "u": user.username,
-            "r": None if user is ANONYMOUS else user.role,
             "a": action,
             "p": json.dumps(params or {}, ensure_ascii=False, default=str),
             "n": row_count,
             "res": result,
-            "c": client,
         },
     )
 
@@ -111,7 +101,13 @@ class LoginResult:
 
 
 class Auth:
-    """Logins, sessions and lockout against ``ops.users`` and ``ops.sessions``."""
+    """Logins, sessions and lockout against ``ops.users`` and ``ops.sessions``.
+
+    The password hash never reaches the dashboard: ``ops.login_settings`` hands out its settings
+    and salt, the typed password is hashed with them here, ``ops.login_check`` compares, counts
+    failures per (name, client), locks and audits. An unknown name takes the same steps, the same
+    time and gets the same answers as a real one.
+    """
 
     def __init__(self, url: str, session_key: bytes, settings: DashboardSettings) -> None:
         self.url = url
@@ -138,52 +134,33 @@ class Auth:
 
     # ------------------------------------------------------------------ login and logout
     def login(self, username: str, password: str, client: str | None = None) -> LoginResult:
-        """Check a password; lock the account after too many failures; open a session."""
+        """Check a password; lock (name, client) after too many failures; open a session."""
         s = self.settings
-        username = username.strip().lower()
-        rows = fetch_all(
+        username = username.strip().lower()[:200]
+        found = fetch_all(
+            self.url, "select * from ops.login_settings(:u, :d)", {"u": username, "d": hash_settings()}
+        )[0]
+        candidate = hash_with(found["settings"], found["hash_len"], password[:1000])
+        row = execute(
             self.url,
-            "select *, locked_until > now() as locked from ops.users where username = :u",
-            {"u": username},
-        )
-        who = User.from_row(rows[0]) if rows else ANONYMOUS
-        params = {"username": username}
-        wrong = LoginResult(None, None, "用户名或密码错误")
-        if not rows:
-            verify_password(_DUMMY_HASH, password)  # the same time as for a real user
-            audit(self.url, ANONYMOUS, "login", params, result="unknown_user", client=client)
-            return wrong
-        row = rows[0]
-        if row["disabled"]:
-            audit(self.url, who, "login", params, result="disabled", client=client)
-            return LoginResult(None, None, f"{label('audit_result', 'disabled')}，请联系管理员")
-        if row["locked"]:
-            audit(self.url, who, "login", params, result="locked", client=client)
+            "select * from ops.login_check(:u, :h, :c, :max, :mins)",
+            {
+                "u": username,
+                "h": candidate,
+                "c": client,
+                "max": s.login_max_failures,
+                "mins": s.login_lockout_minutes,
+            },
+        )[0]
+        if row["result"] == "locked":
             until = row["locked_until"].astimezone(TZ).strftime("%H:%M")
-            return LoginResult(None, None, f"连续登录失败次数过多，账户已锁定，请于 {until} 后再试")
-        if not verify_password(row["password_hash"], password):
-            locked = execute(
-                self.url,
-                "update ops.users set "
-                "locked_until = case when failed_logins + 1 >= :max "
-                "  then now() + make_interval(mins => :mins) else locked_until end, "
-                "failed_logins = case when failed_logins + 1 >= :max then 0 else failed_logins + 1 end "
-                "where username = :u returning locked_until > now() as locked",
-                {"u": username, "max": s.login_max_failures, "mins": s.login_lockout_minutes},
-            )[0]["locked"]
-            audit(
-                self.url,
-                who,
-                "login",
-                params,
-                result="locked_now" if locked else "wrong_password",
-                client=client,
-            )
-            if locked:
-                return LoginResult(
-                    None, None, f"连续登录失败次数过多，账户已锁定 {s.login_lockout_minutes} 分钟"
-                )
-            return wrong
+            return LoginResult(None, None, f"连续登录失败次数过多，已锁定，请于 {until} 后再试")
+        if row["result"] == "locked_now":
+            return LoginResult(None, None, f"连续登录失败次数过多，已锁定 {s.login_lockout_minutes} 分钟")
+        if row["result"] == "disabled":  # told only to someone who knows the password
+            return LoginResult(None, None, f"{label('audit_result', 'disabled')}，请联系管理员")
+        if row["result"] != "ok":
+            return LoginResult(None, None, "用户名或密码错误")
         token = secrets.token_urlsafe(32)
         digest = self._digest(token)
         execute(
@@ -191,27 +168,15 @@ class Auth:
             "insert into ops.sessions (token_sha256, username, mac, client) values (:h, :u, :m, :c)",
             {"h": digest, "u": username, "m": self._mac(digest, username), "c": client},
         )
-        execute(
-            self.url,
-            "update ops.users set failed_logins = 0, locked_until = null, last_login_at = now() "
-            "where username = :u",
-            {"u": username},
-        )
-        audit(self.url, who, "login", params, client=client)
-        return LoginResult(token, who, "")
+        return LoginResult(token, User.from_row(row), "")
 
     def logout(self, token: str | None, client: str | None = None) -> None:
-        if not token:
-            return
-        ended = execute(
-            self.url,
-            "update ops.sessions set ended_at = now() where token_sha256 = :h and ended_at is null "
-            "returning username",
-            {"h": self._digest(token)},
-        )
-        if ended:
-            user = self.user(ended[0]["username"]) or ANONYMOUS
-            audit(self.url, user, "logout", {"username": ended[0]["username"]}, client=client)
+        if token:
+            self._end(self._digest(token), "logout", client)
+
+    def _end(self, digest: str, reason: str, client: str | None) -> None:
+        """End a session; the database audits it in the name of the session's own user."""
+        execute(self.url, "select ops.session_end(:h, :r, :c)", {"h": digest, "r": reason, "c": client})
 
     # ------------------------------------------------------------------ each request
     def resolve(self, token: str | None, client: str | None = None) -> User | None:
@@ -237,11 +202,8 @@ class Auth:
             return None
         user = User.from_row(row)
         if row["idle"] or row["disabled"] or row["stale"]:
-            execute(
-                self.url, "update ops.sessions set ended_at = now() where token_sha256 = :h", {"h": digest}
-            )
             reason = "idle_timeout" if row["idle"] else "disabled" if row["disabled"] else "password_changed"
-            audit(self.url, user, "session_end", {"reason": reason}, client=client)
+            self._end(digest, reason, client)
             return None
         if row["touch"]:
             execute(

@@ -52,7 +52,7 @@ class AppContext:
 
     def bind(self, user: User, client: str | None = None) -> tuple[Token[Any], ...]:
         """Act for ``user`` from here on (their scope, signed for PostgreSQL); undo with :meth:`unbind`."""
-        token = user.scope().token(self.scope_key, user.role)
+        token = user.scope().token(self.scope_key, user.role, username=user.username, client=client)
         return (CURRENT_USER.set(user), db.SCOPE_TOKEN.set(token), CLIENT.set(client))
 
     @staticmethod
@@ -70,9 +70,14 @@ class AppContext:
         finally:
             self.unbind(tokens)
 
-    def audit(self, action: str, params: dict[str, Any] | None = None, rows: int | None = None) -> None:
-        """Record that the current user did ``action`` (person-level views, searches, exports)."""
-        audit(self.url, self.user(), action, params, rows, "ok", CLIENT.get())
+    def audit(
+        self, action: str, params: dict[str, Any] | None = None, rows: int | None = None, result: str = "ok"
+    ) -> None:
+        """Record that the current user did (or was refused) ``action``: person-level views,
+        searches, exports, forbidden pages. The database takes the user and client from the
+        signed scope, not from here."""
+        self.user()  # fail closed: nobody signed in, nothing to record in anyone's name
+        audit(self.url, action, params, rows, result)
 
     def today(self) -> date:
         return self.settings.as_of or datetime.now(TZ).date()

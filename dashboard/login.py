@@ -9,13 +9,14 @@ gets 401. The scope therefore comes from the server-side session only.
 from __future__ import annotations
 
 import html
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import quote
 
 import dash
 from flask import Response, g, redirect, request
 
-from dashboard.auth import COOKIE, Auth, User, audit
+from dashboard.auth import COOKIE, Auth, User
 from dashboard.context import AppContext
 
 # paths served without a session: the login itself, our stylesheet, and library scripts (no data)
@@ -36,8 +37,14 @@ PAGE = """<!doctype html>
 </form></body></html>"""
 
 
-def client_address() -> str | None:
-    return request.remote_addr
+def client_address(trusted_proxies: Collection[str] = ()) -> str | None:
+    """Who is asking: the peer, or behind a trusted proxy the address that proxy appended to
+    ``X-Forwarded-For`` (its last entry: anything before it the client may have written)."""
+    peer = request.remote_addr
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if peer in trusted_proxies and forwarded.strip():
+        return forwarded.split(",")[-1].strip()[:100] or peer
+    return peer
 
 
 def safe_next(target: str | None) -> str:
@@ -69,7 +76,7 @@ def install(app: dash.Dash, c: AppContext, auth: Auth) -> None:
         user = auth.user(name) if name else None
         if user is not None and name not in proxied:
             proxied.add(name)
-            audit(auth.url, user, "login", {"username": name, "via": header}, client=client_address())
+            g.onemap_proxy_login = {"username": name, "via": header}  # audited once bound, below
         return user
 
     @server.before_request
@@ -77,12 +84,16 @@ def install(app: dash.Dash, c: AppContext, auth: Auth) -> None:
         path = request.path
         if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             return None
-        user = from_proxy() or auth.resolve(request.cookies.get(COOKIE), client_address())
+        user = from_proxy() or auth.resolve(
+            request.cookies.get(COOKIE), client_address(settings.trusted_proxies)
+        )
         if user is None:
             if request.method == "GET" and not path.startswith("/_dash"):
                 return redirect("/login?next=" + quote(request.full_path.rstrip("?")))
             return Response('{"error": "not signed in"}', status=401, mimetype="application/json")
-        g.onemap_bound = c.bind(user, client_address())
+        g.onemap_bound = c.bind(user, client_address(settings.trusted_proxies))
+        if "onemap_proxy_login" in g:
+            c.audit("login", g.pop("onemap_proxy_login"))
         return None
 
     @server.teardown_request
@@ -96,7 +107,9 @@ def install(app: dash.Dash, c: AppContext, auth: Auth) -> None:
         if request.method == "GET":
             return page(next_path=request.args.get("next", "/"))
         username = request.form.get("username", "")
-        result = auth.login(username, request.form.get("password", ""), client_address())
+        result = auth.login(
+            username, request.form.get("password", ""), client_address(settings.trusted_proxies)
+        )
         if result.token is None:
             return page(result.message, username, request.form.get("next", "/"))
         response = redirect(safe_next(request.form.get("next")))
@@ -112,7 +125,7 @@ def install(app: dash.Dash, c: AppContext, auth: Auth) -> None:
 
     @server.route("/logout")
     def _logout() -> Any:
-        auth.logout(request.cookies.get(COOKIE), client_address())
+        auth.logout(request.cookies.get(COOKIE), client_address(settings.trusted_proxies))
         response = redirect("/login")
         response.delete_cookie(COOKIE, path="/")
         return response

@@ -14,9 +14,14 @@ from dashboard.scope import Scope
 OPERATOR_TTL_SECONDS = 24 * 3600  # long enough for any report run; the key never leaves the machine
 
 
-def operator_token(secret: bytes, scope: Scope | None = None, role: str = "leadership") -> str:
-    """A scope (default: the whole area, as the leadership) signed for PostgreSQL with ``secret``."""
-    return (scope or Scope.everything()).token(derive(secret, "scope"), role, OPERATOR_TTL_SECONDS)
+def operator_token(
+    secret: bytes, scope: Scope | None = None, role: str = "leadership", username: str = "operator"
+) -> str:
+    """A scope (default: the whole area, as the leadership) signed for PostgreSQL with ``secret``,
+    in the name of ``username`` (what the audit records for it)."""
+    return (scope or Scope.everything()).token(
+        derive(secret, "scope"), role, OPERATOR_TTL_SECONDS, username=username
+    )
 
 
 @contextmanager

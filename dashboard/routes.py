@@ -39,11 +39,17 @@ def forbidden(what: str) -> html.Div:
 
 
 def _persons(c: AppContext, _m: re.Match[str]) -> html.Div:
-    return persons.layout(c) if c.user().can_search_persons else forbidden("人员查询")
+    if c.user().can_search_persons:
+        return persons.layout(c)
+    c.audit("view_page", {"page": "/persons"}, None, "refused_role")  # a refusal leaves a trace too
+    return forbidden("人员查询")
 
 
 def _audit(c: AppContext, _m: re.Match[str]) -> html.Div:
-    return audit.layout(c) if c.user().can_read_audit else forbidden("审计日志")
+    if c.user().can_read_audit:
+        return audit.layout(c)
+    c.audit("view_audit", {"page": "/audit"}, None, "refused_role")
+    return forbidden("审计日志")
 
 
 def _area(c: AppContext, m: re.Match[str]) -> html.Div:
@@ -53,7 +59,12 @@ def _area(c: AppContext, m: re.Match[str]) -> html.Div:
 
 def _building(c: AppContext, m: re.Match[str]) -> html.Div:
     code = m.group("code")
-    return drill.building_page(c, code) or not_found(f"楼栋 {code} ")
+    page = drill.building_page(c, code)
+    if page is None:
+        # a building out of scope looks like one that does not exist, to the viewer and here alike
+        c.audit("view_persons", {"building": code}, 0, "not_found")
+        return not_found(f"楼栋 {code} ")
+    return page
 
 
 CODE = r"(?P<code>[0-9A-Za-z_-]{1,40})"

@@ -66,9 +66,13 @@ class Scope:
     def allows_grid(self, grid_code: str | None) -> bool:
         return self.grids is None or grid_code in self.grids
 
-    def token(self, key: bytes, role: str, ttl_seconds: int = 900) -> str:
-        """The scope signed for PostgreSQL's row-level security (``onemap.scope``), valid ``ttl``."""
+    def token(
+        self, key: bytes, role: str, ttl_seconds: int = 900, username: str = "", client: str | None = None
+    ) -> str:
+        """The scope signed for PostgreSQL's row-level security (``onemap.scope``), valid ``ttl``,
+        naming the signed-in user and their client address (the audit functions take them from here)."""
         stations = "*" if self.stations is None else ",".join(sorted(self.stations))
         grids = "*" if self.grids is None else ",".join(sorted(self.grids))
-        payload = f"{int(time.time()) + ttl_seconds}|{stations}|{grids}|{role}"
+        where = "".join(ch for ch in (client or "")[:100] if ch not in "|~")
+        payload = f"{int(time.time()) + ttl_seconds}|{stations}|{grids}|{role}|{username}|{where}"
         return payload + "~" + hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()

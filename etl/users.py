@@ -129,6 +129,8 @@ def _update_one(owner_url: str, username: str, query: str, params: dict[str, Any
     with get_engine(owner_url).begin() as conn:
         if not _rows(conn, query + " where username = :u returning username", {"u": username, **params}):
             raise AuthError(f"no user {username!r}")
+        # a change by the owner lifts every lock on the name, from whichever address
+        _rows(conn, "delete from ops.login_failures where username = :u returning username", {"u": username})
         record(conn, action, {"username": username})
 
 
@@ -137,7 +139,7 @@ def set_disabled(owner_url: str, username: str, disabled: bool) -> None:
     _update_one(
         owner_url,
         username,
-        "update ops.users set disabled = :d, failed_logins = 0, locked_until = null",
+        "update ops.users set disabled = :d",
         {"d": disabled},
         "user_disable" if disabled else "user_enable",
     )
@@ -148,8 +150,7 @@ def set_password(owner_url: str, username: str, password: str) -> None:
     _update_one(
         owner_url,
         username,
-        "update ops.users set password_hash = :h, password_changed_at = now(), failed_logins = 0, "
-        "locked_until = null",
+        "update ops.users set password_hash = :h, password_changed_at = now()",
         {"h": hash_password(password)},
         "user_set_password",
     )
@@ -161,8 +162,9 @@ def list_users(owner_url: str) -> list[UserRecord]:
         rows = _rows(
             conn,
             "select username, display_name, role, stations, grids, disabled, "
-            "coalesce(locked_until > now(), false) as locked, last_login_at "
-            "from ops.users order by role, username",
+            "exists (select 1 from ops.login_failures f where f.username = u.username "
+            "        and f.locked_until > now()) as locked, last_login_at "
+            "from ops.users u order by role, username",
         )
     return [
         UserRecord(

@@ -26,16 +26,41 @@ COLUMNS = [
 
 
 def layout(c: AppContext) -> html.Div:
-    """The audit page with the latest rows (reading them is itself audited)."""
-    return page(rows_table(c, None, None))
+    """The audit page: alerts first, then the latest rows (reading them is itself audited)."""
+    return page(rows_table(c, None, None), alerts(c))
+
+
+def alerts(c: AppContext) -> html.Div:
+    """Person searches stopped for exceeding the limits in the last week, shown above everything."""
+    found = operations.audit_alerts(c.url)
+    if not found:
+        return html.Div(id="audit-alerts")
+    return html.Div(
+        [
+            html.H3(f"告警：人员查询超限锁定（近 7 天 {len(found)} 起）"),
+            table(
+                found,
+                [
+                    ("at", "时间"),
+                    ("username", "用户"),
+                    ("role", "角色"),
+                    ("params", "情况"),
+                    ("client", "来源地址"),
+                ],
+                "audit-alerts-table",
+            ),
+        ],
+        id="audit-alerts",
+        style={"border": "2px solid #c0392b", "padding": "0 12px 12px"},
+    )
 
 
 def skeleton() -> html.Div:
     """The page's components without rows (no query, nothing audited): for the validation layout."""
-    return page(html.Div())
+    return page(html.Div(), html.Div(id="audit-alerts"))
 
 
-def page(rows: html.Div) -> html.Div:
+def page(rows: html.Div, alert_box: html.Div) -> html.Div:
     """The page around a table of rows."""
     options = [{"label": "全部操作", "value": ""}] + [
         {"label": label("audit_action", k), "value": k} for k in codes("audit_action")
@@ -51,6 +76,7 @@ def page(rows: html.Div) -> html.Div:
                         "至少保存 180 天，不可修改或删除。",
                         className="subtitle",
                     ),
+                    alert_box,
                     html.Div(
                         [
                             dcc.Input(
@@ -72,6 +98,7 @@ def rows_table(c: AppContext, username: Any, action: Any) -> html.Div:
     """The audit rows of a user name and an action (both optional; OutOfBounds unless a short
     text and one of the codebook's audit actions)."""
     if not c.user().can_read_audit:
+        c.audit("view_audit", {"username": username or "", "action": action or ""}, None, "refused_role")
         raise PermissionError("this role may not read the audit trail")
     username, action = bounds.text(username), bounds.choice(action or "", ["", *codes("audit_action")])
     rows = operations.audit_rows(c.url, (username or "").strip().lower() or None, action or None)

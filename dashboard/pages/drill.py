@@ -298,8 +298,9 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
     for o in b["occupants"]:
         o["migrant"] = "流动" if o["is_migrant"] else "户籍"
         o["status_zh"] = label("residence_status", o["residence_status"])
-    # a list of people is a look at personal data: it leaves a trace
-    c.audit("view_persons", {"building": code}, len(b["occupants"]))
+    # a list of people is a look at personal data: it leaves a trace of who was seen (person keys)
+    seen = [o.pop("person_id") for o in b["occupants"]]
+    c.audit("view_persons", {"building": code, "persons": seen}, len(seen))
     alerts = elements.building_alerts(c.url, c.scope(), code)
     for r in alerts:
         r["kind_zh"] = label("alert_kind", r["alert_kind"])
@@ -332,7 +333,6 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
                             ("id_number", "身份证号"),
                             ("phone", "手机"),
                             ("gender", "性别"),
-                            ("age", "年龄"),
                             ("migrant", "类别"),
                             ("status_zh", "居住登记"),
                             ("unit_code", "房屋"),

@@ -1,5 +1,9 @@
-"""Person search ``/persons`` (leadership and station chiefs): by ID number, mobile or name, inside
-the viewer's scope, masked, and every search audited."""
+"""Person lookup ``/persons`` (leadership and station chiefs): by exact full ID number, mobile or
+name, with a stated reason, inside the viewer's scope, masked, limited, every attempt audited.
+
+Masked values on other pages are no oracle here: only a whole key finds anyone, and a few misses
+an hour lock the lookup for a day and alert the leadership (``ops.person_lookup``).
+"""
 
 from __future__ import annotations
 
@@ -20,12 +24,18 @@ COLUMNS = [
     ("id_number", "身份证号"),
     ("phone", "电话"),
     ("gender", "性别"),
-    ("age", "年龄"),
     ("migrant", "类别"),
     ("status_zh", "居住状态"),
     ("unit_code", "房屋"),
     ("grid_code", "网格"),
 ]
+REFUSED_ZH = {
+    "refused_role": "您的角色不能查询人员。",
+    "refused_reason": "请填写查询事由或案件编号（至少 4 个字）。",
+    "refused_query": "请输入完整的 18 位身份证号、11 位手机号或完整姓名（不支持部分匹配或通配符）。",
+    "rate_limited": "查询次数超出限额，人员查询已锁定 24 小时，并已告警。",
+    "locked": "人员查询已因超出限额被锁定，请联系领导。",
+}
 
 
 def layout(c: AppContext) -> html.Div:
@@ -36,7 +46,8 @@ def layout(c: AppContext) -> html.Div:
                 [
                     html.H2("人员查询"),
                     html.P(
-                        "按身份证号、手机号或姓名查询本辖区内的实有人口。结果脱敏显示；每次查询均记入审计日志。",
+                        "按完整身份证号、手机号或姓名查询本辖区内的实有人口，须填写事由或案件编号。"
+                        "结果脱敏显示；每次查询均记入审计日志；每小时查询与未命中次数有限额，超出即锁定并告警。",
                         className="subtitle",
                     ),
                     html.Div(
@@ -46,6 +57,14 @@ def layout(c: AppContext) -> html.Div:
                                 type="text",
                                 placeholder="身份证号 / 手机号 / 姓名",
                                 autoComplete="off",
+                                className="search-input",
+                            ),
+                            dcc.Input(
+                                id="person-reason",
+                                type="text",
+                                placeholder="事由或案件编号（必填）",
+                                autoComplete="off",
+                                maxLength=200,
                                 className="search-input",
                             ),
                             html.Button("查询", id="person-go", n_clicks=0),
@@ -60,24 +79,19 @@ def layout(c: AppContext) -> html.Div:
     )
 
 
-def search(c: AppContext, q: Any) -> html.Div:
-    """The results of one search (audited with the query masked, and how many came back); a
-    query that is not a short text is OutOfBounds (see :func:`dashboard.bounds.text`)."""
+def search(c: AppContext, q: Any, reason: Any = None) -> html.Div:
+    """The results of one lookup; the database decides, limits and audits it (a refusal too); a
+    query or reason that is not a short text is OutOfBounds (see :func:`dashboard.bounds.text`)."""
     user = c.user()
-    if not user.can_search_persons:
-        raise PermissionError("this role may not search persons")
-    q = bounds.text(q).strip()
-    if not q:
+    q = bounds.text(q).strip() if q else ""
+    reason = bounds.text(reason).strip() if reason else ""
+    if not q and user.can_search_persons:
         return html.Div()
-    kind = people.person_query_kind(q)
-    if kind is None:
-        return html.Div(
-            "请输入完整的 18 位身份证号、11 位手机号，或至少两个字的姓名。",
-            className="empty",
-            id="person-hint",
-        )
-    hits = people.person_search(c.url, c.scope(), q)
-    c.audit("search_persons", {"by": kind, "query": masked_query(kind, q)}, len(hits))
+    verdict, hits = people.person_search(c.url, c.scope(), q, reason)
+    if not user.can_search_persons:  # recorded as refused above; nothing to show
+        raise PermissionError("this role may not search persons")
+    if verdict != "ok":
+        return html.Div(REFUSED_ZH.get(verdict, "查询被拒绝。"), className="empty", id="person-hint")
     rows: list[dict[str, Any]] = [
         {
             **h,
@@ -102,22 +116,14 @@ def search(c: AppContext, q: Any) -> html.Div:
     )
 
 
-def masked_query(kind: str, q: str) -> str:
-    """What the audit keeps of a query: enough to recognise it, not the number itself."""
-    if kind == "id_number":
-        return q[:3] + "*" * 11 + q[-4:]
-    if kind == "phone":
-        return q[:3] + "****" + q[-4:]
-    return q[0] + "*" * (len(q) - 1)
-
-
 def register(app: dash.Dash, c: AppContext) -> None:
     @app.callback(
         Output("person-results", "children"),
         Input("person-go", "n_clicks"),
         Input("person-q", "n_submit"),
         State("person-q", "value"),
+        State("person-reason", "value"),
         prevent_initial_call=True,
     )
-    def _search(_clicks, _submits, q):
-        return search(c, q)
+    def _search(_clicks, _submits, q, reason):
+        return search(c, q, reason)

@@ -39,3 +39,8 @@ def audit_rows(
 ) -> list[dict[str, Any]]:
     """The newest audit rows (readable with a leadership scope only, by policy)."""
     return rows(url, "operations_audit_rows", {"u": username or None, "a": action or None, "limit": limit})
+
+
+def audit_alerts(url: str, days: int = 7) -> list[dict[str, Any]]:
+    """Person searches locked for exceeding their limits in the last ``days`` (leadership only)."""
+    return rows(url, "operations_audit_alerts", {"days": days})

@@ -8,11 +8,17 @@ grant usage on schema serve, core to {app_role};
 grant select on all tables in schema serve to {app_role};
 grant select on all tables in schema core to {app_role};
 revoke create on schema public from public;
--- access control (0004): read users to log in and keep their lockout state; keep sessions;
--- append to the audit trail (read it only with a leadership scope, by policy). Nothing else in ops.
+-- access control (0004, narrowed in 0005): read users (never their password hash) and sessions,
+-- open sessions and keep them alive; read the audit trail only with a leadership scope (by
+-- policy). Password checks, lockout, ending sessions and every audit row go through the security
+-- definer functions of functions/60_ops_guard.sql, which take who acted from the signed scope.
 grant usage on schema ops to {app_role};
-grant select on ops.users to {app_role};
-grant update (failed_logins, locked_until, last_login_at) on ops.users to {app_role};
+revoke all on ops.users, ops.sessions, ops.audit, ops.login_failures from {app_role};
+grant select (username, display_name, role, stations, grids, disabled, last_login_at, created_at,
+              password_changed_at) on ops.users to {app_role};
 grant select, insert on ops.sessions to {app_role};
-grant update (last_seen, ended_at) on ops.sessions to {app_role};
-grant select, insert on ops.audit to {app_role};
+grant update (last_seen) on ops.sessions to {app_role};
+grant select on ops.audit to {app_role};
+grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_settings(text, text),
+    ops.login_check(text, text, text, integer, integer), ops.session_end(text, text, text),
+    ops.person_lookup(text, text, text) to {app_role};

@@ -71,8 +71,6 @@ users = Table(
     Column("grids", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("password_hash", Text, nullable=False),
     Column("disabled", Boolean, nullable=False, server_default=text("false")),
-    Column("failed_logins", Integer, nullable=False, server_default=text("0")),
-    Column("locked_until", TIME),
     Column("last_login_at", TIME),
     Column("created_at", TIME, nullable=False, server_default=text("now()")),
     Column("password_changed_at", TIME, nullable=False, server_default=text("now()")),
@@ -88,6 +86,16 @@ sessions = Table(
     Column("last_seen", TIME, nullable=False, server_default=text("now()")),
     Column("ended_at", TIME),
     Column("client", Text),
+    schema="ops",
+)
+login_failures = Table(
+    "login_failures",
+    METADATA,
+    Column("username", Text, primary_key=True),
+    Column("client", Text, primary_key=True),
+    Column("failures", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", TIME),
+    Column("last_failed_at", TIME, nullable=False, server_default=text("now()")),
     schema="ops",
 )
 audit = Table(

@@ -16,10 +16,11 @@ from common.errors import AuthError, OnemapError
 from common.passwords import hash_password, password_problem
 from common.secret import SecretSettings, init_secret, load_secret
 from dashboard.app import create_app
+from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 from etl.db import libpq_url, normalise_url
 from etl.users import add_user, set_disabled, set_password
-from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, login
+from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, login, sign
 
 pytestmark = pytest.mark.db
 
@@ -90,7 +91,10 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(
     assert "已锁定" in body and client.get_cookie("onemap_session") is None
     with core.connect() as conn:
         minutes = conn.execute(
-            text("select extract(epoch from locked_until - now()) / 60 from ops.users where username = :u"),
+            text(
+                "select extract(epoch from locked_until - now()) / 60 from ops.login_failures "
+                "where username = :u"
+            ),
             {"u": user},
         ).scalar()
     assert 14 < minutes <= 15
@@ -99,7 +103,9 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(
     # fifteen minutes later (moved back in the database, not waited for) the right password works
     with core.begin() as conn:
         conn.execute(
-            text("update ops.users set locked_until = now() - interval '1 second' where username = :u"),
+            text(
+                "update ops.login_failures set locked_until = now() - interval '1 second' where username = :u"
+            ),
             {"u": user},
         )
     assert login(client, user).status_code == 302
@@ -217,11 +223,14 @@ def test_the_audit_trail_is_append_only(
 ) -> None:
     engine = create_engine(normalise_url(demo_db[1]))
     try:
-        with engine.begin() as conn:  # the application role appends …
+        with engine.begin() as conn:  # the application role appends, in the signed user's name …
             conn.execute(
-                text("insert into ops.audit (username, action, result) values ('leader', 'export', 'ok')")
+                text("select set_config('onemap.scope', :t, true)"),
+                {"t": sign(Scope.everything(), "leadership", "leader")},
             )
-        for statement in (  # … and can neither change nor remove a row
+            conn.execute(text("select ops.audit_write('export', '{}', null, 'ok')"))
+        for statement in (  # … and can neither change nor remove a row, nor write one itself
+            "insert into ops.audit (username, action, result) values ('leader', 'export', 'ok')",
             "delete from ops.audit",
             "update ops.audit set result = 'nothing happened'",
             "truncate ops.audit",

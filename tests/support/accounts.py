@@ -26,9 +26,9 @@ def chief(*stations: str) -> User:
     return User("test-chief", "测试所长", "station_chief", frozenset(stations), frozenset())
 
 
-def sign(scope: Scope, role: str) -> str:
-    """A scope signed with the tests' key, as the dashboard signs it for PostgreSQL."""
-    return operator_token(SECRET, scope, role)
+def sign(scope: Scope, role: str, username: str = "operator") -> str:
+    """A scope signed with the tests' key, as the dashboard signs it for PostgreSQL (for ``username``)."""
+    return operator_token(SECRET, scope, role, username)
 
 
 def login(client: Any, username: str, password: str = PASSWORD) -> Any:

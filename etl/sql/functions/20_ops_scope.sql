@@ -3,7 +3,9 @@
 -- The dashboard signs the viewer's scope with a key only it and the owner know
 -- (HMAC-SHA256; the key lives in ops.scope_key, which the application role cannot read) and sets
 -- it per transaction:  select set_config('onemap.scope', '<payload>~<hex signature>', true).
--- Payload: '<expires, unix seconds>|<stations, comma-separated, or *>|<grids, or *>|<role>'.
+-- Payload: '<expires, unix seconds>|<stations, comma-separated, or *>|<grids, or *>|<role>|<username>|<client>'.
+-- The username and client address are those of the signed-in session: the audit functions
+-- (60_ops_guard.sql) take who acted from here, never from their arguments.
 -- A missing, expired, edited or forged setting is no scope at all: the policies return nothing.
 -- The owner loads and migrates; it has BYPASSRLS (revision 0004 checks it), so the policies bind
 -- everyone else, the application role above all.
@@ -60,3 +62,13 @@ as $$ select coalesce(string_to_array(nullif(split_part(ops.scope_payload(), '|'
 create or replace function ops.scope_role() returns text
 language sql stable
 as $$ select nullif(split_part(ops.scope_payload(), '|', 4), '') $$;
+
+create or replace function ops.scope_user() returns text
+language sql stable
+as $$ select nullif(split_part(ops.scope_payload(), '|', 5), '') $$;
+comment on function ops.scope_user() is 'The signed-in user the signed scope was made for, or null.';
+
+create or replace function ops.scope_client() returns text
+language sql stable
+as $$ select nullif(split_part(ops.scope_payload(), '|', 6), '') $$;
+comment on function ops.scope_client() is 'The client address of the signed-in session, or null.';

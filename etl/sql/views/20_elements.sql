@@ -31,11 +31,11 @@ comment on view serve.rental_units is 'One row per rental unit; the landlord mas
 
 create or replace view serve.persons with (security_invoker = true) as
 select p.person_id, serve.mask_name(p.name) as name, serve.mask_id(p.id_number) as id_number,
-       serve.mask_phone(p.phone) as phone, p.gender,
-       extract(year from age(p.birth_date))::int as age, p.is_migrant, p.residence_status, p.lives_alone,
+       serve.mask_phone(p.phone) as phone, p.gender, p.is_migrant, p.residence_status, p.lives_alone,
        p.building_code, p.unit_code, p.grid_code, p.zone_code, p.station_code
 from core.persons p;
-comment on view serve.persons is 'One row per person, masked: name, ID number and phone never leave unmasked.';
+comment on view serve.persons is
+    'One row per person, masked: name, ID number and phone never leave unmasked; no age or birth date beside them.';
 
 create or replace view serve.communities with (security_invoker = true) as
 select community_code, name, kind, households, geom, grid_code, zone_code, station_code from core.communities;
