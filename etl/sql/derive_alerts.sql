@@ -40,7 +40,8 @@ found as (
     where u.registered_tenants = 0 and coalesce(r.persons, 0) = 0
     union all
     select 'elderly_no_access', 'P' || p.person_id, p.district_code, asof.t,
-           format('独居老人（%%s岁）%%s天无门禁记录', extract(year from age(asof.t::date, p.birth_date))::int,
+           -- the threshold, not the person's age: an age beside the unit's masked ID narrows its birth date
+           format('独居老人（%%s岁以上）%%s天无门禁记录', %(elderly_age)s,
                   extract(day from asof.t - coalesce(l.last_at, asof.t - interval '90 days'))::int),
            extract(epoch from asof.t - coalesce(l.last_at, asof.t - interval '90 days')) / 86400,
            %(elderly_days)s::float8, p.building_code, p.unit_code, p.geom, p.grid_code, p.zone_code, p.station_code

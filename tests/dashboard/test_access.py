@@ -172,11 +172,19 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
         (key_of(demo_app, "wall-figures.children"), {("wall-refresh", "n_intervals"): 1}),
         (
             key_of(demo_app, "person-results.children"),
-            {("person-go", "n_clicks"): 1, ("person-q", "value"): b_side["id_number"]},
+            {
+                ("person-go", "n_clicks"): 1,
+                ("person-q", "value"): b_side["id_number"],
+                ("person-reason", "value"): "案件核查",
+            },
         ),
         (
             key_of(demo_app, "person-results.children"),
-            {("person-go", "n_clicks"): 1, ("person-q", "value"): b_side["phone"]},
+            {
+                ("person-go", "n_clicks"): 1,
+                ("person-q", "value"): b_side["phone"],
+                ("person-reason", "value"): "案件核查",
+            },
         ),
     ]
     for highlight_index in range(len(forged_hits)):  # each forged hit clicked

@@ -57,15 +57,27 @@ def test_no_page_or_export_holds_an_unmasked_id_or_mobile(
     calls: dict[str, tuple[str, dict[tuple[str, str], Any]]] = {
         "search by name": (
             key_of(demo_app, "person-results.children"),
-            {("person-go", "n_clicks"): 1, ("person-q", "value"): name},
+            {
+                ("person-go", "n_clicks"): 1,
+                ("person-q", "value"): name,
+                ("person-reason", "value"): "案件核查",
+            },
         ),
         "search by id": (
             key_of(demo_app, "person-results.children"),
-            {("person-go", "n_clicks"): 1, ("person-q", "value"): id_number},
+            {
+                ("person-go", "n_clicks"): 1,
+                ("person-q", "value"): id_number,
+                ("person-reason", "value"): "案件核查",
+            },
         ),
         "search by phone": (
             key_of(demo_app, "person-results.children"),
-            {("person-go", "n_clicks"): 1, ("person-q", "value"): phone},
+            {
+                ("person-go", "n_clicks"): 1,
+                ("person-q", "value"): phone,
+                ("person-reason", "value"): "案件核查",
+            },
         ),
         "map search": (
             key_of(demo_app, "map-search-results.children"),
