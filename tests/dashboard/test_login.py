@@ -352,3 +352,45 @@ def test_a_trusted_proxy_may_name_the_user_when_switched_on(
     assert client.get("/", headers={"X-Remote-User": "nobody"}).status_code == 302
     far = {"REMOTE_ADDR": "10.9.8.7"}  # not a trusted proxy: the header is ignored
     assert client.get("/", headers={"X-Remote-User": "leader"}, environ_base=far).status_code == 302
+
+
+def test_lockout_tells_no_real_name_from_an_unknown_one(demo_app: dash.Dash, user: str) -> None:
+    """The same answers, in the same order, in about the same time, for a real name and a made-up one."""
+    import statistics
+    import time
+
+    client = demo_app.server.test_client()
+    unknown = "x" + user[1:-1] + "z"  # as long as the real one, so the page is as long
+    answers: dict[str, list[str]] = {user: [], unknown: []}
+    times: dict[str, list[float]] = {user: [], unknown: []}
+    for _ in range(7):
+        for name in (user, unknown):
+            start = time.perf_counter()
+            body = login(client, name, "Wrong-pass-1").get_data(as_text=True)
+            times[name].append(time.perf_counter() - start)
+            answers[name].append(body.replace(name, "NAME"))
+    assert answers[user] == answers[unknown]
+    assert "已锁定" in answers[user][-1] and "用户名或密码错误" in answers[user][0]
+    ratio = statistics.median(times[user]) / statistics.median(times[unknown])
+    assert 0.67 < ratio < 1.5, times
+
+
+def test_a_lock_holds_for_the_address_that_caused_it_only(
+    demo_app: dash.Dash, core: Engine, user: str
+) -> None:
+    """Anyone can type a known name wrongly five times: that locks their own address, not the user."""
+    attacker = demo_app.server.test_client()
+    far = {"REMOTE_ADDR": "10.20.30.40"}
+    for _ in range(6):
+        body = attacker.post(
+            "/login", data={"username": user, "password": "Wrong-pass-1", "next": "/"}, environ_base=far
+        ).get_data(as_text=True)
+    assert "已锁定" in body
+    owner = demo_app.server.test_client()
+    assert login(owner, user).status_code == 302  # the real user, from their own address
+    with core.connect() as conn:
+        locks = conn.execute(
+            text("select client from ops.login_failures where username = :u and locked_until > now()"),
+            {"u": user},
+        ).scalars()
+        assert list(locks) == ["10.20.30.40"]

@@ -57,6 +57,52 @@ def test_app_role_cannot_write_or_read_ops(app_db: Connection, statement: str) -
         app_db.execute(text(statement))
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select password_hash from ops.users",
+        "select * from ops.users",
+        "update ops.users set last_login_at = now()",
+        "update ops.users set disabled = false",
+        "select * from ops.login_failures",
+        "delete from ops.login_failures",
+        "update ops.login_failures set locked_until = null",
+        "insert into ops.login_failures (username, client, failures, locked_until) "
+        "values ('leader', '10.0.0.1', 5, now() + interval '1 day')",
+        "insert into ops.audit (username, action, result) values ('leader', 'export', 'ok')",
+        "update ops.sessions set ended_at = now()",
+        "select key from ops.scope_key",
+    ],
+)
+def test_app_role_cannot_read_hashes_change_locks_or_write_audit_rows(
+    app_db: Connection, statement: str
+) -> None:
+    """Password hashes, lockout and the audit trail are reached through the owner's functions only."""
+    with pytest.raises(ProgrammingError, match="permission denied"), app_db.begin_nested():
+        app_db.execute(text(statement))
+
+
+def test_app_role_writes_audit_rows_only_in_the_signed_users_name(app_db: Connection) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from dashboard.scope import Scope
+    from tests.support.accounts import sign
+
+    def write(token: str | None) -> None:
+        app_db.execute(text("select set_config('onemap.scope', :t, true)"), {"t": token or ""})
+        app_db.execute(text("select ops.audit_write('export', '{\"username\": \"leader\"}', 1, 'ok')"))
+
+    for forged in (None, sign(Scope.everything(), "leadership", "someone").replace("|someone|", "|leader|")):
+        with pytest.raises(DBAPIError, match="no signed-in user"), app_db.begin_nested():
+            write(forged)
+    write(sign(Scope.everything(), "leadership", "someone"))
+    rows = app_db.execute(text("select username, role, client from ops.audit where action = 'export'")).all()
+    assert [tuple(r) for r in rows] == [("someone", "leadership", None)]
+    # the lockout and session functions take no user to act as beyond the name being checked
+    with pytest.raises(DBAPIError), app_db.begin_nested():
+        app_db.execute(text("select ops.session_end('x', 'anything', null)"))
+
+
 # views that aggregate ops (which the application role may not read) run as their owner; every
 # other serve view runs with the reader's rights so that row-level security applies beneath it
 OWNER_RIGHTS_VIEWS = {"load_batches", "quarantine_counts"}
