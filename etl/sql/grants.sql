@@ -8,7 +8,7 @@ grant usage on schema serve, core to {app_role};
 grant select on all tables in schema serve to {app_role};
 grant select on all tables in schema core to {app_role};
 revoke create on schema public from public;
--- access control (0004, narrowed in 0005): read users (never their password hash) and sessions,
+-- access control (0004, narrowed in 0006): read users (never their password hash) and sessions,
 -- open sessions and keep them alive; read the audit trail only with a leadership scope (by
 -- policy). Password checks, lockout, ending sessions and every audit row go through the security
 -- definer functions of functions/60_ops_guard.sql, which take who acted from the signed scope.

@@ -1,22 +1,22 @@
 """Guarding personal data: login failures per (name, client); no age beside a masked ID number.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Create ops.login_failures, drop the per-account lock columns and serve.persons (remade)."""
-    run_sql_file("0005_guard.sql")
+    run_sql_file("0006_guard.sql")
 
 
 def downgrade() -> None:
