@@ -37,7 +37,7 @@ def alerts(c: AppContext) -> html.Div:
         return html.Div(id="audit-alerts")
     return html.Div(
         [
-            html.H3(f"告警：人员查询超限锁定（近 7 天 {len(found)} 起）"),
+            html.H3(f"告警：{label('audit_action', 'person_search_locked')}（近 7 天 {len(found)} 起）"),
             table(
                 found,
                 [
