@@ -1,22 +1,22 @@
 """Guarding personal data: login failures per (name, client); no age beside a masked ID number.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Create ops.login_failures, drop the per-account lock columns and serve.persons (remade)."""
-    run_sql_file("0006_guard.sql")
+    run_sql_file("0007_guard.sql")
 
 
 def downgrade() -> None:
