@@ -16,7 +16,7 @@ from flask import request
 
 from common.errors import OnemapError
 from common.secret import MIN_LENGTH, derive
-from dashboard import bounds, downloads, login, routes
+from dashboard import bounds, downloads, headers, login, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
@@ -89,7 +89,7 @@ def create_app(
     persons.register(app, c)
     audit.register(app, c)
     downloads.install(app, c)
-    login.install(app, c, Auth(url, derive(secret, "session"), settings))
+    login.install(app, c, Auth(url, derive(secret, "session"), settings), derive(secret, "csrf"))
 
     @app.server.before_request
     def _callback_envelope() -> None:
@@ -97,6 +97,8 @@ def create_app(
         if request.method == "POST" and request.path == "/_dash-update-component":
             bounds.dash_call(request.get_json(silent=True), app.callback_map)
 
+    # last: every callback (and so every inline script Dash will serve) is registered by now
+    headers.install(app, settings.basemap_url)
     app.onemap = c  # type: ignore[attr-defined]
     # Dash sets itself up on its first request and registers the script paths it may serve while it
     # renders the index page. Do both here, before gunicorn forks: a worker whose first request is a

@@ -86,13 +86,20 @@ class AppContext:
         return Week.containing(self.today())
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per key for ``cache_seconds`` (the scope must be part of the key)."""
+        """``compute()`` once per key, viewer's scope and role for ``cache_seconds``.
+
+        The scope and role are always part of the key (row-level security makes every query's rows
+        depend on them), so nothing cached for one scope reaches another. The viewer is not: what
+        is cached must hold nothing about who asked (no name; the top bar is built per request).
+        """
         if self.settings.cache_seconds <= 0:
             return compute()
+        user = self.user()
+        full = (user.scope(), user.role, key)
         with self._lock:
-            if key in self._cache:
-                return self._cache[key]
+            if full in self._cache:
+                return self._cache[full]
         value = compute()
         with self._lock:
-            self._cache[key] = value
+            self._cache[full] = value
         return value

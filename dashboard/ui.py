@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from dash import dcc, html
+from flask import g, has_request_context
 
 from common.china import TZ
 
@@ -78,6 +79,20 @@ def breadcrumb(trail: Sequence[tuple[str, str | None]], ident: str) -> html.Nav:
     return html.Nav(parts, className="breadcrumb", id=ident)
 
 
+def logout_form() -> html.Form:
+    """退出 as a POST with the session's CSRF token (the login guard puts it on ``flask.g``)."""
+    token = g.get("onemap_logout_token", "") if has_request_context() else ""
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf", value=token),
+            html.Button("退出", type="submit", className="nav-link nav-logout", id="nav-logout"),
+        ],
+        method="post",
+        action="/logout",
+        className="nav-logout-form",
+    )
+
+
 def nav(active: str) -> html.Header:
     """The top bar: pages the signed-in user may open, who they are, and 退出."""
     from dashboard.context import CURRENT_USER  # (the context imports this module's neighbours)
@@ -91,7 +106,7 @@ def nav(active: str) -> html.Header:
     who = (
         [
             html.Span(f"{user.display_name}（{user.role_zh}）", className="nav-user", id="nav-user"),
-            html.A("退出", href="/logout", className="nav-link", id="nav-logout"),
+            logout_form(),
         ]
         if user is not None
         else []

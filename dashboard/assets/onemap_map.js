@@ -1,5 +1,20 @@
 // Functions the map's GeoJSON layers call by name (no inline code, no CDN).
+// Every string in a feature came from a data file: it is put into the page as text (a text node or
+// textContent), never as HTML. Leaflet reads a string given to bindTooltip/bindPopup or to a
+// divIcon's html as markup, so none is given one.
+function onemapText(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+}
 window.onemap = Object.assign({}, window.onemap, {
+    // every layer's tooltip and popup, as text (replaces dash-leaflet's default, which binds HTML)
+    text: function (feature, layer) {
+        var p = feature && feature.properties;
+        if (!p) { return; }
+        if (p.popup != null && p.popup !== "") { layer.bindPopup(onemapText(p.popup)); }
+        if (p.tooltip != null && p.tooltip !== "") { layer.bindTooltip(onemapText(p.tooltip)); }
+    },
     // a layer's style in its hideout.base, what differs per feature in feature.properties.style
     style: function (feature, context) {
         var base = (context && context.hideout && context.hideout.base) || {};
@@ -10,7 +25,7 @@ window.onemap = Object.assign({}, window.onemap, {
         return L.marker(latlng, {
             interactive: false,
             icon: L.divIcon({className: "grid-label", iconSize: null,
-                             html: "<span>" + feature.properties.code + "</span>"})
+                             html: onemapText(feature.properties.code)})
         });
     },
     // points drawn as small circles coloured by layer

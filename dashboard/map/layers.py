@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, cast
 
+import dash_leaflet as dl
 import numpy as np
 import shapely
 import shapely.errors
@@ -51,6 +52,14 @@ LABEL_ZOOM = 14  # grid codes are written on the map from this zoom on
 STYLE_FN = {"variable": "onemap.style"}
 POINT_FN = {"variable": "onemap.point"}
 LABEL_FN = {"variable": "onemap.label"}
+# binds each feature's tooltip and popup as text: every GeoJSON on a page is made by geojson()
+TEXT_FN = {"variable": "onemap.text"}
+
+
+def geojson(**props: Any) -> dl.GeoJSON:
+    """A GeoJSON component whose tooltips and popups are text, never HTML (names, codes and
+    addresses come from data files; dash-leaflet's default would bind them as markup)."""
+    return dl.GeoJSON(onEachFeature=TEXT_FN, **props)
 
 
 def area_layer_named(name: str) -> AreaLayer | None:

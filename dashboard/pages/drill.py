@@ -40,13 +40,14 @@ def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, st
 
 
 def area_page(c: AppContext, level: str, code: str) -> html.Div | None:
-    """A station, zone or grid page (cached per viewer scope, area and week); None when the area
-    does not exist or is out of the viewer's scope."""
-    scope = c.scope()
-    return c.cached(("area-page", scope, level, code, c.week()), lambda: _area_page(c, level, code))
+    """A station, zone or grid page (its body cached per viewer scope, area and week; the top bar,
+    which names the viewer, built for each request); None when the area does not exist or is out
+    of the viewer's scope."""
+    body = c.cached(("area-page", level, code, c.week()), lambda: _area_body(c, level, code))
+    return None if body is None else html.Div([nav(""), body])
 
 
-def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
+def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     scope = c.scope()
     area = Area(level, code)
     info = areas.area_name(c.url, scope, area)
@@ -127,159 +128,154 @@ def _area_page(c: AppContext, level: str, code: str) -> html.Div | None:
     works = elements.workstations(c.url, scope, area)
     return html.Div(
         [
-            nav(""),
-            html.Div(
+            breadcrumb(trail(c, area, info), "drill-breadcrumb"),
+            html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
+            html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
+            *(
                 [
-                    breadcrumb(trail(c, area, info), "drill-breadcrumb"),
-                    html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
-                    html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
-                    *(
+                    html.Div(
                         [
-                            html.Div(
-                                [
-                                    html.Span("本周周报："),
-                                    html.A(
-                                        "PDF",
-                                        href=f"/download/weekly/{code}.pdf?week={week.label()}",
-                                        id="drill-download-pdf",
-                                        className="download",
-                                    ),
-                                    html.Span(" · "),
-                                    html.A(
-                                        "XLSX",
-                                        href=f"/download/weekly/{code}.xlsx?week={week.label()}",
-                                        id="drill-download-xlsx",
-                                        className="download",
-                                    ),
-                                ],
-                                className="downloads",
-                            )
-                        ]
-                        if level == "station"
-                        else []
-                    ),
-                    kpi_cards(k),
-                    *(
-                        [
-                            html.H3("派出所考核"),
-                            table(
-                                stations_scored,
-                                [
-                                    ("score", "得分"),
-                                    ("rank", "排名"),
-                                    ("base", "基础工作"),
-                                    ("control", "警情控制"),
-                                    ("daily", "日常管理"),
-                                ],
-                                "drill-station-score",
+                            html.Span("本周周报："),
+                            html.A(
+                                "PDF",
+                                href=f"/download/weekly/{code}.pdf?week={week.label()}",
+                                id="drill-download-pdf",
+                                className="download",
                             ),
-                        ]
-                        if level == "station"
-                        else []
-                    ),
-                    dcc.Graph(figure=trend_figure(trend), id="drill-trend", config={"displayModeBar": False}),
-                    html.H3("警情分类（环比、同比）"),
-                    table(
-                        yoy,
-                        [
-                            ("category_zh", "类别"),
-                            ("week", "本周"),
-                            ("prev", "上周"),
-                            ("wow", "环比"),
-                            ("last_year", "去年同期"),
-                            ("yoy", "同比"),
+                            html.Span(" · "),
+                            html.A(
+                                "XLSX",
+                                href=f"/download/weekly/{code}.xlsx?week={week.label()}",
+                                id="drill-download-xlsx",
+                                className="download",
+                            ),
                         ],
-                        "drill-incidents-by-category",
-                    ),
-                    html.H3(f"在办事项（{label('card', 'red')}、{label('card', 'yellow')}在前）"),
-                    table(
-                        items,
-                        [
-                            ("item_no", "编号"),
-                            ("item_kind_zh", "类型"),
-                            ("what", "事项"),
-                            ("since", "登记/发现"),
-                            ("due_at", "办结时限"),
-                            ("card_zh", "督办"),
-                            ("status_zh", "状态"),
-                            ("grid_code", "网格"),
-                        ],
-                        "drill-open-items",
-                    ),
-                    html.H3("网格事件（分类）"),
-                    table(
-                        classes,
-                        [
-                            ("class_zh", "类别"),
-                            ("n", "件数"),
-                            ("on_time", "按时办结率"),
-                            ("yellow", label("card", "yellow")),
-                            ("red", label("card", "red")),
-                        ],
-                        "drill-event-classes",
-                    ),
-                    html.H3("风险隐患（按类别）"),
-                    table(
-                        hazards,
-                        [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
-                        "drill-hazard-categories",
-                    ),
-                    html.H3("风险隐患（按提示函批次）"),
-                    table(
-                        batches,
-                        [("label", "批次"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
-                        "drill-hazard-batches",
-                    ),
-                    html.H3("风险隐患（按责任部门）"),
-                    table(
-                        depts,
-                        [("label", "责任部门"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
-                        "drill-hazard-departments",
-                    ),
-                    html.H3(f"近四周零发案小区（{len(zero)}）"),
-                    table(
-                        zero,
-                        [("community_code", "小区编码"), ("name", "名称"), ("kind", "类型")],
-                        "drill-zero-incident-communities",
-                    ),
-                    html.H3("警网融合工作站"),
-                    table(
-                        works,
-                        [
-                            ("name", "名称"),
-                            ("theme", "主题"),
-                            ("staff_police", "民警"),
-                            ("staff_grid", "网格员"),
-                            ("staff_other", "其他"),
-                        ],
-                        "drill-workstations",
-                    ),
-                    html.H3("视频监控（按圈层）"),
-                    table(
-                        cams,
-                        [("ring_zh", "圈层"), ("camera_kind", "类型"), ("n", "数量"), ("online", "在线")],
-                        "drill-cameras",
-                    ),
-                    *children,
-                    html.H3("楼栋（出租屋多者在前）"),
-                    table(
-                        blds,
-                        [
-                            ("building_code", "楼栋编码"),
-                            ("address", "地址"),
-                            ("floors", "层数"),
-                            ("units", "出租屋"),
-                            ("residents", "实有人口"),
-                            ("migrants", "流动人口"),
-                            ("alerts", "预警"),
-                        ],
-                        "drill-buildings",
-                        link=lambda r: f"/building/{r['building_code']}",
-                    ),
-                ],
-                className="page",
+                        className="downloads",
+                    )
+                ]
+                if level == "station"
+                else []
             ),
-        ]
+            kpi_cards(k),
+            *(
+                [
+                    html.H3("派出所考核"),
+                    table(
+                        stations_scored,
+                        [
+                            ("score", "得分"),
+                            ("rank", "排名"),
+                            ("base", "基础工作"),
+                            ("control", "警情控制"),
+                            ("daily", "日常管理"),
+                        ],
+                        "drill-station-score",
+                    ),
+                ]
+                if level == "station"
+                else []
+            ),
+            dcc.Graph(figure=trend_figure(trend), id="drill-trend", config={"displayModeBar": False}),
+            html.H3("警情分类（环比、同比）"),
+            table(
+                yoy,
+                [
+                    ("category_zh", "类别"),
+                    ("week", "本周"),
+                    ("prev", "上周"),
+                    ("wow", "环比"),
+                    ("last_year", "去年同期"),
+                    ("yoy", "同比"),
+                ],
+                "drill-incidents-by-category",
+            ),
+            html.H3(f"在办事项（{label('card', 'red')}、{label('card', 'yellow')}在前）"),
+            table(
+                items,
+                [
+                    ("item_no", "编号"),
+                    ("item_kind_zh", "类型"),
+                    ("what", "事项"),
+                    ("since", "登记/发现"),
+                    ("due_at", "办结时限"),
+                    ("card_zh", "督办"),
+                    ("status_zh", "状态"),
+                    ("grid_code", "网格"),
+                ],
+                "drill-open-items",
+            ),
+            html.H3("网格事件（分类）"),
+            table(
+                classes,
+                [
+                    ("class_zh", "类别"),
+                    ("n", "件数"),
+                    ("on_time", "按时办结率"),
+                    ("yellow", label("card", "yellow")),
+                    ("red", label("card", "red")),
+                ],
+                "drill-event-classes",
+            ),
+            html.H3("风险隐患（按类别）"),
+            table(
+                hazards,
+                [("label", "类别"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
+                "drill-hazard-categories",
+            ),
+            html.H3("风险隐患（按提示函批次）"),
+            table(
+                batches,
+                [("label", "批次"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
+                "drill-hazard-batches",
+            ),
+            html.H3("风险隐患（按责任部门）"),
+            table(
+                depts,
+                [("label", "责任部门"), ("found", "发现"), ("open", "未销号"), ("cleared", CLEARED)],
+                "drill-hazard-departments",
+            ),
+            html.H3(f"近四周零发案小区（{len(zero)}）"),
+            table(
+                zero,
+                [("community_code", "小区编码"), ("name", "名称"), ("kind", "类型")],
+                "drill-zero-incident-communities",
+            ),
+            html.H3("警网融合工作站"),
+            table(
+                works,
+                [
+                    ("name", "名称"),
+                    ("theme", "主题"),
+                    ("staff_police", "民警"),
+                    ("staff_grid", "网格员"),
+                    ("staff_other", "其他"),
+                ],
+                "drill-workstations",
+            ),
+            html.H3("视频监控（按圈层）"),
+            table(
+                cams,
+                [("ring_zh", "圈层"), ("camera_kind", "类型"), ("n", "数量"), ("online", "在线")],
+                "drill-cameras",
+            ),
+            *children,
+            html.H3("楼栋（出租屋多者在前）"),
+            table(
+                blds,
+                [
+                    ("building_code", "楼栋编码"),
+                    ("address", "地址"),
+                    ("floors", "层数"),
+                    ("units", "出租屋"),
+                    ("residents", "实有人口"),
+                    ("migrants", "流动人口"),
+                    ("alerts", "预警"),
+                ],
+                "drill-buildings",
+                link=lambda r: f"/building/{r['building_code']}",
+            ),
+        ],
+        className="page",
     )
 
 

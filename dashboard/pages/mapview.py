@@ -85,8 +85,8 @@ def page(
             dl.Pane(name="basemap", style={"zIndex": 250}),
             dl.Pane(name="heat", style={"zIndex": 350}),
             dl.LayersControl([base_layer(c, base), *overlays(ext, small)], id="map-layers", collapsed=False),
-            dl.GeoJSON(id="map-grid-labels", pointToLayer=layers.LABEL_FN, interactive=False),
-            dl.GeoJSON(id="map-highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
+            layers.geojson(id="map-grid-labels", pointToLayer=layers.LABEL_FN, interactive=False),
+            layers.geojson(id="map-highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
         id="map-view",
@@ -167,7 +167,7 @@ def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
             checked=True,
         )
     return dl.BaseLayer(
-        dl.GeoJSON(
+        layers.geojson(
             data=shapes,
             style=STYLE_FN,
             hideout={"base": AREA_STYLES["basemap"]},
@@ -186,7 +186,7 @@ def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> li
     def outline(ident: str, name: str, level: str, **hover: Any) -> dl.Overlay:
         base = {"base": AREA_STYLES[level]}
         return dl.Overlay(
-            dl.GeoJSON(id=ident, style=STYLE_FN, hideout=base, **hover), name=name, checked=True
+            layers.geojson(id=ident, style=STYLE_FN, hideout=base, **hover), name=name, checked=True
         )
 
     return [
@@ -203,7 +203,7 @@ def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> li
         ),
         *[
             dl.Overlay(
-                dl.GeoJSON(
+                layers.geojson(
                     id=f"map-{layer}",
                     pointToLayer=POINT_FN,
                     hideout={"colour": POINT_COLOURS[layer]},

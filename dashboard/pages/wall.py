@@ -154,7 +154,7 @@ def page(
                 opacity=0.85,
                 id="wall-heat",
             ),
-            dl.GeoJSON(
+            layers.geojson(
                 data=stations,
                 style=layers.STYLE_FN,
                 interactive=False,

@@ -74,7 +74,7 @@ def test_no_page_and_no_callback_without_signing_in(demo_app: dash.Dash) -> None
 def test_login_redirects_only_within_the_site(demo_app: dash.Dash, user: str) -> None:
     client = demo_app.server.test_client()
     for target, expected in (("/wall", "/wall"), ("//evil.example/x", "/"), ("https://evil.example", "/")):
-        resp = client.post("/login", data={"username": user, "password": PASSWORD, "next": target})
+        resp = login(client, user, PASSWORD, target)
         assert resp.status_code == 302 and resp.headers["Location"] == expected, target
     cookie = client.get_cookie("onemap_session")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"

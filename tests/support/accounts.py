@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,22 @@ def sign(scope: Scope, role: str, username: str = "operator") -> str:
     return operator_token(SECRET, scope, role, username)
 
 
-def login(client: Any, username: str, password: str = PASSWORD) -> Any:
-    """Sign a Flask test client in (it keeps the session cookie)."""
-    return client.post("/login", data={"username": username, "password": password, "next": "/"})
+def login(client: Any, username: str, password: str = PASSWORD, next_path: str = "/") -> Any:
+    """Sign a Flask test client in as the form does: open the page (its CSRF cookie), then post the
+    form with that token (the client keeps the session cookie)."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]*)"', page.get_data(as_text=True))
+    data = {
+        "username": username,
+        "password": password,
+        "next": next_path,
+        "csrf": token.group(1) if token else "",
+    }
+    return client.post("/login", data=data)
+
+
+def logout(client: Any) -> Any:
+    """Sign a Flask test client out as the top bar's form does (its token from a page's top bar)."""
+    page = client.get("/logout")
+    token = re.search(r'name="csrf" value="([^"]*)"', page.get_data(as_text=True))
+    return client.post("/logout", data={"csrf": token.group(1) if token else ""})
