@@ -68,7 +68,7 @@ def install(app: dash.Dash, tile_url: str | None) -> None:
         h["Content-Security-Policy"] = csp
         h["X-Frame-Options"] = "DENY"
         h["X-Content-Type-Options"] = "nosniff"
-        h["Referrer-Policy"] = "no-referrer"
+        h["Referrer-Policy"] = "same-origin"  # no-referrer would make a form POST's Origin "null"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         if not request.path.startswith(STATIC_PREFIXES) or response.status_code >= 400:
             h["Cache-Control"] = "no-store"

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.db
 ALWAYS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 FORGED_NEXT = [
     "//evil.example",

@@ -7,23 +7,17 @@ Screenshots go to artifacts/e2e.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from etl.db import libpq_url
-from tests.support.accounts import DEMO_UNTIL, PASSWORD
-from tests.support.browser import chromium, console_errors, requested_urls, screenshot
-from tests.support.cli import free_port
+from tests.support.browser import chromium, console_errors, requested_urls, screenshot, sign_in, wait
+from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
 
@@ -31,49 +25,8 @@ pytestmark = pytest.mark.db
 @pytest.fixture(scope="module")
 def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
     """Run `onemap serve` on a free port against the demo; yield its base URL."""
-    owner, app = demo_db
-    port = free_port(58050)
-    env = {
-        **cli_env,
-        "DATABASE_URL": libpq_url(owner),
-        "ONEMAP_APP_DATABASE_URL": libpq_url(app),
-        "ONEMAP_AS_OF": DEMO_UNTIL.isoformat(),
-        "ONEMAP_WALL_ROTATE_SECONDS": "3",
-    }
-    proc = subprocess.Popen(
-        # two workers: each must serve the scripts even if its first request is not the index
-        [sys.executable, "-m", "onemap", "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        assert first.strip() == f"serving on {base}", first
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base, timeout=5).read()
-                break
-            except OSError:
-                assert proc.poll() is None, "onemap serve exited"
-                assert time.monotonic() < deadline, "onemap serve did not answer in 60 s"
-                time.sleep(0.3)
+    with serving(demo_db, cli_env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def sign_in(driver: WebDriver, base: str, username: str, password: str = PASSWORD) -> None:
-    """Fill the login form as a person would."""
-    driver.get(base + "/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "login-submit").click()
 
 
 @pytest.fixture
@@ -91,10 +44,6 @@ def browser(served: str, accounts: dict[str, Any], anonymous: WebDriver) -> WebD
     sign_in(anonymous, served, "leader")
     wait(anonymous, lambda d: not d.current_url.startswith(served + "/login"))
     return anonymous
-
-
-def wait(driver: WebDriver, condition: Callable[[WebDriver], Any], seconds: float = 30) -> Any:
-    return WebDriverWait(driver, seconds, poll_frequency=0.2).until(condition)
 
 
 def click(driver: WebDriver, element: Any) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from tests.support.accounts import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 
@@ -60,3 +64,20 @@ def screenshot(driver: webdriver.Chrome, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+def sign_in(driver: webdriver.Chrome, base: str, username: str, password: str = PASSWORD) -> None:
+    """Fill the login form as a person would."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+
+
+def wait(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], seconds: float = 30) -> Any:
+    """``condition``'s first truthy value, polled every 0.2 s for up to ``seconds``."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, poll_frequency=0.2).until(condition)

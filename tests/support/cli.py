@@ -5,6 +5,13 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from etl.db import libpq_url
+from tests.support.accounts import DEMO_UNTIL
 
 
 def onemap(*args: str, env: dict[str, str], timeout: int = 180) -> subprocess.CompletedProcess[str]:
@@ -38,3 +45,44 @@ def free_port(start: int) -> int:
                 continue
             return port
     raise AssertionError("no free port")
+
+
+@contextmanager
+def serving(db: tuple[str, str], cli_env: dict[str, str], workers: int = 2) -> Iterator[str]:
+    """Run `onemap serve` on a free port against ``db`` (owner URL, application URL) as of the
+    demo's last day; yield its base URL, stop it afterwards."""
+    owner, app = db
+    port = free_port(58050)
+    env = {
+        **cli_env,
+        "DATABASE_URL": libpq_url(owner),
+        "ONEMAP_APP_DATABASE_URL": libpq_url(app),
+        "ONEMAP_AS_OF": DEMO_UNTIL.isoformat(),
+        "ONEMAP_WALL_ROTATE_SECONDS": "3",
+    }
+    proc = subprocess.Popen(
+        # two workers: each must serve the scripts even if its first request is not the index
+        [sys.executable, "-m", "onemap", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.strip() == f"serving on {base}", first
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=5).read()
+                break
+            except OSError:
+                assert proc.poll() is None, "onemap serve exited"
+                assert time.monotonic() < deadline, "onemap serve did not answer in 60 s"
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
