@@ -60,7 +60,7 @@ def policy(script_hashes: list[str], tile_url: str | None) -> str:
 def install(app: dash.Dash, tile_url: str | None) -> None:
     """Set the headers on every response of the app's Flask server (call after Dash's set-up, so
     every inline script it will serve is known)."""
-    csp = policy(app.csp_hashes(), tile_url)
+    csp = policy(list(app.csp_hashes()), tile_url)
 
     @app.server.after_request
     def _headers(response: Response) -> Response:
