@@ -4,8 +4,9 @@ The policy allows script only from this site plus the hashes of Dash's own inlin
 (``var renderer = new DashRenderer(...)`` and any inline clientside callback, from
 ``Dash.csp_hashes``): no other inline script and no ``eval``. Measured in headless Chromium
 (tests/e2e/test_payloads.py): Dash's renderer, dash-leaflet and the map's functions run without
-``'unsafe-eval'``. Styles need ``'unsafe-inline'``: Plotly and Leaflet write ``<style>`` elements
-and ``style`` attributes at run time; a style cannot run script. Images may be ``data:`` (the heat
+``'unsafe-eval'``. Styles need ``'unsafe-inline'``: with ``style-src 'self'`` Chromium blocks the
+``<style>`` elements dash-leaflet's bundle inserts (``style-src-elem inline``, measured), and Plotly
+does the same; a style cannot run script. Images may be ``data:`` (the heat
 overlay is a PNG data URL) and come from the tile server when one is configured.
 
 Everything but the static assets and library scripts is ``Cache-Control: no-store``: pages,
