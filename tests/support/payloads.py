@@ -39,8 +39,10 @@ def fields_to_poison(kind: str) -> list[str]:
     """The canonical fields of ``kind`` that get payloads."""
     k = KINDS[kind]
     names = [f.name for f in k.fields if f.type == "text"]
-    if kind not in _REFERENCED and "," not in k.key and k.field(k.key).type == "code":
-        names.append(k.key)
+    if kind not in _REFERENCED and "," not in k.key:
+        key = k.field(k.key)
+        if key.type == "code" and not key.pattern:  # a code with a form would only be quarantined
+            names.append(k.key)
     return names
 
 
