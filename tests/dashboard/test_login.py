@@ -382,9 +382,7 @@ def test_a_lock_holds_for_the_address_that_caused_it_only(
     attacker = demo_app.server.test_client()
     far = {"REMOTE_ADDR": "10.20.30.40"}
     for _ in range(6):
-        body = attacker.post(
-            "/login", data={"username": user, "password": "Wrong-pass-1", "next": "/"}, environ_base=far
-        ).get_data(as_text=True)
+        body = login(attacker, user, "Wrong-pass-1", environ_base=far).get_data(as_text=True)
     assert "已锁定" in body
     owner = demo_app.server.test_client()
     assert login(owner, user).status_code == 302  # the real user, from their own address

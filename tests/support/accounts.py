@@ -32,10 +32,10 @@ def sign(scope: Scope, role: str, username: str = "operator") -> str:
     return operator_token(SECRET, scope, role, username)
 
 
-def login(client: Any, username: str, password: str = PASSWORD, next_path: str = "/") -> Any:
+def login(client: Any, username: str, password: str = PASSWORD, next_path: str = "/", **request: Any) -> Any:
     """Sign a Flask test client in as the form does: open the page (its CSRF cookie), then post the
-    form with that token (the client keeps the session cookie)."""
-    page = client.get("/login")
+    form with that token (the client keeps the session cookie); ``request``: e.g. ``environ_base``."""
+    page = client.get("/login", **request)
     token = re.search(r'name="csrf" value="([^"]*)"', page.get_data(as_text=True))
     data = {
         "username": username,
@@ -43,7 +43,7 @@ def login(client: Any, username: str, password: str = PASSWORD, next_path: str =
         "next": next_path,
         "csrf": token.group(1) if token else "",
     }
-    return client.post("/login", data=data)
+    return client.post("/login", data=data, **request)
 
 
 def logout(client: Any) -> Any:
