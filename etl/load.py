@@ -31,12 +31,12 @@ from common.china import CHINA_LAT, CHINA_LON
 from common.errors import OnemapError
 from etl.contract import KINDS, load_order
 from etl.db import connect_raw
+from etl.derive import alerts_stale, derive_alerts, load_lock
 from etl.kinds import KindLoading, loading_for
 from etl.manifest import Manifest, Source
 from etl.prefetch import prefetch
 from etl.readers import read_source
 from etl.settings import get_etl_settings
-from etl.sql import read_sql
 from etl.staging import QUARANTINE_COLUMNS, copy_frame, staging_ddl, with_ewkb
 from etl.validate import Checked, Context, SeenKeys, check_chunk
 
@@ -205,9 +205,17 @@ class Loader:
     def _record_failure(self, source: Source, digest: str, message: str) -> None:
         with connect_raw(self.url) as conn:
             conn.execute(
-                "insert into ops.load_batch (source, kind, file_path, file_sha256, manifest_path, status, "
-                "finished_at, message) values (%s, %s, %s, %s, %s, 'failed', now(), %s)",
-                (source.name, source.kind, source.path, digest, str(self.manifest.path), message),
+                "insert into ops.load_batch (source, kind, file_path, file_sha256, manifest_path, area_code, "
+                "status, finished_at, message) values (%s, %s, %s, %s, %s, %s, 'failed', now(), %s)",
+                (
+                    source.name,
+                    source.kind,
+                    source.path,
+                    digest,
+                    str(self.manifest.path),
+                    self.manifest.area.district_code,
+                    message,
+                ),
             )
             conn.commit()
 
@@ -222,11 +230,19 @@ class Loader:
     ) -> None:
         """Every chunk into staging (or core) and the quarantine, then the upsert and the derived tables."""
         kind = loading.kind
+        area = self.manifest.area.district_code
         batch_id = conn.execute(
-            "insert into ops.load_batch (source, kind, file_path, file_sha256, manifest_path) "
-            "values (%s, %s, %s, %s, %s) returning batch_id",
-            (source.name, source.kind, source.path, digest, str(self.manifest.path)),
+            "insert into ops.load_batch (source, kind, file_path, file_sha256, manifest_path, area_code) "
+            "values (%s, %s, %s, %s, %s, %s) returning batch_id",
+            (source.name, source.kind, source.path, digest, str(self.manifest.path), area),
         ).fetchone()[0]  # type: ignore[index]
+        # the quarantine holds the current rejects of each source: a re-sent file replaces those of
+        # the source's earlier loads (their counts stay in ops.load_batch)
+        conn.execute(
+            "delete from ops.quarantine q using ops.load_batch b where b.batch_id = q.batch_id "
+            "and b.source = %s and b.kind = %s and coalesce(b.area_code, %s) = %s and b.batch_id <> %s",
+            (source.name, source.kind, area, area, batch_id),
+        )
         conn.execute(staging_ddl(kind, loading.extra_columns))
         ctx = self._context(conn, loading)
         stg_cols = [*loading.staged_columns(), "line_no"]
@@ -309,7 +325,10 @@ class Loader:
 
     # ------------------------------------------------------------------ everything
     def run(self, only: list[str] | None = None) -> list[SourceReport]:
-        """Load the manifest's sources in dependency order; derive alerts at the end."""
+        """Load the manifest's sources in dependency order, then the alerts when they are stale.
+
+        Holds the warehouse's load lock throughout (etl/derive.py): a second run fails at once.
+        """
         order = {k: i for i, k in enumerate(load_order())}
         sources = sorted(self.manifest.sources, key=lambda s: order[s.kind])
         if only:
@@ -319,14 +338,11 @@ class Loader:
                     f"--only names unknown kinds {unknown}; expected some of {', '.join(KINDS)}"
                 )
             sources = [s for s in sources if s.kind in only]
-        reports = [self.load_source(s) for s in sources]
-        if any(r.status == "loaded" for r in reports):
-            self.derive_alerts()
+        with load_lock(self.url):
+            reports = [self.load_source(s) for s in sources]
+            with connect_raw(self.url) as conn:
+                # also when every source was unchanged: a run killed while deriving left them stale
+                if any(r.status == "loaded" for r in reports) or alerts_stale(conn):
+                    derive_alerts(conn)
+                    conn.commit()
         return reports
-
-    def derive_alerts(self, thresholds: dict[str, float] | None = None) -> None:
-        """Rebuild derived alerts (only rows that change are written)."""
-        params = thresholds or get_etl_settings().alert_params()
-        with connect_raw(self.url) as conn:
-            conn.execute(read_sql("derive_alerts.sql"), params)
-            conn.commit()

@@ -57,9 +57,11 @@ def staging_ddl(kind: Kind, extra: dict[str, str]) -> sql.Composed:
     cols.append(sql.SQL("line_no bigint not null"))
     table = sql.Identifier("staging", kind.name)
     # raw rows may hold anything personal: row-level security, enabled and forced, with no policy
-    # (only the owner, who bypasses it, reads staging)
+    # (only the owner, who bypasses it, reads staging). Logged, not unlogged: PostgreSQL 15 killed
+    # while a transaction holds a freshly created unlogged table fails its next start ("could not
+    # create file … File exists")
     return sql.SQL(
-        "drop table if exists {t}; create unlogged table {t} ({cols}); comment on table {t} is {c}; "
+        "drop table if exists {t}; create table {t} ({cols}); comment on table {t} is {c}; "
         "select ops.protect({r}::regclass)"
     ).format(
         t=table,

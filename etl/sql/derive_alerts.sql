@@ -1,5 +1,7 @@
 -- Derived alerts, each with reason, time and place. "Now" is the feeds' own latest time, so the
 -- same data always gives the same alerts. Only changed rows are written; cleared alerts go.
+-- Subjects are natural keys (a unit's or device's code; for a person a digest of the ID number, which
+-- is never shown itself), so the same data gives the same keys however often it was loaded.
 with asof as (
     select coalesce((select max(event_time) from core.access_events), now()) as t,
            coalesce((select max(last_seen_at) from core.sensor_devices), now()) as sensor_t
@@ -39,7 +41,8 @@ found as (
     cross join asof
     where u.registered_tenants = 0 and coalesce(r.persons, 0) = 0
     union all
-    select 'elderly_no_access', 'P' || p.person_id, p.district_code, asof.t,
+    select 'elderly_no_access', 'P' || left(encode(sha256(convert_to('onemap alert ' || p.id_number, 'UTF8')), 'hex'), 20),
+           p.district_code, asof.t,
            -- the threshold, not the person's age: an age beside the unit's masked ID narrows its birth date
            format('独居老人（%%s岁以上）%%s天无门禁记录', %(elderly_age)s,
                   extract(day from asof.t - coalesce(l.last_at, asof.t - interval '90 days'))::int),

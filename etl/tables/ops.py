@@ -35,6 +35,7 @@ load_batch = Table(
     Column("repaired", BigInteger, nullable=False, server_default=text("0")),
     Column("quarantined", BigInteger, nullable=False, server_default=text("0")),
     Column("message", Text),
+    Column("area_code", Text),
     schema="ops",
 )
 quarantine = Table(
@@ -51,6 +52,14 @@ quarantine = Table(
     Column("detail", Text),
     Column("raw", JSONB, nullable=False),
     Column("created_at", TIME, nullable=False, server_default=text("now()")),
+    schema="ops",
+)
+derived = Table(
+    "derived",
+    METADATA,
+    Column("name", Text, primary_key=True),
+    Column("through_batch", BigInteger, nullable=False),
+    Column("built_at", TIME, nullable=False, server_default=text("now()")),
     schema="ops",
 )
 scope_key = Table(

@@ -83,6 +83,17 @@ def etl_load(
         raise typer.Exit(1)
 
 
+@app.command("derive")
+def etl_derive() -> None:
+    """Rebuild every derived table (alerts, gate-access rollups, zone–grid links) from core."""
+    from etl.derive import derive_all
+
+    url = Warehouse().owner_url()
+    check_reachable(url)
+    derive_all(url)
+    console.print("derived tables rebuilt: alerts, gate-access daily rollups, zone–grid links")
+
+
 def _totals(reports: list[SourceReport]) -> str:
     """``n rows in, n loaded, n quarantined`` over some sources."""
     total_in = sum(r.rows_in for r in reports)

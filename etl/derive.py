@@ -1,0 +1,94 @@
+"""Derived tables (alerts, gate-access rollups, zone–grid links) and the lock that keeps loads apart.
+
+Rollups and zone–grid links are rebuilt inside the transaction of the source they derive from, so
+they are never older than their inputs. Alerts span every source and are rebuilt after the loads of
+a run, in their own transaction, which records in ``ops.derived`` the newest loaded batch they were
+built from: a run killed before that commit leaves them stale, and the next run (or
+``onemap etl derive``) rebuilds them even when every source is unchanged.
+
+One load or derivation at a time per database: each holds a session advisory lock for its whole
+run; a second one exits at once with one line saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import psycopg
+
+from common.errors import OnemapError
+from etl.db import connect_raw, database_name
+from etl.settings import get_etl_settings
+from etl.sql import read_sql
+
+# the one advisory lock key of onemap loads (any constant; advisory locks are per database)
+LOAD_LOCK = 0x6F6E656D6170  # "onemap"
+ALERTS = "alerts"
+
+
+@contextmanager
+def load_lock(url: str) -> Iterator[None]:
+    """Hold the warehouse's load lock for the block, or fail with one line when another holds it.
+
+    Raises
+    ------
+    OnemapError
+        When another load or derivation into the same database is running.
+    """
+    conn = connect_raw(url, autocommit=True)
+    try:
+        got = conn.execute("select pg_try_advisory_lock(%s)", (LOAD_LOCK,)).fetchone()
+        if not (got and got[0]):
+            holder = conn.execute(
+                "select pid from pg_locks where locktype = 'advisory' and granted and objid = %s "
+                "and database = (select oid from pg_database where datname = current_database())",
+                (LOAD_LOCK & 0xFFFFFFFF,),
+            ).fetchone()
+            who = f" (server process {holder[0]})" if holder else ""
+            raise OnemapError(
+                f"another load into database {database_name(url)!r} is running{who}: "
+                "wait for it to finish, then run this one again"
+            )
+        yield
+    finally:
+        with suppress(psycopg.Error):
+            conn.close()  # ends the session, and with it the lock
+
+
+def newest_loaded_batch(conn: psycopg.Connection) -> int:
+    """The newest batch that loaded (0 when none)."""
+    row = conn.execute(
+        "select coalesce(max(batch_id), 0) from ops.load_batch where status = 'loaded'"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def alerts_stale(conn: psycopg.Connection) -> bool:
+    """True when alerts were never built, or a source loaded after they were."""
+    row = conn.execute("select through_batch from ops.derived where name = %s", (ALERTS,)).fetchone()
+    return row is None or int(row[0]) < newest_loaded_batch(conn)
+
+
+def derive_alerts(conn: psycopg.Connection, thresholds: dict[str, float] | None = None) -> None:
+    """Rebuild the alerts (only rows that change are written) and record what they were built from.
+
+    The caller commits; until then the alerts and their record stay as they were.
+    """
+    conn.execute(read_sql("derive_alerts.sql"), thresholds or get_etl_settings().alert_params())
+    conn.execute(
+        "insert into ops.derived (name, through_batch) values (%s, %s) on conflict (name) do update "
+        "set through_batch = excluded.through_batch, built_at = now()",
+        (ALERTS, newest_loaded_batch(conn)),
+    )
+
+
+def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
+    """Rebuild every derived table from what core holds, in one transaction (``onemap etl derive``)."""
+    with load_lock(url), connect_raw(url) as conn:
+        conn.execute(read_sql("derive_zone_grids.sql"))
+        span = conn.execute("select min(event_time), max(event_time) from core.access_events").fetchone()
+        if span and span[0] is not None:
+            conn.execute(read_sql("derive_access_daily.sql"), {"first": span[0], "last": span[1]})
+        derive_alerts(conn, thresholds)
+        conn.commit()
