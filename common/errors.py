@@ -7,3 +7,7 @@ class OnemapError(Exception):
 
 class AuthError(OnemapError, ValueError):
     """A request to change users that cannot be met (weak password, unknown user …)."""
+
+
+class SetupError(OnemapError, RuntimeError):
+    """The deployment is not set up for what was asked (no database URL, key not registered …)."""

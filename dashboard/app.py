@@ -14,7 +14,7 @@ from dash import Input, Output
 from dash.exceptions import PreventUpdate
 from flask import request
 
-from common.errors import OnemapError
+from common.errors import OnemapError, SetupError
 from common.secret import MIN_LENGTH, derive
 from dashboard import bounds, downloads, headers, login, routes
 from dashboard.auth import Auth, User
@@ -40,7 +40,7 @@ def check_scope_key(c: AppContext) -> None:
     with c.acting_as(probe):
         _, rows = fetch_rows(c.url, "select ops.scope_role()")
     if not rows or rows[0][0] != "leadership":
-        raise RuntimeError(
+        raise SetupError(
             "the database does not accept this app's signed scopes: register the secret key with "
             "`onemap db up` (run as the owner, with the same ONEMAP_SECRET_KEY[_FILE])"
         )
@@ -62,7 +62,7 @@ def create_app(
     settings = settings or DashboardSettings()
     url = database_url or settings.app_database_url
     if not url:
-        raise RuntimeError("the dashboard needs ONEMAP_APP_DATABASE_URL (or run it with `onemap serve`)")
+        raise SetupError("the dashboard needs ONEMAP_APP_DATABASE_URL (or run it with `onemap serve`)")
     c = AppContext(url, settings, derive(secret, "scope"))
     check_scope_key(c)
     app = dash.Dash(

@@ -7,10 +7,12 @@ request thread does.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from common.errors import OnemapError
 from dashboard.app import create_app
 from dashboard.deadline import Deadline
 
@@ -34,7 +36,14 @@ class _Gunicorn(BaseApplication):
 def run(
     database_url: str, secret: bytes, host: str = "127.0.0.1", port: int = 8050, workers: int = 2
 ) -> None:
-    """Build the app once, then serve it until interrupted."""
+    """Build the app once, then serve it until interrupted.
+
+    Raises
+    ------
+    OnemapError
+        When the address cannot be listened on (taken, or not this machine's), before anything starts.
+    """
+    check_bindable(host, port)
     app = create_app(database_url, secret)
     limit = app.onemap.settings.request_timeout_seconds
     print(f"serving on http://{host}:{port}", flush=True)
@@ -50,3 +59,23 @@ def run(
             "loglevel": "warning",
         },
     ).run()
+
+
+def check_bindable(host: str, port: int) -> None:
+    """Fail with one line when ``host:port`` cannot be listened on (gunicorn would retry, then exit)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise OnemapError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}: give another --host"
+        ) from exc
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            what = "is taken by another program" if exc.errno == 98 else f"cannot be used ({exc.strerror})"
+            raise OnemapError(
+                f"port {port} on {host} {what}: stop that program or serve on another one with --port"
+            ) from exc

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from common.errors import OnemapError
+from etl.postmaster import clear_leftovers, serves_here, start_failure
 from etl.settings import DatabaseSettings
 
 LOGGER = logging.getLogger(__name__)
@@ -188,14 +189,19 @@ class EmbeddedServer:
         os.chmod(self.credentials_path, 0o600)
 
     def running_port(self) -> int | None:
-        """Return the port of our running server, or None when it is not running."""
+        """Return the port of our running server, or None when it is not running.
+
+        A ``postmaster.pid`` left by a server that was killed (or by another machine, or whose
+        process id now belongs to another program) does not count: the process it names must be a
+        PostgreSQL server working in this data directory.
+        """
         pidfile = self.pgdata / "postmaster.pid"
-        if not pidfile.exists():
+        try:
+            lines = pidfile.read_text().splitlines()
+        except OSError:
             return None
-        result = self._run([str(self.bindir() / "pg_ctl"), "status", "-D", str(self.pgdata)], check=False)
-        if result.returncode != 0:
+        if not lines or not lines[0].strip().isdigit() or not serves_here(self.pgdata, int(lines[0])):
             return None
-        lines = pidfile.read_text().splitlines()
         return int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else None
 
     def status(self) -> Status:
@@ -289,6 +295,9 @@ class EmbeddedServer:
             creds = Credentials(**{**creds.__dict__, "port": port})
             self._save_credentials(creds)
         log = self.pgdata / "server.log"
+        self._check_ownership()
+        clear_leftovers(self.pgdata)
+        offset = log.stat().st_size if log.exists() else 0
         result = self._run(
             [
                 str(self.bindir() / "pg_ctl"),
@@ -304,10 +313,26 @@ class EmbeddedServer:
             check=False,
         )
         if result.returncode != 0:
-            tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
-            reason = tail[0] if tail else (result.stderr or result.stdout).strip()
+            reason = start_failure(log, offset, (result.stderr or result.stdout).strip())
             raise OnemapError(f"PostgreSQL did not start on 127.0.0.1:{port}: {reason} (log: {log})")
         return port
+
+    def _check_ownership(self) -> None:
+        """Fail with one line when the server's OS user does not own the data directory."""
+        user = self._os_user()
+        owner_uid = self.pgdata.stat().st_uid
+        want_uid = pwd.getpwnam(user).pw_uid if user else os.geteuid()
+        if owner_uid != want_uid:
+            try:
+                owner = pwd.getpwuid(owner_uid).pw_name
+            except KeyError:
+                owner = str(owner_uid)
+            wanted = user or pwd.getpwuid(want_uid).pw_name
+            instead = "" if user else f" (or run onemap as {owner})"
+            raise OnemapError(
+                f"{self.pgdata} belongs to {owner}, but PostgreSQL runs as {wanted}: "
+                f"run `chown -R {wanted} {self.pgdata}`{instead}"
+            )
 
     def stop(self) -> bool:
         """Stop the server cleanly; return False when it was not running."""

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
-from sqlalchemy.engine import make_url
 
 from common.errors import OnemapError
-from etl.db import check_reachable, connect_raw, normalise_url, user_name, with_database
+from etl.db import check_reachable, connect_raw, make_url, normalise_url, user_name, with_database
 from etl.migrate import MigrateResult, drop_schemas, migrate
 from etl.server import SUPERUSER, TEMPLATE_DB, EmbeddedServer, Status
 from etl.settings import DatabaseSettings, get_database_settings

@@ -8,10 +8,13 @@ from __future__ import annotations
 import logging
 import sys
 
+import psycopg
 import typer
 from rich.logging import RichHandler
+from sqlalchemy.exc import OperationalError
 
 from common.errors import OnemapError
+from etl.db import connection_failure
 from onemap.cli import audit, db, demo, load, report, secret, serve, users
 from onemap.cli.console import console
 
@@ -45,4 +48,8 @@ def main() -> None:
         app()  # standalone: usage errors, --help and Ctrl-C are handled by typer itself
     except OnemapError as exc:
         console.print(f"[red]onemap:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except (psycopg.OperationalError, OperationalError) as exc:
+        # the database went away or refused us where no command checked first
+        console.print(f"[red]onemap:[/red] {connection_failure(exc)}", highlight=False)
         sys.exit(1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from common.secret import load_secret
+from etl.db import check_reachable
 from etl.warehouse import Warehouse
 
 
@@ -20,6 +21,7 @@ def serve(
     """Serve the dashboard (gunicorn) reading the serve schema as the application role."""
     secret = load_secret()  # no secret key, no dashboard: say so before anything starts
     url = Warehouse().app_url()
+    check_reachable(url)  # a database that is down or refuses the role: one line, not a traceback
     from dashboard.server import run
 
     run(database_url=url, secret=secret, host=host, port=port, workers=workers)
