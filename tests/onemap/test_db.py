@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,24 +14,9 @@ from etl.db import libpq_url
 from etl.migrate import fingerprint, head_revision
 from etl.warehouse import Warehouse
 from tests.support.cli import free_port, one_line_error, onemap
+from tests.support.cluster import postmaster_pids, scratch_cluster
 
 pytestmark = pytest.mark.db
-
-
-def postmaster_pids(pgdata: Path) -> list[int]:
-    """PIDs of live postgres server processes started on ``pgdata``."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmd = (proc / "cmdline").read_bytes().split(b"\0")
-            state = (proc / "stat").read_text().split(")")[-1].split()[0]
-        except OSError:
-            continue
-        if state != "Z" and any(b"postgres" in part for part in cmd[:1]) and str(pgdata).encode() in cmd:
-            pids.append(int(proc.name))
-    return pids
 
 
 def alive(pid: int) -> bool:
@@ -62,13 +45,8 @@ def children(pid: int) -> list[int]:
 @pytest.fixture
 def scratch_env(cli_env: dict[str, str]) -> Iterator[dict[str, str]]:
     """Environment pointing the embedded server at a throwaway data directory."""
-    root = Path(tempfile.mkdtemp(prefix="onemap-cluster-"))
-    env = {k: v for k, v in cli_env.items() if k not in ("DATABASE_URL", "ONEMAP_PG_PORT")}
-    env["ONEMAP_PGDATA"] = str(root / "pgdata")
-    env["ONEMAP_PG_FIRST_PORT"] = str(free_port(56400))
-    yield env
-    onemap("db", "down", env=env)
-    shutil.rmtree(root, ignore_errors=True)
+    with scratch_cluster(cli_env) as env:
+        yield env
 
 
 def test_embedded_lifecycle(scratch_env: dict[str, str]) -> None:
