@@ -16,6 +16,7 @@ from pathlib import Path
 from common.errors import OnemapError
 
 LOGGER = logging.getLogger(__name__)
+_BAD = "parameter"  # LOG lines naming a setting the server refused
 
 
 def _cmdline(pid: int) -> list[bytes] | None:
@@ -95,9 +96,12 @@ def start_failure(log: Path, offset: int, pg_ctl_said: str) -> str:
         fh.seek(offset if offset <= log.stat().st_size else 0)
         written = fh.read().decode(errors="replace").splitlines()
     for severity in ("PANIC:", "FATAL:", "ERROR:"):
-        for line in written:
+        for i, line in enumerate(written):
             if severity in line:
-                return line.split(severity, 1)[1].strip()
+                reason = line.split(severity, 1)[1].strip()
+                # a bad setting is named in the LOG line before "configuration file … contains errors"
+                named = [x.split("LOG:", 1)[1].strip() for x in written[:i] if "LOG:" in x and _BAD in x]
+                return f"{reason}: {named[-1]}" if named else reason
     said = [line for line in pg_ctl_said.splitlines() if line.strip() and "Examine the log" not in line]
     if said:
         return said[-1].strip()
