@@ -70,16 +70,25 @@ def _invert(
 ) -> tuple[Array, Array]:
     """Solve ``forward(x) = (lon, lat)`` by fixed-point iteration from ``guess``.
 
-    The offsets vary slowly, so subtracting the residual converges in a few steps.
+    The offsets vary slowly, so subtracting the residual converges in a few steps. Each point
+    stops at its own convergence (or after ``_MAX_ITER`` steps), so its result depends on its
+    coordinates alone, never on the other points converted with it: the same point in two files,
+    or in two chunks, gets the same bits, and a reload finds nothing changed.
     """
-    x_lon, x_lat = guess
+    shape = np.shape(lon)
+    x_lon = np.array(guess[0], dtype=np.float64).reshape(-1)
+    x_lat = np.array(guess[1], dtype=np.float64).reshape(-1)
+    t_lon, t_lat = lon.reshape(-1), lat.reshape(-1)
+    active = np.arange(x_lon.size)
     for _ in range(_MAX_ITER):
-        f_lon, f_lat = forward(x_lon, x_lat)
-        e_lon, e_lat = f_lon - lon, f_lat - lat
-        x_lon, x_lat = x_lon - e_lon, x_lat - e_lat
-        if np.all(np.abs(e_lon) < _ITER_TOL_DEG) and np.all(np.abs(e_lat) < _ITER_TOL_DEG):
+        if active.size == 0:
             break
-    return x_lon, x_lat
+        f_lon, f_lat = forward(x_lon[active], x_lat[active])
+        e_lon, e_lat = f_lon - t_lon[active], f_lat - t_lat[active]
+        x_lon[active] -= e_lon
+        x_lat[active] -= e_lat
+        active = active[~((np.abs(e_lon) < _ITER_TOL_DEG) & (np.abs(e_lat) < _ITER_TOL_DEG))]
+    return x_lon.reshape(shape), x_lat.reshape(shape)
 
 
 def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[Array, Array]:

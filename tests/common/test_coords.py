@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
+from numpy.typing import ArrayLike
 
 from common import coords
+
+Inverse = Callable[[ArrayLike, ArrayLike], tuple[coords.Array, coords.Array]]
 
 
 def test_wgs84_to_gcj02_known_vector() -> None:
@@ -56,3 +61,26 @@ def test_crs_names(name: str) -> None:
 def test_unknown_crs_is_named() -> None:
     with pytest.raises(ValueError, match="Xian80"):
         coords.canonical_crs("Xian80")
+
+
+@pytest.mark.parametrize(
+    "inverse", [coords.gcj02_to_wgs84, coords.bd09_to_wgs84, coords.bd09_to_gcj02], ids=lambda f: f.__name__
+)
+def test_a_points_inverse_does_not_depend_on_the_points_beside_it(inverse: Inverse) -> None:
+    """The same point converted alone, in one batch and in another, gets exactly the same bits."""
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(73.6, 134.7, 400)
+    lat = rng.uniform(18.2, 53.5, 400)
+    lon[:5], lat[:5] = 113.2644, 23.1291  # a point in several rows, as when two sources share it
+    convert = inverse
+    whole = convert(lon, lat)
+    order = rng.permutation(400)
+    shuffled = convert(lon[order], lat[order])
+    for i in (0, 1, 17, 123, 399):
+        alone = convert(lon[i : i + 1], lat[i : i + 1])
+        scalar = convert(lon[i], lat[i])
+        j = int(np.flatnonzero(order == i)[0])
+        assert whole[0][i] == alone[0][0] == shuffled[0][j] == scalar[0]
+        assert whole[1][i] == alone[1][0] == shuffled[1][j] == scalar[1]
+    assert len(set(whole[0][:5])) == 1 and len(set(whole[1][:5])) == 1
+    assert np.shape(convert(lon[0], lat[0])[0]) == ()
