@@ -231,8 +231,9 @@ def test_a_loader_killed_in_any_phase_then_rerun_gives_the_tables_of_a_clean_loa
             time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        mine = holder.execute(text("select pg_backend_pid()")).scalar()
         holder.rollback()
-        wait_for_no_loader(engine, database)
+        wait_for_no_loader(engine, database, mine)
         assert scalar(engine, "select count(*) from ops.load_batch where status <> 'loaded'") == 0
         report = tmp_path / "rerun.json"
         result = onemap(
@@ -253,11 +254,16 @@ def test_a_loader_killed_in_any_phase_then_rerun_gives_the_tables_of_a_clean_loa
         engine.dispose()
 
 
-def wait_for_no_loader(engine: Engine, database: str) -> None:
+def wait_for_no_loader(engine: Engine, database: str, holder: object) -> None:
     """The server notices the killed loader's dropped connection and rolls its transaction back."""
     deadline = time.monotonic() + 120
-    query = "select count(*) from pg_stat_activity where datname = :db and pid <> pg_backend_pid()"
-    while scalar(engine, query, db=database):
+    # sessions in a transaction or holding the load lock (idle pooled sessions do not count)
+    query = (
+        "select count(*) from pg_stat_activity a where datname = :db and pid <> pg_backend_pid() "
+        "and pid <> :holder and (xact_start is not null or exists "
+        "(select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory'))"
+    )
+    while scalar(engine, query, db=database, holder=holder):
         assert time.monotonic() < deadline, "the killed loader's sessions did not end"
         time.sleep(0.1)
 
