@@ -1,22 +1,22 @@
 """Derived tables record the newest load they were built from; load batches record their district.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Create ops.derived and ops.load_batch.area_code."""
-    run_sql_file("0007_derived.sql")
+    run_sql_file("0008_derived.sql")
 
 
 def downgrade() -> None:

@@ -12,4 +12,4 @@ comment on table ops.derived is
 -- rejects a re-sent file replaces (districts of a city use the same source names). Batches loaded
 -- before this revision have none and count as every district's.
 alter table ops.load_batch add column area_code text;
-comment on column ops.load_batch.area_code is 'District code of the manifest''s area (null before 0007).';
+comment on column ops.load_batch.area_code is 'District code of the manifest''s area (null before 0008).';
