@@ -41,7 +41,13 @@ found as (
     cross join asof
     where u.registered_tenants = 0 and coalesce(r.persons, 0) = 0
     union all
-    select 'elderly_no_access', 'P' || left(encode(sha256(convert_to('onemap alert ' || p.id_number, 'UTF8')), 'hex'), 20),
+    -- the subject is a keyed hash of the ID number (the application role reads serve.alerts: an
+    -- unkeyed hash of an ID number is undone by hashing the few thousand candidates a masked ID
+    -- leaves); the key is derived from this deployment's scope key, so every load into it gives
+    -- the same subjects. Before a secret key is registered, the surrogate id stands in.
+    select 'elderly_no_access',
+           coalesce('P' || left(encode(hmac(convert_to(p.id_number, 'UTF8'), sk.k, 'sha256'), 'hex'), 20),
+                    'P' || p.person_id),
            p.district_code, asof.t,
            -- the threshold, not the person's age: an age beside the unit's masked ID narrows its birth date
            format('独居老人（%%s岁以上）%%s天无门禁记录', %(elderly_age)s,
@@ -50,6 +56,9 @@ found as (
            %(elderly_days)s::float8, p.building_code, p.unit_code, p.geom, p.grid_code, p.zone_code, p.station_code
     from core.persons p
     cross join asof
+    left join (
+        select hmac(convert_to('onemap alert subject v1', 'UTF8'), key, 'sha256') as k from ops.scope_key
+    ) sk on true
     left join unit_last l on l.unit_code = p.unit_code
     where p.lives_alone
       and p.birth_date <= asof.t::date - make_interval(years => %(elderly_age)s)

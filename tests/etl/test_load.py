@@ -239,6 +239,40 @@ def test_derived_alerts_of_every_kind(loaded: tuple[Engine, dict, dict[str, str]
     assert over == 0
 
 
+def test_person_alerts_name_their_subject_by_a_keyed_hash(
+    loaded: tuple[Engine, dict, dict[str, str]],
+) -> None:
+    """The application role reads alerts: hashing candidate ID numbers without the deployment's key
+    must find none of the subjects, and the subject is the same on every load (keyed, not a
+    surrogate id)."""
+    engine, _, _ = loaded
+    with engine.connect() as conn:
+        subjects = set(
+            conn.execute(
+                text("select subject_code from core.alerts where alert_kind = 'elderly_no_access'")
+            ).scalars()
+        )
+        unkeyed = set(
+            conn.execute(
+                text(
+                    "select 'P' || left(encode(sha256(convert_to(f || id_number, 'UTF8')), 'hex'), n) "
+                    "from core.persons, unnest(array['', 'onemap alert ']) f, unnest(array[20, 64]) n"
+                )
+            ).scalars()
+        )
+        keyed = set(
+            conn.execute(
+                text(
+                    "select 'P' || left(encode(hmac(convert_to(p.id_number, 'UTF8'), "
+                    "hmac(convert_to('onemap alert subject v1', 'UTF8'), k.key, 'sha256'), 'sha256'), "
+                    "'hex'), 20) from core.persons p, ops.scope_key k"
+                )
+            ).scalars()
+        )
+    assert subjects and not subjects & unkeyed
+    assert subjects <= keyed
+
+
 def test_a_second_load_changes_nothing(
     loaded: tuple[Engine, dict, dict[str, str]], demo_dir: Path, tmp_path: Path
 ) -> None:
