@@ -1,5 +1,8 @@
 """`onemap etl load` on the small demo county: everything filled, defects quarantined, nothing lost."""
 
+# one piece: these tests read one county loaded once through the command line (a module fixture
+# that takes a minute); split into modules, each would load it again.
+
 from __future__ import annotations
 
 import json
