@@ -17,6 +17,7 @@ from typing import Any
 
 from common.china import CHINA_LAT, CHINA_LON
 from dashboard.periods import Week
+from dashboard.scope import CODE
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a week or a day may name
 MAX_WINDOW_DAYS = 366  # the longest custom time window heat and choropleth count over
@@ -27,7 +28,6 @@ MAX_PATH = 512
 MAX_ITEMS = 64  # list inputs: category filters, search hits
 MAX_COUNT = 2**31 - 1  # clicks and interval ticks
 
-CODE = re.compile(r"[0-9A-Za-z_-]{1,40}")
 DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9:.]{0,15})?")
 
 Bbox = tuple[float, float, float, float]

@@ -18,6 +18,7 @@ from common.codebook import label
 from dashboard import bounds
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, persons, quality, wall
+from dashboard.scope import CODE_PATTERN
 from dashboard.ui import nav
 
 Builder = Callable[[AppContext, re.Match[str]], html.Div]
@@ -67,7 +68,7 @@ def _building(c: AppContext, m: re.Match[str]) -> html.Div:
     return page
 
 
-CODE = r"(?P<code>[0-9A-Za-z_-]{1,40})"
+CODE = rf"(?P<code>{CODE_PATTERN})"
 ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/?$"), lambda c, _m: mapview.layout(c)),
     (re.compile(r"^/wall/*$"), lambda c, _m: wall.layout(c)),

@@ -16,7 +16,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-CODE = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
+# a station, zone, grid or building code: the one pattern every check of a code uses (whole match)
+CODE_PATTERN = r"[0-9A-Za-z_-]{1,40}"
+CODE = re.compile(CODE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Scope:
 
     def __post_init__(self) -> None:
         for code in (self.stations or frozenset()) | (self.grids or frozenset()):
-            if not CODE.match(code):
+            if not CODE.fullmatch(code):
                 raise ValueError(f"not a station or grid code: {code!r}")
 
     @classmethod

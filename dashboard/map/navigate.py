@@ -66,7 +66,7 @@ def fly_to(c: AppContext, kind: str, code: str) -> tuple[dict[str, Any], dict[st
 
 def select_station(c: AppContext, code: str) -> tuple[str, dict[str, Any]] | None:
     """A clicked station's name and the viewport that frames it; None when out of scope or no code."""
-    if not CODE.match(code):
+    if not CODE.fullmatch(code):
         return None
     b = areas.bounds(c.url, c.scope(), Area("station", code))
     named = areas.area_name(c.url, c.scope(), Area("station", code))
@@ -78,7 +78,7 @@ def select_station(c: AppContext, code: str) -> tuple[str, dict[str, Any]] | Non
 def area_path(c: AppContext, level: str, code: str) -> str | None:
     """The page of a clicked zone or grid; None unless the viewer may see it (a forged click is
     ignored, not echoed back)."""
-    if level not in ("zone", "grid") or not CODE.match(code):
+    if level not in ("zone", "grid") or not CODE.fullmatch(code):
         return None
     if areas.area_name(c.url, c.scope(), Area(level, code)) is None:
         return None
