@@ -85,3 +85,15 @@ class Week:
 
 def now() -> datetime:
     return datetime.now(TZ)
+
+
+def as_of(period: Week) -> datetime:
+    """The instant a period's standing figures are counted at (open items, cards, unresolved
+    disputes, alerts): its end, or now while it runs, so a past period's figures never change.
+
+    Parameters
+    ----------
+    period
+        Anything with a ``start`` and an exclusive ``end``.
+    """
+    return min(period.end, now())

@@ -56,14 +56,14 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     week = c.week()
     k = indicators.kpis(c.url, scope, area, week)
     trend = indicators.weekly_trend(c.url, scope, area, week)
-    items = elements.open_items(c.url, scope, area)
+    items = elements.open_items(c.url, scope, area, week)
     for it in items:
         it["card_zh"] = label("card", it["card"])
         # "open" is a different word for a dispute and a hazard: each kind's status in its own enum
         it["status_zh"] = label(ITEM_STATUS[it["item_kind"]], it["status"])
         it["item_kind_zh"] = label("item_kind", it["item_kind"])
     blds = elements.buildings(c.url, scope, area, limit=50)
-    classes = breakdowns.events_by_class(c.url, scope, area)
+    classes = breakdowns.events_by_class(c.url, scope, area, week)
     for r in classes:
         r["class_zh"] = label("event_class", r["event_class"])
         r["on_time"] = pct(r["on_time_rate"])
@@ -100,9 +100,9 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
                 link=lambda r: f"/grid/{r['grid_code']}",
             ),
         ]
-    hazards = breakdowns.hazards_by(c.url, scope, area, "category_zh")
-    batches = breakdowns.hazards_by(c.url, scope, area, "hint_batch")
-    depts = breakdowns.hazards_by(c.url, scope, area, "responsible_dept")
+    hazards = breakdowns.hazards_by(c.url, scope, area, week, "category_zh")
+    batches = breakdowns.hazards_by(c.url, scope, area, week, "hint_batch")
+    depts = breakdowns.hazards_by(c.url, scope, area, week, "responsible_dept")
     cams = breakdowns.cameras_by_ring(c.url, scope, area)
     for r in cams:
         r["ring_zh"] = label("ring", r["ring"])
@@ -114,15 +114,16 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     stations_scored = []
     if level == "station":
         scores = indicators.station_scores(c.url, scope, week, c.settings.score_weights())
+        # the rank among all stations, whichever of them this viewer sees
         stations_scored = [
             {
                 **r,
-                "rank": i + 1,
+                "rank_of": f"{r['rank']} / {r['ranked']}",
                 "base": pct(r["base_work"]),
                 "control": pct(r["incident_control"]),
                 "daily": pct(r["daily_management"]),
             }
-            for i, r in enumerate(scores)
+            for r in scores
             if r["station_code"] == code
         ]
     works = elements.workstations(c.url, scope, area)
@@ -164,7 +165,7 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
                         stations_scored,
                         [
                             ("score", "得分"),
-                            ("rank", "排名"),
+                            ("rank_of", "排名"),
                             ("base", "基础工作"),
                             ("control", "警情控制"),
                             ("daily", "日常管理"),

@@ -68,12 +68,16 @@ def rankings(c: AppContext) -> list[Any]:
         lambda: indicators.station_scores(c.url, scope, week, c.settings.score_weights()),
     )
     grids = c.cached(("grid-rank", scope, week), lambda: indicators.grid_ranking(c.url, scope, week, limit=8))
-    reds = c.cached(("reds", scope), lambda: elements.red_cards(c.url, scope, limit=8))
+    reds = c.cached(("reds", scope, week), lambda: elements.red_cards(c.url, scope, week, limit=8))
     return [
         html.H3("派出所考核排名"),
         html.Ol(
             [
-                html.Li([html.Span(r["name"]), html.Span(f"{r['score']:.1f}", className="w-num")])
+                # numbered by the rank among all stations, not by the place in this viewer's list
+                html.Li(
+                    [html.Span(r["name"]), html.Span(f"{r['score']:.1f}", className="w-num")],
+                    value=str(r["rank"]),
+                )
                 for r in scores
             ],
             className="w-rank",
@@ -82,7 +86,10 @@ def rankings(c: AppContext) -> list[Any]:
         html.H3("本周警情最多的网格"),
         html.Ol(
             [
-                html.Li([html.Span(f"{r['name']}"), html.Span(f"{r['incidents_week']}", className="w-num")])
+                html.Li(
+                    [html.Span(f"{r['name']}"), html.Span(f"{r['incidents_week']}", className="w-num")],
+                    value=str(r["rank"]),
+                )
                 for r in grids
             ],
             className="w-rank",

@@ -2,13 +2,15 @@
 hazard categories, camera rings, alert kinds, and the buildings' three-code completeness.
 
 The rows stay plain dicts: the pages and reports add their printed labels to them in place.
+Grid events, hazards and alerts are counted as they stood at the end of the week asked for (now
+while it runs); cameras and buildings have no history and are counted as they are.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dashboard.periods import Week
+from dashboard.periods import Week, as_of
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.queries.sql import pick, rows
 from dashboard.scope import Scope
@@ -17,10 +19,11 @@ from dashboard.scope import Scope
 HAZARD_COLUMNS = ("category_zh", "hint_batch", "responsible_dept")
 
 
-def events_by_class(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
-    """Grid events by class: count, on-time rate of the closed ones, open yellow and red cards."""
+def events_by_class(url: str, scope: Scope, area: Area, week: Week) -> list[dict[str, Any]]:
+    """Grid events by class at the end of ``week``: count, on-time rate of the closed ones, open
+    yellow and red cards."""
     where, params = scope_filter(scope, area, "e")
-    return rows(url, "breakdowns_events_by_class", params, where=where)
+    return rows(url, "breakdowns_events_by_class", {**params, "at": as_of(week)}, where=where)
 
 
 def incidents_yoy_by_category(url: str, scope: Scope, area: Area, week: Week) -> list[dict[str, Any]]:
@@ -43,11 +46,15 @@ def incidents_yoy_by_category(url: str, scope: Scope, area: Area, week: Week) ->
     )
 
 
-def hazards_by(url: str, scope: Scope, area: Area, column: str) -> list[dict[str, Any]]:
-    """Hazards found, open and cleared by category, batch or responsible department."""
+def hazards_by(url: str, scope: Scope, area: Area, week: Week, column: str) -> list[dict[str, Any]]:
+    """Hazards found, open and cleared by the end of ``week``, by category, batch or responsible
+    department."""
     column = pick(column, HAZARD_COLUMNS)
     where, params = scope_filter(scope, area, "h")
-    return rows(url, "breakdowns_hazards_by", params, where=where, label_column=column)
+    found = rows(
+        url, "breakdowns_hazards_by", {**params, "at": as_of(week)}, where=where, label_column=column
+    )
+    return found
 
 
 def cameras_by_ring(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
@@ -56,10 +63,10 @@ def cameras_by_ring(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
     return rows(url, "breakdowns_cameras_by_ring", params, where=where)
 
 
-def alerts_by_kind(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
-    """Alerts by kind, most first."""
+def alerts_by_kind(url: str, scope: Scope, area: Area, week: Week) -> list[dict[str, Any]]:
+    """Alerts detected before the end of ``week`` (and not since cleared) by kind, most first."""
     where, params = scope_filter(scope, area, "al")
-    return rows(url, "breakdowns_alerts_by_kind", params, where=where)
+    return rows(url, "breakdowns_alerts_by_kind", {**params, "at": as_of(week)}, where=where)
 
 
 def three_code_completeness(url: str, scope: Scope, area: Area) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypedDict, cast
 
+from dashboard.periods import Week, as_of
 from dashboard.queries import people
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.queries.sql import rows
@@ -59,10 +60,11 @@ class SearchHit(TypedDict):
     hits: int
 
 
-def open_items(url: str, scope: Scope, area: Area, limit: int = 50) -> list[dict[str, Any]]:
-    """Open grid events (with deadline and card), open hazards and high-risk unresolved disputes."""
+def open_items(url: str, scope: Scope, area: Area, week: Week, limit: int = 50) -> list[dict[str, Any]]:
+    """Grid events (with deadline and card), hazards and high-risk disputes open at the end of
+    ``week`` (now while it runs), read from their own timestamps; the card is the one they had then."""
     where, params = scope_filter(scope, area)
-    return rows(url, "elements_open_items", {**params, "limit": limit}, where=where)
+    return rows(url, "elements_open_items", {**params, "at": as_of(week), "limit": limit}, where=where)
 
 
 def buildings(url: str, scope: Scope, area: Area, limit: int = 100) -> list[dict[str, Any]]:
@@ -88,15 +90,17 @@ def building_alerts(url: str, scope: Scope, building: str) -> list[dict[str, Any
     return rows(url, "elements_building_alerts", {**scope.params(), "b": building}, scope=scope.where("al"))
 
 
-def red_card_items(url: str, scope: Scope, area: Area, limit: int = 100) -> list[RedCard]:
-    """Open grid events past the red-card deadline within an area, oldest first."""
+def red_card_items(url: str, scope: Scope, area: Area, week: Week, limit: int = 100) -> list[RedCard]:
+    """Grid events within an area open and past the red-card deadline at the end of ``week`` (now
+    while it runs), oldest first."""
     where, params = scope_filter(scope, area, "e")
-    return cast("list[RedCard]", rows(url, "elements_red_cards", {**params, "limit": limit}, where=where))
+    found = rows(url, "elements_red_cards", {**params, "at": as_of(week), "limit": limit}, where=where)
+    return cast("list[RedCard]", found)
 
 
-def red_cards(url: str, scope: Scope, limit: int = 20) -> list[RedCard]:
-    """Open grid events past the red-card deadline in the whole scope, oldest first."""
-    return red_card_items(url, scope, Area(), limit)
+def red_cards(url: str, scope: Scope, week: Week, limit: int = 20) -> list[RedCard]:
+    """Red cards of the whole scope at the end of ``week`` (now while it runs), oldest first."""
+    return red_card_items(url, scope, Area(), week, limit)
 
 
 def workstations(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:

@@ -2,6 +2,10 @@
 
 Every figure counts the elements attributed to the area (see :mod:`dashboard.queries.areas`) and in
 the viewer's scope; weeks are :class:`~dashboard.periods.Week` (Monday to Monday, Asia/Shanghai).
+What stands at a moment (open items, cards, unresolved disputes, alerts) is counted as it stood at
+the week's end (:func:`~dashboard.periods.as_of`) from the items' own timestamps, so a past week's
+figures stay as they were. The station score and the grid ranking are counted over the whole
+station or grid, whoever asks (``ops.station_scores``, ``ops.grid_ranking``).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict, cast
 
-from dashboard.periods import Week
+from dashboard.periods import Week, as_of
 from dashboard.queries.areas import VIEWS, Area, scope_filter
 from dashboard.queries.sql import pick, rows
 from dashboard.scope import Scope
@@ -46,6 +50,7 @@ class Kpis(TypedDict):
     disputes_resolved: int
     disputes_high_open: int
     alerts: int
+    undated_done: int
     migrant_registration_rate: float | None
     smart_coverage: float | None
     dispute_resolution_rate: float | None
@@ -55,7 +60,8 @@ class Kpis(TypedDict):
 
 
 class StationScore(TypedDict):
-    """A station's assessment: the parts read from the data, the three scored parts and the score."""
+    """A station's assessment: the parts read from the data, the three scored parts, the score, and
+    its rank among all ``ranked`` stations (whether or not the viewer sees the others)."""
 
     station_code: str
     name: str
@@ -70,14 +76,19 @@ class StationScore(TypedDict):
     incident_control: float
     daily_management: float
     score: float
+    rank: int
+    ranked: int
 
 
 class GridRank(TypedDict):
+    """A grid's incidents this week and last, and its rank among all grids (of the station asked for)."""
+
     grid_code: str
     name: str
     station_code: str
     incidents_week: int
     incidents_prev: int
+    rank: int
 
 
 class AreaRow(TypedDict):
@@ -115,6 +126,7 @@ def kpis(url: str, scope: Scope, area: Area, week: Week) -> Kpis:
             "p1": prev.end,
             "y0": last_year.start,
             "y1": last_year.end,
+            "at": as_of(week),
         },
         where=where,
         where_c=where_c,
@@ -151,7 +163,11 @@ def weekly_trend(url: str, scope: Scope, area: Area, last: Week, weeks: int = 12
 def grid_ranking(
     url: str, scope: Scope, week: Week, station: str | None = None, limit: int = 10
 ) -> list[GridRank]:
-    """Grids by incidents this week (most first), with last week's figure."""
+    """Grids by incidents this week (most first), with last week's figure.
+
+    Each grid is counted over all its incidents and ranked among all grids (of ``station`` when
+    given); only the grids the signed scope may see and ``scope`` keeps come back.
+    """
     prev = week.previous()
     found = rows(
         url,
@@ -165,52 +181,39 @@ def grid_ranking(
             "station": station,
             "limit": limit,
         },
-        scope=scope.where("g"),
-        station_clause="and g.station_code = :station" if station else "",
+        scope=scope.where("r"),
     )
     return cast("list[GridRank]", found)
 
 
 def station_scores(url: str, scope: Scope, week: Week, weights: dict[str, float]) -> list[StationScore]:
-    """The station assessment (派出所考核) score, 0–100, best first.
+    """The station assessment (派出所考核) score, 0–100, best first, of the stations in ``scope``.
 
     base work: three-code completeness, migrant registration rate and smart-community coverage
     (mean); incident control: 1 − incidents this week / (this week + last week) … scaled so that a
     station with no change scores 50 and one that halved its incidents about 67; daily management:
-    grid events closed on time and hazards cleared (mean). Weights from settings.
+    grid events closed on time and hazards cleared (mean; both as they stood at the week's end).
+    Weights from settings. Each part is counted over the whole station and the rank is among all
+    stations, so every viewer of a station sees the same score and rank (``ops.station_scores``
+    computes them and returns the stations the signed scope may see; ``scope`` narrows them).
     """
     prev = week.previous()
     found = rows(
         url,
         "indicators_station_scores",
-        {**scope.params(), "w0": week.start, "w1": week.end, "p0": prev.start},
-        scope=scope.where(),
-        scope_c=scope.where("c"),
-        scope_s=scope.where("s", grids=False),
+        {
+            **scope.params(),
+            "w0": week.start,
+            "w1": week.end,
+            "p0": prev.start,
+            "at": as_of(week),
+            "base": weights["base_work"],
+            "control": weights["incident_control"],
+            "daily": weights["daily_management"],
+        },
+        scope=scope.where("s", grids=False),
     )
-    total = sum(weights.values()) or 1.0
-    for r in found:
-        base = _mean(r["three_codes"], r["registration"], r["smart"])
-        both = r["incidents_week"] + r["incidents_prev"]
-        control = 1 - r["incidents_week"] / both if both else 1.0
-        daily = _mean(r["on_time"], r["cleared"])
-        r["base_work"], r["incident_control"], r["daily_management"] = base, control, daily
-        r["score"] = round(
-            100
-            * (
-                weights["base_work"] * base
-                + weights["incident_control"] * control
-                + weights["daily_management"] * daily
-            )
-            / total,
-            1,
-        )
-    return sorted(cast("list[StationScore]", found), key=lambda r: (-r["score"], r["station_code"]))
-
-
-def _mean(*values: Any) -> float:
-    present = [float(v) for v in values if v is not None]
-    return sum(present) / len(present) if present else 0.0
+    return cast("list[StationScore]", found)
 
 
 def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> list[AreaRow]:
@@ -225,7 +228,14 @@ def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> 
     found = rows(
         url,
         "indicators_area_table",
-        {**scope.params(), **within.params(), "w0": week.start, "w1": week.end, "p0": prev.start},
+        {
+            **scope.params(),
+            **within.params(),
+            "w0": week.start,
+            "w1": week.end,
+            "p0": prev.start,
+            "at": as_of(week),
+        },
         view=VIEWS[level],
         code_column=f"{level}_code",
         mine=within.where(),

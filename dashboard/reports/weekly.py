@@ -9,7 +9,7 @@ from typing import Any
 from common.china import TZ
 from common.codebook import label
 from dashboard.headlines import FIGURES
-from dashboard.periods import Week
+from dashboard.periods import Week, as_of
 from dashboard.queries import areas, breakdowns, elements, indicators, operations
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import station_map
@@ -25,6 +25,7 @@ class StationReport:
     name: str
     week: Week
     generated_at: datetime
+    as_of: datetime
     kpis: indicators.Kpis
     zones: list[indicators.AreaRow]
     grids: list[indicators.AreaRow]
@@ -48,6 +49,10 @@ class StationReport:
             or sum(z["disputes_found_week"] for z in self.zones)
         )
 
+    def as_of_line(self) -> str:
+        """What the standing figures are counted at, and what has no history (the report's footnote)."""
+        return as_of_note(self.as_of, self.kpis)
+
     def quality_line(self) -> str:
         rate = "—" if self.three_codes is None else f"{self.three_codes * 100:.1f}%"
         return (
@@ -62,8 +67,27 @@ class SummaryReport:
 
     week: Week
     generated_at: datetime
+    as_of: datetime
     kpis: indicators.Kpis
     stations: list[dict[str, Any]]
+
+    def as_of_line(self) -> str:
+        """What the standing figures and the scores are counted at (the report's footnote)."""
+        return as_of_note(self.as_of, self.kpis) + "考核得分与排名按全所数据计算，任何有权查看者所见相同。"
+
+
+def as_of_note(at: datetime, kpis: indicators.Kpis) -> str:
+    """The footnote on time: standing figures as they stood at ``at``, from the items' own times
+    (so a past week's report says the same whenever it is written); the counts without history as
+    they are; and the items whose status says done without a time (counted done from the start)."""
+    note = (
+        f"在办网格事件、黄牌、红牌、隐患未销号、矛盾纠纷（累计、已化解、高风险在办）与预警为 "
+        f"{at.astimezone(TZ):%Y-%m-%d %H:%M} 时的状态，按各事项自身的登记、办结、销号、化解与发现时间统计；"
+        "实有人口、流动人口、出租屋、楼栋、小区、登记率、智安小区覆盖率与三码完整率无历史记录，为生成时的现状。"
+    )
+    if kpis["undated_done"]:
+        note += f"另有 {kpis['undated_done']:,} 件事项状态为办结（销号、化解）而无时间，按登记即办结计。"
+    return note
 
 
 def change(now: int, before: int | None) -> str:
@@ -78,10 +102,10 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
     if info is None:
         raise LookupError(f"station {station} does not exist or is outside the scope")
     kpis = indicators.kpis(url, scope, area, week)
-    classes = breakdowns.events_by_class(url, scope, area)
+    classes = breakdowns.events_by_class(url, scope, area, week)
     for r in classes:
         r["class_zh"] = label("event_class", r["event_class"])
-    alerts = breakdowns.alerts_by_kind(url, scope, area)
+    alerts = breakdowns.alerts_by_kind(url, scope, area, week)
     for r in alerts:
         r["kind_zh"] = label("alert_kind", r["alert_kind"])
     quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
@@ -90,12 +114,13 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
         name=info["name"],
         week=week,
         generated_at=datetime.now(TZ),
+        as_of=as_of(week),
         kpis=kpis,
         zones=indicators.area_table(url, scope, "zone", area, week),
         grids=indicators.area_table(url, scope, "grid", area, week),
-        red_cards=elements.red_card_items(url, scope, area),
+        red_cards=elements.red_card_items(url, scope, area, week),
         event_classes=classes,
-        hazard_categories=breakdowns.hazards_by(url, scope, area, "category_zh"),
+        hazard_categories=breakdowns.hazards_by(url, scope, area, week, "category_zh"),
         alerts=alerts,
         incidents_by_category=breakdowns.incidents_yoy_by_category(url, scope, area, week),
         three_codes=breakdowns.three_code_completeness(url, scope, area),
@@ -117,11 +142,17 @@ def build_summary(
     """
     scores = indicators.station_scores(url, scope, week, weights)
     rows = []
-    for rank, s in enumerate(scores, start=1):
+    for s in scores:
         k = (known or {}).get(s["station_code"]) or indicators.kpis(
             url, scope, Area("station", s["station_code"]), week
         )
         rows.append(
-            {**k, "station_code": s["station_code"], "name": s["name"], "score": s["score"], "rank": rank}
+            {
+                **k,
+                "station_code": s["station_code"],
+                "name": s["name"],
+                "score": s["score"],
+                "rank": s["rank"],
+            }
         )
-    return SummaryReport(week, datetime.now(TZ), indicators.kpis(url, scope, Area(), week), rows)
+    return SummaryReport(week, datetime.now(TZ), as_of(week), indicators.kpis(url, scope, Area(), week), rows)

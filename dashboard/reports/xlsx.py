@@ -115,6 +115,7 @@ def write_station(r: StationReport, path: Path) -> None:
         {"label": "周次", "value": r.week.label_zh()},
         {"label": "生成时间", "value": r.generated_at.strftime("%Y-%m-%d %H:%M")},
         {"label": "说明", "value": "本周无数据" if r.empty else r.quality_line()},
+        {"label": "统计时点", "value": r.as_of_line()},
     ]
     book.sheet("说明", [("label", "项目", "text"), ("value", "内容", "text")], info)
     book.sheet("主要指标", HEADLINE_COLUMNS, _headline_rows(r.kpis))
@@ -175,6 +176,15 @@ def write_station(r: StationReport, path: Path) -> None:
 
 def write_summary(s: SummaryReport, path: Path) -> None:
     book = Book(path)
+    book.sheet(
+        "说明",
+        [("label", "项目", "text"), ("value", "内容", "text")],
+        [
+            {"label": "周次", "value": s.week.label_zh()},
+            {"label": "生成时间", "value": s.generated_at.strftime("%Y-%m-%d %H:%M")},
+            {"label": "统计时点", "value": s.as_of_line()},
+        ],
+    )
     book.sheet("全域主要指标", HEADLINE_COLUMNS, _headline_rows(s.kpis))
     book.sheet(
         "派出所排名",

@@ -1,20 +1,27 @@
--- Open grid events (with deadline and card), open hazards and high-risk unresolved disputes;
--- red cards first, then yellow, each oldest first. item_kind is a code of the codebook's item_kind.
+-- Grid events (with deadline and card), hazards and high-risk disputes open at :at (the period's
+-- end, or now while it runs): registered or found before it, and not closed, cleared or resolved
+-- before it; red cards first, then yellow, each oldest first. The card is the one at :at. The status
+-- is today's while the item is still open; for one done since, its step at :at is not recorded (null).
+-- item_kind is a code of the codebook's item_kind.
 with open_items as (
     select 'grid_event' as item_kind, event_no as item_no, coalesce(kind_zh, kind_code) as what,
-           registered_at as since, due_at, card, status, grid_code
+           registered_at as since, due_at,
+           case when red_at < :at then 'red' when yellow_at < :at then 'yellow' end as card,
+           case when open_until is null then status end as status, grid_code
     from serve.grid_events
-    where {where} and status <> 'closed'
+    where {where} and registered_at < :at and (open_until is null or open_until >= :at)
     union all
-    select 'hazard', hazard_no, category_zh, found_at, null, null, status, grid_code
+    select 'hazard', hazard_no, category_zh, found_at, null, null,
+           case when open_until is null then status end, grid_code
     from serve.hazards
-    where {where} and status <> 'cleared'
+    where {where} and found_at < :at and (open_until is null or open_until >= :at)
     union all
-    select 'dispute', dispute_no, dispute_type, found_at, null, null, status, grid_code
+    select 'dispute', dispute_no, dispute_type, found_at, null, null,
+           case when open_until is null then status end, grid_code
     from serve.disputes
-    where {where} and risk_level = 'high' and status <> 'resolved'
+    where {where} and risk_level = 'high' and found_at < :at and (open_until is null or open_until >= :at)
 )
 select x.item_kind, x.item_no, x.what, x.since, x.due_at, x.card, x.status, x.grid_code
 from open_items as x
-order by case x.card when 'red' then 0 when 'yellow' then 1 else 2 end, x.since
+order by case x.card when 'red' then 0 when 'yellow' then 1 else 2 end, x.since, x.item_no
 limit :limit

@@ -1,6 +1,7 @@
 -- One row per police zone or grid (view, its code column code_column): its figures this week from the
 -- elements of the area within (mine, on unqualified columns) in scope; the areas of within come first
--- by the condition mine_a, others only when some of those elements lie in them.
+-- by the condition mine_a, others only when some of those elements lie in them. Open events, red
+-- cards and alerts are as they stood at :at (the week's end, or now while it runs).
 with persons_here as (
     select p.{code_column}, count(*) as n
     from serve.persons as p
@@ -17,8 +18,10 @@ incidents_here as (
 ),
 events_here as (
     select e.{code_column},
-           count(*) filter (where e.status <> 'closed') as open,
-           count(*) filter (where e.status <> 'closed' and e.card = 'red') as red,
+           count(*) filter (where e.registered_at < :at and (e.open_until is null or e.open_until >= :at))
+               as open,
+           count(*) filter (where e.registered_at < :at and (e.open_until is null or e.open_until >= :at)
+               and e.red_at < :at) as red,
            count(*) filter (where e.closed_at >= :w0 and e.closed_at < :w1) as closed,
            count(*) filter (where e.closed_at >= :w0 and e.closed_at < :w1 and e.closed_on_time) as on_time
     from serve.grid_events as e
@@ -44,7 +47,7 @@ disputes_here as (
 alerts_here as (
     select al.{code_column}, count(*) as n
     from serve.alerts as al
-    where {mine} and {scope}
+    where {mine} and {scope} and al.detected_at < :at
     group by al.{code_column}
 )
 select a.{code_column} as code, a.name,

@@ -1,10 +1,11 @@
--- Grids by incidents this week, most first, with last week's figure; station_clause optionally keeps one station.
-select g.grid_code, g.name, g.station_code,
-       count(*) filter (where i.reported_at >= :w0 and i.reported_at < :w1) as incidents_week,
-       count(*) filter (where i.reported_at >= :p0 and i.reported_at < :p1) as incidents_prev
-from serve.grids as g
-join serve.incidents as i on i.grid_code = g.grid_code
-where {scope} {station_clause} and i.reported_at >= :p0 and i.reported_at < :w1
-group by g.grid_code, g.name, g.station_code
-order by incidents_week desc, g.grid_code
+-- Grids in the viewer's scope (scope on alias r) by incidents this week, most first, with last week's
+-- figure and their rank among all grids (of :station when given), each counted over the whole grid
+-- (ops.grid_ranking, security definer: a grid's figures are the same for every viewer of it).
+select r.grid_code, r.name, r.station_code, r.incidents_week, r.incidents_prev, r.rank
+from ops.grid_ranking(
+    cast(:w0 as timestamptz), cast(:w1 as timestamptz), cast(:p0 as timestamptz), cast(:p1 as timestamptz),
+    cast(:station as text)
+) as r
+where {scope}
+order by r.rank
 limit :limit

@@ -1,4 +1,8 @@
 -- The headline figures of an area for a week: where keeps the area's rows, where_c the same on alias c.
+-- Counts of the week run from :w0 to :w1; what is open, carded, resolved or alerted is as it stood
+-- at :at (the week's end, or now while the week runs), read from the items' own timestamps (an item
+-- is open at T when registered or found before T and open_until is null or >= T). Population,
+-- rental units, buildings, communities and the smart ones have no history: they are as they are now.
 select
   (select count(*) from serve.persons where {where}) as population,
   (select count(*) from serve.persons where {where} and is_migrant) as migrants,
@@ -18,21 +22,30 @@ select
   (select count(*) from serve.incidents where {where} and reported_at >= :y0 and reported_at < :y1)
       as incidents_last_year,
   (select min(reported_at) <= :y0 from serve.incidents) as has_last_year,
-  (select count(*) from serve.grid_events where {where} and status <> 'closed') as events_open,
-  (select count(*) from serve.grid_events where {where} and status <> 'closed' and card = 'yellow')
-      as yellow_cards,
-  (select count(*) from serve.grid_events where {where} and status <> 'closed' and card = 'red') as red_cards,
+  (select count(*) from serve.grid_events where {where} and registered_at < :at
+      and (open_until is null or open_until >= :at)) as events_open,
+  (select count(*) from serve.grid_events where {where} and registered_at < :at
+      and (open_until is null or open_until >= :at) and yellow_at < :at and red_at >= :at) as yellow_cards,
+  (select count(*) from serve.grid_events where {where} and registered_at < :at
+      and (open_until is null or open_until >= :at) and red_at < :at) as red_cards,
   (select count(*) from serve.grid_events where {where} and closed_at >= :w0 and closed_at < :w1)
       as events_closed_week,
   (select count(*) from serve.grid_events where {where} and closed_at >= :w0 and closed_at < :w1
       and closed_on_time)
       as events_on_time_week,
-  (select count(*) from serve.hazards where {where} and status <> 'cleared') as hazards_open,
+  (select count(*) from serve.hazards where {where} and found_at < :at
+      and (open_until is null or open_until >= :at)) as hazards_open,
   (select count(*) from serve.hazards where {where} and found_at >= :w0 and found_at < :w1) as hazards_found_week,
   (select count(*) from serve.hazards where {where} and cleared_at >= :w0 and cleared_at < :w1)
       as hazards_cleared_week,
-  (select count(*) from serve.disputes where {where}) as disputes,
-  (select count(*) from serve.disputes where {where} and status = 'resolved') as disputes_resolved,
-  (select count(*) from serve.disputes where {where} and risk_level = 'high' and status <> 'resolved')
-      as disputes_high_open,
-  (select count(*) from serve.alerts where {where}) as alerts
+  (select count(*) from serve.disputes where {where} and found_at < :at) as disputes,
+  (select count(*) from serve.disputes where {where} and found_at < :at and open_until < :at)
+      as disputes_resolved,
+  (select count(*) from serve.disputes where {where} and risk_level = 'high' and found_at < :at
+      and (open_until is null or open_until >= :at)) as disputes_high_open,
+  (select count(*) from serve.alerts where {where} and detected_at < :at) as alerts,
+  -- items whose status says done but give no time (counted done from when they were registered)
+  (select count(*) from serve.grid_events where {where} and status = 'closed' and closed_at is null)
+      + (select count(*) from serve.hazards where {where} and status = 'cleared' and cleared_at is null)
+      + (select count(*) from serve.disputes where {where} and status = 'resolved' and resolved_at is null)
+      as undated_done

@@ -1,4 +1,5 @@
-"""Drill-down pages on the demo: every headline figure equals a count of attributed rows in core."""
+"""Drill-down pages on the demo: every headline figure equals a count of attributed rows in core
+(what stands at a moment, as it stood at the end of the demo's last week)."""
 
 from __future__ import annotations
 
@@ -38,19 +39,23 @@ def core_counts(core: Engine, column: str, code: str) -> dict[str, int]:
           as incidents_week,
       (select count(*) from core.incidents where {f} and reported_at >= '{P0}' and reported_at < '{W0}')
           as incidents_prev,
-      (select count(*) from core.grid_events where {f} and closed_at is null) as events_open,
-      (select count(*) from core.grid_events where {f} and closed_at is null
-          and now() - registered_at > interval '144 hours') as red_cards,
-      (select count(*) from core.grid_events where {f} and closed_at is null
-          and now() - registered_at > interval '72 hours' and now() - registered_at <= interval '144 hours')
-          as yellow_cards,
-      (select count(*) from core.hazards where {f} and cleared_at is null) as hazards_open,
+      (select count(*) from core.grid_events where {f} and registered_at < '{W1}'
+          and (closed_at is null or closed_at >= '{W1}')) as events_open,
+      (select count(*) from core.grid_events where {f} and registered_at < '{W1}'
+          and (closed_at is null or closed_at >= '{W1}')
+          and timestamptz '{W1}' - registered_at > interval '144 hours') as red_cards,
+      (select count(*) from core.grid_events where {f} and registered_at < '{W1}'
+          and (closed_at is null or closed_at >= '{W1}')
+          and timestamptz '{W1}' - registered_at > interval '72 hours'
+          and timestamptz '{W1}' - registered_at <= interval '144 hours') as yellow_cards,
+      (select count(*) from core.hazards where {f} and found_at < '{W1}'
+          and (cleared_at is null or cleared_at >= '{W1}')) as hazards_open,
       (select count(*) from core.hazards where {f} and cleared_at >= '{W0}' and cleared_at < '{W1}')
           as hazards_cleared_week,
-      (select count(*) from core.disputes where {f}) as disputes,
-      (select count(*) from core.disputes where {f} and resolved_at is not null and status = 'resolved')
+      (select count(*) from core.disputes where {f} and found_at < '{W1}') as disputes,
+      (select count(*) from core.disputes where {f} and resolved_at < '{W1}' and status = 'resolved')
           as disputes_resolved,
-      (select count(*) from core.alerts where {f}) as alerts
+      (select count(*) from core.alerts where {f} and detected_at < '{W1}') as alerts
     """
     with core.connect() as conn:
         return dict(conn.execute(text(sql), {"code": code}).one()._mapping)

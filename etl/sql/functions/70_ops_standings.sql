@@ -1,0 +1,160 @@
+-- Standings: the station assessment score and the grid ranking, properties of a station or a grid.
+-- Every viewer allowed to see a station (or grid) sees the same score, rank and count; a viewer sees
+-- fewer rows, never a different number. So the figures are counted over every row of the station or
+-- grid, not over the rows the viewer's row-level security lets through: these functions are
+-- security definer (owned by the owner, which bypasses row-level security) and return only the
+-- stations and grids the signed scope (20_ops_scope.sql) may see, as the policies of
+-- 30_ops_protect.sql would. The application role passes periods and weights, never a scope.
+--
+-- plpgsql, not sql: its body names serve views, which views/ (re-applied after functions/) defines.
+--
+-- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
+-- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
+-- `create or replace` changes bodies and comments and appends view columns at the end; to drop,
+-- rename, reorder or retype a view's column, change a function's arguments or return type, or
+-- remove an object, add a revision that drops it (and what depends on it); this file then makes it
+-- anew. Revisions run first, so none relies on these being current; a file uses tables and what
+-- earlier files define.
+
+create or replace function ops.station_scores(
+    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz, p_at timestamptz,
+    p_base double precision, p_control double precision, p_daily double precision
+)
+returns table (station_code text, name text, three_codes numeric, registration numeric, smart numeric,
+               incidents_week bigint, incidents_prev bigint, on_time numeric, cleared numeric,
+               base_work double precision, incident_control double precision,
+               daily_management double precision, score double precision, rank bigint, ranked bigint)
+language plpgsql stable security definer
+set search_path = pg_catalog, public
+as $$
+#variable_conflict use_column
+begin
+    return query
+    with buildings_by_station as (
+        select b.station_code, avg(case when b.three_codes then 1.0 else 0.0 end) as three_codes
+        from serve.buildings as b
+        group by b.station_code
+    ),
+    registration_by_station as (
+        select p.station_code,
+               avg(case when p.residence_status = 'registered' then 1.0 else 0.0 end) as registration
+        from serve.persons as p
+        where p.is_migrant
+        group by p.station_code
+    ),
+    smart_by_station as (
+        select c.station_code, avg(case when exists (
+                   select 1 from serve.smart_communities as sm where sm.community_code = c.community_code
+               ) then 1.0 else 0.0 end) as smart
+        from serve.communities as c
+        group by c.station_code
+    ),
+    incidents_by_station as (
+        select i.station_code, count(*) filter (where i.reported_at >= p_w0) as week,
+               count(*) filter (where i.reported_at < p_w0) as prev
+        from serve.incidents as i
+        where i.reported_at >= p_p0 and i.reported_at < p_w1
+        group by i.station_code
+    ),
+    -- daily management as it stood at p_at: events closed before it, hazards found before it
+    events_by_station as (
+        select e.station_code, avg(case when e.closed_on_time then 1.0 else 0.0 end) as on_time
+        from serve.grid_events as e
+        where e.closed_at < p_at
+        group by e.station_code
+    ),
+    hazards_by_station as (
+        select h.station_code, avg(case when h.open_until < p_at then 1.0 else 0.0 end) as cleared
+        from serve.hazards as h
+        where h.found_at < p_at
+        group by h.station_code
+    ),
+    parts as (
+        select s.station_code, s.name, b.three_codes, r.registration, m.smart,
+               coalesce(i.week, 0) as week, coalesce(i.prev, 0) as prev, e.on_time, h.cleared
+        from serve.stations as s
+        left join buildings_by_station as b using (station_code)
+        left join registration_by_station as r using (station_code)
+        left join smart_by_station as m using (station_code)
+        left join incidents_by_station as i using (station_code)
+        left join events_by_station as e using (station_code)
+        left join hazards_by_station as h using (station_code)
+    ),
+    -- each part the mean of its present measures (0 with none); incident control 1 with no incident
+    scored as (
+        select x.*,
+               coalesce((coalesce(x.three_codes, 0) + coalesce(x.registration, 0) + coalesce(x.smart, 0))
+                   / nullif(num_nonnulls(x.three_codes, x.registration, x.smart), 0), 0)::float8 as base,
+               case when x.week + x.prev > 0 then 1 - x.week::float8 / (x.week + x.prev) else 1.0 end
+                   as control,
+               coalesce((coalesce(x.on_time, 0) + coalesce(x.cleared, 0))
+                   / nullif(num_nonnulls(x.on_time, x.cleared), 0), 0)::float8 as daily
+        from parts as x
+    ),
+    ranked as (
+        select y.*, v.score,
+               row_number() over (order by v.score desc, y.station_code) as rank,
+               count(*) over () as ranked
+        from scored as y
+        cross join lateral (
+            select round((100 * (p_base * y.base + p_control * y.control + p_daily * y.daily)
+                   / coalesce(nullif(p_base + p_control + p_daily, 0), 1))::numeric, 1)::float8 as score
+        ) as v
+    )
+    -- cut to the scope after ranking: rank and count are over every station
+    select z.station_code, z.name, z.three_codes, z.registration, z.smart, z.week, z.prev, z.on_time,
+           z.cleared, z.base, z.control, z.daily, z.score, z.rank, z.ranked
+    from ranked as z
+    where (select ops.scope_all_stations()) or z.station_code = any ((select ops.scope_stations())::text[])
+    order by z.rank;
+end
+$$;
+comment on function ops.station_scores(timestamptz, timestamptz, timestamptz, timestamptz,
+                                       double precision, double precision, double precision) is
+    'The assessment (parts, score, rank among all and of how many) of the stations the signed scope may see, each counted over the whole station.';
+
+create or replace function ops.grid_ranking(
+    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz, p_p1 timestamptz, p_station text
+)
+returns table (grid_code text, name text, station_code text, incidents_week bigint, incidents_prev bigint,
+               rank bigint)
+language plpgsql stable security definer
+set search_path = pg_catalog, public
+as $$
+#variable_conflict use_column
+begin
+    return query
+    with counted as (
+        select g.grid_code, g.name, g.station_code,
+               count(*) filter (where i.reported_at >= p_w0 and i.reported_at < p_w1) as week,
+               count(*) filter (where i.reported_at >= p_p0 and i.reported_at < p_p1) as prev
+        from core.grids as g
+        join core.incidents as i on i.grid_code = g.grid_code
+        where (p_station is null or g.station_code = p_station)
+          and ((i.reported_at >= p_p0 and i.reported_at < p_p1) or (i.reported_at >= p_w0 and i.reported_at < p_w1))
+        group by g.grid_code, g.name, g.station_code
+    ),
+    ranked as (
+        select c.*, row_number() over (order by c.week desc, c.grid_code) as rank
+        from counted as c
+    )
+    select r.grid_code, r.name, r.station_code, r.week, r.prev, r.rank
+    from ranked as r
+    -- the grids the scope sees, as core.grids' policy has it: a grid of one of its stations or
+    -- overlapping one of their police zones, and for a grid worker one of their grids
+    where ((select ops.scope_all_stations())
+           or r.station_code = any ((select ops.scope_stations())::text[])
+           or exists (select 1
+                      from core.zone_grids as zg
+                      join core.police_zones as z on z.zone_code = zg.zone_code
+                      where zg.grid_code = r.grid_code
+                        and z.station_code = any ((select ops.scope_stations())::text[])))
+      and ((select ops.scope_all_grids()) or r.grid_code = any ((select ops.scope_grids())::text[]))
+    order by r.rank;
+end
+$$;
+comment on function ops.grid_ranking(timestamptz, timestamptz, timestamptz, timestamptz, text) is
+    'Grids by incidents in a week (with the week before), each counted over the whole grid and ranked among all; only the grids the signed scope may see.';
+revoke execute on function ops.station_scores(timestamptz, timestamptz, timestamptz, timestamptz,
+                                              double precision, double precision, double precision),
+    ops.grid_ranking(timestamptz, timestamptz, timestamptz, timestamptz, text) from public;
