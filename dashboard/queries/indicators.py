@@ -50,7 +50,7 @@ class Kpis(TypedDict):
     disputes_resolved: int
     disputes_high_open: int
     alerts: int
-    undated_done: int
+    disputes_undated: int
     migrant_registration_rate: float | None
     smart_coverage: float | None
     dispute_resolution_rate: float | None

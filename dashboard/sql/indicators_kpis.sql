@@ -44,8 +44,6 @@ select
   (select count(*) from serve.disputes where {where} and risk_level = 'high' and found_at < :at
       and (open_until is null or open_until >= :at)) as disputes_high_open,
   (select count(*) from serve.alerts where {where} and detected_at < :at) as alerts,
-  -- items whose status says done but give no time (counted done from when they were registered)
-  (select count(*) from serve.grid_events where {where} and status = 'closed' and closed_at is null)
-      + (select count(*) from serve.hazards where {where} and status = 'cleared' and cleared_at is null)
-      + (select count(*) from serve.disputes where {where} and status = 'resolved' and resolved_at is null)
-      as undated_done
+  -- disputes whose status says resolved without a time (counted resolved from when they were found)
+  (select count(*) from serve.disputes where {where} and status = 'resolved' and resolved_at is null)
+      as disputes_undated

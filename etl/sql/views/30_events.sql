@@ -25,47 +25,46 @@ select e.event_no, e.kind_code, k.name_zh as kind_zh, k.event_class, e.is_police
        e.registered_at + make_interval(hours => close.hours) as due_at,
        case when e.closed_at is not null then e.closed_at <= e.registered_at + make_interval(hours => close.hours)
        end as closed_on_time,
-       -- the card now (or, once closed, the card it earned); a past instant's card is read from
-       -- yellow_at and red_at (dashboard/sql: open at T and red_at < T is a red card at T)
-       case when coalesce(u.open_until, now()) - e.registered_at > make_interval(hours => red.hours) then 'red'
-            when coalesce(u.open_until, now()) - e.registered_at > make_interval(hours => yellow.hours) then 'yellow'
+       -- the card now (or, once closed, the card it earned); the card at a past instant T is read
+       -- from yellow_at and red_at (open at T and red_at < T: a red card at T)
+       case when coalesce(e.closed_at, now()) - e.registered_at > make_interval(hours => red.hours) then 'red'
+            when coalesce(e.closed_at, now()) - e.registered_at > make_interval(hours => yellow.hours) then 'yellow'
        end as card,
        e.registered_at + make_interval(hours => yellow.hours) as yellow_at,
        e.registered_at + make_interval(hours => red.hours) as red_at,
-       u.open_until
+       -- a closed status always has its time (a check of core.grid_events; the loader quarantines
+       -- a row without one as bad_sequence)
+       e.closed_at as open_until
 from core.grid_events e
 left join core.grid_event_kinds k using (kind_code)
--- open until its closing time; a row whose status says closed without one counts as closed from
--- its registration (never open, no card): when it closed is unknown, and an item the source calls
--- done must not stay on the red-card list for ever
-cross join lateral (
-    select coalesce(e.closed_at, case when e.status = 'closed' then e.registered_at end) as open_until
-) u
 cross join (select hours from core.deadline_rules where rule = 'grid_close') close
 cross join (select hours from core.deadline_rules where rule = 'yellow_card') yellow
 cross join (select hours from core.deadline_rules where rule = 'red_card') red;
 comment on view serve.grid_events is 'One row per grid event, with its deadline, whether closed on time, its yellow or red card now, when each card falls due, and until when it was open.';
 comment on column serve.grid_events.open_until is
-    'Closing time; registration time when the status says closed without one; null while open. Open at T: registered_at < T and (open_until is null or open_until >= T).';
+    'Closing time; null while open. Open at T: registered_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.disputes with (security_invoker = true) as
 select dispute_no, found_at, dispute_type, risk_level, is_violent, is_repeated, status, resolved_at, resolution,
        geom, grid_code, zone_code, station_code,
+       -- nothing ties a dispute's status to its time: one marked resolved without a time counts as
+       -- resolved from when it was found (never unresolved, as the source says it is done); when it
+       -- was resolved is unknown, so the reports count such rows in their footnote
        coalesce(resolved_at, case when status = 'resolved' then found_at end) as open_until
 from core.disputes;
 comment on view serve.disputes is 'One row per dispute (矛盾纠纷); the parties are not exposed.';
 comment on column serve.disputes.open_until is
-    'Resolution time; the time found when the status says resolved without one; null while unresolved (escalated included).';
+    'Resolution time; the time found when the status says resolved without one; null while unresolved (escalated included). Unresolved at T: found_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.hazards with (security_invoker = true) as
 select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at, h.responsible_dept,
        h.hint_batch, h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
-       coalesce(h.cleared_at, case when h.status = 'cleared' then h.found_at end) as open_until
+       h.cleared_at as open_until  -- a cleared status always has its time (a check of core.hazards)
 from core.hazards h
 left join core.hazard_categories c using (category);
 comment on view serve.hazards is 'One row per safety hazard (风险隐患), tracked to clearance.';
 comment on column serve.hazards.open_until is
-    'Clearance time; the time found when the status says cleared without one; null while not cleared.';
+    'Clearance time; null while not cleared. Open at T: found_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.alerts with (security_invoker = true) as
 select alert_id, alert_kind, subject_code, detected_at, reason, metric, threshold, building_code, unit_code,
