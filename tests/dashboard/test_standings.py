@@ -1,0 +1,152 @@
+"""The station score and the grid ranking are properties of the station and the grid: every viewer
+allowed to see one sees the same figures and rank; a narrower viewer sees fewer rows, never another
+number, and nothing outside their scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from dashboard.auth import User
+from dashboard.context import AppContext
+from dashboard.db import fetch_all, scoped
+from dashboard.pages import drill
+from dashboard.queries import indicators
+from dashboard.scope import Scope
+from tests.dashboard.test_pages import find
+from tests.support.accounts import LEADER, chief, sign
+from tests.support.dash_calls import column
+
+pytestmark = pytest.mark.db
+
+
+def worker(station: str, grid: str) -> User:
+    return User("test-worker", "测试网格员", "grid_worker", frozenset({station}), frozenset({grid}))
+
+
+def scores(c: AppContext, user: User) -> dict[str, dict[str, Any]]:
+    with c.acting_as(user):
+        rows = indicators.station_scores(c.url, c.scope(), c.week(), c.settings.score_weights())
+    return {r["station_code"]: dict(r) for r in rows}
+
+
+def ranking(c: AppContext, user: User, station: str | None = None) -> dict[str, dict[str, Any]]:
+    with c.acting_as(user):
+        rows = indicators.grid_ranking(c.url, c.scope(), c.week(), station=station, limit=10_000)
+    return {r["grid_code"]: dict(r) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def station_and_grid(c: AppContext, core: Engine) -> tuple[str, str]:
+    """A station and its grid with the most incidents this week (a grid worker's view of it)."""
+    week = c.week()
+    station, grid = column(
+        core,
+        "select g.station_code || '|' || g.grid_code from core.grids g "
+        "join core.incidents i using (grid_code) where i.reported_at >= :w0 and i.reported_at < :w1 "
+        "group by 1 order by count(*) desc, 1 limit 1",
+        w0=week.start,
+        w1=week.end,
+    )[0].split("|")
+    return station, grid
+
+
+def test_chief_and_grid_worker_of_a_station_see_its_score(
+    c: AppContext, station_and_grid: tuple[str, str]
+) -> None:
+    station, grid = station_and_grid
+    everyone = scores(c, LEADER)
+    assert len(everyone) > 1 and all(r["ranked"] == len(everyone) for r in everyone.values())
+    assert sorted(r["rank"] for r in everyone.values()) == list(range(1, len(everyone) + 1))
+    assert scores(c, chief(station)) == {station: everyone[station]}
+    assert scores(c, worker(station, grid)) == {station: everyone[station]}
+
+
+def test_a_score_counts_the_whole_station(
+    c: AppContext, core: Engine, station_and_grid: tuple[str, str]
+) -> None:
+    station, grid = station_and_grid
+    mine = scores(c, worker(station, grid))[station]
+    registration = column(
+        core,
+        "select avg(case when residence_status = 'registered' then 1.0 else 0.0 end) from core.persons "
+        "where station_code = :s and is_migrant",
+        s=station,
+    )[0]
+    three = column(
+        core,  # the owner reads every row; three_codes is worked out by the view
+        "select avg(case when three_codes then 1.0 else 0.0 end) from serve.buildings "
+        "where station_code = :s",
+        s=station,
+    )[0]
+    assert float(mine["registration"]) == pytest.approx(float(registration))
+    assert float(mine["three_codes"]) == pytest.approx(float(three))
+
+
+def test_the_station_page_shows_one_score_and_rank_for_every_viewer(
+    c: AppContext, station_and_grid: tuple[str, str]
+) -> None:
+    station, grid = station_and_grid
+    shown = []
+    for user in (LEADER, chief(station), worker(station, grid)):
+        with c.acting_as(user):
+            page = drill.area_page(c, "station", station)
+        assert page is not None
+        shown.append(str(find(page, "drill-station-score")))
+    assert shown[0] == shown[1] == shown[2]
+    r = scores(c, LEADER)[station]
+    assert f"{r['rank']} / {r['ranked']}" in shown[0] and f"{r['score']}" in shown[0]
+
+
+def test_an_out_of_scope_station_or_grid_is_not_returned(
+    c: AppContext, core: Engine, station_and_grid: tuple[str, str]
+) -> None:
+    station, grid = station_and_grid
+    assert set(scores(c, chief(station))) == {station}
+    # without a signed scope, or with a forged one, the database returns nothing at all
+    query = (
+        "select station_code from ops.station_scores(now() - interval '7 days', now(), "
+        "now() - interval '14 days', now(), 0.5, 0.3, 0.2)"
+    )
+    grids = (
+        "select grid_code from ops.grid_ranking(now() - interval '7 days', now(), "
+        "now() - interval '14 days', now() - interval '7 days', null)"
+    )
+    with scoped(None):
+        assert fetch_all(c.url, query) == []
+    forged = sign(Scope.everything(), "leadership")[:-4] + "0000"
+    with scoped(forged):
+        assert fetch_all(c.url, query) == []
+        assert fetch_all(c.url, grids) == []
+    with scoped(sign(Scope.of_grids({station}, {grid}), "grid_worker")):
+        got = {r["station_code"] for r in fetch_all(c.url, query)}
+    assert got == {station}
+    others = set(column(core, "select grid_code from core.grids where grid_code <> :g", g=grid))
+    assert not set(ranking(c, worker(station, grid))) & others
+
+
+def test_a_grids_rank_and_figures_are_the_same_for_every_viewer(
+    c: AppContext, core: Engine, station_and_grid: tuple[str, str]
+) -> None:
+    station, grid = station_and_grid
+    everyone = ranking(c, LEADER)
+    assert sorted(r["rank"] for r in everyone.values()) == list(range(1, len(everyone) + 1))
+    theirs = ranking(c, chief(station))
+    assert theirs and all(everyone[g] == r for g, r in theirs.items())
+    assert ranking(c, worker(station, grid)) == {grid: everyone[grid]}
+    # a grid's count is every incident in it, whichever station's they are
+    week = c.week()
+    want = column(
+        core,
+        "select count(*) from core.incidents where grid_code = :g "
+        "and reported_at >= :w0 and reported_at < :w1",
+        g=grid,
+        w0=week.start,
+        w1=week.end,
+    )[0]
+    assert everyone[grid]["incidents_week"] == want
+    # within one station: ranked among that station's grids
+    own = ranking(c, chief(station), station)
+    assert sorted(r["rank"] for r in own.values()) == list(range(1, len(own) + 1))
