@@ -80,13 +80,26 @@ def as_of_note(at: datetime, kpis: indicators.Kpis) -> str:
     """The footnote on time: standing figures as they stood at ``at``, from the items' own times
     (so a past week's report says the same whenever it is written); the counts without history as
     they are; and the disputes marked resolved without a time (counted resolved from when found)."""
+    standing = "、".join(
+        [
+            FIGURES["events_open"].label,
+            label("card", "yellow"),
+            label("card", "red"),
+            FIGURES["hazards_open"].label,
+            f"{FIGURES['disputes'].label}（累计、{label('dispute_status', 'resolved')}、高风险在办）",
+            FIGURES["alerts"].label,
+        ]
+    )
     note = (
-        f"在办网格事件、黄牌、红牌、隐患未销号、矛盾纠纷（累计、已化解、高风险在办）与预警为 "
-        f"{at.astimezone(TZ):%Y-%m-%d %H:%M} 时的状态，按各事项自身的登记、办结、销号、化解与发现时间统计；"
+        f"{standing}为截至 {at.astimezone(TZ):%Y-%m-%d %H:%M} 的状态，"
+        "按各事项自身的登记、发现、办结、销号与化解时间统计；"
         "实有人口、流动人口、出租屋、楼栋、小区、登记率、智安小区覆盖率与三码完整率无历史记录，为生成时的现状。"
     )
     if kpis["disputes_undated"]:
-        note += f"另有 {kpis['disputes_undated']:,} 起矛盾纠纷状态为已化解而无化解时间，按排查发现时即化解计。"
+        resolved = label("dispute_status", "resolved")
+        note += (
+            f"另有 {kpis['disputes_undated']:,} 起矛盾纠纷状态为{resolved}而无化解时间，按发现时即化解计。"
+        )
     return note
 
 
