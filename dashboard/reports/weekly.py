@@ -93,7 +93,7 @@ def as_of_note(at: datetime, kpis: indicators.Kpis) -> str:
     note = (
         f"{standing}为截至 {at.astimezone(TZ):%Y-%m-%d %H:%M} 的状态，"
         "按各事项自身的登记、发现、办结、销号与化解时间统计；"
-        "实有人口、流动人口、出租屋、楼栋、小区、登记率、智安小区覆盖率与三码完整率无历史记录，为生成时的现状。"
+        "实有人口、流动人口、出租屋、楼栋、小区、登记率、智安小区覆盖率、三码完整率与隔离待核数据无历史记录，为生成时的现状。"
     )
     if kpis["disputes_undated"]:
         resolved = label("dispute_status", "resolved")
