@@ -3,7 +3,7 @@
 select s.station_code, s.name, s.three_codes, s.registration, s.smart, s.incidents_week, s.incidents_prev,
        s.on_time, s.cleared, s.base_work, s.incident_control, s.daily_management, s.score, s.rank, s.ranked
 from ops.station_scores(
-    cast(:w0 as timestamptz), cast(:w1 as timestamptz), cast(:p0 as timestamptz), cast(:at as timestamptz),
+    cast(:w0 as timestamptz), cast(:w1 as timestamptz), cast(:p0 as timestamptz),
     cast(:base as double precision), cast(:control as double precision), cast(:daily as double precision)
 ) as s
 where {scope}

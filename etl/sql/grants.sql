@@ -24,6 +24,6 @@ grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_
     ops.person_lookup(text, text, text) to {app_role};
 -- standings (functions/70_ops_standings.sql): a station's score and a grid's rank, counted over the
 -- whole station or grid, returned only for what the signed scope may see
-grant execute on function ops.station_scores(timestamptz, timestamptz, timestamptz, timestamptz,
+grant execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,
                                              double precision, double precision, double precision),
-    ops.grid_ranking(timestamptz, timestamptz, timestamptz, timestamptz, text) to {app_role};
+    ops.grid_ranking(timestamptz, timestamptz, timestamptz, text) to {app_role};

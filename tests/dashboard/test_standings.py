@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Engine
 
@@ -106,22 +107,17 @@ def test_an_out_of_scope_station_or_grid_is_not_returned(
     station, grid = station_and_grid
     assert set(scores(c, chief(station))) == {station}
     # without a signed scope, or with a forged one, the database returns nothing at all
-    query = (
-        "select station_code from ops.station_scores(now() - interval '7 days', now(), "
-        "now() - interval '14 days', now(), 0.5, 0.3, 0.2)"
-    )
-    grids = (
-        "select grid_code from ops.grid_ranking(now() - interval '7 days', now(), "
-        "now() - interval '14 days', now() - interval '7 days', null)"
-    )
+    week = c.week()
+    when = {"w0": week.start, "w1": week.end, "p0": week.previous().start}
+    query = "select station_code from ops.station_scores(:w0, :w1, :p0, 0.5, 0.3, 0.2)"
+    grids = "select grid_code from ops.grid_ranking(:w0, :w1, :p0, null)"
     with scoped(None):
-        assert fetch_all(c.url, query) == []
+        assert fetch_all(c.url, query, when) == [] and fetch_all(c.url, grids, when) == []
     forged = sign(Scope.everything(), "leadership")[:-4] + "0000"
     with scoped(forged):
-        assert fetch_all(c.url, query) == []
-        assert fetch_all(c.url, grids) == []
+        assert fetch_all(c.url, query, when) == [] and fetch_all(c.url, grids, when) == []
     with scoped(sign(Scope.of_grids({station}, {grid}), "grid_worker")):
-        got = {r["station_code"] for r in fetch_all(c.url, query)}
+        got = {r["station_code"] for r in fetch_all(c.url, query, when)}
     assert got == {station}
     others = set(column(core, "select grid_code from core.grids where grid_code <> :g", g=grid))
     assert not set(ranking(c, worker(station, grid))) & others
@@ -150,3 +146,31 @@ def test_a_grids_rank_and_figures_are_the_same_for_every_viewer(
     # within one station: ranked among that station's grids
     own = ranking(c, chief(station), station)
     assert sorted(r["rank"] for r in own.values()) == list(range(1, len(own) + 1))
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        {"w0": "2026-11-16 00:01+08", "w1": "2026-11-23 00:00+08", "p0": "2026-11-09 00:00+08"},
+        {"w0": "2026-11-16 00:00+08", "w1": "2026-11-17 13:37+08", "p0": "2026-11-09 00:00+08"},
+        {"w0": "2026-11-16 00:00+08", "w1": "2026-11-23 00:00+08", "p0": "2026-11-15 12:00+08"},
+        {"w0": "2026-11-16 00:00+08", "w1": "2026-11-16 00:00+08", "p0": "2026-11-09 00:00+08"},
+    ],
+)
+def test_whole_station_counts_come_for_whole_days_only(c: AppContext, when: dict[str, str]) -> None:
+    """A narrower window would tell a grid worker when the station's single incidents happened."""
+    statements = [
+        "select * from ops.station_scores(cast(:w0 as timestamptz), cast(:w1 as timestamptz), "
+        "cast(:p0 as timestamptz), 0.5, 0.3, 0.2)",
+        "select * from ops.grid_ranking(cast(:w0 as timestamptz), cast(:w1 as timestamptz), "
+        "cast(:p0 as timestamptz), null)",
+    ]
+    refused = 0
+    with c.acting_as(LEADER):
+        for statement in statements:
+            try:
+                fetch_all(c.url, statement, when)
+            except psycopg.Error as e:
+                assert "a period runs from a midnight" in str(e) or "the week before ends" in str(e)
+                refused += 1
+    assert refused == 2

@@ -16,8 +16,29 @@
 -- anew. Revisions run first, so none relies on these being current; a file uses tables and what
 -- earlier files define.
 
+-- Periods begin at a midnight (Asia/Shanghai) and end at a later one or now: counts over the whole
+-- station are shown for whole days, so the windows cannot be narrowed to find out when a single
+-- incident of the station happened (which the viewer's own rows may not show).
+create or replace function ops.period_end(p_start timestamptz, p_end timestamptz) returns timestamptz
+language plpgsql stable
+set search_path = pg_catalog, public
+as $$
+begin
+    if p_start is null or p_end is null or p_end <= p_start
+       or (p_start at time zone 'Asia/Shanghai')::time <> time '00:00'
+       or ((p_end at time zone 'Asia/Shanghai')::time <> time '00:00' and p_end < now() - interval '5 minutes')
+    then
+        raise exception 'a period runs from a midnight (Asia/Shanghai) to a later midnight or to now'
+            using errcode = 'invalid_parameter_value';
+    end if;
+    return least(p_end, now());
+end
+$$;
+comment on function ops.period_end(timestamptz, timestamptz) is
+    'The end of a period, or now while it runs; refuses a period not running from a midnight (Asia/Shanghai) to a later one or to now.';
+
 create or replace function ops.station_scores(
-    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz, p_at timestamptz,
+    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz,
     p_base double precision, p_control double precision, p_daily double precision
 )
 returns table (station_code text, name text, three_codes numeric, registration numeric, smart numeric,
@@ -28,7 +49,11 @@ language plpgsql stable security definer
 set search_path = pg_catalog, public
 as $$
 #variable_conflict use_column
+declare
+    -- what stands at a moment (events closed, hazards cleared) as it stood at the period's end
+    v_at constant timestamptz := ops.period_end(p_w0, p_w1);
 begin
+    perform ops.period_end(p_p0, p_w0);
     return query
     with buildings_by_station as (
         select b.station_code, avg(case when b.three_codes then 1.0 else 0.0 end) as three_codes
@@ -56,17 +81,17 @@ begin
         where i.reported_at >= p_p0 and i.reported_at < p_w1
         group by i.station_code
     ),
-    -- daily management as it stood at p_at: events closed before it, hazards found before it
+    -- daily management as it stood at v_at: events closed before it, hazards found before it
     events_by_station as (
         select e.station_code, avg(case when e.closed_on_time then 1.0 else 0.0 end) as on_time
         from serve.grid_events as e
-        where e.closed_at < p_at
+        where e.closed_at < v_at
         group by e.station_code
     ),
     hazards_by_station as (
-        select h.station_code, avg(case when h.open_until < p_at then 1.0 else 0.0 end) as cleared
+        select h.station_code, avg(case when h.open_until < v_at then 1.0 else 0.0 end) as cleared
         from serve.hazards as h
-        where h.found_at < p_at
+        where h.found_at < v_at
         group by h.station_code
     ),
     parts as (
@@ -109,12 +134,13 @@ begin
     order by z.rank;
 end
 $$;
-comment on function ops.station_scores(timestamptz, timestamptz, timestamptz, timestamptz,
+comment on function ops.station_scores(timestamptz, timestamptz, timestamptz,
                                        double precision, double precision, double precision) is
     'The assessment (parts, score, rank among all and of how many) of the stations the signed scope may see, each counted over the whole station.';
 
+-- the week before runs from p_p0 for as long as the week (the same days when the week is partial)
 create or replace function ops.grid_ranking(
-    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz, p_p1 timestamptz, p_station text
+    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz, p_station text
 )
 returns table (grid_code text, name text, station_code text, incidents_week bigint, incidents_prev bigint,
                rank bigint)
@@ -122,16 +148,23 @@ language plpgsql stable security definer
 set search_path = pg_catalog, public
 as $$
 #variable_conflict use_column
+declare
+    v_p1 constant timestamptz := p_p0 + (p_w1 - p_w0);
 begin
+    perform ops.period_end(p_w0, p_w1);
+    if v_p1 > p_w0 then
+        raise exception 'the week before ends after the week begins' using errcode = 'invalid_parameter_value';
+    end if;
+    perform ops.period_end(p_p0, p_w0);
     return query
     with counted as (
         select g.grid_code, g.name, g.station_code,
                count(*) filter (where i.reported_at >= p_w0 and i.reported_at < p_w1) as week,
-               count(*) filter (where i.reported_at >= p_p0 and i.reported_at < p_p1) as prev
+               count(*) filter (where i.reported_at >= p_p0 and i.reported_at < v_p1) as prev
         from core.grids as g
         join core.incidents as i on i.grid_code = g.grid_code
         where (p_station is null or g.station_code = p_station)
-          and ((i.reported_at >= p_p0 and i.reported_at < p_p1) or (i.reported_at >= p_w0 and i.reported_at < p_w1))
+          and ((i.reported_at >= p_p0 and i.reported_at < v_p1) or (i.reported_at >= p_w0 and i.reported_at < p_w1))
         group by g.grid_code, g.name, g.station_code
     ),
     ranked as (
@@ -153,8 +186,8 @@ begin
     order by r.rank;
 end
 $$;
-comment on function ops.grid_ranking(timestamptz, timestamptz, timestamptz, timestamptz, text) is
+comment on function ops.grid_ranking(timestamptz, timestamptz, timestamptz, text) is
     'Grids by incidents in a week (with the week before), each counted over the whole grid and ranked among all; only the grids the signed scope may see.';
-revoke execute on function ops.station_scores(timestamptz, timestamptz, timestamptz, timestamptz,
+revoke execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,
                                               double precision, double precision, double precision),
-    ops.grid_ranking(timestamptz, timestamptz, timestamptz, timestamptz, text) from public;
+    ops.grid_ranking(timestamptz, timestamptz, timestamptz, text) from public;
