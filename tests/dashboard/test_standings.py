@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from dashboard.auth import User
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, scoped
-from dashboard.pages import drill
+from dashboard.pages import drill, wall
 from dashboard.queries import indicators
 from dashboard.scope import Scope
 from tests.dashboard.test_pages import find
@@ -174,3 +174,14 @@ def test_whole_station_counts_come_for_whole_days_only(c: AppContext, when: dict
                 assert "a period runs from a midnight" in str(e) or "the week before ends" in str(e)
                 refused += 1
     assert refused == 2
+
+
+def test_the_wall_numbers_a_chiefs_station_by_its_rank_among_all(
+    c: AppContext, station_and_grid: tuple[str, str]
+) -> None:
+    station, _grid = station_and_grid
+    everyone = scores(c, LEADER)
+    with c.acting_as(chief(station)):
+        shown = wall.rankings(c)
+    (item,) = next(x for x in shown if getattr(x, "id", None) == "wall-station-ranking").children
+    assert item.value == str(everyone[station]["rank"])
