@@ -16,7 +16,7 @@ from flask import request
 
 from common.errors import OnemapError, SetupError
 from common.secret import MIN_LENGTH, derive
-from dashboard import bounds, downloads, headers, login, routes
+from dashboard import bounds, downloads, failures, headers, login, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
@@ -75,6 +75,8 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # a route that meets a value out of bounds answers 400, never a traceback
     app.server.register_error_handler(bounds.OutOfBounds, lambda _e: ("", 400))
+    # any other failure: a short answer in Chinese and a rate-limited log line, never a traceback
+    failures.install(app.server)
     app.layout = routes.shell()
     # pages arrive through the router, so callbacks are checked against every page's skeleton
     # (Dash initialises the attribute to None, which is all its type says)

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -103,6 +104,13 @@ def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tu
             cursor.execute(statement, bound)
             keys = [d.name for d in cursor.description or []]
             return keys, cursor.fetchall()
+        except psycopg.Error:
+            # on the driver's cursor SQLAlchemy does not see a lost connection: drop it here, or the
+            # pool would try to reset it (and log a traceback) and hand it out again
+            driver = conn.connection.driver_connection
+            if driver is None or driver.closed or driver.broken:
+                conn.invalidate()
+            raise
         finally:
             cursor.close()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import json
 import re
 import secrets
 from collections.abc import Collection
@@ -27,6 +28,7 @@ from urllib.parse import quote, unquote, urlsplit
 import dash
 from flask import Response, g, redirect, request
 
+from dashboard import failures
 from dashboard.auth import COOKIE, Auth, User
 from dashboard.context import AppContext
 
@@ -59,6 +61,10 @@ LOGOUT_PAGE = """<!doctype html>
 </form></body></html>"""
 
 CSRF_COOKIE = "onemap_csrf"
+# the answer to a callback (or any script's request) without a live session
+SIGNED_OUT = json.dumps(
+    {"error": "signed_out", "message": "登录已过期，请重新登录", "login": "/login"}, ensure_ascii=False
+)
 # a path: "/" then path characters; nothing that a browser reads as a host, a scheme or a break
 _PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_.~!$&'()*+,;=:@%?#-]*$")
 
@@ -125,6 +131,8 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
 
     def page(message: str = "", username: str = "", next_path: str = "/", status: int = 200) -> Response:
         box = f'<p class="login-error" id="login-error">{html.escape(message)}</p>' if message else ""
+        if not message and request.method == "GET" and request.args.get("expired"):
+            box = '<p class="login-expired" id="login-expired">登录已过期，请重新登录。</p>'
         token = request.cookies.get(CSRF_COOKIE) or ""
         if not re.fullmatch(r"[A-Za-z0-9_-]{43}", token):
             token = secrets.token_urlsafe(32)
@@ -166,9 +174,10 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
             request.cookies.get(COOKIE), client_address(settings.trusted_proxies)
         )
         if user is None:
-            if request.method == "GET" and not path.startswith("/_dash"):
+            if request.method == "GET" and not path.startswith(("/_dash", "/_onemap/")):
                 return redirect("/login?next=" + quote(request.full_path.rstrip("?")))
-            return Response('{"error": "not signed in"}', status=401, mimetype="application/json")
+            # a script's request: the page's script sends the browser to the login page and back
+            return Response(SIGNED_OUT, status=401, mimetype="application/json")
         g.onemap_bound = c.bind(user, client_address(settings.trusted_proxies))
         g.onemap_logout_token = logout_token(csrf_key, request.cookies.get(COOKIE))
         if "onemap_proxy_login" in g:
@@ -189,9 +198,14 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
         cookie, sent = request.cookies.get(CSRF_COOKIE, ""), request.form.get("csrf", "")
         if not (same_site_post() and cookie and hmac.compare_digest(cookie, sent)):
             return page("页面已过期，请重新登录。", "", request.form.get("next", "/"), status=403)
-        result = auth.login(
-            username, request.form.get("password", ""), client_address(settings.trusted_proxies)
-        )
+        try:
+            result = auth.login(
+                username, request.form.get("password", ""), client_address(settings.trusted_proxies)
+            )
+        except Exception as exc:  # the form again, with what went wrong in words (and a log line)
+            kind = failures.report(exc, "POST /login")
+            status, title, _text, _retry = failures.MESSAGES[kind]
+            return page(f"{title}，请稍后再试。", username, request.form.get("next", "/"), status=status)
         if result.token is None:
             return page(result.message, username, request.form.get("next", "/"))
         response = redirect(safe_next(request.form.get("next")))

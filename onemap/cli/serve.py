@@ -6,6 +6,9 @@ starts in half a second.
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import typer
 
 from common.secret import load_secret
@@ -24,4 +27,8 @@ def serve(
     check_reachable(url)  # a database that is down or refuses the role: one line, not a traceback
     from dashboard.server import run
 
+    # a server's log: one plain line per record, with its time (no wrapping, no boxed tracebacks)
+    plain = logging.StreamHandler(sys.stderr)
+    plain.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().handlers[:] = [plain]
     run(database_url=url, secret=secret, host=host, port=port, workers=workers)

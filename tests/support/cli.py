@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -48,9 +49,18 @@ def free_port(start: int) -> int:
 
 
 @contextmanager
-def serving(db: tuple[str, str], cli_env: dict[str, str], workers: int = 2) -> Iterator[str]:
+def serving(
+    db: tuple[str, str],
+    cli_env: dict[str, str],
+    workers: int = 2,
+    log: list[tuple[float, str]] | None = None,
+) -> Iterator[str]:
     """Run `onemap serve` on a free port against ``db`` (owner URL, application URL) as of the
-    demo's last day; yield its base URL, stop it afterwards."""
+    demo's last day; yield its base URL, stop it afterwards.
+
+    What the server writes is read as it comes (a full pipe would stall the server); with ``log``,
+    each line is appended to it with the monotonic time it was read.
+    """
     owner, app = db
     port = free_port(58050)
     env = {
@@ -73,6 +83,14 @@ def serving(db: tuple[str, str], cli_env: dict[str, str], workers: int = 2) -> I
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.strip() == f"serving on {base}", first
+        stdout = proc.stdout
+
+        def drain() -> None:
+            for line in stdout:
+                if log is not None:
+                    log.append((time.monotonic(), line.rstrip("\n")))
+
+        threading.Thread(target=drain, daemon=True).start()
         deadline = time.monotonic() + 60
         while True:
             try:
