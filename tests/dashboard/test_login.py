@@ -151,7 +151,11 @@ def test_idle_sessions_end_after_thirty_minutes(demo_app: dash.Dash, core: Engin
     assert client.get("/").status_code == 200  # still alive, and the request counts as activity
     idle(31)
     assert client.get("/").status_code == 302
-    assert client.post("/_dash-update-component", json={}).status_code == 401
+    ended = client.post("/_dash-update-component", json={})
+    # the page's script reads this and goes to /login?next=<where it was>&expired=1
+    assert ended.status_code == 401 and ended.get_json()["error"] == "signed_out"
+    page = client.get("/login?next=%2Fwall&expired=1").get_data(as_text=True)
+    assert "登录已过期" in page and 'name="next" value="/wall"' in page
     assert [r.params["reason"] for r in audit_rows(core, user, "session_end")] == ["idle_timeout"]
 
 

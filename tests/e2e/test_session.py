@@ -6,7 +6,7 @@ takes long shows 加载中….
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -97,7 +97,10 @@ def test_a_slow_callback_shows_that_it_is_loading(
     wait(browser, lambda d: not d.current_url.startswith(served + "/login"))
     browser.get(served + "/")
     wait(browser, lambda d: d.find_element(By.ID, "map-heat-legend").text)
-    busy: Callable[[WebDriver], bool] = lambda d: bool(d.find_elements(By.CSS_SELECTOR, "#onemap-busy.shown"))
+
+    def busy(d: WebDriver) -> bool:
+        return bool(d.find_elements(By.CSS_SELECTOR, "#onemap-busy.shown"))
+
     assert not busy(browser)
     # every answer takes 1.5 s from here on: the heat's callback runs longer than 300 ms
     browser.execute_cdp_cmd("Network.enable", {})
@@ -108,7 +111,12 @@ def test_a_slow_callback_shows_that_it_is_loading(
     browser.find_element(By.XPATH, HEAT_RISKS).click()
     wait(browser, busy, 5)
     assert browser.find_element(By.ID, "onemap-busy").text == "加载中…"
-    assert "onemap-loading" in browser.find_element(By.ID, "map-heat-legend").get_attribute("class")
+    # the categories are asked first, then the heat: its legend is dimmed while it is on its way
+    wait(
+        browser,
+        lambda d: "onemap-loading" in d.find_element(By.ID, "map-heat-legend").get_attribute("class"),
+        8,
+    )
     screenshot(browser, "loading")
     wait(browser, lambda d: d.find_element(By.ID, "map-heat-legend").text.startswith("风险"), 15)
     wait(browser, lambda d: not busy(d), 15)
