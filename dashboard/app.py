@@ -20,7 +20,7 @@ from dashboard import bounds, downloads, failures, headers, login, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
-from dashboard.pages import audit, mapview, persons, wall
+from dashboard.pages import audit, mapview, mine, persons, wall
 from dashboard.settings import DashboardSettings
 
 MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a callback posts a station's grid layer at most
@@ -90,6 +90,7 @@ def create_app(
     wall.register(app, c)
     persons.register(app, c)
     audit.register(app, c)
+    mine.register(app, c)
     downloads.install(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings), derive(secret, "csrf"))
 

@@ -45,7 +45,8 @@ CODES: dict[Kind, str] = {
 PROBE = "/_onemap/ready"  # answered 204 once the session (and so the database) resolves again
 
 PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">{refresh}<title>{title}</title>
+<html lang="zh-CN"><head><meta charset="utf-8">{refresh}
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <link rel="stylesheet" href="/assets/onemap.css"></head>
 <body class="login-body"><main class="login failure" id="failure" data-kind="{kind}">
 <h1>{title}</h1><p>{text}</p>

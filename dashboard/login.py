@@ -37,7 +37,8 @@ OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
 OPEN_PATHS = {"/login", "/logout", "/favicon.ico", "/_favicon.ico"}
 
 PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · {title}</title>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>登录 · {title}</title>
 <link rel="stylesheet" href="/assets/onemap.css"></head>
 <body class="login-body"><form class="login" method="post" action="/login" autocomplete="off">
 <h1>{title}</h1>
@@ -52,7 +53,8 @@ PAGE = """<!doctype html>
 
 
 LOGOUT_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>退出 · {title}</title>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>退出 · {title}</title>
 <link rel="stylesheet" href="/assets/onemap.css"></head>
 <body class="login-body"><form class="login" method="post" action="/logout">
 <h1>{title}</h1>
@@ -208,7 +210,10 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
             return page(f"{title}，请稍后再试。", username, request.form.get("next", "/"), status=status)
         if result.token is None:
             return page(result.message, username, request.form.get("next", "/"))
-        response = redirect(safe_next(request.form.get("next")))
+        target = safe_next(request.form.get("next"))
+        if target == "/" and result.user is not None and result.user.grids:
+            target = "/mine"  # a grid worker starts at their own grid (the map is one tap away)
+        response = redirect(target)
         response.set_cookie(
             COOKIE,
             result.token,

@@ -17,7 +17,7 @@ from dash import dcc, html
 from common.codebook import label
 from dashboard import bounds
 from dashboard.context import CURRENT_USER, AppContext
-from dashboard.pages import audit, drill, mapview, persons, quality, wall
+from dashboard.pages import audit, drill, mapview, mine, persons, quality, wall
 from dashboard.scope import CODE_PATTERN
 from dashboard.ui import nav
 
@@ -53,6 +53,12 @@ def _audit(c: AppContext, _m: re.Match[str]) -> html.Div:
     return forbidden("审计日志")
 
 
+def _mine(c: AppContext, _m: re.Match[str]) -> html.Div:
+    if c.user().grids:
+        return mine.layout(c)
+    return forbidden("我的网格（网格员使用）")
+
+
 def _area(c: AppContext, m: re.Match[str]) -> html.Div:
     level, code = m.group("level"), m.group("code")
     return drill.area_page(c, level, code) or not_found(f"{label('area_level', level)} {code} ")
@@ -73,6 +79,7 @@ ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/?$"), lambda c, _m: mapview.layout(c)),
     (re.compile(r"^/wall/*$"), lambda c, _m: wall.layout(c)),
     (re.compile(r"^/quality/*$"), lambda c, _m: quality.layout(c)),
+    (re.compile(r"^/mine/*$"), _mine),
     (re.compile(r"^/persons/*$"), _persons),
     (re.compile(r"^/audit/*$"), _audit),
     (re.compile(rf"^/(?P<level>station|zone|grid)/{CODE}/?$"), _area),
@@ -125,6 +132,15 @@ def validation_layout(c: AppContext) -> html.Div:
     def build() -> html.Div:
         # sent to everyone: built as nobody, whoever the caller acts for (no name in the top bar)
         CURRENT_USER.set(None)
-        return html.Div([shell(), mapview.skeleton(c), wall.skeleton(c), persons.layout(c), audit.skeleton()])
+        return html.Div(
+            [
+                shell(),
+                mapview.skeleton(c),
+                wall.skeleton(c),
+                persons.layout(c),
+                audit.skeleton(),
+                mine.skeleton(c),
+            ]
+        )
 
     return contextvars.copy_context().run(build)

@@ -31,6 +31,7 @@ window.onemap = Object.assign({}, window.onemap, {
     // points drawn as small circles coloured by layer
     point: function (feature, latlng, context) {
         var colour = (context && context.hideout && context.hideout.colour) || "#1f6feb";
-        return L.circleMarker(latlng, {radius: 5, color: "#ffffff", weight: 1, fillColor: colour, fillOpacity: 0.9});
+        var radius = (context && context.hideout && context.hideout.radius) || 5;  // larger to tap
+        return L.circleMarker(latlng, {radius: radius, color: "#ffffff", weight: 1, fillColor: colour, fillOpacity: 0.9});
     }
 });

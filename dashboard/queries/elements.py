@@ -90,6 +90,12 @@ def building_alerts(url: str, scope: Scope, building: str) -> list[dict[str, Any
     return rows(url, "elements_building_alerts", {**scope.params(), "b": building}, scope=scope.where("al"))
 
 
+def area_alerts(url: str, scope: Scope, area: Area, limit: int = 100) -> list[dict[str, Any]]:
+    """An area's alerts, newest first (kind, reason, time, building, grid)."""
+    where, params = scope_filter(scope, area, "al")
+    return rows(url, "elements_area_alerts", {**params, "limit": limit}, where=where)
+
+
 def red_card_items(url: str, scope: Scope, area: Area, week: Week, limit: int = 100) -> list[RedCard]:
     """Grid events within an area open and past the red-card deadline at the end of ``week`` (now
     while it runs), oldest first."""

@@ -16,8 +16,19 @@ from tests.support.accounts import PASSWORD
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 
 
-def chromium() -> webdriver.Chrome:
-    """Start headless Chromium driven by Debian's chromedriver, with console and network logs."""
+# a phone as Chromium's mobile emulation has it: 390 × 844 CSS pixels, touch, a phone's user agent
+PHONE = {
+    "deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": True, "mobile": True},
+    "userAgent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0 Mobile Safari/537.36"
+    ),
+}
+
+
+def chromium(phone: bool = False) -> webdriver.Chrome:
+    """Start headless Chromium driven by Debian's chromedriver, with console and network logs
+    (``phone``: in mobile emulation at 390 × 844, see :data:`PHONE`)."""
     binary = shutil.which("chromium") or "/usr/bin/chromium"
     driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     opts = webdriver.ChromeOptions()
@@ -37,6 +48,8 @@ def chromium() -> webdriver.Chrome:
         f"--user-data-dir={tempfile.mkdtemp(prefix='onemap-chromium-')}",
     ):
         opts.add_argument(arg)
+    if phone:
+        opts.add_experimental_option("mobileEmulation", PHONE)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(options=opts, service=Service(executable_path=driver))
 

@@ -1,0 +1,183 @@
+"""A grid worker on a phone (Chromium's mobile emulation, 390 × 844): signs in, sees their grid on
+the map with their open items (red cards first) and alerts, opens an item and a building (masked
+occupants, rental units), signs out. Every control is on screen and at least 44 px; the header
+wraps by words, never a character per line. Screenshots go to artifacts/e2e/phone-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.support.browser import chromium, console_errors, screenshot, sign_in, wait
+from tests.support.cli import serving
+
+pytestmark = pytest.mark.db
+
+WIDTH, HEIGHT = 390, 844
+MIN_TOUCH = 44
+
+# every control on the page that is shown: its text, box, and whether the page scrolls sideways
+CONTROLS_JS = """
+const shown = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+const sel = 'a[href], button, summary, input:not([type=hidden]), select, textarea, [role=button]';
+return {
+  controls: [...document.querySelectorAll(sel)].filter(shown).map(e => {
+    const r = e.getBoundingClientRect();
+    return {text: (e.innerText || e.value || e.title || e.className || '').trim().slice(0, 40),
+            left: r.left, right: r.right, width: r.width, height: r.height};
+  }),
+  sideways: document.documentElement.scrollWidth > window.innerWidth + 1,
+  width: window.innerWidth,
+};
+"""
+
+# each item of the top bar: its box, and the height of one line of its text
+HEADER_JS = """
+return [...document.querySelectorAll('.topbar > *')].filter(e => e.getBoundingClientRect().width > 0)
+  .map(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+    return {text: e.innerText.trim(), width: r.width, height: r.height, right: r.right,
+            line: parseFloat(s.lineHeight) || 1.4 * parseFloat(s.fontSize)}; });
+"""
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
+    with serving(demo_db, cli_env) as base:
+        yield base
+
+
+@pytest.fixture
+def phone() -> Iterator[WebDriver]:
+    driver = chromium(phone=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def check_controls(driver: WebDriver, page: str) -> int:
+    """Every shown control is on screen (the page never scrolls sideways) and at least 44 px."""
+    found = driver.execute_script(CONTROLS_JS)
+    assert found["width"] == WIDTH
+    assert not found["sideways"], page
+    small = [c for c in found["controls"] if c["width"] < MIN_TOUCH - 0.5 or c["height"] < MIN_TOUCH - 0.5]
+    assert small == [], (page, small)
+    off = [c for c in found["controls"] if c["left"] < -0.5 or c["right"] > WIDTH + 0.5]
+    assert off == [], (page, off)
+    return len(found["controls"])
+
+
+def check_header(driver: WebDriver, page: str) -> None:
+    """Each item of the top bar stays on one line, and 退出 is on screen."""
+    for item in driver.execute_script(HEADER_JS):
+        if item["text"]:
+            assert item["height"] < max(2 * item["line"], MIN_TOUCH + 1), (page, item)
+            assert item["width"] >= len(item["text"]) * 10, (page, item)  # not a character per line
+    logout = driver.find_element(By.ID, "nav-logout")
+    assert logout.is_displayed() and logout.text == "退出"
+    box = logout.rect
+    assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH and box["y"] >= 0, box
+
+
+def tap(driver: WebDriver, element: Any) -> None:
+    """A tap on an SVG marker, dispatched where Leaflet listens."""
+    driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true,"
+        " clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}));",
+        element,
+    )
+
+
+def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: WebDriver) -> None:
+    (grid,) = accounts["worker"].grids
+    phone.get(served + "/login")
+    assert phone.execute_script("return window.innerWidth") == WIDTH
+    check_controls(phone, "login")
+    screenshot(phone, "phone-login")
+    sign_in(phone, served, "worker")
+
+    # their own grid first: the map with its outline and buildings, then what needs them
+    wait(phone, lambda d: d.current_url == served + "/mine")
+    title = wait(phone, lambda d: d.find_element(By.ID, "mine-title").text)
+    assert title.startswith("我的网格")
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "#mine-map path.ol-grid"))
+    the_map = phone.find_element(By.CSS_SELECTOR, "#mine-map")
+    assert the_map.size["height"] > 250 and the_map.size["width"] > 340 and the_map.location["y"] < HEIGHT
+    buildings = wait(
+        phone,
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#mine-buildings path, #mine-map path[fill='#57606a']"),
+    )
+    assert buildings
+    counts = phone.find_element(By.ID, "mine-counts").text
+    assert "红牌" in counts and "预警" in counts
+    cards = [
+        (e.get_attribute("class") or "").split("card-")[-1]
+        for e in phone.find_elements(By.CSS_SELECTOR, "#mine-items details")
+    ]
+    assert cards, "the demo grid has open items"
+    rank = {"red": 0, "yellow": 1, "none": 2}
+    assert [rank[c] for c in cards] == sorted(rank[c] for c in cards)  # red cards first, then yellow
+    check_header(phone, "/mine")
+    check_controls(phone, "/mine")
+    screenshot(phone, "phone-mine")
+
+    # an open item opens in place
+    first = phone.find_element(By.CSS_SELECTOR, "#mine-items details summary")
+    first.click()
+    facts = wait(phone, lambda d: d.find_element(By.CSS_SELECTOR, "#mine-items details[open] .mine-facts"))
+    assert "办结时限" in facts.text and "状态" in facts.text
+    check_controls(phone, "/mine, an item open")
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+    screenshot(phone, "phone-item")
+
+    # a building tapped on the map opens its page
+    phone.execute_script("window.scrollTo(0, 0)")
+    marker = phone.find_elements(By.CSS_SELECTOR, "#mine-map path[fill='#57606a']")[0]
+    tap(phone, marker)
+    wait(phone, lambda d: "/building/" in d.current_url)
+    wait(phone, lambda d: d.find_element(By.ID, "drill-area-title").text)
+    phone.back()
+
+    # a building from the list, one with people: masked occupants and its rental units
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "#mine-building-list a"))
+    rows = phone.find_elements(By.CSS_SELECTOR, "#mine-building-list a")
+    peopled = [r for r in rows if re.search(r"人口 [1-9]", r.text)]
+    assert peopled
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", peopled[0])
+    peopled[0].click()
+    wait(phone, lambda d: "/building/" in d.current_url)
+    occupants = wait(phone, lambda d: d.find_element(By.ID, "drill-occupants").text)
+    assert phone.find_element(By.ID, "drill-units")
+    assert "*" in occupants and not re.search(r"\b\d{17}[\dX]\b|\b1\d{10}\b", occupants)  # masked
+    assert (
+        grid in phone.find_element(By.ID, "drill-breadcrumb").text
+        or "网格" in phone.find_element(By.ID, "drill-breadcrumb").text
+    )
+    check_header(phone, "/building")
+    check_controls(phone, "/building")
+    screenshot(phone, "phone-building")
+
+    # the map page on a phone: the map shows, above the controls
+    phone.get(served + "/")
+    container = wait(phone, lambda d: d.find_element(By.CSS_SELECTOR, "#map-view.leaflet-container"))
+    assert container.size["height"] > 300 and container.size["width"] > 340
+    assert container.location["y"] < 200
+    check_header(phone, "/")
+    screenshot(phone, "phone-map")
+
+    # and out
+    phone.get(served + "/mine")
+    wait(phone, lambda d: d.find_element(By.ID, "mine-title"))
+    phone.find_element(By.ID, "nav-logout").click()
+    wait(phone, lambda d: "/login" in d.current_url)
+    phone.get(served + "/mine")
+    wait(phone, lambda d: "/login" in d.current_url)  # signed out: the page asks to sign in
+    assert console_errors(phone) == []
