@@ -78,7 +78,7 @@ def trend_figure(rows: list[dict[str, Any]], dark: bool = False) -> go.Figure:
         height=300,
         legend={"orientation": "h", "y": -0.25},
         title={"text": "近12周趋势（按周）", "font": {"size": 14}, "x": 0.01},
-        font={"family": "Noto Sans CJK SC, sans-serif"},
+        font={"family": "Onemap Sans, Noto Sans CJK SC, sans-serif"},
         xaxis={"type": "date", "tickformat": "%m-%d", "dtick": 7 * 86_400_000, "tick0": x[0] if x else None},
     )
     return fig

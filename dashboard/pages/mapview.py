@@ -337,7 +337,8 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _play(n):
         playing = bool(n and n % 2 == 1)
-        return not playing, "⏸ 暂停" if playing else "▶ 逐周回放"
+        # ‖, not U+23F8 (pause): no CJK font has that one, and it showed as an empty box
+        return not playing, "‖ 暂停" if playing else "▶ 逐周回放"
 
     @app.callback(
         Output("map-week-offset", "value"),
