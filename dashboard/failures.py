@@ -136,7 +136,9 @@ def one_line(exc: BaseException) -> str:
     first = (str(inner).strip().splitlines() or [""])[0]
     first = re.sub(r"^.*\bfailed: (FATAL: +)?", "", first).strip()[:120]
     frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    # where our code was when it failed (the innermost frame of this project, else the innermost)
+    ours = [f for f in frames if "/dashboard/" in f.filename or "/common/" in f.filename] or frames
+    where = f" at {'/'.join(ours[-1].filename.rsplit('/', 2)[-2:])}:{ours[-1].lineno}" if ours else ""
     return f"{type(inner).__name__}: {first}{where}"
 
 

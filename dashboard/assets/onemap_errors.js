@@ -141,7 +141,15 @@
 
     window.fetch = function (input, init) {
         var url = typeof input === "string" ? input : (input && input.url) || "";
-        if (url.indexOf(CALLBACK) === -1) { return realFetch(input, init); }
+        if (url.indexOf(CALLBACK) === -1) {
+            var call = realFetch(input, init);
+            if (url.indexOf("/_dash-") === -1) { return call; }
+            // the page's layout and dependencies: a session gone by then goes to the login as well
+            return call.then(function (resp) {
+                if (resp.status === 401) { toLogin(); }
+                return resp;
+            });
+        }
         var ids = outputIds(init);
         var end = begin(ids);
         return realFetch(input, init).then(function (resp) {

@@ -58,6 +58,9 @@ def test_the_dashboards_own_text_is_in_the_served_font(cmap: set[int]) -> None:
         f"no glyph for {missing}: use another character, or rebuild: python -m dashboard.fonts"
     )
     assert SERVED.stat().st_size < 3_000_000  # one weight, cut to what the pages write
+    # names and addresses as the demo writes them, at any scale and seed
+    demo = own_text([HERE.parent / "etl" / "demo"])
+    assert [ch for ch in demo if ord(ch) not in cmap] == []
 
 
 @pytest.fixture(scope="module")

@@ -165,6 +165,12 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     check_controls(phone, "/building")
     screenshot(phone, "phone-building")
 
+    # a page of tables fits as well
+    phone.get(served + "/quality")
+    wait(phone, lambda d: d.find_element(By.ID, "quality-summary").text)
+    check_header(phone, "/quality")
+    check_controls(phone, "/quality")
+
     # the map page on a phone: the map shows, above the controls
     phone.get(served + "/")
     container = wait(phone, lambda d: d.find_element(By.CSS_SELECTOR, "#map-view.leaflet-container"))
