@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import sys
@@ -62,7 +63,6 @@ def serving(
     each line is appended to it with the monotonic time it was read.
     """
     owner, app = db
-    port = free_port(58050)
     env = {
         **cli_env,
         "DATABASE_URL": libpq_url(owner),
@@ -70,18 +70,26 @@ def serving(
         "ONEMAP_AS_OF": DEMO_UNTIL.isoformat(),
         "ONEMAP_WALL_ROTATE_SECONDS": "3",
     }
-    proc = subprocess.Popen(
-        # two workers: each must serve the scripts even if its first request is not the index
-        [sys.executable, "-m", "onemap", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    for _attempt in range(5):
+        # a port found free may be taken before the server binds it (other test runs share the
+        # machine): start somewhere random, and try another when the server says it is taken
+        port = free_port(58050 + random.randrange(0, 2000, 10))
+        proc = subprocess.Popen(
+            # two workers: each must serve the scripts even if its first request is not the index
+            [sys.executable, "-m", "onemap", "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        if "is taken" not in first:
+            break
+        proc.wait(timeout=30)
     base = f"http://127.0.0.1:{port}"
     try:
         assert proc.stdout is not None
-        first = proc.stdout.readline()
         assert first.strip() == f"serving on {base}", first
         stdout = proc.stdout
 
