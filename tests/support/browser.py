@@ -90,7 +90,10 @@ def sign_in(driver: webdriver.Chrome, base: str, username: str, password: str = 
 
 
 def wait(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], seconds: float = 30) -> Any:
-    """``condition``'s first truthy value, polled every 0.2 s for up to ``seconds``."""
+    """``condition``'s first truthy value, polled every 0.2 s for up to ``seconds``; an element that
+    a re-render replaced while the condition read it is looked for again at the next poll."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.2).until(condition)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, seconds, poll_frequency=0.2, ignored_exceptions=ignored).until(condition)
