@@ -111,6 +111,23 @@ def child_areas(url: str, scope: Scope, level: str, station: str) -> list[dict[s
     return rows(url, name, {**scope.params(), "s": station}, scope=scope.where("a", grids=level == "grid"))
 
 
+def names(url: str, scope: Scope) -> dict[str, dict[str, str]]:
+    """Level (``station``, ``zone``, ``grid``) → code → name of every area in scope (a grid's name
+    says its village)."""
+    found = rows(
+        url,
+        "areas_names",
+        scope.params(),
+        stations=scope.where("a", grids=False),
+        zones=scope.where("a", grids=False),
+        grids=scope.where("a"),
+    )
+    out: dict[str, dict[str, str]] = {level: {} for level in VIEWS}
+    for r in found:
+        out[r["level"]][r["code"]] = r["name"]
+    return out
+
+
 def zone_grids(url: str, scope: Scope, zone: str) -> list[dict[str, Any]]:
     """The grids a police zone overlaps, by the share of each grid inside it."""
     return rows(url, "areas_zone_grids", {**scope.params(), "z": zone}, scope=scope.where("g"))

@@ -25,11 +25,15 @@ select z.zone_code, z.station_code, z.district_code, z.name, z.officer_count, z.
 from core.police_zones z;
 comment on view serve.zones is 'One row per police zone (警务区).';
 
+-- A grid's name as a person reads it: agencies number grids within each village (第1网格 is in
+-- every village), so the name says its village: 白石社区·第6网格.
 create or replace view serve.grids with (security_invoker = true) as
-select g.grid_code, g.station_code, g.zone_code, g.district_code, g.town_code, g.village_code, g.name,
-       g.grid_kind, g.worker_count, g.area_m2, g.geom
-from core.grids g;
-comment on view serve.grids is 'One row per governance grid (网格), with the police zone holding most of it.';
+select g.grid_code, g.station_code, g.zone_code, g.district_code, g.town_code, g.village_code,
+       serve.grid_name(v.name, g.name) as name, g.grid_kind, g.worker_count, g.area_m2, g.geom
+from core.grids g
+left join core.villages v using (village_code);
+comment on view serve.grids is
+    'One row per governance grid (网格), named with its village, with the police zone holding most of it.';
 
 create or replace view serve.zone_grids with (security_invoker = true) as
 select zone_code, grid_code, share from core.zone_grids;

@@ -13,7 +13,8 @@
 create or replace view serve.search_index with (security_invoker = true) as
 select 'station' as kind, station_code as code, name as label, station_code, geom from core.police_stations
 union all select 'zone', zone_code, name, station_code, geom from core.police_zones
-union all select 'grid', grid_code, name, station_code, geom from core.grids
+union all select 'grid', g.grid_code, serve.grid_name(v.name, g.name), g.station_code, g.geom
+    from core.grids g left join core.villages v using (village_code)
 union all select 'community', community_code, name, station_code, geom from core.communities
 union all select 'workstation', workstation_code, name, station_code, geom from core.workstations
 union all select 'smart_community', smart_code, name, station_code, geom from core.smart_communities
