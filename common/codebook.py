@@ -37,9 +37,18 @@ EnumName = Literal[
     "area_level",
     "element",
     "role",
+    "actor",
     "quarantine_reason",
+    "feed_kind",
+    "load_status",
     "audit_action",
     "audit_result",
+    "audit_param",
+    "report",
+    "page",
+    "export_format",
+    "search_by",
+    "session_end",
 ]
 
 BOOK: dict[EnumName, dict[str, str]] = {
@@ -151,6 +160,8 @@ BOOK: dict[EnumName, dict[str, str]] = {
     },
     # access: who may use the dashboard, and the audit trail of what they did
     "role": {"leadership": "领导", "station_chief": "派出所所长", "grid_worker": "网格员"},
+    # who an audit row names: the dashboard's roles and the command line's operator (set below)
+    "actor": {"operator": "运维（命令行）"},
     "quarantine_reason": {
         "missing_required": "必填字段为空",
         "bad_number": "数值无法解析或超出范围",
@@ -176,6 +187,32 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "bad_record": "记录字段数与表头不符",
         "nul_character": "含有空字符",
     },
+    # the kinds of file the loader takes (the contract's kinds), as the quality page names them
+    "feed_kind": {
+        "district": "区县",
+        "town": "镇街",
+        "village": "社区村",
+        "police_station": "派出所",
+        "police_zone": "警务区",
+        "grid": "网格",
+        "community": "小区",
+        "smart_community": "智慧安防小区",
+        "sensor_device": "感知设备",
+        "standard_address": "标准地址",
+        "building": "楼栋",
+        "rental_unit": "出租屋",
+        "person": "实有人口",
+        "access_device": "门禁设备",
+        "access_event": "门禁记录",
+        "camera": "视频监控",
+        "workstation": "警网融合工作站",
+        "grid_event_kind": "事项目录",
+        "incident": "警情",
+        "grid_event": "网格事件",
+        "dispute": "矛盾纠纷",
+        "hazard": "风险隐患",
+    },
+    "load_status": {"running": "加载中", "loaded": "已入库", "unchanged": "未变化", "failed": "失败"},
     "audit_action": {
         "login": "登录",
         "logout": "退出",
@@ -205,6 +242,44 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "alert": "已告警领导",
         "not_found": "不存在或不在辖区",
     },
+    # the keys of an audit row's parameters, and the coded values some of them hold
+    "audit_param": {
+        "username": "用户名",
+        "action": "操作",
+        "page": "页面",
+        "report": "报表",
+        "station": "派出所",
+        "stations": "所辖派出所",
+        "grids": "网格",
+        "week": "周次",
+        "format": "格式",
+        "building": "楼栋",
+        "persons": "人员",
+        "by": "查询方式",
+        "query_key": "查询指纹",
+        "reason": "事由",
+        "role": "角色",
+        "searches_last_hour": "近1小时查询",
+        "misses_last_hour": "近1小时未命中",
+        "misses_last_day": "近1天未命中",
+        "locked_hours": "锁定小时数",
+    },
+    "report": {"weekly": "周报", "summary": "全域汇总"},
+    "page": {
+        "/": "一张图",
+        "/wall": "大屏",
+        "/quality": "数据质量",
+        "/persons": "人员查询",
+        "/audit": "审计日志",
+    },
+    "export_format": {"pdf": "PDF", "xlsx": "XLSX"},
+    "search_by": {"name": "姓名", "id_number": "身份证号", "phone": "手机号"},
+    "session_end": {
+        "logout": "主动退出",
+        "idle_timeout": "超时",
+        "disabled": "账户停用",
+        "password_changed": "密码已改",
+    },
 }
 
 # The status enum of each kind of open item (the same code means different steps in each).
@@ -212,6 +287,20 @@ ITEM_STATUS: dict[str, EnumName] = {
     "grid_event": "event_status",
     "hazard": "hazard_status",
     "dispute": "dispute_status",
+}
+
+BOOK["actor"] = {**BOOK["role"], **BOOK["actor"]}
+
+# The enum of the coded values an audit parameter holds (the others are shown as they are).
+AUDIT_PARAM_VALUES: dict[str, EnumName] = {
+    "action": "audit_action",
+    "role": "role",
+    "report": "report",
+    "page": "page",
+    "stations": "area_level",  # "all" (全域) or station codes
+    "format": "export_format",
+    "by": "search_by",
+    "reason": "session_end",
 }
 
 # Other words the agencies' files use for a code: accepted on loading, never shown.

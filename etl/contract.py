@@ -75,12 +75,15 @@ class Field:
         return codebook.choices(self.enum) if self.enum and not self.codebook else {}
 
 
+# the field a polygon kind's outline is checked (and quarantined) under: no column of the file
+GEOMETRY_FIELD = "geometry"
+
+
 @dataclass(frozen=True)
 class Kind:
     """One source kind: what a file of it holds, and where it goes."""
 
     name: str
-    zh: str
     table: str
     key: str
     geometry: str  # polygon | point | via_parent | none
@@ -88,6 +91,11 @@ class Kind:
     depends: tuple[str, ...] = ()
     grain: str = ""
     unique: tuple[str, ...] = ()  # further unique keys of the table (comma-separated fields)
+
+    @property
+    def zh(self) -> str:
+        """The kind's Chinese name, from the codebook's ``feed_kind`` (the quality page says the same)."""
+        return codebook.label("feed_kind", self.name)
 
     def field(self, name: str) -> Field:
         """The canonical field called ``name``."""
@@ -120,7 +128,6 @@ def _kind(kind: Kind) -> None:
 _kind(
     Kind(
         "district",
-        "区县",
         "core.districts",
         "district_code",
         "polygon",
@@ -143,7 +150,6 @@ _kind(
 _kind(
     Kind(
         "town",
-        "镇街",
         "core.towns",
         "town_code",
         "polygon",
@@ -163,7 +169,6 @@ _kind(
 _kind(
     Kind(
         "village",
-        "社区村",
         "core.villages",
         "village_code",
         "polygon",
@@ -189,7 +194,6 @@ _kind(
 _kind(
     Kind(
         "police_station",
-        "派出所",
         "core.police_stations",
         "station_code",
         "polygon",
@@ -208,7 +212,6 @@ _kind(
 _kind(
     Kind(
         "police_zone",
-        "警务区",
         "core.police_zones",
         "zone_code",
         "polygon",
@@ -236,7 +239,6 @@ _kind(
 _kind(
     Kind(
         "grid",
-        "网格",
         "core.grids",
         "grid_code",
         "polygon",
@@ -263,7 +265,6 @@ _kind(
 _kind(
     Kind(
         "community",
-        "小区",
         "core.communities",
         "community_code",
         "point",
@@ -291,7 +292,6 @@ _kind(
 _kind(
     Kind(
         "smart_community",
-        "智慧安防小区",
         "core.smart_communities",
         "smart_code",
         "point",
@@ -323,7 +323,6 @@ _kind(
 _kind(
     Kind(
         "sensor_device",
-        "感知设备",
         "core.sensor_devices",
         "device_code",
         "point",
@@ -359,7 +358,6 @@ _kind(
 _kind(
     Kind(
         "standard_address",
-        "标准地址",
         "core.standard_addresses",
         "address_code",
         "point",
@@ -383,7 +381,6 @@ _kind(
 _kind(
     Kind(
         "building",
-        "楼栋",
         "core.buildings",
         "building_code",
         "point",
@@ -423,7 +420,6 @@ _kind(
 _kind(
     Kind(
         "rental_unit",
-        "出租屋",
         "core.rental_units",
         "unit_code",
         "via_parent",
@@ -447,7 +443,6 @@ _kind(
 _kind(
     Kind(
         "person",
-        "实有人口",
         "core.persons",
         "id_number",
         "via_parent",
@@ -480,7 +475,6 @@ _kind(
 _kind(
     Kind(
         "access_device",
-        "门禁设备",
         "core.access_devices",
         "device_code",
         "via_parent",
@@ -506,7 +500,6 @@ _kind(
 _kind(
     Kind(
         "access_event",
-        "门禁记录",
         "core.access_events",
         "device_code,event_time,card_no",
         "via_parent",
@@ -526,7 +519,6 @@ _kind(
 _kind(
     Kind(
         "camera",
-        "视频监控",
         "core.cameras",
         "camera_code",
         "point",
@@ -556,7 +548,6 @@ _kind(
 _kind(
     Kind(
         "workstation",
-        "警网融合工作站",
         "core.workstations",
         "workstation_code",
         "point",
@@ -581,7 +572,6 @@ _kind(
 _kind(
     Kind(
         "grid_event_kind",
-        "事项目录",
         "core.grid_event_kinds",
         "kind_code",
         "none",
@@ -605,7 +595,6 @@ _kind(
 _kind(
     Kind(
         "incident",
-        "警情",
         "core.incidents",
         "incident_no",
         "point",
@@ -639,7 +628,6 @@ _kind(
 _kind(
     Kind(
         "grid_event",
-        "网格事件",
         "core.grid_events",
         "event_no",
         "point",
@@ -683,7 +671,6 @@ _kind(
 _kind(
     Kind(
         "dispute",
-        "矛盾纠纷",
         "core.disputes",
         "dispute_no",
         "point",
@@ -717,7 +704,6 @@ _kind(
 _kind(
     Kind(
         "hazard",
-        "风险隐患",
         "core.hazards",
         "hazard_no",
         "point",

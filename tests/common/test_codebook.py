@@ -13,7 +13,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Enums whose labels are also the plain names of things (派出所, 网格, 实有人口, 人员查询 …): headings,
 # breadcrumbs and the contract's kind names say them as nouns, not as the label of a stored code.
-NOUNS: set[EnumName] = {"element", "area_level", "role", "audit_action"}
+NOUNS: set[EnumName] = {
+    "element",
+    "area_level",
+    "role",
+    "actor",
+    "audit_action",
+    "audit_param",
+    "feed_kind",
+    "report",
+    "page",
+    "export_format",
+    "search_by",
+}
 # Short words that are labels and, by coincidence, also plain words with another meaning.
 COINCIDENCES = {
     "其他": "the heading of other staff",
