@@ -118,6 +118,25 @@ def sync_codebook(conn: Connection) -> None:
     conn.execute(text(read_sql("codebook_sync.sql")), {"fields": fields, "codes": codes, "labels": labels})
 
 
+def sync_contract_fields(conn: Connection) -> None:
+    """Make ``core.contract_fields`` equal the data contract's fields and their Chinese names.
+
+    Parameters
+    ----------
+    conn
+        The migrating connection, inside its transaction, after Alembic's upgrade.
+    """
+    from etl.contract import GEOMETRY_FIELD, KINDS  # (the contract is large; only migrating needs it)
+
+    found = [(k.name, f.name, f.zh) for k in KINDS.values() for f in k.fields]
+    # a polygon's outline is no field of the file's table but is checked (and quarantined) as one
+    found += [(k.name, GEOMETRY_FIELD, "边界图形") for k in KINDS.values() if k.geometry == "polygon"]
+    kinds, fields, labels = (list(column) for column in zip(*found, strict=True))
+    conn.execute(
+        text(read_sql("contract_fields_sync.sql")), {"kinds": kinds, "fields": fields, "labels": labels}
+    )
+
+
 def migrate(owner_url: str, app_role: str) -> MigrateResult:
     """Bring the database to the head revision, fill the codebook, re-apply views, functions and grants.
 
@@ -136,6 +155,7 @@ def migrate(owner_url: str, app_role: str) -> MigrateResult:
         command.upgrade(cfg, "head")
         after = current_revision(conn)
         sync_codebook(conn)
+        sync_contract_fields(conn)
         apply_definitions(conn)
         apply_grants(conn, app_role)
     script = ScriptDirectory.from_config(cfg)

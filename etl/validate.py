@@ -20,7 +20,7 @@ import shapely
 
 from common import coords
 from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
-from etl.contract import BOOL_FALSE, BOOL_TRUE, Field, Kind
+from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, Field, Kind
 from etl.convert import Located, field_text
 from etl.forms import normalise_phone, parse_date, parse_datetime
 from etl.idcard import check_id_number
@@ -210,11 +210,13 @@ def _check_polygons(at: Located, v: _Verdict) -> None:
     n = len(at.read)
     for i, (geom, wgs) in enumerate(zip(at.read, at.geom, strict=True)):
         if geom is None or geom.is_empty:
-            v.fail(np.arange(n) == i, "coord_missing", "geometry")
+            v.fail(np.arange(n) == i, "coord_missing", GEOMETRY_FIELD)
         elif not geom.is_valid:
-            v.fail(np.arange(n) == i, "invalid_geometry", "geometry", shapely.is_valid_reason(geom))
+            v.fail(np.arange(n) == i, "invalid_geometry", GEOMETRY_FIELD, shapely.is_valid_reason(geom))
         elif wgs is None:
-            v.fail(np.arange(n) == i, "invalid_geometry", "geometry", "not a valid polygon after datum shift")
+            v.fail(
+                np.arange(n) == i, "invalid_geometry", GEOMETRY_FIELD, "not a valid polygon after datum shift"
+            )
 
 
 class SeenKeys:

@@ -40,6 +40,16 @@ codes = Table(
     PrimaryKeyConstraint("field", "code"),
     schema="core",
 )
+# every field of the data contract with its Chinese name: a copy of etl/contract.py, refilled by every migrate
+contract_fields = Table(
+    "contract_fields",
+    METADATA,
+    Column("kind", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("label_zh", Text, nullable=False),
+    PrimaryKeyConstraint("kind", "field"),
+    schema="core",
+)
 deadline_rules = Table(
     "deadline_rules",
     METADATA,

@@ -15,8 +15,12 @@ select batch_id, source, kind, file_path, started_at, finished_at, status, rows_
 from ops.load_batch;
 comment on view serve.load_batches is 'One row per load of a source (ops.load_batch without anything personal).';
 
+-- field_zh: the field's Chinese name from the contract (a key of several fields: each, joined by 、)
 create or replace view serve.quarantine_counts as
-select source, kind, reason_code, field, count(*) as n, max(batch_id) as last_batch_id
-from ops.quarantine
-group by source, kind, reason_code, field;
+select q.source, q.kind, q.reason_code, q.field, count(*) as n, max(q.batch_id) as last_batch_id,
+       (select string_agg(coalesce(f.label_zh, p.part), '、' order by p.ord)
+        from unnest(string_to_array(q.field, ',')) with ordinality as p(part, ord)
+        left join core.contract_fields f on f.kind = q.kind and f.field = p.part) as field_zh
+from ops.quarantine q
+group by q.source, q.kind, q.reason_code, q.field;
 comment on view serve.quarantine_counts is 'One row per source, reason and field of quarantined rows, with how many (never the raw rows).';
