@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from dash import dcc, html
 from flask import g, has_request_context
 
+from common import codebook
 from common.china import TZ
+from common.codebook import EnumName
+
+# A table column: (key, heading), or (key, heading, enum) for a coded value shown by its label
+Column = tuple[str, str] | tuple[str, str, EnumName]
 
 
 def num(v: Any) -> str:
@@ -46,22 +51,34 @@ def when(v: datetime | None) -> str:
     return "" if v is None else v.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def named(names: Mapping[str, str], code: str | None) -> str:
+    """An area's code as a person reads it: its name beside it (白石社区·第6网格（440118001001001）),
+    the code alone when the name is unknown, "" for no code."""
+    if code is None:
+        return ""
+    name = names.get(code)
+    return f"{name}（{code}）" if name else code
+
+
 def table(
     rows: Sequence[dict[str, Any]],
-    columns: Sequence[tuple[str, str]],
+    columns: Sequence[Column],
     ident: str,
     link: Callable[[dict[str, Any]], str | None] | None = None,
     empty: str = "无",
 ) -> html.Div:
-    """A plain table; ``link(row)`` makes the first cell a link."""
+    """A plain table; ``link(row)`` makes the first cell a link. A column naming an enum shows
+    its cells' labels (the one place a page table turns a stored code into words)."""
     if not rows:
         return html.Div(empty, className="empty", id=ident)
-    head = html.Thead(html.Tr([html.Th(title) for _, title in columns]))
+    head = html.Thead(html.Tr([html.Th(col[1]) for col in columns]))
     body = []
     for r in rows:
         cells = []
-        for i, (key, _) in enumerate(columns):
-            value = r.get(key)
+        for i, col in enumerate(columns):
+            value = r.get(col[0])
+            if len(col) == 3 and value is not None:
+                value = codebook.label(col[2], str(value))
             text = when(value) if isinstance(value, datetime) else ("" if value is None else str(value))
             href = link(r) if (link and i == 0) else None
             cells.append(html.Td(dcc.Link(text, href=href) if href else text))

@@ -17,6 +17,7 @@ import shapely
 import shapely.errors
 import shapely.geometry
 
+from common.codebook import EnumName, label
 from common.coords import from_wgs84
 from dashboard import bounds
 from dashboard.context import AppContext
@@ -37,11 +38,15 @@ AREA_LAYERS: dict[AreaLayer, tuple[str, str, str, str]] = {
 POINT_LAYERS: dict[PointLayer, tuple[str, str, str, int]] = {
     # layer: (view, code column, label expression, minimum zoom)
     "smart_communities": ("serve.smart_communities", "smart_code", "name", 0),
-    "cameras": ("serve.cameras", "camera_code", "name || ' · ' || ring", 0),
+    "cameras": ("serve.cameras", "camera_code", "name", 0),
     "workstations": ("serve.workstations", "workstation_code", "name || ' · ' || theme", 0),
     "alerts": ("serve.alerts", "alert_id::text", "reason", 0),
     "buildings": ("serve.buildings", "building_code", "short_address", 15),
     "rental_units": ("serve.rental_units", "unit_code", "room_no", 16),
+}
+# coded columns a layer's tooltip says after its label, by their codebook words: (column, enum)
+POINT_CODED: dict[PointLayer, tuple[tuple[str, EnumName], ...]] = {
+    "cameras": (("camera_kind", "camera_kind"), ("ring", "ring")),
 }
 SMALL_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] == 0]  # sent whole with the page
 VIEW_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] > 0]  # sent for the viewport
@@ -158,13 +163,13 @@ def area_layer(
     dict
         A GeoJSON FeatureCollection; properties ``code``, ``label`` and the layer's extra columns.
     """
-    view, code, label, extra = AREA_LAYERS[layer]
+    view, code, named, extra = AREA_LAYERS[layer]
     area = within or Area()
     f, params = scope_filter(scope, area, grids=layer == "grid")  # stations and zones have no grid code
     params = {**params, "tol": tolerance(zoom)}
     digits = 5 if zoom <= 13 else 6
     inner = (
-        f"select {code} as code, {label} as label, {extra}, st_simplifypreservetopology(geom, :tol) as geom "
+        f"select {code} as code, {named} as label, {extra}, st_simplifypreservetopology(geom, :tol) as geom "
         f"from {view} where {f}"
     )
     if is_wgs84(crs):  # PostGIS writes the GeoJSON itself
@@ -185,7 +190,8 @@ def point_layer(
     crs: str = "WGS84",
 ) -> dict[str, Any]:
     """Points of a layer in scope, in the viewport (at most ``MAX_POINTS``); empty below its zoom."""
-    view, code, label, min_zoom = POINT_LAYERS[layer]
+    view, code, named, min_zoom = POINT_LAYERS[layer]
+    coded = [c for c, _ in POINT_CODED.get(layer, ())]
     if zoom < min_zoom:
         return {"type": "FeatureCollection", "features": []}
     cond, params = scope.where(), scope.params()
@@ -193,15 +199,17 @@ def point_layer(
         cond += " and geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
         params = {**params, "x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3]}
     inner = (
-        f"select {code} as code, {label} as label, geom from {view} where {cond} and geom is not null "
-        "order by 1 limit :limit"
+        f"select {', '.join([f'{code} as code', f'{named} as label', *coded])}, geom from {view} "
+        f"where {cond} and geom is not null order by 1 limit :limit"
     )
     params = {**params, "limit": MAX_POINTS + 1}
     if is_wgs84(crs):
-        fc = _collection(url, inner, "'code', t.code, 'label', t.label", "t.geom", 6, params)
+        props = ", ".join(f"'{c}', t.{c}" for c in ["code", "label", *coded])
+        fc = _collection(url, inner, props, "t.geom", 6, params)
     else:
+        columns = ", ".join(["code", "label", *coded])
         rows = fetch_all(
-            url, f"select code, label, st_asbinary(geom) as wkb from ({inner}) t order by 1", params
+            url, f"select {columns}, st_asbinary(geom) as wkb from ({inner}) t order by 1", params
         )
         fc = _features(rows, crs)
     fc["truncated"] = len(fc["features"]) > MAX_POINTS
@@ -260,7 +268,9 @@ def point_layers(
         def compute(layer: PointLayer = layer, key_box: Bbox | None = key_box) -> dict:
             fc = point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs)
             for f in fc["features"]:
-                f["properties"] = {"code": f["properties"]["code"], "tooltip": f["properties"]["label"]}
+                p = f["properties"]
+                words = [p["label"], *(label(enum, p[col]) for col, enum in POINT_CODED.get(layer, ()))]
+                f["properties"] = {"code": p["code"], "tooltip": " · ".join(w for w in words if w)}
                 f.pop("id", None)
             return fc
 

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash
 from dash import Input, Output, dcc, html
 
-from common.codebook import codes, label
+from common.codebook import AUDIT_PARAM_VALUES, codes, label
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.queries import operations
-from dashboard.ui import nav, table
+from dashboard.ui import Column, nav, table
 
-COLUMNS = [
+COLUMNS: list[Column] = [
     ("at", "时间"),
     ("username", "用户"),
-    ("role", "角色"),
-    ("action_zh", "操作"),
+    ("role", "角色", "actor"),
+    ("action", "操作", "audit_action"),
     ("params", "参数"),
     ("row_count", "条数"),
-    ("result_zh", "结果"),
+    ("result", "结果", "audit_result"),
     ("client", "来源地址"),
 ]
 
@@ -35,6 +36,8 @@ def alerts(c: AppContext) -> html.Div:
     found = operations.audit_alerts(c.url)
     if not found:
         return html.Div(id="audit-alerts")
+    for r in found:
+        r["params"] = params_text(r["params"])
     return html.Div(
         [
             html.H3(f"告警：{label('audit_action', 'person_search_locked')}（近 7 天 {len(found)} 起）"),
@@ -43,7 +46,7 @@ def alerts(c: AppContext) -> html.Div:
                 [
                     ("at", "时间"),
                     ("username", "用户"),
-                    ("role", "角色"),
+                    ("role", "角色", "actor"),
                     ("params", "情况"),
                     ("client", "来源地址"),
                 ],
@@ -53,6 +56,28 @@ def alerts(c: AppContext) -> html.Div:
         id="audit-alerts",
         style={"border": "2px solid #c0392b", "padding": "0 12px 12px"},
     )
+
+
+def params_text(params: str | None) -> str:
+    """An audit row's parameters (JSON text) as words: 楼栋：4401…；人员：12、13 (keys and the coded
+    values among them by the codebook; other values, such as a typed reason, as they are)."""
+    if not params:
+        return ""
+    try:
+        found = json.loads(params)
+    except ValueError:
+        return params
+    if not isinstance(found, dict):
+        return params
+
+    def value(key: str, v: Any) -> str:
+        if isinstance(v, list):
+            return "、".join(value(key, x) for x in v)
+        if isinstance(v, str) and key in AUDIT_PARAM_VALUES:
+            return label(AUDIT_PARAM_VALUES[key], v)
+        return "" if v is None else str(v)
+
+    return "；".join(f"{label('audit_param', k)}：{value(k, v)}" for k, v in found.items())
 
 
 def skeleton() -> html.Div:
@@ -104,8 +129,7 @@ def rows_table(c: AppContext, username: Any, action: Any) -> html.Div:
     rows = operations.audit_rows(c.url, (username or "").strip().lower() or None, action or None)
     c.audit("view_audit", {"username": username or "", "action": action or ""}, len(rows))
     for r in rows:
-        r["action_zh"] = label("audit_action", r["action"])
-        r["result_zh"] = label("audit_result", r["result"])
+        r["params"] = params_text(r["params"])
     return table(rows, COLUMNS, "audit-table", empty="无记录")
 
 

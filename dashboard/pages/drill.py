@@ -13,6 +13,7 @@ from dashboard.queries import areas, breakdowns, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import (
     breadcrumb,
+    named,
     nav,
     pct,
     signed_pct,
@@ -57,15 +58,14 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     k = indicators.kpis(c.url, scope, area, week)
     trend = indicators.weekly_trend(c.url, scope, area, week)
     items = elements.open_items(c.url, scope, area, week)
+    names = areas.names(c.url, scope)
     for it in items:
-        it["card_zh"] = label("card", it["card"])
+        it["grid"] = named(names["grid"], it["grid_code"])
         # "open" is a different word for a dispute and a hazard: each kind's status in its own enum
         it["status_zh"] = label(ITEM_STATUS[it["item_kind"]], it["status"])
-        it["item_kind_zh"] = label("item_kind", it["item_kind"])
     blds = elements.buildings(c.url, scope, area, limit=50)
     classes = breakdowns.events_by_class(c.url, scope, area, week)
     for r in classes:
-        r["class_zh"] = label("event_class", r["event_class"])
         r["on_time"] = pct(r["on_time_rate"])
     children: list[Any] = []
     if level == "station":
@@ -104,8 +104,6 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     batches = breakdowns.hazards_by(c.url, scope, area, week, "hint_batch")
     depts = breakdowns.hazards_by(c.url, scope, area, week, "responsible_dept")
     cams = breakdowns.cameras_by_ring(c.url, scope, area)
-    for r in cams:
-        r["ring_zh"] = label("ring", r["ring"])
     yoy = breakdowns.incidents_yoy_by_category(c.url, scope, area, week)
     for r in yoy:
         r["wow"] = signed_pct(indicators.change(r["week"], r["prev"]))
@@ -195,13 +193,13 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
                 items,
                 [
                     ("item_no", "编号"),
-                    ("item_kind_zh", "类型"),
+                    ("item_kind", "类型", "item_kind"),
                     ("what", "事项"),
                     ("since", "登记/发现"),
                     ("due_at", "办结时限"),
-                    ("card_zh", "督办"),
+                    ("card", "督办", "card"),
                     ("status_zh", "状态"),
-                    ("grid_code", "网格"),
+                    ("grid", "网格"),
                 ],
                 "drill-open-items",
             ),
@@ -209,7 +207,7 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
             table(
                 classes,
                 [
-                    ("class_zh", "类别"),
+                    ("event_class", "类别", "event_class"),
                     ("n", "件数"),
                     ("on_time", "按时办结率"),
                     ("yellow", label("card", "yellow")),
@@ -238,7 +236,7 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
             html.H3(f"近四周零发案小区（{len(zero)}）"),
             table(
                 zero,
-                [("community_code", "小区编码"), ("name", "名称"), ("kind", "类型")],
+                [("community_code", "小区编码"), ("name", "名称"), ("kind", "类型", "community_kind")],
                 "drill-zero-incident-communities",
             ),
             html.H3("警网融合工作站"),
@@ -256,7 +254,12 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
             html.H3("视频监控（按圈层）"),
             table(
                 cams,
-                [("ring_zh", "圈层"), ("camera_kind", "类型"), ("n", "数量"), ("online", "在线")],
+                [
+                    ("ring", "圈层", "ring"),
+                    ("camera_kind", "类型", "camera_kind"),
+                    ("n", "数量"),
+                    ("online", "在线"),
+                ],
                 "drill-cameras",
             ),
             *children,
@@ -287,20 +290,16 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
     if b is None:
         return None
     info = {"name": b["address"] or code, "station_code": b["station_code"], "zone_code": b["zone_code"]}
-    crumbs = (
-        trail(c, Area("grid", b["grid_code"]), {**info, "name": b["grid_code"]}) if b["grid_code"] else []
-    )
+    grid = areas.area_name(c.url, c.scope(), Area("grid", b["grid_code"])) if b["grid_code"] else None
+    crumbs = trail(c, Area("grid", b["grid_code"]), {**info, "name": grid["name"]}) if grid else []
     crumbs = [*crumbs[:-1], (crumbs[-1][0], f"/grid/{b['grid_code']}")] if crumbs else [("全域", "/")]
     crumbs.append((f"楼栋 {b['address'] or code}", None))
     for o in b["occupants"]:
         o["migrant"] = "流动" if o["is_migrant"] else "户籍"
-        o["status_zh"] = label("residence_status", o["residence_status"])
     # a list of people is a look at personal data: it leaves a trace of who was seen (person keys)
     seen = [o.pop("person_id") for o in b["occupants"]]
     c.audit("view_persons", {"building": code, "persons": seen}, len(seen))
     alerts = elements.building_alerts(c.url, c.scope(), code)
-    for r in alerts:
-        r["kind_zh"] = label("alert_kind", r["alert_kind"])
     return html.Div(
         [
             nav(""),
@@ -318,7 +317,7 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
                             ("landlord_name", "房东"),
                             ("landlord_phone", "房东电话"),
                             ("registered_tenants", "登记租客"),
-                            ("rent_kind", "出租类型"),
+                            ("rent_kind", "出租类型", "rent_kind"),
                         ],
                         "drill-units",
                     ),
@@ -329,9 +328,9 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
                             ("name", "姓名"),
                             ("id_number", "身份证号"),
                             ("phone", "手机"),
-                            ("gender", "性别"),
+                            ("gender", "性别", "gender"),
                             ("migrant", "类别"),
-                            ("status_zh", "居住登记"),
+                            ("residence_status", "居住登记", "residence_status"),
                             ("unit_code", "房屋"),
                         ],
                         "drill-occupants",
@@ -339,7 +338,7 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
                     html.H3("预警"),
                     table(
                         alerts,
-                        [("kind_zh", "类型"), ("reason", "原因"), ("detected_at", "时间")],
+                        [("alert_kind", "类型", "alert_kind"), ("reason", "原因"), ("detected_at", "时间")],
                         "drill-building-alerts",
                     ),
                 ],

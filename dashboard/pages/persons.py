@@ -12,22 +12,21 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
-from common.codebook import label
 from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.queries import people
-from dashboard.ui import nav, table
+from dashboard.queries import areas, people
+from dashboard.ui import Column, named, nav, table
 
-COLUMNS = [
+COLUMNS: list[Column] = [
     ("building_code", "楼栋"),
     ("name", "姓名"),
     ("id_number", "身份证号"),
     ("phone", "电话"),
-    ("gender", "性别"),
+    ("gender", "性别", "gender"),
     ("migrant", "类别"),
-    ("status_zh", "居住状态"),
+    ("residence_status", "居住状态", "residence_status"),
     ("unit_code", "房屋"),
-    ("grid_code", "网格"),
+    ("grid", "网格"),
 ]
 REFUSED_ZH = {
     "refused_role": "您的角色不能查询人员。",
@@ -92,11 +91,12 @@ def search(c: AppContext, q: Any, reason: Any = None) -> html.Div:
         raise PermissionError("this role may not search persons")
     if verdict != "ok":
         return html.Div(REFUSED_ZH.get(verdict, "查询被拒绝。"), className="empty", id="person-hint")
+    names = c.cached(("names", c.scope()), lambda: areas.names(c.url, c.scope()))
     rows: list[dict[str, Any]] = [
         {
             **h,
+            "grid": named(names["grid"], h["grid_code"]),
             "migrant": "流动" if h["is_migrant"] else "户籍",
-            "status_zh": label("residence_status", h["residence_status"]),
         }
         for h in hits
     ]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dash import html
 
-from common.codebook import label
 from dashboard.context import AppContext
-from dashboard.queries import operations
+from dashboard.queries import areas, operations
 from dashboard.ui import nav, pct, table
 
 
@@ -39,10 +38,10 @@ def report(c: AppContext) -> html.Div:
     for r in loads:
         r["share"] = pct(r["quarantined"] / r["rows_in"], 2) if r["rows_in"] else "—"
     quarantine = operations.quarantine_counts(c.url)
-    for r in quarantine:
-        r["reason_zh"] = label("quarantine_reason", r["reason_code"])
     grids = operations.grid_quality(c.url, scope)
+    names = areas.names(c.url, scope)
     for r in grids:
+        r["station"] = names["station"].get(r["station_code"], r["station_code"])
         r["three_codes_pct"] = pct(r["three_codes"])
         r["registration_pct"] = pct(r["registration"])
         r["sensors_pct"] = pct(r["sensors_online"])
@@ -62,7 +61,7 @@ def report(c: AppContext) -> html.Div:
                         [
                             ("grid_code", "网格"),
                             ("name", "名称"),
-                            ("station_code", "派出所"),
+                            ("station", "派出所"),
                             ("three_codes_pct", "三码完整率"),
                             ("registration_pct", "流动人口登记率"),
                             ("sensors_pct", "感知设备在线率"),
@@ -75,9 +74,9 @@ def report(c: AppContext) -> html.Div:
                         quarantine,
                         [
                             ("source", "数据源"),
-                            ("kind", "类型"),
-                            ("reason_zh", "原因"),
-                            ("field", "字段"),
+                            ("kind", "类型", "feed_kind"),
+                            ("reason_code", "原因", "quarantine_reason"),
+                            ("field_zh", "字段"),
                             ("n", "行数"),
                         ],
                         "quarantine",
@@ -87,7 +86,7 @@ def report(c: AppContext) -> html.Div:
                         loads,
                         [
                             ("source", "数据源"),
-                            ("status", "状态"),
+                            ("status", "状态", "load_status"),
                             ("started_at", "开始"),
                             ("rows_in", "读入"),
                             ("loaded", "入库"),

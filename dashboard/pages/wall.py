@@ -13,7 +13,7 @@ from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
-from dashboard.ui import change_text
+from dashboard.ui import change_text, named
 
 
 def headline(c: AppContext) -> indicators.Kpis:
@@ -69,6 +69,7 @@ def rankings(c: AppContext) -> list[Any]:
     )
     grids = c.cached(("grid-rank", scope, week), lambda: indicators.grid_ranking(c.url, scope, week, limit=8))
     reds = c.cached(("reds", scope, week), lambda: elements.red_cards(c.url, scope, week, limit=8))
+    names = c.cached(("names", scope), lambda: areas.names(c.url, scope))
     return [
         html.H3("派出所考核排名"),
         html.Ol(
@@ -97,7 +98,12 @@ def rankings(c: AppContext) -> list[Any]:
         ),
         html.H3("红牌督办"),
         html.Ul(
-            [html.Li(f"{r['what']} · {r['grid_code']} · 登记 {r['registered_at']:%m-%d}") for r in reds]
+            [
+                html.Li(
+                    f"{r['what']} · {named(names['grid'], r['grid_code'])} · 登记 {r['registered_at']:%m-%d}"
+                )
+                for r in reds
+            ]
             or [html.Li("无")],
             className="w-red",
             id="wall-red-cards",

@@ -14,7 +14,7 @@ from dashboard.queries import areas, breakdowns, elements, indicators, operation
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import station_map
 from dashboard.scope import Scope
-from dashboard.ui import signed_pct
+from dashboard.ui import named, signed_pct
 
 
 @dataclass
@@ -29,7 +29,7 @@ class StationReport:
     kpis: indicators.Kpis
     zones: list[indicators.AreaRow]
     grids: list[indicators.AreaRow]
-    red_cards: list[elements.RedCard]
+    red_cards: list[dict[str, Any]]  # elements.RedCard, with "grid" and "zone": names beside codes
     event_classes: list[dict[str, Any]]
     hazard_categories: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
@@ -116,12 +116,13 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
         raise LookupError(f"station {station} does not exist or is outside the scope")
     kpis = indicators.kpis(url, scope, area, week)
     classes = breakdowns.events_by_class(url, scope, area, week)
-    for r in classes:
-        r["class_zh"] = label("event_class", r["event_class"])
     alerts = breakdowns.alerts_by_kind(url, scope, area, week)
-    for r in alerts:
-        r["kind_zh"] = label("alert_kind", r["alert_kind"])
     quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
+    names = areas.names(url, scope)
+    red_cards = [
+        {**e, "grid": named(names["grid"], e["grid_code"]), "zone": named(names["zone"], e["zone_code"])}
+        for e in elements.red_card_items(url, scope, area, week)
+    ]
     return StationReport(
         station=station,
         name=info["name"],
@@ -131,7 +132,7 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
         kpis=kpis,
         zones=indicators.area_table(url, scope, "zone", area, week),
         grids=indicators.area_table(url, scope, "grid", area, week),
-        red_cards=elements.red_card_items(url, scope, area, week),
+        red_cards=red_cards,
         event_classes=classes,
         hazard_categories=breakdowns.hazards_by(url, scope, area, week, "category_zh"),
         alerts=alerts,

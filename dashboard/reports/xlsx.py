@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlsxwriter
 
 from common.china import TZ
-from common.codebook import label
+from common.codebook import BOOK, EnumName, label
 from dashboard.headlines import FIGURES, HEADLINE, RATES
 from dashboard.queries.indicators import change
 from dashboard.reports.weekly import StationReport, SummaryReport
 
-Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time)
+Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time | a codebook enum)
 
 AREA_COLUMNS: list[Column] = [
     ("code", "编码", "text"),
@@ -70,6 +70,8 @@ class Book:
     def cell(self, ws: Any, i: int, j: int, value: Any, kind: str) -> None:
         if value is None:
             ws.write_blank(i, j, None)
+        elif kind in BOOK:  # a coded value: its label, the one place a sheet turns codes into words
+            ws.write_string(i, j, label(cast(EnumName, kind), str(value)), self.text)
         elif kind == "text":
             ws.write_string(i, j, str(value), self.text)
         elif kind == "time":
@@ -129,7 +131,7 @@ def write_station(r: StationReport, path: Path) -> None:
     book.sheet(
         "网格事件分类",
         [
-            ("class_zh", "类别", "text"),
+            ("event_class", "类别", "event_class"),
             ("n", "件数", "int"),
             ("on_time_rate", "按时办结率", "pct"),
             ("yellow", label("card", "yellow"), "int"),
@@ -142,8 +144,8 @@ def write_station(r: StationReport, path: Path) -> None:
         [
             ("event_no", "编号", "text"),
             ("what", "事项", "text"),
-            ("grid_code", "网格", "text"),
-            ("zone_code", "警务区", "text"),
+            ("grid", "网格", "text"),
+            ("zone", "警务区", "text"),
             ("registered_at", "登记时间", "time"),
             ("due_at", "办结时限", "time"),
             ("handling_dept", "承办部门", "text"),
@@ -170,7 +172,7 @@ def write_station(r: StationReport, path: Path) -> None:
         ],
         r.incidents_by_category,
     )
-    book.sheet("预警", [("kind_zh", "类型", "text"), ("n", "条数", "int")], r.alerts)
+    book.sheet("预警", [("alert_kind", "类型", "alert_kind"), ("n", "条数", "int")], r.alerts)
     book.close()
 
 
