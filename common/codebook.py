@@ -34,6 +34,7 @@ EnumName = Literal[
     "alert_kind",
     "card",
     "item_kind",
+    "place_kind",
     "area_level",
     "element",
     "role",
@@ -144,6 +145,17 @@ BOOK: dict[EnumName, dict[str, str]] = {
     "card": {"red": "红牌", "yellow": "黄牌"},
     # the kinds of open item a page lists together (each has its own status enum)
     "item_kind": {"grid_event": "网格事件", "hazard": "风险隐患", "dispute": "高风险纠纷"},
+    # the kinds of place the map's search finds (serve.search_index.kind)
+    "place_kind": {
+        "station": "派出所",
+        "zone": "警务区",
+        "grid": "网格",
+        "community": "小区",
+        "workstation": "工作站",
+        "smart_community": "智安小区",
+        "building": "楼栋",
+        "address": "标准地址",
+    },
     "area_level": {"all": "全域", "station": "派出所", "zone": "警务区", "grid": "网格", "building": "楼栋"},
     # the base elements counted in serve.element_counts
     "element": {

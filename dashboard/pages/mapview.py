@@ -12,6 +12,7 @@ from typing import Any
 import dash_leaflet as dl
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from common.codebook import label
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.map import choropleth, framing, heat, layers, navigate
@@ -42,16 +43,6 @@ POINT_NAMES: dict[PointLayer, str] = {
     "alerts": "预警",
     "buildings": "楼栋（放大后显示）",
     "rental_units": "出租屋（放大后显示）",
-}
-SEARCH_KINDS = {
-    "station": "派出所",
-    "zone": "警务区",
-    "grid": "网格",
-    "community": "小区",
-    "workstation": "工作站",
-    "smart_community": "智安小区",
-    "building": "楼栋",
-    "address": "标准地址",
 }
 
 
@@ -223,7 +214,7 @@ def search_hits(hits: list[elements.SearchHit]) -> list[html.Button]:
     """One button per search hit (its index points into the stored hits)."""
     return [
         html.Button(
-            f"{SEARCH_KINDS.get(h['kind'], h['kind'])} · {h['label']}（{h['code']}）",
+            f"{label('place_kind', h['kind'])} · {h['label']}（{h['code']}）",
             id={"type": "map-search-hit", "index": i},
             className="hit",
             n_clicks=0,

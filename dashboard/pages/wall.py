@@ -13,7 +13,7 @@ from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
-from dashboard.ui import change_text, named
+from dashboard.ui import change_text
 
 
 def headline(c: AppContext) -> indicators.Kpis:
@@ -99,9 +99,7 @@ def rankings(c: AppContext) -> list[Any]:
         html.H3("红牌督办"),
         html.Ul(
             [
-                html.Li(
-                    f"{r['what']} · {named(names['grid'], r['grid_code'])} · 登记 {r['registered_at']:%m-%d}"
-                )
+                html.Li(f"{r['what']} · {grid_name(names, r['grid_code'])} · 登记 {r['registered_at']:%m-%d}")
                 for r in reds
             ]
             or [html.Li("无")],
@@ -109,6 +107,12 @@ def rankings(c: AppContext) -> list[Any]:
             id="wall-red-cards",
         ),
     ]
+
+
+def grid_name(names: dict[str, dict[str, str]], code: str | None) -> str:
+    """A grid on the wall, read from across the room: its name alone (it says its village, so it is
+    unique), the code only when the name is unknown."""
+    return names["grid"].get(code or "", code or "")
 
 
 def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[Any]]:

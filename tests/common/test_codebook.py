@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # breadcrumbs and the contract's kind names say them as nouns, not as the label of a stored code.
 NOUNS: set[EnumName] = {
     "element",
+    "place_kind",
     "area_level",
     "role",
     "actor",

@@ -18,6 +18,7 @@ from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 from etl.db import libpq_url
+from tests.support import codes
 from tests.support.accounts import login
 from tests.support.browser import ARTIFACTS
 from tests.support.cli import onemap
@@ -163,6 +164,16 @@ def test_no_id_number_or_mobile_in_any_report(reports: Path) -> None:
                 str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
             )
             assert unmasked(cells) == [], path.name
+
+
+def test_no_english_code_in_any_report(reports: Path) -> None:
+    # every station's and the area's PDF and XLSX (cells, headers, sheet names): the codebook's words
+    texts = {
+        p.name: codes.pdf_text(p.read_bytes()) if p.suffix == ".pdf" else codes.xlsx_text(p.read_bytes())
+        for p in sorted(reports.iterdir())
+    }
+    assert len(texts) >= 4 and any("全域汇总" in name for name in texts)
+    assert codes.findings(texts) == {}
 
 
 def test_a_week_without_data_says_so_and_a_rerun_replaces_the_files(
