@@ -20,12 +20,12 @@ window.onemap = Object.assign({}, window.onemap, {
         var base = (context && context.hideout && context.hideout.base) || {};
         return Object.assign({}, base, (feature.properties && feature.properties.style) || {});
     },
-    // grid codes as text at the grid's centre (sent only at higher zoom)
+    // a grid's name over its code at the grid's centre (sent only at higher zoom)
     label: function (feature, latlng) {
         return L.marker(latlng, {
             interactive: false,
             icon: L.divIcon({className: "grid-label", iconSize: null,
-                             html: onemapText(feature.properties.code)})
+                             html: onemapText(feature.properties.label || feature.properties.code)})
         });
     },
     // points drawn as small circles coloured by layer

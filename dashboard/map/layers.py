@@ -9,6 +9,7 @@ by the scope here in Python and again by row-level security in PostgreSQL.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Literal, cast
 
 import dash_leaflet as dl
@@ -280,11 +281,12 @@ def point_layers(
     return out
 
 
-def grid_labels(zoom: Any, grids: Any) -> dict[str, Any]:
-    """Grid codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (no query: from the layer).
+def grid_labels(zoom: Any, grids: Any, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Grid names and codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (the
+    outlines come from the layer; ``names``: grid code → name, see :func:`dashboard.queries.areas.names`).
 
     The grid layer comes back from the browser: OutOfBounds unless it is a FeatureCollection of at
-    most :data:`MAX_LABELS` features, each with a geometry and a code.
+    most :data:`MAX_LABELS` features, each with a geometry and a code; its names are not trusted.
     """
     if bounds.zoom(zoom, default=0) < LABEL_ZOOM or not grids:
         return empty()
@@ -302,10 +304,16 @@ def grid_labels(zoom: Any, grids: Any) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(centre.x, 6), round(centre.y, 6)]},
-                "properties": {"code": code},
+                "properties": {"code": code, "label": named_label(names or {}, code)},
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def named_label(names: Mapping[str, str], code: str | None) -> str:
+    """A grid's label on the map: its name over its code (the code alone when the name is unknown)."""
+    name = names.get(code or "")
+    return f"{name}\n{code}" if name else (code or "")
 
 
 def basemap_shapes(c: AppContext) -> dict[str, Any]:

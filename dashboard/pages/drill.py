@@ -9,6 +9,7 @@ from dash import dcc, html
 from common.codebook import ITEM_STATUS, label
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
+from dashboard.names import area_names
 from dashboard.queries import areas, breakdowns, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import (
@@ -58,7 +59,7 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     k = indicators.kpis(c.url, scope, area, week)
     trend = indicators.weekly_trend(c.url, scope, area, week)
     items = elements.open_items(c.url, scope, area, week)
-    names = areas.names(c.url, scope)
+    names = area_names(c)
     for it in items:
         it["grid"] = named(names["grid"], it["grid_code"])
         # "open" is a different word for a dispute and a hazard: each kind's status in its own enum

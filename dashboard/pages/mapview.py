@@ -18,6 +18,7 @@ from dashboard.context import AppContext
 from dashboard.map import choropleth, framing, heat, layers, navigate
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
+from dashboard.names import area_names
 from dashboard.queries import breakdowns, elements
 from dashboard.ui import nav
 
@@ -257,7 +258,7 @@ def register(app: Dash, c: AppContext) -> None:
 
     @app.callback(Output("map-grid-labels", "data"), Input("map-view", "zoom"), Input("map-grids", "data"))
     def _labels(zoom, grids):
-        return layers.grid_labels(zoom, grids)
+        return layers.grid_labels(zoom, grids, area_names(c)["grid"])
 
     @app.callback(
         Output("map-heat-cats", "options"),

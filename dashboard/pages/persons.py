@@ -14,7 +14,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.queries import areas, people
+from dashboard.names import area_names
+from dashboard.queries import people
 from dashboard.ui import Column, named, nav, table
 
 COLUMNS: list[Column] = [
@@ -91,7 +92,7 @@ def search(c: AppContext, q: Any, reason: Any = None) -> html.Div:
         raise PermissionError("this role may not search persons")
     if verdict != "ok":
         return html.Div(REFUSED_ZH.get(verdict, "查询被拒绝。"), className="empty", id="person-hint")
-    names = c.cached(("names", c.scope()), lambda: areas.names(c.url, c.scope()))
+    names = area_names(c)
     rows: list[dict[str, Any]] = [
         {
             **h,

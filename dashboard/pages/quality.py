@@ -6,7 +6,8 @@ from __future__ import annotations
 from dash import html
 
 from dashboard.context import AppContext
-from dashboard.queries import areas, operations
+from dashboard.names import area_names
+from dashboard.queries import operations
 from dashboard.ui import nav, pct, table
 
 
@@ -39,7 +40,7 @@ def report(c: AppContext) -> html.Div:
         r["share"] = pct(r["quarantined"] / r["rows_in"], 2) if r["rows_in"] else "—"
     quarantine = operations.quarantine_counts(c.url)
     grids = operations.grid_quality(c.url, scope)
-    names = areas.names(c.url, scope)
+    names = area_names(c)
     for r in grids:
         r["station"] = names["station"].get(r["station_code"], r["station_code"])
         r["three_codes_pct"] = pct(r["three_codes"])

@@ -11,6 +11,7 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
+from dashboard.names import area_names
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import change_text
@@ -69,7 +70,7 @@ def rankings(c: AppContext) -> list[Any]:
     )
     grids = c.cached(("grid-rank", scope, week), lambda: indicators.grid_ranking(c.url, scope, week, limit=8))
     reds = c.cached(("reds", scope, week), lambda: elements.red_cards(c.url, scope, week, limit=8))
-    names = c.cached(("names", scope), lambda: areas.names(c.url, scope))
+    names = area_names(c)
     return [
         html.H3("派出所考核排名"),
         html.Ol(

@@ -10,6 +10,7 @@ changing this test. A finding names the place and the enums the word is a code o
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash
@@ -128,6 +129,16 @@ def scan(
         status, body = dash_call(client, demo_app, key, values)
         assert status in (200, 204), (username, what, body[:300])
         texts[what] = response_text(body) if status == 200 else ""
+        if what == "areas of a station":  # the grids drawn: their labels at street zoom
+            grids_drawn = json.loads(body)["response"]["map-grids"]["data"]
+    status, body = dash_call(
+        client,
+        demo_app,
+        key_of(demo_app, "map-grid-labels.data"),
+        {("map-view", "zoom"): 16, ("map-grids", "data"): grids_drawn},
+    )
+    assert status == 200 and "·" in body, username
+    texts["grid labels"] = response_text(body)
     for station in stations:
         pdf = client.get(f"/download/weekly/{station}.pdf?week={WEEK}")
         xlsx = client.get(f"/download/weekly/{station}.xlsx?week={WEEK}")

@@ -7,6 +7,7 @@ what the browser made of them, the map's hover tooltip included.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,5 +90,23 @@ def test_the_pages_a_person_sees_hold_no_english_code(
     texts["map tooltip"] = tip.text
     assert "（" in tip.text  # a station's name beside its code
     assert "·第" in texts["station"]  # its grids named with their village
+    # a station clicked, then zoomed to street level: its grids are labelled with name and code
+    leader.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true,"
+        " clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}));",
+        outline,
+    )
+    wait(leader, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-grid"))
+    time.sleep(1.5)  # the fly-to
+    for _ in range(1):
+        leader.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").click()
+        time.sleep(0.8)
+    labels = wait(
+        leader, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, ".grid-label") if e.text]
+    )
+    texts["map grid labels"] = "\n".join(labels)
+    assert any("·第" in t for t in labels)
+    screenshot(leader, "labels-map-grids")
     core.dispose()
     assert findings(texts) == {}

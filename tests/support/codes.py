@@ -5,7 +5,7 @@ stored value turns into when nobody labels it (None, nan, True …). A code is f
 own: ``face`` in ``人脸 face`` is found, ``face`` inside ``surface`` or ``F`` inside ``2F`` is not.
 
 Only what a person reads is scanned: a Dash response's text (children, titles, placeholders, option
-labels, slider marks, map tooltips and popups, chart texts), a PDF's text, an XLSX's cells and sheet
+labels, slider marks, map tooltips, popups and labels, chart texts), a PDF's text, an XLSX's cells and sheet
 names. Component ids, class names, hrefs and option values are the page's machinery, not its words.
 """
 
@@ -96,7 +96,7 @@ def visible_text(node: Any) -> list[str]:
             elif n.get("type") == "FeatureCollection":
                 for f in n.get("features") or []:
                     p = (f or {}).get("properties") or {}
-                    out.extend(str(p[k]) for k in ("tooltip", "popup") if p.get(k) is not None)
+                    out.extend(str(p[k]) for k in ("tooltip", "popup", "label") if p.get(k) is not None)
             else:
                 for k, v in n.items():
                     walk(v, k)
