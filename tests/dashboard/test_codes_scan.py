@@ -46,7 +46,7 @@ def scan(
     )
     texts: dict[str, str] = {}
     route = key_of(demo_app, "page.children")
-    paths = ["/", "/wall", "/quality"] + (["/persons", "/audit"] if audit else [])
+    paths = ["/", "/wall", "/quality", "/persons"] + (["/audit"] if audit else [])
     paths += [f"/station/{s}" for s in stations] + [f"/zone/{z}" for z in zones]
     paths += [f"/grid/{g}" for g in grids] + [f"/building/{b}" for b in buildings]
     for path in paths:
@@ -117,14 +117,19 @@ def scan(
                 key_of(demo_app, "audit-rows.children"),
                 {("audit-action", "value"): action},
             )
-        calls["person search"] = (
-            key_of(demo_app, "person-results.children"),
-            {
-                ("person-go", "n_clicks"): 1,
-                ("person-q", "value"): column(core, "select name from core.persons order by 1 limit 1")[0],
-                ("person-reason", "value"): "案件核查",
-            },
-        )
+    # a station chief searches people of their own stations (the leadership anyone's)
+    calls["person search"] = (
+        key_of(demo_app, "person-results.children"),
+        {
+            ("person-go", "n_clicks"): 1,
+            ("person-q", "value"): column(
+                core,
+                "select name from core.persons where station_code = any(:s) order by 1 limit 1",
+                s=stations,
+            )[0],
+            ("person-reason", "value"): "案件核查",
+        },
+    )
     for what, (key, values) in calls.items():
         status, body = dash_call(client, demo_app, key, values)
         assert status in (200, 204), (username, what, body[:300])
@@ -159,6 +164,7 @@ def test_no_page_or_export_shows_an_english_code(
     assert all(texts[f"leader {p}"] for p in ("/", "/wall", "/audit", f"{stations[0]}.pdf"))
     assert "出租屋" in texts[f"leader {stations[0]}.xlsx"] or "网格" in texts[f"leader {stations[0]}.xlsx"]
     assert "（" in texts["leader areas of a station"]  # the outlines' tooltips: name（code）
+    assert "共 " in texts["chief person search"] and "性别" in texts["chief person search"]
     assert findings(texts) == {}
 
 
