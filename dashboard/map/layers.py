@@ -283,10 +283,11 @@ def point_layers(
 
 def grid_labels(zoom: Any, grids: Any, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Grid names and codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (the
-    outlines come from the layer; ``names``: grid code → name, see :func:`dashboard.queries.areas.names`).
+    outlines come from the layer; ``names``: grid code → name, see :func:`dashboard.names.area_names`).
 
     The grid layer comes back from the browser: OutOfBounds unless it is a FeatureCollection of at
-    most :data:`MAX_LABELS` features, each with a geometry and a code; its names are not trusted.
+    most :data:`MAX_LABELS` features, each with a geometry and a code; the names are the server's,
+    never read from the layer.
     """
     if bounds.zoom(zoom, default=0) < LABEL_ZOOM or not grids:
         return empty()

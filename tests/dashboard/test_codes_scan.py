@@ -172,6 +172,7 @@ def test_the_scan_finds_codes_where_a_person_reads_them() -> None:
     # every enum's codes are forbidden, found as words of their own, not inside other words or codes
     assert codes_in("类型 estate · 性别 M · 卡口 vehicle_checkpoint") == ["estate", "M", "vehicle_checkpoint"]
     assert codes_in("2F surface B440118 leadership None") == ["leadership", "None"]
+    assert codes_in("用户名：t-a-lock-holds-for-the-address-t；角色：grid_worker") == ["grid_worker"]
     body = (
         '{"response": {"t": {"children": [{"type": "Td", "namespace": "dash_html_components",'
         ' "props": {"children": "shared", "id": "face", "className": "whole"}}]},'

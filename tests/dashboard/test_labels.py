@@ -12,12 +12,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
+from sqlalchemy import Engine
 
-from common.codebook import BOOK, codes, label
+from common.codebook import BOOK, ITEM_STATUS, codes, label
+from dashboard.context import AppContext
 from dashboard.reports.xlsx import Book
+from dashboard.routes import render
 from dashboard.ui import table
 from etl.contract import KINDS
+from tests.support.dash_calls import column
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-contract.md"
 
@@ -93,3 +98,36 @@ def test_each_kind_of_item_says_its_own_status() -> None:
     rows = [{"s": "open"}]
     assert cells(table(rows, [("s", "状态", "dispute_status")], "t")) == ["排查中"]
     assert cells(table(rows, [("s", "状态", "hazard_status")], "t")) == ["未整改"]
+
+
+def find(component: Any, ident: str) -> Any:
+    """The component with this id anywhere in a layout."""
+    if getattr(component, "id", None) == ident:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            hit = find(child, ident)
+            if hit is not None:
+                return hit
+    return None
+
+
+@pytest.mark.db
+def test_open_items_on_the_pages_say_each_kinds_own_status(c: AppContext, core: Engine) -> None:
+    grids = column(
+        core,
+        "select grid_code from (select grid_code from core.hazards where status <> 'cleared' "
+        "union all select grid_code from core.disputes where risk_level = 'high' and status <> 'resolved') x "
+        "group by 1 order by count(*) desc, 1 limit 8",
+    )
+    kind_of = {zh: code for code, zh in BOOK["item_kind"].items()}
+    seen: set[str] = set()
+    for grid in grids:
+        table_ = find(render(c, f"/grid/{grid}"), "drill-open-items")
+        for row in table_.children.children[1].children:
+            kind, status = row.children[1].children, row.children[6].children
+            enum = ITEM_STATUS[kind_of[kind]]
+            assert status in BOOK[enum].values(), (grid, kind, status)
+            seen.add(kind_of[kind])
+    assert {"hazard", "dispute"} <= seen

@@ -2,7 +2,8 @@
 
 The forbidden set is built from the codebook itself (every code of every enum), plus the words a
 stored value turns into when nobody labels it (None, nan, True …). A code is found as a word of its
-own: ``face`` in ``人脸 face`` is found, ``face`` inside ``surface`` or ``F`` inside ``2F`` is not.
+own: ``face`` in ``人脸 face`` is found, ``face`` inside ``surface``, ``F`` inside ``2F`` or
+``address`` inside the user name ``t-lock-for-the-address`` is not.
 
 Only what a person reads is scanned: a Dash response's text (children, titles, placeholders, option
 labels, slider marks, map tooltips, popups and labels, chart texts), a PDF's text, an XLSX's cells and sheet
@@ -36,7 +37,9 @@ def forbidden() -> dict[str, list[str]]:
     return out
 
 
-WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z_]*(?![A-Za-z0-9_])")
+# a word of its own: not inside a longer run of letters, digits, _ or - (a user name such as
+# t-a-lock-holds-for-the-address-t is an identifier a person typed, not a code)
+WORD = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z][A-Za-z_]*(?![A-Za-z0-9_\-])")
 # props whose string is read by a person (besides children)
 TEXT_PROPS = ("title", "placeholder", "label", "alt", "tooltip", "popup", "aria-label")
 # the parts of a plotly figure a person reads
