@@ -164,6 +164,8 @@ def test_no_page_or_export_shows_an_english_code(
     assert all(texts[f"leader {p}"] for p in ("/", "/wall", "/audit", f"{stations[0]}.pdf"))
     assert "出租屋" in texts[f"leader {stations[0]}.xlsx"] or "网格" in texts[f"leader {stations[0]}.xlsx"]
     assert "（" in texts["leader areas of a station"]  # the outlines' tooltips: name（code）
+    # grids are named with their village wherever a person reads them: the wall's ranking, tables
+    assert "·第" in texts["leader wall refresh"] and "·第" in texts[f"leader /station/{stations[0]}"]
     assert "共 " in texts["chief person search"] and "性别" in texts["chief person search"]
     assert findings(texts) == {}
 

@@ -158,14 +158,16 @@ begin
     perform ops.period_end(p_p0, p_w0);
     return query
     with counted as (
-        select g.grid_code, g.name, g.station_code,
+        -- the grid's name as serve.grids says it: with its village (第1网格 is in every village)
+        select g.grid_code, serve.grid_name(v.name, g.name) as name, g.station_code,
                count(*) filter (where i.reported_at >= p_w0 and i.reported_at < p_w1) as week,
                count(*) filter (where i.reported_at >= p_p0 and i.reported_at < v_p1) as prev
         from core.grids as g
+        left join core.villages as v on v.village_code = g.village_code
         join core.incidents as i on i.grid_code = g.grid_code
         where (p_station is null or g.station_code = p_station)
           and ((i.reported_at >= p_p0 and i.reported_at < v_p1) or (i.reported_at >= p_w0 and i.reported_at < p_w1))
-        group by g.grid_code, g.name, g.station_code
+        group by g.grid_code, v.name, g.name, g.station_code
     ),
     ranked as (
         select c.*, row_number() over (order by c.week desc, c.grid_code) as rank
