@@ -18,9 +18,10 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.map import framing, layers
 from dashboard.map.layers import POINT_FN, STYLE_FN
+from dashboard.names import area_names
 from dashboard.queries import areas, elements
 from dashboard.queries.areas import Area
-from dashboard.ui import nav, when
+from dashboard.ui import named, nav, when
 
 GRID_STYLE = {"color": "#2da44e", "weight": 3, "fillOpacity": 0.08, "className": "ol-grid"}
 BUILDING_COLOUR = "#57606a"
@@ -34,7 +35,9 @@ def layout(c: AppContext) -> html.Div:
 
     def data() -> dict[str, Any]:
         items = elements.open_items(c.url, scope, Area(), c.week(), limit=100)  # open now
+        names = area_names(c)["grid"]
         for it in items:
+            it["grid"] = named(names, it["grid_code"])
             it["card_zh"] = label("card", it["card"]) if it["card"] else ""
             it["status_zh"] = label(ITEM_STATUS[it["item_kind"]], it["status"])
             it["item_kind_zh"] = label("item_kind", it["item_kind"])
@@ -173,7 +176,7 @@ def _item(it: dict[str, Any]) -> html.Details:
         ("状态", it["status_zh"]),
         ("登记/发现", when(it["since"])),
         ("办结时限", when(it["due_at"]) or "—"),
-        ("网格", it["grid_code"]),
+        ("网格", it["grid"]),
     ]
     return html.Details(
         [
