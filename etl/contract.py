@@ -466,6 +466,12 @@ _kind(
             _f("lives_alone", "bool", "是否独居", "lives alone"),
             _f("building_code", "code", "房屋编码", "the building lived in", references="building"),
             _f("unit_code", "code", "出租屋编码", "the rental unit lived in", references="rental_unit"),
+            _f(
+                "card_no",
+                "code",
+                "门禁卡号",
+                "the person's own gate-access card or face credential (watches an elderly owner-occupier)",
+            ),
         ),
         depends=("building", "rental_unit"),
         grain="one row per actual resident",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from common.codebook import ALIASES, BOOK, EnumName
+from etl.alerts_doc import render_alerts
 from etl.contract import KINDS, REASONS, REPAIRS, load_order
 from etl.forms import DATE_FORMS, DATETIME_FORMS, PHONE_FORMS
 from etl.validate import FUTURE_SLACK, INT_MAX, RANGES
@@ -239,4 +240,4 @@ def render() -> str:
                 f"| {f.meaning}.{values} |"
             )
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + render_alerts()).rstrip("\n") + "\n"

@@ -68,24 +68,70 @@ class EtlSettings(BaseSettings):
         default=50_000,
         description="Rows read, checked and copied at a time (the next is checked while one copies).",
     )
+    # the alert rules (docs/data-contract.md, "Derived alerts"); every one reads its feed's own "now"
     alert_window_days: int = Field(
-        default=14, description="Window for counting active access cards per unit."
+        default=14, ge=1, le=28, description="Days of gate events in which occupants are counted."
     )
-    alert_group_rental_ratio: float = Field(default=2.0, description="Cards above tenants × this …")
-    alert_group_rental_margin: int = Field(default=4, description="… plus this many: suspected group rental.")
+    alert_history_days: int = Field(
+        default=28,
+        ge=2,
+        le=56,
+        description="Days of gate events read at all (elderly baselines, a unit's previous window).",
+    )
+    alert_clock_tolerance_minutes: int = Field(
+        default=10,
+        ge=0,
+        description="A reader or sensor clock ahead of the others by more than this is not 'now'.",
+    )
+    alert_night_start_hour: int = Field(default=22, ge=0, le=23, description="Nights start at this hour.")
+    alert_night_end_hour: int = Field(default=6, ge=0, le=23, description="… and end at this hour.")
+    alert_group_rental_min_nights: int = Field(
+        default=3, ge=1, description="Nights a credential must be active on to count as an occupant."
+    )
+    alert_group_rental_margin: int = Field(
+        default=2, ge=0, description="Occupants above the registered people plus this many: group rental."
+    )
+    alert_group_rental_m2_per_person: float = Field(
+        default=5.0, gt=0, description="Floor area per person by the municipal norm (occupants above it)."
+    )
+    alert_unregistered_min_days: int = Field(
+        default=3, ge=1, description="Days a credential must enter a unit nobody is registered in."
+    )
     alert_elderly_age: int = Field(default=70, description="Age from which a person living alone is watched.")
-    alert_elderly_days: int = Field(default=7, description="Days without gate access before an alert.")
-    alert_sensor_offline_hours: int = Field(default=24, description="Hours since a sensor's heartbeat.")
+    alert_elderly_hours: float = Field(default=48, gt=0, description="Hours without gate access: alert.")
+    alert_elderly_old_age: int = Field(default=80, description="Age of the higher-risk tier …")
+    alert_elderly_old_hours: float = Field(default=24, gt=0, description="… and its hours without access.")
+    alert_elderly_max_hours: float = Field(
+        default=168, gt=0, description="Hours past which even a sparse personal baseline no longer delays."
+    )
+    alert_elderly_baseline_factor: float = Field(
+        default=1.25, ge=0, description="Silence must exceed the person's longest earlier gap × this."
+    )
+    alert_elderly_reader_quiet_hours: float = Field(
+        default=12, gt=0, description="A building reader silent this long is taken as dead: no alert."
+    )
+    alert_heartbeat_camera_minutes: float = Field(
+        default=10, gt=0, description="Heartbeat interval of face and vehicle cameras."
+    )
+    alert_heartbeat_gate_minutes: float = Field(
+        default=30, gt=0, description="Heartbeat interval of barriers and access-control points."
+    )
+    alert_heartbeat_smoke_minutes: float = Field(
+        default=480, gt=0, description="Heartbeat interval of NB-IoT smoke detectors."
+    )
+    alert_heartbeat_other_minutes: float = Field(
+        default=60, gt=0, description="Heartbeat interval of other sensing devices."
+    )
+    alert_missed_heartbeats: int = Field(
+        default=3, ge=1, description="Heartbeats missed in a row before a sensor is offline (debounce)."
+    )
 
     def alert_params(self) -> dict[str, float]:
-        """Parameters of etl/sql/derive_alerts.sql."""
+        """Parameters of etl/sql/derive_alerts.sql: each alert setting without its ``alert_`` prefix."""
         return {
-            "window_days": self.alert_window_days,
-            "group_ratio": self.alert_group_rental_ratio,
-            "group_margin": self.alert_group_rental_margin,
-            "elderly_age": self.alert_elderly_age,
-            "elderly_days": self.alert_elderly_days,
-            "offline_hours": self.alert_sensor_offline_hours,
+            name.removeprefix("alert_"): value
+            for name, value in self.model_dump().items()
+            if name.startswith("alert_")
         }
 
 

@@ -269,6 +269,7 @@ def _persons(
             "是否独居": np.where(alone, "是", "否"),
             "房屋编码": bld_codes,
             "出租屋编码": unit_codes,
+            "门禁卡号": None,  # stated only for the planted owner-occupiers (etl/demo/alert_cases.py)
         }
     )
     taken: set[int] = set()

@@ -1,93 +1,252 @@
--- Derived alerts, each with reason, time and place. "Now" is the feeds' own latest time, so the
--- same data always gives the same alerts. Only changed rows are written; cleared alerts go.
--- Subjects are natural keys (a unit's or device's code; for a person a digest of the ID number, which
--- is never shown itself), so the same data gives the same keys however often it was loaded.
-with asof as (
-    select coalesce((select max(event_time) from core.access_events), now()) as t,
-           coalesce((select max(last_seen_at) from core.sensor_devices), now()) as sensor_t
+-- Derived alerts, each with a score and a reason sentence built only from facts in the data; the
+-- rules and their settings are documented in docs/data-contract.md (section "Derived alerts").
+-- "Now" is each feed's own time, taken robustly: the latest clock that another device corroborates
+-- (a reader or sensor whose clock runs ahead of the k-th latest by more than the tolerance moves no
+-- window), and a reader's silence is measured on that reader's own clock. Only gate events of the
+-- last history_days before "now" are read, so the cost does not grow with the whole history.
+-- Only changed rows are written; cleared alerts go; an alert that stays keeps its first detected_at.
+-- Subjects are natural keys (a unit's or device's code; for a person a keyed digest of the ID number).
+with reader as (
+    -- each reader's latest event, found through its primary key (no scan of the events)
+    select d.device_code, d.building_code, d.online, l.last_at
+    from core.access_devices d
+    cross join lateral (
+        select max(e.event_time) as last_at from core.access_events e where e.device_code = d.device_code
+    ) l
+    where l.last_at is not null
 ),
-unit_cards as (
-    select e.unit_code, count(distinct e.card_no) as cards
+reader_rank as (
+    select last_at, row_number() over (order by last_at desc) as n, count(*) over () as readers from reader
+),
+asof as (
+    -- the access feed's now: the latest reader clock within tolerance of the k-th latest
+    select coalesce(
+        (select max(r.last_at) from reader r
+         where r.last_at <= (select k.last_at from reader_rank k
+                             where k.n = least(k.readers, greatest(2, ceil(k.readers * 0.05)::int)))
+                            + make_interval(mins => %(clock_tolerance_minutes)s)),
+        now()) as t
+),
+sensor_rank as (
+    select last_seen_at, row_number() over (order by last_seen_at desc) as n, count(*) over () as sensors
+    from core.sensor_devices where last_seen_at is not null
+),
+sensor_asof as (
+    select coalesce(
+        (select max(s.last_seen_at) from sensor_rank s
+         where s.last_seen_at <= (select k.last_seen_at from sensor_rank k
+                                  where k.n = least(k.sensors, greatest(2, ceil(k.sensors * 0.05)::int)))
+                                 + make_interval(mins => %(clock_tolerance_minutes)s)),
+        now()) as t
+),
+recent as (
+    -- the gate events read at all: the last history_days before now (visitor passwords dropped);
+    -- a "day" runs from night_end to night_end, so a night's events after midnight join its evening
+    select e.device_code, e.card_no, e.unit_code, e.event_time,
+           (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date as day,
+           extract(hour from e.event_time at time zone 'Asia/Shanghai') >= %(night_start_hour)s
+               or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s as night,
+           e.event_time > asof.t - make_interval(days => %(window_days)s) as current
     from core.access_events e, asof
-    where e.unit_code is not null and e.event_time > asof.t - make_interval(days => %(window_days)s)
-    group by e.unit_code
+    where e.event_time > asof.t - make_interval(days => %(history_days)s)
+      and e.method is distinct from 'password'
 ),
-unit_last as (
-    select d.unit_code, max(d.last_at) as last_at
-    from core.access_daily d, asof
-    where d.unit_code is not null and d.day > (asof.t - interval '90 days')::date
-    group by d.unit_code
+coverage as (
+    -- how many days the feed actually covers within the window (a reason never claims more)
+    select least(%(window_days)s::numeric,
+                 trim_scale(round((extract(epoch from asof.t - min(r.event_time)) / 86400)::numeric, 1))) as days
+    from recent r, asof
+    group by asof.t
 ),
-registered as (
-    select unit_code, count(*) as persons from core.persons where unit_code is not null group by unit_code
+credential as (
+    select unit_code, card_no,
+           count(distinct day) filter (where night and current) as nights,
+           count(distinct day) filter (where current) as days,
+           count(distinct day) filter (where night and not current) as prior_nights
+    from recent
+    where unit_code is not null
+    group by unit_code, card_no
+),
+occupancy as (
+    select c.unit_code,
+           count(*) filter (where c.nights >= %(group_rental_min_nights)s) as night_cards,
+           count(*) filter (where c.prior_nights >= %(group_rental_min_nights)s) as prior_cards,
+           count(*) filter (where c.days >= %(unregistered_min_days)s) as resident_cards,
+           string_agg(c.days::text, '、' order by c.days desc, c.card_no)
+               filter (where c.days >= %(unregistered_min_days)s) as resident_days,
+           max(c.days) as most_days
+    from credential c
+    group by c.unit_code
+),
+unit_facts as (
+    select u.*, o.night_cards, o.prior_cards, o.resident_cards, o.resident_days, o.most_days,
+           coalesce(r.persons, 0) as residents,
+           greatest(u.registered_tenants, coalesce(r.persons, 0)) as registered,
+           floor(u.area_m2 / %(group_rental_m2_per_person)s) as capacity
+    from occupancy o
+    join core.rental_units u on u.unit_code = o.unit_code
+    left join (
+        select unit_code, count(*) as persons from core.persons where unit_code is not null group by unit_code
+    ) r on r.unit_code = u.unit_code
+),
+group_rental as (
+    select f.*, greatest(f.registered + %(group_rental_margin)s, coalesce(f.capacity, 0), 1) as allowed
+    from unit_facts f
+),
+elderly as (
+    select p.person_id, p.id_number, p.card_no, p.unit_code, p.building_code, p.district_code, p.geom,
+           p.grid_code, p.zone_code, p.station_code,
+           case when p.birth_date <= (asof.t at time zone 'Asia/Shanghai')::date
+                                     - make_interval(years => %(elderly_old_age)s)
+                then %(elderly_old_age)s else %(elderly_age)s end as age_tier,
+           case when p.birth_date <= (asof.t at time zone 'Asia/Shanghai')::date
+                                     - make_interval(years => %(elderly_old_age)s)
+                then %(elderly_old_hours)s else %(elderly_hours)s end::float8 as tier_hours
+    from core.persons p, asof
+    where p.lives_alone
+      and p.birth_date <= (asof.t at time zone 'Asia/Shanghai')::date - make_interval(years => %(elderly_age)s)
+),
+elderly_card as (
+    -- the person's own credential when the population file names it (owner-occupiers), else the
+    -- cards issued for the rental unit they live alone in
+    select person_id, card_no from elderly where card_no is not null
+    union
+    select distinct p.person_id, r.card_no
+    from elderly p join recent r on r.unit_code = p.unit_code
+    where p.card_no is null
+),
+elderly_event as (
+    select c.person_id, r.device_code, r.event_time,
+           r.event_time - lag(r.event_time) over (partition by c.person_id order by r.event_time) as gap
+    from elderly_card c join recent r on r.card_no = c.card_no
+),
+live_reader as (
+    -- readers of the person's building that still record others: a silent or offline reader suppresses
+    select p.person_id, d.device_code, d.last_at, f.first_at
+    from elderly p
+    join reader d on d.building_code = p.building_code
+    join (select device_code, min(event_time) as first_at from recent group by device_code) f
+        on f.device_code = d.device_code
+    cross join asof
+    where d.online is not false
+      and d.last_at > asof.t - make_interval(secs => %(elderly_reader_quiet_hours)s * 3600)
+),
+elderly_silence as (
+    select p.*,
+           min(extract(epoch from l.last_at - coalesce(x.last_at, l.first_at)) / 3600) as silent_hours,
+           bool_and(x.last_at is null) as never,
+           min(extract(epoch from asof.t - l.last_at) / 3600) as reader_hours,
+           max(b.longest) as longest_gap_hours
+    from elderly p
+    join live_reader l on l.person_id = p.person_id
+    cross join asof
+    left join (
+        select person_id, device_code, max(event_time) as last_at from elderly_event group by 1, 2
+    ) x on x.person_id = p.person_id and x.device_code = l.device_code
+    left join (
+        select person_id, max(extract(epoch from gap) / 3600) as longest from elderly_event group by 1
+    ) b on b.person_id = p.person_id
+    where exists (select 1 from elderly_card c where c.person_id = p.person_id)
+    group by p.person_id, p.id_number, p.card_no, p.unit_code, p.building_code, p.district_code, p.geom,
+             p.grid_code, p.zone_code, p.station_code, p.age_tier, p.tier_hours
+),
+elderly_due as (
+    select s.*,
+           least(%(elderly_max_hours)s::float8,
+                 greatest(s.tier_hours, coalesce(s.longest_gap_hours, 0) * %(elderly_baseline_factor)s))
+               as due_hours
+    from elderly_silence s
+),
+sensor as (
+    select d.*,
+           extract(epoch from greatest(sa.t - d.last_seen_at, interval '0')) / 3600 as silent_hours,
+           (case d.device_kind
+                when 'face_camera' then %(heartbeat_camera_minutes)s
+                when 'vehicle_camera' then %(heartbeat_camera_minutes)s
+                when 'barrier' then %(heartbeat_gate_minutes)s
+                when 'access_control' then %(heartbeat_gate_minutes)s
+                when 'smoke' then %(heartbeat_smoke_minutes)s
+                else %(heartbeat_other_minutes)s
+            end * %(missed_heartbeats)s / 60.0)::float8 as due_hours,
+           sa.t as asof_t
+    from core.sensor_devices d, sensor_asof sa
 ),
 found as (
-    select 'group_rental' as alert_kind, u.unit_code as subject_code, u.district_code, asof.t as detected_at,
-           format('疑似群租：近%%s天%%s张门禁卡在用，登记租客%%s人', %(window_days)s, c.cards, u.registered_tenants) as reason,
-           c.cards::float8 as metric,
-           (u.registered_tenants * %(group_ratio)s + %(group_margin)s)::float8 as threshold,
-           u.building_code, u.unit_code, u.geom, u.grid_code, u.zone_code, u.station_code
-    from unit_cards c
-    join core.rental_units u on u.unit_code = c.unit_code
-    cross join asof
-    where u.registered_tenants > 0 and c.cards > u.registered_tenants * %(group_ratio)s + %(group_margin)s
+    select 'group_rental' as alert_kind, g.unit_code as subject_code, g.district_code, asof.t as detected_at,
+           format('近%%s天夜间活跃门禁卡%%s张，登记租客%%s人，登记住户%%s人%%s%%s', cv.days, g.night_cards,
+                  g.registered_tenants, g.residents,
+                  '，面积' || trim_scale(round(g.area_m2::numeric, 1)) || '㎡',
+                  case when g.prior_cards <> g.night_cards
+                       then format('，此前%%s天%%s张', %(history_days)s - %(window_days)s, g.prior_cards) end) as reason,
+           g.night_cards::float8 as metric, g.allowed::float8 as threshold,
+           round((g.night_cards::numeric / g.allowed::numeric)
+                 * (1 + greatest(g.night_cards - g.prior_cards, 0)::numeric / g.night_cards / 2), 2)::float8
+               as score,
+           g.building_code, g.unit_code, g.geom, g.grid_code, g.zone_code, g.station_code
+    from group_rental g, asof, coverage cv
+    where g.night_cards > g.allowed
     union all
-    select 'unregistered_occupants', u.unit_code, u.district_code, asof.t,
-           format('未登记住户：近%%s天%%s张门禁卡在用，无人登记', %(window_days)s, c.cards),
-           c.cards::float8, 0::float8, u.building_code, u.unit_code, u.geom, u.grid_code, u.zone_code, u.station_code
-    from unit_cards c
-    join core.rental_units u on u.unit_code = c.unit_code
-    left join registered r on r.unit_code = u.unit_code
-    cross join asof
-    where u.registered_tenants = 0 and coalesce(r.persons, 0) = 0
+    select 'unregistered_occupants', f.unit_code, f.district_code, asof.t,
+           format('近%%s天%%s张门禁卡分别在%%s个不同日期出入，出租屋无登记租客、无登记住户',
+                  cv.days, f.resident_cards, f.resident_days),
+           f.most_days::float8, %(unregistered_min_days)s::float8,
+           round((f.resident_cards * f.most_days)::numeric / %(window_days)s::numeric, 2)::float8,
+           f.building_code, f.unit_code, f.geom, f.grid_code, f.zone_code, f.station_code
+    from unit_facts f, asof, coverage cv
+    where f.registered = 0 and f.resident_cards > 0
     union all
     -- the subject is a keyed hash of the ID number (the application role reads serve.alerts: an
     -- unkeyed hash of an ID number is undone by hashing the few thousand candidates a masked ID
     -- leaves); the key is derived from this deployment's scope key, so every load into it gives
     -- the same subjects. Before a secret key is registered, the surrogate id stands in.
     select 'elderly_no_access',
-           coalesce('P' || left(encode(hmac(convert_to(p.id_number, 'UTF8'), sk.k, 'sha256'), 'hex'), 20),
-                    'P' || p.person_id),
-           p.district_code, asof.t,
-           -- the threshold, not the person's age: an age beside the unit's masked ID narrows its birth date
-           format('独居老人（%%s岁以上）%%s天无门禁记录', %(elderly_age)s,
-                  extract(day from asof.t - coalesce(l.last_at, asof.t - interval '90 days'))::int),
-           extract(epoch from asof.t - coalesce(l.last_at, asof.t - interval '90 days')) / 86400,
-           %(elderly_days)s::float8, p.building_code, p.unit_code, p.geom, p.grid_code, p.zone_code, p.station_code
-    from core.persons p
+           coalesce('P' || left(encode(hmac(convert_to(e.id_number, 'UTF8'), sk.k, 'sha256'), 'hex'), 20),
+                    'P' || e.person_id),
+           e.district_code, asof.t,
+           -- the tier, not the person's age: an age beside the unit's masked ID narrows its birth date
+           case when e.never
+                then format('独居老人（%%s岁以上）近%%s天无门禁记录，本楼门禁%%s小时前仍有出入', e.age_tier,
+                            trim_scale(round((e.silent_hours / 24)::numeric, 1)),
+                            trim_scale(round(e.reader_hours::numeric, 1)))
+                else format('独居老人（%%s岁以上）已%%s小时无门禁记录%%s，本楼门禁%%s小时前仍有出入', e.age_tier,
+                            trim_scale(round(e.silent_hours::numeric, 1)),
+                            '（此前最长间隔' || trim_scale(round(e.longest_gap_hours::numeric, 1)) || '小时）',
+                            trim_scale(round(e.reader_hours::numeric, 1)))
+           end,
+           e.silent_hours, e.due_hours, round((e.silent_hours / e.due_hours)::numeric, 2)::float8,
+           e.building_code, e.unit_code, e.geom, e.grid_code, e.zone_code, e.station_code
+    from elderly_due e
     cross join asof
     left join (
         select hmac(convert_to('onemap alert subject v1', 'UTF8'), key, 'sha256') as k from ops.scope_key
     ) sk on true
-    left join unit_last l on l.unit_code = p.unit_code
-    where p.lives_alone
-      and p.birth_date <= asof.t::date - make_interval(years => %(elderly_age)s)
-      and exists (select 1 from core.access_devices d where d.building_code = p.building_code)
-      and coalesce(l.last_at, asof.t - interval '90 days') < asof.t - make_interval(days => %(elderly_days)s)
+    where e.silent_hours > e.due_hours
     union all
-    select 'sensor_offline', d.device_code, d.district_code, asof.sensor_t,
-           format('感知设备离线%%s小时', floor(extract(epoch from asof.sensor_t - coalesce(d.last_seen_at, asof.sensor_t - interval '30 days')) / 3600)::int),
-           extract(epoch from asof.sensor_t - coalesce(d.last_seen_at, asof.sensor_t - interval '30 days')) / 3600,
-           %(offline_hours)s::float8, null, null, d.geom, d.grid_code, d.zone_code, d.station_code
-    from core.sensor_devices d
-    cross join asof
-    where not d.online
-       or d.last_seen_at < asof.sensor_t - make_interval(hours => %(offline_hours)s)
+    select 'sensor_offline', s.device_code, s.district_code, s.asof_t,
+           case when s.last_seen_at is null then '感知设备无心跳记录'
+                else format('感知设备最后心跳在%%s小时前%%s', trim_scale(round(s.silent_hours::numeric, 1)),
+                            case when s.online is false then '，导出时标记离线' end)
+           end,
+           s.silent_hours, s.due_hours, round((s.silent_hours / s.due_hours)::numeric, 2)::float8,
+           null, null, s.geom, s.grid_code, s.zone_code, s.station_code
+    from sensor s
+    where s.last_seen_at is null or s.silent_hours > s.due_hours
 ),
 gone as (
     delete from core.alerts a
     where not exists (select 1 from found f where f.alert_kind = a.alert_kind and f.subject_code = a.subject_code)
 )
 insert into core.alerts as t (alert_kind, subject_code, district_code, detected_at, reason, metric, threshold,
-                              building_code, unit_code, geom, grid_code, zone_code, station_code)
-select alert_kind, subject_code, district_code, detected_at, reason, metric, threshold,
+                              score, building_code, unit_code, geom, grid_code, zone_code, station_code)
+select alert_kind, subject_code, district_code, detected_at, reason, metric, threshold, score,
        building_code, unit_code, geom, grid_code, zone_code, station_code
 from found
 on conflict (alert_kind, subject_code) do update
-    set district_code = excluded.district_code, detected_at = excluded.detected_at, reason = excluded.reason,
-        metric = excluded.metric, threshold = excluded.threshold, building_code = excluded.building_code,
+    set district_code = excluded.district_code, reason = excluded.reason,
+        metric = excluded.metric, threshold = excluded.threshold, score = excluded.score,
+        building_code = excluded.building_code,
         unit_code = excluded.unit_code, geom = excluded.geom, grid_code = excluded.grid_code,
         zone_code = excluded.zone_code, station_code = excluded.station_code
-    where (t.detected_at, t.reason, t.metric, t.threshold, t.geom, t.grid_code, t.zone_code, t.station_code)
-        is distinct from (excluded.detected_at, excluded.reason, excluded.metric, excluded.threshold,
+    where (t.reason, t.metric, t.threshold, t.score, t.geom, t.grid_code, t.zone_code, t.station_code)
+        is distinct from (excluded.reason, excluded.metric, excluded.threshold, excluded.score,
                           excluded.geom, excluded.grid_code, excluded.zone_code, excluded.station_code)

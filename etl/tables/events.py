@@ -140,6 +140,7 @@ alerts = Table(
     Column("unit_code", Text),
     point(),
     *attribution(),
+    Column("score", Double),
     UniqueConstraint("alert_kind", "subject_code"),
     schema="core",
 )

@@ -112,6 +112,7 @@ persons = Table(
     code("unit_code", "core.rental_units.unit_code", nullable=True),
     point(),
     *attribution(),
+    Column("card_no", Text),
     schema="core",
 )
 

@@ -68,6 +68,6 @@ comment on column serve.hazards.open_until is
 
 create or replace view serve.alerts with (security_invoker = true) as
 select alert_id, alert_kind, subject_code, detected_at, reason, metric, threshold, building_code, unit_code,
-       geom, grid_code, zone_code, station_code
+       geom, grid_code, zone_code, station_code, score
 from core.alerts;
 comment on view serve.alerts is 'One row per derived alert (group rental, unregistered occupants, elderly, sensor offline).';

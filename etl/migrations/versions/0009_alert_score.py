@@ -1,0 +1,26 @@
+"""Alerts carry a score; a person may name their own gate-access credential.
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from alembic import op
+
+from etl.migrate import run_sql_file
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Add core.alerts.score and core.persons.card_no."""
+    run_sql_file("0009_alert_score.sql")
+
+
+def downgrade() -> None:
+    """Drop them again (serve.alerts names the score: it goes first and is remade)."""
+    op.execute("drop view if exists serve.alerts")
+    op.execute("alter table core.alerts drop column if exists score")
+    op.execute("alter table core.persons drop column if exists card_no")
