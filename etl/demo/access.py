@@ -11,6 +11,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from etl.demo.alert_cases import agency_frame
 from etl.demo.county import County, Tenancy, zh_columns
 from etl.demo.rhythms import HOURS_ACCESS
 from etl.demo.writers import write_csv
@@ -51,6 +52,14 @@ def write_access(county: County, buildings: pd.DataFrame, tenancy: Tenancy) -> N
     devices = pd.concat([devices, extra], ignore_index=True)
     for k in range(len(extra)):
         county.defects.add("门禁设备", len(devices) - len(extra) + k + 2, "unknown_reference")
+    planter = county.planted
+    if planter:  # the readers of the planted alert cases, after every defect
+        devices = pd.concat(
+            [devices, agency_frame("access_device", planter.devices, zh_columns("access_device"))],
+            ignore_index=True,
+        )
+    planted = agency_frame("access_event", planter.events if planter else [], zh_columns("access_event"))
+    planted_day = planted["开门时间"].str[:10] if len(planted) else pd.Series([], dtype=str)
     write_csv(devices, county.out / "access" / "devices.csv", encoding="utf-8")
     county.declare(
         "门禁设备",
@@ -118,6 +127,8 @@ def write_access(county: County, buildings: pd.DataFrame, tenancy: Tenancy) -> N
             ev = county.append_duplicates(
                 ev, county.pick(np.ones(len(ev), bool), 4, set(taken)), "门禁记录", name
             )
+        # the planted cases' events go last, past the lines of the day's defects
+        ev = pd.concat([ev, planted[planted_day == f"{day:%Y-%m-%d}"]], ignore_index=True)
         write_csv(ev, county.out / name, encoding="utf-8")
     county.declare(
         "门禁记录",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,6 +23,9 @@ from etl.demo.geography import COUNTY, M_PER_DEG_LAT, Geography, Place
 from etl.demo.rhythms import timestamps
 from etl.demo.scales import Scale
 from etl.demo.writers import write_xlsx
+
+if TYPE_CHECKING:
+    from etl.demo.alert_cases import Planter
 
 XLSX_MAX_ROWS = 1_000_000  # Excel stops at 1,048,576 rows; agencies split exports well before
 
@@ -131,6 +135,7 @@ class County:
         now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, minute=0, second=0, microsecond=0)
         self.end = min(self.day_end, now)
         self.defects = Defects()
+        self.planted: Planter | None = None  # alert cases of known truth (etl/demo/alert_cases.py)
         self.sources: list[dict[str, object]] = []
 
     def declare(

@@ -9,7 +9,7 @@ import pandas as pd
 import shapely
 
 from common.coords import wgs84_to_gcj02
-from etl.demo import people
+from etl.demo import alert_cases, people
 from etl.demo.county import County, Divisions, Tenancy, zh_columns
 from etl.demo.writers import agency_lonlat, write_csv
 
@@ -188,8 +188,12 @@ def write_housing(county: County, divisions: Divisions, buildings: pd.DataFrame)
         units.loc[pos, "房东身份证号"] = v[:17] + ("1" if v[17] != "1" else "2")
         county.defects.add("出租屋", pos + 2, "id_check_digit")
     quarantined_units = set(taken)
+    planted = county.planted.units if county.planted else []
     units_path = county.write_sheet(
-        units,
+        pd.concat(
+            [units, alert_cases.agency_frame("rental_unit", planted, zh_columns("rental_unit"))],
+            ignore_index=True,
+        ),
         "housing/rental_units.xlsx",
         "出租屋",
         text_columns=("房东身份证号", "房东电话", "出租屋编码", "房屋编码", "房号"),
@@ -295,11 +299,27 @@ def _persons(
         persons.loc[pos, "公民身份号码"] = ids[pos][:-1] + "x"
     county.defects.repaired("实有人口", len(xs))
     persons = county.append_duplicates(persons, county.pick(everyone, 5, set(taken)), "实有人口")
+    # alert cases of known truth, each in a building without a reader of the county's own, drawn
+    # from a stream of their own so the county's files stay as they were; appended after every
+    # defect so the defects keep their lines
+    planter = alert_cases.Planter(
+        county.rng.spawn(1)[0], county.end, county.code, history_days=min(27, county.scale.access_days - 1)
+    )
+    spare = ~np.isin(np.arange(len(b)), dev_bld) & (units_per > 0)
+    alert_cases.plan_access(
+        planter,
+        alert_cases.demo_buildings(b["building_code"], spare, planter.rng, alert_cases.PLANTED_BUILDINGS),
+    )
+    county.planted = planter
+    persons = pd.concat(
+        [persons, alert_cases.agency_frame("person", planter.persons, zh_columns("person"))],
+        ignore_index=True,
+    )
     persons_path = county.write_sheet(
         persons,
         "population/persons.xlsx",
         "实有人口",
-        text_columns=("公民身份号码", "联系电话", "房屋编码", "出租屋编码", "居住证号"),
+        text_columns=("公民身份号码", "联系电话", "房屋编码", "出租屋编码", "居住证号", "门禁卡号"),
         numeric_cells=mangled,
     )
     county.declare(

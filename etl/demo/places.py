@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from etl.demo import alert_cases
 from etl.demo.county import County, Divisions, zh_columns
 from etl.demo.geography import M_PER_DEG_LAT
 from etl.demo.writers import agency_lonlat, write_csv, write_xlsx
@@ -105,6 +106,16 @@ def write_smart(county: County, communities: pd.DataFrame) -> None:
     _set_lonlat(sensors, sx, sy, "BD09")
     sensors.loc[0, "设备类型"] = "热成像"  # a device type the codebook does not know
     county.defects.add("感知设备", 2, "unknown_category")
+    planter = county.planted
+    if planter:  # the planted sensor cases, after every defect, placed at their community's first device
+        alert_cases.plan_sensors(planter, list(smart["智安小区编码"]))
+        extra = alert_cases.agency_frame("sensor_device", planter.sensors, zh_columns("sensor_device"))
+        first = sensors.drop_duplicates("智安小区编码").set_index("智安小区编码")
+        extra["区划代码"] = county.code
+        for col in ("经度", "纬度"):
+            extra[col] = first[col].reindex(extra["智安小区编码"]).to_numpy()
+        sensors = pd.concat([sensors, extra], ignore_index=True)
+        planter.write_truth(county.out)
     write_csv(sensors, county.out / "places" / "sensor_devices.csv")
     county.declare(
         "感知设备",

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
+from common.codebook import label
 from common.errors import OnemapError
 from etl.db import check_reachable
 from etl.manifest import Manifest, read_manifest
@@ -92,6 +93,46 @@ def etl_derive() -> None:
     check_reachable(url)
     derive_all(url)
     console.print("derived tables rebuilt: alerts, gate-access daily rollups, zone–grid links")
+
+
+@app.command("alerts-check")
+def etl_alerts_check(
+    truth: Path = typer.Argument(
+        ..., help="The demo's directory (or its alert_truth.json): the planted cases and decoys."
+    ),
+) -> None:
+    """Print recall and false-alarm rate per alert rule on planted cases of known truth.
+
+    Exits 1 when a rule misses 90 % recall or passes 10 % false alarms.
+    """
+    from etl.alerts_check import read_truth, score_rules
+
+    url = Warehouse().owner_url()
+    check_reachable(url)
+    try:
+        scores = score_rules(url, read_truth(truth))
+    except (OSError, ValueError) as exc:
+        raise OnemapError(f"cannot read the truth of the planted cases in {truth}: {exc}") from exc
+    table = Table(Column("rule", no_wrap=True), "cases", "hit", "recall", "decoys", "hit", "false", "target")
+    for r in scores:
+        table.add_row(
+            f"{label('alert_kind', r.rule)} {r.rule}",
+            str(r.cases),
+            str(r.found),
+            f"{r.recall:.0%}",
+            str(r.decoys),
+            str(r.false_alarms),
+            f"{r.false_alarm_rate:.0%}",
+            "met" if r.meets_target else "MISSED",
+        )
+    console.print(table)
+    for r in scores:
+        if r.missed or r.fooled:
+            console.print(
+                f"{r.rule}: missed {', '.join(r.missed) or '-'}; fooled by {', '.join(r.fooled) or '-'}"
+            )
+    if not all(r.meets_target for r in scores):
+        raise typer.Exit(1)
 
 
 def _totals(reports: list[SourceReport]) -> str:
