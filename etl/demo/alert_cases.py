@@ -112,6 +112,7 @@ class Planter:
             {
                 "id_number": id_number,
                 "name": people.names(self.rng, 1)[0],
+                "phone": people.mobiles(self.rng, 1)[0],
                 "is_migrant": False,
                 "lives_alone": alone,
                 "building_code": building,
