@@ -75,7 +75,11 @@ def derive_alerts(conn: psycopg.Connection, thresholds: dict[str, float] | None 
 
     The caller commits; until then the alerts and their record stay as they were.
     """
-    conn.execute(read_sql("derive_alerts.sql"), thresholds or get_etl_settings().alert_params())
+    params = thresholds or get_etl_settings().alert_params()
+    # each feed's "now" first: given to the derivation as values, older partitions are pruned
+    row = conn.execute(read_sql("alerts_now.sql"), params).fetchone()
+    assert row is not None
+    conn.execute(read_sql("derive_alerts.sql"), {**params, "access_now": row[0], "sensor_now": row[1]})
     conn.execute(
         "insert into ops.derived (name, through_batch) values (%s, %s) on conflict (name) do update "
         "set through_batch = excluded.through_batch, built_at = now()",

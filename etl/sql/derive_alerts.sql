@@ -1,12 +1,15 @@
 -- Derived alerts, each with a score and a reason sentence built only from facts in the data; the
 -- rules and their settings are documented in docs/data-contract.md (section "Derived alerts").
--- "Now" is each feed's own time, taken robustly: the latest clock that another device corroborates
--- (a reader or sensor whose clock runs ahead of the k-th latest by more than the tolerance moves no
--- window), and a reader's silence is measured on that reader's own clock. Only gate events of the
--- last history_days before "now" are read, so the cost does not grow with the whole history.
+-- access_now and sensor_now are each feed's own "now" (etl/sql/alerts_now.sql: a clock running
+-- ahead moves no window), and a reader's silence is measured on that reader's own clock. Only gate
+-- events of the last history_days before now are read (a parameter, so older partitions are
+-- pruned when the query is planned): the cost does not grow with the whole history.
 -- Only changed rows are written; cleared alerts go; an alert that stays keeps its first detected_at.
 -- Subjects are natural keys (a unit's or device's code; for a person a keyed digest of the ID number).
-with reader as (
+with asof as (
+    select %(access_now)s::timestamptz as t
+),
+reader as (
     -- each reader's latest event, found through its primary key (no scan of the events)
     select d.device_code, d.building_code, d.online, l.last_at
     from core.access_devices d
@@ -15,56 +18,45 @@ with reader as (
     ) l
     where l.last_at is not null
 ),
-reader_rank as (
-    select last_at, row_number() over (order by last_at desc) as n, count(*) over () as readers from reader
-),
-asof as (
-    -- the access feed's now: the latest reader clock within tolerance of the k-th latest
-    select coalesce(
-        (select max(r.last_at) from reader r
-         where r.last_at <= (select k.last_at from reader_rank k
-                             where k.n = least(k.readers, greatest(2, ceil(k.readers * 0.05)::int)))
-                            + make_interval(mins => %(clock_tolerance_minutes)s)),
-        now()) as t
-),
-sensor_rank as (
-    select last_seen_at, row_number() over (order by last_seen_at desc) as n, count(*) over () as sensors
-    from core.sensor_devices where last_seen_at is not null
-),
-sensor_asof as (
-    select coalesce(
-        (select max(s.last_seen_at) from sensor_rank s
-         where s.last_seen_at <= (select k.last_seen_at from sensor_rank k
-                                  where k.n = least(k.sensors, greatest(2, ceil(k.sensors * 0.05)::int)))
-                                 + make_interval(mins => %(clock_tolerance_minutes)s)),
-        now()) as t
+day_card as (
+    -- the gate events read at all, one row per reader, unit, credential and day (visitor passwords
+    -- dropped); a "day" runs from night_end to night_end, so a night's events after midnight join
+    -- its evening, and the window is the last window_days such days
+    select e.device_code, e.unit_code, e.card_no,
+           (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date as day,
+           bool_or(extract(hour from e.event_time at time zone 'Asia/Shanghai') >= %(night_start_hour)s
+                   or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s) as night,
+           min(e.event_time) as first_at, max(e.event_time) as last_at
+    from core.access_events e
+    where e.event_time > %(access_now)s::timestamptz - make_interval(days => %(history_days)s)
+      and e.method is distinct from 'password'
+    group by 1, 2, 3, 4
 ),
 recent as (
-    -- the gate events read at all: the last history_days before now (visitor passwords dropped);
-    -- a "day" runs from night_end to night_end, so a night's events after midnight join its evening
-    select e.device_code, e.card_no, e.unit_code, e.event_time,
-           (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date as day,
-           extract(hour from e.event_time at time zone 'Asia/Shanghai') >= %(night_start_hour)s
-               or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s as night,
-           e.event_time > asof.t - make_interval(days => %(window_days)s) as current
-    from core.access_events e, asof
-    where e.event_time > asof.t - make_interval(days => %(history_days)s)
-      and e.method is distinct from 'password'
+    select c.*,
+           c.day > (%(access_now)s::timestamptz at time zone 'Asia/Shanghai'
+                    - make_interval(hours => %(night_end_hour)s))::date - %(window_days)s as current
+    from day_card c
+),
+reader_span as (
+    select device_code, min(first_at) as first_at from day_card group by device_code
 ),
 coverage as (
     -- how many days the feed actually covers within the window (a reason never claims more)
     select least(%(window_days)s::numeric,
-                 trim_scale(round((extract(epoch from asof.t - min(r.event_time)) / 86400)::numeric, 1))) as days
-    from recent r, asof
+                 trim_scale(round((extract(epoch from asof.t - min(r.first_at)) / 86400)::numeric, 1))) as days
+    from reader_span r, asof
     group by asof.t
 ),
 credential as (
     select unit_code, card_no,
-           count(distinct day) filter (where night and current) as nights,
-           count(distinct day) filter (where current) as days,
-           count(distinct day) filter (where night and not current) as prior_nights
-    from recent
-    where unit_code is not null
+           count(*) filter (where night and current) as nights,
+           count(*) filter (where current) as days,
+           count(*) filter (where night and not current) as prior_nights
+    from (
+        select unit_code, card_no, day, bool_or(night) as night, bool_or(current) as current
+        from recent where unit_code is not null group by 1, 2, 3
+    ) d
     group by unit_code, card_no
 ),
 occupancy as (
@@ -116,17 +108,24 @@ elderly_card as (
     where p.card_no is null
 ),
 elderly_event as (
-    select c.person_id, r.device_code, r.event_time,
-           r.event_time - lag(r.event_time) over (partition by c.person_id order by r.event_time) as gap
-    from elderly_card c join recent r on r.card_no = c.card_no
+    select c.person_id, e.device_code, e.event_time,
+           e.event_time - lag(e.event_time) over (partition by c.person_id order by e.event_time) as gap
+    from elderly_card c
+    join (
+        -- the few credentials watched, matched against the window's events (a semi-join keeps the
+        -- hash on the small side)
+        select e.card_no, e.device_code, e.event_time from core.access_events e
+        where e.event_time > %(access_now)s::timestamptz - make_interval(days => %(history_days)s)
+          and e.method is distinct from 'password'
+          and e.card_no in (select card_no from elderly_card)
+    ) e on e.card_no = c.card_no
 ),
 live_reader as (
     -- readers of the person's building that still record others: a silent or offline reader suppresses
     select p.person_id, d.device_code, d.last_at, f.first_at
     from elderly p
     join reader d on d.building_code = p.building_code
-    join (select device_code, min(event_time) as first_at from recent group by device_code) f
-        on f.device_code = d.device_code
+    join reader_span f on f.device_code = d.device_code
     cross join asof
     where d.online is not false
       and d.last_at > asof.t - make_interval(secs => %(elderly_reader_quiet_hours)s * 3600)
@@ -170,7 +169,7 @@ sensor as (
                 else %(heartbeat_other_minutes)s
             end * %(missed_heartbeats)s / 60.0)::float8 as due_hours,
            sa.t as asof_t
-    from core.sensor_devices d, sensor_asof sa
+    from core.sensor_devices d, (select %(sensor_now)s::timestamptz as t) sa
 ),
 found as (
     select 'group_rental' as alert_kind, g.unit_code as subject_code, g.district_code, asof.t as detected_at,
