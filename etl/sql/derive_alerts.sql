@@ -10,27 +10,31 @@ with asof as (
     select %(access_now)s::timestamptz as t
 ),
 reader as (
-    -- each reader's latest event, found through its primary key (no scan of the events)
-    select d.device_code, d.building_code, d.online, l.last_at
+    -- each reader's latest event and its first in the history, found through its primary key
+    select d.device_code, d.building_code, d.online, l.last_at, f.first_at
     from core.access_devices d
     cross join lateral (
         select max(e.event_time) as last_at from core.access_events e where e.device_code = d.device_code
     ) l
+    cross join lateral (
+        select min(e.event_time) as first_at from core.access_events e
+        where e.device_code = d.device_code
+          and e.event_time > %(access_now)s::timestamptz - make_interval(days => %(history_days)s)
+    ) f
     where l.last_at is not null
 ),
 day_card as (
-    -- the gate events read at all, one row per reader, unit, credential and day (visitor passwords
+    -- the gate events read at all, one row per unit, credential and day (visitor passwords
     -- dropped); a "day" runs from night_end to night_end, so a night's events after midnight join
     -- its evening, and the window is the last window_days such days
-    select e.device_code, e.unit_code, e.card_no,
+    select e.unit_code, e.card_no,
            (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date as day,
            bool_or(extract(hour from e.event_time at time zone 'Asia/Shanghai') >= %(night_start_hour)s
-                   or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s) as night,
-           min(e.event_time) as first_at, max(e.event_time) as last_at
+                   or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s) as night
     from core.access_events e
     where e.event_time > %(access_now)s::timestamptz - make_interval(days => %(history_days)s)
       and e.method is distinct from 'password'
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
 ),
 recent as (
     select c.*,
@@ -38,14 +42,11 @@ recent as (
                     - make_interval(hours => %(night_end_hour)s))::date - %(window_days)s as current
     from day_card c
 ),
-reader_span as (
-    select device_code, min(first_at) as first_at from day_card group by device_code
-),
 coverage as (
     -- how many days the feed actually covers within the window (a reason never claims more)
     select least(%(window_days)s::numeric,
                  trim_scale(round((extract(epoch from asof.t - min(r.first_at)) / 86400)::numeric, 1))) as days
-    from reader_span r, asof
+    from reader r, asof
     group by asof.t
 ),
 credential as (
@@ -53,10 +54,8 @@ credential as (
            count(*) filter (where night and current) as nights,
            count(*) filter (where current) as days,
            count(*) filter (where night and not current) as prior_nights
-    from (
-        select unit_code, card_no, day, bool_or(night) as night, bool_or(current) as current
-        from recent where unit_code is not null group by 1, 2, 3
-    ) d
+    from recent
+    where unit_code is not null
     group by unit_code, card_no
 ),
 occupancy as (
@@ -122,10 +121,9 @@ elderly_event as (
 ),
 live_reader as (
     -- readers of the person's building that still record others: a silent or offline reader suppresses
-    select p.person_id, d.device_code, d.last_at, f.first_at
+    select p.person_id, d.device_code, d.last_at, d.first_at
     from elderly p
     join reader d on d.building_code = p.building_code
-    join reader_span f on f.device_code = d.device_code
     cross join asof
     where d.online is not false
       and d.last_at > asof.t - make_interval(secs => %(elderly_reader_quiet_hours)s * 3600)
