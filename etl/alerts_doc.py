@@ -18,8 +18,8 @@ RULES: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "alerted when occupants exceed both the larger of registered tenants and registered residents"
         " (persons whose `unit_code` is the unit) plus GROUP_RENTAL_MARGIN, and its floor area at "
         "GROUP_RENTAL_M2_PER_PERSON m² a person (area unknown: no area bound). Score: occupants ÷ "
-        "that bound, raised by up to half when the previous window (HISTORY_DAYS − WINDOW_DAYS days "
-        "before) had fewer.",
+        "that bound, raised by up to half when the previous window (HISTORY_DAYS − WINDOW_DAYS days, "
+        "as far as the feed reaches back) had fewer.",
         "Municipal practice defines group rental by people per floor area and against who is "
         "registered; counting every card flags weekend guests and families, and requiring a "
         "registered tenant missed the strongest cases (nobody registered, many cards).",

@@ -43,11 +43,15 @@ recent as (
     from day_card c
 ),
 coverage as (
-    -- how many days the feed actually covers within the window (a reason never claims more)
-    select least(%(window_days)s::numeric,
-                 trim_scale(round((extract(epoch from asof.t - min(r.first_at)) / 86400)::numeric, 1))) as days
-    from reader r, asof
-    group by asof.t
+    -- how many days the feed actually covers within the window and before it (a reason never
+    -- claims more)
+    select least(%(window_days)s::numeric, s.span) as days,
+           least((%(history_days)s - %(window_days)s)::numeric, s.span - %(window_days)s) as prior_days
+    from (
+        select trim_scale(round((extract(epoch from asof.t - min(r.first_at)) / 86400)::numeric, 1)) as span
+        from reader r, asof
+        group by asof.t
+    ) s
 ),
 credential as (
     select unit_code, card_no,
@@ -132,7 +136,7 @@ elderly_silence as (
     select p.*,
            min(extract(epoch from l.last_at - coalesce(x.last_at, l.first_at)) / 3600) as silent_hours,
            bool_and(x.last_at is null) as never,
-           min(extract(epoch from asof.t - l.last_at) / 3600) as reader_hours,
+           greatest(min(extract(epoch from asof.t - l.last_at) / 3600), 0) as reader_hours,
            max(b.longest) as longest_gap_hours
     from elderly p
     join live_reader l on l.person_id = p.person_id
@@ -174,11 +178,13 @@ found as (
            format('近%%s天夜间活跃门禁卡%%s张，登记租客%%s人，登记住户%%s人%%s%%s', cv.days, g.night_cards,
                   g.registered_tenants, g.residents,
                   '，面积' || trim_scale(round(g.area_m2::numeric, 1)) || '㎡',
-                  case when g.prior_cards <> g.night_cards
-                       then format('，此前%%s天%%s张', %(history_days)s - %(window_days)s, g.prior_cards) end) as reason,
+                  case when cv.prior_days >= 1 and g.prior_cards <> g.night_cards
+                       then format('，此前%%s天%%s张', cv.prior_days, g.prior_cards) end) as reason,
            g.night_cards::float8 as metric, g.allowed::float8 as threshold,
            round((g.night_cards::numeric / g.allowed::numeric)
-                 * (1 + greatest(g.night_cards - g.prior_cards, 0)::numeric / g.night_cards / 2), 2)::float8
+                 * (1 + case when cv.prior_days >= 1
+                             then greatest(g.night_cards - g.prior_cards, 0)::numeric / g.night_cards / 2
+                             else 0 end), 2)::float8
                as score,
            g.building_code, g.unit_code, g.geom, g.grid_code, g.zone_code, g.station_code
     from group_rental g, asof, coverage cv

@@ -138,11 +138,11 @@ def test_group_rental_counts_night_credentials_against_registration_and_area(
     assert found == {"group_above", "group_area_above", "group_nobody"}  # never guests, family, 2 nights
     s = planted[1]
     assert reason(engine, "group_rental", s["group_nobody"]) == (
-        "近14天夜间活跃门禁卡11张，登记租客0人，登记住户0人，面积38㎡，此前14天0张"
+        "近14天夜间活跃门禁卡11张，登记租客0人，登记住户0人，面积38㎡，此前13天0张"
     )
     assert (
         reason(engine, "group_rental", s["group_above"])
-        == "近14天夜间活跃门禁卡4张，登记租客1人，登记住户0人，此前14天0张"
+        == "近14天夜间活跃门禁卡4张，登记租客1人，登记住户0人，此前13天0张"
     )
     got = alerts(engine)
     ranked = sorted(found, key=lambda n: -got[("group_rental", s[n])]["score"])
