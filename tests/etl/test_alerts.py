@@ -209,7 +209,7 @@ def test_an_alert_that_stays_keeps_its_first_detection(loaded: tuple[str, Engine
 def test_thresholds_are_settings(
     loaded: tuple[str, Engine], planted: tuple[Planter, dict[str, str], Path]
 ) -> None:
-    url, engine = loaded
+    url, _ = loaded
     settings = EtlSettings(alert_missed_heartbeats=1, alert_group_rental_min_nights=2)
     with connect_raw(url) as conn:
         derive_alerts(conn, settings.alert_params())

@@ -64,7 +64,7 @@ def write_alert_area(root: Path, planter: Planter, n_buildings: int) -> Path:
                 f: zh_columns("standard_address")[f]
                 for f in ("address_code", "district_code", "road", "doorplate", "full_address", "lon", "lat")
             },
-        ),  # fmt: skip
+        ),
         _source(
             "楼栋",
             "building",
