@@ -32,6 +32,7 @@ EnumName = Literal[
     "village_kind",
     "grid_kind",
     "alert_kind",
+    "alert_state",
     "card",
     "item_kind",
     "place_kind",
@@ -142,6 +143,8 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "elderly_no_access": "独居老人无出入",
         "sensor_offline": "感知设备离线",
     },
+    # an officer's verdict on an alert (ops.alert_verdicts)
+    "alert_state": {"checking": "核实中", "confirmed": "属实", "false": "不属实", "resolved": "已处置"},
     "card": {"red": "红牌", "yellow": "黄牌"},
     # the kinds of open item a page lists together (each has its own status enum)
     "item_kind": {"grid_event": "网格事件", "hazard": "风险隐患", "dispute": "高风险纠纷"},
@@ -231,6 +234,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "session_end": "会话结束",
         "view_persons": "查看人员名单",
         "search_persons": "人员查询",
+        "alert_verdict": "告警核实",
         "export": "导出",
         "view_audit": "查看审计",
         "view_page": "打开页面",

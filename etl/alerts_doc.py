@@ -6,6 +6,7 @@ document (docs/data-contract.md, "Derived alerts") says what etl/sql/derive_aler
 
 from __future__ import annotations
 
+from common.codebook import BOOK
 from etl.settings import EtlSettings
 
 # rule → (what it uses and decides, why, the settings it reads without the ONEMAP_ALERT_ prefix)
@@ -86,6 +87,7 @@ RULES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 def render_alerts() -> list[str]:
     """The "Derived alerts" section of the data contract, as Markdown lines."""
     fields = EtlSettings.model_fields
+    st = BOOK["alert_state"]
     out = [
         "## Derived alerts",
         "",
@@ -97,6 +99,14 @@ def render_alerts() -> list[str]:
         "device whose clock runs ahead moves no window; a reader's silence is read on its own clock. "
         "Only gate events of the last HISTORY_DAYS days are read. An alert that stays keeps the time "
         "it was first detected.",
+        "",
+        f"Officers record a verdict on an alert ({st['checking']}, {st['confirmed']}, {st['false']} with a "
+        f"note saying why, {st['resolved']}) through `ops.alert_verdict`, only for alerts in their signed "
+        "scope and always audited. A subject found false is not alerted again on the same evidence: "
+        "for units while no more occupants are counted than then, for people and sensors while the "
+        "same silence runs on (no event or heartbeat since). `serve.alert_precision` gives each "
+        f"rule's precision over the verdicts ({st['confirmed']} and {st['resolved']} count as right, "
+        f"{st['false']} as wrong).",
         "",
         "| setting | default | meaning |",
         "|---|---|---|",

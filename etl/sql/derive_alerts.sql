@@ -236,15 +236,26 @@ found as (
     from sensor s
     where s.last_seen_at is null or s.silent_hours > s.due_hours
 ),
+kept as (
+    -- a subject an officer found false (state false) is not alerted again on the same evidence: no more
+    -- occupants than then, or the same silence still running (no new event or heartbeat since)
+    select f.* from found f
+    where not exists (
+        select 1 from ops.alert_verdicts v
+        where v.alert_kind = f.alert_kind and v.subject_code = f.subject_code and v.state = 'false'
+          and case when f.alert_kind in ('group_rental', 'unregistered_occupants') then f.metric <= v.metric
+                   else f.metric >= v.metric or (f.metric is null and v.metric is null) end
+    )
+),
 gone as (
     delete from core.alerts a
-    where not exists (select 1 from found f where f.alert_kind = a.alert_kind and f.subject_code = a.subject_code)
+    where not exists (select 1 from kept f where f.alert_kind = a.alert_kind and f.subject_code = a.subject_code)
 )
 insert into core.alerts as t (alert_kind, subject_code, district_code, detected_at, reason, metric, threshold,
                               score, building_code, unit_code, geom, grid_code, zone_code, station_code)
 select alert_kind, subject_code, district_code, detected_at, reason, metric, threshold, score,
        building_code, unit_code, geom, grid_code, zone_code, station_code
-from found
+from kept
 on conflict (alert_kind, subject_code) do update
     set district_code = excluded.district_code, reason = excluded.reason,
         metric = excluded.metric, threshold = excluded.threshold, score = excluded.score,

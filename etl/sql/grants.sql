@@ -13,7 +13,7 @@ revoke create on schema public from public;
 -- policy). Password checks, lockout, ending sessions and every audit row go through the security
 -- definer functions of functions/60_ops_guard.sql, which take who acted from the signed scope.
 grant usage on schema ops to {app_role};
-revoke all on ops.users, ops.sessions, ops.audit, ops.login_failures from {app_role};
+revoke all on ops.users, ops.sessions, ops.audit, ops.login_failures, ops.alert_verdicts from {app_role};
 grant select (username, display_name, role, stations, grids, disabled, last_login_at, created_at,
               password_changed_at) on ops.users to {app_role};
 grant select, insert on ops.sessions to {app_role};
@@ -21,7 +21,7 @@ grant update (last_seen) on ops.sessions to {app_role};
 grant select on ops.audit to {app_role};
 grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_settings(text, text),
     ops.login_check(text, text, text, integer, integer), ops.session_end(text, text, text),
-    ops.person_lookup(text, text, text) to {app_role};
+    ops.person_lookup(text, text, text), ops.alert_verdict(text, text, text, text) to {app_role};
 -- standings (functions/70_ops_standings.sql): a station's score and a grid's rank, counted over the
 -- whole station or grid, returned only for what the signed scope may see
 grant execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,

@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Double,
     ForeignKey,
     Identity,
     Integer,
@@ -119,5 +120,19 @@ audit = Table(
     Column("row_count", BigInteger),
     Column("result", Text, nullable=False),
     Column("client", Text),
+    schema="ops",
+)
+
+alert_verdicts = Table(
+    "alert_verdicts",
+    METADATA,
+    Column("alert_kind", Text, primary_key=True),
+    Column("subject_code", Text, primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("note", Text, nullable=False, server_default=text("''")),
+    Column("metric", Double),
+    Column("reason", Text, nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", TIME, nullable=False, server_default=text("now()")),
     schema="ops",
 )

@@ -218,3 +218,59 @@ def test_thresholds_are_settings(
     s = planted[1]
     assert ("sensor_offline", s["camera_below"]) in got  # 29 minutes > 10 × 1
     assert ("group_rental", s["group_two_nights"]) in got
+
+
+def test_an_officers_verdict_is_scoped_audited_and_false_stays_quiet_on_the_same_evidence(
+    warehouse: Warehouse, loaded: tuple[str, Engine], planted: tuple[Planter, dict[str, str], Path]
+) -> None:
+    from dashboard.scope import Scope
+    from tests.support.accounts import sign
+
+    url, engine = loaded
+    subject = planted[1]["group_area_above"]
+    app = create_engine(warehouse.app_url_for(url))
+
+    def verdict(token: str, state: str, note: str) -> str:
+        with app.begin() as conn:
+            conn.execute(text("select set_config('onemap.scope', :t, true)"), {"t": token})
+            return str(
+                conn.execute(
+                    text("select ops.alert_verdict('group_rental', :s, :state, :note)"),
+                    {"s": subject, "state": state, "note": note},
+                ).scalar()
+            )
+
+    leader = sign(Scope.everything(), "leadership", "leader")
+    try:
+        assert (
+            verdict(sign(Scope.of("440118010000"), "station_chief", "chief"), "false", "一家人")
+            == "not_found"
+        )
+        assert verdict(leader, "false", "") == "refused_reason"  # 不属实 says why
+        assert verdict(leader, "false", "房东亲属短住，已核实") == "ok"
+        with app.begin() as conn:
+            rows = conn.execute(text("select count(*) from serve.alert_precision")).scalar()
+            precision = conn.execute(
+                text(
+                    "select rejected, precision from serve.alert_precision where alert_kind = 'group_rental'"
+                )
+            ).one()
+        assert rows == 1 and tuple(precision) == (1, 0)
+        with connect_raw(url) as conn:
+            derive_alerts(conn)
+            conn.commit()
+        assert ("group_rental", subject) not in alerts(engine)  # the same nine credentials: quiet
+        with engine.begin() as conn:  # as if decided when there were fewer
+            conn.execute(text("update ops.alert_verdicts set metric = metric - 1"))
+            audited = conn.execute(
+                text("select result from ops.audit where action = 'alert_verdict' order by audit_id")
+            ).scalars()
+            assert list(audited) == ["not_found", "refused_reason", "ok"]
+        with connect_raw(url) as conn:
+            derive_alerts(conn)
+            conn.commit()
+        assert ("group_rental", subject) in alerts(engine)  # more evidence than was judged
+    finally:
+        app.dispose()
+        with engine.begin() as conn:
+            conn.execute(text("delete from ops.alert_verdicts"))

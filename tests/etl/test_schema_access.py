@@ -105,7 +105,7 @@ def test_app_role_writes_audit_rows_only_in_the_signed_users_name(app_db: Connec
 
 # views that aggregate ops (which the application role may not read) run as their owner; every
 # other serve view runs with the reader's rights so that row-level security applies beneath it
-OWNER_RIGHTS_VIEWS = {"load_batches", "quarantine_counts"}
+OWNER_RIGHTS_VIEWS = {"load_batches", "quarantine_counts", "alert_precision"}
 
 
 def test_serve_views_run_with_the_readers_rights(db: Connection) -> None:
