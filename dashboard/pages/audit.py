@@ -28,7 +28,38 @@ COLUMNS: list[Column] = [
 
 def layout(c: AppContext) -> html.Div:
     """The audit page: alerts first, then the latest rows (reading them is itself audited)."""
-    return page(rows_table(c, None, None), alerts(c))
+    return page(rows_table(c, None, None), alerts(c), precision(c))
+
+
+def precision(c: AppContext) -> html.Div:
+    """How often each alert rule was right over the officers' verdicts (counts only)."""
+    st = {k: label("alert_state", k) for k in ("confirmed", "resolved", "false", "checking")}
+    found = [
+        {
+            **r,
+            "rule": label("alert_kind", r["alert_kind"]),
+            "share": "—" if r["precision"] is None else f"{float(r['precision']):.0%}",
+        }
+        for r in operations.alert_precision(c.url)
+    ]
+    return html.Div(
+        [
+            html.H3("告警规则准确率（按民警核实结论）"),
+            table(
+                found,
+                [
+                    ("rule", "规则"),
+                    ("confirmed", f"{st['confirmed']}/{st['resolved']}"),
+                    ("rejected", st["false"]),
+                    ("checking", st["checking"]),
+                    ("share", "准确率"),
+                ],
+                "alert-precision-table",
+                empty="尚无核实结论",
+            ),
+        ],
+        id="alert-precision",
+    )
 
 
 def alerts(c: AppContext) -> html.Div:
@@ -82,10 +113,10 @@ def params_text(params: str | None) -> str:
 
 def skeleton() -> html.Div:
     """The page's components without rows (no query, nothing audited): for the validation layout."""
-    return page(html.Div(), html.Div(id="audit-alerts"))
+    return page(html.Div(), html.Div(id="audit-alerts"), html.Div(id="alert-precision"))
 
 
-def page(rows: html.Div, alert_box: html.Div) -> html.Div:
+def page(rows: html.Div, alert_box: html.Div, precision_box: html.Div) -> html.Div:
     """The page around a table of rows."""
     options = [{"label": "全部操作", "value": ""}] + [
         {"label": label("audit_action", k), "value": k} for k in codes("audit_action")
@@ -102,6 +133,7 @@ def page(rows: html.Div, alert_box: html.Div) -> html.Div:
                         className="subtitle",
                     ),
                     alert_box,
+                    precision_box,
                     html.Div(
                         [
                             dcc.Input(

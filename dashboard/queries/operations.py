@@ -1,4 +1,5 @@
-"""What the operators read: element counts, loads and quarantine, per-grid data quality, the audit trail."""
+"""What the operators read: element counts, loads and quarantine, per-grid data quality, the audit trail,
+and how often each alert rule was right."""
 
 from __future__ import annotations
 
@@ -44,3 +45,8 @@ def audit_rows(
 def audit_alerts(url: str, days: int = 7) -> list[dict[str, Any]]:
     """Person searches locked for exceeding their limits in the last ``days`` (leadership only)."""
     return rows(url, "operations_audit_alerts", {"days": days})
+
+
+def alert_precision(url: str) -> list[dict[str, Any]]:
+    """Per alert rule: verdicts confirmed, rejected and still checking, and the precision."""
+    return rows(url, "operations_alert_precision")

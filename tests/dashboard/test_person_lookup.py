@@ -151,6 +151,7 @@ def test_a_masked_id_is_not_recovered_and_the_attempt_is_stopped_and_flagged(
         leader, demo_app, key_of(demo_app, "page.children"), {("url", "pathname"): "/audit"}
     )
     assert status == 200 and "人员查询超限" in audit_page and chief in audit_page
+    assert "告警规则准确率" in audit_page  # each alert rule's precision over the officers' verdicts
     # the audit kept who was looked for as a keyed hash, never the number
     with core.connect() as conn:
         params = [
