@@ -161,7 +161,8 @@ elderly_due as (
 sensor as (
     select d.*,
            -- a clock ahead of the feed's now is a silence of zero; no heartbeat ever is no figure
-           extract(epoch from case when d.last_seen_at is not null then greatest(sa.t - d.last_seen_at, interval '0') end) / 3600 as silent_hours,
+           extract(epoch from case when d.last_seen_at is not null
+                                   then greatest(sa.t - d.last_seen_at, interval '0') end) / 3600 as silent_hours,
            (case d.device_kind
                 when 'face_camera' then %(heartbeat_camera_minutes)s
                 when 'vehicle_camera' then %(heartbeat_camera_minutes)s
