@@ -1,22 +1,22 @@
 """Alerts carry a score and an officer's verdict; a person may name their own gate-access credential.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Add core.alerts.score, core.persons.card_no and ops.alert_verdicts."""
-    run_sql_file("0009_alert_score.sql")
+    run_sql_file("0010_alert_score.sql")
 
 
 def downgrade() -> None:
