@@ -32,6 +32,11 @@ class DashboardSettings(BaseSettings):
     )
     wall_refresh_seconds: int = Field(default=60, ge=5, description="How often /wall reloads its figures.")
     wall_rotate_seconds: int = Field(default=20, ge=3, description="How long /wall shows each station.")
+    wall_stale_refreshes: int = Field(
+        default=3,
+        ge=2,
+        description="/wall's stale-data banner: red after this many missed refreshes (yellow after one).",
+    )
     score_weight_base_work: float = Field(default=50, ge=0, description="Station score: base work weight.")
     score_weight_incident_control: float = Field(
         default=30, ge=0, description="Station score: incident control."

@@ -1,25 +1,45 @@
-"""The wall screen ``/wall``: 16:9, dark, large type, unattended; rotates through the stations by itself."""
+"""The wall screen ``/wall``: 16:9, dark, unattended for weeks; rotates through the stations by itself.
+
+Every size is in viewport units (assets/onemap.css, ``.wall``), so one layout fills any 16:9 screen
+from 1366×768 to a 7680×4320 video wall. A failed refresh changes nothing on the screen but the
+stale-data banner: the browser (assets/onemap_wall.js) notes when the last refresh succeeded and
+turns the banner yellow past one missed refresh and red past ``ONEMAP_WALL_STALE_REFRESHES``.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import dash_leaflet as dl
-from dash import Dash, Input, Output, dcc, html
+import shapely.geometry
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
+from common.china import TZ
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
 from dashboard.names import area_names
+from dashboard.periods import Week, as_of
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import change_text
 
 
+def period(c: AppContext) -> Week:
+    """The period the wall shows (the one place to change when pages take their period elsewhere)."""
+    return c.week()
+
+
+def data_as_of(c: AppContext) -> datetime:
+    """The instant the wall's figures are counted at."""
+    return as_of(period(c))
+
+
 def headline(c: AppContext) -> indicators.Kpis:
     scope = c.scope()
-    week = c.week()
+    week = period(c)
     return c.cached(("wall-kpis", scope, week), lambda: indicators.kpis(c.url, scope, Area(), week))
 
 
@@ -63,7 +83,7 @@ def _big(label: str, value: str, *subs: Any, ident: str) -> html.Div:
 
 def rankings(c: AppContext) -> list[Any]:
     scope = c.scope()
-    week = c.week()
+    week = period(c)
     scores = c.cached(
         ("scores", scope, week),
         lambda: indicators.station_scores(c.url, scope, week, c.settings.score_weights()),
@@ -122,7 +142,7 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
     if not stations:
         return {}, "", []
     s = stations[bounds.count(n) % len(stations)]
-    week = c.week()
+    week = period(c)
     k = c.cached(
         ("wall-station", c.scope(), s["station_code"], week),
         lambda: indicators.kpis(c.url, c.scope(), Area("station", s["station_code"]), week),
@@ -137,22 +157,67 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
     return viewport, s["name"], panel
 
 
+def station_labels(c: AppContext, outlines: dict[str, Any]) -> dict[str, Any]:
+    """Station names as points inside each station's outline (the outline layer's datum)."""
+    names = {
+        s["station_code"]: s["name"]
+        for s in c.cached(("stations", c.scope()), lambda: areas.stations(c.url, c.scope()))
+    }
+    features = []
+    for f in outlines["features"]:
+        code = f["properties"]["code"]
+        if code not in names:
+            continue
+        p = shapely.geometry.shape(f["geometry"]).representative_point()
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]},
+                "properties": {"label": names[code]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def legend(week_heat: dict[str, Any]) -> list[Any]:
+    """The heat legend: what is counted, and the densities at the ramp's ends (events per km²)."""
+    if not week_heat["url"]:
+        return [html.Div(week_heat["legend"], className="w-legend-title")]
+    top = week_heat["scale"]
+    ticks = ["0", f"{top / 2:,.1f}", f"≥{top:,.1f}"] if top else ["低", "", "高"]
+    return [
+        html.Div(week_heat["legend"], className="w-legend-title"),
+        html.Div(className="w-ramp"),
+        html.Div([html.Span(t) for t in ticks], className="w-ticks"),
+        html.Div("起/平方公里" if top else "相对密度", className="w-legend-unit"),
+    ]
+
+
+def as_of_text(c: AppContext) -> str:
+    return f"数据截至 {data_as_of(c).astimezone(TZ):%Y-%m-%d %H:%M}"
+
+
 def layout(c: AppContext) -> html.Div:
     """The wall for the current viewer: whole-area figures, heat of the week, rankings."""
+    outlines = layers.area_layers(c, 11, None)[0]
     return page(
         c,
         framing.area_extent(c),
         heat.heat_layer(c, "incidents", None, "week", 0, None, None),
-        layers.area_layers(c, 11, None)[0],
+        outlines,
+        layers.basemap_shapes(c),
+        station_labels(c, outlines),
         figures(c),
         rankings(c),
+        as_of_text(c),
     )
 
 
 def skeleton(c: AppContext) -> html.Div:
     """The wall's components without data (no query): its part of the app's validation layout."""
-    off = {"url": "", "bounds": None}
-    return page(c, framing.FALLBACK_EXTENT, off, layers.empty(), [], [])
+    off = {"url": "", "bounds": None, "legend": "", "scale": None}
+    e = layers.empty()
+    return page(c, framing.FALLBACK_EXTENT, off, e, e, e, [], [], "")
 
 
 def page(
@@ -160,12 +225,24 @@ def page(
     ext: framing.Extent,
     week_heat: dict[str, Any],
     stations: dict[str, Any],
+    grids: dict[str, Any],
+    labels: dict[str, Any],
     kpis: list[Any],
     ranks: list[Any],
+    as_of_line: str,
 ) -> html.Div:
-    """The wall from its data: extent, this week's heat, station outlines, figures and rankings."""
+    """The wall from its data: extent, this week's heat, station and grid outlines, station names,
+    figures and rankings."""
     the_map = dl.Map(
         [
+            layers.geojson(
+                data=grids,
+                style=layers.STYLE_FN,
+                interactive=False,
+                pane="tilePane",  # the grids are the basemap: under the heat, not over it
+                id="wall-grids",
+                hideout={"base": {"color": "#3d4a5c", "weight": 1, "fillColor": "#1b2433", "fillOpacity": 1}},
+            ),
             dl.ImageOverlay(
                 url=week_heat["url"] or "data:,",
                 bounds=week_heat["bounds"] or framing.corners(ext),
@@ -177,13 +254,21 @@ def page(
                 style=layers.STYLE_FN,
                 interactive=False,
                 id="wall-stations",
-                hideout={"base": {"color": "#58a6ff", "weight": 2, "fillOpacity": 0.0}},
+                hideout={"base": {"color": "#58a6ff", "weight": 3, "fillOpacity": 0.0}},
+            ),
+            layers.geojson(
+                data=labels,
+                pointToLayer={"variable": "onemap.wallLabel"},
+                interactive=False,
+                id="wall-labels",
             ),
         ],
         id="wall-map",
         center=framing.centre(ext),
         zoom=framing.fit_zoom(ext, 900),
         bounds=framing.corners(ext),
+        boundsOptions={"padding": [0, 0]},
+        zoomSnap=0.05,  # fit the area to the region exactly, whatever the screen (whole zooms leave bands)
         zoomControl=False,
         attributionControl=False,
         dragging=False,
@@ -192,12 +277,19 @@ def page(
         keyboard=False,
         style={"height": "100%", "width": "100%", "background": "#0d1117"},
     )
+    s = c.settings
     return html.Div(
         [
             html.Header(
-                [html.H1(c.settings.title), html.Div(f"{c.week().label_zh()}", className="w-week")],
+                [
+                    html.H1(s.title),
+                    html.Div(period(c).label_zh(), className="w-week"),
+                    html.Div(as_of_line, id="wall-as-of", className="w-as-of"),
+                    html.Div(id="wall-clock", className="w-clock"),
+                ],
                 className="w-head",
             ),
+            html.Div(id="wall-stale", className="w-stale ok"),
             html.Div(
                 [
                     html.Section(kpis, className="w-left", id="wall-figures"),
@@ -211,15 +303,25 @@ def page(
                                 ],
                                 className="w-overlay",
                             ),
+                            html.Div(legend(week_heat), className="w-legend", id="wall-legend"),
                         ],
                         className="w-centre",
+                        id="wall-centre",
                     ),
                     html.Section(ranks, className="w-right", id="wall-rankings"),
                 ],
                 className="w-body",
             ),
-            dcc.Interval(id="wall-tick", interval=c.settings.wall_rotate_seconds * 1000),
-            dcc.Interval(id="wall-refresh", interval=c.settings.wall_refresh_seconds * 1000),
+            dcc.Interval(id="wall-tick", interval=s.wall_rotate_seconds * 1000),
+            dcc.Interval(id="wall-refresh", interval=s.wall_refresh_seconds * 1000),
+            dcc.Interval(id="wall-second", interval=1000),
+            # what the server last delivered (its time), and when the browser received it
+            dcc.Store(id="wall-ok", data=datetime.now(TZ).isoformat()),
+            dcc.Store(id="wall-ok-at"),
+            dcc.Store(
+                id="wall-config",
+                data={"refresh_ms": s.wall_refresh_seconds * 1000, "red_after": s.wall_stale_refreshes},
+            ),
         ],
         className="wall",
         id="wall",
@@ -227,7 +329,8 @@ def page(
 
 
 def register(app: Dash, c: AppContext) -> None:
-    """Wire the wall's callbacks: the rotation through the stations and the periodic refresh."""
+    """Wire the wall's callbacks: the rotation through the stations, the periodic refresh, and
+    the clock and stale-data banner (in the browser, so they run when the server does not answer)."""
 
     @app.callback(
         Output("wall-map", "viewport"),
@@ -242,9 +345,33 @@ def register(app: Dash, c: AppContext) -> None:
         Output("wall-figures", "children"),
         Output("wall-rankings", "children"),
         Output("wall-heat", "url"),
+        Output("wall-legend", "children"),
+        Output("wall-as-of", "children"),
+        Output("wall-ok", "data"),
         Input("wall-refresh", "n_intervals"),
         prevent_initial_call=True,
     )
     def _refresh(_n):
+        # any failure leaves every output as it was: the figures stay, the banner says how old
         week_heat = heat.heat_layer(c, "incidents", None, "week", 0, None, None)
-        return figures(c), rankings(c), week_heat["url"] or "data:,"
+        return (
+            figures(c),
+            rankings(c),
+            week_heat["url"] or "data:,",
+            legend(week_heat),
+            as_of_text(c),
+            datetime.now(TZ).isoformat(),
+        )
+
+    app.clientside_callback(
+        ClientsideFunction("onemapWall", "received"), Output("wall-ok-at", "data"), Input("wall-ok", "data")
+    )
+    app.clientside_callback(
+        ClientsideFunction("onemapWall", "tick"),
+        Output("wall-clock", "children"),
+        Output("wall-stale", "children"),
+        Output("wall-stale", "className"),
+        Input("wall-second", "n_intervals"),
+        State("wall-ok-at", "data"),
+        State("wall-config", "data"),
+    )

@@ -55,9 +55,11 @@ def serving(
     cli_env: dict[str, str],
     workers: int = 2,
     log: list[tuple[float, str]] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run `onemap serve` on a free port against ``db`` (owner URL, application URL) as of the
-    demo's last day; yield its base URL, stop it afterwards.
+    demo's last day, with ``settings`` (``ONEMAP_*``) over the defaults; yield its base URL, stop it
+    afterwards.
 
     What the server writes is read as it comes (a full pipe would stall the server); with ``log``,
     each line is appended to it with the monotonic time it was read.
@@ -69,6 +71,7 @@ def serving(
         "ONEMAP_APP_DATABASE_URL": libpq_url(app),
         "ONEMAP_AS_OF": DEMO_UNTIL.isoformat(),
         "ONEMAP_WALL_ROTATE_SECONDS": "3",
+        **(settings or {}),
     }
     for _attempt in range(5):
         # a port found free may be taken before the server binds it (other test runs share the

@@ -1,0 +1,44 @@
+// The wall's clock and stale-data banner, computed in the browser: they must keep running when the
+// server or its database does not answer (a failed refresh leaves the last good figures in place).
+(function () {
+    var zone = "Asia/Shanghai";
+    function hms(ms) {
+        return new Intl.DateTimeFormat("zh-CN", {timeZone: zone, hour: "2-digit", minute: "2-digit",
+                                                 second: "2-digit", hour12: false}).format(new Date(ms));
+    }
+    function day(ms) {
+        return new Intl.DateTimeFormat("zh-CN", {timeZone: zone, year: "numeric", month: "2-digit",
+                                                 day: "2-digit", weekday: "short"}).format(new Date(ms));
+    }
+    function minutes(ms) {
+        var m = Math.floor(ms / 60000);
+        return m < 1 ? Math.floor(ms / 1000) + " 秒" : m + " 分钟";
+    }
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        onemapWall: {
+            // the browser's own time of the last refresh that reached it (no clock skew with the server)
+            received: function () { return Date.now(); },
+            tick: function (_n, okAt, config) {
+                var now = Date.now();
+                var clock = day(now) + "  " + hms(now);
+                if (!okAt || !config) { return [clock, "", "w-stale ok"]; }
+                var age = now - okAt, every = config.refresh_ms;
+                // one refresh is due every `every` ms; half an interval of grace before it counts as missed
+                if (age <= every * 1.5) { return [clock, "", "w-stale ok"]; }
+                var missed = Math.floor(age / every - 0.5);
+                var line = "数据未能更新（已错过 " + missed + " 次刷新）：显示的是 " + hms(okAt) +
+                    " 的数据，已过 " + minutes(age) + "，正在自动重试";
+                return [clock, line, missed >= config.red_after ? "w-stale red" : "w-stale yellow"];
+            }
+        }
+    });
+    window.onemap = Object.assign({}, window.onemap, {
+        // a station's name written at a point inside it (as text, never HTML)
+        wallLabel: function (feature, latlng) {
+            var span = document.createElement("span");
+            span.textContent = String(feature.properties.label || "");
+            return L.marker(latlng, {interactive: false,
+                                     icon: L.divIcon({className: "wall-label", iconSize: null, html: span})});
+        }
+    });
+})();

@@ -1,0 +1,169 @@
+"""The wall screen in real Chromium: it fills every 16:9 screen from a laptop to a 2×2 video wall,
+shows the clock and the data's age, and keeps its last figures under a stale-data banner while
+its database is unreachable (a relay of the test's own is cut: the shared cluster keeps running),
+then recovers by itself. Screenshots go to artifacts/e2e."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from sqlalchemy.engine import make_url
+
+from tests.support.browser import chromium, screenshot, sign_in, wait
+from tests.support.cli import serving
+from tests.support.proxy import Relay, relay
+
+pytestmark = pytest.mark.db
+
+SCREENS = [(1366, 768), (1920, 1080), (3840, 2160), (7680, 4320)]
+MAX_EMPTY = 0.15  # no region of the wall's grid may have a wider empty band than this
+MIN_TEXT = 0.015  # of the screen's height: the smallest type on the wall, whatever the screen
+
+# Per region of the wall's grid: the largest band (across the region, along each axis) in which no
+# text lies, as a fraction of the region; and the smallest font size on the page.
+MEASURE = """
+const band = (spans, lo, hi) => {
+  spans.sort((a, b) => a[0] - b[0]);
+  let gap = 0, at = lo;
+  for (const [a, b] of spans) { gap = Math.max(gap, a - at); at = Math.max(at, b); }
+  return Math.max(gap, hi - at) / (hi - lo);
+};
+const out = {};
+for (const [name, sel] of Object.entries(arguments[0])) {
+  const region = document.querySelector(sel).getBoundingClientRect();
+  const walker = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
+  const xs = [], ys = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const r of range.getClientRects()) {
+      const x0 = Math.max(r.left, region.left), x1 = Math.min(r.right, region.right);
+      const y0 = Math.max(r.top, region.top), y1 = Math.min(r.bottom, region.bottom);
+      if (x1 > x0 && y1 > y0) { xs.push([x0, x1]); ys.push([y0, y1]); }
+    }
+  }
+  out[name] = {x: band(xs, region.left, region.right), y: band(ys, region.top, region.bottom),
+               texts: xs.length};
+}
+const sizes = [];
+for (const el of document.querySelectorAll("#wall *")) {
+  const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+  if (own && el.getClientRects().length) sizes.push(parseFloat(getComputedStyle(el).fontSize));
+}
+out.smallest_font = Math.min(...sizes) / window.innerHeight;
+const map = document.querySelector("#wall-map").getBoundingClientRect();
+const centre = document.querySelector("#wall-centre").getBoundingClientRect();
+out.map_fill = (map.width * map.height) / (centre.width * centre.height);
+const drawn = [...document.querySelectorAll("#wall-map path")].map(p => p.getBoundingClientRect())
+  .filter(r => r.width > 0);
+out.drawn = {
+  x: band(drawn.map(r => [Math.max(r.left, map.left), Math.min(r.right, map.right)]), map.left, map.right),
+  y: band(drawn.map(r => [Math.max(r.top, map.top), Math.min(r.bottom, map.bottom)]), map.top, map.bottom),
+};
+out.view = [window.innerWidth, window.innerHeight];
+return out;
+"""
+TEXT_REGIONS = {"header": ".w-head", "figures": "#wall-figures", "rankings": "#wall-rankings"}
+
+
+@pytest.fixture(scope="module")
+def db_relay(demo_db: tuple[str, str]) -> Iterator[Relay]:
+    """A relay in front of the shared cluster that this module's server reaches its database by."""
+    url = make_url(demo_db[1])
+    with relay((url.host or "127.0.0.1", url.port or 5432)) as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: tuple[str, str], cli_env: dict[str, str], db_relay: Relay) -> Iterator[str]:
+    """`onemap serve` whose every database connection goes through the relay; quick refreshes."""
+    through = tuple(
+        make_url(u).set(port=db_relay.port).render_as_string(hide_password=False) for u in demo_db
+    )
+    quick = {
+        "ONEMAP_WALL_REFRESH_SECONDS": "5",
+        "ONEMAP_WALL_STALE_REFRESHES": "2",
+        "ONEMAP_WALL_ROTATE_SECONDS": "600",  # one view while measuring (rotation: test_serve.py)
+    }
+    with serving((through[0], through[1]), cli_env, settings=quick) as base:
+        yield base
+
+
+@pytest.fixture
+def wall(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
+    driver = chromium()
+    try:
+        sign_in(driver, served, "leader")
+        wait(driver, lambda d: not d.current_url.startswith(served + "/login"))
+        yield driver
+    finally:
+        driver.quit()
+
+
+def show(driver: WebDriver, base: str, width: int, height: int) -> None:
+    """The wall on a screen of ``width`` × ``height`` CSS pixels, once its map and rotation are drawn."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    driver.get(base + "/wall")
+    wait(driver, lambda d: d.find_element(By.ID, "wall-current").text)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".wall-label"))
+    wait(driver, lambda d: d.find_element(By.ID, "wall-clock").text)
+    time.sleep(3)  # the fly to the first view settles (slow to draw on a video wall's pixels)
+
+
+@pytest.mark.parametrize(("width", "height"), SCREENS)
+def test_the_wall_fills_every_screen(served: str, wall: WebDriver, width: int, height: int) -> None:
+    show(wall, served, width, height)
+    screenshot(wall, f"wall-{width}x{height}")
+    m = wall.execute_script(MEASURE, TEXT_REGIONS)
+    assert m["view"] == [width, height]
+    for name in TEXT_REGIONS:
+        assert m[name]["texts"] > 0, name
+        assert m[name]["x"] <= MAX_EMPTY and m[name]["y"] <= MAX_EMPTY, (name, m[name])
+    assert m["map_fill"] >= 1 - MAX_EMPTY, m
+    assert max(m["drawn"]["x"], m["drawn"]["y"]) <= MAX_EMPTY, m
+    assert m["smallest_font"] >= MIN_TEXT, m
+    # the centre: grids, heat with its legend and values, station names
+    assert len(wall.find_elements(By.CSS_SELECTOR, "#wall-map path")) > 20
+    heat = wall.find_element(By.CSS_SELECTOR, "#wall-map img.leaflet-image-layer")
+    assert (heat.get_attribute("src") or "").startswith("data:image/png;base64,")
+    legend = wall.find_element(By.ID, "wall-legend").text
+    assert "警情热力" in legend and "起/平方公里" in legend, legend
+    assert len(wall.find_elements(By.CSS_SELECTOR, ".wall-label")) == 4
+    assert "数据截至" in wall.find_element(By.ID, "wall-as-of").text
+    assert not wall.find_element(By.ID, "wall-stale").is_displayed()
+
+
+def test_the_wall_keeps_its_figures_while_the_database_is_away(
+    served: str, wall: WebDriver, db_relay: Relay
+) -> None:
+    show(wall, served, 1920, 1080)
+    figures = wall.find_element(By.ID, "wall-figures").text
+    ranking = wall.find_element(By.ID, "wall-station-ranking").text
+    db_relay.cut()
+    try:
+        banner = wait(wall, lambda d: "yellow" in d.find_element(By.ID, "wall-stale").get_attribute("class"))
+        assert banner
+        text = wall.find_element(By.ID, "wall-stale").text
+        assert "数据未能更新" in text and "正在自动重试" in text, text
+        wait(wall, lambda d: "red" in d.find_element(By.ID, "wall-stale").get_attribute("class"), 30)
+        # the last good figures stay on the screen, and the clock goes on
+        assert wall.find_element(By.ID, "wall-figures").text == figures
+        assert wall.find_element(By.ID, "wall-station-ranking").text == ranking
+        clock = wall.find_element(By.ID, "wall-clock").text
+        wait(wall, lambda d: d.find_element(By.ID, "wall-clock").text != clock, 5)
+        screenshot(wall, "wall-stale")
+    finally:
+        db_relay.restore()
+    # nobody touches anything: the next refresh clears the banner
+    wait(wall, lambda d: not d.find_element(By.ID, "wall-stale").is_displayed(), 30)
+    assert wall.find_element(By.ID, "wall-figures").text
+    screenshot(wall, "wall-recovered")
