@@ -7,6 +7,8 @@ from datetime import date
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+WALL_VIEWS = ("area", "stations", "red_cards", "hot_spots")
+
 
 class DashboardSettings(BaseSettings):
     """How the dashboard connects and behaves."""
@@ -32,6 +34,12 @@ class DashboardSettings(BaseSettings):
     )
     wall_refresh_seconds: int = Field(default=60, ge=5, description="How often /wall reloads its figures.")
     wall_rotate_seconds: int = Field(default=20, ge=3, description="How long /wall shows each station.")
+    wall_playlist: str = Field(
+        default="area,stations,red_cards,hot_spots",
+        description="/wall's views in turn, each optionally with its seconds (e.g. area:30,stations:20): "
+        "area (whole area), stations (each station in turn), red_cards, hot_spots; "
+        "without seconds a view stays ONEMAP_WALL_ROTATE_SECONDS.",
+    )
     wall_stale_refreshes: int = Field(
         default=3,
         ge=2,
@@ -77,6 +85,25 @@ class DashboardSettings(BaseSettings):
         if v not in ("WGS84", "GCJ02"):
             raise ValueError("ONEMAP_BASEMAP_CRS must be WGS84 or GCJ02")
         return v
+
+    @field_validator("wall_playlist")
+    @classmethod
+    def _playlist(cls, v: str) -> str:
+        for item in v.split(","):
+            kind, _, seconds = item.strip().partition(":")
+            if kind not in WALL_VIEWS:
+                raise ValueError(f"ONEMAP_WALL_PLAYLIST: {kind!r} is none of {', '.join(WALL_VIEWS)}")
+            if seconds and (not seconds.isdigit() or int(seconds) < 3):
+                raise ValueError(f"ONEMAP_WALL_PLAYLIST: {item!r} needs whole seconds, at least 3")
+        return v
+
+    def wall_views(self) -> list[tuple[str, int]]:
+        """The wall's playlist: (view, seconds) in order."""
+        out = []
+        for item in self.wall_playlist.split(","):
+            kind, _, seconds = item.strip().partition(":")
+            out.append((kind, int(seconds) if seconds else self.wall_rotate_seconds))
+        return out
 
     def score_weights(self) -> dict[str, float]:
         return {

@@ -1,4 +1,5 @@
-"""The wall screen ``/wall``: 16:9, dark, unattended for weeks; rotates through the stations by itself.
+"""The wall screen ``/wall``: 16:9, dark, unattended for weeks; goes through its playlist by itself
+(whole area, each station, red cards, hot spots: :mod:`dashboard.pages.wall_views`).
 
 Every size is in viewport units (assets/onemap.css, ``.wall``), so one layout fills any 16:9 screen
 from 1366×768 to a 7680×4320 video wall. A failed refresh changes nothing on the screen but the
@@ -16,31 +17,27 @@ import shapely.geometry
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from common.china import TZ
-from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
 from dashboard.names import area_names
-from dashboard.periods import Week, as_of
-from dashboard.queries import areas, elements, indicators
-from dashboard.queries.areas import Area
+from dashboard.pages.wall_views import (
+    headline,
+    hot_grids,
+    period,
+    red_cards,
+    rotation,
+    stations,
+    view_at,
+)
+from dashboard.periods import as_of
+from dashboard.queries import indicators
 from dashboard.ui import change_text
-
-
-def period(c: AppContext) -> Week:
-    """The period the wall shows (the one place to change when pages take their period elsewhere)."""
-    return c.week()
 
 
 def data_as_of(c: AppContext) -> datetime:
     """The instant the wall's figures are counted at."""
     return as_of(period(c))
-
-
-def headline(c: AppContext) -> indicators.Kpis:
-    scope = c.scope()
-    week = period(c)
-    return c.cached(("wall-kpis", scope, week), lambda: indicators.kpis(c.url, scope, Area(), week))
 
 
 def figures(c: AppContext) -> list[Any]:
@@ -88,8 +85,8 @@ def rankings(c: AppContext) -> list[Any]:
         ("scores", scope, week),
         lambda: indicators.station_scores(c.url, scope, week, c.settings.score_weights()),
     )
-    grids = c.cached(("grid-rank", scope, week), lambda: indicators.grid_ranking(c.url, scope, week, limit=8))
-    reds = c.cached(("reds", scope, week), lambda: elements.red_cards(c.url, scope, week, limit=8))
+    grids = hot_grids(c)
+    reds = red_cards(c)
     names = area_names(c)
     return [
         html.H3("派出所考核排名"),
@@ -136,33 +133,9 @@ def grid_name(names: dict[str, dict[str, str]], code: str | None) -> str:
     return names["grid"].get(code or "", code or "")
 
 
-def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[Any]]:
-    """The station shown at tick ``n``: map viewport, its name, its figures."""
-    stations = c.cached(("stations", c.scope()), lambda: areas.stations(c.url, c.scope()))
-    if not stations:
-        return {}, "", []
-    s = stations[bounds.count(n) % len(stations)]
-    week = period(c)
-    k = c.cached(
-        ("wall-station", c.scope(), s["station_code"], week),
-        lambda: indicators.kpis(c.url, c.scope(), Area("station", s["station_code"]), week),
-    )
-    viewport = {"bounds": [[s["y0"], s["x0"]], [s["y1"], s["x1"]]], "transition": "flyToBounds"}
-    panel = [
-        html.Div(F["incidents_week"].say(k), className="w-line"),
-        html.Div([change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")]),
-        html.Div(f"{F['events_open'].say(k)} · {F['red_cards'].say(k)}", className="w-line"),
-        html.Div(F["hazards_open"].say(k), className="w-line"),
-    ]
-    return viewport, s["name"], panel
-
-
 def station_labels(c: AppContext, outlines: dict[str, Any]) -> dict[str, Any]:
     """Station names as points inside each station's outline (the outline layer's datum)."""
-    names = {
-        s["station_code"]: s["name"]
-        for s in c.cached(("stations", c.scope()), lambda: areas.stations(c.url, c.scope()))
-    }
+    names = {s["station_code"]: s["name"] for s in stations(c)}
     features = []
     for f in outlines["features"]:
         code = f["properties"]["code"]
@@ -257,6 +230,13 @@ def page(
                 hideout={"base": {"color": "#58a6ff", "weight": 3, "fillOpacity": 0.0}},
             ),
             layers.geojson(
+                data=layers.empty(),
+                style=layers.STYLE_FN,
+                interactive=False,
+                id="wall-focus",
+                hideout={"base": {"weight": 3, "fillOpacity": 0.3}},
+            ),
+            layers.geojson(
                 data=labels,
                 pointToLayer={"variable": "onemap.wallLabel"},
                 interactive=False,
@@ -336,10 +316,14 @@ def register(app: Dash, c: AppContext) -> None:
         Output("wall-map", "viewport"),
         Output("wall-current", "children"),
         Output("wall-station-figures", "children"),
+        Output("wall-focus", "data"),
+        Output("wall-tick", "interval"),
         Input("wall-tick", "n_intervals"),
     )
     def _rotate(n):
-        return rotation(c, n)
+        # each view stays its own dwell time: the interval is set to it as the view comes up
+        view = view_at(c, n)
+        return (*rotation(c, n), (view.seconds if view else c.settings.wall_rotate_seconds) * 1000)
 
     @app.callback(
         Output("wall-figures", "children"),

@@ -21,7 +21,7 @@ from dashboard.map.choropleth import choropleth
 from dashboard.map.heat import heat_categories, heat_layer
 from dashboard.map.layers import MAX_POINTS, POINT_LAYERS, area_layers, grid_labels, point_layers
 from dashboard.map.navigate import fly_to, search
-from dashboard.pages import mapview, wall
+from dashboard.pages import mapview, wall_views
 from dashboard.queries import areas, indicators
 from dashboard.routes import render
 from dashboard.settings import DashboardSettings
@@ -163,10 +163,31 @@ def test_search_finds_codes_and_forgives_a_typo(c: AppContext, core: Engine) -> 
     assert viewport["transition"] == "flyToBounds" and highlight["features"][0]["properties"]["code"] == grid
 
 
-def test_wall_rotates_through_every_station(c: AppContext, core: Engine) -> None:
+def test_the_wall_goes_through_its_playlist(c: AppContext, core: Engine) -> None:
     names = column(core, "select name from core.police_stations order by station_code")
-    shown = [wall.rotation(c, n)[1] for n in range(len(names) + 1)]
-    assert shown == [*names, names[0]]
+    views = wall_views.playlist(c)
+    assert [v.kind for v in views] == ["area", *["station"] * len(names), "red_cards", "hot_spots"]
+    assert {v.seconds for v in views} == {c.settings.wall_rotate_seconds}
+    shown = [wall_views.rotation(c, n)[1] for n in range(len(views) + 1)]
+    assert shown == ["全域", *names, "红牌督办", "警情热点网格", "全域"]
+    hot = indicators.grid_ranking(c.url, c.scope(), c.week(), limit=8)
+    for n in (len(names) + 1, len(names) + 2):  # red cards, hot spots: fly to the grids they light up
+        viewport, _, panel, focus = wall_views.rotation(c, n)
+        assert panel and focus["features"]
+        x0, y0, x1, y1 = shapely.total_bounds(
+            [shapely.geometry.shape(f["geometry"]) for f in focus["features"]]
+        )
+        (s, w), (n_, e) = viewport["bounds"]
+        assert s < y0 < y1 < n_ and w < x0 < x1 < e
+    assert {f["properties"]["code"] for f in focus["features"]} == {r["grid_code"] for r in hot}
+
+
+def test_the_wall_playlist_is_configurable() -> None:
+    s = DashboardSettings(wall_playlist="hot_spots:45, area", wall_rotate_seconds=12)
+    assert s.wall_views() == [("hot_spots", 45), ("area", 12)]
+    for bad in ("area,everything", "area:2", "area:x"):
+        with pytest.raises(ValueError, match="ONEMAP_WALL_PLAYLIST"):
+            DashboardSettings(wall_playlist=bad)
 
 
 def test_station_score_follows_its_weights(c: AppContext) -> None:
@@ -206,7 +227,9 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
         choro, _ = choropleth(mine, "grid", "count", "week", 0, None, None, 12)
         in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
         assert {f["properties"]["code"] for f in choro["features"]} == in_a
-        assert [wall.rotation(mine, n)[1] for n in range(3)] == [wall.rotation(mine, 0)[1]] * 3
+        assert {v.station for v in wall_views.playlist(mine) if v.kind == "station"} == {a}
+        for n in range(len(wall_views.playlist(mine))):
+            assert {f["properties"]["code"] for f in wall_views.rotation(mine, n)[3]["features"]} <= in_a
 
 
 def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:

@@ -139,6 +139,13 @@ def test_wall_rotates_by_itself(served: str, browser: WebDriver) -> None:
         seen.add(browser.find_element(By.ID, "wall-current").text)
     assert len(seen) >= 3, seen
     screenshot(browser, "wall")
+    # the playlist goes on to the grids with red cards and the hot spots, each lit up on the map
+    for title, shot in (("红牌督办", "wall-red-cards"), ("警情热点网格", "wall-hot-spots")):
+        wait(browser, lambda d, title=title: d.find_element(By.ID, "wall-current").text == title, 40)
+        assert wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#wall-map path[fill='#f0883e'], "
+                                                      "#wall-map path[fill='#ff4d4f']"))  # fmt: skip
+        time.sleep(1.5)  # the fly to the grids settles
+        screenshot(browser, shot)
     assert console_errors(browser) == []
     only_own_requests(browser, served)
 
