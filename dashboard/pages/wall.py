@@ -1,5 +1,5 @@
 """The wall screen ``/wall``: 16:9, dark, unattended for weeks; goes through its playlist by itself
-(whole area, each station, red cards, hot spots: :mod:`dashboard.pages.wall_views`).
+(whole area, each station, red cards, hot spots: :mod:`dashboard.map.playlist`).
 
 Every size is in viewport units (assets/onemap.css, ``.wall``), so one layout fills any 16:9 screen
 from 1366×768 to a 7680×4320 video wall. A failed refresh changes nothing on the screen but the
@@ -20,8 +20,7 @@ from common.china import TZ
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, heat, layers
-from dashboard.names import area_names
-from dashboard.pages.wall_views import (
+from dashboard.map.playlist import (
     headline,
     hot_grids,
     period,
@@ -30,6 +29,7 @@ from dashboard.pages.wall_views import (
     stations,
     view_at,
 )
+from dashboard.names import area_names
 from dashboard.periods import as_of
 from dashboard.queries import indicators
 from dashboard.ui import change_text

@@ -17,11 +17,12 @@ from sqlalchemy import Engine, text
 
 from dashboard.app import create_app
 from dashboard.context import AppContext
+from dashboard.map import playlist
 from dashboard.map.choropleth import choropleth
 from dashboard.map.heat import heat_categories, heat_layer
 from dashboard.map.layers import MAX_POINTS, POINT_LAYERS, area_layers, grid_labels, point_layers
 from dashboard.map.navigate import fly_to, search
-from dashboard.pages import mapview, wall_views
+from dashboard.pages import mapview, wall
 from dashboard.queries import areas, indicators
 from dashboard.routes import render
 from dashboard.settings import DashboardSettings
@@ -165,14 +166,14 @@ def test_search_finds_codes_and_forgives_a_typo(c: AppContext, core: Engine) -> 
 
 def test_the_wall_goes_through_its_playlist(c: AppContext, core: Engine) -> None:
     names = column(core, "select name from core.police_stations order by station_code")
-    views = wall_views.playlist(c)
+    views = playlist.playlist(c)
     assert [v.kind for v in views] == ["area", *["station"] * len(names), "red_cards", "hot_spots"]
     assert {v.seconds for v in views} == {c.settings.wall_rotate_seconds}
-    shown = [wall_views.rotation(c, n)[1] for n in range(len(views) + 1)]
+    shown = [playlist.rotation(c, n)[1] for n in range(len(views) + 1)]
     assert shown == ["全域", *names, "红牌督办", "警情热点网格", "全域"]
     hot = indicators.grid_ranking(c.url, c.scope(), c.week(), limit=8)
     for n in (len(names) + 1, len(names) + 2):  # red cards, hot spots: fly to the grids they light up
-        viewport, _, panel, focus = wall_views.rotation(c, n)
+        viewport, _, panel, focus = playlist.rotation(c, n)
         assert panel and focus["features"]
         x0, y0, x1, y1 = shapely.total_bounds(
             [shapely.geometry.shape(f["geometry"]) for f in focus["features"]]
@@ -180,6 +181,22 @@ def test_the_wall_goes_through_its_playlist(c: AppContext, core: Engine) -> None
         (s, w), (n_, e) = viewport["bounds"]
         assert s < y0 < y1 < n_ and w < x0 < x1 < e
     assert {f["properties"]["code"] for f in focus["features"]} == {r["grid_code"] for r in hot}
+
+
+def test_the_wall_map_names_its_stations_and_scales_its_heat(c: AppContext, core: Engine) -> None:
+    outlines = area_layers(c, 11, None)[0]
+    labels = wall.station_labels(c, outlines)
+    names = column(core, "select name from core.police_stations order by station_code")
+    assert sorted(f["properties"]["label"] for f in labels["features"]) == sorted(names)
+    for label, outline in zip(labels["features"], outlines["features"], strict=True):
+        inside = shapely.geometry.shape(outline["geometry"])
+        assert inside.contains(shapely.geometry.shape(label["geometry"]))
+    week_heat = heat_layer(c, "incidents", None, "week", 0, None, None)
+    shown = str(wall.legend(week_heat))
+    top = week_heat["scale"]
+    assert top and f"≥{top:,.1f}" in shown and f"{top / 2:,.1f}" in shown and "起/平方公里" in shown
+    off = str(wall.legend(heat_layer(c, "off", None, "week", 0, None, None)))
+    assert "热力已关闭" in off
 
 
 def test_the_wall_playlist_is_configurable() -> None:
@@ -227,9 +244,9 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
         choro, _ = choropleth(mine, "grid", "count", "week", 0, None, None, 12)
         in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
         assert {f["properties"]["code"] for f in choro["features"]} == in_a
-        assert {v.station for v in wall_views.playlist(mine) if v.kind == "station"} == {a}
-        for n in range(len(wall_views.playlist(mine))):
-            assert {f["properties"]["code"] for f in wall_views.rotation(mine, n)[3]["features"]} <= in_a
+        assert {v.station for v in playlist.playlist(mine) if v.kind == "station"} == {a}
+        for n in range(len(playlist.playlist(mine))):
+            assert {f["properties"]["code"] for f in playlist.rotation(mine, n)[3]["features"]} <= in_a
 
 
 def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dashboard.app import create_app
+from dashboard.map import playlist
 from dashboard.map.heat import heat_layer
-from dashboard.pages import wall_views
 from dashboard.pages.quality import overview_layout
 from dashboard.queries import operations
 from dashboard.routes import render
@@ -76,4 +76,4 @@ def test_pages_render_on_an_empty_warehouse(test_app_url: str, path: str) -> Non
     page = render(app.onemap, path)
     assert page.to_plotly_json()
     assert heat_layer(app.onemap, "incidents", None, "week", 0, None, None)["total"] == 0
-    assert wall_views.rotation(app.onemap, 3) == ({}, "", [], {"type": "FeatureCollection", "features": []})
+    assert playlist.rotation(app.onemap, 3) == ({}, "", [], {"type": "FeatureCollection", "features": []})
