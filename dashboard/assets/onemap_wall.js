@@ -32,6 +32,12 @@
             }
         }
     });
+    // The pages' failure handling (onemap_errors.js) reloads a page once the database is back; the
+    // wall keeps its figures instead and recovers on its next refresh (a reload could land on a
+    // 503 page and blank the room's screen).
+    window.addEventListener("onemap:failure", function (event) {
+        if (document.getElementById("wall")) { event.preventDefault(); }
+    });
     window.onemap = Object.assign({}, window.onemap, {
         // a station's name written at a point inside it (as text, never HTML)
         wallLabel: function (feature, latlng) {
