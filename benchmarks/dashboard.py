@@ -129,15 +129,19 @@ def main() -> None:
         "map: points, whole area (zoom 11)": lambda c: layers.point_layers(c, 11, None),
         "map: points, street view (zoom 16)": lambda c: layers.point_layers(c, 16, view),
         "map: choropleth grids, count": lambda c: choropleth.choropleth(
-            c, "grid", "count", "week", 0, None, None, 11
+            c, c.period(), "grid", "count", "week", 0, None, None, 11
         ),
-        "heat: incidents, this week": lambda c: heat.heat_layer(c, "incidents", None, "week", 0, None, None),
-        "heat: incidents, 4 weeks": lambda c: heat.heat_layer(c, "incidents", None, "4w", 0, None, None),
-        "heat: risks, 4 weeks": lambda c: heat.heat_layer(c, "risks", None, "4w", 0, None, None),
-        "drill: station page": lambda c: drill.area_page(c, "station", station).to_plotly_json(),
-        "drill: zone page": lambda c: drill.area_page(c, "zone", zone).to_plotly_json(),
-        "drill: grid page": lambda c: drill.area_page(c, "grid", grid).to_plotly_json(),
-        "wall: rotation": lambda c: wall.rotation(c, 1),
+        "heat: incidents, the week": lambda c: heat.heat_layer(
+            c, c.period(), "incidents", None, "week", 0, None, None
+        ),
+        "heat: incidents, 4 weeks": lambda c: heat.heat_layer(
+            c, c.period(), "incidents", None, "4w", 0, None, None
+        ),
+        "heat: risks, 4 weeks": lambda c: heat.heat_layer(c, c.period(), "risks", None, "4w", 0, None, None),
+        "drill: station page": lambda c: drill.area_page(c, c.period(), "station", station).to_plotly_json(),
+        "drill: zone page": lambda c: drill.area_page(c, c.period(), "zone", zone).to_plotly_json(),
+        "drill: grid page": lambda c: drill.area_page(c, c.period(), "grid", grid).to_plotly_json(),
+        "wall: rotation": lambda c: wall.rotation(c, c.period(), 1),
     }
     rec = Recorder(url)
     rows = []

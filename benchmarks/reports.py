@@ -25,7 +25,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from sqlalchemy import text
 
 from benchmarks.support import as_leadership, scoped_connection
-from dashboard.periods import Week
+from dashboard.periods import Period, Week, default_period
 from dashboard.reports.run import station_files, weekly
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
@@ -54,7 +54,7 @@ def main() -> None:
     with scoped_connection(url) as conn:
         latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
         stations = conn.execute(text("select count(*) from serve.stations")).scalar()
-    week = Week.parse(args.week) if args.week else Week.containing(latest).previous()
+    week = Period(Week.parse(args.week)) if args.week else default_period(latest)
     scope = Scope.everything()
     weights = DashboardSettings().score_weights()
     print(f"{stations} stations, week {week.label()}")

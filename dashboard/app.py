@@ -16,7 +16,7 @@ from flask import request
 
 from common.errors import OnemapError, SetupError
 from common.secret import MIN_LENGTH, derive
-from dashboard import bounds, downloads, failures, headers, login, routes
+from dashboard import bounds, downloads, failures, headers, login, periodbar, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
@@ -82,10 +82,11 @@ def create_app(
     # (Dash initialises the attribute to None, which is all its type says)
     app.validation_layout = routes.validation_layout(c)  # type: ignore[assignment]
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"))
-    def _route(pathname):
-        return routes.render(c, pathname)
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    def _route(pathname, search):
+        return routes.render(c, pathname, search)
 
+    periodbar.register(app, c)
     mapview.register(app, c)
     wall.register(app, c)
     persons.register(app, c)

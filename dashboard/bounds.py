@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
-from common.china import CHINA_LAT, CHINA_LON
-from dashboard.periods import Week
+from common.china import CHINA_LAT, CHINA_LON, TZ
+from dashboard.periods import HOUR, Period, Week, default_period
 from dashboard.scope import CODE
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a week or a day may name
@@ -25,10 +26,13 @@ MAX_ZOOM = 22.0
 MAX_SPAN_DEG = 1.0  # a street-zoom viewport is a few hundredths of a degree across
 MAX_TEXT = 64  # a search text, a user name: longer is not a query anyone types
 MAX_PATH = 512
+MAX_SEARCH = 256  # a page's query string: ?week=…&to=… and little else
+MAX_FIELDS = 8
 MAX_ITEMS = 64  # list inputs: category filters, search hits
 MAX_COUNT = 2**31 - 1  # clicks and interval ticks
 
 DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9:.]{0,15})?")
+HOUR_MARK = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):00")
 
 Bbox = tuple[float, float, float, float]
 
@@ -45,6 +49,66 @@ def week(value: Any) -> Week:
         return Week.parse(value, years=(MIN_YEAR, MAX_YEAR))
     except ValueError as e:
         raise OutOfBounds(str(e)) from e
+
+
+def cut_off(value: Any) -> datetime:
+    """A whole hour, Beijing time: ``2026-12-02T15:00`` (ASCII digits, a day within bounds)."""
+    m = HOUR_MARK.fullmatch(value) if isinstance(value, str) else None
+    if m is None:
+        raise OutOfBounds("not a whole hour")
+    d = day(value[:10])
+    hour = int(m.group(4))
+    if hour > 23:
+        raise OutOfBounds("not an hour of the day")
+    return datetime(d.year, d.month, d.day, hour, tzinfo=TZ)
+
+
+def period(week_value: Any, to_value: Any, now: datetime) -> Period:
+    """The period a request names: ``week`` (``2026-W47``) and, for a week so far, ``to`` (its
+    cut-off, see :func:`cut_off`); neither is the default period at ``now``.
+
+    A week is shown whole only once it is over, and a cut-off lies after its week's start, at or
+    before its end and never after ``now`` (a cut-off at the week's end is the whole week): what
+    no one can have seen is refused, not clamped, so a link always shows what its sender saw.
+    """
+    if week_value is None:
+        if to_value is not None:
+            raise OutOfBounds("a cut-off without its week")
+        return default_period(now)
+    w = week(week_value)
+    if to_value is None:
+        if w.end > now:
+            raise OutOfBounds("a week not over yet, without a cut-off")
+        return Period(w)
+    cut = cut_off(to_value)
+    if cut > now:
+        raise OutOfBounds("a cut-off in the future")
+    if not w.start < cut <= w.end:
+        raise OutOfBounds("a cut-off outside its week")
+    return Period(w) if cut == w.end else Period(w, (cut - w.start) // HOUR)
+
+
+def search(value: Any) -> dict[str, str]:
+    """A page's query string (``?week=2026-W47``; None or empty is none): at most
+    :data:`MAX_SEARCH` characters and :data:`MAX_FIELDS` fields, none named twice."""
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, str) or len(value) > MAX_SEARCH:
+        raise OutOfBounds("not a query string")
+    try:
+        pairs = parse_qsl(value.removeprefix("?"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError as e:
+        raise OutOfBounds("too many query fields") from e
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise OutOfBounds("a query field named twice")
+    return found
+
+
+def search_period(value: Any, now: datetime) -> Period:
+    """The period named by a page's query string (see :func:`search` and :func:`period`)."""
+    q = search(value)
+    return period(q.get("week"), q.get("to"), now)
 
 
 def day(value: Any) -> date:

@@ -1,4 +1,4 @@
-"""What every page and callback works with: the database, the settings, the viewer's scope, today."""
+"""What every page and callback works with: the database, the settings, the viewer's scope, the time."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from cachetools import TTLCache
 
-from common.china import TZ
-from dashboard import db
+from dashboard import bounds, db
 from dashboard.auth import User, audit
-from dashboard.periods import Week
+from dashboard.periods import Period
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 
@@ -79,11 +78,20 @@ class AppContext:
         self.user()  # fail closed: nobody signed in, nothing to record in anyone's name
         audit(self.url, action, params, rows, result)
 
-    def today(self) -> date:
-        return self.settings.as_of or datetime.now(TZ).date()
+    def now(self) -> datetime:
+        """The moment the screens stand at (see :meth:`DashboardSettings.now`)."""
+        return self.settings.now()
 
-    def week(self) -> Week:
-        return Week.containing(self.today())
+    def period(self, search: Any = None) -> Period:
+        """The period a page's query string names (``?week=…&to=…``, see
+        :func:`dashboard.bounds.search_period`); none named: the last finished week.
+
+        Raises
+        ------
+        dashboard.bounds.OutOfBounds
+            For a query string or period out of bounds.
+        """
+        return bounds.search_period(search, self.now())
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per key, viewer's scope and role for ``cache_seconds``.

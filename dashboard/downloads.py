@@ -1,8 +1,9 @@
 """Files the dashboard serves besides pages: a station's weekly report as PDF or XLSX.
 
-``/download/weekly/<station>.pdf|xlsx?week=2026-W47``: only a station in the viewer's scope (any
-other is 404, as if it did not exist), every download audited as an export. Path and query are
-parsed with :mod:`dashboard.bounds` first: a malformed code or week is 400 before any work.
+``/download/weekly/<station>.pdf|xlsx?week=2026-W47`` (``&to=2026-12-02T15:00`` for a week so far,
+as the station page's links carry it): only a station in the viewer's scope (any other is 404, as
+if it did not exist), every download audited as an export. Path and query are parsed with
+:mod:`dashboard.bounds` first: a malformed code or period is 400 before any work.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def install(app: dash.Dash, c: AppContext) -> None:
 
 
 def weekly(c: AppContext, station: str, fmt: str) -> Response:
-    """A station's weekly report for the ``week`` argument (default: the current week).
+    """A station's weekly report for the period of the ``week`` and ``to`` arguments (default: the
+    last finished week, see :func:`dashboard.bounds.period`).
 
     Parameters
     ----------
@@ -46,8 +48,8 @@ def weekly(c: AppContext, station: str, fmt: str) -> Response:
     -------
     flask.Response
         The file as an attachment named week, station code and station name; 404 for another
-        format or a station out of scope, 400 for a malformed station code or week (see
-        :func:`dashboard.bounds.week`).
+        format or a station out of scope, 400 for a malformed station code or a period that cannot
+        be shown.
     """
     try:
         bounds.code(station)
@@ -56,7 +58,7 @@ def weekly(c: AppContext, station: str, fmt: str) -> Response:
     if fmt not in ("pdf", "xlsx") or not c.scope().allows(station):
         abort(404)
     try:
-        week = bounds.week(request.args["week"]) if "week" in request.args else c.week()
+        week = bounds.period(request.args.get("week"), request.args.get("to"), c.now())
     except bounds.OutOfBounds:
         abort(400)
     try:

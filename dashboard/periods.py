@@ -1,5 +1,8 @@
-"""Weeks as the field counts them: Monday 00:00 to Monday 00:00, Beijing time.
+"""Weeks as the field counts them (Monday 00:00 to Monday 00:00, Beijing time) and the period a
+screen, a download or a report shows: a whole week, or a week so far up to a whole hour.
 
+A period is only ever compared with spans of the same length: the so-far part of a week with the
+same hours of the week before and of the same ISO week a year earlier, never with a whole week.
 All week arithmetic is closed-form (no loop runs more than once per call), and a week outside
 the calendar Python can represent raises ValueError instead of running away.
 """
@@ -83,11 +86,96 @@ class Week:
         return f"{self.year}年第{self.week}周（{s:%m月%d日}—{e:%m月%d日}）"
 
 
+HOUR = timedelta(hours=1)
+WEEK_HOURS = 7 * 24
+
+
+@dataclass(frozen=True)
+class Period:
+    """A whole ISO week (``hours`` None), or its first ``hours`` whole hours (1 to 167): "this
+    week so far". ``start`` inclusive, ``end`` exclusive, Beijing time; duck-compatible with
+    :class:`Week` where queries use one (``start``, ``end``, ``previous()``, ``last_year()``,
+    ``shift()``, ``label()``, ``label_zh()``)."""
+
+    week: Week
+    hours: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.hours is not None and not 0 < self.hours < WEEK_HOURS:
+            raise ValueError(f"a week so far lasts 1 to {WEEK_HOURS - 1} hours, not {self.hours}")
+
+    @classmethod
+    def so_far(cls, now: datetime) -> Period | None:
+        """The current week up to the last whole hour before ``now``; None in its first hour."""
+        week = Week.containing(now)
+        hours = (now.astimezone(TZ) - week.start) // HOUR
+        return cls(week, hours) if hours > 0 else None
+
+    @property
+    def complete(self) -> bool:
+        return self.hours is None
+
+    @property
+    def start(self) -> datetime:
+        return self.week.start
+
+    @property
+    def end(self) -> datetime:
+        return self.week.end if self.hours is None else self.week.start + self.hours * HOUR
+
+    def shift(self, weeks: int) -> Period:
+        """The same span of the week ``weeks`` later (earlier when negative)."""
+        return Period(self.week.shift(weeks), self.hours)
+
+    def previous(self) -> Period:
+        """The same span of the week before."""
+        return self.shift(-1)
+
+    def last_year(self) -> Period:
+        """The same span of the same ISO week a year earlier (week 53 maps to week 52)."""
+        return Period(self.week.last_year(), self.hours)
+
+    def label(self) -> str:
+        """For file names and logs: ``2026-W47``, or ``2026-W49截至12月02日15时`` so far."""
+        return self.week.label() if self.hours is None else f"{self.week.label()}截至{self.end:%m月%d日%H时}"
+
+    def label_zh(self) -> str:
+        """``2026年第47周（11月16日—11月22日）`` or ``2026年第49周（11月30日起，截至12月02日15时）``."""
+        if self.hours is None:
+            return self.week.label_zh()
+        return (
+            f"{self.week.year}年第{self.week.week}周（{self.start:%m月%d日}起，截至{self.end:%m月%d日%H时}）"
+        )
+
+    def span_zh(self) -> str:
+        """The days (and hour) the period covers: ``11月16日—11月22日`` or ``11月30日—12月02日15时``."""
+        if self.hours is None:
+            return f"{self.start:%m月%d日}—{(self.end - HOUR):%m月%d日}"
+        return f"{self.start:%m月%d日}—{self.end:%m月%d日%H时}"
+
+    def comparison_zh(self) -> str:
+        """What the changes compare with: the same span of the week before and a year earlier."""
+        what = "上周" if self.hours is None else "上周同期"
+        return f"环比：{what}（{self.previous().span_zh()}）；同比：去年同期（{self.last_year().span_zh()}）"
+
+    def query(self) -> dict[str, str]:
+        """The URL query that names this period (``week``, and ``to`` for a week so far)."""
+        if self.hours is None:
+            return {"week": self.week.label()}
+        return {"week": self.week.label(), "to": f"{self.end:%Y-%m-%dT%H}:00"}
+
+
+def default_period(now: datetime) -> Period:
+    """The period every screen, download and report shows unless told otherwise: the last ISO week
+    (Beijing time) finished at ``now``."""
+    return Period(Week.containing(now).previous())
+
+
 def now() -> datetime:
     return datetime.now(TZ)
 
 
-def as_of(period: Week) -> datetime:
+def as_of(period: Week | Period) -> datetime:
     """The instant a period's standing figures are counted at (open items, cards, unresolved
     disputes, alerts): its end, or now while it runs, so a past period's figures never change.
 

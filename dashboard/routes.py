@@ -1,4 +1,5 @@
-"""The route table: which page a path shows, and the pages that say a path is none or forbidden.
+"""The route table: which page a path shows (for the period its query names), and the pages that
+say a path is none or forbidden.
 
 Paths are matched in order against :data:`ROUTES`; a path no pattern matches, and an area or
 building the viewer may not see, get the same not-found page (so a code out of scope is
@@ -15,13 +16,14 @@ from collections.abc import Callable
 from dash import dcc, html
 
 from common.codebook import label
-from dashboard import bounds
+from dashboard import bounds, periodbar
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, mine, persons, quality, wall
 from dashboard.scope import CODE_PATTERN
 from dashboard.ui import nav
 
-Builder = Callable[[AppContext, re.Match[str]], html.Div]
+# a page from the app, the path's match and the URL's query (the period, for pages that show one)
+Builder = Callable[[AppContext, re.Match[str], str | None], html.Div]
 
 
 def message_page(title: str, text: str, ident: str) -> html.Div:
@@ -39,32 +41,41 @@ def forbidden(what: str) -> html.Div:
     return message_page("无权访问", f"您的角色不能使用{what}。", "forbidden")
 
 
-def _persons(c: AppContext, _m: re.Match[str]) -> html.Div:
+def bad_period() -> html.Div:
+    """The page for a query naming no period that can be shown (a week not over, a future cut-off)."""
+    return message_page(
+        "无法显示该时段",
+        "链接中的周次或截止时间无效（周未结束、截止时间在未来或不在该周内）。请从页面上的周次选择。",
+        "bad-period",
+    )
+
+
+def _persons(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
     if c.user().can_search_persons:
         return persons.layout(c)
     c.audit("view_page", {"page": "/persons"}, None, "refused_role")  # a refusal leaves a trace too
     return forbidden("人员查询")
 
 
-def _audit(c: AppContext, _m: re.Match[str]) -> html.Div:
+def _audit(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
     if c.user().can_read_audit:
         return audit.layout(c)
     c.audit("view_audit", {"page": "/audit"}, None, "refused_role")
     return forbidden("审计日志")
 
 
-def _mine(c: AppContext, _m: re.Match[str]) -> html.Div:
+def _mine(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
     if c.user().grids:
         return mine.layout(c)
     return forbidden("我的网格（网格员使用）")
 
 
-def _area(c: AppContext, m: re.Match[str]) -> html.Div:
+def _area(c: AppContext, m: re.Match[str], q: str | None) -> html.Div:
     level, code = m.group("level"), m.group("code")
-    return drill.area_page(c, level, code) or not_found(f"{label('area_level', level)} {code} ")
+    return drill.area_page(c, c.period(q), level, code) or not_found(f"{label('area_level', level)} {code} ")
 
 
-def _building(c: AppContext, m: re.Match[str]) -> html.Div:
+def _building(c: AppContext, m: re.Match[str], _q: str | None) -> html.Div:
     code = m.group("code")
     page = drill.building_page(c, code)
     if page is None:
@@ -76,9 +87,9 @@ def _building(c: AppContext, m: re.Match[str]) -> html.Div:
 
 CODE = rf"(?P<code>{CODE_PATTERN})"
 ROUTES: list[tuple[re.Pattern[str], Builder]] = [
-    (re.compile(r"^/?$"), lambda c, _m: mapview.layout(c)),
-    (re.compile(r"^/wall/*$"), lambda c, _m: wall.layout(c)),
-    (re.compile(r"^/quality/*$"), lambda c, _m: quality.layout(c)),
+    (re.compile(r"^/?$"), lambda c, _m, q: mapview.layout(c, c.period(q))),
+    (re.compile(r"^/wall/*$"), lambda c, _m, _q: wall.layout(c)),
+    (re.compile(r"^/quality/*$"), lambda c, _m, q: quality.layout(c, c.period(q))),
     (re.compile(r"^/mine/*$"), _mine),
     (re.compile(r"^/persons/*$"), _persons),
     (re.compile(r"^/audit/*$"), _audit),
@@ -87,8 +98,8 @@ ROUTES: list[tuple[re.Pattern[str], Builder]] = [
 ]
 
 
-def render(c: AppContext, pathname: str | None) -> html.Div:
-    """The page for a path, built for the current viewer.
+def render(c: AppContext, pathname: str | None, search: str | None = None) -> html.Div:
+    """The page for a path and query, built for the current viewer.
 
     Parameters
     ----------
@@ -96,11 +107,14 @@ def render(c: AppContext, pathname: str | None) -> html.Div:
         The app, acting for the signed-in viewer.
     pathname : str or None
         The browser's path (None before the location is known: the map).
+    search : str or None
+        The URL's query: the period a page shows (none: the last finished week).
 
     Returns
     -------
     html.Div
-        The page; :func:`not_found` for a path no route matches.
+        The page; :func:`not_found` for a path no route matches, :func:`bad_period` for a
+        query naming no period that can be shown.
 
     Raises
     ------
@@ -111,7 +125,10 @@ def render(c: AppContext, pathname: str | None) -> html.Div:
     for pattern, build in ROUTES:
         m = pattern.fullmatch(path)
         if m:
-            return build(c, m)
+            try:
+                return build(c, m, search)
+            except bounds.OutOfBounds:
+                return bad_period()
     return not_found(f"页面 {path} ")
 
 
@@ -135,6 +152,7 @@ def validation_layout(c: AppContext) -> html.Div:
         return html.Div(
             [
                 shell(),
+                periodbar.skeleton(),
                 mapview.skeleton(c),
                 wall.skeleton(c),
                 persons.layout(c),

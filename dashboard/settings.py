@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.china import TZ
 
 WALL_VIEWS = ("area", "stations", "red_cards", "hot_spots")
 
@@ -30,7 +32,9 @@ class DashboardSettings(BaseSettings):
     basemap_crs: str = Field(default="WGS84", description="Datum of the basemap tiles: WGS84 or GCJ02.")
     basemap_attribution: str = ""
     as_of: date | None = Field(
-        default=None, description="The day the screens treat as today (default: today, Beijing time)."
+        default=None,
+        description="The last day the screens treat as past: they stand at the midnight ending it "
+        "(default: now, Beijing time); the default period is the last week over by then.",
     )
     wall_refresh_seconds: int = Field(default=60, ge=5, description="How often /wall reloads its figures.")
     wall_rotate_seconds: int = Field(default=20, ge=3, description="How long /wall shows each station.")
@@ -104,6 +108,13 @@ class DashboardSettings(BaseSettings):
             kind, _, seconds = item.strip().partition(":")
             out.append((kind, int(seconds) if seconds else self.wall_rotate_seconds))
         return out
+
+    def now(self) -> datetime:
+        """The moment the screens and reports stand at: now, Beijing time; with ``as_of`` set, the
+        midnight that ends that day (so a week ending that day is over)."""
+        if self.as_of is not None:
+            return datetime.combine(self.as_of + timedelta(days=1), time(), TZ)
+        return datetime.now(TZ)
 
     def score_weights(self) -> dict[str, float]:
         return {

@@ -9,6 +9,7 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.map.framing import window
 from dashboard.map.layers import AreaLayer, area_layer, empty
+from dashboard.periods import Period
 from dashboard.queries import indicators
 
 SEQ_RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
@@ -22,7 +23,15 @@ LEGENDS = {
 
 
 def choropleth(
-    c: AppContext, level: Any, metric: Any, mode: Any, offset: Any, start: Any, end: Any, zoom: Any
+    c: AppContext,
+    period: Period,
+    level: Any,
+    metric: Any,
+    mode: Any,
+    offset: Any,
+    start: Any,
+    end: Any,
+    zoom: Any,
 ) -> tuple[dict[str, Any], str]:
     """Zones or grids coloured by incidents (cached per scope, level, window and zoom).
 
@@ -30,6 +39,8 @@ def choropleth(
     ----------
     c : AppContext
         The app, acting for the current viewer.
+    period : Period
+        The period the page shows.
     level : str
         ``"zone"`` or ``"grid"``; anything else draws nothing.
     metric : str
@@ -54,7 +65,7 @@ def choropleth(
         return empty(), ""
     metric = bounds.text(metric)
     scope = c.scope()
-    t0, t1 = window(c, mode, offset, start, end)
+    t0, t1 = window(period, mode, offset, start, end)
     z = round(bounds.zoom(zoom or None))
     shapes = c.cached(
         ("choro-shapes", scope, layer, z, c.settings.basemap_crs),

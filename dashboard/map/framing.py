@@ -14,6 +14,7 @@ from typing import Any
 from common.china import TZ
 from dashboard import bounds
 from dashboard.context import AppContext
+from dashboard.periods import Period
 from dashboard.queries import areas
 from dashboard.queries.areas import Area
 
@@ -21,7 +22,7 @@ Extent = tuple[float, float, float, float]
 # shown while nothing is loaded (an empty warehouse has no extent): the demo's part of Guangdong
 FALLBACK_EXTENT: Extent = (113.0, 22.5, 114.5, 24.0)
 WINDOW_MODES = ("week", "4w", "custom")
-PLAYBACK_WEEKS = 12  # the weeks the playback slider steps through, the current one included
+PLAYBACK_WEEKS = 12  # the weeks the playback slider steps through, the chosen one included
 
 
 def area_extent(c: AppContext) -> Extent:
@@ -58,18 +59,19 @@ def centre(ext: Extent) -> list[float]:
     return [(ext[1] + ext[3]) / 2, (ext[0] + ext[2]) / 2]
 
 
-def window(c: AppContext, mode: Any, offset: Any, start: Any, end: Any) -> tuple[datetime, datetime]:
-    """The time window of heat and choropleth: a week, four weeks, or a custom range of days.
+def window(period: Period, mode: Any, offset: Any, start: Any, end: Any) -> tuple[datetime, datetime]:
+    """The time window of heat and choropleth: the period (or the same span of an earlier week),
+    four weeks to it, or a custom range of days.
 
     Parameters
     ----------
-    c : AppContext
-        Gives the current week.
+    period : Period
+        The period the page shows (from its URL), the playback's anchor.
     mode : str
         ``"week"``, ``"4w"`` (four weeks to the week) or ``"custom"`` (``start`` to ``end``);
         None is a week.
     offset : int or None
-        Weeks back from the current one (the playback slider: 0 to ``1 - PLAYBACK_WEEKS``).
+        Weeks back from ``period`` (the playback slider: 0 to ``1 - PLAYBACK_WEEKS``).
     start, end : str or None
         ISO dates of a custom range, both days included (see :func:`dashboard.bounds.day_range`).
 
@@ -84,7 +86,7 @@ def window(c: AppContext, mode: Any, offset: Any, start: Any, end: Any) -> tuple
         For a value of the wrong type or out of bounds (all of them come from the browser).
     """
     mode = bounds.choice(mode, WINDOW_MODES, default="week")
-    week = c.week().shift(bounds.offset(offset, PLAYBACK_WEEKS))
+    week = period.shift(bounds.offset(offset, PLAYBACK_WEEKS))
     if mode == "custom" and start and end:
         d0, d1 = bounds.day_range(start, end)
         return (

@@ -23,6 +23,7 @@ from dashboard.context import AppContext
 from dashboard.db import fetch_rows
 from dashboard.map.framing import area_extent, window
 from dashboard.map.layers import is_wgs84
+from dashboard.periods import Period
 from dashboard.queries import breakdowns
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
@@ -181,7 +182,7 @@ HEAT_ZH = {"incidents": "警情热力", "risks": "风险热力（隐患、纠纷
 
 
 def heat_layer(
-    c: AppContext, kind: Any, cats: Any, mode: Any, offset: Any, start: Any, end: Any
+    c: AppContext, period: Period, kind: Any, cats: Any, mode: Any, offset: Any, start: Any, end: Any
 ) -> dict[str, Any]:
     """The heat image for the map's filters (cached per scope, filters and datum).
 
@@ -189,6 +190,8 @@ def heat_layer(
     ----------
     c : AppContext
         The app, acting for the current viewer.
+    period : Period
+        The period the page shows.
     kind : str
         ``"incidents"`` or ``"risks"``; any other text switches heat off.
     cats : list of str or None
@@ -212,14 +215,14 @@ def heat_layer(
     if kind not in HEAT_SOURCES:
         return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭", "scale": None}
     source = cast(HeatKind, kind)
-    t0, t1 = window(c, mode, offset, start, end)
+    t0, t1 = window(period, mode, offset, start, end)
     key = ("heat", scope, source, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs)
 
     def compute() -> dict[str, Any]:
         x, y, w = heat_points(c.url, scope, source, t0, t1, cats or None)
         # single weeks share one colour scale (so a playback shows real change): full red at 1.5 ×
         # the weekly average peak of the last four weeks; other windows scale to their own peak
-        peak = weekly_peak(c, source, cats) if mode == "week" else None
+        peak = weekly_peak(c, period, source, cats) if mode == "week" else None
         heat = render_heat(x, y, w, area_extent(c), c.settings.basemap_crs, peak=peak)
         label = (
             f"{HEAT_ZH[source]} · {t0:%m月%d日}—{(t1 - timedelta(seconds=1)):%m月%d日} · 共{heat.total:,.0f}"
@@ -235,10 +238,11 @@ def heat_layer(
     return c.cached(key, compute)
 
 
-def weekly_peak(c: AppContext, kind: HeatKind, cats: list[str] | None) -> float | None:
-    """The colour scale's top for single weeks: 1.5 × a quarter of the last four weeks' peak density."""
+def weekly_peak(c: AppContext, period: Period, kind: HeatKind, cats: list[str] | None) -> float | None:
+    """The colour scale's top for single weeks: 1.5 × a quarter of the peak density of the four
+    whole weeks to ``period`` (to the week before it when it is a week so far)."""
     scope = c.scope()
-    week = c.week()
+    week = period.week if period.complete else period.week.previous()
 
     def compute() -> float | None:
         x, y, w = heat_points(c.url, scope, kind, week.shift(-3).start, week.end, cats or None)

@@ -17,7 +17,7 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
 from dashboard.map import framing, layers
-from dashboard.periods import Week
+from dashboard.periods import Period
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import change_text
@@ -39,9 +39,10 @@ class View:
     seconds: int
 
 
-def period(c: AppContext) -> Week:
-    """The period the wall shows (the one place to change when pages take their period elsewhere)."""
-    return c.week()
+def period(c: AppContext) -> Period:
+    """The period the wall shows: the default one, the last finished week (the wall reads no period
+    from its URL; the one place to change if it should)."""
+    return c.period()
 
 
 def headline(c: AppContext) -> indicators.Kpis:

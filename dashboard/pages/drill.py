@@ -1,4 +1,5 @@
-"""Drill-down pages: ``/station/<code>``, ``/zone/<code>``, ``/grid/<code>`` and ``/building/<code>``."""
+"""Drill-down pages: ``/station/<code>``, ``/zone/<code>``, ``/grid/<code>`` (each for the period its
+URL names, which its links to other areas carry on) and ``/building/<code>``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from common.codebook import ITEM_STATUS, label
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.names import area_names
+from dashboard.periodbar import bar, search_of
+from dashboard.periods import Period
 from dashboard.queries import areas, breakdowns, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import (
@@ -24,38 +27,39 @@ from dashboard.ui import (
 CLEARED = label("hazard_status", "cleared")
 
 
-def trail(c: AppContext, area: Area, info: dict[str, Any]) -> list[tuple[str, str | None]]:
-    """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it)."""
+def trail(c: AppContext, area: Area, info: dict[str, Any], q: str = "") -> list[tuple[str, str | None]]:
+    """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it); each link
+    with the query ``q`` (the period)."""
     scope = c.scope()
-    out: list[tuple[str, str | None]] = [("全域", "/")]
+    out: list[tuple[str, str | None]] = [("全域", f"/{q}")]
     station = info.get("station_code")
     if area.level in ("zone", "grid") and station:
         s = areas.area_name(c.url, scope, Area("station", station))
         if s:
-            out.append((s["name"], f"/station/{station}"))
+            out.append((s["name"], f"/station/{station}{q}"))
     if area.level == "grid" and info.get("zone_code"):
         z = areas.area_name(c.url, scope, Area("zone", info["zone_code"]))
         if z:
-            out.append((z["name"], f"/zone/{info['zone_code']}"))
+            out.append((z["name"], f"/zone/{info['zone_code']}{q}"))
     out.append((f"{label('area_level', area.level)} {info['name']}", None))
     return out
 
 
-def area_page(c: AppContext, level: str, code: str) -> html.Div | None:
-    """A station, zone or grid page (its body cached per viewer scope, area and week; the top bar,
-    which names the viewer, built for each request); None when the area does not exist or is out
-    of the viewer's scope."""
-    body = c.cached(("area-page", level, code, c.week()), lambda: _area_body(c, level, code))
-    return None if body is None else html.Div([nav(""), body])
+def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div | None:
+    """A station, zone or grid page for ``period`` (its body cached per viewer scope, area and
+    period; the top bar, which names the viewer, built for each request); None when the area does
+    not exist or is out of the viewer's scope."""
+    body = c.cached(("area-page", level, code, period), lambda: _area_body(c, period, level, code))
+    return None if body is None else html.Div([nav(""), bar(c, period), body])
 
 
-def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
+def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div | None:
     scope = c.scope()
     area = Area(level, code)
     info = areas.area_name(c.url, scope, area)
     if info is None:
         return None
-    week = c.week()
+    q = search_of(week)
     k = indicators.kpis(c.url, scope, area, week)
     trend = indicators.weekly_trend(c.url, scope, area, week)
     items = elements.open_items(c.url, scope, area, week)
@@ -78,14 +82,14 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
                 zones,
                 [("code", "编码"), ("name", "名称")],
                 "drill-zones",
-                link=lambda r: f"/zone/{r['code']}",
+                link=lambda r: f"/zone/{r['code']}{q}",
             ),
             html.H3("网格"),
             table(
                 grids,
                 [("code", "编码"), ("name", "名称")],
                 "drill-grids",
-                link=lambda r: f"/grid/{r['code']}",
+                link=lambda r: f"/grid/{r['code']}{q}",
             ),
         ]
     elif level == "zone":
@@ -98,7 +102,7 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
                 grids,
                 [("grid_code", "网格编码"), ("name", "名称"), ("share_pct", "份额")],
                 "drill-grids",
-                link=lambda r: f"/grid/{r['grid_code']}",
+                link=lambda r: f"/grid/{r['grid_code']}{q}",
             ),
         ]
     hazards = breakdowns.hazards_by(c.url, scope, area, week, "category_zh")
@@ -128,24 +132,24 @@ def _area_body(c: AppContext, level: str, code: str) -> html.Div | None:
     works = elements.workstations(c.url, scope, area)
     return html.Div(
         [
-            breadcrumb(trail(c, area, info), "drill-breadcrumb"),
+            breadcrumb(trail(c, area, info, q), "drill-breadcrumb"),
             html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
-            html.Div(f"{week.label_zh()} · 数据截至 {c.today():%Y-%m-%d}", className="subtitle"),
+            html.Div(week.label_zh(), className="subtitle", id="drill-period"),
             *(
                 [
                     html.Div(
                         [
-                            html.Span("本周周报："),
+                            html.Span(f"周报（{week.label_zh()}）："),
                             html.A(
                                 "PDF",
-                                href=f"/download/weekly/{code}.pdf?week={week.label()}",
+                                href=f"/download/weekly/{code}.pdf{q}",
                                 id="drill-download-pdf",
                                 className="download",
                             ),
                             html.Span(" · "),
                             html.A(
                                 "XLSX",
-                                href=f"/download/weekly/{code}.xlsx?week={week.label()}",
+                                href=f"/download/weekly/{code}.xlsx{q}",
                                 id="drill-download-xlsx",
                                 className="download",
                             ),

@@ -1,5 +1,8 @@
 """The map page ``/``: layers, heat, choropleth, playback, search, and the first drill-down click.
 
+Heat, choropleth and playback count over the period the URL names (callbacks read it from the
+location's query), the playback stepping back from it.
+
 Layout and thin callbacks only: what they return is computed in :mod:`dashboard.map`. Ids start
 with ``map-``.
 """
@@ -19,6 +22,8 @@ from dashboard.map import choropleth, framing, heat, layers, navigate
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
 from dashboard.names import area_names
+from dashboard.periodbar import bar
+from dashboard.periods import HOUR, Period
 from dashboard.queries import breakdowns, elements
 from dashboard.ui import nav
 
@@ -48,29 +53,31 @@ POINT_NAMES: dict[PointLayer, str] = {
 
 
 # ------------------------------------------------------------------ layout
-def layout(c: AppContext) -> html.Div:
-    """The map page for the current viewer: their extent, the small point layers, the basemap."""
+def layout(c: AppContext, period: Period) -> html.Div:
+    """The map page for the current viewer and ``period``: their extent, the small point layers,
+    the basemap."""
     cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     small = dict(zip(layers.SMALL_LAYERS, layers.point_layers(c, 11, None, layers.SMALL_LAYERS), strict=True))
     base = None if c.settings.basemap_url else layers.basemap_shapes(c)
-    return page(c, framing.area_extent(c), cats, small, base)
+    return page(c, period, framing.area_extent(c), cats, small, base, bar(c, period))
 
 
 def skeleton(c: AppContext) -> html.Div:
     """The page's components without data (no query): its part of the app's validation layout."""
-    return page(c, framing.FALLBACK_EXTENT, [], {}, layers.empty())
+    return page(c, c.period(), framing.FALLBACK_EXTENT, [], {}, layers.empty(), html.Div())
 
 
 def page(
     c: AppContext,
+    week: Period,
     ext: framing.Extent,
     cats: list[dict[str, Any]],
     small: dict[PointLayer, dict[str, Any]],
     base: dict[str, Any] | None,
+    period_bar: html.Div,
 ) -> html.Div:
-    """The page from its data: extent, incident categories, small point layers, local basemap
-    shapes (None when tiles are configured)."""
-    week = c.week()
+    """The page from its data: the period, extent, incident categories, small point layers, local
+    basemap shapes (None when tiles are configured) and the period bar."""
     the_map = dl.Map(
         [
             # the local basemap under everything, heat above it and under the outlines (overlayPane 400)
@@ -92,6 +99,7 @@ def page(
     marks = {-k: (week.shift(-k).label()[-3:] if k % 3 == 0 else "") for k in range(PLAYBACK_WEEKS)}
     panel = html.Aside(
         [
+            period_bar,
             html.H3("搜索"),
             dcc.Input(
                 id="map-search-q",
@@ -114,7 +122,7 @@ def page(
                 id="map-heat-range",
                 display_format="YYYY-MM-DD",
                 start_date=(week.start - timedelta(days=28)).date().isoformat(),
-                end_date=c.today().isoformat(),
+                end_date=(week.end - HOUR).date().isoformat(),
             ),
             html.Div(
                 [
@@ -239,11 +247,13 @@ def register(app: Dash, c: AppContext) -> None:
         Input("map-week-offset", "value"),
         Input("map-heat-range", "start_date"),
         Input("map-heat-range", "end_date"),
+        State("url", "search"),
     )
-    def _heat(kind, cats, mode, offset, start, end):
-        h = heat.heat_layer(c, kind, cats, mode, offset, start, end)
+    def _heat(kind, cats, mode, offset, start, end, search):
+        period = c.period(search)
+        h = heat.heat_layer(c, period, kind, cats, mode, offset, start, end)
         legend = [html.Div(h["legend"]), html.Div(className="ramp")] if h["url"] else h["legend"]
-        week = c.week().shift(bounds.offset(offset, PLAYBACK_WEEKS))
+        week = period.shift(bounds.offset(offset, PLAYBACK_WEEKS))
         return h["url"] or "data:,", h["bounds"] or no_update, legend, week.label_zh()
 
     @app.callback(
@@ -309,9 +319,10 @@ def register(app: Dash, c: AppContext) -> None:
         Input("map-heat-range", "start_date"),
         Input("map-heat-range", "end_date"),
         State("map-view", "zoom"),
+        State("url", "search"),
     )
-    def _choro(level, metric, mode, offset, start, end, zoom):
-        return choropleth.choropleth(c, level, metric, mode, offset, start, end, zoom)
+    def _choro(level, metric, mode, offset, start, end, zoom, search):
+        return choropleth.choropleth(c, c.period(search), level, metric, mode, offset, start, end, zoom)
 
     @app.callback(
         [Output(f"map-{layer}", "data") for layer in VIEW_LAYERS],

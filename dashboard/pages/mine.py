@@ -19,6 +19,7 @@ from dashboard.context import AppContext
 from dashboard.map import framing, layers
 from dashboard.map.layers import POINT_FN, STYLE_FN
 from dashboard.names import area_names
+from dashboard.periods import Period, Week
 from dashboard.queries import areas, elements
 from dashboard.queries.areas import Area
 from dashboard.ui import named, nav, when
@@ -32,9 +33,11 @@ PHONE_WIDTH_PX = 360  # the map is framed for the narrowest phone
 def layout(c: AppContext) -> html.Div:
     """The page for the current viewer (a grid worker: their grids are their scope)."""
     scope = c.scope()
+    # a to-do list: what is open now, so the running week (counted to now), not a period picked
+    running = Period(Week.containing(c.now()))
 
     def data() -> dict[str, Any]:
-        items = elements.open_items(c.url, scope, Area(), c.week(), limit=100)  # open now
+        items = elements.open_items(c.url, scope, Area(), running, limit=100)  # open now
         names = area_names(c)["grid"]
         for it in items:
             it["grid"] = named(names, it["grid_code"])
@@ -53,7 +56,7 @@ def layout(c: AppContext) -> html.Div:
             "alert_points": layers.point_layer(c.url, scope, "alerts", 18, None, c.settings.basemap_crs),
         }
 
-    d = c.cached(("mine", c.week()), data)
+    d = c.cached(("mine", running), data)
     names = "、".join(f["properties"]["label"] for f in d["outline"]["features"]) or "—"
     return page(c, names, grids_extent(c), d)
 

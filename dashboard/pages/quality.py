@@ -1,5 +1,5 @@
 """Data quality ``/quality``: loads per source, quarantine by reason, completeness; worst grids first;
-and the counts of base elements under them."""
+and the counts of base elements under them. Its period bar says when the data was last loaded."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ from dash import html
 
 from dashboard.context import AppContext
 from dashboard.names import area_names
+from dashboard.periodbar import bar
+from dashboard.periods import Period
 from dashboard.queries import operations
 from dashboard.ui import nav, pct, table
 
 
-def layout(c: AppContext) -> html.Div:
-    """The quality report and, under it, the counts of base elements."""
-    return html.Div([report(c), overview_layout(operations.element_counts(c.url), "基础要素")])
+def layout(c: AppContext, period: Period) -> html.Div:
+    """The quality report and, under it, the counts of base elements (the period bar on top: the
+    figures are as loaded, whatever the period; its picker carries the period to other pages)."""
+    return html.Div([report(c, period), overview_layout(operations.element_counts(c.url), "基础要素")])
 
 
 def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
@@ -32,7 +35,7 @@ def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
     return html.Div([html.H2(title), html.Div(cards, className="kpis", id="overview-kpis")], className="page")
 
 
-def report(c: AppContext) -> html.Div:
+def report(c: AppContext, period: Period) -> html.Div:
     """Loads, quarantine and the worst grids, for the viewer's scope."""
     scope = c.scope()
     loads = operations.load_history(c.url)
@@ -50,6 +53,7 @@ def report(c: AppContext) -> html.Div:
     return html.Div(
         [
             nav("/quality"),
+            bar(c, period),
             html.Div(
                 [
                     html.H2("数据质量"),

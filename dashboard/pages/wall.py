@@ -176,7 +176,7 @@ def layout(c: AppContext) -> html.Div:
     return page(
         c,
         framing.area_extent(c),
-        heat.heat_layer(c, "incidents", None, "week", 0, None, None),
+        heat.heat_layer(c, period(c), "incidents", None, "week", 0, None, None),
         outlines,
         layers.basemap_shapes(c),
         station_labels(c, outlines),
@@ -337,7 +337,7 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _refresh(_n):
         # any failure leaves every output as it was: the figures stay, the banner says how old
-        week_heat = heat.heat_layer(c, "incidents", None, "week", 0, None, None)
+        week_heat = heat.heat_layer(c, period(c), "incidents", None, "week", 0, None, None)
         return (
             figures(c),
             rankings(c),

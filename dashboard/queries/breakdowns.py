@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.periods import Week, as_of
+from dashboard.periods import Period, as_of
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.queries.sql import pick, rows
 from dashboard.scope import Scope
@@ -19,14 +19,14 @@ from dashboard.scope import Scope
 HAZARD_COLUMNS = ("category_zh", "hint_batch", "responsible_dept")
 
 
-def events_by_class(url: str, scope: Scope, area: Area, week: Week) -> list[dict[str, Any]]:
+def events_by_class(url: str, scope: Scope, area: Area, week: Period) -> list[dict[str, Any]]:
     """Grid events by class at the end of ``week``: count, on-time rate of the closed ones, open
     yellow and red cards."""
     where, params = scope_filter(scope, area, "e")
     return rows(url, "breakdowns_events_by_class", {**params, "at": as_of(week)}, where=where)
 
 
-def incidents_yoy_by_category(url: str, scope: Scope, area: Area, week: Week) -> list[dict[str, Any]]:
+def incidents_yoy_by_category(url: str, scope: Scope, area: Area, week: Period) -> list[dict[str, Any]]:
     """Incidents per category this week, last week and the same week last year."""
     where, params = scope_filter(scope, area, "i")
     prev, ly = week.previous(), week.last_year()
@@ -46,7 +46,7 @@ def incidents_yoy_by_category(url: str, scope: Scope, area: Area, week: Week) ->
     )
 
 
-def hazards_by(url: str, scope: Scope, area: Area, week: Week, column: str) -> list[dict[str, Any]]:
+def hazards_by(url: str, scope: Scope, area: Area, week: Period, column: str) -> list[dict[str, Any]]:
     """Hazards found, open and cleared by the end of ``week``, by category, batch or responsible
     department."""
     column = pick(column, HAZARD_COLUMNS)
@@ -63,7 +63,7 @@ def cameras_by_ring(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
     return rows(url, "breakdowns_cameras_by_ring", params, where=where)
 
 
-def alerts_by_kind(url: str, scope: Scope, area: Area, week: Week) -> list[dict[str, Any]]:
+def alerts_by_kind(url: str, scope: Scope, area: Area, week: Period) -> list[dict[str, Any]]:
     """Alerts detected before the end of ``week`` (and not since cleared) by kind, most first."""
     where, params = scope_filter(scope, area, "al")
     return rows(url, "breakdowns_alerts_by_kind", {**params, "at": as_of(week)}, where=where)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypedDict, cast
 
-from dashboard.periods import Week, as_of
+from dashboard.periods import Period, as_of
 from dashboard.queries import people
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.queries.sql import rows
@@ -60,7 +60,7 @@ class SearchHit(TypedDict):
     hits: int
 
 
-def open_items(url: str, scope: Scope, area: Area, week: Week, limit: int = 50) -> list[dict[str, Any]]:
+def open_items(url: str, scope: Scope, area: Area, week: Period, limit: int = 50) -> list[dict[str, Any]]:
     """Grid events (with deadline and card), hazards and high-risk disputes open at the end of
     ``week`` (now while it runs), read from their own timestamps; the card is the one they had then."""
     where, params = scope_filter(scope, area)
@@ -96,7 +96,7 @@ def area_alerts(url: str, scope: Scope, area: Area, limit: int = 100) -> list[di
     return rows(url, "elements_area_alerts", {**params, "limit": limit}, where=where)
 
 
-def red_card_items(url: str, scope: Scope, area: Area, week: Week, limit: int = 100) -> list[RedCard]:
+def red_card_items(url: str, scope: Scope, area: Area, week: Period, limit: int = 100) -> list[RedCard]:
     """Grid events within an area open and past the red-card deadline at the end of ``week`` (now
     while it runs), oldest first."""
     where, params = scope_filter(scope, area, "e")
@@ -104,7 +104,7 @@ def red_card_items(url: str, scope: Scope, area: Area, week: Week, limit: int = 
     return cast("list[RedCard]", found)
 
 
-def red_cards(url: str, scope: Scope, week: Week, limit: int = 20) -> list[RedCard]:
+def red_cards(url: str, scope: Scope, week: Period, limit: int = 20) -> list[RedCard]:
     """Red cards of the whole scope at the end of ``week`` (now while it runs), oldest first."""
     return red_card_items(url, scope, Area(), week, limit)
 

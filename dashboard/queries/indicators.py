@@ -1,11 +1,12 @@
 """Headline figures of an area, their weekly trend, the station assessment, rankings and per-area tables.
 
 Every figure counts the elements attributed to the area (see :mod:`dashboard.queries.areas`) and in
-the viewer's scope; weeks are :class:`~dashboard.periods.Week` (Monday to Monday, Asia/Shanghai).
-What stands at a moment (open items, cards, unresolved disputes, alerts) is counted as it stood at
-the week's end (:func:`~dashboard.periods.as_of`) from the items' own timestamps, so a past week's
-figures stay as they were. The station score and the grid ranking are counted over the whole
-station or grid, whoever asks (``ops.station_scores``, ``ops.grid_ranking``).
+the viewer's scope; periods are :class:`~dashboard.periods.Period` (a whole ISO week or its first
+days, Asia/Shanghai), compared with the same span of the week before and of the same ISO week a
+year earlier. What stands at a moment (open items, cards, unresolved disputes, alerts) is counted
+as it stood at the period's end (:func:`~dashboard.periods.as_of`) from the items' own timestamps,
+so a past period's figures stay as they were. The station score and the grid ranking are counted
+over the whole station or grid, whoever asks (``ops.station_scores``, ``ops.grid_ranking``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict, cast
 
-from dashboard.periods import Week, as_of
+from dashboard.periods import Period, as_of
 from dashboard.queries.areas import VIEWS, Area, scope_filter
 from dashboard.queries.sql import pick, rows
 from dashboard.scope import Scope
@@ -110,7 +111,7 @@ class AreaRow(TypedDict):
     alerts: int
 
 
-def kpis(url: str, scope: Scope, area: Area, week: Week) -> Kpis:
+def kpis(url: str, scope: Scope, area: Area, week: Period) -> Kpis:
     """The headline figures of an area for a week, with the rates derived from them."""
     where, params = scope_filter(scope, area)
     where_c, _ = scope_filter(scope, area, "c")
@@ -151,17 +152,21 @@ def change(now: int, before: int) -> float | None:
     return (now - before) / before if before else None
 
 
-def weekly_trend(url: str, scope: Scope, area: Area, last: Week, weeks: int = 12) -> list[dict[str, Any]]:
-    """Per week: incidents, grid events registered, hazards found, disputes found."""
+def weekly_trend(url: str, scope: Scope, area: Area, last: Period, weeks: int = 12) -> list[dict[str, Any]]:
+    """Per week up to ``last``: incidents, grid events registered, hazards found, disputes found
+    (the last week only up to ``last.end``)."""
     where, params = scope_filter(scope, area)
     first = last.shift(-(weeks - 1))
     return rows(
-        url, "indicators_weekly_trend", {**params, "first": first.start, "last": last.start}, where=where
+        url,
+        "indicators_weekly_trend",
+        {**params, "first": first.start, "last": last.start, "upto": last.end},
+        where=where,
     )
 
 
 def grid_ranking(
-    url: str, scope: Scope, week: Week, station: str | None = None, limit: int = 10
+    url: str, scope: Scope, week: Period, station: str | None = None, limit: int = 10
 ) -> list[GridRank]:
     """Grids by incidents this week (most first), with last week's figure.
 
@@ -185,7 +190,7 @@ def grid_ranking(
     return cast("list[GridRank]", found)
 
 
-def station_scores(url: str, scope: Scope, week: Week, weights: dict[str, float]) -> list[StationScore]:
+def station_scores(url: str, scope: Scope, week: Period, weights: dict[str, float]) -> list[StationScore]:
     """The station assessment (派出所考核) score, 0–100, best first, of the stations in ``scope``.
 
     base work: three-code completeness, migrant registration rate and smart-community coverage
@@ -214,7 +219,7 @@ def station_scores(url: str, scope: Scope, week: Week, weights: dict[str, float]
     return cast("list[StationScore]", found)
 
 
-def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> list[AreaRow]:
+def area_table(url: str, scope: Scope, level: str, within: Area, week: Period) -> list[AreaRow]:
     """One row per police zone or grid of ``within``: its figures this week, most incidents first.
 
     Only the elements of ``within`` count, so the rows add up to the area's own figures. A grid
@@ -233,6 +238,7 @@ def area_table(url: str, scope: Scope, level: str, within: Area, week: Week) -> 
             "w1": week.end,
             "p0": prev.start,
             "at": as_of(week),
+            "p1": prev.end,
         },
         view=VIEWS[level],
         code_column=f"{level}_code",

@@ -3,6 +3,7 @@ and how often each alert rule was right."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dashboard.queries.sql import rows
@@ -17,6 +18,12 @@ def element_counts(url: str) -> list[dict[str, Any]]:
 def load_history(url: str, limit: int = 60) -> list[dict[str, Any]]:
     """Recent loads of every source."""
     return rows(url, "operations_load_history", {"limit": limit})
+
+
+def data_as_of(url: str) -> datetime | None:
+    """When the latest load that finished loaded ended (None before any): the data's "as of" time."""
+    found = rows(url, "operations_data_as_of")
+    return found[0]["finished_at"] if found else None
 
 
 def quarantine_counts(url: str) -> list[dict[str, Any]]:

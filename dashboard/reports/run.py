@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard.periods import Week
+from dashboard.periods import Period
 from dashboard.queries import areas, indicators
 from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station, build_summary
@@ -41,7 +41,7 @@ def station_files(
     url: str,
     scope: Scope,
     station: str,
-    week: Week,
+    week: Period,
     folder: Path,
     kpis: dict[str, indicators.Kpis] | None = None,
 ) -> list[Path]:
@@ -60,7 +60,7 @@ def station_files(
 def weekly(
     url: str,
     scope: Scope,
-    week: Week,
+    week: Period,
     out: Path,
     weights: dict[str, float],
     stations: list[str] | None = None,

@@ -9,7 +9,7 @@ from typing import Any
 from common.china import TZ
 from common.codebook import label
 from dashboard.headlines import FIGURES
-from dashboard.periods import Week, as_of
+from dashboard.periods import Period, as_of
 from dashboard.queries import areas, breakdowns, elements, indicators, operations
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import station_map
@@ -23,7 +23,7 @@ class StationReport:
 
     station: str
     name: str
-    week: Week
+    week: Period
     generated_at: datetime
     as_of: datetime
     kpis: indicators.Kpis
@@ -65,7 +65,7 @@ class StationReport:
 class SummaryReport:
     """The whole area's weekly summary: headline figures and the ranking of stations."""
 
-    week: Week
+    week: Period
     generated_at: datetime
     as_of: datetime
     kpis: indicators.Kpis
@@ -108,7 +108,7 @@ def change(now: int, before: int | None) -> str:
     return "" if before is None else signed_pct(indicators.change(now, before))
 
 
-def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bool = True) -> StationReport:
+def build_station(url: str, scope: Scope, station: str, week: Period, with_map: bool = True) -> StationReport:
     """Gather a station's report from the serve queries (the same the station page uses)."""
     area = Area("station", station)
     info = areas.area_name(url, scope, area)
@@ -146,7 +146,7 @@ def build_station(url: str, scope: Scope, station: str, week: Week, with_map: bo
 def build_summary(
     url: str,
     scope: Scope,
-    week: Week,
+    week: Period,
     weights: dict[str, float],
     known: dict[str, indicators.Kpis] | None = None,
 ) -> SummaryReport:

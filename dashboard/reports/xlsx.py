@@ -115,6 +115,7 @@ def write_station(r: StationReport, path: Path) -> None:
     info = [
         {"label": "派出所", "value": f"{r.name}（{r.station}）"},
         {"label": "周次", "value": r.week.label_zh()},
+        {"label": "对比", "value": r.week.comparison_zh()},
         {"label": "生成时间", "value": r.generated_at.strftime("%Y-%m-%d %H:%M")},
         {"label": "说明", "value": "本周无数据" if r.empty else r.quality_line()},
         {"label": "统计时点", "value": r.as_of_line()},

@@ -11,7 +11,7 @@ with persons_here as (
 incidents_here as (
     select i.{code_column},
            count(*) filter (where i.reported_at >= :w0) as week,
-           count(*) filter (where i.reported_at < :w0) as prev
+           count(*) filter (where i.reported_at < :p1) as prev
     from serve.incidents as i
     where {mine} and {scope} and i.reported_at >= :p0 and i.reported_at < :w1
     group by i.{code_column}

@@ -6,12 +6,10 @@ them, so that the rest of the command line starts in half a second.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import typer
 
-from common.china import TZ
 from common.errors import OnemapError
 from common.secret import load_secret
 from etl.audit import record_now
@@ -26,23 +24,32 @@ app = typer.Typer(
 
 @app.command("weekly")
 def report_weekly(
-    week: str = typer.Option("", help="ISO week, e.g. 2026-W47; default: last week (Monday to Sunday)."),
+    week: str = typer.Option(
+        "", help="ISO week, e.g. 2026-W47; default: the last finished week (Monday to Sunday, Beijing time)."
+    ),
+    to: str = typer.Option(
+        "", help="Only the week so far: its cut-off, a whole hour in Beijing time, e.g. 2026-12-02T15:00."
+    ),
     station: list[str] = typer.Option(
         None, "--station", help="Only these stations (repeatable); default all."
     ),
     out: Path = typer.Option("data/reports", help="Folder; files go to OUT/<week>/."),
 ) -> None:
     """Write the weekly reports: a PDF and an XLSX per station, and the whole area's summary."""
+    from dashboard import bounds
     from dashboard.operator import as_operator
-    from dashboard.periods import Week
     from dashboard.reports.run import weekly
     from dashboard.scope import Scope
     from dashboard.settings import DashboardSettings
 
+    settings = DashboardSettings()
     try:
-        the_week = Week.parse(week) if week else Week.containing(datetime.now(TZ)).previous()
-    except ValueError as exc:
-        raise OnemapError(f"--week {week!r} is not an ISO week such as 2026-W47") from exc
+        the_week = bounds.period(week or None, to or None, settings.now())
+    except bounds.OutOfBounds as exc:
+        raise OnemapError(
+            f"--week {week!r}: not an ISO week such as 2026-W47 that has ended (or, with --to, "
+            f"a past whole hour within it): {exc}"
+        ) from exc
     wh = Warehouse()
     url = wh.app_url()
     check_reachable(url)
@@ -63,7 +70,7 @@ def report_weekly(
                 Scope.everything(),
                 the_week,
                 out,
-                DashboardSettings().score_weights(),
+                settings.score_weights(),
                 station or None,
                 step,
             )

@@ -41,7 +41,7 @@ def scalar(core: Engine, sql: str, **params: Any) -> Any:
 
 
 def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) -> None:
-    heat = heat_layer(c, "incidents", None, "week", 0, None, None)
+    heat = heat_layer(c, c.period(), "incidents", None, "week", 0, None, None)
     want = scalar(
         core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
     )
@@ -54,7 +54,7 @@ def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) ->
     (s, w), (n, e) = heat["bounds"]
     assert s < n and w < e
     top = column(core, "select category from core.incidents group by 1 order by count(*) desc limit 1")[0]
-    one = heat_layer(c, "incidents", [top], "4w", 0, None, None)
+    one = heat_layer(c, c.period(), "incidents", [top], "4w", 0, None, None)
     want = scalar(
         core,
         f"select count(*) from core.incidents where category = :cat and reported_at >= '{F0}' "
@@ -65,7 +65,7 @@ def test_heat_counts_the_incidents_of_the_window(c: AppContext, core: Engine) ->
 
 
 def test_risk_heat_weighs_hazards_disputes_and_alerts(c: AppContext, core: Engine) -> None:
-    heat = heat_layer(c, "risks", None, "custom", 0, "2026-10-26", "2026-11-22")
+    heat = heat_layer(c, c.period(), "risks", None, "custom", 0, "2026-10-26", "2026-11-22")
     want = scalar(
         core,
         f"""
@@ -79,7 +79,9 @@ def test_risk_heat_weighs_hazards_disputes_and_alerts(c: AppContext, core: Engin
 
 
 def test_playback_moves_the_window_a_week_at_a_time(c: AppContext, core: Engine) -> None:
-    totals = [heat_layer(c, "incidents", None, "week", k, None, None)["total"] for k in (0, -1, -2)]
+    totals = [
+        heat_layer(c, c.period(), "incidents", None, "week", k, None, None)["total"] for k in (0, -1, -2)
+    ]
     want = [
         scalar(
             core,
@@ -93,7 +95,7 @@ def test_playback_moves_the_window_a_week_at_a_time(c: AppContext, core: Engine)
 
 
 def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
-    fc, legend = choropleth(c, "grid", "count", "week", 0, None, None, 12)
+    fc, legend = choropleth(c, c.period(), "grid", "count", "week", 0, None, None, 12)
     got = {f["properties"]["code"]: f["properties"]["value"] for f in fc["features"]}
     assert {len(f["properties"]["style"]) for f in fc["features"]} == {1}  # only the fill differs
     with core.connect() as conn:
@@ -108,7 +110,7 @@ def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
         )
     assert got == {k: float(v) for k, v in want.items()}
     assert "警情数" in legend
-    rate, _ = choropleth(c, "zone", "rate", "week", 0, None, None, 12)
+    rate, _ = choropleth(c, c.period(), "zone", "rate", "week", 0, None, None, 12)
     zone = max(rate["features"], key=lambda f: f["properties"]["value"] or 0)["properties"]
     n = scalar(
         core,
@@ -171,7 +173,7 @@ def test_the_wall_goes_through_its_playlist(c: AppContext, core: Engine) -> None
     assert {v.seconds for v in views} == {c.settings.wall_rotate_seconds}
     shown = [playlist.rotation(c, n)[1] for n in range(len(views) + 1)]
     assert shown == ["全域", *names, "红牌督办", "警情热点网格", "全域"]
-    hot = indicators.grid_ranking(c.url, c.scope(), c.week(), limit=8)
+    hot = indicators.grid_ranking(c.url, c.scope(), c.period(), limit=8)
     for n in (len(names) + 1, len(names) + 2):  # red cards, hot spots: fly to the grids they light up
         viewport, _, panel, focus = playlist.rotation(c, n)
         assert panel and focus["features"]
@@ -191,11 +193,11 @@ def test_the_wall_map_names_its_stations_and_scales_its_heat(c: AppContext, core
     for label, outline in zip(labels["features"], outlines["features"], strict=True):
         inside = shapely.geometry.shape(outline["geometry"])
         assert inside.contains(shapely.geometry.shape(label["geometry"]))
-    week_heat = heat_layer(c, "incidents", None, "week", 0, None, None)
+    week_heat = heat_layer(c, c.period(), "incidents", None, "week", 0, None, None)
     shown = str(wall.legend(week_heat))
     top = week_heat["scale"]
     assert top and f"≥{top:,.1f}" in shown and f"{top / 2:,.1f}" in shown and "起/平方公里" in shown
-    off = str(wall.legend(heat_layer(c, "off", None, "week", 0, None, None)))
+    off = str(wall.legend(heat_layer(c, c.period(), "off", None, "week", 0, None, None)))
     assert "热力已关闭" in off
 
 
@@ -208,7 +210,7 @@ def test_the_wall_playlist_is_configurable() -> None:
 
 
 def test_station_score_follows_its_weights(c: AppContext) -> None:
-    week = c.week()
+    week = c.period()
     rows = indicators.station_scores(c.url, c.scope(), week, c.settings.score_weights())
     assert len(rows) == 4 and all(0 <= r["score"] <= 100 for r in rows)
     for r in rows:
@@ -226,7 +228,7 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
     a, b = column(core, "select station_code from core.police_stations order by 1 limit 2")
     mine = c
     with c.acting_as(chief(a)):
-        heat = heat_layer(mine, "incidents", None, "week", 0, None, None)
+        heat = heat_layer(mine, mine.period(), "incidents", None, "week", 0, None, None)
         want = scalar(
             core,
             f"select count(*) from core.incidents where station_code = :a and reported_at >= '{W0}' "
@@ -241,7 +243,7 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
         assert search(mine, b_grid) == []
         assert "not-found" in json.dumps(render(mine, f"/grid/{b_grid}").to_plotly_json(), default=str)
         assert "not-found" in json.dumps(render(mine, f"/station/{b}").to_plotly_json(), default=str)
-        choro, _ = choropleth(mine, "grid", "count", "week", 0, None, None, 12)
+        choro, _ = choropleth(mine, mine.period(), "grid", "count", "week", 0, None, None, 12)
         in_a = set(column(core, "select grid_code from core.grids where station_code = :a", a=a))
         assert {f["properties"]["code"] for f in choro["features"]} == in_a
         assert {v.station for v in playlist.playlist(mine) if v.kind == "station"} == {a}
@@ -251,10 +253,10 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
 
 def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:
     sizes = {
-        "layout": len(json.dumps(mapview.layout(c).to_plotly_json(), default=str)),
-        "heat": len(json.dumps(heat_layer(c, "incidents", None, "4w", 0, None, None))),
+        "layout": len(json.dumps(mapview.layout(c, c.period()).to_plotly_json(), default=str)),
+        "heat": len(json.dumps(heat_layer(c, c.period(), "incidents", None, "4w", 0, None, None))),
         "areas": len(json.dumps(area_layers(c, 13, areas.stations(c.url, c.scope())[0]["station_code"]))),
-        "choropleth": len(json.dumps(choropleth(c, "grid", "wow", "week", 0, None, None, 12))),
+        "choropleth": len(json.dumps(choropleth(c, c.period(), "grid", "wow", "week", 0, None, None, 12))),
         "points": len(json.dumps(point_layers(c, 16, [[23.2, 113.7], [23.4, 113.95]]))),
     }
     assert max(sizes.values()) < 1_000_000, sizes
@@ -281,7 +283,7 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
             {"id": "map-heat-range", "property": "end_date", "value": None},
         ],
         "changedPropIds": ["map-heat-kind.value"],
-        "state": [],
+        "state": [{"id": "url", "property": "search", "value": "?week=2026-W47"}],
     }
     resp = client.post("/_dash-update-component", json=payload)
     assert resp.status_code == 200, resp.data[:500]
@@ -306,7 +308,7 @@ def test_grid_codes_show_from_street_zoom(c: AppContext) -> None:
 def test_risk_heat_filters_by_its_own_categories(c: AppContext, core: Engine) -> None:
     options, _, placeholder = heat_categories(c, "risks")
     assert {o["value"] for o in options} == {"hazard", "dispute", "alert"} and "风险" in placeholder
-    only = heat_layer(c, "risks", ["hazard"], "4w", 0, None, None)
+    only = heat_layer(c, c.period(), "risks", ["hazard"], "4w", 0, None, None)
     want = scalar(core, f"select count(*) from core.hazards where found_at >= '{F0}' and found_at < '{W1}'")
     assert only["total"] == want > 0
 
@@ -328,13 +330,13 @@ def test_a_gcj02_basemap_shifts_every_overlay(demo_db: tuple[str, str], c: AppCo
     assert b == pytest.approx(
         np.array(from_wgs84(np.array([a[0]]), np.array([a[1]]), "GCJ02")).ravel(), abs=1e-5
     )
-    heat_w = heat_layer(c, "incidents", None, "week", 0, None, None)
-    heat_g = heat_layer(gcj, "incidents", None, "week", 0, None, None)
+    heat_w = heat_layer(c, c.period(), "incidents", None, "week", 0, None, None)
+    heat_g = heat_layer(gcj, gcj.period(), "incidents", None, "week", 0, None, None)
     assert heat_w["total"] == heat_g["total"] and heat_w["bounds"] != heat_g["bounds"]
 
 
 def test_playback_weeks_share_one_colour_scale(c: AppContext) -> None:
-    frames = [heat_layer(c, "incidents", None, "week", k, None, None) for k in (0, -1, -5)]
+    frames = [heat_layer(c, c.period(), "incidents", None, "week", k, None, None) for k in (0, -1, -5)]
     scales = {f["scale"] for f in frames}
     assert len(scales) == 1 and next(iter(scales)) > 0
-    assert heat_layer(c, "incidents", None, "4w", 0, None, None)["scale"] is None  # its own peak
+    assert heat_layer(c, c.period(), "incidents", None, "4w", 0, None, None)["scale"] is None  # its own peak

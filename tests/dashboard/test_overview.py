@@ -75,5 +75,5 @@ def test_pages_render_on_an_empty_warehouse(test_app_url: str, path: str) -> Non
     app = create_app(test_app_url, SECRET)
     page = render(app.onemap, path)
     assert page.to_plotly_json()
-    assert heat_layer(app.onemap, "incidents", None, "week", 0, None, None)["total"] == 0
+    assert heat_layer(app.onemap, app.onemap.period(), "incidents", None, "week", 0, None, None)["total"] == 0
     assert playlist.rotation(app.onemap, 3) == ({}, "", [], {"type": "FeatureCollection", "features": []})

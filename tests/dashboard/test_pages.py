@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dashboard.context import AppContext
-from dashboard.periods import Week
+from dashboard.periods import Period, Week
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.routes import render
@@ -74,7 +74,7 @@ def busiest(core: Engine, column: str) -> str:
 @pytest.mark.parametrize("level", ["grid", "zone", "station"])
 def test_kpis_equal_the_attributed_rows_in_core(c: AppContext, core: Engine, level: str) -> None:
     code = busiest(core, f"{level}_code")
-    got = indicators.kpis(c.url, c.scope(), Area(level, code), Week.containing(DEMO_UNTIL))
+    got = indicators.kpis(c.url, c.scope(), Area(level, code), Period(Week.containing(DEMO_UNTIL)))
     want = core_counts(core, f"{level}_code", code)
     assert {k: got[k] for k in want} == want
     assert want["population"] > 0 and want["incidents_week"] > 0
@@ -82,7 +82,7 @@ def test_kpis_equal_the_attributed_rows_in_core(c: AppContext, core: Engine, lev
 
 
 def test_whole_area_kpis_add_up_over_stations(c: AppContext) -> None:
-    week = Week.containing(DEMO_UNTIL)
+    week = Period(Week.containing(DEMO_UNTIL))
     whole = indicators.kpis(c.url, c.scope(), Area(), week)
     parts = [
         indicators.kpis(c.url, c.scope(), Area("station", s["station_code"]), week)
@@ -136,7 +136,9 @@ def test_grid_page_shows_the_core_counts_and_leads_back_up(c: AppContext, core: 
         station, zone = conn.execute(
             text("select station_code, zone_code from core.grids where grid_code = :g"), {"g": grid}
         ).one()
-    assert hrefs(find(page, "drill-breadcrumb")) == ["/", f"/station/{station}", f"/zone/{zone}"]
+    # the links up carry the period shown (the default one, named in full)
+    q = "?week=2026-W47"
+    assert hrefs(find(page, "drill-breadcrumb")) == [f"/{q}", f"/station/{station}{q}", f"/zone/{zone}{q}"]
     assert "Graph" in repr(find(page, "drill-trend"))
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from common.secret import derive
 from dashboard.auth import User
 from dashboard.context import AppContext
-from dashboard.periods import Week
+from dashboard.periods import Period, Week
 from dashboard.reports import pdf
 from dashboard.reports.weekly import build_station
 from dashboard.scope import Scope
@@ -240,7 +240,9 @@ def test_the_report_escapes_payloads(payload_db: tuple[str, str, str]) -> None:
     c = AppContext(app_url, DashboardSettings(), derive(SECRET, "scope"))
     leader = User("leader", "", "leadership", frozenset(), frozenset())
     with c.acting_as(leader):
-        report = build_station(app_url, Scope.everything(), station, Week.parse("2026-W47"), with_map=False)
+        report = build_station(
+            app_url, Scope.everything(), station, Period(Week.parse("2026-W47")), with_map=False
+        )
     body = pdf.station_html(report)
     assert "&lt;img src=x onerror=alert(1)&gt;" in body or "&lt;script&gt;" in body
     for p in PAYLOADS:

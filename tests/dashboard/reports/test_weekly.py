@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dashboard.periods import Week
+from dashboard.periods import Period, Week
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
@@ -26,7 +26,7 @@ from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
 
-WEEK = Week(2026, 47)
+WEEK = Period(Week(2026, 47))
 
 
 @pytest.fixture(scope="module")
