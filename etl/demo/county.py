@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
+from common.china import TZ
 from etl.contract import KINDS
 from etl.demo.geography import COUNTY, M_PER_DEG_LAT, Geography, Place
 from etl.demo.rhythms import timestamps
@@ -132,7 +132,7 @@ class County:
         # for today it stops at the start of the current hour (Beijing time), so that the same seed
         # and date still give the same files within that hour and no row lies in the future.
         self.day_end = datetime(until.year, until.month, until.day) + timedelta(days=1)
-        now = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+        now = datetime.now(TZ).replace(tzinfo=None, minute=0, second=0, microsecond=0)
         self.end = min(self.day_end, now)
         self.defects = Defects()
         self.planted: Planter | None = None  # alert cases of known truth (etl/demo/alert_cases.py)

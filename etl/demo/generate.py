@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from common.china import today
 from etl.demo.access import write_access
 from etl.demo.buildings import draw_buildings, write_communities
 from etl.demo.county import County
@@ -160,15 +161,17 @@ def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None
              progress: Progress | None = None) -> Path:  # fmt: skip
     """Write the demo county's feeds and manifest into ``out``; return the manifest's path.
 
-    ``progress(step, total_steps)`` is called as each of the steps begins. The city scale is
-    written district by district (see :func:`generate_city`); its path is then ``out/manifests.txt``.
+    ``until`` (the last day of data) defaults to today in Beijing, the day the dashboard counts
+    in, whatever zone the machine's clock is set to. ``progress(step, total_steps)`` is called as
+    each of the steps begins. The city scale is written district by district (see
+    :func:`generate_city`); its path is then ``out/manifests.txt``.
     """
     if isinstance(scale, str) and scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
     if scale == "city":
         return generate_city(seed, out, until, progress)
     sizes = SCALES[scale] if isinstance(scale, str) else scale
-    return write_area(sizes, seed, out, until or date.today(), seed, progress=progress or _log_step)
+    return write_area(sizes, seed, out, until or today(), seed, progress=progress or _log_step)
 
 
 def _in_district(progress: Progress, label: str, n: int) -> Progress:
@@ -210,7 +213,7 @@ def generate_city(
         place = Place(code, name, "福州市", "福建省", cx, cy)
         seq = (100 * k // n, 100 * (k + 1) // n)
         report = _log_step if progress is None else _in_district(progress, f"{name} ({k + 1}/{n})", n)
-        path = write_area(sizes, [seed, k], out / code, until or date.today(), seed, place, seq, report)
+        path = write_area(sizes, [seed, k], out / code, until or today(), seed, place, seq, report)
         manifests.append(path.relative_to(out))
     listing = out / "manifests.txt"
     listing.write_text("".join(f"{m}\n" for m in manifests), encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from common.china import today
 from common.errors import OnemapError
 from onemap.cli.console import console, progress_bar
 
@@ -22,7 +23,7 @@ def demo_generate(
     scale: str = typer.Option("small", help="small (tests, make demo), county or city."),
     seed: int = typer.Option(1, help="Random seed: the same seed and date give identical files."),
     out: Path = typer.Option("data/demo", help="Directory to write the feeds into."),
-    until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today."),
+    until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today in Beijing."),
 ) -> None:
     """Write a synthetic county's feeds and its manifest."""
     from etl.demo.generate import generate
@@ -31,7 +32,7 @@ def demo_generate(
     if scale not in SCALES:
         raise OnemapError(f"unknown scale {scale!r}: expected one of {', '.join(SCALES)}")
     try:
-        last = date.fromisoformat(until) if until else date.today()
+        last = date.fromisoformat(until) if until else today()
     except ValueError as exc:
         raise OnemapError(f"--until {until!r} is not a date (expected YYYY-MM-DD)") from exc
 
