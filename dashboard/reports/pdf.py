@@ -50,6 +50,7 @@ def summary_html(s: SummaryReport) -> str:
         css=CSS,
         s=s,
         headline=HEADLINE,
+        rates=RATES,
         f=FIGURES,
         change=change,
         pct=pct,

@@ -190,6 +190,11 @@ def write_summary(s: SummaryReport, path: Path) -> None:
     )
     book.sheet("全域主要指标", HEADLINE_COLUMNS, _headline_rows(s.kpis))
     book.sheet(
+        "全域比率",
+        [("label", "指标", "text"), ("value", "本周", "pct")],
+        [{"label": f.titled, "value": s.kpis.get(f.key)} for f in RATES],
+    )
+    book.sheet(
         "派出所排名",
         [
             ("rank", "名次", "int"),

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -15,6 +14,7 @@ from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.routes import render
 from tests.support.accounts import DEMO_UNTIL
+from tests.support.layouts import find, hrefs, text_of
 from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
@@ -90,38 +90,6 @@ def test_whole_area_kpis_add_up_over_stations(c: AppContext) -> None:
     ]
     for key in ("population", "incidents_week", "events_open", "hazards_open", "alerts"):
         assert whole[key] == sum(p[key] for p in parts), key
-
-
-def find(component: Any, ident: str) -> Any:
-    """The component with this id anywhere in a layout."""
-    if getattr(component, "id", None) == ident:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            hit = find(child, ident)
-            if hit is not None:
-                return hit
-    return None
-
-
-def hrefs(component: Any) -> list[str]:
-    """Every link target inside a component, in order."""
-    out = [component.href] if getattr(component, "href", None) else []
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            out.extend(hrefs(child))
-    return out
-
-
-def text_of(component: Any) -> str:
-    """All the text of a layout, depth first."""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    children = getattr(component, "children", None)
-    parts = children if isinstance(children, list) else [children]
-    return " ".join(text_of(ch) for ch in parts if ch is not None)
 
 
 def test_grid_page_shows_the_core_counts_and_leads_back_up(c: AppContext, core: Engine) -> None:
