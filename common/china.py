@@ -13,6 +13,7 @@ def today() -> date:
     """Today in Beijing: the field's day, whatever zone the machine's clock is set to."""
     return datetime.now(TZ).date()
 
+
 # Longitude and latitude of mainland China with a margin: a coordinate outside is not ours, and a
 # pair that fits only once swapped was delivered as latitude, longitude.
 CHINA_LON = (73.0, 136.0)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import bounds
 from dashboard.context import AppContext
@@ -80,6 +80,16 @@ def skeleton() -> html.Div:
 def register(app: Dash, c: AppContext) -> None:
     """Picking a period changes the URL's query (and so the page, through the router)."""
 
-    @app.callback(Output("url", "search"), Input("period-pick", "value"), prevent_initial_call=True)
-    def _pick(value: Any) -> str:
-        return search_of(c.period(bounds.text(value, bounds.MAX_SEARCH)))
+    @app.callback(
+        Output("url", "search"),
+        Input("period-pick", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def _pick(value: Any, search: Any) -> Any:
+        picked = c.period(bounds.text(value, bounds.MAX_SEARCH))
+        # the picker reports its value as it appears too: the period shown already changes nothing
+        # (and the URL of the default period stays without a query)
+        if picked == c.period(search):
+            return no_update
+        return search_of(picked)

@@ -139,7 +139,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 [
                     html.Div(
                         [
-                            html.Span(f"周报（{week.label_zh()}）："),
+                            html.Span("本页时段的周报："),
                             html.A(
                                 "PDF",
                                 href=f"/download/weekly/{code}.pdf{q}",
