@@ -114,14 +114,16 @@ def render(c: AppContext, pathname: str | None, search: str | None = None) -> ht
     -------
     html.Div
         The page; :func:`not_found` for a path no route matches, :func:`bad_period` for a
-        query naming no period that can be shown.
+        query (text of a sane length) naming no period that can be shown.
 
     Raises
     ------
     dashboard.bounds.OutOfBounds
-        For a path that is not text or longer than :data:`dashboard.bounds.MAX_PATH`.
+        For a path that is not text or longer than :data:`dashboard.bounds.MAX_PATH`, a query
+        that is not text or longer than :data:`dashboard.bounds.MAX_SEARCH`.
     """
     path = bounds.path(pathname or None)
+    search = bounds.text(search, bounds.MAX_SEARCH)
     for pattern, build in ROUTES:
         m = pattern.fullmatch(path)
         if m:

@@ -257,6 +257,16 @@ def forged_callbacks(app: dash.Dash, station: str) -> list[tuple[str, dict[tuple
         )
     for path in ("/" + "x" * 100_000, ["/"], {"path": "/"}, 12):
         cases.append((key_of(app, "page.children"), {("url", "pathname"): path}))
+    for search in ("?week=" + "9" * 5000, ["?week=2026-W47"], {"week": "2026-W47"}, 12):
+        cases.append(
+            (key_of(app, "page.children"), {("url", "pathname"): "/wall", ("url", "search"): search})
+        )
+    for search in ("?week=2026-W49", "?week=2026-W47&to=2026-12-01T00:00", "?week=" + "9" * 5000, [1], 12):
+        # a period no one can have seen, or junk: neither picked, nor shown by a callback
+        cases.append((key_of(app, "url.search"), {("period-pick", "value"): search}))
+        cases.append((key_of(app, "wall-current.children"), {("url", "search"): search}))
+        cases.append((heat, {("map-heat-kind", "value"): "incidents", ("url", "search"): search}))
+        cases.append((choro, {("map-choro-level", "value"): "grid", ("url", "search"): search}))
     for n in (-1, 2**64, "3", 1.5, [1]):
         cases.append((key_of(app, "wall-current.children"), {("wall-tick", "n_intervals"): n}))
     hit = {"kind": "grid", "code": "x" * 5000, "label": "x"}
@@ -345,6 +355,7 @@ def test_malformed_callback_envelopes_are_refused(chief_a: Any, demo_app: dash.D
     resp = chief_a.post("/_dash-update-component", data=big, content_type="application/json")
     assert resp.status_code == 413
     # a well-formed one still goes through
-    body = {"output": real, "outputs": {"id": "page", "property": "children"}, "inputs": [pathname]}
+    search = {"id": "url", "property": "search", "value": ""}
+    body = {"output": real, "outputs": {"id": "page", "property": "children"}, "inputs": [pathname, search]}
     resp = chief_a.post("/_dash-update-component", json={**body, "changedPropIds": ["url.pathname"]})
     assert resp.status_code == 200

@@ -154,3 +154,14 @@ def test_quality_page_counts_the_quarantine(c: AppContext, core: Engine) -> None
         total = conn.execute(text("select count(*) from ops.quarantine")).scalar()
     assert f"隔离区共 {total:,} 行" in text_of(page)
     assert total > 100
+
+
+def test_a_period_that_cannot_be_shown_is_said_so(c: AppContext, core: Engine) -> None:
+    station = busiest(core, "station_code")
+    for path in (f"/station/{station}", "/", "/wall", "/quality"):
+        for search in ("?week=2026-W48", "?week=2026-W47&to=2026-11-23T01:00", "?week=2026-W47&to=1"):
+            assert find(render(c, path, search), "bad-period") is not None, (path, search)
+    # a week so far, named in full, is shown with what it is compared with
+    page = render(c, f"/station/{station}", "?week=2026-W47&to=2026-11-19T15:00")
+    assert text_of(find(page, "period-label")) == "2026年第47周（11月16日起，截至11月19日15时）"
+    assert "上周同期（11月09日—11月12日15时）" in text_of(find(page, "period-compare"))
