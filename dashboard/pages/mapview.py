@@ -22,7 +22,7 @@ from dashboard.map import choropleth, framing, heat, layers, navigate
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
 from dashboard.names import area_names
-from dashboard.periodbar import bar
+from dashboard.periodbar import bar, search_of
 from dashboard.periods import HOUR, Period
 from dashboard.queries import breakdowns, elements
 from dashboard.ui import nav
@@ -285,17 +285,19 @@ def register(app: Dash, c: AppContext) -> None:
         Output("map-view", "viewport", allow_duplicate=True),
         Output("map-selection", "children"),
         Input("map-stations", "clickData"),
+        State("url", "search"),
         prevent_initial_call=True,
     )
-    def _station_click(feature):
+    def _station_click(feature, search):
         code = bounds.feature_code(feature or None)
+        q = search_of(c.period(search))  # the station page opens on the map's period
         if code is None:
             return no_update, no_update, no_update
         selected = navigate.select_station(c, code)
         if selected is None:
             return None, no_update, "无权查看"
         name, viewport = selected
-        panel = [html.B(name), " ", dcc.Link("打开派出所页面 ›", href=f"/station/{code}")]
+        panel = [html.B(name), " ", dcc.Link("打开派出所页面 ›", href=f"/station/{code}{q}")]
         return code, viewport, panel
 
     @app.callback(
