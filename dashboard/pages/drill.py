@@ -113,7 +113,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
     for r in yoy:
         r["wow"] = signed_pct(indicators.change(r["week"], r["prev"]))
         r["yoy"] = signed_pct(indicators.change(r["week"], r["last_year"])) if k["has_last_year"] else "—"
-    zero = elements.zero_incident_communities(c.url, scope, area, week.shift(-3).start)
+    zero = elements.zero_incident_communities(c.url, scope, area, week.shift(-3).start, week.end)
     stations_scored = []
     if level == "station":
         scores = indicators.station_scores(c.url, scope, week, c.settings.score_weights())

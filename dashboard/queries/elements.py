@@ -115,10 +115,14 @@ def workstations(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
     return rows(url, "elements_workstations", params, where=where)
 
 
-def zero_incident_communities(url: str, scope: Scope, area: Area, since: datetime) -> list[dict[str, Any]]:
-    """Communities with no incident within 150 m since ``since`` (零发案小区)."""
+def zero_incident_communities(
+    url: str, scope: Scope, area: Area, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Communities with no incident within 150 m in [``since``, ``until``) (零发案小区)."""
     where, params = scope_filter(scope, area, "c")
-    return rows(url, "elements_zero_incident_communities", {**params, "since": since}, where=where)
+    return rows(
+        url, "elements_zero_incident_communities", {**params, "since": since, "until": until}, where=where
+    )
 
 
 def search(url: str, scope: Scope, query: str, limit: int = 10) -> list[SearchHit]:
