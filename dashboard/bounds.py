@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from common.china import CHINA_LAT, CHINA_LON, TZ
-from dashboard.periods import HOUR, Period, Week, default_period
+from dashboard.periods import Period, Week, default_period
 from dashboard.scope import CODE
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a week or a day may name
@@ -32,7 +32,7 @@ MAX_ITEMS = 64  # list inputs: category filters, search hits
 MAX_COUNT = 2**31 - 1  # clicks and interval ticks
 
 DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9:.]{0,15})?")
-HOUR_MARK = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):00")
+MIDNIGHT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T00:00")
 
 Bbox = tuple[float, float, float, float]
 
@@ -52,15 +52,11 @@ def week(value: Any) -> Week:
 
 
 def cut_off(value: Any) -> datetime:
-    """A whole hour, Beijing time: ``2026-12-02T15:00`` (ASCII digits, a day within bounds)."""
-    m = HOUR_MARK.fullmatch(value) if isinstance(value, str) else None
-    if m is None:
-        raise OutOfBounds("not a whole hour")
+    """A midnight, Beijing time: ``2026-12-02T00:00`` (ASCII digits, a day within bounds)."""
+    if not isinstance(value, str) or MIDNIGHT.fullmatch(value) is None:
+        raise OutOfBounds("not a midnight")
     d = day(value[:10])
-    hour = int(m.group(4))
-    if hour > 23:
-        raise OutOfBounds("not an hour of the day")
-    return datetime(d.year, d.month, d.day, hour, tzinfo=TZ)
+    return datetime(d.year, d.month, d.day, tzinfo=TZ)
 
 
 def period(week_value: Any, to_value: Any, now: datetime) -> Period:
@@ -85,7 +81,7 @@ def period(week_value: Any, to_value: Any, now: datetime) -> Period:
         raise OutOfBounds("a cut-off in the future")
     if not w.start < cut <= w.end:
         raise OutOfBounds("a cut-off outside its week")
-    return Period(w) if cut == w.end else Period(w, (cut - w.start) // HOUR)
+    return Period(w) if cut == w.end else Period(w, (cut - w.start).days)
 
 
 def search(value: Any) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Files the dashboard serves besides pages: a station's weekly report as PDF or XLSX.
 
-``/download/weekly/<station>.pdf|xlsx?week=2026-W47`` (``&to=2026-12-02T15:00`` for a week so far,
+``/download/weekly/<station>.pdf|xlsx?week=2026-W47`` (``&to=2026-12-02T00:00`` for a week so far,
 as the station page's links carry it): only a station in the viewer's scope (any other is 404, as
 if it did not exist), every download audited as an export. Path and query are parsed with
 :mod:`dashboard.bounds` first: a malformed code or period is 400 before any work.

@@ -28,7 +28,7 @@ def search_of(period: Period) -> str:
 
 
 def options(now: datetime, chosen: Period) -> list[dict[str, str]]:
-    """The picker's choices at ``now``: this week so far (after its first hour), the last
+    """The picker's choices at ``now``: this week so far (after its first day), the last
     :data:`PICK_WEEKS` whole weeks, and ``chosen`` wherever it lies (a shared link's period)."""
     last = default_period(now)
     periods = [last.shift(-k) for k in range(PICK_WEEKS)]
@@ -42,7 +42,7 @@ def options(now: datetime, chosen: Period) -> list[dict[str, str]]:
 
 def _choice(p: Period, current: Period | None) -> str:
     if p == current:
-        return f"本周截至{p.end:%m月%d日%H时}"
+        return f"本周至今（{p.span_zh()}）"
     return p.label_zh()
 
 

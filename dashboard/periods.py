@@ -1,8 +1,8 @@
 """Weeks as the field counts them (Monday 00:00 to Monday 00:00, Beijing time) and the period a
-screen, a download or a report shows: a whole week, or a week so far up to a whole hour.
+screen, a download or a report shows: a whole week, or a week so far up to its last midnight.
 
 A period is only ever compared with spans of the same length: the so-far part of a week with the
-same hours of the week before and of the same ISO week a year earlier, never with a whole week.
+same days of the week before and of the same ISO week a year earlier, never with a whole week.
 All week arithmetic is closed-form (no loop runs more than once per call), and a week outside
 the calendar Python can represent raises ValueError instead of running away.
 """
@@ -87,33 +87,34 @@ class Week:
 
 
 HOUR = timedelta(hours=1)
-WEEK_HOURS = 7 * 24
+DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Period:
-    """A whole ISO week (``hours`` None), or its first ``hours`` whole hours (1 to 167): "this
-    week so far". ``start`` inclusive, ``end`` exclusive, Beijing time; duck-compatible with
+    """A whole ISO week (``days`` None), or its first ``days`` whole days (1 to 6): "this week so
+    far". ``start`` inclusive, ``end`` exclusive (a midnight), Beijing time; duck-compatible with
     :class:`Week` where queries use one (``start``, ``end``, ``previous()``, ``last_year()``,
-    ``shift()``, ``label()``, ``label_zh()``)."""
+    ``shift()``, ``label()``, ``label_zh()``). Whole days, because counts over a whole station are
+    only shown for whole days (see ``ops.period_end``)."""
 
     week: Week
-    hours: int | None = None
+    days: int | None = None
 
     def __post_init__(self) -> None:
-        if self.hours is not None and not 0 < self.hours < WEEK_HOURS:
-            raise ValueError(f"a week so far lasts 1 to {WEEK_HOURS - 1} hours, not {self.hours}")
+        if self.days is not None and not 0 < self.days < 7:
+            raise ValueError(f"a week so far lasts 1 to 6 days, not {self.days}")
 
     @classmethod
     def so_far(cls, now: datetime) -> Period | None:
-        """The current week up to the last whole hour before ``now``; None in its first hour."""
+        """The current week up to the last midnight before ``now``; None on its first day."""
         week = Week.containing(now)
-        hours = (now.astimezone(TZ) - week.start) // HOUR
-        return cls(week, hours) if hours > 0 else None
+        days = (now.astimezone(TZ) - week.start) // DAY
+        return cls(week, days) if days > 0 else None
 
     @property
     def complete(self) -> bool:
-        return self.hours is None
+        return self.days is None
 
     @property
     def start(self) -> datetime:
@@ -121,46 +122,44 @@ class Period:
 
     @property
     def end(self) -> datetime:
-        return self.week.end if self.hours is None else self.week.start + self.hours * HOUR
+        return self.week.end if self.days is None else self.week.start + self.days * DAY
 
     def shift(self, weeks: int) -> Period:
-        """The same span of the week ``weeks`` later (earlier when negative)."""
-        return Period(self.week.shift(weeks), self.hours)
+        """The same days of the week ``weeks`` later (earlier when negative)."""
+        return Period(self.week.shift(weeks), self.days)
 
     def previous(self) -> Period:
-        """The same span of the week before."""
+        """The same days of the week before."""
         return self.shift(-1)
 
     def last_year(self) -> Period:
-        """The same span of the same ISO week a year earlier (week 53 maps to week 52)."""
-        return Period(self.week.last_year(), self.hours)
+        """The same days of the same ISO week a year earlier (week 53 maps to week 52)."""
+        return Period(self.week.last_year(), self.days)
 
     def label(self) -> str:
-        """For file names and logs: ``2026-W47``, or ``2026-W49截至12月02日15时`` so far."""
-        return self.week.label() if self.hours is None else f"{self.week.label()}截至{self.end:%m月%d日%H时}"
-
-    def label_zh(self) -> str:
-        """``2026年第47周（11月16日—11月22日）`` or ``2026年第49周（11月30日起，截至12月02日15时）``."""
-        if self.hours is None:
-            return self.week.label_zh()
+        """For file names and logs: ``2026-W47``, or ``2026-W49至12月01日`` so far."""
         return (
-            f"{self.week.year}年第{self.week.week}周（{self.start:%m月%d日}起，截至{self.end:%m月%d日%H时}）"
+            self.week.label() if self.days is None else f"{self.week.label()}至{(self.end - HOUR):%m月%d日}"
         )
 
+    def label_zh(self) -> str:
+        """``2026年第47周（11月16日—11月22日）`` or ``2026年第49周前2天（11月30日—12月01日）``."""
+        if self.days is None:
+            return self.week.label_zh()
+        return f"{self.week.year}年第{self.week.week}周前{self.days}天（{self.span_zh()}）"
+
     def span_zh(self) -> str:
-        """The days (and hour) the period covers: ``11月16日—11月22日`` or ``11月30日—12月02日15时``."""
-        if self.hours is None:
-            return f"{self.start:%m月%d日}—{(self.end - HOUR):%m月%d日}"
-        return f"{self.start:%m月%d日}—{self.end:%m月%d日%H时}"
+        """The days the period covers, both included: ``11月16日—11月22日``."""
+        return f"{self.start:%m月%d日}—{(self.end - HOUR):%m月%d日}"
 
     def comparison_zh(self) -> str:
-        """What the changes compare with: the same span of the week before and a year earlier."""
-        what = "上周" if self.hours is None else "上周同期"
+        """What the changes compare with: the same days of the week before and a year earlier."""
+        what = "上周" if self.days is None else "上周同期"
         return f"环比：{what}（{self.previous().span_zh()}）；同比：去年同期（{self.last_year().span_zh()}）"
 
     def query(self) -> dict[str, str]:
-        """The URL query that names this period (``week``, and ``to`` for a week so far)."""
-        if self.hours is None:
+        """The URL query that names this period (``week``, and ``to``, its end, for a week so far)."""
+        if self.days is None:
             return {"week": self.week.label()}
         return {"week": self.week.label(), "to": f"{self.end:%Y-%m-%dT%H}:00"}
 

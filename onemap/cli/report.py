@@ -28,7 +28,7 @@ def report_weekly(
         "", help="ISO week, e.g. 2026-W47; default: the last finished week (Monday to Sunday, Beijing time)."
     ),
     to: str = typer.Option(
-        "", help="Only the week so far: its cut-off, a whole hour in Beijing time, e.g. 2026-12-02T15:00."
+        "", help="Only the week so far: its cut-off, a midnight in Beijing time, e.g. 2026-12-02T00:00."
     ),
     station: list[str] = typer.Option(
         None, "--station", help="Only these stations (repeatable); default all."
@@ -48,7 +48,7 @@ def report_weekly(
     except bounds.OutOfBounds as exc:
         raise OnemapError(
             f"--week {week!r}: not an ISO week such as 2026-W47 that has ended (or, with --to, "
-            f"a past whole hour within it): {exc}"
+            f"a past midnight within it): {exc}"
         ) from exc
     wh = Warehouse()
     url = wh.app_url()

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from dashboard.periods import Week, as_of
+from dashboard.periods import Period, Week, as_of
 from dashboard.queries import breakdowns, elements, indicators, sql
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 
 pytestmark = pytest.mark.db
 
-WEEK = Week(2026, 46)  # a past week of the demo
+WEEK = Period(Week(2026, 46))  # a past week of the demo
 T = WEEK.end
 EVERYTHING = Scope.everything()
 S = timedelta(seconds=1)

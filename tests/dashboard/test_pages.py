@@ -159,9 +159,20 @@ def test_quality_page_counts_the_quarantine(c: AppContext, core: Engine) -> None
 def test_a_period_that_cannot_be_shown_is_said_so(c: AppContext, core: Engine) -> None:
     station = busiest(core, "station_code")
     for path in (f"/station/{station}", "/", "/wall", "/quality"):
-        for search in ("?week=2026-W48", "?week=2026-W47&to=2026-11-23T01:00", "?week=2026-W47&to=1"):
+        for search in ("?week=2026-W48", "?week=2026-W47&to=2026-11-19T15:00", "?week=2026-W47&to=1"):
             assert find(render(c, path, search), "bad-period") is not None, (path, search)
     # a week so far, named in full, is shown with what it is compared with
-    page = render(c, f"/station/{station}", "?week=2026-W47&to=2026-11-19T15:00")
-    assert text_of(find(page, "period-label")) == "2026年第47周（11月16日起，截至11月19日15时）"
-    assert "上周同期（11月09日—11月12日15时）" in text_of(find(page, "period-compare"))
+    page = render(c, f"/station/{station}", "?week=2026-W47&to=2026-11-19T00:00")
+    assert text_of(find(page, "period-label")) == "2026年第47周前3天（11月16日—11月18日）"
+    assert "上周同期（11月09日—11月11日）" in text_of(find(page, "period-compare"))
+
+
+def test_a_week_so_far_is_scored_against_the_same_days(c: AppContext, core: Engine) -> None:
+    station = busiest(core, "station_code")
+    so_far = c.period("?week=2026-W47&to=2026-11-19T00:00")
+    scores = indicators.station_scores(c.url, c.scope(), so_far, c.settings.score_weights())
+    mine = next(r for r in scores if r["station_code"] == station)
+    k = indicators.kpis(c.url, c.scope(), Area("station", station), so_far)
+    assert (mine["incidents_week"], mine["incidents_prev"]) == (k["incidents_week"], k["incidents_prev"])
+    rows = indicators.area_table(c.url, c.scope(), "zone", Area("station", station), so_far)
+    assert sum(r["incidents_prev"] for r in rows) == k["incidents_prev"] > 0

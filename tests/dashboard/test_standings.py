@@ -16,9 +16,9 @@ from dashboard.db import fetch_all, scoped
 from dashboard.pages import drill, wall
 from dashboard.queries import indicators
 from dashboard.scope import Scope
-from tests.dashboard.test_pages import find
 from tests.support.accounts import LEADER, chief, sign
 from tests.support.dash_calls import column
+from tests.support.layouts import find
 
 pytestmark = pytest.mark.db
 
@@ -29,20 +29,20 @@ def worker(station: str, grid: str) -> User:
 
 def scores(c: AppContext, user: User) -> dict[str, dict[str, Any]]:
     with c.acting_as(user):
-        rows = indicators.station_scores(c.url, c.scope(), c.week(), c.settings.score_weights())
+        rows = indicators.station_scores(c.url, c.scope(), c.period(), c.settings.score_weights())
     return {r["station_code"]: dict(r) for r in rows}
 
 
 def ranking(c: AppContext, user: User, station: str | None = None) -> dict[str, dict[str, Any]]:
     with c.acting_as(user):
-        rows = indicators.grid_ranking(c.url, c.scope(), c.week(), station=station, limit=10_000)
+        rows = indicators.grid_ranking(c.url, c.scope(), c.period(), station=station, limit=10_000)
     return {r["grid_code"]: dict(r) for r in rows}
 
 
 @pytest.fixture(scope="module")
 def station_and_grid(c: AppContext, core: Engine) -> tuple[str, str]:
     """A station and its grid with the most incidents this week (a grid worker's view of it)."""
-    week = c.week()
+    week = c.period()
     station, grid = column(
         core,
         "select g.station_code || '|' || g.grid_code from core.grids g "
@@ -93,7 +93,7 @@ def test_the_station_page_shows_one_score_and_rank_for_every_viewer(
     shown = []
     for user in (LEADER, chief(station), worker(station, grid)):
         with c.acting_as(user):
-            page = drill.area_page(c, "station", station)
+            page = drill.area_page(c, c.period(), "station", station)
         assert page is not None
         shown.append(str(find(page, "drill-station-score")))
     assert shown[0] == shown[1] == shown[2]
@@ -107,7 +107,7 @@ def test_an_out_of_scope_station_or_grid_is_not_returned(
     station, grid = station_and_grid
     assert set(scores(c, chief(station))) == {station}
     # without a signed scope, or with a forged one, the database returns nothing at all
-    week = c.week()
+    week = c.period()
     when = {"w0": week.start, "w1": week.end, "p0": week.previous().start}
     query = "select station_code from ops.station_scores(:w0, :w1, :p0, 0.5, 0.3, 0.2)"
     grids = "select grid_code from ops.grid_ranking(:w0, :w1, :p0, null)"
@@ -133,7 +133,7 @@ def test_a_grids_rank_and_figures_are_the_same_for_every_viewer(
     assert theirs and all(everyone[g] == r for g, r in theirs.items())
     assert ranking(c, worker(station, grid)) == {grid: everyone[grid]}
     # a grid's count is every incident in it, whichever station's they are
-    week = c.week()
+    week = c.period()
     want = column(
         core,
         "select count(*) from core.incidents where grid_code = :g "
@@ -182,6 +182,6 @@ def test_the_wall_numbers_a_chiefs_station_by_its_rank_among_all(
     station, _grid = station_and_grid
     everyone = scores(c, LEADER)
     with c.acting_as(chief(station)):
-        shown = wall.rankings(c)
+        shown = wall.rankings(c, c.period())
     (item,) = next(x for x in shown if getattr(x, "id", None) == "wall-station-ranking").children
     assert item.value == str(everyone[station]["rank"])

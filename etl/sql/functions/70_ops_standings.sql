@@ -52,6 +52,8 @@ as $$
 declare
     -- what stands at a moment (events closed, hazards cleared) as it stood at the period's end
     v_at constant timestamptz := ops.period_end(p_w0, p_w1);
+    -- the week before runs from p_p0 for as long as the week (the same days when the week is partial)
+    v_p1 constant timestamptz := p_p0 + (p_w1 - p_w0);
 begin
     perform ops.period_end(p_p0, p_w0);
     return query
@@ -76,7 +78,7 @@ begin
     ),
     incidents_by_station as (
         select i.station_code, count(*) filter (where i.reported_at >= p_w0) as week,
-               count(*) filter (where i.reported_at < p_w0) as prev
+               count(*) filter (where i.reported_at < v_p1) as prev
         from serve.incidents as i
         where i.reported_at >= p_p0 and i.reported_at < p_w1
         group by i.station_code

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 
 from dashboard.headlines import HEADLINE
-from dashboard.periods import Week
+from dashboard.periods import Period, Week
 from dashboard.queries import elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.reports.run import weekly
@@ -27,7 +27,7 @@ from tests.support.database import fresh_database
 
 pytestmark = pytest.mark.db
 
-WEEK = Week(2026, 46)  # a past week of the demo, with the demo's last week after it
+WEEK = Period(Week(2026, 46))  # a past week of the demo, with the demo's last week after it
 T = WEEK.end
 WRITTEN_AT = "生成时间"  # the one line that may differ between two writings
 

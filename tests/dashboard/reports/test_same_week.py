@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.db, pytest.mark.timeout(600)]
 NUMBER = r"(—|[0-9][0-9,]*(?:\.[0-9]+)?%?)"
 
 # the default period (no query; as of the demo's last day, 2026-W47) and a week so far
-SEARCHES = ["", "?week=2026-W47&to=2026-11-19T15:00"]
+SEARCHES = ["", "?week=2026-W47&to=2026-11-19T00:00"]
 
 
 def shown(text: str, keys: list[str] | tuple[str, ...]) -> dict[str, str]:
