@@ -193,4 +193,4 @@ def test_page_wall_xlsx_and_pdf_show_the_same_figures_and_ranking(
             .children.children[1]
             .children[0]
         )
-        assert [td.children for td in row.children[:2]] == [score, str(place)], name
+        assert [td.children for td in row.children[:2]] == [score, f"{place} / {len(stations)}"], name
