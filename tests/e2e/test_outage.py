@@ -76,7 +76,10 @@ class Client:
         payload = {
             "output": "page.children",
             "outputs": {"id": "page", "property": "children"},
-            "inputs": [{"id": "url", "property": "pathname", "value": path}],
+            "inputs": [
+                {"id": "url", "property": "pathname", "value": path},
+                {"id": "url", "property": "search", "value": ""},
+            ],
             "changedPropIds": ["url.pathname"],
             "state": [],
         }
