@@ -264,7 +264,6 @@ def forged_callbacks(app: dash.Dash, station: str) -> list[tuple[str, dict[tuple
     for search in ("?week=2026-W49", "?week=2026-W47&to=2026-12-01T00:00", "?week=" + "9" * 5000, [1], 12):
         # a period no one can have seen, or junk: neither picked, nor shown by a callback
         cases.append((key_of(app, "url.search"), {("period-pick", "value"): search}))
-        cases.append((key_of(app, "wall-current.children"), {("url", "search"): search}))
         cases.append((heat, {("map-heat-kind", "value"): "incidents", ("url", "search"): search}))
         cases.append((choro, {("map-choro-level", "value"): "grid", ("url", "search"): search}))
     for n in (-1, 2**64, "3", 1.5, [1]):

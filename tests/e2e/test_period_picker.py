@@ -102,10 +102,7 @@ def test_pick_a_week_on_the_station_page_then_reload(
     assert PICKED.label_zh() in read(browser, "period-pick")  # the picker shows it too
     screenshot(browser, "period-reloaded")
 
-    # the same query on the wall, the map (its playback anchored on it) and the quality page
-    browser.get(f"{served}/wall?week=2026-W45")
-    assert wait(browser, lambda d: label(d) == PICKED.label_zh())
-    screenshot(browser, "period-wall")
+    # the same query on the map (its playback anchored on it) and the quality page
     browser.get(f"{served}/?week=2026-W45")
     assert wait(browser, lambda d: label(d) == PICKED.label_zh())
     assert wait(browser, lambda d: read(d, "map-play-week") == PICKED.label_zh())
