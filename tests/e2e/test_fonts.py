@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine
 
 from dashboard.fonts import HERE, SERVED, own_text
 from etl.db import normalise_url
-from tests.support.browser import chromium, requested_urls, sign_in, wait
+from tests.support.browser import browsing, requested_urls, sign_in, wait
 from tests.support.cli import serving
 from tests.support.dash_calls import column
 
@@ -78,11 +78,8 @@ def core(demo_db: tuple[str, str]) -> Iterator[Engine]:
 
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
-    driver = chromium()
-    try:
+    with browsing() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def collect(driver: WebDriver, seen: dict[str, dict[str, str]], page: str) -> None:

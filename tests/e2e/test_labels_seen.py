@@ -18,7 +18,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import create_engine
 
 from etl.db import normalise_url
-from tests.support.browser import chromium, screenshot, sign_in, wait
+from tests.support.browser import browsing, screenshot, wait
 from tests.support.cli import serving
 from tests.support.codes import findings
 from tests.support.dash_calls import column
@@ -34,13 +34,8 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture
 def leader(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
-    driver = chromium()
-    try:
-        sign_in(driver, served, "leader")
-        wait(driver, lambda d: not d.current_url.startswith(served + "/login"))
+    with browsing(served, "leader") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def seen(driver: WebDriver, base: str, path: str, ready: str) -> str:

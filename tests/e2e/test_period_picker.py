@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from dashboard.periods import Period, Week
 from etl.db import normalise_url
-from tests.support.browser import chromium, console_errors, screenshot, sign_in, wait
+from tests.support.browser import browsing, console_errors, screenshot, wait
 from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
@@ -31,13 +31,8 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture
 def browser(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
-    driver = chromium()
-    try:
-        sign_in(driver, served, "leader")
-        wait(driver, lambda d: not d.current_url.startswith(served + "/login"))
+    with browsing(served, "leader") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def station_code(demo_db: tuple[str, str]) -> str:

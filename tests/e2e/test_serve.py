@@ -16,7 +16,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 
-from tests.support.browser import chromium, console_errors, requested_urls, screenshot, sign_in, wait
+from tests.support.browser import (
+    browsing,
+    console_errors,
+    requested_urls,
+    screenshot,
+    sign_in,
+    wait,
+)
 from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
@@ -31,11 +38,8 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture
 def anonymous() -> Iterator[WebDriver]:
-    driver = chromium()
-    try:
+    with browsing() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from etl.db import normalise_url
 from etl.users import add_user, set_disabled, set_password
 from tests.support.accounts import PASSWORD
-from tests.support.browser import chromium, console_errors, screenshot, sign_in, wait
+from tests.support.browser import browsing, console_errors, screenshot, sign_in, wait
 from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
@@ -33,11 +33,8 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
-    driver = chromium()
-    try:
+    with browsing() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def end_by(reason: str, owner: str, username: str) -> None:

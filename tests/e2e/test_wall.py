@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy.engine import make_url
 
-from tests.support.browser import chromium, screenshot, sign_in, wait
+from tests.support.browser import browsing, screenshot, wait
 from tests.support.cli import serving
 from tests.support.proxy import Relay, relay
 
@@ -97,13 +97,8 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str], db_relay: Relay) -
 
 @pytest.fixture
 def wall(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
-    driver = chromium()
-    try:
-        sign_in(driver, served, "leader")
-        wait(driver, lambda d: not d.current_url.startswith(served + "/login"))
+    with browsing(served, "leader") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def show(driver: WebDriver, base: str, width: int, height: int) -> None:

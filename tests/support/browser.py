@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,21 @@ def sign_in(driver: webdriver.Chrome, base: str, username: str, password: str = 
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "login-submit").click()
+
+
+@contextmanager
+def browsing(
+    base: str | None = None, username: str | None = None, phone: bool = False
+) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium, signed in as ``username`` at ``base`` when both are given; quit on the way out."""
+    driver = chromium(phone)
+    try:
+        if base is not None and username is not None:
+            sign_in(driver, base, username)
+            wait(driver, lambda d: not d.current_url.startswith(base + "/login"))
+        yield driver
+    finally:
+        driver.quit()
 
 
 def wait(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], seconds: float = 30) -> Any:
