@@ -154,6 +154,29 @@ def report(exc: BaseException, what: str) -> Kind:
     return kind
 
 
+class OneLine(logging.Filter):
+    """A log handler's filter that keeps every record to one line: a record carrying an exception
+    (a library's own ``logger.exception``, such as the connection pool failing to reset a connection
+    the database dropped) is written as the exception's one line, within the same per-kind limit
+    as :func:`report`, and its traceback is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None:
+            return True
+        kind = classify(exc)
+        if kind == "database":
+            LIMITER.went_down()
+        left_out = LIMITER.admit(kind)
+        if left_out is None:
+            return False
+        more = f" (+{left_out} more like it since the last line)" if left_out else ""
+        record.msg = f"{CODES[kind]}: {record.getMessage()}: {one_line(exc)}{more}".replace("\n", " ")
+        record.args = None
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
 def note_reachable(asked_at: float) -> None:
     """Log once that the database answers again, after it went away (``asked_at``: when the query
     that answered was sent, wall time)."""

@@ -25,10 +25,12 @@ def serve(
     secret = load_secret()  # no secret key, no dashboard: say so before anything starts
     url = Warehouse().app_url()
     check_reachable(url)  # a database that is down or refuses the role: one line, not a traceback
+    from dashboard.failures import OneLine
     from dashboard.server import run
 
     # a server's log: one plain line per record, with its time (no wrapping, no boxed tracebacks)
     plain = logging.StreamHandler(sys.stderr)
     plain.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    plain.addFilter(OneLine())  # a library's logged exception too: one line, within the limit
     logging.getLogger().handlers[:] = [plain]
     run(database_url=url, secret=secret, host=host, port=port, workers=workers)

@@ -7,8 +7,10 @@ driver and SQLAlchemy raise when the database goes away, cancels a statement, or
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
 
 import psycopg
 import pytest
@@ -131,3 +133,47 @@ def test_recovery_is_logged_once_and_only_for_a_query_sent_after(
         failures.note_reachable(1e12)
         failures.note_reachable(1e12)
     assert [r.getMessage().split(":")[0] for r in caplog.records] == ["database_available"]
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (
+            psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly"),
+            "database_unavailable",
+        ),
+        (KeyError("a library's own bug"), "server_error"),
+    ],
+)
+def test_a_librarys_logged_exception_is_one_line_within_the_limit(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, code: str
+) -> None:
+    """The connection pool (or any library) logging an exception with its traceback, as SQLAlchemy
+    does when it cannot reset a connection the database dropped: the served log's handler writes
+    one line, within the same limit as the failed requests."""
+    monkeypatch.setattr(failures, "LIMITER", LogLimiter())
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(failures.OneLine())
+    pool = logging.getLogger("tests.sqlalchemy.pool")
+    pool.addHandler(handler)
+    pool.propagate = False
+    try:
+        for _ in range(300):
+            try:
+                raise error
+            except Exception:
+                pool.error("Exception during reset or similar", exc_info=True)
+        pool.warning("a record without an exception passes as it is")
+    finally:
+        pool.removeHandler(handler)
+        pool.propagate = True
+    lines = out.getvalue().splitlines()
+    assert 2 <= len(lines) <= 3, lines  # 300 within a second or two, and the plain record
+    assert all(
+        re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ tests\.sqlalchemy\.pool: ", x) for x in lines
+    )
+    assert f"{code}: Exception during reset or similar: {type(error).__name__}" in lines[0]
+    assert "Traceback" not in out.getvalue() and 'File "' not in out.getvalue()
+    assert lines[-1].endswith("a record without an exception passes as it is")
