@@ -36,8 +36,8 @@ from common.secret import derive
 from dashboard.app import create_app
 from dashboard.context import AppContext
 from dashboard.db import get_engine
-from dashboard.map import choropleth, heat, layers
-from dashboard.pages import drill, wall
+from dashboard.map import choropleth, heat, layers, playlist
+from dashboard.pages import drill
 from dashboard.queries.areas import stations
 from dashboard.settings import DashboardSettings
 
@@ -141,7 +141,7 @@ def main() -> None:
         "drill: station page": lambda c: drill.area_page(c, c.period(), "station", station).to_plotly_json(),
         "drill: zone page": lambda c: drill.area_page(c, c.period(), "zone", zone).to_plotly_json(),
         "drill: grid page": lambda c: drill.area_page(c, c.period(), "grid", grid).to_plotly_json(),
-        "wall: rotation": lambda c: wall.rotation(c, c.period(), 1),
+        "wall: rotation": lambda c: playlist.rotation(c, 1, c.period()),
     }
     rec = Recorder(url)
     rows = []

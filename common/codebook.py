@@ -51,6 +51,7 @@ EnumName = Literal[
     "export_format",
     "search_by",
     "session_end",
+    "period_term",
 ]
 
 BOOK: dict[EnumName, dict[str, str]] = {
@@ -295,6 +296,17 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "idle_timeout": "超时",
         "disabled": "账户停用",
         "password_changed": "密码已改",
+    },
+    # how a period and what it is compared with are named: right for a past week and a week so far
+    "period_term": {
+        "current": "本期",
+        "previous": "上周同期",
+        "last_year": "去年同期",
+        "wow": "环比",
+        "yoy": "同比",
+        "so_far": "本周至今",
+        "data_as_of": "数据截至",
+        "no_load": "尚无加载",
     },
 }
 

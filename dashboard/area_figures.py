@@ -11,7 +11,7 @@ from dash import html
 from common.china import TZ
 from dashboard.headlines import FIGURES as F
 from dashboard.queries import indicators
-from dashboard.ui import change_text, kpi
+from dashboard.ui import changes, kpi
 
 
 def kpi_cards(k: indicators.Kpis) -> html.Div:
@@ -36,7 +36,7 @@ def kpi_cards(k: indicators.Kpis) -> html.Div:
             card(
                 "incidents_week",
                 "drill-kpi-incidents",
-                line(change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")),
+                line(*changes(k)),
             ),
             card(
                 "events_open",

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.codebook import label
+from dashboard.periods import term
 from dashboard.ui import num, pct
+
+NOW = term("current")  # 本期: the period shown, whichever week it is and whole or so far
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Figure:
 
     @property
     def titled(self) -> str:
-        """The label with its unit, as a table row or column names it: 本周警情（起）."""
+        """The label with its unit, as a table row or column names it: 本期警情（起）."""
         return f"{self.label}（{self.unit}）" if self.unit else self.label
 
     def text(self, value: Any) -> str:
@@ -48,28 +51,28 @@ class Figure:
 
 
 _ALL = (
-    Figure("incidents_week", "本周警情", "起", prev="incidents_prev", last_year="incidents_last_year"),
-    Figure("incidents_prev", "上周警情", "起"),
+    Figure("incidents_week", f"{NOW}警情", "起", prev="incidents_prev", last_year="incidents_last_year"),
+    Figure("incidents_prev", f"{term('previous')}警情", "起"),
     Figure("population", "实有人口", "人"),
     Figure("migrants", "流动人口", "人"),
     Figure("rental_units", "出租屋", "套"),
     Figure("events_open", "在办网格事件", "件"),
     Figure("yellow_cards", label("card", "yellow"), "件"),
     Figure("red_cards", label("card", "red"), "件"),
-    Figure("events_closed_week", "本周办结网格事件", "件"),
-    Figure("events_on_time_week", "本周按时办结", "件"),
-    Figure("hazards_found_week", "本周发现隐患", "处"),
-    Figure("hazards_cleared_week", "本周销号隐患", "处"),
+    Figure("events_closed_week", f"{NOW}办结网格事件", "件"),
+    Figure("events_on_time_week", f"{NOW}按时办结", "件"),
+    Figure("hazards_found_week", f"{NOW}发现隐患", "处"),
+    Figure("hazards_cleared_week", f"{NOW}销号隐患", "处"),
     Figure("hazards_open", "隐患未销号", "处"),
     Figure("disputes", "矛盾纠纷", "起"),
     Figure("disputes_resolved", "已化解纠纷", "起"),
     Figure("disputes_high_open", "高风险纠纷在办", "起"),
-    Figure("disputes_found_week", "本周新发纠纷", "起"),
-    Figure("disputes_resolved_week", "本周化解纠纷", "起"),
+    Figure("disputes_found_week", f"{NOW}新发纠纷", "起"),
+    Figure("disputes_resolved_week", f"{NOW}化解纠纷", "起"),
     Figure("alerts", "预警", "条"),
     Figure("migrant_registration_rate", "流动人口登记率"),
     Figure("smart_coverage", "智安小区覆盖率"),
-    Figure("events_on_time_rate", "本周网格事件按时办结率"),
+    Figure("events_on_time_rate", f"{NOW}网格事件按时办结率"),
     Figure("dispute_resolution_rate", "矛盾纠纷化解率"),
 )
 FIGURES: dict[str, Figure] = {f.key: f for f in _ALL}

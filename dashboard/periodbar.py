@@ -15,9 +15,8 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.periods import Period, default_period
+from dashboard.periods import Period, data_as_of_zh, default_period, term
 from dashboard.queries import operations
-from dashboard.ui import when
 
 PICK_WEEKS = 26  # whole weeks offered, the last finished one first
 
@@ -25,6 +24,12 @@ PICK_WEEKS = 26  # whole weeks offered, the last finished one first
 def search_of(period: Period) -> str:
     """The URL query naming ``period`` (``?week=2026-W47`` or ``?week=…&to=…``)."""
     return "?" + urlencode(period.query())
+
+
+def carried(c: AppContext, period: Period) -> str:
+    """The query a link to another page carries so it opens on ``period``: ``period``'s own, or
+    none for the default period (so it follows the default on, as a wall left running must)."""
+    return "" if period == default_period(c.now()) else search_of(period)
 
 
 def options(now: datetime, chosen: Period) -> list[dict[str, str]]:
@@ -42,32 +47,38 @@ def options(now: datetime, chosen: Period) -> list[dict[str, str]]:
 
 def _choice(p: Period, current: Period | None) -> str:
     if p == current:
-        return f"本周至今（{p.span_zh()}）"
+        return f"{term('so_far')}（{p.span_zh()}）"
     return p.label_zh()
 
 
-def bar(c: AppContext, period: Period, dark: bool = False) -> html.Div:
+def picker(c: AppContext, period: Period) -> dcc.Dropdown:
+    """The week picker set to ``period`` (the bar's, and the wall's in its header)."""
+    return dcc.Dropdown(
+        id="period-pick",
+        options=options(c.now(), period),
+        value=search_of(period),
+        clearable=False,
+        searchable=False,
+        className="period-pick",
+    )
+
+
+def as_of_text(c: AppContext, period: Period) -> str:
+    """The data's as-of line for ``period``, the same on every page and the wall
+    (:func:`dashboard.periods.data_as_of`)."""
+    return data_as_of_zh(c.cached(("data-as-of",), lambda: operations.data_as_of(c.url)), period)
+
+
+def bar(c: AppContext, period: Period) -> html.Div:
     """The picker set to ``period``, the period in words with its comparison windows, and 数据截至."""
-    loaded = c.cached(("data-as-of",), lambda: operations.data_as_of(c.url))
     return html.Div(
         [
-            dcc.Dropdown(
-                id="period-pick",
-                options=options(c.now(), period),
-                value=search_of(period),
-                clearable=False,
-                searchable=False,
-                className="period-pick",
-            ),
+            picker(c, period),
             html.Span(period.label_zh(), className="period-label", id="period-label"),
             html.Span(period.comparison_zh(), className="period-compare", id="period-compare"),
-            html.Span(
-                f"数据截至 {when(loaded)}" if loaded else "数据截至 —（尚无加载）",
-                className="period-as-of",
-                id="period-as-of",
-            ),
+            html.Span(as_of_text(c, period), className="period-as-of", id="period-as-of"),
         ],
-        className="period-bar dark" if dark else "period-bar",
+        className="period-bar",
         id="period-bar",
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from common.china import TZ
+from common.codebook import label
 
 WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})", re.IGNORECASE)
 
@@ -154,14 +155,46 @@ class Period:
 
     def comparison_zh(self) -> str:
         """What the changes compare with: the same days of the week before and a year earlier."""
-        what = "上周" if self.days is None else "上周同期"
-        return f"环比：{what}（{self.previous().span_zh()}）；同比：去年同期（{self.last_year().span_zh()}）"
+        return (
+            f"{term('wow')}：{term('previous')}（{self.previous().span_zh()}）；"
+            f"{term('yoy')}：{term('last_year')}（{self.last_year().span_zh()}）"
+        )
 
     def query(self) -> dict[str, str]:
         """The URL query that names this period (``week``, and ``to``, its end, for a week so far)."""
         if self.days is None:
             return {"week": self.week.label()}
         return {"week": self.week.label(), "to": f"{self.end:%Y-%m-%dT%H}:00"}
+
+
+def term(code: str) -> str:
+    """How a period and its comparisons are named wherever a person reads them (the codebook's
+    ``period_term``): words that read right for any period, a past week or a week so far alike
+    ("this period", "the same days of the week before"), never "this week" for another week."""
+    return label("period_term", code)
+
+
+def data_as_of(loaded: datetime | None, period: Week | Period) -> datetime | None:
+    """What "data as of" says for ``period`` on every page, the wall and the reports: the end of the
+    latest load that finished (``loaded``), capped at the period's end (a past week's data is
+    complete at its end, whatever was loaded since); None before any load.
+
+    Parameters
+    ----------
+    loaded
+        ``queries.operations.data_as_of``: when the latest finished load ended.
+    period
+        The period shown.
+    """
+    return None if loaded is None else min(loaded, period.end)
+
+
+def data_as_of_zh(loaded: datetime | None, period: Week | Period, named: bool = True) -> str:
+    """ "Data as of" as a person reads it (the words, then ``2026-11-23 00:00``), or that nothing
+    was loaded yet; the time alone when not ``named`` (a table's cell beside the words)."""
+    at = data_as_of(loaded, period)
+    shown = f"{at.astimezone(TZ):%Y-%m-%d %H:%M}" if at else f"—（{term('no_load')}）"
+    return f"{term('data_as_of')} {shown}" if named else shown
 
 
 def default_period(now: datetime) -> Period:

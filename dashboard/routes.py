@@ -20,7 +20,7 @@ from dashboard import bounds, periodbar
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, mine, persons, quality, wall
 from dashboard.scope import CODE_PATTERN
-from dashboard.ui import nav
+from dashboard.ui import CARRIED, nav
 
 # a page from the app, the path's match and the URL's query (the period, for pages that show one)
 Builder = Callable[[AppContext, re.Match[str], str | None], html.Div]
@@ -88,7 +88,7 @@ def _building(c: AppContext, m: re.Match[str], _q: str | None) -> html.Div:
 CODE = rf"(?P<code>{CODE_PATTERN})"
 ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/?$"), lambda c, _m, q: mapview.layout(c, c.period(q))),
-    (re.compile(r"^/wall/*$"), lambda c, _m, _q: wall.layout(c)),
+    (re.compile(r"^/wall/*$"), lambda c, _m, q: wall.layout(c, c.period(q))),
     (re.compile(r"^/quality/*$"), lambda c, _m, q: quality.layout(c, c.period(q))),
     (re.compile(r"^/mine/*$"), _mine),
     (re.compile(r"^/persons/*$"), _persons),
@@ -124,14 +124,27 @@ def render(c: AppContext, pathname: str | None, search: str | None = None) -> ht
     """
     path = bounds.path(pathname or None)
     search = bounds.text(search, bounds.MAX_SEARCH)
-    for pattern, build in ROUTES:
-        m = pattern.fullmatch(path)
-        if m:
-            try:
-                return build(c, m, search)
-            except bounds.OutOfBounds:
-                return bad_period()
-    return not_found(f"页面 {path} ")
+    token = CARRIED.set(carried(c, search))
+    try:
+        for pattern, build in ROUTES:
+            m = pattern.fullmatch(path)
+            if m:
+                try:
+                    return build(c, m, search)
+                except bounds.OutOfBounds:
+                    return bad_period()
+        return not_found(f"页面 {path} ")
+    finally:
+        CARRIED.reset(token)
+
+
+def carried(c: AppContext, search: str | None) -> str:
+    """The query a page's links carry on (:func:`dashboard.periodbar.carried`); "" for a query
+    naming no period that can be shown."""
+    try:
+        return periodbar.carried(c, c.period(search))
+    except bounds.OutOfBounds:
+        return ""
 
 
 def shell() -> html.Div:

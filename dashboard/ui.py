@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,12 @@ from flask import g, has_request_context
 from common import codebook
 from common.china import TZ
 from common.codebook import EnumName
+from dashboard.periods import term
+
+# The query naming the period of the page being rendered (``?week=…``; "" for the default period),
+# set by the router for the page it renders: links to other pages carry it on, so moving between
+# pages never changes the period shown.
+CARRIED: ContextVar[str] = ContextVar("onemap_carried_period", default="")
 
 # A table column: (key, heading), or (key, heading, enum) for a coded value shown by its label
 Column = tuple[str, str] | tuple[str, str, EnumName]
@@ -31,12 +38,20 @@ def signed_pct(v: float | None) -> str:
 
 
 def change_text(v: float | None, label: str) -> html.Span:
-    """环比/同比 with an arrow; more incidents is bad (red), fewer is good (green)."""
+    """A change (week on week, year on year) with an arrow; more incidents is bad (red), fewer is
+    good (green)."""
     if v is None:
         return html.Span(f"{label} —", className="chg none", title="无可比数据")
     arrow = "▲" if v > 0 else ("▼" if v < 0 else "＝")
     cls = "up" if v > 0 else ("down" if v < 0 else "flat")
     return html.Span(f"{label} {arrow}{abs(v) * 100:.1f}%", className=f"chg {cls}")
+
+
+def changes(k: Mapping[str, Any]) -> list[Any]:
+    """The incidents' changes week on week and year on year of ``k`` (``queries.indicators.Kpis``)
+    as cards, the wall and its panels show them: two changes with a space between (so read as text
+    they stay two words)."""
+    return [change_text(k["incidents_wow"], term("wow")), " ", change_text(k["incidents_yoy"], term("yoy"))]
 
 
 def kpi(label: str, value: str, ident: str, *extra: Any) -> html.Div:
@@ -110,8 +125,14 @@ def logout_form() -> html.Form:
     )
 
 
+def carry(path: str) -> str:
+    """A link to ``path`` on the period of the page rendered (:data:`CARRIED`)."""
+    return path + CARRIED.get()
+
+
 def nav(active: str) -> html.Header:
-    """The top bar: pages the signed-in user may open, who they are, and 退出."""
+    """The top bar: pages the signed-in user may open (each on the period shown), who they are,
+    and 退出."""
     from dashboard.context import CURRENT_USER  # (the context imports this module's neighbours)
 
     user = CURRENT_USER.get()
@@ -134,7 +155,7 @@ def nav(active: str) -> html.Header:
         [
             html.Span("警网融合一张图", className="brand"),
             *[
-                dcc.Link(t, href=h, className="nav-link" + (" active" if h == active else ""))
+                dcc.Link(t, href=carry(h), className="nav-link" + (" active" if h == active else ""))
                 for h, t in links
             ],
             html.Span(className="nav-gap"),

@@ -9,7 +9,7 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.map.framing import window
 from dashboard.map.layers import AreaLayer, area_layer, empty
-from dashboard.periods import Period
+from dashboard.periods import Period, term
 from dashboard.queries import indicators
 
 SEQ_RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
@@ -101,7 +101,7 @@ def choropleth(
         props = {"code": code, "value": v, "style": {"fillColor": colour}}
         props["tooltip"] = (
             f"{f['properties']['label']}（{code}）：{text}；"
-            f"本期{m.get('incidents', 0)}起，上期{m.get('incidents_prev', 0)}起"
+            f"{term('current')}{m.get('incidents', 0)}起，上期{m.get('incidents_prev', 0)}起"
         )
         features.append({**f, "properties": props})
     return {"type": "FeatureCollection", "features": features}, LEGENDS.get(metric, "")

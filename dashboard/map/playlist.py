@@ -20,7 +20,7 @@ from dashboard.map import framing, layers
 from dashboard.periods import Period
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
-from dashboard.ui import change_text
+from dashboard.ui import changes
 
 FOCUS = {
     "red_cards": {"color": "#ff4d4f", "weight": 3, "fillColor": "#ff4d4f", "fillOpacity": 0.35},
@@ -39,31 +39,26 @@ class View:
     seconds: int
 
 
-def period(c: AppContext) -> Period:
-    """The period the wall shows: the default one, the last finished week (the wall reads no period
-    from its URL; the one place to change if it should)."""
-    return c.period()
-
-
-def headline(c: AppContext) -> indicators.Kpis:
-    """The whole-area figures of the period (cached per scope and period)."""
+def headline(c: AppContext, period: Period) -> indicators.Kpis:
+    """The whole-area figures of ``period`` (cached per scope and period)."""
     scope = c.scope()
-    week = period(c)
-    return c.cached(("wall-kpis", scope, week), lambda: indicators.kpis(c.url, scope, Area(), week))
+    return c.cached(("wall-kpis", scope, period), lambda: indicators.kpis(c.url, scope, Area(), period))
 
 
 def stations(c: AppContext) -> list[areas.Station]:
     return c.cached(("stations", c.scope()), lambda: areas.stations(c.url, c.scope()))
 
 
-def red_cards(c: AppContext) -> list[elements.RedCard]:
-    scope, week = c.scope(), period(c)
-    return c.cached(("reds", scope, week), lambda: elements.red_cards(c.url, scope, week, limit=8))
+def red_cards(c: AppContext, period: Period) -> list[elements.RedCard]:
+    scope = c.scope()
+    return c.cached(("reds", scope, period), lambda: elements.red_cards(c.url, scope, period, limit=8))
 
 
-def hot_grids(c: AppContext) -> list[indicators.GridRank]:
-    scope, week = c.scope(), period(c)
-    return c.cached(("grid-rank", scope, week), lambda: indicators.grid_ranking(c.url, scope, week, limit=8))
+def hot_grids(c: AppContext, period: Period) -> list[indicators.GridRank]:
+    scope = c.scope()
+    return c.cached(
+        ("grid-rank", scope, period), lambda: indicators.grid_ranking(c.url, scope, period, limit=8)
+    )
 
 
 def playlist(c: AppContext) -> list[View]:
@@ -112,19 +107,20 @@ def _focus(features: list[dict[str, Any]], kind: str) -> dict[str, Any]:
 def _figures_panel(k: indicators.Kpis) -> list[Any]:
     return [
         html.Div(F["incidents_week"].say(k), className="w-line"),
-        html.Div([change_text(k["incidents_wow"], "环比"), " ", change_text(k["incidents_yoy"], "同比")]),
+        html.Div(changes(k)),
         html.Div(f"{F['events_open'].say(k)} · {F['red_cards'].say(k)}", className="w-line"),
         html.Div(F["hazards_open"].say(k), className="w-line"),
     ]
 
 
-def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[Any], dict[str, Any]]:
-    """What the wall shows at tick ``n``: map viewport, the view's title, its panel, the grids it
-    highlights."""
+def rotation(
+    c: AppContext, n: int | None, week: Period
+) -> tuple[dict[str, Any], str, list[Any], dict[str, Any]]:
+    """What the wall shows at tick ``n`` for the period ``week``: map viewport, the view's title,
+    its panel, the grids it highlights."""
     view = view_at(c, n)
     if view is None:
         return {}, "", [], layers.empty()
-    week = period(c)
     if view.kind == "station":
         s = next(s for s in stations(c) if s["station_code"] == view.station)
         k = c.cached(
@@ -133,19 +129,24 @@ def rotation(c: AppContext, n: int | None) -> tuple[dict[str, Any], str, list[An
         )
         return _fly([[s["y0"], s["x0"]], [s["y1"], s["x1"]]]), s["name"], _figures_panel(k), layers.empty()
     if view.kind == "red_cards":
-        reds = red_cards(c)
+        reds = red_cards(c, week)
         found = _grids(c, [r["grid_code"] for r in reds if r["grid_code"]])
-        panel = [html.Div(f"{F['red_cards'].say(headline(c))}", className="w-line")] + [
+        panel = [html.Div(f"{F['red_cards'].say(headline(c, week))}", className="w-line")] + [
             html.Div(f"{r['what']} · 登记 {r['registered_at']:%m-%d}", className="w-line")
             for r in reds[:PANEL_ITEMS]
         ]
         return _fly_to_features(c, found), "红牌督办", panel, _focus(found, view.kind)
     if view.kind == "hot_spots":
-        hot = hot_grids(c)
+        hot = hot_grids(c, week)
         found = _grids(c, [r["grid_code"] for r in hot])
         panel = [
-            html.Div(f"{r['name']} · 本周警情 {r['incidents_week']}", className="w-line")
+            html.Div(f"{r['name']} · {F['incidents_week'].label} {r['incidents_week']}", className="w-line")
             for r in hot[:PANEL_ITEMS]
         ]
         return _fly_to_features(c, found), "警情热点网格", panel, _focus(found, view.kind)
-    return _fly(framing.corners(framing.area_extent(c))), "全域", _figures_panel(headline(c)), layers.empty()
+    return (
+        _fly(framing.corners(framing.area_extent(c))),
+        "全域",
+        _figures_panel(headline(c, week)),
+        layers.empty(),
+    )

@@ -11,11 +11,12 @@ from common.codebook import ITEM_STATUS, label
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.names import area_names
-from dashboard.periodbar import bar, search_of
-from dashboard.periods import Period
+from dashboard.periodbar import bar, carried, search_of
+from dashboard.periods import Period, term
 from dashboard.queries import areas, breakdowns, elements, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import (
+    CARRIED,
     breadcrumb,
     named,
     nav,
@@ -59,7 +60,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
     info = areas.area_name(c.url, scope, area)
     if info is None:
         return None
-    q = search_of(week)
+    q = carried(c, week)  # links to other pages; the downloads name their week whatever it is
     k = indicators.kpis(c.url, scope, area, week)
     trend = indicators.weekly_trend(c.url, scope, area, week)
     items = elements.open_items(c.url, scope, area, week)
@@ -142,14 +143,14 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                             html.Span("本页时段的周报："),
                             html.A(
                                 "PDF",
-                                href=f"/download/weekly/{code}.pdf{q}",
+                                href=f"/download/weekly/{code}.pdf{search_of(week)}",
                                 id="drill-download-pdf",
                                 className="download",
                             ),
                             html.Span(" · "),
                             html.A(
                                 "XLSX",
-                                href=f"/download/weekly/{code}.xlsx{q}",
+                                href=f"/download/weekly/{code}.xlsx{search_of(week)}",
                                 id="drill-download-xlsx",
                                 className="download",
                             ),
@@ -180,16 +181,16 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 else []
             ),
             dcc.Graph(figure=trend_figure(trend), id="drill-trend", config={"displayModeBar": False}),
-            html.H3("警情分类（环比、同比）"),
+            html.H3(f"警情分类（{term('wow')}、{term('yoy')}）"),
             table(
                 yoy,
                 [
                     ("category_zh", "类别"),
-                    ("week", "本周"),
-                    ("prev", "上周"),
-                    ("wow", "环比"),
-                    ("last_year", "去年同期"),
-                    ("yoy", "同比"),
+                    ("week", term("current")),
+                    ("prev", term("previous")),
+                    ("wow", term("wow")),
+                    ("last_year", term("last_year")),
+                    ("yoy", term("yoy")),
                 ],
                 "drill-incidents-by-category",
             ),
@@ -281,7 +282,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                     ("alerts", "预警"),
                 ],
                 "drill-buildings",
-                link=lambda r: f"/building/{r['building_code']}",
+                link=lambda r: f"/building/{r['building_code']}{q}",
             ),
         ],
         className="page",
@@ -296,8 +297,9 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
         return None
     info = {"name": b["address"] or code, "station_code": b["station_code"], "zone_code": b["zone_code"]}
     grid = areas.area_name(c.url, c.scope(), Area("grid", b["grid_code"])) if b["grid_code"] else None
-    crumbs = trail(c, Area("grid", b["grid_code"]), {**info, "name": grid["name"]}) if grid else []
-    crumbs = [*crumbs[:-1], (crumbs[-1][0], f"/grid/{b['grid_code']}")] if crumbs else [("全域", "/")]
+    q = CARRIED.get()  # the period of the page it was opened from, carried on to the areas above
+    crumbs = trail(c, Area("grid", b["grid_code"]), {**info, "name": grid["name"]}, q) if grid else []
+    crumbs = [*crumbs[:-1], (crumbs[-1][0], f"/grid/{b['grid_code']}{q}")] if crumbs else [("全域", f"/{q}")]
     crumbs.append((f"楼栋 {b['address'] or code}", None))
     for o in b["occupants"]:
         o["migrant"] = "流动" if o["is_migrant"] else "户籍"

@@ -22,8 +22,8 @@ from dashboard.map import choropleth, framing, heat, layers, navigate
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
 from dashboard.names import area_names
-from dashboard.periodbar import bar, search_of
-from dashboard.periods import HOUR, Period
+from dashboard.periodbar import bar, carried
+from dashboard.periods import HOUR, Period, term
 from dashboard.queries import breakdowns, elements
 from dashboard.ui import nav
 
@@ -117,7 +117,9 @@ def page(
                 placeholder="全部警情类别",
                 options=[{"label": r["name_zh"], "value": r["category"]} for r in cats],
             ),
-            radios("map-heat-window", "week", [("本周", "week"), ("近4周", "4w"), ("自定义", "custom")]),
+            radios(
+                "map-heat-window", "week", [(term("current"), "week"), ("近4周", "4w"), ("自定义", "custom")]
+            ),
             dcc.DatePickerRange(
                 id="map-heat-range",
                 display_format="YYYY-MM-DD",
@@ -136,7 +138,9 @@ def page(
             html.Div(id="map-heat-legend", className="legend"),
             html.H3("分级设色"),
             radios("map-choro-level", "none", [("无", "none"), ("警务区", "zone"), ("网格", "grid")]),
-            radios("map-choro-metric", "count", [("数量", "count"), ("千人比", "rate"), ("环比", "wow")]),
+            radios(
+                "map-choro-metric", "count", [("数量", "count"), ("千人比", "rate"), (term("wow"), "wow")]
+            ),
             html.Div(id="map-choro-legend", className="legend"),
             html.H3("当前选择"),
             html.Div("点击派出所查看其警务区和网格；点击警务区或网格打开详情。", id="map-selection"),
@@ -290,7 +294,7 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _station_click(feature, search):
         code = bounds.feature_code(feature or None)
-        q = search_of(c.period(search))  # the station page opens on the map's period
+        q = carried(c, c.period(search))  # the station page opens on the map's period
         if code is None:
             return no_update, no_update, no_update
         selected = navigate.select_station(c, code)

@@ -22,7 +22,7 @@ from dashboard.names import area_names
 from dashboard.periods import Period, Week
 from dashboard.queries import areas, elements
 from dashboard.queries.areas import Area
-from dashboard.ui import named, nav, when
+from dashboard.ui import carry, named, nav, when
 
 GRID_STYLE = {"color": "#2da44e", "weight": 3, "fillOpacity": 0.08, "className": "ol-grid"}
 BUILDING_COLOUR = "#57606a"
@@ -204,7 +204,7 @@ def _alert(a: dict[str, Any]) -> html.Div | dcc.Link:
         html.Small(f" {when(a['detected_at'])}"),
     ]
     if a["building_code"]:
-        return dcc.Link(text, href=f"/building/{a['building_code']}", className="mine-row mine-alert")
+        return dcc.Link(text, href=carry(f"/building/{a['building_code']}"), className="mine-row mine-alert")
     return html.Div(text, className="mine-row mine-alert")
 
 
@@ -213,7 +213,7 @@ def _building(b: dict[str, Any]) -> dcc.Link:
     extra = f"出租屋 {b['units']} · 人口 {b['residents']}" + (f" · 预警 {b['alerts']}" if b["alerts"] else "")
     return dcc.Link(
         [html.Span(b["address"] or b["building_code"], className="mine-what"), html.Small(extra)],
-        href=f"/building/{b['building_code']}",
+        href=carry(f"/building/{b['building_code']}"),
         className="mine-row mine-building",
     )
 

@@ -10,7 +10,7 @@ from dashboard.names import area_names
 from dashboard.periodbar import bar
 from dashboard.periods import Period
 from dashboard.queries import operations
-from dashboard.ui import nav, pct, table
+from dashboard.ui import carry, nav, pct, table
 
 
 def layout(c: AppContext, period: Period) -> html.Div:
@@ -72,7 +72,7 @@ def report(c: AppContext, period: Period) -> html.Div:
                             ("sensors_pct", "感知设备在线率"),
                         ],
                         "grid-quality",
-                        link=lambda r: f"/grid/{r['grid_code']}",
+                        link=lambda r: carry(f"/grid/{r['grid_code']}"),
                     ),
                     html.H3("隔离原因（按数据源）"),
                     table(

@@ -1,5 +1,6 @@
 """The wall screen ``/wall``: 16:9, dark, unattended for weeks; goes through its playlist by itself
-(whole area, each station, red cards, hot spots: :mod:`dashboard.map.playlist`).
+(whole area, each station, red cards, hot spots: :mod:`dashboard.map.playlist`), for the period
+its URL names (``?week=…&to=…``, as every page), picked in its header.
 
 Every size is in viewport units (assets/onemap.css, ``.wall``), so one layout fills any 16:9 screen
 from 1366×768 to a 7680×4320 video wall. A failed refresh changes nothing on the screen but the
@@ -23,37 +24,27 @@ from dashboard.map import framing, heat, layers
 from dashboard.map.playlist import (
     headline,
     hot_grids,
-    period,
     red_cards,
     rotation,
     stations,
     view_at,
 )
 from dashboard.names import area_names
-from dashboard.periods import as_of
+from dashboard.periodbar import as_of_text, carried, picker
+from dashboard.periods import Period
 from dashboard.queries import indicators
-from dashboard.ui import change_text
+from dashboard.ui import changes
 
 
-def data_as_of(c: AppContext) -> datetime:
-    """The instant the wall's figures are counted at."""
-    return as_of(period(c))
-
-
-def figures(c: AppContext) -> list[Any]:
-    """The whole-area figures with week-on-week and year-on-year change."""
-    k = headline(c)
+def figures(c: AppContext, period: Period) -> list[Any]:
+    """The whole-area figures of ``period`` with week-on-week and year-on-year change."""
+    k = headline(c, period)
 
     def big(key: str, ident: str, *subs: Any) -> html.Div:
         return _big(F[key].label, F[key].show(k), *subs, ident=ident)
 
     return [
-        big(
-            "incidents_week",
-            "wall-incidents",
-            change_text(k["incidents_wow"], "环比"),
-            change_text(k["incidents_yoy"], "同比"),
-        ),
+        big("incidents_week", "wall-incidents", *changes(k)),
         big("population", "wall-population", html.Span(F["migrants"].say(k))),
         big("migrant_registration_rate", "wall-registration"),
         big(
@@ -78,23 +69,28 @@ def _big(label: str, value: str, *subs: Any, ident: str) -> html.Div:
     )
 
 
-def rankings(c: AppContext) -> list[Any]:
+def rankings(c: AppContext, period: Period) -> list[Any]:
+    """The station ranking, the grids with most incidents and the red cards of ``period``."""
     scope = c.scope()
-    week = period(c)
     scores = c.cached(
-        ("scores", scope, week),
-        lambda: indicators.station_scores(c.url, scope, week, c.settings.score_weights()),
+        ("scores", scope, period),
+        lambda: indicators.station_scores(c.url, scope, period, c.settings.score_weights()),
     )
-    grids = hot_grids(c)
-    reds = red_cards(c)
+    grids = hot_grids(c, period)
+    reds = red_cards(c, period)
+    q = carried(c, period)
     names = area_names(c)
     return [
         html.H3("派出所考核排名"),
         html.Ol(
             [
-                # numbered by the rank among all stations, not by the place in this viewer's list
+                # numbered by the rank among all stations, not by the place in this viewer's list;
+                # each name opens its station's page on the wall's period
                 html.Li(
-                    [html.Span(r["name"]), html.Span(f"{r['score']:.1f}", className="w-num")],
+                    [
+                        dcc.Link(r["name"], href=f"/station/{r['station_code']}{q}", className="w-link"),
+                        html.Span(f"{r['score']:.1f}", className="w-num"),
+                    ],
                     value=str(r["rank"]),
                 )
                 for r in scores
@@ -102,7 +98,7 @@ def rankings(c: AppContext) -> list[Any]:
             className="w-rank",
             id="wall-station-ranking",
         ),
-        html.H3("本周警情最多的网格"),
+        html.H3(f"{F['incidents_week'].label}最多的网格"),
         html.Ol(
             [
                 html.Li(
@@ -166,31 +162,30 @@ def legend(week_heat: dict[str, Any]) -> list[Any]:
     ]
 
 
-def as_of_text(c: AppContext) -> str:
-    return f"数据截至 {data_as_of(c).astimezone(TZ):%Y-%m-%d %H:%M}"
-
-
-def layout(c: AppContext) -> html.Div:
-    """The wall for the current viewer: whole-area figures, heat of the week, rankings."""
+def layout(c: AppContext, period: Period) -> html.Div:
+    """The wall for the current viewer and ``period``: whole-area figures, heat of the period,
+    rankings, and the period's picker in the header."""
     outlines = layers.area_layers(c, 11, None)[0]
     return page(
         c,
         framing.area_extent(c),
-        heat.heat_layer(c, period(c), "incidents", None, "week", 0, None, None),
+        heat.heat_layer(c, period, "incidents", None, "week", 0, None, None),
         outlines,
         layers.basemap_shapes(c),
         station_labels(c, outlines),
-        figures(c),
-        rankings(c),
-        as_of_text(c),
+        figures(c, period),
+        rankings(c, period),
+        as_of_text(c, period),
+        picker(c, period),
     )
 
 
 def skeleton(c: AppContext) -> html.Div:
-    """The wall's components without data (no query): its part of the app's validation layout."""
+    """The wall's components without data (no query): its part of the app's validation layout
+    (the picker is the period bar's, in its skeleton)."""
     off = {"url": "", "bounds": None, "legend": "", "scale": None}
     e = layers.empty()
-    return page(c, framing.FALLBACK_EXTENT, off, e, e, e, [], [], "")
+    return page(c, framing.FALLBACK_EXTENT, off, e, e, e, [], [], "", html.Div())
 
 
 def page(
@@ -203,9 +198,10 @@ def page(
     kpis: list[Any],
     ranks: list[Any],
     as_of_line: str,
+    period_pick: Any,
 ) -> html.Div:
-    """The wall from its data: extent, this week's heat, station and grid outlines, station names,
-    figures and rankings."""
+    """The wall from its data: extent, the period's heat, station and grid outlines, station names,
+    figures, rankings, the data's as-of line and the period's picker."""
     the_map = dl.Map(
         [
             layers.geojson(
@@ -263,7 +259,7 @@ def page(
             html.Header(
                 [
                     html.H1(s.title),
-                    html.Div(period(c).label_zh(), className="w-week"),
+                    html.Div(period_pick, className="w-week"),
                     html.Div(as_of_line, id="wall-as-of", className="w-as-of"),
                     html.Div(id="wall-clock", className="w-clock"),
                 ],
@@ -319,11 +315,13 @@ def register(app: Dash, c: AppContext) -> None:
         Output("wall-focus", "data"),
         Output("wall-tick", "interval"),
         Input("wall-tick", "n_intervals"),
+        State("url", "search"),
     )
-    def _rotate(n):
+    def _rotate(n, search):
         # each view stays its own dwell time: the interval is set to it as the view comes up
+        period = c.period(search)
         view = view_at(c, n)
-        return (*rotation(c, n), (view.seconds if view else c.settings.wall_rotate_seconds) * 1000)
+        return (*rotation(c, n, period), (view.seconds if view else c.settings.wall_rotate_seconds) * 1000)
 
     @app.callback(
         Output("wall-figures", "children"),
@@ -333,17 +331,19 @@ def register(app: Dash, c: AppContext) -> None:
         Output("wall-as-of", "children"),
         Output("wall-ok", "data"),
         Input("wall-refresh", "n_intervals"),
+        State("url", "search"),
         prevent_initial_call=True,
     )
-    def _refresh(_n):
+    def _refresh(_n, search):
         # any failure leaves every output as it was: the figures stay, the banner says how old
-        week_heat = heat.heat_layer(c, period(c), "incidents", None, "week", 0, None, None)
+        period = c.period(search)
+        week_heat = heat.heat_layer(c, period, "incidents", None, "week", 0, None, None)
         return (
-            figures(c),
-            rankings(c),
+            figures(c, period),
+            rankings(c, period),
             week_heat["url"] or "data:,",
             legend(week_heat),
-            as_of_text(c),
+            as_of_text(c, period),
             datetime.now(TZ).isoformat(),
         )
 

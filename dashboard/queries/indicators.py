@@ -148,7 +148,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def change(now: int, before: int) -> float | None:
-    """Relative change (环比/同比); None when there is nothing to compare with."""
+    """Relative change (week on week, year on year); None when there is nothing to compare with."""
     return (now - before) / before if before else None
 
 

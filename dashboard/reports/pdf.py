@@ -10,12 +10,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from common.codebook import label
 from dashboard.headlines import FIGURES, HEADLINE, RATES
+from dashboard.periods import term
 from dashboard.reports.weekly import StationReport, SummaryReport, change
 from dashboard.ui import pct, when
 
 TEMPLATES = Path(__file__).with_name("templates")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 _env.globals["label"] = label  # coded values' words come from the codebook
+_env.globals["term"] = term  # and so do the period's: 本期, 上周同期 …
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 

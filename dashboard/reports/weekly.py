@@ -9,7 +9,7 @@ from typing import Any
 from common.china import TZ
 from common.codebook import label
 from dashboard.headlines import FIGURES
-from dashboard.periods import Period, as_of
+from dashboard.periods import Period, as_of, data_as_of_zh
 from dashboard.queries import areas, breakdowns, elements, indicators, operations
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import station_map
@@ -36,6 +36,7 @@ class StationReport:
     incidents_by_category: list[dict[str, Any]]
     three_codes: float | None
     quarantined: int
+    loaded: datetime | None  # when the latest finished load ended (see data_as_of_line)
     map_png: bytes = field(repr=False, default=b"")
 
     @property
@@ -52,6 +53,10 @@ class StationReport:
     def as_of_line(self) -> str:
         """What the standing figures are counted at, and what has no history (the report's footnote)."""
         return as_of_note(self.as_of, self.kpis)
+
+    def data_as_of_line(self, named: bool = True) -> str:
+        """The data's as-of line, as the pages and the wall say it for this period."""
+        return data_as_of_zh(self.loaded, self.week, named)
 
     def quality_line(self) -> str:
         rate = "—" if self.three_codes is None else f"{self.three_codes * 100:.1f}%"
@@ -70,6 +75,11 @@ class SummaryReport:
     as_of: datetime
     kpis: indicators.Kpis
     stations: list[dict[str, Any]]
+    loaded: datetime | None  # when the latest finished load ended
+
+    def data_as_of_line(self, named: bool = True) -> str:
+        """The data's as-of line, as the pages and the wall say it for this period."""
+        return data_as_of_zh(self.loaded, self.week, named)
 
     def as_of_line(self) -> str:
         """What the standing figures and the scores are counted at (the report's footnote)."""
@@ -104,7 +114,8 @@ def as_of_note(at: datetime, kpis: indicators.Kpis) -> str:
 
 
 def change(now: int, before: int | None) -> str:
-    """环比/同比 as printed: blank when the figure has no comparison, — when the base is zero."""
+    """A change (week on week, year on year) as printed: blank when the figure has no comparison,
+    — when the base is zero."""
     return "" if before is None else signed_pct(indicators.change(now, before))
 
 
@@ -139,6 +150,7 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
         incidents_by_category=breakdowns.incidents_yoy_by_category(url, scope, area, week),
         three_codes=breakdowns.three_code_completeness(url, scope, area),
         quarantined=quarantined,
+        loaded=operations.data_as_of(url),
         map_png=station_map(url, scope, station, week.start, week.end) if with_map else b"",
     )
 
@@ -169,4 +181,11 @@ def build_summary(
                 "rank": s["rank"],
             }
         )
-    return SummaryReport(week, datetime.now(TZ), as_of(week), indicators.kpis(url, scope, Area(), week), rows)
+    return SummaryReport(
+        week,
+        datetime.now(TZ),
+        as_of(week),
+        indicators.kpis(url, scope, Area(), week),
+        rows,
+        operations.data_as_of(url),
+    )

@@ -15,6 +15,7 @@ import xlsxwriter
 from common.china import TZ
 from common.codebook import BOOK, EnumName, label
 from dashboard.headlines import FIGURES, HEADLINE, RATES
+from dashboard.periods import term
 from dashboard.queries.indicators import change
 from dashboard.reports.weekly import StationReport, SummaryReport
 
@@ -101,12 +102,13 @@ def _headline_rows(kpis: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 HEADLINE_COLUMNS: list[Column] = [
     ("label", "指标", "text"),
-    ("week", "本周", "int"),
-    ("prev", "上周", "int"),
-    ("wow", "环比", "pct"),
-    ("last_year", "去年同期", "int"),
-    ("yoy", "同比", "pct"),
+    ("week", term("current"), "int"),
+    ("prev", term("previous"), "int"),
+    ("wow", term("wow"), "pct"),
+    ("last_year", term("last_year"), "int"),
+    ("yoy", term("yoy"), "pct"),
 ]
+RATE_COLUMNS: list[Column] = [("label", "指标", "text"), ("value", term("current"), "pct")]
 
 
 def write_station(r: StationReport, path: Path) -> None:
@@ -116,15 +118,16 @@ def write_station(r: StationReport, path: Path) -> None:
         {"label": "派出所", "value": f"{r.name}（{r.station}）"},
         {"label": "周次", "value": r.week.label_zh()},
         {"label": "对比", "value": r.week.comparison_zh()},
+        {"label": term("data_as_of"), "value": r.data_as_of_line(named=False)},
         {"label": "生成时间", "value": r.generated_at.strftime("%Y-%m-%d %H:%M")},
-        {"label": "说明", "value": "本周无数据" if r.empty else r.quality_line()},
+        {"label": "说明", "value": f"{term('current')}无数据" if r.empty else r.quality_line()},
         {"label": "统计时点", "value": r.as_of_line()},
     ]
     book.sheet("说明", [("label", "项目", "text"), ("value", "内容", "text")], info)
     book.sheet("主要指标", HEADLINE_COLUMNS, _headline_rows(r.kpis))
     book.sheet(
         "比率",
-        [("label", "指标", "text"), ("value", "本周", "pct")],
+        RATE_COLUMNS,
         [{"label": f.titled, "value": r.kpis.get(f.key)} for f in RATES],
     )
     book.sheet("分警务区", AREA_COLUMNS, r.zones)
@@ -167,9 +170,9 @@ def write_station(r: StationReport, path: Path) -> None:
         "警情分类",
         [
             ("category_zh", "类别", "text"),
-            ("week", "本周", "int"),
-            ("prev", "上周", "int"),
-            ("last_year", "去年同期", "int"),
+            ("week", term("current"), "int"),
+            ("prev", term("previous"), "int"),
+            ("last_year", term("last_year"), "int"),
         ],
         r.incidents_by_category,
     )
@@ -184,6 +187,8 @@ def write_summary(s: SummaryReport, path: Path) -> None:
         [("label", "项目", "text"), ("value", "内容", "text")],
         [
             {"label": "周次", "value": s.week.label_zh()},
+            {"label": "对比", "value": s.week.comparison_zh()},
+            {"label": term("data_as_of"), "value": s.data_as_of_line(named=False)},
             {"label": "生成时间", "value": s.generated_at.strftime("%Y-%m-%d %H:%M")},
             {"label": "统计时点", "value": s.as_of_line()},
         ],
@@ -191,7 +196,7 @@ def write_summary(s: SummaryReport, path: Path) -> None:
     book.sheet("全域主要指标", HEADLINE_COLUMNS, _headline_rows(s.kpis))
     book.sheet(
         "全域比率",
-        [("label", "指标", "text"), ("value", "本周", "pct")],
+        RATE_COLUMNS,
         [{"label": f.titled, "value": s.kpis.get(f.key)} for f in RATES],
     )
     book.sheet(

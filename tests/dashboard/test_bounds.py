@@ -266,6 +266,19 @@ def forged_callbacks(app: dash.Dash, station: str) -> list[tuple[str, dict[tuple
         cases.append((key_of(app, "url.search"), {("period-pick", "value"): search}))
         cases.append((heat, {("map-heat-kind", "value"): "incidents", ("url", "search"): search}))
         cases.append((choro, {("map-choro-level", "value"): "grid", ("url", "search"): search}))
+        # the wall reads its period from the URL as the pages do
+        cases.append(
+            (
+                key_of(app, "wall-current.children"),
+                {("wall-tick", "n_intervals"): 1, ("url", "search"): search},
+            )
+        )
+        cases.append(
+            (
+                key_of(app, "wall-figures.children"),
+                {("wall-refresh", "n_intervals"): 1, ("url", "search"): search},
+            )
+        )
     for n in (-1, 2**64, "3", 1.5, [1]):
         cases.append((key_of(app, "wall-current.children"), {("wall-tick", "n_intervals"): n}))
     hit = {"kind": "grid", "code": "x" * 5000, "label": "x"}

@@ -171,11 +171,11 @@ def test_the_wall_goes_through_its_playlist(c: AppContext, core: Engine) -> None
     views = playlist.playlist(c)
     assert [v.kind for v in views] == ["area", *["station"] * len(names), "red_cards", "hot_spots"]
     assert {v.seconds for v in views} == {c.settings.wall_rotate_seconds}
-    shown = [playlist.rotation(c, n)[1] for n in range(len(views) + 1)]
+    shown = [playlist.rotation(c, n, c.period())[1] for n in range(len(views) + 1)]
     assert shown == ["全域", *names, "红牌督办", "警情热点网格", "全域"]
     hot = indicators.grid_ranking(c.url, c.scope(), c.period(), limit=8)
     for n in (len(names) + 1, len(names) + 2):  # red cards, hot spots: fly to the grids they light up
-        viewport, _, panel, focus = playlist.rotation(c, n)
+        viewport, _, panel, focus = playlist.rotation(c, n, c.period())
         assert panel and focus["features"]
         x0, y0, x1, y1 = shapely.total_bounds(
             [shapely.geometry.shape(f["geometry"]) for f in focus["features"]]
@@ -248,7 +248,8 @@ def test_a_stations_scope_holds_in_every_callback(c: AppContext, core: Engine) -
         assert {f["properties"]["code"] for f in choro["features"]} == in_a
         assert {v.station for v in playlist.playlist(mine) if v.kind == "station"} == {a}
         for n in range(len(playlist.playlist(mine))):
-            assert {f["properties"]["code"] for f in playlist.rotation(mine, n)[3]["features"]} <= in_a
+            focus = playlist.rotation(mine, n, mine.period())[3]
+            assert {f["properties"]["code"] for f in focus["features"]} <= in_a
 
 
 def test_every_map_view_is_under_a_megabyte(c: AppContext) -> None:

@@ -76,4 +76,5 @@ def test_pages_render_on_an_empty_warehouse(test_app_url: str, path: str) -> Non
     page = render(app.onemap, path)
     assert page.to_plotly_json()
     assert heat_layer(app.onemap, app.onemap.period(), "incidents", None, "week", 0, None, None)["total"] == 0
-    assert playlist.rotation(app.onemap, 3) == ({}, "", [], {"type": "FeatureCollection", "features": []})
+    nothing = ({}, "", [], {"type": "FeatureCollection", "features": []})
+    assert playlist.rotation(app.onemap, 3, app.onemap.period()) == nothing

@@ -158,7 +158,7 @@ def test_quality_page_counts_the_quarantine(c: AppContext, core: Engine) -> None
 
 def test_a_period_that_cannot_be_shown_is_said_so(c: AppContext, core: Engine) -> None:
     station = busiest(core, "station_code")
-    for path in (f"/station/{station}", "/", "/quality"):
+    for path in (f"/station/{station}", "/", "/quality", "/wall"):
         for search in ("?week=2026-W48", "?week=2026-W47&to=2026-11-19T15:00", "?week=2026-W47&to=1"):
             assert find(render(c, path, search), "bad-period") is not None, (path, search)
     # a week so far, named in full, is shown with what it is compared with

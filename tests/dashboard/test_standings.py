@@ -182,6 +182,6 @@ def test_the_wall_numbers_a_chiefs_station_by_its_rank_among_all(
     station, _grid = station_and_grid
     everyone = scores(c, LEADER)
     with c.acting_as(chief(station)):
-        shown = wall.rankings(c)
+        shown = wall.rankings(c, c.period())
     (item,) = next(x for x in shown if getattr(x, "id", None) == "wall-station-ranking").children
     assert item.value == str(everyone[station]["rank"])

@@ -109,3 +109,72 @@ def test_pick_a_week_on_the_station_page_then_reload(
     browser.get(f"{served}/station/{code}?week=2026-W49")
     assert wait(browser, lambda d: d.find_elements(By.ID, "bad-period"))
     assert console_errors(browser) == []
+
+
+def click_link(driver: WebDriver, css: str) -> str:
+    """Click the first link matching ``css`` as a person would; its target."""
+    link = wait(driver, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()])[0]
+    href = str(link.get_attribute("href"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.click()
+    return href
+
+
+def on(driver: WebDriver, path: str) -> bool:
+    """Whether the browser shows ``path`` on the picked week (the URL says so)."""
+    return str(driver.current_url).split("?")[0].endswith(path) and "week=2026-W45" in driver.current_url
+
+
+def test_a_picked_week_stays_while_moving_across_pages(
+    served: str, browser: WebDriver, demo_db: tuple[str, str]
+) -> None:
+    code = station_code(demo_db)
+    browser.get(f"{served}/station/{code}")
+    assert wait(browser, lambda d: label(d) == DEFAULT.label_zh())
+    pick(browser, PICKED.label_zh())
+    assert wait(browser, lambda d: label(d) == PICKED.label_zh())
+    # down the drill: station → zone → grid → building, each on the picked week
+    click_link(browser, "#drill-zones a")
+    assert wait(browser, lambda d: "/zone/" in d.current_url and label(d) == PICKED.label_zh())
+    click_link(browser, "#drill-grids a")
+    assert wait(browser, lambda d: "/grid/" in d.current_url and label(d) == PICKED.label_zh())
+    grid_url = browser.current_url
+    click_link(browser, "#drill-buildings a")
+    assert wait(browser, lambda d: "/building/" in d.current_url)
+    assert "week=2026-W45" in browser.current_url
+    # and back up by the breadcrumb (the building shows no period, but passes it on)
+    click_link(browser, "#drill-breadcrumb a[href*='/grid/']")
+    assert wait(browser, lambda d: d.current_url == grid_url and label(d) == PICKED.label_zh())
+    # the top bar: the wall, then from the wall's ranking to a station
+    click_link(browser, ".topbar a[href^='/wall']")
+    assert wait(browser, lambda d: on(d, "/wall") and PICKED.label_zh() in read(d, "period-pick"))
+    assert wait(browser, lambda d: "数据截至" in read(d, "wall-as-of"))
+    screenshot(browser, "period-wall")
+    click_link(browser, "#wall-station-ranking a")
+    assert wait(browser, lambda d: "/station/" in d.current_url and label(d) == PICKED.label_zh())
+    for path in ("/quality", "/"):
+        click_link(browser, f".topbar a[href^='{path}?']")
+        assert wait(browser, lambda d, path=path: on(d, path) and label(d) == PICKED.label_zh())
+    assert console_errors(browser) == []
+
+
+def test_the_wall_picks_its_week_in_its_header(served: str, browser: WebDriver) -> None:
+    browser.set_window_size(1920, 1080)
+    browser.get(f"{served}/wall")
+    assert wait(browser, lambda d: DEFAULT.label_zh() in read(d, "period-pick"))
+    before = read(browser, "wall-incidents")
+    pick(browser, PICKED.label_zh())
+    assert wait(browser, lambda d: d.current_url == f"{served}/wall?week=2026-W45")
+    assert wait(browser, lambda d: PICKED.label_zh() in read(d, "period-pick"))
+    assert wait(browser, lambda d: read(d, "wall-incidents") and read(d, "wall-incidents") != before)
+    # the picker sits in the header, small: within its row and a fraction of the screen's width
+    head = browser.find_element(By.CSS_SELECTOR, ".w-head").rect
+    box = browser.find_element(By.ID, "period-pick").rect
+    assert head["y"] <= box["y"] and box["y"] + box["height"] <= head["y"] + head["height"]
+    assert box["width"] <= 0.3 * 1920 and box["height"] <= 0.06 * 1080
+    screenshot(browser, "period-wall-picked")
+    # a week no one can have seen: the wall says so, in words
+    browser.get(f"{served}/wall?week=2026-W49")
+    assert wait(browser, lambda d: d.find_elements(By.ID, "bad-period"))
+    assert "无法显示该时段" in browser.find_element(By.ID, "bad-period").text
+    assert console_errors(browser) == []

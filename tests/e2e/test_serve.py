@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 
+from dashboard.headlines import FIGURES
 from tests.support.browser import (
     browsing,
     console_errors,
@@ -135,7 +136,7 @@ def test_wall_rotates_by_itself(served: str, browser: WebDriver) -> None:
     browser.get(served + "/wall")
     first = wait(browser, lambda d: d.find_element(By.ID, "wall-current").text)
     assert browser.find_element(By.ID, "wall-station-ranking").text.count("\n") >= 3
-    assert browser.find_element(By.ID, "wall-incidents").text.startswith("本周警情")
+    assert browser.find_element(By.ID, "wall-incidents").text.startswith(FIGURES["incidents_week"].label)
     seen = {first}
     deadline = time.monotonic() + 20
     while len(seen) < 3 and time.monotonic() < deadline:  # nobody touches anything

@@ -13,7 +13,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from dashboard.periods import Period, Week
+from dashboard.headlines import FIGURES
+from dashboard.periods import Period, Week, term
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
@@ -75,7 +76,7 @@ def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple
         assert f"{s['name']}警网融合工作周报" in text
         assert "2026年第47周" in text
         for label, key in (
-            ("本周警情（起）", "incidents_week"),
+            (FIGURES["incidents_week"].titled, "incidents_week"),
             ("实有人口（人）", "population"),
             ("在办网格事件（件）", "events_open"),
             ("红牌（件）", "red_cards"),
@@ -85,7 +86,8 @@ def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple
         ):
             line = next(x for x in text.splitlines() if x.strip().startswith(label))
             assert line.split()[1] == f"{k[key]:,}", (label, line)
-        week_line = next(x for x in text.splitlines() if x.strip().startswith("本周警情（起）"))
+        titled = FIGURES["incidents_week"].titled
+        week_line = next(x for x in text.splitlines() if x.strip().startswith(titled))
         assert week_line.split()[2] == f"{k['incidents_prev']:,}"  # last week beside it
         assert week_line.split()[4] == f"{k['incidents_last_year']:,}"  # and the same week last year
         assert f"化解率 {k['dispute_resolution_rate'] * 100:.1f}%" in text.replace("\n", "")
@@ -145,7 +147,7 @@ def test_xlsx_has_the_tables_with_real_types(reports: Path, demo_db: tuple[str, 
     grids = wb["分网格"]
     head = [c.value for c in grids[1]]
     rows = list(grids.iter_rows(min_row=2, values_only=True))
-    assert head[:4] == ["编码", "名称", "实有人口", "本周警情"]
+    assert head[:4] == ["编码", "名称", "实有人口", FIGURES["incidents_week"].label]
     assert all(isinstance(r[0], str) and r[0].isdigit() for r in rows)  # codes stay text
     assert all(isinstance(r[3], int) for r in rows)
     k = indicators.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
@@ -197,8 +199,9 @@ def test_a_week_without_data_says_so_and_a_rerun_replaces_the_files(
     folder = tmp_path / "2020-W10"
     assert len(list(folder.iterdir())) == 4  # the station's two and the summary's two, nothing left over
     pdf, xlsx = station_files(folder, code)
-    assert "本周无数据" in pdf_text(pdf).replace(" ", "")
-    assert "本周无数据" in [c.value for c in openpyxl.load_workbook(xlsx)["说明"]["B"]]
+    empty = f"{term('current')}无数据"  # 本期: the week reported, not the week it is written
+    assert empty in pdf_text(pdf).replace(" ", "")
+    assert empty in [c.value for c in openpyxl.load_workbook(xlsx)["说明"]["B"]]
 
 
 def test_bad_requests_get_one_line(env: dict[str, str], tmp_path: Path) -> None:
@@ -227,7 +230,7 @@ def test_station_page_download_is_the_same_report(
     (tmp_path / "d.pdf").write_bytes(resp.data)
     text = pdf_text(tmp_path / "d.pdf")
     k = indicators.kpis(demo_db[1], Scope.everything(), Area("station", code), WEEK)
-    line = next(x for x in text.splitlines() if x.strip().startswith("本周警情（起）"))
+    line = next(x for x in text.splitlines() if x.strip().startswith(FIGURES["incidents_week"].titled))
     assert line.split()[1] == f"{k['incidents_week']:,}"
     assert client.get(f"/download/weekly/{code}.xlsx?week=2026-W47").status_code == 200
     assert client.get("/download/weekly/999.pdf").status_code == 404
