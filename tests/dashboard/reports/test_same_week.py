@@ -1,6 +1,6 @@
 """One period, one truth: the station page, the wall, the station's XLSX and PDF (downloaded from
-the page's own links) and the area's summary report show the same headline figures and the same
-station ranking for the period a URL names.
+the page's own links) and the area's summary report show the same headline figures, the same
+station ranking and the same 数据截至 for the period a URL names (the wall opened with that URL too).
 
 Each rendering is read as a person reads it (page text, PDF text, workbook cells), every figure by
 its catalogue label (:mod:`dashboard.headlines`), so a figure printed differently anywhere fails.
@@ -35,8 +35,8 @@ pytestmark = [pytest.mark.db, pytest.mark.timeout(600)]
 
 NUMBER = r"(—|[0-9][0-9,]*(?:\.[0-9]+)?%?)"
 
-# the default period (no query; as of the demo's last day, 2026-W47) and a week so far
-SEARCHES = ["", "?week=2026-W47&to=2026-11-19T00:00"]
+# the default period (no query; as of the demo's last day, 2026-W47), a past week and a week so far
+SEARCHES = ["", "?week=2026-W45", "?week=2026-W47&to=2026-11-19T00:00"]
 
 
 def shown(text: str, keys: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -103,13 +103,12 @@ def agree(renderings: dict[str, dict[str, str]]) -> set[str]:
     return compared
 
 
-@pytest.mark.parametrize("search", SEARCHES, ids=["default-week", "week-so-far"])
+@pytest.mark.parametrize("search", SEARCHES, ids=["default-week", "past-week", "week-so-far"])
 def test_page_wall_xlsx_and_pdf_show_the_same_figures_and_ranking(
     search: str, c: AppContext, demo_app: dash.Dash, accounts: dict[str, Any], tmp_path: Path
 ) -> None:
     period = c.period(search)
     stations = areas.stations(c.url, c.scope())
-    wall_shows = search == ""  # the wall shows the default period (it reads none from its URL)
     views = playlist.playlist(c)
     client = demo_app.server.test_client()
     assert login(client, "leader").status_code == 302
@@ -120,19 +119,18 @@ def test_page_wall_xlsx_and_pdf_show_the_same_figures_and_ranking(
         assert text_of(find(page, "period-label")) == period.label_zh()
         on_page = shown(text_of(find(page, "drill-kpis")), list(FIGURES))
         # the wall's panel for this station, as the browser asks for it (the tick of its view)
-        on_wall: dict[str, str] = {}
-        if wall_shows:
-            tick = next(i for i, v in enumerate(views) if v.kind == "station" and v.station == code)
-            status, body = dash_call(
-                client,
-                demo_app,
-                key_of(demo_app, "wall-station-figures.children"),
-                {("wall-tick", "n_intervals"): tick},
-            )
-            assert status == 200, body[:300]
-            wall_text = " ".join(strings(json.loads(body)["response"]["wall-station-figures"]["children"]))
-            on_wall = shown(wall_text, list(FIGURES))
-            assert len(on_wall) >= 4
+        # (the wall opened with the same URL: its query is the location's search)
+        tick = next(i for i, v in enumerate(views) if v.kind == "station" and v.station == code)
+        status, body = dash_call(
+            client,
+            demo_app,
+            key_of(demo_app, "wall-station-figures.children"),
+            {("wall-tick", "n_intervals"): tick, ("url", "search"): search},
+        )
+        assert status == 200, body[:300]
+        wall_text = " ".join(strings(json.loads(body)["response"]["wall-station-figures"]["children"]))
+        on_wall = shown(wall_text, list(FIGURES))
+        assert len(on_wall) >= 4
         # the page's own download links carry its period
         links = [h for h in hrefs(page) if h.startswith("/download/")]
         assert links == [
@@ -162,17 +160,17 @@ def test_page_wall_xlsx_and_pdf_show_the_same_figures_and_ranking(
         assert {"incidents_week", "events_open", "red_cards", "hazards_open", "population"} <= compared
 
     # the whole area and the ranking: the wall against the summary report (PDF and XLSX)
-    on_wall = {}
-    ranking = None
-    if wall_shows:
-        wall = render(c, "/wall", search)
-        on_wall = shown(text_of(find(wall, "wall-figures")), list(FIGURES))
-        assert len(on_wall) >= 6
-        ranking = [
-            (li.children[0].children, li.children[1].children)
-            for li in find(wall, "wall-station-ranking").children
-        ]
+    wall = render(c, "/wall", search)
+    assert find(wall, "period-pick").value == search_of(period)
+    on_wall = shown(text_of(find(wall, "wall-figures")), list(FIGURES))
+    assert len(on_wall) >= 6
+    places = find(wall, "wall-station-ranking").children
+    ranking = [(li.children[0].children, li.children[1].children) for li in places]
     summary = build_summary(c.url, c.scope(), period, c.settings.score_weights())
+    # 数据截至: one line on the wall, the station page and the report
+    as_of = summary.data_as_of_line()
+    assert text_of(find(wall, "wall-as-of")) == as_of == text_of(find(page, "period-as-of"))
+    assert as_of in pdf_text(files["pdf"]).replace("\n", " ")
     (tmp_path / "s.pdf").write_bytes(pdf.to_pdf(pdf.summary_html(summary)))
     xlsx.write_summary(summary, tmp_path / "s.xlsx")
     compared = agree(
@@ -195,7 +193,7 @@ def test_page_wall_xlsx_and_pdf_show_the_same_figures_and_ranking(
     assert [int(place) for place, _ in rows] == list(range(1, len(rows) + 1))
     names = sorted((s["name"] for s in stations), key=lambda name: section.find(name[:3]))
     in_pdf = list(zip(names, [score for _, score in rows], strict=True))
-    assert (ranking or in_xlsx) == in_xlsx == in_pdf and len(in_xlsx) == len(stations)
+    assert ranking == in_xlsx == in_pdf and len(in_xlsx) == len(stations)
     # and each station page gives its station the same score and place
     for place, (name, score) in enumerate(in_xlsx, start=1):
         code = next(s["station_code"] for s in stations if s["name"] == name)
