@@ -104,9 +104,12 @@ def test_grid_page_shows_the_core_counts_and_leads_back_up(c: AppContext, core: 
         station, zone = conn.execute(
             text("select station_code, zone_code from core.grids where grid_code = :g"), {"g": grid}
         ).one()
-    # the links up carry the period shown (the default one, named in full)
-    q = "?week=2026-W47"
-    assert hrefs(find(page, "drill-breadcrumb")) == [f"/{q}", f"/station/{station}{q}", f"/zone/{zone}{q}"]
+    # the links up lead to the same period: the default one by no query (so they follow it on)
+    assert hrefs(find(page, "drill-breadcrumb")) == ["/", f"/station/{station}", f"/zone/{zone}"]
+    # and another period by its own
+    q = "?week=2026-W45"
+    past = render(c, f"/grid/{grid}", q)
+    assert hrefs(find(past, "drill-breadcrumb")) == [f"/{q}", f"/station/{station}{q}", f"/zone/{zone}{q}"]
     assert "Graph" in repr(find(page, "drill-trend"))
 
 
