@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import create_engine, text
@@ -111,13 +112,22 @@ def test_pick_a_week_on_the_station_page_then_reload(
     assert console_errors(browser) == []
 
 
-def click_link(driver: WebDriver, css: str) -> str:
-    """Click the first link matching ``css`` as a person would; its target."""
-    link = wait(driver, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()])[0]
-    href = str(link.get_attribute("href"))
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
-    link.click()
-    return href
+def click_link(driver: WebDriver, css: str) -> None:
+    """Click the first shown link matching ``css`` as a person would; again when a re-render
+    replaced it or something lay over it at that moment (a busy machine draws slowly)."""
+
+    def go(d: WebDriver) -> bool:
+        shown = [e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+        if not shown:
+            return False
+        try:
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", shown[0])
+            shown[0].click()
+        except (StaleElementReferenceException, ElementClickInterceptedException):
+            return False
+        return True
+
+    wait(driver, go)
 
 
 def on(driver: WebDriver, path: str) -> bool:
