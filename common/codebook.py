@@ -1,5 +1,7 @@
 """The codebook: every coded value's Chinese label, held once (contract, pages, reports, core.codes).
 
+one piece: the one book of every label, which tests scan as a whole; splitting it would make two.
+
 One enum per field, code → label. A label is the word the agencies write in their files (the demo
 generator plays them), so the loader, the screens and the reports say the same thing. ``ALIASES``
 lists other words a file may use for a code; they are accepted on loading and never shown.
@@ -52,6 +54,12 @@ EnumName = Literal[
     "search_by",
     "session_end",
     "period_term",
+    "hotspot_class",
+    "hotspot_level",
+    "trend",
+    "analysis_unit",
+    "risk_input",
+    "forecast_model",
 ]
 
 BOOK: dict[EnumName, dict[str, str]] = {
@@ -308,6 +316,55 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "data_as_of": "数据截至",
         "no_load": "尚无加载",
     },
+}
+
+# 研判 (analysis): the emerging hot- and cold-spot classes of a unit over the last weeks (Gi* per
+# week with an FDR correction, plus a Mann-Kendall trend of its z; definitions in docs/analysis.md)
+BOOK["hotspot_class"] = {
+    "new_hot": "新增热点",
+    "consecutive_hot": "连续热点",
+    "intensifying_hot": "增强热点",
+    "persistent_hot": "持续热点",
+    "diminishing_hot": "减弱热点",
+    "sporadic_hot": "零星热点",
+    "oscillating_hot": "振荡热点",
+    "historical_hot": "历史热点",
+    "new_cold": "新增冷点",
+    "consecutive_cold": "连续冷点",
+    "intensifying_cold": "增强冷点",
+    "persistent_cold": "持续冷点",
+    "diminishing_cold": "减弱冷点",
+    "sporadic_cold": "零星冷点",
+    "oscillating_cold": "振荡冷点",
+    "historical_cold": "历史冷点",
+    "no_pattern": "无显著模式",
+}
+# a week's Gi* after the FDR correction (stored as -3 … 3; codes are the stored numbers)
+BOOK["hotspot_level"] = {
+    "3": "99%置信热点",
+    "2": "95%置信热点",
+    "1": "90%置信热点",
+    "0": "不显著",
+    "-1": "90%置信冷点",
+    "-2": "95%置信冷点",
+    "-3": "99%置信冷点",
+}
+BOOK["trend"] = {"rising": "上升", "falling": "下降", "no_trend": "无显著趋势"}
+BOOK["analysis_unit"] = {"grid": "网格", "cell": "250米格"}
+# the inputs of the next-week risk overlay (core.risk_inputs holds their weights)
+BOOK["risk_input"] = {
+    "recent_incidents": "近12周警情加权",
+    "rental_units": "出租屋数量",
+    "unregistered_migrants": "未登记流动人口",
+    "open_hazards": "未销号隐患",
+    "open_disputes": "未化解纠纷",
+}
+# what the back-test compares: the risk model and the naive forecasts it must beat
+BOOK["forecast_model"] = {
+    "risk_overlay": "风险叠加模型",
+    "last_week": "上周警情数",
+    "last_4_weeks": "近4周警情数",
+    "kernel_density": "热力图核密度",
 }
 
 # The status enum of each kind of open item (the same code means different steps in each).

@@ -1,10 +1,12 @@
-"""Derived tables (alerts, gate-access rollups, zone–grid links) and the lock that keeps loads apart.
+"""Derived tables (alerts, the analysis, gate-access rollups, zone–grid links) and the lock that keeps
+loads apart.
 
 Rollups and zone–grid links are rebuilt inside the transaction of the source they derive from, so
 they are never older than their inputs. Alerts span every source and are rebuilt after the loads of
 a run, in their own transaction, which records in ``ops.derived`` the newest loaded batch they were
 built from: a run killed before that commit leaves them stale, and the next run (or
-``onemap etl derive``) rebuilds them even when every source is unchanged.
+``onemap etl derive``) rebuilds them even when every source is unchanged. The analysis (研判,
+``etl/analysis/``) is kept the same way, after the alerts, under the name ``analysis``.
 
 One load or derivation at a time per database: each holds a session advisory lock for its whole
 run; a second one exits at once with one line saying so.
@@ -25,6 +27,7 @@ from etl.sql import read_sql
 # the one advisory lock key of onemap loads (any constant; advisory locks are per database)
 LOAD_LOCK = 0x6F6E656D6170  # "onemap"
 ALERTS = "alerts"
+ANALYSIS = "analysis"
 
 
 @contextmanager
@@ -64,10 +67,19 @@ def newest_loaded_batch(conn: psycopg.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def alerts_stale(conn: psycopg.Connection) -> bool:
-    """True when alerts were never built, or a source loaded after they were."""
-    row = conn.execute("select through_batch from ops.derived where name = %s", (ALERTS,)).fetchone()
+def stale(conn: psycopg.Connection, name: str = ALERTS) -> bool:
+    """True when derived table ``name`` was never built, or a source loaded after it was."""
+    row = conn.execute("select through_batch from ops.derived where name = %s", (name,)).fetchone()
     return row is None or int(row[0]) < newest_loaded_batch(conn)
+
+
+def record_built(conn: psycopg.Connection, name: str) -> None:
+    """Record that derived table ``name`` now covers every batch loaded so far (the caller commits)."""
+    conn.execute(
+        "insert into ops.derived (name, through_batch) values (%s, %s) on conflict (name) do update "
+        "set through_batch = excluded.through_batch, built_at = now()",
+        (name, newest_loaded_batch(conn)),
+    )
 
 
 def derive_alerts(conn: psycopg.Connection, thresholds: dict[str, float] | None = None) -> None:
@@ -80,11 +92,29 @@ def derive_alerts(conn: psycopg.Connection, thresholds: dict[str, float] | None 
     row = conn.execute(read_sql("alerts_now.sql"), params).fetchone()
     assert row is not None
     conn.execute(read_sql("derive_alerts.sql"), {**params, "access_now": row[0], "sensor_now": row[1]})
-    conn.execute(
-        "insert into ops.derived (name, through_batch) values (%s, %s) on conflict (name) do update "
-        "set through_batch = excluded.through_batch, built_at = now()",
-        (ALERTS, newest_loaded_batch(conn)),
-    )
+    record_built(conn, ALERTS)
+
+
+def derive_analysis(conn: psycopg.Connection) -> None:
+    """Recompute the analysis (hot spots, classes, risk, back-test) and record what it was built from.
+
+    The caller commits; until then the analysis and its record stay as they were.
+    """
+    from etl.analysis.run import compute  # numpy, esda: only when the analysis runs
+
+    compute(conn)
+    record_built(conn, ANALYSIS)
+
+
+def derive_stale(conn: psycopg.Connection, loaded: bool) -> None:
+    """After a run's loads: rebuild the alerts and the analysis when a source loaded or they are
+    stale (a run killed while deriving), each committed on its own."""
+    if loaded or stale(conn, ALERTS):
+        derive_alerts(conn)
+        conn.commit()
+    if loaded or stale(conn, ANALYSIS):
+        derive_analysis(conn)
+        conn.commit()
 
 
 def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
@@ -95,4 +125,5 @@ def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
         if span and span[0] is not None:
             conn.execute(read_sql("derive_access_daily.sql"), {"first": span[0], "last": span[1]})
         derive_alerts(conn, thresholds)
+        derive_analysis(conn)
         conn.commit()

@@ -31,7 +31,7 @@ from common.china import CHINA_LAT, CHINA_LON
 from common.errors import OnemapError
 from etl.contract import KINDS, load_order
 from etl.db import connect_raw
-from etl.derive import alerts_stale, derive_alerts, load_lock
+from etl.derive import derive_stale, load_lock
 from etl.kinds import KindLoading, loading_for
 from etl.manifest import Manifest, Source
 from etl.prefetch import prefetch
@@ -325,7 +325,7 @@ class Loader:
 
     # ------------------------------------------------------------------ everything
     def run(self, only: list[str] | None = None) -> list[SourceReport]:
-        """Load the manifest's sources in dependency order, then the alerts when they are stale.
+        """Load the manifest's sources in dependency order, then the alerts and the analysis when stale.
 
         Holds the warehouse's load lock throughout (etl/derive.py): a second run fails at once.
         """
@@ -342,7 +342,5 @@ class Loader:
             reports = [self.load_source(s) for s in sources]
             with connect_raw(self.url) as conn:
                 # also when every source was unchanged: a run killed while deriving left them stale
-                if any(r.status == "loaded" for r in reports) or alerts_stale(conn):
-                    derive_alerts(conn)
-                    conn.commit()
+                derive_stale(conn, any(r.status == "loaded" for r in reports))
         return reports

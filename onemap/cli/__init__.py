@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from common.errors import OnemapError
 from etl.db import connection_failure
-from onemap.cli import audit, db, demo, load, report, secret, serve, users
+from onemap.cli import analyse, audit, db, demo, load, report, secret, serve, users
 from onemap.cli.console import console
 
 LOGGER = logging.getLogger("onemap")
@@ -33,6 +33,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="user")
 app.add_typer(secret.app, name="secret")
 app.add_typer(audit.app, name="audit")
+app.add_typer(analyse.app, name="analyse")
 app.command("serve")(serve.serve)
 
 

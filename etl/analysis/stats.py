@@ -1,0 +1,132 @@
+"""The statistics, from PySAL and pymannkendall: Gi* per week with a false-discovery-rate
+correction, and the emerging hot- and cold-spot class of a unit's weeks (ESRI's definitions).
+
+A week's level is +3/+2/+1 for a hot spot at 99/95/90 % confidence after the Benjamini–Hochberg
+correction over that week's units (``esda.fdr``), the negative for a cold spot, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pymannkendall as mk
+from esda import G_Local, fdr
+from libpysal.weights import W
+from scipy.stats import norm
+
+# (alpha, level), widest first: a narrower alpha overwrites
+LEVELS = ((0.10, 1), (0.05, 2), (0.01, 3))
+# "ninety percent of the time-step intervals" of ESRI's definitions
+MOST = 0.9
+TREND_ALPHA = 0.05
+
+
+def gi_star(counts: np.ndarray, w: W) -> tuple[np.ndarray, np.ndarray]:
+    """Gi* z-scores (binary weights, each unit its own neighbour) and their two-sided normal p.
+
+    Parameters
+    ----------
+    counts
+        One value per unit, in the weights' order.
+    w
+        Binary weights; with or without self-weights (esda adds them for Gi*).
+
+    Returns
+    -------
+    z, p
+        Where every unit has the same count (no pattern at all) z is 0 and p is 1.
+    """
+    y = np.asarray(counts, dtype=float)
+    if y.size < 3 or np.ptp(y) == 0:
+        return np.zeros(y.size), np.ones(y.size)
+    g = G_Local(y, w, transform="B", star=True, permutations=0)
+    z = np.asarray(g.Zs, dtype=float)
+    return z, 2 * norm.sf(np.abs(z))
+
+
+def fdr_levels(z: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Signed confidence levels (-3 … 3) after the false-discovery-rate correction of ``p``."""
+    level = np.zeros(len(p), dtype=np.int8)
+    if len(p) == 0:
+        return level
+    for alpha, lv in LEVELS:
+        level[p < fdr(p, alpha)] = lv
+    return (level * np.sign(z)).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class Emerging:
+    """A unit's emerging class over its weeks, the trend of its Gi* z, and since when it is what it is."""
+
+    hotspot_class: str
+    trend: str
+    tau: float
+    trend_z: float
+    trend_p: float
+    since: int | None
+    """Index of the week the final unbroken hot (or cold) run began; None when it has none."""
+    hot_weeks: int
+    cold_weeks: int
+
+
+def trend_of(z: np.ndarray) -> tuple[str, float, float, float]:
+    """Mann-Kendall trend of a z series: rising, falling or no_trend, with tau, its z and p."""
+    if len(z) < 3 or np.ptp(z) == 0:
+        return "no_trend", 0.0, 0.0, 1.0
+    r = mk.original_test(z, alpha=TREND_ALPHA)
+    trend = {"increasing": "rising", "decreasing": "falling"}.get(r.trend, "no_trend")
+    return trend, float(r.Tau), float(r.z), float(r.p)
+
+
+def _final_run(flags: np.ndarray) -> int:
+    """How many weeks at the end are flagged without a break."""
+    run = 0
+    for f in flags[::-1]:
+        if not f:
+            break
+        run += 1
+    return run
+
+
+def classify(levels: np.ndarray, z: np.ndarray) -> Emerging:
+    """The emerging hot- or cold-spot class of one unit's weekly levels (oldest first) and Gi* z.
+
+    ESRI's definitions, with "hot" meaning a significant level (90 % or more) that week:
+    new (hot only in the final week), consecutive (an unbroken run of two or more at the end, never
+    hot before it, under 90 % of weeks), intensifying / persistent / diminishing (hot in at least
+    90 % of weeks including the final one, with a rising / no / falling Mann-Kendall trend of z),
+    sporadic (hot in the final week, on and off before, never cold, under 90 %), oscillating (hot
+    in the final week, cold in some earlier one, under 90 %), historical (not hot in the final
+    week, hot in at least 90 %). Cold spots mirror them (a falling z intensifies a cold spot).
+    """
+    trend, tau, tz, tp = trend_of(np.asarray(z, dtype=float))
+    hot, cold = levels > 0, levels < 0
+    t = len(levels)
+    counts = int(hot.sum()), int(cold.sum())
+    for flags, other, name, stronger in ((hot, cold, "hot", "rising"), (cold, hot, "cold", "falling")):
+        share = flags.sum() / t
+        if flags[-1]:
+            run = _final_run(flags)
+            since = t - run
+            if flags.sum() == 1:
+                cls = "new"
+            elif share >= MOST:
+                cls = (
+                    "intensifying"
+                    if trend == stronger
+                    else "persistent"
+                    if trend == "no_trend"
+                    else "diminishing"
+                )
+            elif run >= 2 and run == flags.sum():
+                cls = "consecutive"
+            elif other.any():
+                cls = "oscillating"
+            else:
+                cls = "sporadic"
+            return Emerging(f"{cls}_{name}", trend, tau, tz, tp, since, *counts)
+    for flags, name in ((hot, "hot"), (cold, "cold")):
+        if flags.sum() / t >= MOST:
+            return Emerging(f"historical_{name}", trend, tau, tz, tp, None, *counts)
+    return Emerging("no_pattern", trend, tau, tz, tp, None, *counts)
