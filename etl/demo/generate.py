@@ -26,6 +26,7 @@ from etl.demo.county import County
 from etl.demo.divisions import write_divisions, write_grids, write_police
 from etl.demo.events import write_disputes, write_grid_events, write_hazards, write_kinds
 from etl.demo.geography import CITY_DISTRICTS, COUNTY, M_PER_DEG_LAT, Place, build
+from etl.demo.hotspot_cases import plant_hotspots
 from etl.demo.housing import write_housing
 from etl.demo.incidents import write_incidents
 from etl.demo.places import write_security, write_smart
@@ -94,6 +95,7 @@ def write_feeds(county: County, progress: Progress = _log_step) -> None:
     write_grid_events(county, buildings, book)
     write_disputes(county, buildings)
     write_hazards(county, buildings, tenancy)
+    plant_hotspots(county)  # its own random stream: the feeds above stay as they were
 
 
 def write_area(
