@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,14 +117,20 @@ def cli_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(
-    warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, str]:
+def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo county's files, generated for a fixed date: its manifest (the planted truths,
+    ``alert_truth.json`` and ``hotspot_truth.json``, lie beside it)."""
+    from etl.demo.generate import generate
+
+    return generate("small", 1, tmp_path_factory.mktemp("demo") / "small", DEMO_UNTIL)
+
+
+@pytest.fixture(scope="session")
+def demo_db(warehouse: Warehouse, test_db_url: str, demo_manifest: Path) -> tuple[str, str]:
     """The small demo county loaded into a database of its own: (owner URL, application URL).
 
     Read-only for the tests that use it (pages, callbacks, browser); generated for a fixed date.
     """
-    from etl.demo.generate import generate
     from etl.load import Loader
     from etl.manifest import read_manifest
 
@@ -132,8 +139,7 @@ def demo_db(
     else:
         url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test_demo")
         migrate_for_tests(url, warehouse.app_role())
-    out = tmp_path_factory.mktemp("demo") / "small"
-    manifest = generate("small", 1, out, DEMO_UNTIL)
+    manifest = demo_manifest
     reports = Loader(url, read_manifest(manifest)).run()
     assert all(r.status == "loaded" for r in reports), [r for r in reports if r.status != "loaded"]
     return url, warehouse.app_url_for(url)

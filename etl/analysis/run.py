@@ -17,7 +17,6 @@ from datetime import datetime
 import numpy as np
 import psycopg
 import shapely
-from scipy.stats import norm
 
 from common.china import TZ
 from common.weeks import week_label
@@ -55,8 +54,8 @@ def hotspots(data: Data, through_k: int, weeks: int) -> tuple[list[tuple], list[
             lv = np.zeros((weeks, len(members)), dtype=np.int8)
             for t, k in enumerate(ks):
                 y = data.weekly[kind][k, members]
-                z[t], p = gi_star(y, w)
-                lv[t] = fdr_levels(z[t], p)
+                z[t], p, sign = gi_star(y, w, u.area_m2[members])
+                lv[t] = fdr_levels(sign, p)
                 monday_k = data.first + k * WEEK
                 keep = np.flatnonzero((y > 0) | (lv[t] != 0))
                 week_rows += [
@@ -74,7 +73,7 @@ def hotspots(data: Data, through_k: int, weeks: int) -> tuple[list[tuple], list[
                     )
                     for i in keep
                 ]
-            last_p = 2 * norm.sf(np.abs(z[-1]))
+            last_p = p  # the final week's
             for i in range(len(members)):
                 if kind == "cell" and not lv[:, i].any():
                     continue  # a cell never significant has no pattern: not stored
