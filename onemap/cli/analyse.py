@@ -12,7 +12,7 @@ from common.codebook import label
 from common.weeks import week_label
 from etl.derive import ANALYSIS, load_lock
 from etl.warehouse import Warehouse
-from onemap.cli.console import console
+from onemap.cli.console import console, out
 
 app = typer.Typer(
     help="研判: hot spots, emerging hot spots, next week's risk, back-test.", no_args_is_help=True
@@ -59,7 +59,7 @@ def analyse_backtest(
     if res.through is None:
         console.print("no incidents in a finished week: nothing to back-test")
         return
-    console.print(f"back-test of {res.weeks} weeks through {week_label(res.through)}")
+    out.print(f"back-test of {res.weeks} weeks through {week_label(res.through)}")
     print_backtest(res.backtest, unit)
 
 
@@ -78,4 +78,4 @@ def print_backtest(rows: list[dict[str, object]], unit: str = "cell") -> None:
         cells = [f"{item.get(f'pai_{p}', float('nan')):.2f}" for p in ("1", "3", "5")]
         cells += [f"{item.get(f'pei_{p}', float('nan')):.2f}" for p in ("1", "3", "5")]
         table.add_row(label("forecast_model", str(item["model"])), str(item["weeks"]), *cells)
-    console.print(table)
+    out.print(table)

@@ -146,3 +146,23 @@ def test_a_chief_reads_only_their_stations_results(demo_db: tuple[str, str]) -> 
         assert conn.execute(text("select count(*) from serve.backtest_scores")).scalar_one() > 0
         conn.execute(text("select set_config('onemap.scope', '', true)"))
         assert conn.execute(text("select count(*) from serve.hotspot_trends")).scalar_one() == 0
+
+
+def test_the_backtest_command_prints_each_models_pai(
+    demo_db: tuple[str, str], cli_env: dict[str, str]
+) -> None:
+    """`onemap analyse backtest --weeks 12` prints PAI and PEI of the model and the three naive
+    forecasts (the same 12 weeks the load stored, so the demo's tables end as they were)."""
+    from etl.db import libpq_url
+    from tests.support.cli import onemap
+
+    result = onemap(
+        "analyse", "backtest", "--weeks", "12", env={**cli_env, "DATABASE_URL": libpq_url(demo_db[0])}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "back-test of 11 weeks through 2026-W47" in result.stdout
+    )  # the demo's first week has none before it
+    for model in ("风险叠加模型", "上周警情数", "近4周警情数", "热力图核密度"):
+        assert model in result.stdout
+    assert "PAI 3%" in result.stdout and "PEI 3%" in result.stdout
