@@ -1,4 +1,4 @@
-"""The statistics, from PySAL, SciPy and pymannkendall: Gi* per week with a false-discovery-rate
+"""The statistics, from PySAL and SciPy: Gi* per week with a false-discovery-rate
 correction, and the emerging hot- and cold-spot class of a unit's weeks (ESRI's definitions).
 
 Gi*'s z is esda's. Its p is not the normal tail of z: a week's counts on 250 m cells are sparse
@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pymannkendall as mk
 from esda import G_Local, fdr
 from libpysal.weights import W
-from scipy.stats import poisson
+from scipy.stats import kendalltau, norm, poisson
 
 # (alpha, level), widest first: a narrower alpha overwrites
 LEVELS = ((0.10, 1), (0.05, 2), (0.01, 3))
@@ -87,12 +86,14 @@ class Emerging:
 
 
 def trend_of(z: np.ndarray) -> tuple[str, float, float, float]:
-    """Mann-Kendall trend of a z series: rising, falling or no_trend, with tau, its z and p."""
+    """Mann-Kendall trend of a z series (Kendall's tau between the weeks and z, with its
+    tie-corrected normal test, scipy): rising, falling or no_trend, with tau, its z and p."""
     if len(z) < 3 or np.ptp(z) == 0:
         return "no_trend", 0.0, 0.0, 1.0
-    r = mk.original_test(z, alpha=TREND_ALPHA)
-    trend = {"increasing": "rising", "decreasing": "falling"}.get(r.trend, "no_trend")
-    return trend, float(r.Tau), float(r.z), float(r.p)
+    r = kendalltau(np.arange(len(z)), z, method="asymptotic")
+    tau, p = float(r.statistic), float(r.pvalue)
+    trend = "no_trend" if p >= TREND_ALPHA else "rising" if tau > 0 else "falling"
+    return trend, tau, float(np.sign(tau) * norm.isf(p / 2)), p
 
 
 def _final_run(flags: np.ndarray) -> int:
