@@ -24,6 +24,7 @@ from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, Field, Kind
 from etl.convert import Located, field_text
 from etl.forms import normalise_phone, parse_date, parse_datetime
 from etl.idcard import check_id_number
+from etl.keyset import KeySet, first_seen, key_hashes
 from etl.manifest import Source
 
 MOBILE_OR_LANDLINE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,5})?)$"
@@ -220,22 +221,22 @@ def _check_polygons(at: Located, v: _Verdict) -> None:
 
 
 class SeenKeys:
-    """Keys accepted so far in one source (all its files), to find a key that occurs again (exact,
-    vectorised); the natural key and each further unique key of the kind are kept apart."""
+    """Keys accepted so far in one source (all its files), to find a key that occurs again (hashed,
+    vectorised, etl/keyset.py); the natural key and each further unique key of the kind are kept apart."""
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[pd.MultiIndex]] = {}
+        self.sets: dict[str, KeySet] = {}
 
     def repeated(self, name: str, keys: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
         """Mark accepted rows whose key ``name`` an accepted row had earlier, in this chunk or before."""
-        index = pd.MultiIndex.from_frame(keys.astype(object))
+        a, b = key_hashes(keys)
         accepted = np.flatnonzero(ok)
-        dup = np.zeros(len(index), dtype=bool)
-        dup[accepted] = np.asarray(index[accepted].duplicated(keep="first"))
-        parts = self.parts.setdefault(name, [])
-        for part in parts:
-            dup |= np.asarray(index.isin(part)) & ok
-        parts.append(index[ok & ~dup])
+        dup = np.zeros(len(keys), dtype=bool)
+        dup[accepted] = ~first_seen(a[accepted], b[accepted])
+        known = self.sets.setdefault(name, KeySet())
+        dup |= known.contains(a, b) & ok
+        new = ok & ~dup
+        known.add(a[new], b[new])
         return dup
 
 
