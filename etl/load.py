@@ -260,10 +260,9 @@ class Loader:
                 batch_id=batch_id, source=source.name, kind=source.kind, file_path=rel
             )[QUARANTINE_COLUMNS]
             with clock(report, "copy"):
-                if loading.direct(conn, rows, rel, batch_id):
-                    report.changed += len(rows)
-                else:
-                    copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, rows)
+                staged = loading.direct(conn, rows, rel, batch_id)
+                report.changed += len(rows) - len(staged)
+                copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, staged)
                 copy_frame(conn, sql.Identifier("ops", "quarantine"), QUARANTINE_COLUMNS, q)
             self.progress(source.name, n_in)
         loading.before_upsert(conn)

@@ -52,9 +52,10 @@ class KindLoading:
         """Accepted rows with the codes of the areas they lie in (runs in the reading thread)."""
         return rows
 
-    def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> bool:
-        """Copy a chunk straight into core when that is safe; False leaves it to staging and the upsert."""
-        return False
+    def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> pd.DataFrame:
+        """Copy the rows of a chunk that may safely go straight into core; return the others, which
+        the loader copies into staging for the upsert (by default all of them)."""
+        return rows
 
     def before_upsert(self, conn: psycopg.Connection) -> None:
         """Make room for the staged rows in core (e.g. partitions) once every chunk is in."""
@@ -74,17 +75,17 @@ class KindLoading:
 class OwnGeometry(KindLoading):
     """Kinds located by their own geometry: a first load of new keys goes straight into core."""
 
-    def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> bool:
+    def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> pd.DataFrame:
         """Rows none of whose keys are stored go straight into core (a first load needs no upsert).
 
         Their rows already carry everything core holds; COPY still enforces every constraint and
-        foreign key. Returns False, leaving the rows to the staging upsert, when any key is stored.
+        foreign key. Returns all the rows, leaving them to the staging upsert, when any key is stored.
         """
         if rows.empty:
-            return True
+            return rows
         key = self.kind.key.split(",")
         if len(key) != 1:
-            return False
+            return rows
         table = sql.Identifier(*self.kind.table.split("."))
         stored = conn.execute(
             sql.SQL("select exists (select 1 from {} where {} = any(%s))").format(
@@ -93,10 +94,10 @@ class OwnGeometry(KindLoading):
             (rows[key[0]].tolist(),),
         ).fetchone()
         if stored and stored[0]:
-            return False
+            return rows
         columns = [c for c in rows.columns if c != "line_no"]
         copy_frame(conn, table, columns, rows[columns])
-        return True
+        return rows.iloc[:0]
 
 
 class WithUniqueKeys(KindLoading):
