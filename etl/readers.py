@@ -13,7 +13,8 @@ import codecs
 import csv
 import datetime as dt
 import logging
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -153,10 +154,75 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(path: Path, sheet: str | None, chunk_rows: int, header_row: int = 1) -> Iterator[pd.DataFrame]:
-    """The first (or named) sheet of a workbook as strings, in chunks of ``chunk_rows``, streamed.
+    """The first (or named) worksheet of a workbook as strings, in chunks of ``chunk_rows``.
 
-    The header is on row ``header_row``; rows before it are skipped; ``_line`` is the sheet's row number.
+    The header is on row ``header_row``; rows before it are skipped; ``_line`` is the sheet's row
+    number. Read by calamine (Rust, about ten times openpyxl's speed), which holds the whole sheet
+    in memory, about twice its XML; a sheet whose XML is larger than ``_IN_MEMORY_XML`` is streamed
+    by openpyxl instead, so memory stays bounded whatever the file.
     """
+    if _sheet_xml_bytes(path) > _IN_MEMORY_XML:
+        rows = _openpyxl_rows(path, sheet, header_row)
+    else:
+        rows = _calamine_rows(path, sheet)
+    try:
+        yield from _xlsx_chunks(path, rows, chunk_rows, header_row)
+    finally:
+        rows.close()
+
+
+# about 700 MB of memory in calamine (a sheet of 400,000 people and 14 columns is 280 MB of XML)
+_IN_MEMORY_XML = 400 << 20
+
+
+def _sheet_xml_bytes(path: Path) -> int:
+    """The largest worksheet's uncompressed XML (0 when the file is no zip: the reader says why)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return max(
+                (i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/")), default=0
+            )
+    except (zipfile.BadZipFile, OSError):
+        return 0
+
+
+def _calamine_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[object]], None, None]:
+    """(sheet row number, cell values from column A) of every row calamine holds, in order."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own errors and others for a file that is not a workbook
+        raise OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+    try:
+        if sheet is not None and sheet not in wb.sheet_names:
+            raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheet_names}")
+        if sheet is None:
+            sheets = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+            if not sheets:
+                raise OnemapError(f"{path}: no worksheet in the workbook")
+            sheet = sheets[0]
+        ws = wb.get_sheet_by_name(sheet)
+        if ws.start is None or ws.end is None:
+            return
+        # calamine's rows may begin at row 1 or at the first non-empty row, its cells at column A
+        # or at the first non-empty column (python-calamine versions differ): told apart by the
+        # first row (the first non-empty row holds a value) and each row's length
+        (first_row, first_col), (_, last_col) = ws.start, ws.end
+        offset: int | None = None
+        for i, values in enumerate(ws.iter_rows()):
+            if offset is None:
+                offset = 0 if first_row > 0 and not any(v not in ("", None) for v in values) else first_row
+            pad: list[object] = [None] * first_col if len(values) == last_col - first_col + 1 else []
+            yield offset + i + 1, [*pad, *values]
+    finally:
+        wb.close()
+
+
+def _openpyxl_rows(
+    path: Path, sheet: str | None, header_row: int
+) -> Generator[tuple[int, list[object]], None, None]:
+    """(sheet row number, cell values from column A) from ``header_row`` on, streamed by openpyxl."""
     from openpyxl import load_workbook
 
     try:
@@ -167,34 +233,47 @@ def read_xlsx(path: Path, sheet: str | None, chunk_rows: int, header_row: int = 
         if sheet is not None and sheet not in wb.sheetnames:
             raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheetnames}")
         ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True, min_row=header_row)
-        header = next(rows, None)
-        if header is None:
-            raise OnemapError(f"{path}: empty sheet, expected a header row on row {header_row}")
-        names = _names([_cell_text(h) for h in header], path)
-        width = len(names)
-        buf: list[list[str]] = []
-        lines: list[int] = []
-        line = header_row
-        bad: list[str] = []
-        for row in rows:
-            line += 1
-            cells = [_cell_text(v) for v in row]
-            if not any(cells):
-                continue  # blank rows are formatting, not data
-            # a short row is normal (a sheet does not store empty trailing cells); a value to the
-            # right of the header is not
-            cells, fault = _fit(cells, width) if len(cells) > width else (cells, "")
-            buf.append(cells + [""] * (width - len(cells)))
-            lines.append(line)
-            bad.append(fault.replace("fields, the header has", "cells, the header has"))
-            if len(buf) >= chunk_rows:
-                yield _frame(buf, names, lines, bad)
-                buf, lines, bad = [], [], []
-        if buf:
-            yield _frame(buf, names, lines, bad)
+        for line, values in enumerate(ws.iter_rows(values_only=True, min_row=header_row), start=header_row):
+            yield line, list(values)
     finally:
         wb.close()
+
+
+def _xlsx_chunks(
+    path: Path, rows: Iterator[tuple[int, list[object]]], chunk_rows: int, header_row: int
+) -> Iterator[pd.DataFrame]:
+    """A sheet's numbered rows as chunks of text: the header on ``header_row``, blank rows dropped."""
+    header: list[object] | None = None
+    names: list[str] = []
+    buf: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[str] = []
+    for line, values in rows:
+        if line < header_row:
+            continue
+        if header is None:
+            # a header row the reader never met (blank, so calamine skipped it) is empty
+            header = values if line == header_row else []
+            names = _names([_cell_text(h) for h in header], path)
+            if line == header_row:
+                continue
+        cells = [_cell_text(v) for v in values]
+        if not any(cells):
+            continue  # blank rows are formatting, not data
+        # a short row is normal (a sheet does not store empty trailing cells); a value to the
+        # right of the header is not
+        width = len(names)
+        cells, fault = _fit(cells, width) if len(cells) > width else (cells, "")
+        buf.append(cells + [""] * (width - len(cells)))
+        lines.append(line)
+        bad.append(fault.replace("fields, the header has", "cells, the header has"))
+        if len(buf) >= chunk_rows:
+            yield _frame(buf, names, lines, bad)
+            buf, lines, bad = [], [], []
+    if header is None:
+        raise OnemapError(f"{path}: empty sheet, expected a header row on row {header_row}")
+    if buf:
+        yield _frame(buf, names, lines, bad)
 
 
 def _frame(
