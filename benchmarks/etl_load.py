@@ -1,11 +1,15 @@
-"""Loader speed against a raw COPY of the same rows into the same table, and memory as rows grow.
+"""Loader speed against a raw COPY and a naive ``to_postgis`` of the same rows, as rows grow.
 
-Prints, for gate-access events and buildings: the loader's rows/s (read, validate, convert,
-attribute, upsert), a raw ``COPY`` of the very rows it loaded into an empty copy of the same table
-(same indexes) in the same run, and the ratio. Target: ratio ≥ 0.5. Then the loader's peak memory
-for N and 2N days of events, whose ratio should stay near 1 (streamed in chunks).
+For gate-access events and buildings, at 1×, 4× and 16× the rows (each scale generated and loaded
+into a fresh database): the loader's cost per row (read, check, convert, attribute, copy, upsert;
+the daily rollup of events apart), and in the same run, of the very rows it loaded, a raw ``COPY``
+into an empty copy of the same table (same indexes, partitions and foreign keys) and a naive
+``GeoDataFrame.to_postgis`` (``DataFrame.to_sql`` for the events, which have no geometry) into
+another. Prints the ratios (loader ÷ COPY: target ≥ 0.8; loader ÷ to_postgis: above 1 means
+the loader is faster) and the 1-minute load average beside each figure: the machine is shared.
+Then, unless skipped, the loader's peak memory for N and 2N days of events (flat is ~1).
 
-    .venv/bin/python benchmarks/etl_load.py [--events 2000000] [--buildings 100000]
+    .venv/bin/python benchmarks/etl_load.py [--events 25000] [--buildings 2500] [--scales 1,4,16]
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import dataclasses
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +26,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from etl.db import connect_raw
+import geopandas
+import pandas as pd
+import psycopg
+import sqlalchemy
+
+from etl.db import connect_raw, make_url, normalise_url
 from etl.demo.generate import generate
 from etl.demo.scales import SCALES
 from etl.load import Loader
@@ -65,37 +75,13 @@ def load_until(url: str, manifest_path: Path, stop_before: set[str]) -> dict[str
 
 
 def raw_copy_seconds(url: str, table: str) -> tuple[float, int]:
-    """COPY the rows of ``table`` into an empty copy of it with the same indexes; time only the COPY in."""
+    """COPY the rows of ``table`` into an empty table of the same shape; time only the COPY in."""
     with connect_raw(url) as conn:
         buf = io.BytesIO()
         with conn.cursor() as cur, cur.copy(f"copy (select * from {table}) to stdout") as copy:
             for block in copy:
                 buf.write(block)
-        partitioned = conn.execute(
-            "select relkind = 'p' from pg_class where oid = %s::regclass", (table,)
-        ).fetchone()
-        if partitioned and partitioned[0]:
-            # the same table: partitioned by month like the target, with the same indexes
-            conn.execute(
-                f"create table public.bench_raw (like {table} including all) partition by range (event_time)"
-            )
-            for (bound,) in conn.execute(
-                "select pg_get_expr(c.relpartbound, c.oid) from pg_inherits i "
-                "join pg_class c on c.oid = i.inhrelid where i.inhparent = %s::regclass",
-                (table,),
-            ).fetchall():
-                conn.execute(
-                    f"create table public.bench_raw_{abs(hash(bound))} partition of public.bench_raw {bound}"
-                )
-        else:
-            conn.execute(f"create table public.bench_raw (like {table} including all)")
-        # LIKE copies no foreign keys; the real table checks them on every row, so must the baseline
-        for (definition,) in conn.execute(
-            "select pg_get_constraintdef(oid) from pg_constraint "
-            "where conrelid = %s::regclass and contype = 'f'",
-            (table,),
-        ).fetchall():
-            conn.execute(f"alter table public.bench_raw add {definition}")
+        _table_like(conn, table, "public.bench_raw")
         conn.commit()
         data = buf.getvalue()
         t0 = time.perf_counter()
@@ -132,54 +118,153 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, r.loaded)
     return float(mb)
 
 
+def _table_like(conn: psycopg.Connection, table: str, copy: str) -> None:
+    """An empty table ``copy`` shaped like ``table``: columns, indexes, partitions, foreign keys."""
+    partitioned = conn.execute(
+        "select relkind = 'p' from pg_class where oid = %s::regclass", (table,)
+    ).fetchone()
+    if partitioned and partitioned[0]:
+        conn.execute(f"create table {copy} (like {table} including all) partition by range (event_time)")
+        for i, (bound,) in enumerate(
+            conn.execute(
+                "select pg_get_expr(c.relpartbound, c.oid) from pg_inherits i "
+                "join pg_class c on c.oid = i.inhrelid where i.inhparent = %s::regclass",
+                (table,),
+            ).fetchall()
+        ):
+            conn.execute(f"create table {copy}_{i} partition of {copy} {bound}")
+    else:
+        conn.execute(f"create table {copy} (like {table} including all)")
+    # LIKE copies no foreign keys; the real table checks them on every row, so must the baselines
+    for (definition,) in conn.execute(
+        "select pg_get_constraintdef(oid) from pg_constraint where conrelid = %s::regclass and contype = 'f'",
+        (table,),
+    ).fetchall():
+        conn.execute(f"alter table {copy} add {definition}")
+
+
+def naive_seconds(url: str, table: str) -> tuple[float, int]:
+    """The rows of ``table`` read into a (Geo)DataFrame, then written by ``to_postgis`` (``to_sql``
+    without geometry) into an empty table of the same shape; only the writing is timed."""
+    engine = sqlalchemy.create_engine(make_url(normalise_url(url)))
+    with connect_raw(url) as conn:
+        _table_like(conn, table, "public.bench_naive")
+        has_geom = conn.execute(
+            "select 1 from information_schema.columns where table_schema || '.' || table_name = %s "
+            "and column_name = 'geom'",
+            (table,),
+        ).fetchone()
+        conn.commit()
+    try:
+        with engine.connect() as sa:
+            frame = (
+                geopandas.read_postgis(f"select * from {table}", sa, geom_col="geom")
+                if has_geom
+                else pd.read_sql(f"select * from {table}", sa)
+            )
+        t0 = time.perf_counter()
+        with engine.begin() as sa:
+            if has_geom:
+                frame.to_postgis("bench_naive", sa, schema="public", if_exists="append", index=False)
+            else:
+                frame.to_sql("bench_naive", sa, schema="public", if_exists="append", index=False)
+        seconds = time.perf_counter() - t0
+    finally:
+        with connect_raw(url) as conn:
+            conn.execute("drop table if exists public.bench_naive cascade")
+            conn.commit()
+        engine.dispose()
+    return seconds, len(frame)
+
+
+def load1() -> str:
+    """The machine's 1-minute load average, as printed beside each figure."""
+    return f"load {os.getloadavg()[0]:4.1f}"
+
+
+def one_scale(wh: Warehouse, args: argparse.Namespace, k: int, tmp: Path, naive: bool) -> dict[str, dict]:
+    """Generate ``k`` × the base rows, load them into a fresh database, and measure against the
+    baselines; returns per kind the figures printed."""
+    scale = dataclasses.replace(
+        SCALES["small"],
+        name=f"benchmark slice {k}x",
+        access_events=args.events * k,
+        buildings=args.buildings * k,
+        persons=int(args.buildings * k * 25 / 6),
+        size_km=20,
+    )
+    t0 = time.perf_counter()
+    manifest = generate(scale, 1, tmp / f"slice_{k}", UNTIL)
+    print(f"{k:2d}x: generated in {time.perf_counter() - t0:.0f} s", flush=True)
+    url = fresh(wh, "onemap_bench")
+    timings = load_until(url, manifest, stop_before=set())
+    out: dict[str, dict] = {}
+    for kind, table in (("access_event", "core.access_events"), ("building", "core.buildings")):
+        seconds, rows = timings[kind]
+        derive = reports_seconds.get(kind, {}).get("derive", 0.0)
+        load_s = seconds - derive  # derived tables (the daily rollup) are reported apart, not hidden
+        loader_us = load_s / rows * 1e6
+        at_load = load1()
+        raw_s, raw_rows = raw_copy_seconds(url, table)
+        raw_us = raw_s / raw_rows * 1e6
+        at_raw = load1()
+        row = {
+            "rows": rows,
+            "loader_us_per_row": round(loader_us, 2),
+            "derive_us_per_row": round(derive / rows * 1e6, 2),
+            "raw_copy_us_per_row": round(raw_us, 2),
+            "loader_over_copy": round(raw_us / loader_us, 3),
+        }
+        line = (
+            f"{k:2d}x {kind:12s} {rows:9,} rows  loader {loader_us:6.1f} µs/row ({at_load})"
+            f" + rollup {derive / rows * 1e6:5.1f} µs/row   raw COPY {raw_us:6.1f} µs/row ({at_raw})"
+            f"   loader÷COPY {raw_us / loader_us:4.2f}"
+        )
+        if naive:
+            naive_s, naive_rows = naive_seconds(url, table)
+            naive_us = naive_s / naive_rows * 1e6
+            row |= {
+                "naive_us_per_row": round(naive_us, 2),
+                "loader_over_naive": round(naive_us / loader_us, 2),
+            }
+            line += (
+                f"   to_postgis {naive_us:6.1f} µs/row ({load1()})"
+                f"   loader÷to_postgis {naive_us / loader_us:4.2f}"
+            )
+        print(line, flush=True)
+        out[kind] = row
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--events", type=int, default=2_000_000, help="gate-access events over 28 days")
-    ap.add_argument("--buildings", type=int, default=100_000)
-    ap.add_argument("--skip-memory", action="store_true", help="only the speed ratios")
+    ap.add_argument("--events", type=int, default=25_000, help="gate-access events over 28 days at 1x")
+    ap.add_argument("--buildings", type=int, default=2_500, help="buildings at 1x")
+    ap.add_argument("--scales", default="1,4,16", help="multiples of the rows, comma-separated")
+    ap.add_argument("--naive-up-to", type=int, default=4, help="largest multiple timed with to_postgis")
+    ap.add_argument("--skip-memory", action="store_true", help="only the speed figures")
     args = ap.parse_args()
     wh = Warehouse()
     wh.up()
-    scale = dataclasses.replace(
-        SCALES["small"],
-        name="benchmark slice",
-        access_events=args.events,
-        buildings=args.buildings,
-        persons=int(args.buildings * 25 / 6),
-        size_km=20,
-    )
+    results: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="onemap-bench-") as tmp:
-        out = Path(tmp) / "slice"
-        t0 = time.perf_counter()
-        manifest = generate(scale, 1, out, UNTIL)
-        print(f"generated the slice in {time.perf_counter() - t0:.0f} s: {out}")
-        url = fresh(wh, "onemap_bench")
-        timings = load_until(url, manifest, stop_before=set())
-        results = {}
-        for kind, table in (("access_event", "core.access_events"), ("building", "core.buildings")):
-            seconds, rows = timings[kind]
-            raw_s, raw_rows = raw_copy_seconds(url, table)
-            derive = reports_seconds.get(kind, {}).get("derive", 0.0)
-            seconds -= derive  # derived tables (the daily rollup) are reported apart, not hidden
-            if derive:
-                print(f"  {kind}: derived tables refreshed in {derive:.1f} s (not in the rate below)")
-            loader_rate, raw_rate = rows / seconds, raw_rows / raw_s
-            results[kind] = {
-                "rows": rows,
-                "loader_rows_per_s": round(loader_rate),
-                "raw_copy_rows_per_s": round(raw_rate),
-                "ratio": round(loader_rate / raw_rate, 3),
-            }
+        scales = [int(x) for x in args.scales.split(",")]
+        for k in scales:
+            results[k] = one_scale(wh, args, k, Path(tmp), naive=k <= args.naive_up_to)
+        for kind in ("access_event", "building"):
+            costs = [results[k][kind]["loader_us_per_row"] for k in scales]
             print(
-                f"{kind:13s} loader {loader_rate:10,.0f} rows/s   raw COPY {raw_rate:10,.0f} rows/s   "
-                f"ratio {loader_rate / raw_rate:.2f}  ({rows:,} rows)"
+                f"{kind}: loader µs/row at {', '.join(f'{k}x' for k in scales)}: "
+                f"{', '.join(f'{c:.1f}' for c in costs)}; largest ÷ smallest {costs[-1] / costs[0]:.2f} "
+                f"(flat is ~1; {load1()})"
             )
         mem: dict[int, float] = {}
+        manifest = Path(tmp) / f"slice_{scales[-1]}" / "manifest.yaml"
         for days in () if args.skip_memory else (7, 14, 28):
             mem_url = fresh(wh, "onemap_bench_mem")
             load_until(mem_url, manifest, stop_before={"access_event"})
             mem[days] = peak_memory_mb(mem_url, manifest, days)
-            print(f"peak memory loading {days:2d} days of events: {mem[days]:.0f} MB")
+            print(f"peak memory loading {days:2d} days of events: {mem[days]:.0f} MB ({load1()})")
         if mem:
             print(f"memory ratio 28 days / 7 days: {mem[28] / mem[7]:.2f} (flat is ~1)")
         print(json.dumps({"results": results, "peak_mb": mem}, indent=1))
