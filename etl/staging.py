@@ -1,8 +1,8 @@
 """COPY of checked frames into PostgreSQL, the staging table each load starts from, and its upsert.
 
-Frames reach COPY as CSV text: time zone-aware columns in UTC, geometries as EWKB hex with SRID
-4326 (``with_ewkb``), None and NaN as NULL; columns are named, so a frame's order must match the
-list given.
+Frames reach COPY as CSV text, written by Arrow where every column's type allows (pandas' writer
+otherwise): time zone-aware columns in UTC, geometries as EWKB hex with SRID 4326 (``with_ewkb``),
+None, NaN and empty strings as NULL; columns are named, so a frame's order must match the list given.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import io
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import shapely
 from psycopg import sql
 
@@ -141,15 +144,54 @@ def with_ewkb(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(geom=np.asarray(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object))
 
 
+def _arrow_csv(df: pd.DataFrame) -> bytes | None:
+    """The frame as PostgreSQL CSV, written by Arrow (C++, without holding the GIL, so the next
+    chunk is checked meanwhile); None when a column is of a type only pandas' writer is trusted
+    with here (mixed objects, naive date-times).
+
+    Arrow quotes every string and leaves nulls bare, so an empty string is made null first: the
+    same NULL pandas writes for it.
+    """
+    columns = []
+    for name in df.columns:
+        col = df[name]
+        if col.dtype.kind in "mM" or isinstance(col.dtype, pd.CategoricalDtype):
+            return None
+        try:
+            arr = pa.array(col, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            arr = pc.if_else(pc.equal(arr, ""), pa.nulls(len(arr), arr.type), arr)
+        elif not (
+            pa.types.is_null(arr.type)
+            or pa.types.is_boolean(arr.type)
+            or pa.types.is_integer(arr.type)
+            or pa.types.is_floating(arr.type)
+        ):
+            return None
+        columns.append(arr)
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(
+        pa.table(columns, names=[f"c{i}" for i in range(len(columns))]),
+        out,
+        write_options=pacsv.WriteOptions(include_header=False),
+    )
+    return out.getvalue().to_pybytes()
+
+
 def copy_frame(conn: psycopg.Connection, table: sql.Composable, columns: list[str], df: pd.DataFrame) -> None:
-    """COPY a frame (already in column order) as CSV; None and NaN become NULL."""
+    """COPY a frame (already in column order) as CSV; None, NaN and empty strings become NULL."""
     if df.empty:
         return
     df = _iso_text(df)
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, header=False)
+    data: bytes | str | None = _arrow_csv(df)
+    if data is None:
+        buf = io.StringIO()
+        df.to_csv(buf, index=False, header=False)
+        data = buf.getvalue()
     stmt = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
         table, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
     )
     with conn.cursor() as cur, cur.copy(stmt) as copy:
-        copy.write(buf.getvalue())
+        copy.write(data)
