@@ -89,6 +89,34 @@ def test_xlsx_date_cells_header_row_and_blank_rows(tmp_path: Path) -> None:
     assert [bool(b) for b in df["_bad"]] == [False, False, True, False] and "右边的值" in df["_bad"].iloc[2]
 
 
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_xlsx_off_the_corner_reads_alike_held_or_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: bool
+) -> None:
+    """A table starting at C5 of the second sheet: calamine (which holds the sheet and skips the empty
+    rows and columns) and openpyxl (which streams a sheet too large to hold) give the same rows."""
+    wb = Workbook()
+    wb.active.append(["其他"])
+    ws = wb.create_sheet("台账")
+    ws["C5"], ws["D5"], ws["E5"] = "编码", "人数", "日期"
+    ws["C6"], ws["D6"], ws["E6"] = "A", 3, dt.datetime(2026, 11, 3)
+    ws["C8"], ws["D8"] = "B", 4.5
+    ws["E9"] = True
+    wb.save(tmp_path / "a.xlsx")
+    if not in_memory:
+        monkeypatch.setattr("etl.readers._IN_MEMORY_XML", 0)
+    df = pd.concat(list(read_xlsx(tmp_path / "a.xlsx", "台账", 10, header_row=5)))
+    assert list(df.columns[:5]) == ["", ".1", "编码", "人数", "日期"]
+    assert df[["编码", "人数", "日期"]].values.tolist() == [
+        ["A", "3", "2026-11-03"],
+        ["B", "4.5", ""],
+        ["", "", "是"],
+    ]
+    assert df["_line"].tolist() == [6, 8, 9]
+    with pytest.raises(OnemapError, match="empty header row"):
+        list(read_xlsx(tmp_path / "a.xlsx", "台账", 10, header_row=3))
+
+
 @pytest.mark.parametrize(
     ("suffix", "driver"), [("gpkg", "GPKG"), ("shp", "ESRI Shapefile"), ("geojson", "GeoJSON")]
 )
