@@ -257,7 +257,8 @@ def _xlsx_chunks(
             names = _names([_cell_text(h) for h in header], path)
             if line == header_row:
                 continue
-        cells = [_cell_text(v) for v in values]
+        # most cells are text: trimmed here, the others through _cell_text (a call per cell costs)
+        cells = [v.strip() if type(v) is str else _cell_text(v) for v in values]
         if not any(cells):
             continue  # blank rows are formatting, not data
         # a short row is normal (a sheet does not store empty trailing cells); a value to the
