@@ -1,7 +1,7 @@
 """Gate-access events are no longer indexed by area code (nothing reads them by area).
 
 Revision ID: 0016
-Revises: 0010
+Revises: 0015
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from etl.migrate import run_sql_file
 
 revision = "0016"
-down_revision = "0010"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
