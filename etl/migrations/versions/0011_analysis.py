@@ -1,6 +1,6 @@
 """研判: analysis units, weekly Gi*, emerging hot-spot classes, next-week risk and back-test scores.
 
-Revision ID: 0015
+Revision ID: 0011
 Revises: 0010
 """
 
@@ -8,7 +8,7 @@ from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0015"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     """Create the analysis tables (core.analysis_units … core.backtest_scores)."""
-    run_sql_file("0015_analysis.sql")
+    run_sql_file("0011_analysis.sql")
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
--- 0016: gate-access events lose their indexes on grid, police zone and station code. Nothing
+-- 0012: gate-access events lose their indexes on grid, police zone and station code. Nothing
 -- reads raw events by area (the map and the pages read the daily rollup, core.access_daily, which
 -- keeps its own; the alerts read events by device and time), yet every event paid three B-tree
 -- insertions, the larger part of the cost of copying it in.

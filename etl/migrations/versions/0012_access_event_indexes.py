@@ -1,22 +1,22 @@
 """Gate-access events are no longer indexed by area code (nothing reads them by area).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0012
+Revises: 0011
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0016"
-down_revision = "0015"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Drop the three area-code indexes of core.access_events."""
-    run_sql_file("0016_access_event_indexes.sql")
+    run_sql_file("0012_access_event_indexes.sql")
 
 
 def downgrade() -> None:
