@@ -153,7 +153,14 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "sensor_offline": "感知设备离线",
     },
     # an officer's verdict on an alert (ops.alert_verdicts)
-    "alert_state": {"checking": "核实中", "confirmed": "属实", "false": "不属实", "resolved": "已处置"},
+    # (open: nobody has judged it yet, or the evidence grew since; never stored as a verdict)
+    "alert_state": {
+        "open": "待核实",
+        "checking": "核实中",
+        "confirmed": "属实",
+        "false": "不属实",
+        "resolved": "已处置",
+    },
     "card": {"red": "红牌", "yellow": "黄牌"},
     # the kinds of open item a page lists together (each has its own status enum)
     "item_kind": {"grid_event": "网格事件", "hazard": "风险隐患", "dispute": "高风险纠纷"},
@@ -263,6 +270,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "refused_role": "角色无权被拒",
         "refused_reason": "未填事由被拒",
         "refused_query": "非完整号码被拒",
+        "refused_state": "状态无效被拒",
         "rate_limited": "超出限额被拒",
         "alert": "已告警领导",
         "not_found": "不存在或不在辖区",

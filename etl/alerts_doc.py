@@ -100,11 +100,16 @@ def render_alerts() -> list[str]:
         "Only gate events of the last HISTORY_DAYS days are read. An alert that stays keeps the time "
         "it was first detected.",
         "",
-        f"Officers record a verdict on an alert ({st['checking']}, {st['confirmed']}, {st['false']} with a "
+        f"Officers (station chiefs, and grid workers in their grids; the leadership only reads) record a "
+        f"verdict on an alert ({st['checking']}, {st['confirmed']}, {st['false']} with a "
         f"note saying why, {st['resolved']}) through `ops.alert_verdict`, only for alerts in their signed "
-        "scope and always audited. A subject found false is not alerted again on the same evidence: "
+        "scope and always audited; `ops.alert_verdict_log` keeps every verdict (the alert's history). "
+        "A verdict holds while the evidence is the one judged (`ops.alert_same_evidence`): "
         "for units while no more occupants are counted than then, for people and sensors while the "
-        "same silence runs on (no event or heartbeat since). `serve.alert_precision` gives each "
+        "same silence runs on (no event or heartbeat since). While it holds it is the alert's state "
+        f"(`serve.alerts.state`; none is {st['open']}); {st['false']} and {st['resolved']} close the alert "
+        "(`open_until`: no longer counted open), and a subject found false is not alerted again; "
+        f"stronger evidence makes the alert {st['open']} again. `serve.alert_precision` gives each "
         f"rule's precision over the verdicts ({st['confirmed']} and {st['resolved']} count as right, "
         f"{st['false']} as wrong).",
         "",

@@ -244,8 +244,7 @@ kept as (
     where not exists (
         select 1 from ops.alert_verdicts v
         where v.alert_kind = f.alert_kind and v.subject_code = f.subject_code and v.state = 'false'
-          and case when f.alert_kind in ('group_rental', 'unregistered_occupants') then f.metric <= v.metric
-                   else f.metric >= v.metric or (f.metric is null and v.metric is null) end
+          and ops.alert_same_evidence(f.alert_kind, f.metric, v.metric)
     )
 ),
 gone as (

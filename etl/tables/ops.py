@@ -136,3 +136,17 @@ alert_verdicts = Table(
     Column("decided_at", TIME, nullable=False, server_default=text("now()")),
     schema="ops",
 )
+
+alert_verdict_log = Table(
+    "alert_verdict_log",
+    METADATA,
+    Column("verdict_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("alert_kind", Text, nullable=False),
+    Column("subject_code", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("note", Text, nullable=False, server_default=text("''")),
+    Column("metric", Double),
+    Column("decided_by", Text, nullable=False),
+    Column("decided_at", TIME, nullable=False, server_default=text("now()")),
+    schema="ops",
+)

@@ -240,14 +240,16 @@ def test_an_officers_verdict_is_scoped_audited_and_false_stays_quiet_on_the_same
                 ).scalar()
             )
 
-    leader = sign(Scope.everything(), "leadership", "leader")
+    # the planted area has no stations: a chief of the whole area stands for the one in scope
+    judge = sign(Scope.everything(), "station_chief", "chief")
     try:
         assert (
             verdict(sign(Scope.of("440118010000"), "station_chief", "chief"), "false", "一家人")
             == "not_found"
         )
-        assert verdict(leader, "false", "") == "refused_reason"  # 不属实 says why
-        assert verdict(leader, "false", "房东亲属短住，已核实") == "ok"
+        assert verdict(sign(Scope.everything(), "leadership", "leader"), "false", "一家人") == "refused_role"
+        assert verdict(judge, "false", "") == "refused_reason"  # 不属实 says why
+        assert verdict(judge, "false", "房东亲属短住，已核实") == "ok"
         with app.begin() as conn:
             rows = conn.execute(text("select count(*) from serve.alert_precision")).scalar()
             precision = conn.execute(
@@ -265,7 +267,7 @@ def test_an_officers_verdict_is_scoped_audited_and_false_stays_quiet_on_the_same
             audited = conn.execute(
                 text("select result from ops.audit where action = 'alert_verdict' order by audit_id")
             ).scalars()
-            assert list(audited) == ["not_found", "refused_reason", "ok"]
+            assert list(audited) == ["not_found", "refused_role", "refused_reason", "ok"]
         with connect_raw(url) as conn:
             derive_alerts(conn)
             conn.commit()
@@ -274,3 +276,4 @@ def test_an_officers_verdict_is_scoped_audited_and_false_stays_quiet_on_the_same
         app.dispose()
         with engine.begin() as conn:
             conn.execute(text("delete from ops.alert_verdicts"))
+            conn.execute(text("delete from ops.alert_verdict_log"))

@@ -66,8 +66,26 @@ comment on view serve.hazards is 'One row per safety hazard (风险隐患), trac
 comment on column serve.hazards.open_until is
     'Clearance time; null while not cleared. Open at T: found_at < T and (open_until is null or open_until >= T).';
 
+-- an alert's state is its officer's verdict while the evidence is the one judged
+-- (ops.alert_same_evidence): stronger evidence makes it an alert nobody has judged yet
 create or replace view serve.alerts with (security_invoker = true) as
-select alert_id, alert_kind, subject_code, detected_at, reason, metric, threshold, building_code, unit_code,
-       geom, grid_code, zone_code, station_code, score
-from core.alerts;
+select a.alert_id, a.alert_kind, a.subject_code, a.detected_at, a.reason, a.metric, a.threshold,
+       a.building_code, a.unit_code, a.geom, a.grid_code, a.zone_code, a.station_code, a.score,
+       v.state, v.note as state_note, v.decided_by, v.decided_at,
+       case when v.state in ('false', 'resolved') then v.decided_at end as open_until
+from core.alerts a
+left join ops.alert_verdicts v
+    on v.alert_kind = a.alert_kind and v.subject_code = a.subject_code
+   and ops.alert_same_evidence(a.alert_kind, a.metric, v.metric);
 comment on view serve.alerts is 'One row per derived alert (group rental, unregistered occupants, elderly, sensor offline).';
+comment on column serve.alerts.state is
+    'The officers'' verdict (checking, confirmed, false, resolved) while the evidence is the one judged; null: not judged.';
+comment on column serve.alerts.open_until is
+    'When it was judged false or resolved (closed); null while open. Open at T: detected_at < T and (open_until is null or open_until >= T).';
+
+create or replace view serve.alert_history with (security_invoker = true) as
+select a.alert_id, l.verdict_id, l.state, l.note, l.decided_by, l.decided_at
+from ops.alert_verdict_log l
+join core.alerts a on a.alert_kind = l.alert_kind and a.subject_code = l.subject_code;
+comment on view serve.alert_history is
+    'One row per verdict given an alert''s subject, for the alert shown (the verdicts of alerts in scope only).';
