@@ -23,7 +23,8 @@ grant select on ops.audit to {app_role};
 grant select on ops.alert_verdicts, ops.alert_verdict_log to {app_role};
 grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_settings(text, text),
     ops.login_check(text, text, text, integer, integer), ops.session_end(text, text, text),
-    ops.person_lookup(text, text, text), ops.alert_verdict(text, text, text, text) to {app_role};
+    ops.person_lookup(text, text, text), ops.alert_verdict(text, text, text, text),
+    ops.alert_verdicts_stamp() to {app_role};
 -- standings (functions/70_ops_standings.sql): a station's score and a grid's rank, counted over the
 -- whole station or grid, returned only for what the signed scope may see
 grant execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,

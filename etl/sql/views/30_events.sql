@@ -71,7 +71,7 @@ comment on column serve.hazards.open_until is
 create or replace view serve.alerts with (security_invoker = true) as
 select a.alert_id, a.alert_kind, a.subject_code, a.detected_at, a.reason, a.metric, a.threshold,
        a.building_code, a.unit_code, a.geom, a.grid_code, a.zone_code, a.station_code, a.score,
-       v.state, v.note as state_note, v.decided_by, v.decided_at,
+       coalesce(v.state, 'open') as state, v.note as state_note, v.decided_by, v.decided_at,
        case when v.state in ('false', 'resolved') then v.decided_at end as open_until
 from core.alerts a
 left join ops.alert_verdicts v
@@ -79,7 +79,7 @@ left join ops.alert_verdicts v
    and ops.alert_same_evidence(a.alert_kind, a.metric, v.metric);
 comment on view serve.alerts is 'One row per derived alert (group rental, unregistered occupants, elderly, sensor offline).';
 comment on column serve.alerts.state is
-    'The officers'' verdict (checking, confirmed, false, resolved) while the evidence is the one judged; null: not judged.';
+    'The officers'' verdict (checking, confirmed, false, resolved) while the evidence is the one judged; open: none holds.';
 comment on column serve.alerts.open_until is
     'When it was judged false or resolved (closed); null while open. Open at T: detected_at < T and (open_until is null or open_until >= T).';
 
