@@ -16,7 +16,7 @@ from flask import request
 
 from common.errors import OnemapError, SetupError
 from common.secret import MIN_LENGTH, derive
-from dashboard import bounds, downloads, failures, headers, login, periodbar, routes
+from dashboard import alertpanel, bounds, downloads, failures, headers, login, periodbar, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows, get_engine
@@ -92,6 +92,7 @@ def create_app(
     persons.register(app, c)
     audit.register(app, c)
     mine.register(app, c)
+    alertpanel.register(app, c)
     downloads.install(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings), derive(secret, "csrf"))
 

@@ -62,6 +62,12 @@ class User:
         return self.role in ("leadership", "station_chief")
 
     @property
+    def can_judge_alerts(self) -> bool:
+        """Station chiefs and grid workers judge the alerts in their scope; the leadership reads
+        (``ops.alert_verdict`` refuses anyone else again)."""
+        return self.role in ("station_chief", "grid_worker")
+
+    @property
     def can_read_audit(self) -> bool:
         return self.role == "leadership"
 

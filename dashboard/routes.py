@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dash import dcc, html
 
 from common.codebook import label
-from dashboard import bounds, periodbar
+from dashboard import alertpanel, bounds, periodbar
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, mine, persons, quality, wall
 from dashboard.scope import CODE_PATTERN
@@ -173,6 +173,7 @@ def validation_layout(c: AppContext) -> html.Div:
                 persons.layout(c),
                 audit.skeleton(),
                 mine.skeleton(c),
+                alertpanel.skeleton(),
             ]
         )
 

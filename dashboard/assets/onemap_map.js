@@ -28,9 +28,10 @@ window.onemap = Object.assign({}, window.onemap, {
                              html: onemapText(feature.properties.label || feature.properties.code)})
         });
     },
-    // points drawn as small circles coloured by layer
+    // points drawn as small circles coloured by layer (or by the feature's own colour: an alert's state)
     point: function (feature, latlng, context) {
-        var colour = (context && context.hideout && context.hideout.colour) || "#1f6feb";
+        var own = feature && feature.properties && feature.properties.colour;
+        var colour = own || (context && context.hideout && context.hideout.colour) || "#1f6feb";
         var radius = (context && context.hideout && context.hideout.radius) || 5;  // larger to tap
         return L.circleMarker(latlng, {radius: radius, color: "#ffffff", weight: 1, fillColor: colour, fillOpacity: 0.9});
     }

@@ -41,7 +41,9 @@ HEAT_SOURCES: dict[HeatKind, list[str]] = {
         "and found_at >= :t0 and found_at < :t1",
         "select geom, case when risk_level = 'high' then 3.0 else 1.0 end, 'dispute' from serve.disputes "
         "where {f} and found_at >= :t0 and found_at < :t1",
-        "select geom, 2.0, 'alert' from serve.alerts where {f} and detected_at >= :t0 and detected_at < :t1",
+        # an alert judged false or resolved within the window no longer heats it
+        "select geom, 2.0, 'alert' from serve.alerts where {f} and detected_at >= :t0 and detected_at < :t1 "
+        "and (open_until is null or open_until >= :t1)",
     ],
 }
 RAMP = np.array(

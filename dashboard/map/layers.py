@@ -23,6 +23,7 @@ from common.coords import from_wgs84
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
+from dashboard.queries import verdicts
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
 
@@ -48,6 +49,15 @@ POINT_LAYERS: dict[PointLayer, tuple[str, str, str, int]] = {
 # coded columns a layer's tooltip says after its label, by their codebook words: (column, enum)
 POINT_CODED: dict[PointLayer, tuple[tuple[str, EnumName], ...]] = {
     "cameras": (("camera_kind", "camera_kind"), ("ring", "ring")),
+    "alerts": (("state", "alert_state"),),
+}
+# an alert's marker by its officers' state: open red, in hand amber or dark red, closed grey or green
+ALERT_STATE_COLOURS = {
+    "open": "#cf222e",
+    "checking": "#bf8700",
+    "confirmed": "#82071e",
+    "false": "#8c959f",
+    "resolved": "#1a7f37",
 }
 SMALL_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] == 0]  # sent whole with the page
 VIEW_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] > 0]  # sent for the viewport
@@ -260,6 +270,8 @@ def point_layers(
     scope = c.scope()
     z = bounds.zoom(zoom or None)
     bbox = bounds.bbox(view or None)
+    # alert markers show their state: cached per latest verdict, so a new one shows at once
+    judged = verdicts.stamp(c.url) if "alerts" in (layers or POINT_LAYERS) else None
     out = []
     for layer in layers or list(POINT_LAYERS):
         min_zoom = POINT_LAYERS[layer][3]
@@ -272,11 +284,19 @@ def point_layers(
                 p = f["properties"]
                 words = [p["label"], *(label(enum, p[col]) for col, enum in POINT_CODED.get(layer, ()))]
                 f["properties"] = {"code": p["code"], "tooltip": " · ".join(w for w in words if w)}
+                if "state" in p:  # an alert's marker says its state by colour too
+                    f["properties"]["colour"] = ALERT_STATE_COLOURS.get(
+                        p["state"], ALERT_STATE_COLOURS["open"]
+                    )
                 f.pop("id", None)
             return fc
 
         out.append(
-            c.cached(("points", scope, layer, z >= min_zoom, key_box, c.settings.basemap_crs), compute)
+            c.cached(
+                ("points", scope, layer, z >= min_zoom, key_box, c.settings.basemap_crs)
+                + ((judged,) if layer == "alerts" else ()),
+                compute,
+            )
         )
     return out
 

@@ -8,12 +8,13 @@ from typing import Any
 from dash import dcc, html
 
 from common.codebook import ITEM_STATUS, label
+from dashboard.alertpanel import section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.names import area_names
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
-from dashboard.queries import areas, breakdowns, elements, indicators
+from dashboard.queries import areas, breakdowns, elements, indicators, verdicts
 from dashboard.queries.areas import Area
 from dashboard.ui import (
     CARRIED,
@@ -26,6 +27,7 @@ from dashboard.ui import (
 )
 
 CLEARED = label("hazard_status", "cleared")
+ALERT_SLOT = "drill-alert-slot"  # where a grid page's alerts go (see area_page)
 
 
 def trail(c: AppContext, area: Area, info: dict[str, Any], q: str = "") -> list[tuple[str, str | None]]:
@@ -50,8 +52,18 @@ def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div 
     """A station, zone or grid page for ``period`` (its body cached per viewer scope, area and
     period; the top bar, which names the viewer, built for each request); None when the area does
     not exist or is out of the viewer's scope."""
-    body = c.cached(("area-page", level, code, period), lambda: _area_body(c, period, level, code))
-    return None if body is None else html.Div([nav(""), bar(c, period), body])
+    # keyed by the latest verdict too: a verdict changes the open alerts an area counts
+    key = ("area-page", level, code, period, verdicts.stamp(c.url))
+    body = c.cached(key, lambda: _area_body(c, period, level, code))
+    if body is None:
+        return None
+    if level == "grid":  # its alerts with their state and the verdict form, under the headline figures
+        # (read afresh, never from the cache; the cached body is shared, so it is copied, not changed)
+        parts = [
+            section(c, "grid", code) if getattr(p, "id", None) == ALERT_SLOT else p for p in body.children
+        ]
+        body = html.Div(parts, className="page")
+    return html.Div([nav(""), bar(c, period), body])
 
 
 def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div | None:
@@ -162,6 +174,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 else []
             ),
             kpi_cards(k),
+            *([html.Div(id=ALERT_SLOT)] if level == "grid" else []),
             *(
                 [
                     html.H3("派出所考核"),
@@ -306,7 +319,6 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
     # a list of people is a look at personal data: it leaves a trace of who was seen (person keys)
     seen = [o.pop("person_id") for o in b["occupants"]]
     c.audit("view_persons", {"building": code, "persons": seen}, len(seen))
-    alerts = elements.building_alerts(c.url, c.scope(), code)
     return html.Div(
         [
             nav(""),
@@ -342,12 +354,7 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
                         ],
                         "drill-occupants",
                     ),
-                    html.H3("预警"),
-                    table(
-                        alerts,
-                        [("alert_kind", "类型", "alert_kind"), ("reason", "原因"), ("detected_at", "时间")],
-                        "drill-building-alerts",
-                    ),
+                    html.Div(section(c, "building", code), id="drill-building-alerts"),
                 ],
                 className="page",
             ),

@@ -16,7 +16,7 @@ import dash_leaflet as dl
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from common.codebook import label
-from dashboard import bounds
+from dashboard import alertpanel, bounds
 from dashboard.context import AppContext
 from dashboard.map import choropleth, framing, heat, layers, navigate
 from dashboard.map.framing import PLAYBACK_WEEKS
@@ -144,6 +144,8 @@ def page(
             html.Div(id="map-choro-legend", className="legend"),
             html.H3("当前选择"),
             html.Div("点击派出所查看其警务区和网格；点击警务区或网格打开详情。", id="map-selection"),
+            html.H3("预警核实"),
+            alertpanel.panel(),
             dcc.Store(id="map-selected-station"),
             dcc.Store(id="map-search-store"),
         ],

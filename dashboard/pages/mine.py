@@ -20,7 +20,7 @@ from dashboard.map import framing, layers
 from dashboard.map.layers import POINT_FN, STYLE_FN
 from dashboard.names import area_names
 from dashboard.periods import Period, Week
-from dashboard.queries import areas, elements
+from dashboard.queries import areas, elements, verdicts
 from dashboard.queries.areas import Area
 from dashboard.ui import carry, named, nav, when
 
@@ -47,6 +47,7 @@ def layout(c: AppContext) -> html.Div:
         alerts = elements.area_alerts(c.url, scope, Area(), limit=100)
         for a in alerts:
             a["kind_zh"] = label("alert_kind", a["alert_kind"])
+            a["state_zh"] = label("alert_state", a["state"])
         return {
             "items": items,
             "alerts": alerts,
@@ -56,7 +57,7 @@ def layout(c: AppContext) -> html.Div:
             "alert_points": layers.point_layer(c.url, scope, "alerts", 18, None, c.settings.basemap_crs),
         }
 
-    d = c.cached(("mine", running), data)
+    d = c.cached(("mine", running, verdicts.stamp(c.url)), data)  # alerts show their latest state
     names = "、".join(f["properties"]["label"] for f in d["outline"]["features"]) or "—"
     return page(c, names, grids_extent(c), d)
 
@@ -127,7 +128,10 @@ def page(c: AppContext, names: str, ext: framing.Extent, d: dict[str, Any]) -> h
                         [
                             html.Span(f"{label('card', 'red')} {reds}", className="mine-chip red"),
                             html.Span(f"{label('card', 'yellow')} {yellows}", className="mine-chip yellow"),
-                            html.Span(f"预警 {len(alerts)}", className="mine-chip alert"),
+                            html.Span(
+                                f"预警 {sum(1 for a in alerts if a['state'] in verdicts.OPEN)}",
+                                className="mine-chip alert",
+                            ),
                             html.Span(f"在办 {len(items)}", className="mine-chip"),
                         ],
                         className="mine-chips",
@@ -200,6 +204,7 @@ def _alert(a: dict[str, Any]) -> html.Div | dcc.Link:
     """One alert: its kind, reason and time, and its building when it has one."""
     text = [
         html.B(a["kind_zh"]),
+        html.Span(f" {a['state_zh']}", className=f"mine-alert-state {a['state']}"),
         html.Span(f" {a['reason'] or ''}"),
         html.Small(f" {when(a['detected_at'])}"),
     ]

@@ -47,7 +47,7 @@ disputes_here as (
 alerts_here as (
     select al.{code_column}, count(*) as n
     from serve.alerts as al
-    where {mine} and {scope} and al.detected_at < :at
+    where {mine} and {scope} and al.detected_at < :at and (al.open_until is null or al.open_until >= :at)
     group by al.{code_column}
 )
 select a.{code_column} as code, a.name,

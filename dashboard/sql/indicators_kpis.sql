@@ -43,7 +43,8 @@ select
       as disputes_resolved,
   (select count(*) from serve.disputes where {where} and risk_level = 'high' and found_at < :at
       and (open_until is null or open_until >= :at)) as disputes_high_open,
-  (select count(*) from serve.alerts where {where} and detected_at < :at) as alerts,
+  (select count(*) from serve.alerts where {where} and detected_at < :at
+      and (open_until is null or open_until >= :at)) as alerts,
   -- disputes whose status says resolved without a time (counted resolved from when they were found)
   (select count(*) from serve.disputes where {where} and status = 'resolved' and resolved_at is null)
       as disputes_undated
