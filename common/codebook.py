@@ -296,6 +296,11 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "misses_last_hour": "近1小时未命中",
         "misses_last_day": "近1天未命中",
         "locked_hours": "锁定小时数",
+        # an alert verdict (ops.alert_verdict)
+        "kind": "预警类型",
+        "subject": "预警对象",
+        "state": "核实结论",
+        "note": "说明",
     },
     "report": {"weekly": "周报", "summary": "全域汇总"},
     "page": {
@@ -394,6 +399,8 @@ AUDIT_PARAM_VALUES: dict[str, EnumName] = {
     "format": "export_format",
     "by": "search_by",
     "reason": "session_end",
+    "kind": "alert_kind",
+    "state": "alert_state",
 }
 
 # Other words the agencies' files use for a code: accepted on loading, never shown.

@@ -259,3 +259,23 @@ def _features(node: Any, ident: str) -> list[dict[str, Any]]:
     if props.get("id") == ident and isinstance(props.get("data"), dict):
         return list(props["data"]["features"])
     return [f for v in props.values() for f in _features(v, ident)]
+
+
+def test_a_grid_worker_judges_the_alerts_of_their_grid_and_their_chief_sees_it(
+    demo_app: dash.Dash, clients: dict[str, Any], accounts: dict[str, Any], core: Engine, judged: None
+) -> None:
+    (grid,) = accounts["worker"].grids
+    alert = an_alert(core, "grid_code = :g", g=grid)
+    worker = clients["worker"]
+    status, body = show(worker, demo_app, alert["alert_id"])
+    assert status == 200 and '"display": "block"' in body
+    status, body = submit(worker, demo_app, alert["alert_id"], "checking", "")  # only 不属实 needs a note
+    assert "已提交：核实中" in body
+    status, body = dash_call(
+        worker, demo_app, key_of(demo_app, "page.children"), {("url", "pathname"): "/mine"}
+    )
+    assert status == 200 and "核实中" in body
+    # the chief of the grid's station reads who judged it, in its history
+    status, body = show(clients["chief_a"], demo_app, alert["alert_id"])
+    assert "核实中" in body and "网格员" in body
+    assert verdicts(core) == [(alert["alert_kind"], alert["subject_code"], "checking", "", "worker")]
