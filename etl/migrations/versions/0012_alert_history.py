@@ -20,7 +20,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the log and the policies (serve.alerts names the verdicts: it goes first and is remade)."""
+    """Drop the log and the policies (serve.alerts names the verdicts and serve.alert_history the log:
+    they go first; serve.alerts is remade)."""
+    op.execute("drop view if exists serve.alert_history")
     op.execute("drop view if exists serve.alerts")
     op.execute("drop table if exists ops.alert_verdict_log")
     op.execute("drop policy if exists seen_with_alert on ops.alert_verdicts")
