@@ -1,7 +1,7 @@
 """Every verdict on an alert is kept, and officers read the verdicts of the alerts they see.
 
 Revision ID: 0012
-Revises: 0015
+Revises: 0016
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from etl.migrate import run_sql_file
 
 revision = "0012"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
