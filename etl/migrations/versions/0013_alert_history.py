@@ -1,22 +1,22 @@
 """Every verdict on an alert is kept, and officers read the verdicts of the alerts they see.
 
-Revision ID: 0012
-Revises: 0016
+Revision ID: 0013
+Revises: 0012
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0012"
-down_revision = "0016"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Add ops.alert_verdict_log and the read policies on it and on ops.alert_verdicts."""
-    run_sql_file("0012_alert_history.sql")
+    run_sql_file("0013_alert_history.sql")
 
 
 def downgrade() -> None:
