@@ -19,7 +19,7 @@ grant select (username, display_name, role, stations, grids, disabled, last_logi
 grant select, insert on ops.sessions to {app_role};
 grant update (last_seen) on ops.sessions to {app_role};
 grant select on ops.audit to {app_role};
--- an alert's verdicts, read with the alert (policies of revision 0012); written only by ops.alert_verdict
+-- an alert's verdicts, read with the alert (policies of revision 0013); written only by ops.alert_verdict
 grant select on ops.alert_verdicts, ops.alert_verdict_log to {app_role};
 grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_settings(text, text),
     ops.login_check(text, text, text, integer, integer), ops.session_end(text, text, text),
