@@ -32,6 +32,9 @@ EnumName = Literal[
     "direction",
     "town_kind",
     "village_kind",
+    "road_class",
+    "water_kind",
+    "green_kind",
     "grid_kind",
     "alert_kind",
     "alert_state",
@@ -143,6 +146,16 @@ BOOK: dict[EnumName, dict[str, str]] = {
     "direction": {"in": "进", "out": "出"},
     # divisions and grids
     "town_kind": {"town": "镇", "street": "街道", "township": "乡"},
+    # the surveying layers of the local basemap: a road's class decides its width and colour
+    "road_class": {
+        "expressway": "高速公路",
+        "arterial": "主干路",
+        "secondary": "次干路",
+        "branch": "支路",
+        "lane": "街巷",
+    },
+    "water_kind": {"river": "河流", "lake": "湖泊", "reservoir": "水库", "pond": "坑塘"},
+    "green_kind": {"park": "公园绿地", "forest": "林地", "farmland": "耕地"},
     "village_kind": {"community": "社区", "village": "村"},
     "grid_kind": {"basic": "基础网格", "dedicated": "专属网格"},
     # what the warehouse derives and the dashboard shows
@@ -242,6 +255,10 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "grid_event": "网格事件",
         "dispute": "矛盾纠纷",
         "hazard": "风险隐患",
+        "road": "道路",
+        "water": "水系",
+        "green_area": "绿地",
+        "footprint": "房屋轮廓",
     },
     "load_status": {"running": "加载中", "loaded": "已入库", "unchanged": "未变化", "failed": "失败"},
     "audit_action": {

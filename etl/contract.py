@@ -86,7 +86,7 @@ class Kind:
     name: str
     table: str
     key: str
-    geometry: str  # polygon | point | via_parent | none
+    geometry: str  # polygon | line | point | via_parent | none
     fields: tuple[Field, ...]
     depends: tuple[str, ...] = ()
     grain: str = ""
@@ -737,6 +737,80 @@ _kind(
         ),
         depends=("grid",),
         grain="one row per risk hazard",
+    )
+)
+
+# ------------------------------------------------------------------ the surveying layers of the basemap
+_kind(
+    Kind(
+        "road",
+        "core.roads",
+        "road_code",
+        "line",
+        (
+            _f("road_code", "code", "道路编码", "code of the road segment", required=True),
+            DISTRICT,
+            _f("name", "text", "道路名称", "the road's name (empty for an unnamed lane)"),
+            _f("road_class", "enum", "道路等级", "class of the road", required=True, enum="road_class"),
+        ),
+        depends=("district",),
+        grain="one row per road (centre line, one or more parts)",
+    )
+)
+
+_kind(
+    Kind(
+        "water",
+        "core.water_areas",
+        "water_code",
+        "polygon",
+        (
+            _f("water_code", "code", "水系编码", "code of the water body", required=True),
+            DISTRICT,
+            _f("name", "text", "水系名称", "its name"),
+            _f("water_kind", "enum", "水系类型", "kind of water body", required=True, enum="water_kind"),
+        ),
+        depends=("district",),
+        grain="one row per water body (river, lake, reservoir, pond)",
+    )
+)
+
+_kind(
+    Kind(
+        "green_area",
+        "core.green_areas",
+        "green_code",
+        "polygon",
+        (
+            _f("green_code", "code", "绿地编码", "code of the green area", required=True),
+            DISTRICT,
+            _f("name", "text", "绿地名称", "its name"),
+            _f("green_kind", "enum", "绿地类型", "kind of green area", required=True, enum="green_kind"),
+        ),
+        depends=("district",),
+        grain="one row per green area (park, forest, farmland)",
+    )
+)
+
+_kind(
+    Kind(
+        "footprint",
+        "core.building_footprints",
+        "building_code",
+        "polygon",
+        (
+            _f(
+                "building_code",
+                "code",
+                "房屋编码",
+                "the building whose outline it is",
+                required=True,
+                references="building",
+            ),
+            DISTRICT,
+        ),
+        depends=("building",),
+        grain="one row per building with a surveyed outline (房屋轮廓)",
     )
 )
 

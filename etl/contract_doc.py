@@ -22,6 +22,7 @@ TYPES = {
 }
 GEOMETRY = {
     "polygon": "polygons (GeoPackage, Shapefile or GeoJSON); invalid ones are quarantined, never repaired",
+    "line": "lines (GeoPackage, Shapefile or GeoJSON); a line of fewer than two points is quarantined",
     "point": "a point: `lon`/`lat` columns (CSV, XLSX) or point geometry (GIS files)",
     "via_parent": "no coordinates: located at its building (or unit)",
     "none": "no location",

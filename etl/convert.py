@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from common import coords
 from etl.manifest import Source
@@ -27,7 +27,8 @@ class Located:
 
     ``lon``/``lat`` (point kinds) are the declared numbers, NaN where missing; ``x``/``y`` the same
     points in WGS-84. ``read`` (polygon kinds) holds the geometries as read. ``geom`` holds the
-    WGS-84 shapely geometry of each row (a point, or a MultiPolygon; None where the shift failed).
+    WGS-84 shapely geometry of each row (a point, a MultiPolygon or a MultiLineString; None where
+    the shift failed).
     """
 
     geom: np.ndarray
@@ -61,20 +62,39 @@ def convert_points(df: pd.DataFrame, source: Source) -> Located:
     return Located(geom=shapely.points(x, y), lon=lon, lat=lat, x=x, y=y)
 
 
-def convert_polygons(df: pd.DataFrame, source: Source) -> Located:
-    """Polygons of a chunk as WGS-84 MultiPolygons; None for a missing or invalid one (not repaired)."""
+def _convert_shapes(df: pd.DataFrame, source: Source, single: type, multi: type) -> Located:
+    """Shapes of a chunk in WGS-84 as ``multi`` (a ``single`` is wrapped in one); None for a missing,
+    invalid or other shape (nothing is repaired). All vertices are shifted in one array: each point
+    converges on its own (common/coords.py), so the result does not depend on the chunk."""
     read = df["_geom"].to_numpy()
     out = np.full(len(df), None, dtype=object)
+    usable = np.flatnonzero(
+        np.array([g is not None for g in read], dtype=bool)
+        & ~shapely.is_empty(read)
+        & shapely.is_valid(read)
+        & np.isin(shapely.get_type_id(read), [_TYPE_ID[single], _TYPE_ID[multi]])
+    )
 
     def shift(c: np.ndarray) -> np.ndarray:
         return np.column_stack(coords.to_wgs84(c[:, 0], c[:, 1], source.crs or "WGS84"))
 
-    for i, geom in enumerate(read):
-        if geom is None or geom.is_empty or not geom.is_valid:
-            continue
-        wgs = shapely.transform(geom, shift)
-        if isinstance(wgs, Polygon):
-            wgs = MultiPolygon([wgs])
-        if isinstance(wgs, MultiPolygon) and wgs.is_valid:
+    moved = shapely.transform(read[usable], shift) if usable.size else np.array([], dtype=object)
+    for i, wgs in zip(usable, moved, strict=True):
+        if isinstance(wgs, single):
+            wgs = multi([wgs])
+        if wgs.is_valid:
             out[i] = wgs
     return Located(geom=out, read=read)
+
+
+_TYPE_ID = {LineString: 1, Polygon: 3, MultiLineString: 5, MultiPolygon: 6}
+
+
+def convert_polygons(df: pd.DataFrame, source: Source) -> Located:
+    """Polygons of a chunk as WGS-84 MultiPolygons; None for a missing or invalid one (not repaired)."""
+    return _convert_shapes(df, source, Polygon, MultiPolygon)
+
+
+def convert_lines(df: pd.DataFrame, source: Source) -> Located:
+    """Lines of a chunk as WGS-84 MultiLineStrings; None for a missing, invalid or non-line one."""
+    return _convert_shapes(df, source, LineString, MultiLineString)

@@ -66,7 +66,7 @@ class Source(BaseModel):
         missing = [f for f in kind.required if f not in self.columns and f not in ("lon", "lat")]
         if missing:
             raise ValueError(f"columns does not map the required fields {missing} of kind {self.kind}")
-        spatial = kind.geometry in ("point", "polygon")
+        spatial = kind.geometry in ("point", "polygon", "line")
         if spatial and not self.crs:
             raise ValueError(
                 f"kind {self.kind} carries coordinates: say their crs (WGS84, GCJ02, BD09, CGCS2000)"

@@ -129,8 +129,10 @@ def sync_contract_fields(conn: Connection) -> None:
     from etl.contract import GEOMETRY_FIELD, KINDS  # (the contract is large; only migrating needs it)
 
     found = [(k.name, f.name, f.zh) for k in KINDS.values() for f in k.fields]
-    # a polygon's outline is no field of the file's table but is checked (and quarantined) as one
-    found += [(k.name, GEOMETRY_FIELD, "边界图形") for k in KINDS.values() if k.geometry == "polygon"]
+    # a polygon's outline (a road's line) is no field of the file's table but is checked (and
+    # quarantined) as one
+    shapes = {"polygon": "边界图形", "line": "线形"}
+    found += [(k.name, GEOMETRY_FIELD, shapes[k.geometry]) for k in KINDS.values() if k.geometry in shapes]
     kinds, fields, labels = (list(column) for column in zip(*found, strict=True))
     conn.execute(
         text(read_sql("contract_fields_sync.sql")), {"kinds": kinds, "fields": fields, "labels": labels}

@@ -205,8 +205,9 @@ def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> 
         v.fail(far & explained, "crs_mismatch", "lon")
 
 
-def _check_polygons(at: Located, v: _Verdict) -> None:
-    """Polygon checks: missing, invalid as read (refused, not repaired), invalid after the datum shift."""
+def _check_shapes(at: Located, v: _Verdict, shape: str) -> None:
+    """Polygon and line checks: missing, invalid as read (refused, not repaired), not a ``shape`` or
+    invalid after the datum shift."""
     assert at.read is not None
     n = len(at.read)
     for i, (geom, wgs) in enumerate(zip(at.read, at.geom, strict=True)):
@@ -216,7 +217,10 @@ def _check_polygons(at: Located, v: _Verdict) -> None:
             v.fail(np.arange(n) == i, "invalid_geometry", GEOMETRY_FIELD, shapely.is_valid_reason(geom))
         elif wgs is None:
             v.fail(
-                np.arange(n) == i, "invalid_geometry", GEOMETRY_FIELD, "not a valid polygon after datum shift"
+                np.arange(n) == i,
+                "invalid_geometry",
+                GEOMETRY_FIELD,
+                f"not a valid {shape} (after the datum shift)",
             )
 
 
@@ -262,7 +266,7 @@ def check_chunk(
         if kind.geometry == "point":
             _check_points(at, v, ctx, out)
         else:
-            _check_polygons(at, v)
+            _check_shapes(at, v, kind.geometry)
         out["geom"] = at.geom
     for f in kind.fields:
         if f.references and f.references in ctx.refs:

@@ -21,6 +21,7 @@ import yaml
 
 from common.china import today
 from etl.demo.access import write_access
+from etl.demo.basemap import write_basemap
 from etl.demo.buildings import draw_buildings, write_communities
 from etl.demo.county import County
 from etl.demo.divisions import write_divisions, write_grids, write_police
@@ -46,6 +47,7 @@ STEPS = (
     "smart",
     "security",
     "events",
+    "basemap",
 )
 Progress = Callable[[str, int], None]
 
@@ -54,7 +56,9 @@ def _log_step(name: str, _total: int) -> None:
     LOGGER.info("generating %s", name)
 
 
-def write_feeds(county: County, progress: Progress = _log_step) -> None:
+def write_feeds(
+    county: County, progress: Progress = _log_step, basemap_rng: np.random.Generator | None = None
+) -> None:
     """Write every feed of ``county``, in the one order its random stream allows.
 
     Parameters
@@ -63,6 +67,9 @@ def write_feeds(county: County, progress: Progress = _log_step) -> None:
         The area to write; its manifest entries and defects are recorded on it.
     progress : callable
         ``progress(step, len(STEPS))`` is called as each of :data:`STEPS` begins.
+    basemap_rng : numpy.random.Generator, optional
+        The surveying layers' own stream (they come last and draw nothing from the shared one);
+        a stream of their own from a fixed seed when not given.
     """
 
     def step(name: str) -> None:
@@ -96,6 +103,8 @@ def write_feeds(county: County, progress: Progress = _log_step) -> None:
     write_disputes(county, buildings)
     write_hazards(county, buildings, tenancy)
     plant_hotspots(county)  # its own random stream: the feeds above stay as they were
+    step("basemap")
+    write_basemap(county, basemap_rng or np.random.default_rng(16), buildings)
 
 
 def write_area(
@@ -145,7 +154,9 @@ def write_area(
         (place.cx, place.cy),
     )
     county = County(scale, rng, geo, out, until, place, id_seq)
-    write_feeds(county, progress)
+    # the surveying layers draw from a stream of their own: adding them moved no other feed's file
+    seeds = seed if isinstance(seed, list) else [seed]
+    write_feeds(county, progress, np.random.default_rng([*seeds, 16]))
     manifest = {
         "version": 1,
         "area": {"district_code": county.code, "name": place.district_name, "city": place.city},

@@ -8,11 +8,17 @@ from __future__ import annotations
 from etl.contract import Kind
 from etl.kinds.base import KindLoading, WithUniqueKeys
 from etl.kinds.gate_events import GateEvents
+from etl.kinds.lines import Lines
 from etl.kinds.parented import AtBuilding, Persons
 from etl.kinds.points import Buildings, Points
 from etl.kinds.polygons import District, Polygons, ZoneGridPolygons
 
-_BY_GEOMETRY: dict[str, type[KindLoading]] = {"none": KindLoading, "polygon": Polygons, "point": Points}
+_BY_GEOMETRY: dict[str, type[KindLoading]] = {
+    "none": KindLoading,
+    "polygon": Polygons,
+    "line": Lines,
+    "point": Points,
+}
 _SPECIAL: dict[str, type[KindLoading]] = {
     "district": District,
     "police_zone": ZoneGridPolygons,

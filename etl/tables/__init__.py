@@ -11,7 +11,7 @@ Staging tables are not declared: the loader makes them per load from the contrac
 
 from __future__ import annotations
 
-from etl.tables import analysis, areas, events, ops, places
+from etl.tables import analysis, areas, basemap, events, ops, places
 from etl.tables.base import ATTRIBUTION, METADATA
 from etl.tables.compare import include_name, include_object
 
@@ -31,6 +31,7 @@ __all__ = [
     "METADATA",
     "analysis",
     "areas",
+    "basemap",
     "events",
     "include_name",
     "include_object",

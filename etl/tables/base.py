@@ -44,6 +44,17 @@ def area(name: str = "geom", nullable: bool = False) -> Column:
     return Column(name, Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=nullable)
 
 
+def line(name: str = "geom") -> Column:
+    """A multilinestring column in EPSG:4326 (a road's centre line, in one or more parts).
+
+    Parameters
+    ----------
+    name
+        The column's name.
+    """
+    return Column(name, Geometry("MULTILINESTRING", srid=SRID, spatial_index=False), nullable=False)
+
+
 def code(name: str, references: str, nullable: bool = False, ondelete: str | None = None) -> Column:
     """A text code that must name a row of another table.
 

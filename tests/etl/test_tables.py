@@ -39,7 +39,7 @@ def test_geometry_is_declared_typed_in_4326() -> None:
     geometries = [c for t in METADATA.tables.values() for c in t.columns if isinstance(c.type, Geometry)]
     assert len(geometries) >= 20
     assert {c.type.srid for c in geometries} == {4326}
-    assert {c.type.geometry_type for c in geometries} == {"POINT", "MULTIPOLYGON"}
+    assert {c.type.geometry_type for c in geometries} == {"POINT", "MULTIPOLYGON", "MULTILINESTRING"}
 
 
 def test_every_contract_field_is_a_declared_column() -> None:

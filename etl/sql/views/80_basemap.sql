@@ -1,0 +1,30 @@
+-- serve: the surveying layers of the local basemap (roads, water, green areas, building outlines).
+-- Roads, water and green areas are public ground; an outline comes with its building, so row-level
+-- security on core.buildings decides which the viewer sees.
+--
+-- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
+-- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
+-- `create or replace` changes bodies and comments and appends view columns at the end; to drop,
+-- rename, reorder or retype a view's column, or remove a view, add a revision that drops it.
+
+create or replace view serve.roads with (security_invoker = true) as
+select r.road_code, r.district_code, r.name, r.road_class, r.geom
+from core.roads r;
+comment on view serve.roads is 'One row per road of the basemap, with its class and name.';
+
+create or replace view serve.water_areas with (security_invoker = true) as
+select w.water_code, w.district_code, w.name, w.water_kind, w.geom
+from core.water_areas w;
+comment on view serve.water_areas is 'One row per water body of the basemap.';
+
+create or replace view serve.green_areas with (security_invoker = true) as
+select g.green_code, g.district_code, g.name, g.green_kind, g.geom
+from core.green_areas g;
+comment on view serve.green_areas is 'One row per green area of the basemap.';
+
+create or replace view serve.building_footprints with (security_invoker = true) as
+select f.building_code, f.district_code, b.floors, b.building_use, b.station_code, b.grid_code, f.geom
+from core.building_footprints f
+join core.buildings b using (building_code);
+comment on view serve.building_footprints is
+    'One row per building outline, with the floors and use of its building (seen with the building).';
