@@ -28,6 +28,23 @@ window.onemap = Object.assign({}, window.onemap, {
                              html: onemapText(feature.properties.label || feature.properties.code)})
         });
     },
+    // the local basemap (dashboard/map/basemap.py): each shape styled by its key in hideout.styles
+    basemap: function (feature, context) {
+        var styles = (context && context.hideout && context.hideout.styles) || {};
+        return styles[feature.properties && feature.properties.s] || {};
+    },
+    // a name written on the ground: a road's along it, a town's, village's or compound's flat
+    basemapLabel: function (feature, latlng, context) {
+        var p = feature.properties || {};
+        var text = onemapText(p.label);
+        if (p.angle) { text.style.transform = "translate(-50%, -50%) rotate(" + Number(p.angle) + "deg)"; }
+        var kind = String(p.k || "place").replace(/[^a-z]/g, "");
+        return L.marker(latlng, {
+            interactive: false, keyboard: false,
+            pane: (context && context.hideout && context.hideout.pane) || "markerPane",
+            icon: L.divIcon({className: "bm-label bm-" + kind, iconSize: null, html: text})
+        });
+    },
     // points drawn as small circles coloured by layer (or by the feature's own colour: an alert's state)
     point: function (feature, latlng, context) {
         var own = feature && feature.properties && feature.properties.colour;

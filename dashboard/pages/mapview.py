@@ -18,7 +18,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from common.codebook import label
 from dashboard import alertpanel, bounds
 from dashboard.context import AppContext
-from dashboard.map import choropleth, framing, heat, layers, navigate
+from dashboard.map import basemap, choropleth, framing, heat, layers, navigate
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
 from dashboard.names import area_names
@@ -32,7 +32,6 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
     "zone": {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4", "className": "ol-zone"},
     "grid": {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06, "className": "ol-grid"},
     "choropleth": {"color": "#57606a", "weight": 1, "fillOpacity": 0.65},
-    "basemap": {"color": "#c9d1d9", "weight": 1, "fillColor": "#f6f8fa", "fillOpacity": 1},
 }
 POINT_COLOURS: dict[PointLayer, str] = {
     "smart_communities": "#2da44e",
@@ -58,7 +57,7 @@ def layout(c: AppContext, period: Period) -> html.Div:
     the basemap."""
     cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     small = dict(zip(layers.SMALL_LAYERS, layers.point_layers(c, 11, None, layers.SMALL_LAYERS), strict=True))
-    base = None if c.settings.basemap_url else layers.basemap_shapes(c)
+    base = None if c.settings.basemap_url else layers.empty()  # the local basemap comes per view
     return page(c, period, framing.area_extent(c), cats, small, base, bar(c, period))
 
 
@@ -83,6 +82,7 @@ def page(
             # the local basemap under everything, heat above it and under the outlines (overlayPane 400)
             dl.Pane(name="basemap", style={"zIndex": 250}),
             dl.Pane(name="heat", style={"zIndex": 350}),
+            dl.Pane(name="basemap-labels", style={"zIndex": 380, "pointerEvents": "none"}),
             dl.LayersControl([base_layer(c, base), *overlays(ext, small)], id="map-layers", collapsed=False),
             layers.geojson(id="map-grid-labels", pointToLayer=layers.LABEL_FN, interactive=False),
             layers.geojson(id="map-highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
@@ -164,7 +164,8 @@ def radios(ident: str, value: str, choices: list[tuple[str, str]]) -> dcc.RadioI
 
 
 def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
-    """Tiles when a tile server is configured, else the local basemap: the grids' outlines."""
+    """Tiles when a tile server is configured, else the local basemap drawn from the warehouse's
+    surveying layers (dashboard/map/basemap.py), its shapes and its names sent per view."""
     s = c.settings
     if s.basemap_url:
         return dl.BaseLayer(
@@ -173,15 +174,26 @@ def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
             checked=True,
         )
     return dl.BaseLayer(
-        layers.geojson(
-            data=shapes,
-            style=STYLE_FN,
-            hideout={"base": AREA_STYLES["basemap"]},
-            interactive=False,
-            id="map-basemap",
-            pane="basemap",
+        dl.LayerGroup(
+            [
+                layers.geojson(
+                    data=shapes,
+                    style=basemap.STYLE_FN,
+                    hideout={"styles": {}},
+                    interactive=False,
+                    id="map-basemap",
+                    pane="basemap",
+                ),
+                layers.geojson(
+                    data=layers.empty(),
+                    pointToLayer=basemap.LABEL_FN,
+                    hideout={"pane": "basemap-labels"},
+                    interactive=False,
+                    id="map-basemap-labels",
+                ),
+            ]
         ),
-        name="本地底图（网格）",
+        name="本地底图",
         checked=True,
     )
 
@@ -339,6 +351,18 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _points(zoom, bounds):
         return layers.point_layers(c, zoom, bounds, VIEW_LAYERS)
+
+    if not c.settings.basemap_url:  # tiles replace the local basemap whole
+
+        @app.callback(
+            Output("map-basemap", "data"),
+            Output("map-basemap", "hideout"),
+            Output("map-basemap-labels", "data"),
+            Input("map-view", "zoom"),
+            Input("map-view", "bounds"),
+        )
+        def _basemap(zoom, view):
+            return basemap.basemap_view(c, zoom, view)
 
     @app.callback(
         Output("map-play-tick", "disabled"),

@@ -28,3 +28,15 @@ from core.building_footprints f
 join core.buildings b using (building_code);
 comment on view serve.building_footprints is
     'One row per building outline, with the floors and use of its building (seen with the building).';
+
+-- place names the basemap writes on the ground: towns (镇街) and villages (社区村) are public
+-- divisions like the district itself
+create or replace view serve.towns with (security_invoker = true) as
+select t.town_code, t.district_code, t.name, t.geom
+from core.towns t;
+comment on view serve.towns is 'One row per town or street (镇街), for the names on the basemap.';
+
+create or replace view serve.villages with (security_invoker = true) as
+select v.village_code, v.town_code, v.district_code, v.name, v.geom
+from core.villages v;
+comment on view serve.villages is 'One row per community or village (社区村), for the names on the basemap.';

@@ -1,0 +1,309 @@
+"""The local basemap: land, water, green areas, roads and building outlines from the warehouse.
+
+Drawn when no tile server is configured (``ONEMAP_BASEMAP_URL`` replaces it whole). Every view
+asks for what it shows: the layers are clipped to the viewport (with a margin), simplified to the
+zoom and thinned by it (minor roads from zoom 13/14, outlines from street zoom 16), so a view is a
+few hundred kilobytes at most whatever the county's size. Features carry a style key (``s``), never
+a code; names are written as labels at street zoom. Nothing is requested from another host.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import shapely
+
+from common.coords import from_wgs84
+from dashboard import bounds
+from dashboard.context import AppContext
+from dashboard.db import fetch_all
+
+Bbox = bounds.Bbox
+
+# minimum zoom of each road class; a class's width grows with the zoom (see :func:`styles`)
+ROAD_ZOOM = {"expressway": 0, "arterial": 0, "secondary": 11, "branch": 13, "lane": 14}
+ROAD_ORDER = ("lane", "branch", "secondary", "arterial", "expressway")  # drawn bottom to top
+FOOTPRINT_ZOOM = 16  # building outlines (street zoom)
+POND_ZOOM = 13  # small water and parks appear from here
+ROAD_NAME_ZOOM = 15  # road names, village and compound names
+VILLAGE_NAME_ZOOM = 14
+TOWN_NAME_ZOOM = (10, 13)  # town names between these zooms
+MAX_FOOTPRINTS = 6000  # outlines per view (a dense quarter at zoom 16 has a few thousand)
+MAX_LABELS = 80
+LAND = "#f2efe9"
+# functions of assets/onemap_map.js the basemap's GeoJSON components call by name
+STYLE_FN = {"variable": "onemap.basemap"}
+LABEL_FN = {"variable": "onemap.basemapLabel"}
+COLOURS = {
+    "land": {"color": "#d0c8bb", "weight": 1, "fillColor": LAND, "fillOpacity": 1},
+    "water": {"stroke": False, "fillColor": "#a8cfe0", "fillOpacity": 1},
+    "park": {"stroke": False, "fillColor": "#c8e6b4", "fillOpacity": 1},
+    "forest": {"stroke": False, "fillColor": "#b5d69e", "fillOpacity": 1},
+    "farmland": {"stroke": False, "fillColor": "#e9edcd", "fillOpacity": 1},
+    "footprint": {"color": "#b9ada2", "weight": 0.8, "fillColor": "#d9d0c9", "fillOpacity": 1},
+}
+ROAD_COLOURS = {  # (fill, casing)
+    "expressway": ("#e8924a", "#b7672a"),
+    "arterial": ("#f7d070", "#c9a13e"),
+    "secondary": ("#fdf3c2", "#c4b98a"),
+    "branch": ("#ffffff", "#c2bab0"),
+    "lane": ("#ffffff", "#d0c8bd"),
+}
+ROAD_WIDTH = {  # pixels at zoom 10, 13, 16 (in between: the lower one)
+    "expressway": (3.0, 5.0, 10.0),
+    "arterial": (2.5, 4.5, 9.0),
+    "secondary": (1.5, 3.0, 7.0),
+    "branch": (1.0, 2.0, 5.0),
+    "lane": (0.8, 1.5, 3.5),
+}
+
+
+def styles(zoom: float) -> dict[str, dict[str, Any]]:
+    """Style key → Leaflet path style at ``zoom`` (roads wider and casings visible as it grows)."""
+    out = {k: dict(v) for k, v in COLOURS.items()}
+    step = 2 if zoom >= 16 else 1 if zoom >= 13 else 0
+    for cls, (fill, casing) in ROAD_COLOURS.items():
+        w = ROAD_WIDTH[cls][step]
+        out[f"road_{cls}"] = {"color": fill, "weight": w, "lineCap": "round", "lineJoin": "round"}
+        out[f"case_{cls}"] = {"color": casing, "weight": w + 1.5, "lineCap": "round", "lineJoin": "round"}
+    return out
+
+
+def tolerance(zoom: float) -> float:
+    """Simplification in degrees: about half a pixel at ``zoom``."""
+    return 360.0 / (256 * 2 ** max(zoom, 0)) / 2
+
+
+def _view_box(bbox: Bbox | None, margin: float = 0.25) -> Bbox | None:
+    """The viewport grown by ``margin`` of its size each way (a small pan needs no new request)."""
+    if bbox is None:
+        return None
+    dx, dy = (bbox[2] - bbox[0]) * margin, (bbox[3] - bbox[1]) * margin
+    return (bbox[0] - dx, bbox[1] - dy, bbox[2] + dx, bbox[3] + dy)
+
+
+def _rows(url: str, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return fetch_all(url, sql, params)
+
+
+def _clipped(view: str, cols: str, where: str, box: Bbox | None, tol: float) -> str:
+    """A query over ``view``: its geometry clipped to the box (when given) and simplified."""
+    geom = "st_intersection(geom, st_makeenvelope(:x0, :y0, :x1, :y1, 4326))" if box else "geom"
+    cond = where + (" and geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)" if box else "")
+    return (
+        f"select {cols}, st_asbinary(st_simplifypreservetopology({geom}, :tol)) as wkb "
+        f"from {view} where {cond}"
+    )
+
+
+def shapes(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict[str, Any]:
+    """The basemap's shapes for a view: a FeatureCollection, drawn in order, properties ``s`` (style key).
+
+    Parameters
+    ----------
+    url : str
+        Database URL (the application role: outlines come only with buildings in the viewer's scope).
+    zoom : float
+        The map's zoom.
+    bbox : tuple, optional
+        The viewport (west, south, east, north); None for the whole area (then no outlines).
+    crs : str
+        Datum the map is drawn in (overlays and basemap shift together).
+    """
+    box = _view_box(bbox)
+    tol = tolerance(zoom)
+    params: dict[str, Any] = {"tol": tol, "min_area": (tol * 4) ** 2}
+    if box:
+        params.update(dict(zip(("x0", "y0", "x1", "y1"), box, strict=True)))
+    small = zoom >= POND_ZOOM
+    parts: list[tuple[str, str]] = [("land", _clipped("serve.districts", "'land' as s", "true", box, tol))]
+    green = "green_kind as s"
+    parts.append(
+        (
+            "green",
+            _clipped("serve.green_areas", green, "true" if small else "st_area(geom) > :min_area", box, tol),
+        )
+    )
+    parts.append(
+        (
+            "water",
+            _clipped(
+                "serve.water_areas",
+                "'water' as s",
+                "true" if small else "st_area(geom) > :min_area",
+                box,
+                tol,
+            ),
+        )
+    )
+    classes = [c for c in ROAD_ORDER if zoom >= ROAD_ZOOM[c]]
+    params["classes"] = classes
+    parts.append(
+        ("roads", _clipped("serve.roads", "road_class as s", "road_class = any(:classes)", box, tol))
+    )
+    features: list[dict[str, Any]] = []
+    roads: list[dict[str, Any]] = []
+    for name, sql in parts:
+        rows = _rows(url, sql, params)
+        if name == "roads":
+            roads = rows
+            continue
+        features += _features(rows, crs, zoom)
+    rank = {c: i for i, c in enumerate(ROAD_ORDER)}
+    roads.sort(key=lambda r: rank[r["s"]])
+    road_features = _features(roads, crs, zoom)
+    features += [{**f, "properties": {"s": "case_" + f["properties"]["s"]}} for f in road_features]
+    features += [{**f, "properties": {"s": "road_" + f["properties"]["s"]}} for f in road_features]
+    if zoom >= FOOTPRINT_ZOOM and box is not None:
+        rows = _rows(
+            url,
+            _clipped("serve.building_footprints", "'footprint' as s", "true", box, tol / 4)
+            + " order by building_code limit :limit",
+            {**params, "limit": MAX_FOOTPRINTS},
+        )
+        features += _features(rows, crs, zoom)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def labels(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict[str, Any]:
+    """Names written on the ground for a view: towns at area zoom, villages from zoom 14, road and
+    compound names at street zoom; properties ``label``, ``k`` (road, town, village, place) and, for
+    roads, ``angle`` (degrees, the text along the road)."""
+    box = _view_box(bbox, margin=0)
+    out: list[dict[str, Any]] = []
+    params: dict[str, Any] = dict(zip(("x0", "y0", "x1", "y1"), box, strict=True)) if box else {}
+    env = "st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
+    inside = f"geom && {env}" if box else "true"
+    if TOWN_NAME_ZOOM[0] <= zoom <= TOWN_NAME_ZOOM[1]:
+        out += _points(url, f"select name as label, 'town' as k, st_asbinary(st_pointonsurface(geom)) as wkb "
+                       f"from serve.towns where {inside} and geom is not null", params)  # fmt: skip
+    if zoom >= VILLAGE_NAME_ZOOM and box:
+        out += _points(
+            url,
+            f"select name as label, 'village' as k, "
+            f"st_asbinary(st_pointonsurface(st_intersection(geom, {env}))) as wkb "
+            f"from serve.villages where {inside} and geom is not null",
+            params,
+        )
+    if zoom >= ROAD_NAME_ZOOM and box:
+        out += _points(
+            url,
+            f"select name as label, 'place' as k, st_asbinary(geom) as wkb from serve.communities "
+            f"where geom && {env} and name is not null",
+            params,
+        )
+        out += _road_names(url, zoom, box, params)
+    for f in out:
+        f["geometry"]["coordinates"] = _shift_xy(f["geometry"]["coordinates"], crs)
+    return {"type": "FeatureCollection", "features": out[:MAX_LABELS]}
+
+
+def _points(url: str, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for r in fetch_all(url, sql, params):
+        p = shapely.from_wkb(bytes(r.pop("wkb")))
+        if p is None or p.is_empty or not r.get("label"):
+            continue
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]},
+                "properties": {"label": r["label"], "k": r["k"]},
+            }
+        )
+    return out
+
+
+def _road_names(url: str, zoom: float, box: Bbox, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """One label per named road in view, at the middle of its longest visible part, along it, when
+    that part is long enough for the name."""
+    rows = fetch_all(
+        url,
+        "select name, st_asbinary(st_intersection(st_union(geom), st_makeenvelope(:x0, :y0, :x1, :y1, 4326)))"
+        " as wkb from serve.roads where geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
+        " and coalesce(name, '') <> '' group by name order by bool_or(road_class = 'lane'), name",
+        params,
+    )
+    px_per_deg = 256 * 2**zoom / 360
+    lat = (box[1] + box[3]) / 2
+    out = []
+    for r in rows:
+        g = shapely.from_wkb(bytes(r["wkb"]))
+        parts = [p for p in getattr(g, "geoms", [g]) if isinstance(p, shapely.LineString) and not p.is_empty]
+        if not parts:
+            continue
+        part = max(parts, key=lambda p: p.length)
+        if part.length * px_per_deg < 14 * len(r["name"]) + 30:
+            continue
+        mid = part.interpolate(0.5, normalized=True)
+        a = part.interpolate(max(part.project(mid) - 1e-5, 0))
+        b = part.interpolate(min(part.project(mid) + 1e-5, part.length))
+        dx, dy = (b.x - a.x) * np.cos(np.radians(lat)), b.y - a.y
+        angle = -float(np.degrees(np.arctan2(dy, dx)))
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(mid.x, 6), round(mid.y, 6)]},
+                "properties": {"label": r["name"], "k": "road", "angle": round(angle, 1)},
+            }
+        )
+    return out
+
+
+def _shift_xy(xy: list[float], crs: str) -> list[float]:
+    if _wgs84(crs):
+        return xy
+    x, y = from_wgs84(np.array([xy[0]]), np.array([xy[1]]), crs)
+    return [round(float(x[0]), 6), round(float(y[0]), 6)]
+
+
+def _wgs84(crs: str) -> bool:
+    return crs.upper().replace("-", "") in ("WGS84", "EPSG:4326")
+
+
+def _features(rows: list[dict[str, Any]], crs: str, zoom: float) -> list[dict[str, Any]]:
+    """GeoJSON features (properties: the style key) from rows with ``wkb``; empty shapes dropped."""
+    if not rows:
+        return []
+    geoms = shapely.from_wkb([bytes(r["wkb"]) for r in rows])
+    if not _wgs84(crs):
+
+        def move(xy: np.ndarray) -> np.ndarray:
+            x, y = from_wgs84(xy[:, 0], xy[:, 1], crs)
+            return np.column_stack([x, y])
+
+        geoms = shapely.transform(geoms, move)
+    digits = 5 if zoom < 14 else 6
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, digits))
+    keep = ~shapely.is_empty(geoms)
+    return [
+        {"type": "Feature", "geometry": json.loads(g), "properties": {"s": r["s"]}}
+        for r, g, k in zip(rows, shapely.to_geojson(geoms), keep, strict=True)
+        if k and r["s"]
+    ]
+
+
+def basemap_view(
+    c: AppContext, zoom: Any, view: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(shapes, their styles as the layer's hideout, labels) for the browser's zoom and bounds.
+
+    ``zoom`` and ``view`` come from the browser: OutOfBounds unless a zoom and finite bounds in
+    order; outlines and street labels are sent only for a view of at most street size.
+    """
+    z = round(bounds.zoom(zoom or None))
+    bbox = bounds.bbox(view or None)
+    if z >= FOOTPRINT_ZOOM:
+        bbox = bounds.street_bbox(bbox)
+    scope, crs = c.scope(), c.settings.basemap_crs
+    # below street zoom a view's box is rounded, so panning a little reuses the cached answer
+    key_box = bbox if bbox is None or z >= VILLAGE_NAME_ZOOM else tuple(round(v, 2) for v in bbox)
+    data = c.cached(("basemap", scope, z, key_box, crs), lambda: shapes(c.url, z, bbox, crs))
+    names = c.cached(("basemap-labels", scope, z, key_box, crs), lambda: labels(c.url, z, bbox, crs))
+    return data, {"styles": styles(z)}, names
