@@ -53,3 +53,20 @@ window.onemap = Object.assign({}, window.onemap, {
         return L.circleMarker(latlng, {radius: radius, color: "#ffffff", weight: 1, fillColor: colour, fillOpacity: 0.9});
     }
 });
+// The view the local basemap is sent for, once the map has stood still for a moment: a flight to a
+// search hit passes through a dozen zooms, and each would otherwise fetch a basemap of its own.
+(function () {
+    var latest = 0;
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        onemapMap: {
+            settled: function (zoom, bounds) {
+                var mine = ++latest;
+                return new Promise(function (resolve) {
+                    setTimeout(function () {
+                        resolve(mine === latest ? {zoom: zoom, bounds: bounds} : window.dash_clientside.no_update);
+                    }, 400);
+                });
+            }
+        }
+    });
+})();

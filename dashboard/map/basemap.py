@@ -32,24 +32,32 @@ VILLAGE_NAME_ZOOM = 14
 TOWN_NAME_ZOOM = (10, 13)  # town names between these zooms
 MAX_FOOTPRINTS = 6000  # outlines per view (a dense quarter at zoom 16 has a few thousand)
 MAX_LABELS = 80
+MAX_ROAD_LABELS = 30
+MIN_LABEL_GAP_PX = 180  # road names no closer than this on the screen
 LAND = "#f2efe9"
 # functions of assets/onemap_map.js the basemap's GeoJSON components call by name
 STYLE_FN = {"variable": "onemap.basemap"}
 LABEL_FN = {"variable": "onemap.basemapLabel"}
 COLOURS = {
-    "land": {"color": "#d0c8bb", "weight": 1, "fillColor": LAND, "fillOpacity": 1},
+    "land": {"color": "#d0c8bb", "weight": 1, "fillColor": LAND, "fillOpacity": 1, "className": "bm-land"},
     "water": {"stroke": False, "fillColor": "#a8cfe0", "fillOpacity": 1},
     "park": {"stroke": False, "fillColor": "#c8e6b4", "fillOpacity": 1},
     "forest": {"stroke": False, "fillColor": "#b5d69e", "fillOpacity": 1},
     "farmland": {"stroke": False, "fillColor": "#e9edcd", "fillOpacity": 1},
-    "footprint": {"color": "#b9ada2", "weight": 0.8, "fillColor": "#d9d0c9", "fillOpacity": 1},
+    "footprint": {
+        "color": "#b9ada2",
+        "weight": 0.8,
+        "fillColor": "#d9d0c9",
+        "fillOpacity": 1,
+        "className": "bm-footprint",
+    },
 }
-ROAD_COLOURS = {  # (fill, casing)
+ROAD_COLOURS = {  # (fill, casing: the colour of its shadow in assets/onemap.css)
     "expressway": ("#e8924a", "#b7672a"),
     "arterial": ("#f7d070", "#c9a13e"),
     "secondary": ("#fdf3c2", "#c4b98a"),
-    "branch": ("#ffffff", "#c2bab0"),
-    "lane": ("#ffffff", "#d0c8bd"),
+    "branch": ("#ffffff", "#b8afa4"),
+    "lane": ("#ffffff", "#c6bdb2"),
 }
 ROAD_WIDTH = {  # pixels at zoom 10, 13, 16 (in between: the lower one)
     "expressway": (3.0, 5.0, 10.0),
@@ -64,10 +72,16 @@ def styles(zoom: float) -> dict[str, dict[str, Any]]:
     """Style key → Leaflet path style at ``zoom`` (roads wider and casings visible as it grows)."""
     out = {k: dict(v) for k, v in COLOURS.items()}
     step = 2 if zoom >= 16 else 1 if zoom >= 13 else 0
-    for cls, (fill, casing) in ROAD_COLOURS.items():
+    for cls, (fill, _casing) in ROAD_COLOURS.items():
         w = ROAD_WIDTH[cls][step]
-        out[f"road_{cls}"] = {"color": fill, "weight": w, "lineCap": "round", "lineJoin": "round"}
-        out[f"case_{cls}"] = {"color": casing, "weight": w + 1.5, "lineCap": "round", "lineJoin": "round"}
+        # the casing is the road's own shadow (assets/onemap.css), not a second line sent
+        out[f"road_{cls}"] = {
+            "color": fill,
+            "weight": w,
+            "lineCap": "round",
+            "lineJoin": "round",
+            "className": f"bm-road-line bm-casing-{cls}",
+        }
     return out
 
 
@@ -153,9 +167,7 @@ def shapes(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict
         features += _features(rows, crs, zoom)
     rank = {c: i for i, c in enumerate(ROAD_ORDER)}
     roads.sort(key=lambda r: rank[r["s"]])
-    road_features = _features(roads, crs, zoom)
-    features += [{**f, "properties": {"s": "case_" + f["properties"]["s"]}} for f in road_features]
-    features += [{**f, "properties": {"s": "road_" + f["properties"]["s"]}} for f in road_features]
+    features += _features([{**r, "s": "road_" + r["s"]} for r in roads], crs, zoom)
     if zoom >= FOOTPRINT_ZOOM and box is not None:
         rows = _rows(
             url,
@@ -164,7 +176,34 @@ def shapes(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict
             {**params, "limit": MAX_FOOTPRINTS},
         )
         features += _features(rows, crs, zoom)
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": _merged(features)}
+
+
+def _merged(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One multi-part feature per style key, in the order the keys first came (what is drawn
+    first stays under): a few dozen features, whatever the number of roads and outlines."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f in features:
+        groups.setdefault(f["properties"]["s"], []).append(f["geometry"])
+    out = []
+    for key, geoms in groups.items():
+        lines = [g for g in geoms if g["type"] in ("LineString", "MultiLineString")]
+        kind, parts = ("MultiLineString", lines) if lines else ("MultiPolygon", geoms)
+        coords: list[Any] = []
+        for g in parts:
+            if g["type"].startswith("Multi"):
+                coords += g["coordinates"]
+            elif g["type"] in ("LineString", "Polygon"):
+                coords.append(g["coordinates"])
+        if coords:
+            out.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": kind, "coordinates": coords},
+                    "properties": {"s": key},
+                }
+            )
+    return out
 
 
 def labels(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict[str, Any]:
@@ -188,13 +227,13 @@ def labels(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict
             params,
         )
     if zoom >= ROAD_NAME_ZOOM and box:
+        out[:0] = _road_names(url, zoom, box, params)  # first: the labels are cut at MAX_LABELS
         out += _points(
             url,
             f"select name as label, 'place' as k, st_asbinary(geom) as wkb from serve.communities "
             f"where geom && {env} and name is not null",
             params,
         )
-        out += _road_names(url, zoom, box, params)
     for f in out:
         f["geometry"]["coordinates"] = _shift_xy(f["geometry"]["coordinates"], crs)
     return {"type": "FeatureCollection", "features": out[:MAX_LABELS]}
@@ -217,43 +256,47 @@ def _points(url: str, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _road_names(url: str, zoom: float, box: Bbox, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """One label per named road in view, at the middle of its longest visible part, along it, when
-    that part is long enough for the name."""
+    """One label per named road in view, at the middle of its longest visible part and along it,
+    when that part is long enough for the name; major roads first, none crowding another."""
     rows = fetch_all(
         url,
-        "select name, st_asbinary(st_intersection(st_union(geom), st_makeenvelope(:x0, :y0, :x1, :y1, 4326)))"
-        " as wkb from serve.roads where geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
-        " and coalesce(name, '') <> '' group by name order by bool_or(road_class = 'lane'), name",
+        "select name, min(array_position(array['expressway', 'arterial', 'secondary', 'branch', 'lane'], "
+        "road_class)) as rank, "
+        "st_asbinary(st_intersection(st_union(geom), st_makeenvelope(:x0, :y0, :x1, :y1, 4326))) as wkb "
+        "from serve.roads where geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326) "
+        "and coalesce(name, '') <> '' group by name",
         params,
     )
-    px_per_deg = 256 * 2**zoom / 360
+    px = 256 * 2**zoom / 360  # pixels per degree of longitude
     lat = (box[1] + box[3]) / 2
-    out = []
+    stretch = 1 / np.cos(np.radians(lat))  # a degree of latitude is longer on the screen
+    candidates = []
     for r in rows:
         g = shapely.from_wkb(bytes(r["wkb"]))
         parts = [p for p in getattr(g, "geoms", [g]) if isinstance(p, shapely.LineString) and not p.is_empty]
-        if not parts:
-            continue
-        part = max(parts, key=lambda p: p.length)
-        if part.length * px_per_deg < 14 * len(r["name"]) + 30:
-            continue
+        if parts:
+            part = max(parts, key=lambda p: p.length)
+            if part.length * px >= 14 * len(r["name"]) + 30:
+                candidates.append((r["rank"], -part.length, r["name"], part))
+    out: list[dict[str, Any]] = []
+    placed: list[tuple[float, float]] = []
+    for _, _, name, part in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
         mid = part.interpolate(0.5, normalized=True)
+        if any(np.hypot((mid.x - x) * px, (mid.y - y) * px * stretch) < MIN_LABEL_GAP_PX for x, y in placed):
+            continue
+        placed.append((mid.x, mid.y))
         a = part.interpolate(max(part.project(mid) - 1e-5, 0))
         b = part.interpolate(min(part.project(mid) + 1e-5, part.length))
-        dx, dy = (b.x - a.x) * np.cos(np.radians(lat)), b.y - a.y
-        angle = -float(np.degrees(np.arctan2(dy, dx)))
-        if angle > 90:
-            angle -= 180
-        elif angle < -90:
-            angle += 180
+        angle = -float(np.degrees(np.arctan2((b.y - a.y) * stretch, b.x - a.x)))
+        angle = angle - 180 if angle > 90 else angle + 180 if angle < -90 else angle
         out.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(mid.x, 6), round(mid.y, 6)]},
-                "properties": {"label": r["name"], "k": "road", "angle": round(angle, 1)},
+                "properties": {"label": name, "k": "road", "angle": round(angle, 1)},
             }
         )
-    return out
+    return out[:MAX_ROAD_LABELS]
 
 
 def _shift_xy(xy: list[float], crs: str) -> list[float]:
@@ -279,7 +322,7 @@ def _features(rows: list[dict[str, Any]], crs: str, zoom: float) -> list[dict[st
             return np.column_stack([x, y])
 
         geoms = shapely.transform(geoms, move)
-    digits = 5 if zoom < 14 else 6
+    digits = 5 if zoom < 17 else 6  # 5 decimals are a metre: under half a pixel below zoom 17
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, digits))
     keep = ~shapely.is_empty(geoms)
     return [

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import dash_leaflet as dl
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from common.codebook import label
 from dashboard import alertpanel, bounds
@@ -147,6 +147,7 @@ def page(
             html.H3("预警核实"),
             alertpanel.panel(),
             dcc.Store(id="map-selected-station"),
+            dcc.Store(id="map-basemap-view"),  # the view the local basemap is sent for (settled)
             dcc.Store(id="map-search-store"),
         ],
         className="panel",
@@ -353,16 +354,22 @@ def register(app: Dash, c: AppContext) -> None:
         return layers.point_layers(c, zoom, bounds, VIEW_LAYERS)
 
     if not c.settings.basemap_url:  # tiles replace the local basemap whole
+        app.clientside_callback(
+            ClientsideFunction("onemapMap", "settled"),
+            Output("map-basemap-view", "data"),
+            Input("map-view", "zoom"),
+            Input("map-view", "bounds"),
+        )
 
         @app.callback(
             Output("map-basemap", "data"),
             Output("map-basemap", "hideout"),
             Output("map-basemap-labels", "data"),
-            Input("map-view", "zoom"),
-            Input("map-view", "bounds"),
+            Input("map-basemap-view", "data"),
         )
-        def _basemap(zoom, view):
-            return basemap.basemap_view(c, zoom, view)
+        def _basemap(view):
+            view = view if isinstance(view, dict) else {}
+            return basemap.basemap_view(c, view.get("zoom"), view.get("bounds"))
 
     @app.callback(
         Output("map-play-tick", "disabled"),

@@ -91,29 +91,32 @@ def draw_roads(county: County, rng: np.random.Generator) -> list[tuple[str, str,
     for x in np.arange(minx + dx / 2, maxx, dx):
         line = _lines(LineString([(x, miny), (x + rng.uniform(-1, 1) * dx / 20, maxy)]).intersection(area))
         if line is not None:
-            out.append((f"{stems[k % len(stems)]}{k // len(stems) + 1}路", "branch", line))
+            out.append((stems[k % len(stems)] + ("中路", "西路", "东路")[k // len(stems) % 3], "branch", line))
             k += 1
     for y in np.arange(miny + dy / 2, maxy, dy):
         line = _lines(LineString([(minx, y), (maxx, y + rng.uniform(-1, 1) * dy / 20)]).intersection(area))
         if line is not None:
-            out.append((f"{stems[k % len(stems)]}{k // len(stems) + 1}街", "branch", line))
+            out.append((stems[k % len(stems)] + ("横街", "新街", "二街")[k // len(stems) % 3], "branch", line))
             k += 1
+    # the lanes of the built-up quarters (around the hot spots) lie on one lattice across the
+    # county, so quarters that overlap share their lanes instead of doubling them
     lx, ly = _deg(LANE_SPACING_M, cy)
-    for h_no, h in enumerate(g.hotspots):
-        half = 3 * h.sigma_m
-        hx, hy = _deg(half, cy)
-        quarter = Polygon(
-            [(h.x - hx, h.y - hy), (h.x + hx, h.y - hy), (h.x + hx, h.y + hy), (h.x - hx, h.y + hy)]
-        ).intersection(area)
-        stem = stems[(h_no * 7) % len(stems)]
-        for i, x in enumerate(np.arange(h.x - hx + lx / 2, h.x + hx, lx)):
-            line = _lines(LineString([(x, h.y - hy), (x, h.y + hy)]).intersection(quarter))
+    quarters = shapely.unary_union(
+        [shapely.box(h.x - _deg(3 * h.sigma_m, cy)[0], h.y - _deg(3 * h.sigma_m, cy)[1],
+                     h.x + _deg(3 * h.sigma_m, cy)[0], h.y + _deg(3 * h.sigma_m, cy)[1]) for h in g.hotspots]
+    ).intersection(area)  # fmt: skip
+    qx0, qy0, qx1, qy1 = quarters.bounds
+    stem_ns, stem_ew = stems[-1], stems[-2]
+    for i, x in enumerate(np.arange(minx + lx / 2, maxx, lx)):
+        if qx0 <= x <= qx1:
+            line = _lines(LineString([(x, qy0), (x, qy1)]).intersection(quarters))
             if line is not None:
-                out.append((f"{stem}{'东' if x > h.x else '西'}{i + 1}巷", "lane", line))
-        for i, y in enumerate(np.arange(h.y - hy + ly / 2, h.y + hy, ly)):
-            line = _lines(LineString([(h.x - hx, y), (h.x + hx, y)]).intersection(quarter))
+                out.append((f"{stem_ns}{i + 1}巷", "lane", line))
+    for i, y in enumerate(np.arange(miny + ly / 2, maxy, ly)):
+        if qy0 <= y <= qy1:
+            line = _lines(LineString([(qx0, y), (qx1, y)]).intersection(quarters))
             if line is not None:
-                out.append((f"{stem}{'北' if y > h.y else '南'}{i + 1}巷", "lane", line))
+                out.append((f"{stem_ew}{i + 1}巷", "lane", line))
     return out
 
 

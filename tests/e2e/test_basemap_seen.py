@@ -1,0 +1,121 @@
+"""A station chief's map in real Chromium, on the local basemap: the area, their station, a street.
+
+Each view's data (the callbacks it sets off) stays under a megabyte, every request of the whole
+visit goes to the served app on 127.0.0.1 (no tile host, no font or script CDN), and at street
+zoom the outlines and the road names are on the ground. Screenshots: artifacts/e2e/basemap-*.png.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from sqlalchemy import create_engine
+
+from etl.db import normalise_url
+from tests.support.browser import browsing, screenshot, wait
+from tests.support.cli import serving
+from tests.support.dash_calls import column
+
+pytestmark = pytest.mark.db
+MB = 1_000_000
+LAND = ".leaflet-basemap-pane path.bm-land"
+OUTLINES = ".leaflet-basemap-pane path.bm-footprint"
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
+    with serving(demo_db, cli_env) as base:
+        yield base
+
+
+class Traffic:
+    """What the browser fetched since the last look, from Chromium's performance log."""
+
+    def __init__(self, driver: WebDriver) -> None:
+        self.driver = driver
+        self.urls: list[str] = []
+
+    def since_last(self) -> tuple[int, list[str]]:
+        """(bytes of the app's data responses, every URL requested) since the last call."""
+        urls: dict[str, str] = {}
+        data = 0
+        sizes: dict[str, int] = {}
+        for entry in self.driver.get_log("performance"):  # type: ignore[attr-defined]
+            m = json.loads(entry["message"])["message"]
+            p = m.get("params", {})
+            if m.get("method") == "Network.requestWillBeSent":
+                urls[p["requestId"]] = p["request"]["url"]
+            elif m.get("method") == "Network.loadingFinished":
+                sizes[p["requestId"]] = int(p.get("encodedDataLength", 0))
+        for rid, size in sizes.items():
+            if "/_dash-update-component" in urls.get(rid, "") or "/_dash-layout" in urls.get(rid, ""):
+                data += size
+        seen = [u for u in urls.values() if u.startswith(("http:", "https:", "ws:", "wss:"))]
+        self.urls += seen
+        return data, seen
+
+
+def settle(driver: WebDriver, seconds: float = 2.5) -> None:
+    """Wait until no callback is pending (Dash marks the page while one runs), then a little more."""
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"), 60)
+    time.sleep(seconds)
+
+
+def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
+    served: str, accounts: dict[str, Any], demo_db: tuple[str, str]
+) -> None:
+    core = create_engine(normalise_url(demo_db[0]))
+    station = column(core, "select station_code from core.police_stations order by 1")[0]  # chief_a's
+    building = column(
+        core,
+        "select b.building_code from core.buildings b where b.station_code = :s "
+        "order by (select count(*) from core.building_footprints f where st_dwithin(f.geom, b.geom, 0.003)) "
+        "desc, 1 limit 1",
+        s=station,
+    )[0]
+    with browsing(served, "chief_a") as d:
+        traffic = Traffic(d)
+        d.get(served + "/")
+        stations = wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-station"))
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, LAND))
+        assert not d.find_elements(By.CSS_SELECTOR, OUTLINES)  # no outline at area zoom
+        settle(d)
+        area_bytes, _ = traffic.since_last()
+        screenshot(d, "basemap-area")
+
+        # the station: its zones and grids over the basemap
+        d.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true,"
+            " clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}));",
+            stations[0],
+        )
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-grid"))
+        settle(d, 4)
+        station_bytes, _ = traffic.since_last()
+        screenshot(d, "basemap-station")
+
+        # a street: search the densest building of the station and jump to it
+        box = d.find_element(By.ID, "map-search-q")
+        box.send_keys(building, Keys.ENTER)
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#map-search-results .hit"))[0].click()
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, OUTLINES), 60)
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".bm-road"))
+        settle(d, 4)
+        street_bytes, _ = traffic.since_last()
+        screenshot(d, "basemap-street")
+        roads = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".bm-road")]
+        assert any(roads), roads
+
+    sizes = {"area": area_bytes, "station": station_bytes, "street": street_bytes}
+    assert all(0 < v < MB for v in sizes.values()), sizes
+    hosts = {urlparse(u).hostname for u in traffic.urls}
+    assert hosts == {"127.0.0.1"}, sorted(hosts)
