@@ -27,7 +27,7 @@ class DashboardSettings(BaseSettings):
         default=None,
         description="XYZ tile URL of a basemap on the local network, "
         "e.g. http://tiles.local/{z}/{x}/{y}.png; "
-        "unset: a basemap drawn from the loaded data (district, towns, grids).",
+        "unset: a basemap drawn from the loaded surveying layers (roads, water, green areas, outlines).",
     )
     basemap_crs: str = Field(default="WGS84", description="Datum of the basemap tiles: WGS84 or GCJ02.")
     basemap_attribution: str = ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import dash_leaflet as dl
 import numpy as np
 import shapely
 
@@ -19,6 +20,7 @@ from common.coords import from_wgs84
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all
+from dashboard.map.layers import empty, geojson
 
 Bbox = bounds.Bbox
 
@@ -28,7 +30,7 @@ ROAD_ORDER = ("lane", "branch", "secondary", "arterial", "expressway")  # drawn 
 FOOTPRINT_ZOOM = 16  # building outlines (street zoom)
 POND_ZOOM = 13  # small water and parks appear from here
 ROAD_NAME_ZOOM = 15  # road names, village and compound names
-VILLAGE_NAME_ZOOM = 14
+VILLAGE_NAME_ZOOM = 15  # (at 14 the grids' labels already name their villages)
 TOWN_NAME_ZOOM = (10, 13)  # town names between these zooms
 MAX_FOOTPRINTS = 6000  # outlines per view (a dense quarter at zoom 16 has a few thousand)
 MAX_LABELS = 80
@@ -350,3 +352,32 @@ def basemap_view(
     data = c.cached(("basemap", scope, z, key_box, crs), lambda: shapes(c.url, z, bbox, crs))
     names = c.cached(("basemap-labels", scope, z, key_box, crs), lambda: labels(c.url, z, bbox, crs))
     return data, {"styles": styles(z)}, names
+
+
+def local_layer(shapes: dict[str, Any] | None) -> dl.BaseLayer:
+    """The map's base layer when no tile server is configured: the shapes (``map-basemap``, in the
+    ``basemap`` pane) and the names (``map-basemap-labels``, in ``basemap-labels``), filled per view
+    by the page's callback from :func:`basemap_view`."""
+    return dl.BaseLayer(
+        dl.LayerGroup(
+            [
+                geojson(
+                    data=shapes or empty(),
+                    style=STYLE_FN,
+                    hideout={"styles": {}},
+                    interactive=False,
+                    id="map-basemap",
+                    pane="basemap",
+                ),
+                geojson(
+                    data=empty(),
+                    pointToLayer=LABEL_FN,
+                    hideout={"pane": "basemap-labels"},
+                    interactive=False,
+                    id="map-basemap-labels",
+                ),
+            ]
+        ),
+        name="本地底图",
+        checked=True,
+    )

@@ -174,29 +174,7 @@ def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
             name="底图",
             checked=True,
         )
-    return dl.BaseLayer(
-        dl.LayerGroup(
-            [
-                layers.geojson(
-                    data=shapes,
-                    style=basemap.STYLE_FN,
-                    hideout={"styles": {}},
-                    interactive=False,
-                    id="map-basemap",
-                    pane="basemap",
-                ),
-                layers.geojson(
-                    data=layers.empty(),
-                    pointToLayer=basemap.LABEL_FN,
-                    hideout={"pane": "basemap-labels"},
-                    interactive=False,
-                    id="map-basemap-labels",
-                ),
-            ]
-        ),
-        name="本地底图",
-        checked=True,
-    )
+    return basemap.local_layer(shapes)
 
 
 def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> list[Any]:

@@ -91,12 +91,16 @@ def draw_roads(county: County, rng: np.random.Generator) -> list[tuple[str, str,
     for x in np.arange(minx + dx / 2, maxx, dx):
         line = _lines(LineString([(x, miny), (x + rng.uniform(-1, 1) * dx / 20, maxy)]).intersection(area))
         if line is not None:
-            out.append((stems[k % len(stems)] + ("中路", "西路", "东路")[k // len(stems) % 3], "branch", line))
+            out.append(
+                (stems[k % len(stems)] + ("中路", "西路", "东路")[k // len(stems) % 3], "branch", line)
+            )
             k += 1
     for y in np.arange(miny + dy / 2, maxy, dy):
         line = _lines(LineString([(minx, y), (maxx, y + rng.uniform(-1, 1) * dy / 20)]).intersection(area))
         if line is not None:
-            out.append((stems[k % len(stems)] + ("横街", "新街", "二街")[k // len(stems) % 3], "branch", line))
+            out.append(
+                (stems[k % len(stems)] + ("横街", "新街", "二街")[k // len(stems) % 3], "branch", line)
+            )
             k += 1
     # the lanes of the built-up quarters (around the hot spots) lie on one lattice across the
     # county, so quarters that overlap share their lanes instead of doubling them
@@ -159,7 +163,7 @@ def draw_cover(county: County, rng: np.random.Generator) -> tuple[list, list]:
             (
                 f"{['南', '北', '东', '西'][k]}山林场",
                 "forest",
-                _multi(_blob(rng, *somewhere(outer), 2200, 1600).intersection(area)),
+                _multi(_blob(rng, *somewhere(outer), 1400, 1000).intersection(area)),
             )
         )
     for _ in range(8):
