@@ -334,6 +334,11 @@ def _features(rows: list[dict[str, Any]], crs: str, zoom: float) -> list[dict[st
     ]
 
 
+def settled(view: Any) -> tuple[Any, Any]:
+    """(zoom, bounds) of the view the browser stored once the map stood still (anything else: none)."""
+    return (view.get("zoom"), view.get("bounds")) if isinstance(view, dict) else (None, None)
+
+
 def basemap_view(
     c: AppContext, zoom: Any, view: Any
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

@@ -346,8 +346,7 @@ def register(app: Dash, c: AppContext) -> None:
             Input("map-basemap-view", "data"),
         )
         def _basemap(view):
-            view = view if isinstance(view, dict) else {}
-            return basemap.basemap_view(c, view.get("zoom"), view.get("bounds"))
+            return basemap.basemap_view(c, *basemap.settled(view))
 
     @app.callback(
         Output("map-play-tick", "disabled"),
