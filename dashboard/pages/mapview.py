@@ -3,8 +3,7 @@
 Heat, choropleth and playback count over the period the URL names (callbacks read it from the
 location's query), the playback stepping back from it.
 
-Layout and thin callbacks only: what they return is computed in :mod:`dashboard.map`. Ids start
-with ``map-``.
+Layout and thin callbacks only: what they return is computed in :mod:`dashboard.map`. Ids: ``map-``.
 """
 
 from __future__ import annotations
@@ -147,7 +146,7 @@ def page(
             html.H3("预警核实"),
             alertpanel.panel(),
             dcc.Store(id="map-selected-station"),
-            dcc.Store(id="map-basemap-view"),  # the view the local basemap is sent for (settled)
+            dcc.Store(id="map-basemap-view"),  # the (settled) view the local basemap is sent for
             dcc.Store(id="map-search-store"),
         ],
         className="panel",
@@ -165,8 +164,7 @@ def radios(ident: str, value: str, choices: list[tuple[str, str]]) -> dcc.RadioI
 
 
 def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
-    """Tiles when a tile server is configured, else the local basemap drawn from the warehouse's
-    surveying layers (dashboard/map/basemap.py), its shapes and its names sent per view."""
+    """Tiles when a tile server is configured, else the local basemap (dashboard/map/basemap.py)."""
     s = c.settings
     if s.basemap_url:
         return dl.BaseLayer(

@@ -1,22 +1,22 @@
 """The surveying layers of the local basemap: roads, water, green areas and building outlines.
 
-Revision ID: 0013
-Revises: 0015
+Revision ID: 0014
+Revises: 0013
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0013"
-down_revision = "0015"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Create core.roads, core.water_areas, core.green_areas and core.building_footprints."""
-    run_sql_file("0013_basemap.sql")
+    run_sql_file("0014_basemap.sql")
 
 
 def downgrade() -> None:
