@@ -203,7 +203,12 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "hazards": "风险隐患",
     },
     # access: who may use the dashboard, and the audit trail of what they did
-    "role": {"leadership": "领导", "station_chief": "派出所所长", "grid_worker": "网格员"},
+    "role": {
+        "leadership": "领导",
+        "station_chief": "派出所所长",
+        "grid_worker": "网格员",
+        "wall": "指挥中心大屏",
+    },
     # who an audit row names: the dashboard's roles and the command line's operator (set below)
     "actor": {"operator": "运维（命令行）"},
     "quarantine_reason": {
@@ -276,6 +281,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "user_disable": "停用用户",
         "user_enable": "启用用户",
         "user_set_password": "重设密码",
+        "user_sign_out": "收回会话",
     },
     "audit_result": {
         "ok": "成功",
@@ -318,6 +324,8 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "subject": "预警对象",
         "state": "核实结论",
         "note": "说明",
+        "sessions": "会话数",
+        "path": "路径",
     },
     "report": {"weekly": "周报", "summary": "全域汇总"},
     "page": {
@@ -334,6 +342,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "idle_timeout": "超时",
         "disabled": "账户停用",
         "password_changed": "密码已改",
+        "revoked": "管理员收回",
     },
     # how a period and what it is compared with are named: right for a past week and a week so far
     "period_term": {

@@ -50,9 +50,9 @@ class User:
         )
 
     def scope(self) -> Scope:
-        if self.role == "leadership":
+        if self.role == "leadership" or (self.role == "wall" and not self.stations):
             return Scope.everything()
-        if self.role == "station_chief":
+        if self.role in ("station_chief", "wall"):
             return Scope(self.stations)
         return Scope.of_grids(self.stations, self.grids)
 
@@ -70,6 +70,12 @@ class User:
     @property
     def can_read_audit(self) -> bool:
         return self.role == "leadership"
+
+    @property
+    def wall_only(self) -> bool:
+        """A wall account: a command centre's screen, which may open the wall and nothing else
+        (:mod:`dashboard.wall_guard`); the database shows it no person's row."""
+        return self.role == "wall"
 
     @property
     def role_zh(self) -> str:
@@ -194,11 +200,18 @@ class Auth:
             self.url,
             "select u.username, u.display_name, u.role, u.stations, u.grids, u.disabled, s.mac, "
             "       s.created_at < u.password_changed_at as stale, "
-            "       now() - s.last_seen > make_interval(mins => :idle) as idle, "
+            # a wall's session outlasts an outage of its server or database: it is renewed by the
+            # wall's own refreshes, and ended by an admin (onemap user sign-out / disable)
+            "       now() - s.last_seen > make_interval(mins => case when u.role = 'wall' "
+            "           then :wall_idle else :idle end) as idle, "
             "       now() - s.last_seen > interval '30 seconds' as touch "
             "from ops.sessions s join ops.users u using (username) "
             "where s.token_sha256 = :h and s.ended_at is null",
-            {"h": digest, "idle": self.settings.session_idle_minutes},
+            {
+                "h": digest,
+                "idle": self.settings.session_idle_minutes,
+                "wall_idle": self.settings.wall_session_idle_hours * 60,
+            },
         )
         if not rows:
             return None

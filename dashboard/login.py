@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote, urlsplit
 import dash
 from flask import Response, g, redirect, request
 
-from dashboard import failures
+from dashboard import failures, wall_guard
 from dashboard.auth import COOKIE, Auth, User
 from dashboard.context import AppContext
 
@@ -184,6 +184,8 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
         g.onemap_logout_token = logout_token(csrf_key, request.cookies.get(COOKIE))
         if "onemap_proxy_login" in g:
             c.audit("login", g.pop("onemap_proxy_login"))
+        if user.wall_only:  # a command centre's screen: the wall and what it calls, nothing else
+            return wall_guard.refusal(c)
         return None
 
     @server.teardown_request
@@ -213,6 +215,12 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
         target = safe_next(request.form.get("next"))
         if target == "/" and result.user is not None and result.user.grids:
             target = "/mine"  # a grid worker starts at their own grid (the map is one tap away)
+        if (
+            result.user is not None
+            and result.user.wall_only
+            and not wall_guard.WALL_PATH.match(urlsplit(target).path)
+        ):
+            target = "/wall"  # a wall account opens the wall, wherever the login was asked from
         response = redirect(target)
         response.set_cookie(
             COOKIE,

@@ -21,6 +21,7 @@ from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, mine, persons, quality, wall
 from dashboard.scope import CODE_PATTERN
 from dashboard.ui import CARRIED, nav
+from dashboard.wall_guard import WALL_PATH
 
 # a page from the app, the path's match and the URL's query (the period, for pages that show one)
 Builder = Callable[[AppContext, re.Match[str], str | None], html.Div]
@@ -88,7 +89,7 @@ def _building(c: AppContext, m: re.Match[str], _q: str | None) -> html.Div:
 CODE = rf"(?P<code>{CODE_PATTERN})"
 ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/?$"), lambda c, _m, q: mapview.layout(c, c.period(q))),
-    (re.compile(r"^/wall/*$"), lambda c, _m, q: wall.layout(c, c.period(q))),
+    (WALL_PATH, lambda c, _m, q: wall.layout(c, c.period(q))),
     (re.compile(r"^/quality/*$"), lambda c, _m, q: quality.layout(c, c.period(q))),
     (re.compile(r"^/mine/*$"), _mine),
     (re.compile(r"^/persons/*$"), _persons),
@@ -114,7 +115,8 @@ def render(c: AppContext, pathname: str | None, search: str | None = None) -> ht
     -------
     html.Div
         The page; :func:`not_found` for a path no route matches, :func:`bad_period` for a
-        query (text of a sane length) naming no period that can be shown.
+        query (text of a sane length) naming no period that can be shown, :func:`forbidden` for
+        any page but the wall to a wall account.
 
     Raises
     ------
@@ -124,6 +126,11 @@ def render(c: AppContext, pathname: str | None, search: str | None = None) -> ht
     """
     path = bounds.path(pathname or None)
     search = bounds.text(search, bounds.MAX_SEARCH)
+    viewer = CURRENT_USER.get()
+    if viewer is not None and viewer.wall_only and not WALL_PATH.fullmatch(path):
+        # the login guard refuses this before it gets here (dashboard/wall_guard.py): a second line
+        c.audit("view_page", {"path": path[:200]}, None, "refused_role")
+        return forbidden("大屏以外的页面（大屏账号）")
     token = CARRIED.set(carried(c, search))
     try:
         for pattern, build in ROUTES:

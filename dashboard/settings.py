@@ -70,6 +70,12 @@ class DashboardSettings(BaseSettings):
         default=15, ge=1, description="How long a locked account stays locked."
     )
     session_idle_minutes: int = Field(default=30, ge=1, description="A session unused this long ends.")
+    wall_session_idle_hours: int = Field(
+        default=72,
+        ge=1,
+        description="A wall account's session unused this long ends (the wall renews it on every "
+        "refresh, so this is the longest outage it rides out signed in).",
+    )
     trusted_user_header: str | None = Field(
         default=None,
         description="Off by default. A header (e.g. X-Remote-User) naming the signed-in user, set by a "

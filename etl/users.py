@@ -59,6 +59,8 @@ def _checked_scope(
         raise AuthError("a grid worker needs --grid")
     if role == "leadership" and (stations or grids):
         raise AuthError("leadership sees the whole area: no --station or --grid")
+    if role == "wall" and grids:
+        raise AuthError("a wall shows the whole area or its stations (--station): no --grid")
     if stations:
         known = {
             r["station_code"]
@@ -89,7 +91,9 @@ def add_user(
     grids: list[str] | None = None,
     display_name: str = "",
 ) -> UserRecord:
-    """Create a user; a station chief needs stations, a grid worker grids (their stations follow)."""
+    """Create a user; a station chief needs stations, a grid worker grids (their stations follow); a
+    wall (the screen of a command centre, which opens the wall and nothing else) the whole area or
+    stations."""
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise AuthError(f"user name {username!r}: 2–40 of a–z, 0–9, '_', '.', '-'")
@@ -154,6 +158,22 @@ def set_password(owner_url: str, username: str, password: str) -> None:
         {"h": hash_password(password)},
         "user_set_password",
     )
+
+
+def sign_out(owner_url: str, username: str) -> int:
+    """End every open session of a user now (a wall's long-lived one above all) without disabling
+    them; the number ended. Audited with the operator's name, each session's end as ``revoked``."""
+    with get_engine(owner_url).begin() as conn:
+        if not _rows(conn, "select 1 from ops.users where username = :u", {"u": username}):
+            raise AuthError(f"no user {username!r}")
+        ended = _rows(
+            conn,
+            "update ops.sessions set ended_at = now() where username = :u and ended_at is null "
+            "returning token_sha256",
+            {"u": username},
+        )
+        record(conn, "user_sign_out", {"username": username, "reason": "revoked", "sessions": len(ended)})
+    return len(ended)
 
 
 def list_users(owner_url: str) -> list[UserRecord]:

@@ -147,7 +147,8 @@ def demo_db(warehouse: Warehouse, test_db_url: str, demo_manifest: Path) -> tupl
 
 @pytest.fixture(scope="session")
 def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
-    """Real users in ops.users of the demo: a leader, the chiefs of two stations, a grid worker."""
+    """Real users in ops.users of the demo: a leader, the chiefs of two stations, a grid worker, and
+    a command centre's wall account."""
     from sqlalchemy import text
 
     from etl.users import add_user
@@ -165,4 +166,5 @@ def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
         "chief_a": add_user(owner, "chief_a", "station_chief", PASSWORD, [a], display_name="甲所长"),
         "chief_b": add_user(owner, "chief_b", "station_chief", PASSWORD, [b], display_name="乙所长"),
         "worker": add_user(owner, "worker", "grid_worker", PASSWORD, grids=[grid], display_name="网格员"),
+        "wall": add_user(owner, "wall", "wall", PASSWORD, display_name="指挥中心大屏"),
     }

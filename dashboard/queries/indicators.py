@@ -121,6 +121,7 @@ def kpis(url: str, scope: Scope, area: Area, week: Period) -> Kpis:
         "indicators_kpis",
         {
             **params,
+            "area_level": area.level,  # the people counts' area (its code is the area's own)
             "w0": week.start,
             "w1": week.end,
             "p0": prev.start,

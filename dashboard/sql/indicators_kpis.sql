@@ -4,11 +4,9 @@
 -- is open at T when registered or found before T and open_until is null or >= T). Population,
 -- rental units, buildings, communities and the smart ones have no history: they are as they are now.
 select
-  (select count(*) from serve.persons where {where}) as population,
-  (select count(*) from serve.persons where {where} and is_migrant) as migrants,
-  (select count(*) from serve.persons where {where} and is_migrant and residence_status = 'registered')
-      as migrants_registered,
-  (select count(*) from serve.rental_units where {where}) as rental_units,
+  -- rows about people are counted by the owner's function, in the signed scope: the same counts for
+  -- every role, and the only ones the wall account gets (it may read no person's row)
+  people.population, people.migrants, people.migrants_registered, people.rental_units, people.alerts,
   (select count(*) from serve.buildings where {where}) as buildings,
   (select count(*) from serve.communities where {where}) as communities,
   (select count(*) from serve.communities as c where {where_c}
@@ -43,8 +41,7 @@ select
       as disputes_resolved,
   (select count(*) from serve.disputes where {where} and risk_level = 'high' and found_at < :at
       and (open_until is null or open_until >= :at)) as disputes_high_open,
-  (select count(*) from serve.alerts where {where} and detected_at < :at
-      and (open_until is null or open_until >= :at)) as alerts,
   -- disputes whose status says resolved without a time (counted resolved from when they were found)
   (select count(*) from serve.disputes where {where} and status = 'resolved' and resolved_at is null)
       as disputes_undated
+from ops.people_counts(:area_level, :area_code, :at) as people

@@ -30,3 +30,6 @@ grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_
 grant execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,
                                              double precision, double precision, double precision),
     ops.grid_ranking(timestamptz, timestamptz, timestamptz, text) to {app_role};
+-- counts of people in an area (functions/75_ops_people_counts.sql): what the wall account, which
+-- reads no person's row, shows; the same counts every role would make itself
+grant execute on function ops.people_counts(text, text, timestamptz) to {app_role};

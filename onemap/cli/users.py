@@ -8,7 +8,7 @@ import sys
 import typer
 from rich.table import Table
 
-from etl.users import add_user, demo_users, list_users, set_disabled, set_password
+from etl.users import add_user, demo_users, list_users, set_disabled, set_password, sign_out
 from etl.warehouse import Warehouse
 from onemap.cli.console import console, out
 
@@ -29,8 +29,12 @@ def _password(password: str | None, generate: bool) -> str:
 @app.command("add")
 def user_add(
     username: str = typer.Argument(..., help="Login name: 2–40 of a–z, 0–9, _ . -"),
-    role: str = typer.Option(..., "--role", help="leadership, station_chief or grid_worker."),
-    station: list[str] = typer.Option(None, "--station", help="A station chief's station (repeatable)."),
+    role: str = typer.Option(
+        ..., "--role", help="leadership, station_chief, grid_worker or wall (a screen: the wall only)."
+    ),
+    station: list[str] = typer.Option(
+        None, "--station", help="A station chief's station, or a wall's (repeatable; a wall: optional)."
+    ),
     grid: list[str] = typer.Option(None, "--grid", help="A grid worker's grid (repeatable)."),
     name: str = typer.Option("", "--name", help="Display name."),
     password: str | None = typer.Option(
@@ -68,6 +72,13 @@ def user_enable(username: str) -> None:
     """Enable a disabled user again."""
     set_disabled(Warehouse().owner_url(), username, False)
     console.print(f"{username} enabled")
+
+
+@app.command("sign-out")
+def user_sign_out(username: str) -> None:
+    """End a user's open sessions now (a wall's long-lived one, say), without disabling them."""
+    ended = sign_out(Warehouse().owner_url(), username)
+    console.print(f"{ended} session(s) of {username} ended")
 
 
 @app.command("list")

@@ -1,6 +1,9 @@
 -- Row-level security for one table: enabled, forced, and the scope policy its columns call for.
 -- One policy per table, for every command, with the same USING and WITH CHECK. Each scope call is
--- wrapped in (select …) so it runs once per statement (an InitPlan), not once per row.
+-- wrapped in (select …) so it runs once per statement (an InitPlan), not once per row. Tables of
+-- rows about a person (and the partitions of gate events) also get the restrictive policy `people`
+-- of revision 0011, with the same condition: only the roles that work with people read them (the
+-- wall account does not).
 --
 -- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
 -- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
@@ -18,6 +21,8 @@ declare
     has_grid boolean;
     cond text;
     station_cond text := '((select ops.scope_all_stations()) or station_code = any ((select ops.scope_stations())::text[]))';
+    people_cond constant text :=
+        '((select ops.scope_role()) = any (array[''leadership'', ''station_chief'', ''grid_worker'']))';
     grid_cond text := '((select ops.scope_all_grids()) or grid_code = any ((select ops.scope_grids())::text[]))';
 begin
     select bool_or(attname = 'station_code'), bool_or(attname = 'grid_code')
@@ -40,6 +45,13 @@ begin
     end;
     if cond is not null and tbl::text like 'core.%' then
         execute format('create policy scope on %s for all to public using %s with check %s', tbl, cond, cond);
+    end if;
+    if tbl in ('core.persons'::regclass, 'core.rental_units'::regclass, 'core.access_events'::regclass,
+               'core.access_daily'::regclass, 'core.alerts'::regclass)
+       or tbl in (select inhrelid from pg_inherits where inhparent = 'core.access_events'::regclass) then
+        execute format('drop policy if exists people on %s', tbl);
+        execute format('create policy people on %s as restrictive for all to public using %s with check %s',
+                       tbl, people_cond, people_cond);
     end if;
     -- staging and quarantine tables get no policy at all: nobody but the owner reads them
 end

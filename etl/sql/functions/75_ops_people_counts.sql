@@ -1,0 +1,61 @@
+-- Counts of rows about people (residents, migrants and their registration, rental units, alerts)
+-- in an area, for the headline figures. Every role sees the same count it would count itself; the
+-- wall account, which may read no person's row (the restrictive policy `people` of revision 0011),
+-- gets the counts and nothing else. Security definer (the owner bypasses row-level security): the
+-- signed scope (20_ops_scope.sql) is applied here as the policies of 30_ops_protect.sql apply it.
+-- The application role passes an area and an instant, never a scope.
+--
+-- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
+-- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
+-- `create or replace` changes bodies and comments and appends view columns at the end; to drop,
+-- rename, reorder or retype a view's column, change a function's arguments or return type, or
+-- remove an object, add a revision that drops it (and what depends on it); this file then makes it
+-- anew. Revisions run first, so none relies on these being current; a file uses tables and what
+-- earlier files define.
+
+create or replace function ops.people_counts(p_level text, p_code text, p_at timestamptz)
+returns table (population bigint, migrants bigint, migrants_registered bigint, rental_units bigint,
+               alerts bigint)
+language plpgsql stable security definer
+set search_path = pg_catalog, public
+as $$
+declare
+    v_all_stations constant boolean := ops.scope_all_stations();
+    v_stations constant text[] := ops.scope_stations();
+    v_all_grids constant boolean := ops.scope_all_grids();
+    v_grids constant text[] := ops.scope_grids();
+begin
+    if p_level is null or p_level not in ('all', 'station', 'zone', 'grid') or (p_level = 'all') <> (p_code is null) then
+        raise exception 'an area is all (no code) or a station, zone or grid with its code'
+            using errcode = 'invalid_parameter_value';
+    end if;
+    return query
+    with people as (
+        select count(*) as population, count(*) filter (where p.is_migrant) as migrants,
+               count(*) filter (where p.is_migrant and p.residence_status = 'registered') as registered
+        from core.persons as p
+        where (v_all_stations or p.station_code = any (v_stations)) and (v_all_grids or p.grid_code = any (v_grids))
+          and (p_level <> 'station' or p.station_code = p_code) and (p_level <> 'zone' or p.zone_code = p_code)
+          and (p_level <> 'grid' or p.grid_code = p_code)
+    )
+    select people.population, people.migrants, people.registered,
+        (select count(*) from core.rental_units as u
+          where (v_all_stations or u.station_code = any (v_stations)) and (v_all_grids or u.grid_code = any (v_grids))
+            and (p_level <> 'station' or u.station_code = p_code) and (p_level <> 'zone' or u.zone_code = p_code)
+            and (p_level <> 'grid' or u.grid_code = p_code)),
+        (select count(*) from core.alerts as a
+          -- open at p_at as serve.alerts says: no verdict on this evidence closed it (false, resolved) before
+          left join ops.alert_verdicts as v
+            on v.alert_kind = a.alert_kind and v.subject_code = a.subject_code
+           and ops.alert_same_evidence(a.alert_kind, a.metric, v.metric)
+          where a.detected_at < p_at
+            and (v.state is null or v.state not in ('false', 'resolved') or v.decided_at >= p_at)
+            and (v_all_stations or a.station_code = any (v_stations)) and (v_all_grids or a.grid_code = any (v_grids))
+            and (p_level <> 'station' or a.station_code = p_code) and (p_level <> 'zone' or a.zone_code = p_code)
+            and (p_level <> 'grid' or a.grid_code = p_code))
+    from people;
+end
+$$;
+comment on function ops.people_counts(text, text, timestamptz) is
+    'Residents, migrants, registered migrants, rental units and alerts open at p_at of an area, counted in the signed scope: counts only.';
+revoke execute on function ops.people_counts(text, text, timestamptz) from public;
