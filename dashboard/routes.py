@@ -21,7 +21,7 @@ from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import audit, drill, mapview, mine, persons, quality, wall
 from dashboard.scope import CODE_PATTERN
 from dashboard.ui import CARRIED, nav
-from dashboard.wall_guard import WALL_PATH
+from dashboard.wall_guard import WALL_PATH, asked
 
 # a page from the app, the path's match and the URL's query (the period, for pages that show one)
 Builder = Callable[[AppContext, re.Match[str], str | None], html.Div]
@@ -129,7 +129,7 @@ def render(c: AppContext, pathname: str | None, search: str | None = None) -> ht
     viewer = CURRENT_USER.get()
     if viewer is not None and viewer.wall_only and not WALL_PATH.fullmatch(path):
         # the login guard refuses this before it gets here (dashboard/wall_guard.py): a second line
-        c.audit("view_page", {"path": path[:200]}, None, "refused_role")
+        c.audit("view_page", asked(path), None, "refused_role")
         return forbidden("大屏以外的页面（大屏账号）")
     token = CARRIED.set(carried(c, search))
     try:

@@ -56,6 +56,26 @@ def wall_callback(key: str) -> bool:
     return key in SHARED or all(i.startswith("wall-") for i in output_ids(key))
 
 
+AREA_PAGE = re.compile(r"^/(station|zone|grid|building)/([^/]{1,60})/?$")
+DOWNLOAD = re.compile(r"^/download/weekly/([^/.]{1,60})\.(pdf|xlsx)$")
+PAGES = ("/", "/quality", "/persons", "/audit", "/mine")
+
+
+def asked(path: str, output: str | None = None) -> dict[str, str]:
+    """What a refused request asked for, as the audit trail keeps it: the page (a code of the
+    codebook's ``page``, so the audit page says it in words) and the code of the area, building or
+    station it named, or the components a callback would update; any other path as it is."""
+    if output is not None:  # the components it would update (their ids; their properties are code)
+        return {"page": CALLBACK, "output": "、".join(dict.fromkeys(output_ids(output)))[:160]}
+    if m := AREA_PAGE.match(path):
+        return {"page": f"/{m.group(1)}", "code": m.group(2)}
+    if m := DOWNLOAD.match(path):
+        return {"page": "/download", "station": m.group(1), "format": m.group(2)}
+    if path.rstrip("/") in PAGES or path == "/":
+        return {"page": path.rstrip("/") or "/"}
+    return {"path": path[:200]}
+
+
 def _routed_path(body: Mapping[str, Any]) -> str | None:
     """The path the router's callback is asked to render (None when it names none)."""
     for item in body.get("inputs") or []:
@@ -74,16 +94,17 @@ def refusal(c: AppContext) -> BaseResponse | None:
     if request.method == "GET" and path == "/":
         query = request.query_string.decode("utf-8", "replace")
         return redirect("/wall" + (f"?{query}" if query else ""))  # the account's home is the wall
-    what = path[:200]
+    what = asked(path)
     if request.method == "POST" and path == CALLBACK:
         body = request.get_json(silent=True)
-        key = body.get("output") if isinstance(body, dict) else None
-        if isinstance(body, dict) and isinstance(key, str) and wall_callback(key):
-            routed = _routed_path(body) if key == ROUTER else "/wall"
-            if routed is not None and WALL_PATH.match(routed):
-                return None
-        what = f"{CALLBACK} {str(key)[:160]}"
-    c.audit("view_page", {"path": what}, None, "refused_role")
+        body = body if isinstance(body, dict) else {}
+        key = body.get("output")
+        routed = _routed_path(body) if key == ROUTER else None
+        routes_the_wall = key != ROUTER or (routed is not None and WALL_PATH.match(routed))
+        if isinstance(key, str) and wall_callback(key) and routes_the_wall:
+            return None
+        what = asked(routed) if routed is not None else asked(path, str(key))
+    c.audit("view_page", what, None, "refused_role")
     if request.method == "GET" and not path.startswith(("/_dash", "/_onemap/", "/download/")):
         who = html.escape(c.user().display_name)
         return Response(PAGE.format(who=who), status=403, mimetype="text/html")

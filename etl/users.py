@@ -203,7 +203,8 @@ def list_users(owner_url: str) -> list[UserRecord]:
 
 def demo_users(owner_url: str) -> list[tuple[UserRecord, str]]:
     """One user per role on a loaded demo, each with a fresh random password (made again on every
-    run): the leadership, the first station's chief, a grid worker of that station's first grid."""
+    run): the leadership, the first station's chief, a grid worker of that station's first grid,
+    and the command centre's wall."""
     with get_engine(owner_url).connect() as conn:
         station = _rows(conn, "select station_code, name from core.police_stations order by 1 limit 1")
         if not station:
@@ -216,6 +217,7 @@ def demo_users(owner_url: str) -> list[tuple[UserRecord, str]]:
         ("demo_leader", "leadership", [], [], "演示领导"),
         ("demo_chief", "station_chief", [code], [], f"{station[0]['name']}所长"),
         ("demo_grid", "grid_worker", [], [grid], f"网格员（{grid}）"),
+        ("demo_wall", "wall", [], [], "指挥中心大屏"),
     ]
     made = []
     for username, role, stations, grids, name in wanted:

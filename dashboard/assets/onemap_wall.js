@@ -29,9 +29,37 @@
                 var line = "数据未能更新（已错过 " + missed + " 次刷新）：显示的是 " + hms(okAt) +
                     " 的数据，已过 " + minutes(age) + "，正在自动重试";
                 return [clock, line, missed >= config.red_after ? "w-stale red" : "w-stale yellow"];
+            },
+            // the map's region changed size: measure the map again, then fit the view it shows anew
+            refit: function (_resized, viewport) {
+                var again = viewport && viewport.bounds ?
+                    Object.assign({}, viewport, {transition: "fitBounds"}) : window.dash_clientside.no_update;
+                return [Date.now(), again];
             }
         }
     });
+    // Watch the map's region (#wall-centre): when its size changes (the stale banner takes or gives
+    // back its row, the screen changes), tell the wall (wall-resized), once the change has settled.
+    var watched = null, size = null, settle = null;
+    function sized(entries) {
+        var box = entries[entries.length - 1].contentRect;
+        var now = Math.round(box.width) + "x" + Math.round(box.height);
+        if (size === null || now === size) { size = now; return; }  // the first report is no change
+        size = now;
+        window.clearTimeout(settle);
+        settle = window.setTimeout(function () {
+            if (window.dash_clientside.set_props) {
+                window.dash_clientside.set_props("wall-resized", {data: Date.now()});
+            }
+        }, 150);
+    }
+    window.setInterval(function () {
+        var centre = document.getElementById("wall-centre");
+        if (!centre || centre === watched || !window.ResizeObserver) { return; }
+        watched = centre;
+        size = null;
+        new ResizeObserver(sized).observe(centre);
+    }, 500);
     // The pages' failure handling (onemap_errors.js) reloads a page once the database is back; the
     // wall keeps its figures instead and recovers on its next refresh (a reload could land on a
     // 503 page and blank the room's screen).

@@ -35,6 +35,8 @@ from dashboard.periods import Period
 from dashboard.queries import indicators
 from dashboard.ui import changes
 
+RED_LINES = 6  # red cards the list shows: each may take two lines, and all stay on the screen
+
 
 def figures(c: AppContext, period: Period) -> list[Any]:
     """The whole-area figures of ``period`` with week-on-week and year-on-year change."""
@@ -113,14 +115,30 @@ def rankings(c: AppContext, period: Period) -> list[Any]:
         html.H3("红牌督办"),
         html.Ul(
             [
-                html.Li(f"{r['what']} · {grid_name(names, r['grid_code'])} · 登记 {r['registered_at']:%m-%d}")
-                for r in reds
+                red_card(r["what"], grid_name(names, r["grid_code"]), f"登记 {r['registered_at']:%m-%d}")
+                for r in reds[:RED_LINES]
             ]
             or [html.Li("无")],
             className="w-red",
             id="wall-red-cards",
         ),
     ]
+
+
+def red_card(what: str, where: str, registered: str) -> html.Li:
+    """One red card, read from across the room: what, where, when, wrapping onto a second line
+    between its parts (never inside a name) rather than being cut short; the whole text in its
+    title."""
+    return html.Li(
+        [
+            html.Span(what, className="w-red-part"),
+            " · ",
+            html.Span(where, className="w-red-part w-red-where"),
+            " · ",
+            html.Span(registered, className="w-red-part w-red-date"),
+        ],
+        title=f"{what} · {where} · {registered}",
+    )
 
 
 def grid_name(names: dict[str, dict[str, str]], code: str | None) -> str:
@@ -294,6 +312,8 @@ def page(
             # what the server last delivered (its time), and when the browser received it
             dcc.Store(id="wall-ok", data=datetime.now(TZ).isoformat()),
             dcc.Store(id="wall-ok-at"),
+            # set by the browser when the map's region changes size (the stale banner comes or goes)
+            dcc.Store(id="wall-resized"),
             dcc.Store(
                 id="wall-config",
                 data={"refresh_ms": s.wall_refresh_seconds * 1000, "red_after": s.wall_stale_refreshes},
@@ -349,6 +369,16 @@ def register(app: Dash, c: AppContext) -> None:
 
     app.clientside_callback(
         ClientsideFunction("onemapWall", "received"), Output("wall-ok-at", "data"), Input("wall-ok", "data")
+    )
+    # the banner takes its row from the map's region: the map measures itself again and re-frames
+    # the view it shows, so nothing is pushed off the screen
+    app.clientside_callback(
+        ClientsideFunction("onemapWall", "refit"),
+        Output("wall-map", "invalidateSize"),
+        Output("wall-map", "viewport", allow_duplicate=True),
+        Input("wall-resized", "data"),
+        State("wall-map", "viewport"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("onemapWall", "tick"),

@@ -19,6 +19,7 @@ from dashboard.periods import Period, Week, as_of
 from dashboard.queries import breakdowns, elements, indicators, sql
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
+from tests.support.accounts import sign
 
 pytestmark = pytest.mark.db
 
@@ -30,9 +31,13 @@ S = timedelta(seconds=1)
 
 @pytest.fixture
 def tx(core: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
-    """An owner transaction on the demo, rolled back at the end; the dashboard's reads run on it."""
+    """An owner transaction on the demo, rolled back at the end; the dashboard's reads run on it,
+    with the leadership's signed scope (which the owner's counting functions read)."""
     with core.connect() as conn:
         trans = conn.begin()
+        conn.execute(
+            text("select set_config('onemap.scope', :t, true)"), {"t": sign(EVERYTHING, "leadership")}
+        )
 
         def fetch_all(_url: str, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             return [dict(r._mapping) for r in conn.execute(text(query), params or {})]

@@ -29,7 +29,7 @@ from tests.support.dash_calls import dash_call
 
 pytestmark = pytest.mark.db
 
-WALL = User("wall", "指挥中心大屏", "wall", frozenset(), frozenset())
+WALL = User("screen", "指挥中心大屏", "wall", frozenset(), frozenset())
 
 
 def first(core: Engine, sql: str) -> str:
@@ -59,17 +59,18 @@ def app_engine_demo(demo_db: tuple[str, str]) -> Iterator[Engine]:
 @pytest.fixture
 def wall(demo_app: dash.Dash, accounts: dict[str, Any]) -> Iterator[FlaskClient]:
     client = demo_app.server.test_client()
-    resp = login(client, "wall")
+    resp = login(client, "screen")
     assert resp.status_code == 302 and resp.headers["Location"] == "/wall"  # the wall, wherever asked
     yield client
 
 
-def refusals(core: Engine, since: int) -> list[str]:
+def refusals(core: Engine, since: int) -> list[dict[str, Any]]:
+    """What the wall account was refused since audit row ``since``, as the audit trail keeps it."""
     with core.connect() as conn:
         return list(
             conn.execute(
                 text(
-                    "select params->>'path' from ops.audit where username = 'wall' and audit_id > :n "
+                    "select params from ops.audit where username = 'screen' and audit_id > :n "
                     "and action = 'view_page' and result = 'refused_role' order by audit_id"
                 ),
                 {"n": since},
@@ -111,21 +112,21 @@ def test_the_wall_account_opens_the_wall_and_what_it_calls(
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "audited"),
     [
-        "/persons",
-        "/audit",
-        "/quality",
-        "/mine",
-        "/station/{station}",
-        "/zone/{zone}",
-        "/grid/{grid}",
-        "/building/{building}",
-        "/no-such-page",
+        ("/persons", {"page": "/persons"}),
+        ("/audit", {"page": "/audit"}),
+        ("/quality", {"page": "/quality"}),
+        ("/mine/", {"page": "/mine"}),
+        ("/station/{station}", {"page": "/station", "code": "{station}"}),
+        ("/zone/{zone}", {"page": "/zone", "code": "{zone}"}),
+        ("/grid/{grid}", {"page": "/grid", "code": "{grid}"}),
+        ("/building/{building}", {"page": "/building", "code": "{building}"}),
+        ("/no-such-page", {"path": "/no-such-page"}),
     ],
 )
 def test_every_other_page_is_refused(
-    wall: FlaskClient, core: Engine, places: dict[str, str], path: str
+    wall: FlaskClient, core: Engine, places: dict[str, str], path: str, audited: dict[str, str]
 ) -> None:
     since = last_audit(core)
     resp = wall.get(path.format(**places))
@@ -133,29 +134,29 @@ def test_every_other_page_is_refused(
     page = resp.get_data(as_text=True)
     assert "只能打开大屏" in page and 'href="/wall"' in page
     assert "*" not in page and places["station"] not in page  # nothing of the page it asked for
-    assert refusals(core, since) == [path.format(**places)]
+    assert refusals(core, since) == [{k: v.format(**places) for k, v in audited.items()}]
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "fmt"),
     [
-        "/download/weekly/{station}.pdf",
-        "/download/weekly/{station}.xlsx",
-        "/download/weekly/{station}.pdf?week=2026-W46",
-        "/download/weekly/{station}.xlsx?week=2026-W47&to=2026-11-19T00:00",
+        ("/download/weekly/{station}.pdf", "pdf"),
+        ("/download/weekly/{station}.xlsx", "xlsx"),
+        ("/download/weekly/{station}.pdf?week=2026-W46", "pdf"),
+        ("/download/weekly/{station}.xlsx?week=2026-W47&to=2026-11-19T00:00", "xlsx"),
     ],
 )
 def test_every_download_is_refused(
-    wall: FlaskClient, core: Engine, places: dict[str, str], path: str
+    wall: FlaskClient, core: Engine, places: dict[str, str], path: str, fmt: str
 ) -> None:
     since = last_audit(core)
     resp = wall.get(path.format(**places))
     assert resp.status_code == 403 and resp.is_json
     assert resp.get_json()["error"] == "forbidden"
-    assert refusals(core, since) == [path.format(**places).split("?")[0]]
+    assert refusals(core, since) == [{"page": "/download", "station": places["station"], "format": fmt}]
     with core.connect() as conn:
         exports = conn.execute(
-            text("select count(*) from ops.audit where username = 'wall' and action = 'export'")
+            text("select count(*) from ops.audit where username = 'screen' and action = 'export'")
         ).scalar_one()
     assert exports == 0
 
@@ -183,7 +184,10 @@ def test_every_callback_of_another_page_is_refused(
             wall, demo_app, "page.children", {("url", "pathname"): path, ("url", "search"): ""}
         )
         assert status == 403 and "persons" not in body, (path, body[:200])
-    assert len(refusals(core, since)) == len(others) + 5
+    refused = refusals(core, since)
+    assert [r["page"] for r in refused[: len(others)]] == ["/_dash-update-component"] * len(others)
+    assert "map-heat" in {i for r in refused for i in r.get("output", "").split("、")}
+    assert [r["page"] for r in refused[len(others) :]] == ["/", "/persons", "/audit", "/station", "/building"]
 
 
 def test_the_router_refuses_other_pages_to_a_wall_account_itself(
@@ -198,7 +202,7 @@ def test_the_router_refuses_other_pages_to_a_wall_account_itself(
 
 
 def test_the_database_shows_a_wall_counts_and_no_person(c: AppContext, app_engine_demo: Engine) -> None:
-    wall_scope = sign(Scope.everything(), "wall", "wall")
+    wall_scope = sign(Scope.everything(), "wall", "screen")
     leader_scope = sign(Scope.everything(), "leadership", "leader")
 
     def count(token: str, sql: str) -> Any:
@@ -237,12 +241,12 @@ def test_a_wall_shows_its_stations_or_the_whole_area_and_never_grids(
 ) -> None:
     owner = demo_db[0]
     with create_engine(normalise_url(owner)).begin() as conn:
-        conn.execute(text("delete from ops.users where username like 't-wall-%'"))
-    station_wall = add_user(owner, "t-wall-station", "wall", "Test-pass-2026", [places["station"]])
+        conn.execute(text("delete from ops.users where username like 't-screen-%'"))
+    station_wall = add_user(owner, "t-screen-station", "wall", "Test-pass-2026", [places["station"]])
     assert station_wall.role_zh == "指挥中心大屏"
     with pytest.raises(AuthError, match="no --grid"):
-        add_user(owner, "t-wall-grid", "wall", "Test-pass-2026", grids=[places["grid"]])
-    user = User("t-wall-station", "", "wall", frozenset([places["station"]]), frozenset())
+        add_user(owner, "t-screen-grid", "wall", "Test-pass-2026", grids=[places["grid"]])
+    user = User("t-screen-station", "", "wall", frozenset([places["station"]]), frozenset())
     assert user.scope() == Scope.of(places["station"]) and WALL.scope() == Scope.everything()
     assert not WALL.can_search_persons and not WALL.can_read_audit and WALL.wall_only
 
@@ -266,7 +270,7 @@ def test_the_walls_session_outlasts_the_idle_limit_while_it_refreshes(
     refresh = next(k for k in demo_app.callback_map if "wall-figures" in k)
     idle = demo_app.onemap.settings.session_idle_minutes  # type: ignore[attr-defined]
     # hours past a page's idle limit (an outage of the wall's server or database, say)
-    age_sessions(core, "wall", idle * 8)
+    age_sessions(core, "screen", idle * 8)
     age_sessions(core, "leader", idle * 8)
     assert dash_call(leader, demo_app, refresh, {("wall-refresh", "n_intervals"): 3})[0] == 401
     status, _ = dash_call(wall, demo_app, refresh, {("wall-refresh", "n_intervals"): 3})
@@ -274,12 +278,12 @@ def test_the_walls_session_outlasts_the_idle_limit_while_it_refreshes(
     renewed = first(
         core,
         "select max(last_seen) > now() - interval '1 minute' from ops.sessions "
-        "where username = 'wall' and ended_at is null",
+        "where username = 'screen' and ended_at is null",
     )
     assert renewed == "True"  # the refresh renewed it
     # past the wall's own limit, it ends as any other session does
     hours = demo_app.onemap.settings.wall_session_idle_hours  # type: ignore[attr-defined]
-    age_sessions(core, "wall", hours * 60 + 1)
+    age_sessions(core, "screen", hours * 60 + 1)
     assert dash_call(wall, demo_app, refresh, {("wall-refresh", "n_intervals"): 4})[0] == 401
 
 
@@ -287,14 +291,14 @@ def test_an_admin_ends_the_walls_session(
     wall: FlaskClient, demo_app: dash.Dash, demo_db: tuple[str, str], core: Engine
 ) -> None:
     assert wall.get("/_onemap/ready").status_code == 204
-    assert sign_out(demo_db[0], "wall") >= 1
+    assert sign_out(demo_db[0], "screen") >= 1
     assert wall.get("/_onemap/ready").status_code == 401
     assert wall.get("/wall").status_code == 302  # to the login
     with core.connect() as conn:
         row = conn.execute(
             text(
                 "select role, params from ops.audit where action = 'user_sign_out' "
-                "and params->>'username' = 'wall' order by audit_id desc limit 1"
+                "and params->>'username' = 'screen' order by audit_id desc limit 1"
             )
         ).one()
     assert row.role == "operator" and row.params["sessions"] >= 1 and row.params["reason"] == "revoked"

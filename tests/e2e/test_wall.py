@@ -1,7 +1,9 @@
-"""The wall screen in real Chromium: it fills every 16:9 screen from a laptop to a 2×2 video wall,
-shows the clock and the data's age, and keeps its last figures under a stale-data banner while
-its database is unreachable (a relay of the test's own is cut: the shared cluster keeps running),
-then recovers by itself. Screenshots go to artifacts/e2e."""
+"""The wall screen in real Chromium, signed in as a wall account: it fills every 16:9 screen from a
+laptop to a 2×2 video wall, shows the clock and the data's age, and keeps its last figures under a
+stale-data banner while its database is unreachable (a relay of the test's own is cut: the shared
+cluster keeps running), its map re-framed to the room the banner leaves, then recovers by itself;
+its red cards read whole; its session outlives the pages' idle limit; it opens nothing but the
+wall. Screenshots go to artifacts/e2e."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from etl.db import normalise_url
 from tests.support.browser import browsing, screenshot, wait
 from tests.support.cli import serving
 from tests.support.proxy import Relay, relay
@@ -97,7 +101,9 @@ def served(demo_db: tuple[str, str], cli_env: dict[str, str], db_relay: Relay) -
 
 @pytest.fixture
 def wall(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
-    with browsing(served, "leader") as driver:
+    """The wall as a command centre runs it: signed in as its wall account."""
+    with browsing(served, "screen") as driver:
+        assert driver.current_url == served + "/wall"  # where a wall account lands
         yield driver
 
 
@@ -137,10 +143,35 @@ def test_the_wall_fills_every_screen(served: str, wall: WebDriver, width: int, h
     assert not wall.find_element(By.ID, "wall-stale").is_displayed()
 
 
+# where the map's drawn area lies within the map (the whole area's outline, fitted to it)
+FRAME = """
+const map = document.querySelector("#wall-map").getBoundingClientRect();
+const drawn = [...document.querySelectorAll("#wall-map .leaflet-overlay-pane path")]
+  .map(p => p.getBoundingClientRect()).filter(r => r.width > 0);
+return {top: Math.min(...drawn.map(r => r.top)) - map.top,
+        left: Math.min(...drawn.map(r => r.left)) - map.left,
+        bottom: map.bottom - Math.max(...drawn.map(r => r.bottom)),
+        right: map.right - Math.max(...drawn.map(r => r.right)), height: map.height, width: map.width};
+"""
+
+
+def framed(driver: WebDriver) -> dict[str, float]:
+    """The drawn area's margins in the map once it has settled: none negative (nothing cut off),
+    and it fills the map along one axis at least."""
+    time.sleep(1.5)  # the map measures itself and re-frames after the region has settled
+    f = driver.execute_script(FRAME)
+    assert min(f["top"], f["bottom"], f["left"], f["right"]) >= -1.5, f
+    # fitted, not shrunk: it fills one axis but for a zoom step's slack (0.05 of a zoom, 3.5 %)
+    assert min((f["top"] + f["bottom"]) / f["height"], (f["left"] + f["right"]) / f["width"]) <= 0.04, f
+    return f
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
 def test_the_wall_keeps_its_figures_while_the_database_is_away(
-    served: str, wall: WebDriver, db_relay: Relay
+    served: str, wall: WebDriver, db_relay: Relay, width: int, height: int
 ) -> None:
-    show(wall, served, 1920, 1080)
+    show(wall, served, width, height)
+    framed(wall)
     figures = wall.find_element(By.ID, "wall-figures").text
     ranking = wall.find_element(By.ID, "wall-station-ranking").text
     db_relay.cut()
@@ -149,16 +180,84 @@ def test_the_wall_keeps_its_figures_while_the_database_is_away(
         assert banner
         text = wall.find_element(By.ID, "wall-stale").text
         assert "数据未能更新" in text and "正在自动重试" in text, text
+        # the banner took its row from the map's region: the map re-framed, nothing is cut off
+        framed(wall)
         wait(wall, lambda d: "red" in d.find_element(By.ID, "wall-stale").get_attribute("class"), 30)
         # the last good figures stay on the screen, and the clock goes on
         assert wall.find_element(By.ID, "wall-figures").text == figures
         assert wall.find_element(By.ID, "wall-station-ranking").text == ranking
         clock = wall.find_element(By.ID, "wall-clock").text
         wait(wall, lambda d: d.find_element(By.ID, "wall-clock").text != clock, 5)
-        screenshot(wall, "wall-stale")
+        framed(wall)
+        screenshot(wall, "wall-stale" if width == 1920 else f"wall-stale-{width}x{height}")
     finally:
         db_relay.restore()
-    # nobody touches anything: the next refresh clears the banner
+    # nobody touches anything: the next refresh clears the banner, and the map takes its room back
     wait(wall, lambda d: not d.find_element(By.ID, "wall-stale").is_displayed(), 30)
     assert wall.find_element(By.ID, "wall-figures").text
-    screenshot(wall, "wall-recovered")
+    assert wall.current_url.startswith(served + "/wall")
+    framed(wall)
+    screenshot(wall, "wall-recovered" if width == 1920 else f"wall-recovered-{width}x{height}")
+
+
+# each red card: its text and title, how many lines it takes, whether any of it is hidden (cut at
+# the side, clamped below, or below the list), and the size of its type
+RED_LINES = """
+return [...document.querySelectorAll("#wall-red-cards li")].map(li => {
+  const box = li.getBoundingClientRect(), list = li.parentElement.getBoundingClientRect();
+  const line = parseFloat(getComputedStyle(li).lineHeight);
+  const parts = [...li.querySelectorAll(".w-red-part")].map(p => p.getBoundingClientRect());
+  return {text: li.innerText, title: li.title, lines: Math.round(box.height / line),
+          clamped: li.scrollHeight > li.clientHeight + line / 2,  // a third line hidden (not a glyph's tail)
+          cut: parts.some(p => p.right > box.right + 1 || p.left < box.left - 1),
+          inside: box.bottom <= list.bottom + 1 && box.top >= list.top - 1,
+          size: parseFloat(getComputedStyle(li).fontSize) / window.innerHeight};
+});
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
+def test_the_red_cards_read_whole(served: str, wall: WebDriver, width: int, height: int) -> None:
+    show(wall, served, width, height)
+    lines = wall.execute_script(RED_LINES)
+    assert len(lines) >= 5, lines
+    for line in lines:
+        # what, which grid of which village, when: all of it on the screen, in at most two lines
+        assert line["title"] == " ".join(line["text"].split()), line
+        assert "·第" in line["title"] and "登记" in line["title"], line
+        whole = 1 <= line["lines"] <= 2 and not line["clamped"] and not line["cut"] and line["inside"]
+        assert whole, sorted(line.items())
+        assert line["size"] >= MIN_TEXT, line
+    screenshot(wall, f"wall-red-lines-{width}x{height}")
+
+
+def test_the_wall_account_stays_signed_in_and_opens_nothing_else(
+    served: str, wall: WebDriver, demo_db: tuple[str, str]
+) -> None:
+    show(wall, served, 1920, 1080)
+    owner = create_engine(normalise_url(demo_db[0]))
+    # hours past the pages' idle limit (a long outage, say): the wall's next refresh renews it
+    with owner.begin() as conn:
+        conn.execute(
+            text("update ops.sessions set last_seen = now() - interval '6 hours' where username = :u"),
+            {"u": "screen"},
+        )
+        station = conn.execute(text("select min(station_code) from core.police_stations")).scalar_one()
+    ok = wall.find_element(By.ID, "wall-as-of").text
+    time.sleep(12)  # two refreshes (every 5 s here)
+    assert wall.current_url == served + "/wall" and wall.find_element(By.ID, "wall-as-of").text == ok
+    assert not wall.find_element(By.ID, "wall-stale").is_displayed()
+    with owner.connect() as conn:
+        renewed = conn.execute(
+            text("select max(last_seen) > now() - interval '1 minute' from ops.sessions where username = :u"),
+            {"u": "screen"},
+        ).scalar_one()
+    owner.dispose()
+    assert renewed
+    # nothing but the wall: the map page leads back to it, every other page is refused
+    wall.get(served + "/")
+    wait(wall, lambda d: d.current_url == served + "/wall")
+    for path in ("/persons", "/audit", "/quality", f"/station/{station}", f"/download/weekly/{station}.pdf"):
+        wall.get(served + path)
+        body = wait(wall, lambda d: d.find_element(By.TAG_NAME, "body").text)
+        assert "只能打开大屏" in body and "人口" not in body, (path, body)
