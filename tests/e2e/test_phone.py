@@ -22,17 +22,50 @@ pytestmark = pytest.mark.db
 WIDTH, HEIGHT = 390, 844
 MIN_TOUCH = 44
 
-# every control on the page that is shown: its text, box, and whether the page scrolls sideways
+# every control on the page that is shown: its text, its tap target's box (a check box or radio
+# button is tapped anywhere on the label that holds it), whether a tap at its centre reaches it,
+# and whether the page scrolls sideways
 CONTROLS_JS = """
 const shown = e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
   return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
-const sel = 'a[href], button, summary, input:not([type=hidden]), select, textarea, [role=button]';
+const sel = 'a[href], button, summary, input:not([type=hidden]), select, textarea, [role=button], ' +
+  '[role=slider], [role=combobox], [role=checkbox], [role=radio]';
+const target = e => (e.matches('input[type=checkbox], input[type=radio]') && e.closest('label')) || e;
+// brought to the middle of the screen as a thumb would: the page scrolled, and a list scrolled
+// within (never the map's own box, which Leaflet moves by itself)
+const reveal = t => {
+  for (let box = t.parentElement; box; box = box.parentElement) {
+    if (box.classList.contains('leaflet-container')) break;
+    const scrolls = /(auto|scroll)/.test(getComputedStyle(box).overflowY)
+      && box.scrollHeight > box.clientHeight;
+    if (scrolls && box !== document.body && box !== document.documentElement) {
+      const r = t.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollTop += r.top - b.top - (b.height - r.height) / 2;
+    }
+  }
+  const r = t.getBoundingClientRect();
+  window.scrollBy(0, r.top + r.height / 2 - window.innerHeight / 2);
+};
+const reached = e => {
+  const t = target(e);
+  reveal(t);
+  const r = t.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && (t.contains(hit) || hit.contains(t));
+};
+const root = document.querySelector(arguments[0] || 'body');
+const found = [...root.querySelectorAll(sel)].filter(shown).filter(e => !e.closest('[aria-hidden=true]'));
+const out = found.map(e => {
+  const reach = reached(e);
+  const r = target(e).getBoundingClientRect();
+  return {text: (e.innerText || e.value || e.title || e.getAttribute('aria-label') || e.className || '')
+            .toString().trim().slice(0, 40),
+          left: r.left + window.scrollX, right: r.right + window.scrollX, width: r.width, height: r.height,
+          reached: reach, marker: !!e.closest('.leaflet-marker-pane')};
+});
+window.scrollTo(0, 0);
 return {
-  controls: [...document.querySelectorAll(sel)].filter(shown).map(e => {
-    const r = e.getBoundingClientRect();
-    return {text: (e.innerText || e.value || e.title || e.className || '').trim().slice(0, 40),
-            left: r.left, right: r.right, width: r.width, height: r.height};
-  }),
+  controls: out,
   sideways: document.documentElement.scrollWidth > window.innerWidth + 1,
   width: window.innerWidth,
 };
@@ -62,15 +95,21 @@ def phone() -> Iterator[WebDriver]:
         driver.quit()
 
 
-def check_controls(driver: WebDriver, page: str) -> int:
-    """Every shown control is on screen (the page never scrolls sideways) and at least 44 px."""
-    found = driver.execute_script(CONTROLS_JS)
+def check_controls(driver: WebDriver, page: str, within: str | None = None) -> int:
+    """Every shown control (of the element ``within`` selects, or the page) is on screen (the page
+    never scrolls sideways), at least 44 px, and a tap at its centre reaches it (a marker on the map
+    is reached by moving the map: its size counts, not where it lies)."""
+    found = driver.execute_script(CONTROLS_JS, within)
     assert found["width"] == WIDTH
     assert not found["sideways"], page
     small = [c for c in found["controls"] if c["width"] < MIN_TOUCH - 0.5 or c["height"] < MIN_TOUCH - 0.5]
     assert small == [], (page, small)
     off = [c for c in found["controls"] if c["left"] < -0.5 or c["right"] > WIDTH + 0.5]
     assert off == [], (page, off)
+    hidden = [
+        c for c in found["controls"] if not c["reached"] and not c["marker"]
+    ]  # covered: no tap gets there
+    assert hidden == [], (page, hidden)
     return len(found["controls"])
 
 
@@ -176,8 +215,29 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     container = wait(phone, lambda d: d.find_element(By.CSS_SELECTOR, "#map-view.leaflet-container"))
     assert container.size["height"] > 300 and container.size["width"] > 340
     assert container.location["y"] < 200
+    wait(phone, lambda d: d.find_element(By.ID, "map-heat-legend").text)
     check_header(phone, "/")
     screenshot(phone, "phone-map")
+    # every control of the map page, on the map and in the panel below it, is reachable and 44 px
+    assert check_controls(phone, "/") > 20
+    phone.execute_script("document.getElementById('map-heat-kind').scrollIntoView({block: 'start'})")
+    screenshot(phone, "phone-map-controls")
+    # the layer list is folded behind its button (it would cover half the map); a tap opens it
+    phone.execute_script("window.scrollTo(0, 0)")
+    layers = phone.find_element(By.CSS_SELECTOR, ".map-main .leaflet-control-layers")
+    assert "onemap-open" not in (layers.get_attribute("class") or "")
+    phone.find_element(By.CSS_SELECTOR, ".map-main .leaflet-control-layers-toggle").click()
+    wait(phone, lambda d: "onemap-open" in (layers.get_attribute("class") or ""))
+    rows = [
+        r for r in phone.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers label") if r.is_displayed()
+    ]
+    assert len([r for r in rows if r.is_displayed()]) >= 5
+    check_controls(phone, "/, the layer list open", ".map-main .leaflet-control-layers")
+    phone.execute_script("window.scrollTo(0, 0)")
+    screenshot(phone, "phone-map-layers")
+    phone.find_element(By.ID, "map-heat-legend").click()  # a tap elsewhere folds it again
+    wait(phone, lambda d: "onemap-open" not in (layers.get_attribute("class") or ""))
+    assert not rows[0].is_displayed()
 
     # and out
     phone.get(served + "/mine")
