@@ -39,7 +39,7 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>无权访问</title>
 <link rel="stylesheet" href="/assets/onemap.css"></head>
 <body class="login-body"><main class="login failure" id="wall-only">
-<h1>无权访问</h1><p>{who}是指挥中心大屏账号，只能打开大屏。</p>
+<h1>无权访问</h1><p>当前账号（{who}）是指挥中心大屏账号，只能打开大屏。</p>
 <a class="failure-retry" href="/wall">返回大屏</a>
 </main></body></html>"""
 REFUSED = json.dumps({"error": "forbidden", "message": "大屏账号只能打开大屏"}, ensure_ascii=False)
