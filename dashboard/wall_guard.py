@@ -8,7 +8,7 @@ else for it either, :func:`dashboard.routes.render`), the wall's own callbacks (
 ``wall-…`` component), the period picker's (it only rewrites the URL's query), and the readiness
 probe; assets, the login and logout are open to everyone anyway. Anything else — another page, a
 download, another page's callback — is refused with 403 and audited; ``/`` leads to the wall.
-The database is the second line: the account reads no person's row (revision 0011).
+The database is the second line: the account reads no person's row (revision 0015).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 -- Counts of rows about people (residents, migrants and their registration, rental units, alerts)
 -- in an area, for the headline figures. Every role sees the same count it would count itself; the
--- wall account, which may read no person's row (the restrictive policy `people` of revision 0011),
+-- wall account, which may read no person's row (the restrictive policy `people` of revision 0015),
 -- gets the counts and nothing else. Security definer (the owner bypasses row-level security): the
 -- signed scope (20_ops_scope.sql) is applied here as the policies of 30_ops_protect.sql apply it.
 -- The application role passes an area and an instant, never a scope.

@@ -1,22 +1,22 @@
 """A wall account: the role ``wall``, which sees the wall's aggregate figures and no person's row.
 
-Revision ID: 0011
-Revises: 0016
+Revision ID: 0015
+Revises: 0014
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0011"
-down_revision = "0016"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Allow the role ``wall`` in ops.users and keep person-level rows from it (restrictive policies)."""
-    run_sql_file("0011_wall_account.sql")
+    run_sql_file("0015_wall_account.sql")
 
 
 def downgrade() -> None:
