@@ -1,4 +1,4 @@
--- 0011 the wall account: a role that shows the wall (its aggregate figures) and nothing else.
+-- 0015 the wall account: a role that shows the wall (its aggregate figures) and nothing else.
 -- A wall may be given stations (a station's own wall; none: the whole area), never grids.
 alter table ops.users drop constraint users_role_check;
 alter table ops.users add constraint users_role_check
