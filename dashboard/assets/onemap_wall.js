@@ -40,15 +40,23 @@
     });
     // Watch the map's region (#wall-centre): when its size changes (the stale banner takes or gives
     // back its row, the screen changes), tell the wall (wall-resized), once the change has settled.
-    var watched = null, size = null, settle = null;
+    // Leaving the wall (a link to another page) removes the region: the watch ends with it, and
+    // nothing is told to a wall that is no longer there.
+    var watched = null, size = null, settle = null, observer = null;
     function sized(entries) {
+        if (!watched || !watched.isConnected) {
+            if (observer) { observer.disconnect(); observer = null; }
+            watched = null;
+            window.clearTimeout(settle);
+            return;
+        }
         var box = entries[entries.length - 1].contentRect;
         var now = Math.round(box.width) + "x" + Math.round(box.height);
         if (size === null || now === size) { size = now; return; }  // the first report is no change
         size = now;
         window.clearTimeout(settle);
         settle = window.setTimeout(function () {
-            if (window.dash_clientside.set_props) {
+            if (window.dash_clientside.set_props && watched && watched.isConnected) {
                 window.dash_clientside.set_props("wall-resized", {data: Date.now()});
             }
         }, 150);
@@ -56,9 +64,11 @@
     window.setInterval(function () {
         var centre = document.getElementById("wall-centre");
         if (!centre || centre === watched || !window.ResizeObserver) { return; }
+        if (observer) { observer.disconnect(); }
         watched = centre;
         size = null;
-        new ResizeObserver(sized).observe(centre);
+        observer = new ResizeObserver(sized);
+        observer.observe(centre);
     }, 500);
     // The pages' failure handling (onemap_errors.js) reloads a page once the database is back; the
     // wall keeps its figures instead and recovers on its next refresh (a reload could land on a
