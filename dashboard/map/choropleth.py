@@ -20,6 +20,49 @@ LEGENDS = {
     "rate": "每千名实有人口警情数（‰）",
     "wow": "较上期变化：绿降 红升",
 }
+NO_DATA = "#d0d7de"
+# the change classes' upper bounds (the last is open): fewer by 30 % or more … more by over 30 %
+WOW_BREAKS = (-0.3, -0.05, 0.05, 0.3)
+WOW_CLASSES = ("≤ −30%", "−30% ~ −5%", "−5% ~ +5%", "+5% ~ +30%", "> +30%")
+
+
+def popup(level: Any) -> dict[str, Any]:
+    """The choropleth's part of its popups (see :mod:`dashboard.map.popups`) for ``level``."""
+    page = {"zone": "警务区页面 ›", "grid": "网格页面 ›"}.get(bounds.text(level))
+    return {"facts": ["本图数值", "本期警情", "上期警情"], "links": [[page, f"/{level}/"]] if page else []}
+
+
+def wow_class(v: float) -> int:
+    """The change class of ``v`` (a fraction: −0.1 is 10 % fewer), 0 to 4."""
+    return 0 if v <= -0.3 else 1 if v < -0.05 else 2 if v <= 0.05 else 3 if v <= 0.3 else 4
+
+
+def seq_class(v: float, top: float) -> int:
+    """The class of ``v`` among five equal intervals from 0 to ``top``, 0 to 4."""
+    return min(4, int(v / top * 5)) if top else 0
+
+
+def classes(metric: str, values: list[float | None]) -> list[dict[str, Any]]:
+    """The legend's classes: each class's colour, its bounds in words and how many areas it has
+    (the areas without data last, when there are any)."""
+    present = [v for v in values if v is not None]
+    if metric == "wow":
+        counts = [sum(1 for v in present if wow_class(v) == k) for k in range(5)]
+        out = [{"colour": DIV_RAMP[k], "text": WOW_CLASSES[k], "n": counts[k]} for k in range(5)]
+    else:
+        top = max(present, default=0.0)
+        counts = [sum(1 for v in present if seq_class(v, top) == k) for k in range(5)]
+        digits = 0 if metric == "count" and top >= 10 else 1 if metric == "count" or top >= 10 else 2
+        edge = [f"{top * k / 5:,.{digits}f}" for k in range(6)]
+        unit = "‰" if metric == "rate" else "起"
+        texts = [f"{edge[k]} ~ {edge[k + 1]}{unit}" for k in range(4)] + [f"≥ {edge[4]}{unit}"]
+        if not top:
+            texts = [f"0{unit}"] + [""] * 4
+        out = [{"colour": SEQ_RAMP[k], "text": texts[k], "n": counts[k]} for k in range(5) if texts[k]]
+    missing = len(values) - len(present)
+    if missing:
+        out.append({"colour": NO_DATA, "text": "无数据", "n": missing})
+    return out
 
 
 def choropleth(
@@ -32,7 +75,7 @@ def choropleth(
     start: Any,
     end: Any,
     zoom: Any,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Zones or grids coloured by incidents (cached per scope, level, window and zoom).
 
     Parameters
@@ -53,7 +96,8 @@ def choropleth(
     Returns
     -------
     tuple
-        The FeatureCollection (each feature's ``style`` holds its fill only) and the legend text.
+        The FeatureCollection (each feature's ``style`` holds its fill only) and the legend:
+        ``title`` and ``classes`` (see :func:`classes`); None when nothing is drawn.
 
     Raises
     ------
@@ -62,7 +106,7 @@ def choropleth(
     """
     layer = LEVELS.get(bounds.text(level))
     if layer is None:
-        return empty(), ""
+        return empty(), None
     metric = bounds.text(metric)
     scope = c.scope()
     t0, t1 = window(period, mode, offset, start, end)
@@ -85,23 +129,27 @@ def choropleth(
             values[code] = float(m["incidents"])
     present = [v for v in values.values() if v is not None]
     top = max(present, default=0.0)
-    features = []
+    features, drawn = [], []
     for f in shapes["features"]:
         code = f["properties"]["code"]
         v = values.get(code)
         m = by_code.get(code, {})
+        drawn.append(v)
         if v is None:
-            colour, text = "#d0d7de", "无数据"
+            colour, text = NO_DATA, "无数据"
         elif metric == "wow":
-            k = 0 if v <= -0.3 else 1 if v < -0.05 else 2 if v <= 0.05 else 3 if v <= 0.3 else 4
-            colour, text = DIV_RAMP[k], f"{v * 100:+.0f}%"
+            colour, text = DIV_RAMP[wow_class(v)], f"{v * 100:+.0f}%"
         else:
-            k = min(4, int(v / top * 5)) if top else 0
-            colour, text = SEQ_RAMP[k], (f"{v:.1f}‰" if metric == "rate" else f"{v:.0f}起")
+            colour = SEQ_RAMP[seq_class(v, top)]
+            text = f"{v:.1f}‰" if metric == "rate" else f"{v:.0f}起"
         props = {"code": code, "value": v, "style": {"fillColor": colour}}
+        # the popup (see :func:`popup`): this window's and the last one's counts, and the area's page
+        props["facts"] = [text, f"{m.get('incidents', 0)}起", f"{m.get('incidents_prev', 0)}起"]
+        props["links"] = [code]
         props["tooltip"] = (
             f"{f['properties']['label']}（{code}）：{text}；"
             f"{term('current')}{m.get('incidents', 0)}起，上期{m.get('incidents_prev', 0)}起"
         )
         features.append({**f, "properties": props})
-    return {"type": "FeatureCollection", "features": features}, LEGENDS.get(metric, "")
+    legend = {"title": LEGENDS.get(metric, LEGENDS["count"]), "classes": classes(metric, drawn)}
+    return {"type": "FeatureCollection", "features": features}, legend

@@ -181,6 +181,8 @@ RISK_CATEGORIES = [
     {"label": "预警（计2）", "value": "alert"},
 ]
 HEAT_ZH = {"incidents": "警情热力", "risks": "风险热力（隐患、纠纷、预警）"}
+# what the density counts, per km²: incidents one each; risks weighed (see HEAT_SOURCES)
+HEAT_UNIT = {"incidents": "起/平方公里", "risks": "风险分/平方公里（加权）"}
 
 
 def heat_layer(
@@ -205,7 +207,8 @@ def heat_layer(
     -------
     dict
         ``url`` (a PNG data URL, empty when off), ``bounds``, ``total`` (events weighed),
-        ``legend`` (its text) and ``scale`` (the fixed top of a week's colour scale, or None).
+        ``legend`` (its text), ``scale`` (the fixed top of a week's colour scale, or None),
+        ``top`` (the density drawn full red: the scale, else the window's own peak) and ``unit``.
 
     Raises
     ------
@@ -215,7 +218,7 @@ def heat_layer(
     scope = c.scope()
     kind, cats = bounds.text(kind), bounds.texts(cats)
     if kind not in HEAT_SOURCES:
-        return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭", "scale": None}
+        return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭", "scale": None, "top": None}
     source = cast(HeatKind, kind)
     t0, t1 = window(period, mode, offset, start, end)
     key = ("heat", scope, source, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs)
@@ -235,6 +238,8 @@ def heat_layer(
             "total": heat.total,
             "legend": label,
             "scale": peak,
+            "top": peak if peak is not None else heat.peak,
+            "unit": HEAT_UNIT[source],
         }
 
     return c.cached(key, compute)

@@ -9,7 +9,8 @@ by the scope here in Python and again by row-level security in PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Literal, cast
 
 import dash_leaflet as dl
@@ -23,12 +24,15 @@ from common.coords import from_wgs84
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
+from dashboard.map import popups
 from dashboard.queries import verdicts
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
 
 AreaLayer = Literal["station", "zone", "grid"]
-PointLayer = Literal["smart_communities", "cameras", "workstations", "alerts", "buildings", "rental_units"]
+PointLayer = Literal[
+    "smart_communities", "cameras", "workstations", "alerts", "buildings", "rental_units", "incidents"
+]
 Bbox = bounds.Bbox
 
 AREA_LAYERS: dict[AreaLayer, tuple[str, str, str, str]] = {
@@ -45,7 +49,15 @@ POINT_LAYERS: dict[PointLayer, tuple[str, str, str, int]] = {
     "alerts": ("serve.alerts", "alert_id::text", "reason", 0),
     "buildings": ("serve.buildings", "building_code", "short_address", 15),
     "rental_units": ("serve.rental_units", "unit_code", "room_no", 16),
+    # one point per incident of the time window, at street zoom (the heat says where they pile up)
+    "incidents": (
+        "serve.incidents",
+        "incident_no",
+        "category_zh || ' · ' || to_char(reported_at at time zone 'Asia/Shanghai', 'MM-DD HH24:MI')",
+        15,
+    ),
 }
+TIMED: dict[PointLayer, str] = {"incidents": "reported_at"}  # layers of a time window: its column
 # coded columns a layer's tooltip says after its label, by their codebook words: (column, enum)
 POINT_CODED: dict[PointLayer, tuple[tuple[str, EnumName], ...]] = {
     "cameras": (("camera_kind", "camera_kind"), ("ring", "ring")),
@@ -60,14 +72,15 @@ ALERT_STATE_COLOURS = {
     "resolved": "#1a7f37",
 }
 SMALL_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] == 0]  # sent whole with the page
-VIEW_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] > 0]  # sent for the viewport
+# sent for the viewport (the timed ones by a callback of their own, which knows the window)
+VIEW_LAYERS: list[PointLayer] = [k for k, v in POINT_LAYERS.items() if v[3] > 0 and k not in TIMED]
 MAX_POINTS = 1200  # features per point layer and view (the rest: zoom in)
-MAX_LABELS = 2000  # grids a label layer is drawn for (a station has a few hundred)
-LABEL_ZOOM = 14  # grid codes are written on the map from this zoom on
 # functions of assets/onemap_map.js that the GeoJSON components call by name
 STYLE_FN = {"variable": "onemap.style"}
 POINT_FN = {"variable": "onemap.point"}
 LABEL_FN = {"variable": "onemap.label"}
+STATION_LABEL_FN = {"variable": "onemap.stationLabel"}
+CLUSTER_FN = {"variable": "onemap.cluster"}
 # binds each feature's tooltip and popup as text: every GeoJSON on a page is made by geojson()
 TEXT_FN = {"variable": "onemap.text"}
 
@@ -150,7 +163,13 @@ def _collection(url: str, inner: str, props: str, geometry: str, digits: int, pa
 
 
 def area_layer(
-    url: str, scope: Scope, layer: AreaLayer, zoom: float, crs: str = "WGS84", within: Area | None = None
+    url: str,
+    scope: Scope,
+    layer: AreaLayer,
+    zoom: float,
+    crs: str = "WGS84",
+    within: Area | None = None,
+    columns: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Stations, zones or grids in scope (optionally within an area) simplified for ``zoom``.
 
@@ -168,13 +187,19 @@ def area_layer(
         Datum of the basemap (``"WGS84"`` or ``"GCJ02"``).
     within : Area, optional
         Only the areas inside this one (a station's zones and grids).
+    columns : sequence of str
+        More columns of the layer's view to put in the properties (names from this package's
+        tables, never from a request).
 
     Returns
     -------
     dict
-        A GeoJSON FeatureCollection; properties ``code``, ``label`` and the layer's extra columns.
+        A GeoJSON FeatureCollection; properties ``code``, ``label``, the layer's extra columns and
+        ``columns``.
     """
     view, code, named, extra = AREA_LAYERS[layer]
+    extras = list(dict.fromkeys([e.strip() for e in extra.split(",")] + list(columns)))
+    extra = ", ".join(extras)
     area = within or Area()
     f, params = scope_filter(scope, area, grids=layer == "grid")  # stations and zones have no grid code
     params = {**params, "tol": tolerance(zoom)}
@@ -184,7 +209,7 @@ def area_layer(
         f"from {view} where {f}"
     )
     if is_wgs84(crs):  # PostGIS writes the GeoJSON itself
-        props = ", ".join(f"'{c}', t.{c}" for c in ["code", "label", *[e.strip() for e in extra.split(",")]])
+        props = ", ".join(f"'{c}', t.{c}" for c in ["code", "label", *extras])
         return _collection(url, inner, props, "t.geom", digits, params)
     rows = fetch_all(url, f"select t.*, st_asbinary(t.geom) as wkb from ({inner}) t order by 1", params)
     for r in rows:
@@ -199,16 +224,26 @@ def point_layer(
     zoom: float,
     bbox: Bbox | None,
     crs: str = "WGS84",
+    window: tuple[datetime, datetime] | None = None,
 ) -> dict[str, Any]:
-    """Points of a layer in scope, in the viewport (at most ``MAX_POINTS``); empty below its zoom."""
+    """Points of a layer in scope, in the viewport (at most ``MAX_POINTS``); empty below its zoom.
+
+    A timed layer (:data:`TIMED`) keeps the points of ``window`` (start included, end excluded)
+    only. Properties: ``code``, ``label``, the layer's coded columns and its popup's columns.
+    """
     view, code, named, min_zoom = POINT_LAYERS[layer]
-    coded = [c for c, _ in POINT_CODED.get(layer, ())]
+    coded = list(dict.fromkeys([c for c, _ in POINT_CODED.get(layer, ())] + popups.columns(layer)))
     if zoom < min_zoom:
         return {"type": "FeatureCollection", "features": []}
     cond, params = scope.where(), scope.params()
     if bbox is not None:
         cond += " and geom && st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
         params = {**params, "x0": bbox[0], "y0": bbox[1], "x1": bbox[2], "y1": bbox[3]}
+    if layer in TIMED:
+        if window is None:
+            return empty()
+        cond += f" and {TIMED[layer]} >= :t0 and {TIMED[layer]} < :t1"
+        params = {**params, "t0": window[0], "t1": window[1]}
     inner = (
         f"select {', '.join([f'{code} as code', f'{named} as label', *coded])}, geom from {view} "
         f"where {cond} and geom is not null order by 1 limit :limit"
@@ -241,10 +276,14 @@ def area_layers(c: AppContext, zoom: Any, station: Any) -> tuple[dict, dict, dic
 
     def layer(name: AreaLayer, within: Area | None = None) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
-            fc = area_layer(c.url, scope, name, z, crs, within)
+            fc = area_layer(c.url, scope, name, z, crs, within, popups.columns(name))
             for f in fc["features"]:
                 props = f["properties"]
-                f["properties"] = {"code": props["code"], "tooltip": f"{props['label']}（{props['code']}）"}
+                f["properties"] = {
+                    "code": props["code"],
+                    "tooltip": f"{props['label']}（{props['code']}）",
+                    **popups.values(name, props),
+                }
             return fc
 
         return c.cached(("area", name, scope, within, z, crs), compute)
@@ -259,10 +298,15 @@ def area_layers(c: AppContext, zoom: Any, station: Any) -> tuple[dict, dict, dic
 
 
 def point_layers(
-    c: AppContext, zoom: Any, view: Any, layers: list[PointLayer] | None = None
+    c: AppContext,
+    zoom: Any,
+    view: Any,
+    layers: list[PointLayer] | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> list[dict[str, Any]]:
-    """Point layers for the viewport, in ``layers`` order (default all): the small ones whole, the
-    large ones (buildings, rental units) only in view from their minimum zoom.
+    """Point layers for the viewport, in ``layers`` order (default all but the timed ones): the
+    small ones whole, the large ones (buildings, rental units, incidents) only in view from their
+    minimum zoom; a timed layer (incidents) in ``window`` only.
 
     ``zoom`` and ``view`` (Leaflet's bounds) come from the browser: OutOfBounds unless a zoom and
     finite bounds in order, of at most street size where a layer is sent by viewport.
@@ -273,17 +317,21 @@ def point_layers(
     # alert markers show their state: cached per latest verdict, so a new one shows at once
     judged = verdicts.stamp(c.url) if "alerts" in (layers or POINT_LAYERS) else None
     out = []
-    for layer in layers or list(POINT_LAYERS):
+    for layer in layers or [k for k in POINT_LAYERS if k not in TIMED]:
         min_zoom = POINT_LAYERS[layer][3]
         # small layers are sent whole and cached; below its zoom a layer is empty, whatever the view
         key_box = (bounds.street_bbox(bbox) if z >= min_zoom else bbox) if min_zoom else None
 
         def compute(layer: PointLayer = layer, key_box: Bbox | None = key_box) -> dict:
-            fc = point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs)
+            fc = point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs, window)
             for f in fc["features"]:
                 p = f["properties"]
                 words = [p["label"], *(label(enum, p[col]) for col, enum in POINT_CODED.get(layer, ()))]
-                f["properties"] = {"code": p["code"], "tooltip": " · ".join(w for w in words if w)}
+                f["properties"] = {
+                    "code": p["code"],
+                    "tooltip": " · ".join(w for w in words if w),
+                    **popups.values(layer, p),
+                }
                 if "state" in p:  # an alert's marker says its state by colour too
                     f["properties"]["colour"] = ALERT_STATE_COLOURS.get(
                         p["state"], ALERT_STATE_COLOURS["open"]
@@ -291,50 +339,10 @@ def point_layers(
                 f.pop("id", None)
             return fc
 
-        out.append(
-            c.cached(
-                ("points", scope, layer, z >= min_zoom, key_box, c.settings.basemap_crs)
-                + ((judged,) if layer == "alerts" else ()),
-                compute,
-            )
-        )
+        when = window if layer in TIMED else None
+        key = ("points", scope, layer, z >= min_zoom, key_box, when, c.settings.basemap_crs)
+        out.append(c.cached(key + ((judged,) if layer == "alerts" else ()), compute))
     return out
-
-
-def grid_labels(zoom: Any, grids: Any, names: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Grid names and codes as labels at the grids' centres, only from ``LABEL_ZOOM`` on (the
-    outlines come from the layer; ``names``: grid code → name, see :func:`dashboard.names.area_names`).
-
-    The grid layer comes back from the browser: OutOfBounds unless it is a FeatureCollection of at
-    most :data:`MAX_LABELS` features, each with a geometry and a code; the names are the server's,
-    never read from the layer.
-    """
-    if bounds.zoom(zoom, default=0) < LABEL_ZOOM or not grids:
-        return empty()
-    listed = grids.get("features") if isinstance(grids, dict) else None
-    if not isinstance(listed, list) or len(listed) > MAX_LABELS:
-        raise bounds.OutOfBounds("not a grid layer")
-    features = []
-    for f in listed:
-        code = bounds.feature_code(f)
-        try:
-            centre = shapely.geometry.shape(f["geometry"]).representative_point()
-        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError) as e:
-            raise bounds.OutOfBounds("not a grid outline") from e
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(centre.x, 6), round(centre.y, 6)]},
-                "properties": {"code": code, "label": named_label(names or {}, code)},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def named_label(names: Mapping[str, str], code: str | None) -> str:
-    """A grid's label on the map: its name over its code (the code alone when the name is unknown)."""
-    name = names.get(code or "")
-    return f"{name}\n{code}" if name else (code or "")
 
 
 def basemap_shapes(c: AppContext) -> dict[str, Any]:

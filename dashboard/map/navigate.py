@@ -1,4 +1,4 @@
-"""Moving about the map: search, flying to a hit, selecting a station, opening a zone or grid.
+"""Moving about the map: search, flying to a hit, selecting a station.
 
 Every code here arrives from the browser (a click, a stored search hit) and may be forged, so each
 is looked up again on the server within the viewer's scope; what is out of scope changes nothing.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.context import AppContext
-from dashboard.map.framing import corners
 from dashboard.map.layers import area_layer, area_layer_named
 from dashboard.queries import areas, elements
 from dashboard.queries.areas import Area
@@ -64,22 +63,9 @@ def fly_to(c: AppContext, kind: str, code: str) -> tuple[dict[str, Any], dict[st
     return viewport, {"type": "FeatureCollection", "features": [feature]}
 
 
-def select_station(c: AppContext, code: str) -> tuple[str, dict[str, Any]] | None:
-    """A clicked station's name and the viewport that frames it; None when out of scope or no code."""
+def select_station(c: AppContext, code: str) -> str | None:
+    """A clicked station's name; None when out of scope or no code (a forged click: nothing happens)."""
     if not CODE.fullmatch(code):
         return None
-    b = areas.bounds(c.url, c.scope(), Area("station", code))
     named = areas.area_name(c.url, c.scope(), Area("station", code))
-    if b is None or named is None:  # not in scope (a forged click): nothing happens
-        return None
-    return named["name"], {"bounds": corners(b), "transition": "flyToBounds"}
-
-
-def area_path(c: AppContext, level: str, code: str) -> str | None:
-    """The page of a clicked zone or grid; None unless the viewer may see it (a forged click is
-    ignored, not echoed back)."""
-    if level not in ("zone", "grid") or not CODE.fullmatch(code):
-        return None
-    if areas.area_name(c.url, c.scope(), Area(level, code)) is None:
-        return None
-    return f"/{level}/{code}"
+    return None if named is None else str(named["name"])

@@ -1,7 +1,8 @@
-"""The map page ``/``: layers, heat, choropleth, playback, search, and the first drill-down click.
+"""The map page ``/``: layers, heat, choropleth, playback, search, popups and their links.
 
 Heat, choropleth and playback count over the period the URL names (callbacks read it from the
-location's query), the playback stepping back from it.
+location's query), the playback stepping back from it; the rest of the view (centre, zoom,
+layers, filters) lives in the URL's fragment (:mod:`dashboard.map.share`).
 
 Layout and thin callbacks only: what they return is computed in :mod:`dashboard.map`. Ids: ``map-``.
 """
@@ -17,37 +18,25 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, 
 from common.codebook import label
 from dashboard import alertpanel, bounds
 from dashboard.context import AppContext
-from dashboard.map import basemap, choropleth, framing, heat, layers, navigate
+from dashboard.map import (
+    basemap,
+    choropleth,
+    framing,
+    heat,
+    labels,
+    layers,
+    legends,
+    navigate,
+    overlays,
+    share,
+)
 from dashboard.map.framing import PLAYBACK_WEEKS
-from dashboard.map.layers import POINT_FN, POINT_LAYERS, STYLE_FN, VIEW_LAYERS, PointLayer
+from dashboard.map.layers import VIEW_LAYERS, PointLayer
 from dashboard.names import area_names
 from dashboard.periodbar import bar, carried
 from dashboard.periods import HOUR, Period, term
 from dashboard.queries import breakdowns, elements
 from dashboard.ui import nav
-
-AREA_STYLES: dict[str, dict[str, Any]] = {
-    "station": {"color": "#0b3d91", "weight": 3, "fillOpacity": 0.04, "className": "ol-station"},
-    "zone": {"color": "#1f6feb", "weight": 3, "fill": False, "dashArray": "6 4", "className": "ol-zone"},
-    "grid": {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06, "className": "ol-grid"},
-    "choropleth": {"color": "#57606a", "weight": 1, "fillOpacity": 0.65},
-}
-POINT_COLOURS: dict[PointLayer, str] = {
-    "smart_communities": "#2da44e",
-    "cameras": "#6e40c9",
-    "workstations": "#d4a72c",
-    "alerts": "#cf222e",
-    "buildings": "#57606a",
-    "rental_units": "#bc4c00",
-}
-POINT_NAMES: dict[PointLayer, str] = {
-    "smart_communities": "智安小区",
-    "cameras": "视频监控与卡口",
-    "workstations": "警网融合工作站",
-    "alerts": "预警",
-    "buildings": "楼栋（放大后显示）",
-    "rental_units": "出租屋（放大后显示）",
-}
 
 
 # ------------------------------------------------------------------ layout
@@ -76,15 +65,27 @@ def page(
 ) -> html.Div:
     """The page from its data: the period, extent, incident categories, small point layers, local
     basemap shapes (None when tiles are configured) and the period bar."""
+    switchable = overlays.overlays(ext, small)
     the_map = dl.Map(
         [
-            # the local basemap under everything, heat above it and under the outlines (overlayPane 400)
-            dl.Pane(name="basemap", style={"zIndex": 250}),
-            dl.Pane(name="heat", style={"zIndex": 350}),
-            dl.Pane(name="basemap-labels", style={"zIndex": 380, "pointerEvents": "none"}),
-            dl.LayersControl([base_layer(c, base), *overlays(ext, small)], id="map-layers", collapsed=False),
-            layers.geojson(id="map-grid-labels", pointToLayer=layers.LABEL_FN, interactive=False),
-            layers.geojson(id="map-highlight", style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1}),
+            # a pane per kind of layer, so what lies on top does not depend on which loaded first:
+            # basemap, choropleth, heat, then the outlines (stations in Leaflet's overlayPane, 400),
+            # grids over zones (a click inside a grid is the grid's), and points over them all
+            *overlays.panes(),
+            # listed in a fixed order whatever order the layers load in (see overlay_name)
+            dl.LayersControl(
+                [overlays.base_layer(c, base), *switchable],
+                id="map-layers",
+                collapsed=False,
+                sortLayers=True,
+                # set from the start: dash-leaflet fails on a layer switched off before it is set
+                overlays=[o.name for o in switchable if o.checked],
+            ),
+            layers.geojson(
+                id="map-highlight",
+                pane="highlight",
+                style={"color": "#ff00aa", "weight": 4, "fillOpacity": 0.1},
+            ),
             dl.ScaleControl(position="bottomleft", imperial=False),
         ],
         id="map-view",
@@ -99,6 +100,7 @@ def page(
     panel = html.Aside(
         [
             period_bar,
+            share.buttons(),
             html.H3("搜索"),
             dcc.Input(
                 id="map-search-q",
@@ -134,25 +136,31 @@ def page(
             ),
             dcc.Slider(id="map-week-offset", min=-(PLAYBACK_WEEKS - 1), max=0, step=1, value=0, marks=marks),
             dcc.Interval(id="map-play-tick", interval=1500, disabled=True),
-            html.Div(id="map-heat-legend", className="legend"),
             html.H3("分级设色"),
             radios("map-choro-level", "none", [("无", "none"), ("警务区", "zone"), ("网格", "grid")]),
             radios(
                 "map-choro-metric", "count", [("数量", "count"), ("千人比", "rate"), (term("wow"), "wow")]
             ),
-            html.Div(id="map-choro-legend", className="legend"),
+            dcc.Checklist(
+                id="map-heat-over", options=[{"label": "分级设色时叠加热力", "value": "on"}], value=[]
+            ),
             html.H3("当前选择"),
-            html.Div("点击派出所查看其警务区和网格；点击警务区或网格打开详情。", id="map-selection"),
+            html.Div("点击派出所查看其警务区和网格；点击任一要素查看其要点和页面链接。", id="map-selection"),
             html.H3("预警核实"),
             alertpanel.panel(),
             dcc.Store(id="map-selected-station"),
             dcc.Store(id="map-basemap-view"),  # the (settled) view the local basemap is sent for
             dcc.Store(id="map-search-store"),
+            *share.stores(),
         ],
         className="panel",
     )
+    head, legend = share.print_frame(f"{c.settings.title} · 治安态势图", week.label_zh())
     return html.Div(
-        [nav("/"), html.Div([panel, html.Main(the_map, className="map-main")], className="map-page")]
+        [
+            nav("/"),
+            html.Div([panel, html.Main([head, the_map, legend], className="map-main")], className="map-page"),
+        ]
     )
 
 
@@ -161,57 +169,6 @@ def radios(ident: str, value: str, choices: list[tuple[str, str]]) -> dcc.RadioI
     return dcc.RadioItems(
         id=ident, value=value, inline=True, options=[{"label": k, "value": v} for k, v in choices]
     )
-
-
-def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
-    """Tiles when a tile server is configured, else the local basemap (dashboard/map/basemap.py)."""
-    s = c.settings
-    if s.basemap_url:
-        return dl.BaseLayer(
-            dl.TileLayer(url=s.basemap_url, attribution=s.basemap_attribution, maxZoom=19),
-            name="底图",
-            checked=True,
-        )
-    return basemap.local_layer(shapes)
-
-
-def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> list[Any]:
-    """The layers the viewer can switch: outlines, choropleth, heat and the point layers."""
-
-    def outline(ident: str, name: str, level: str, **hover: Any) -> dl.Overlay:
-        base = {"base": AREA_STYLES[level]}
-        return dl.Overlay(
-            layers.geojson(id=ident, style=STYLE_FN, hideout=base, **hover), name=name, checked=True
-        )
-
-    return [
-        outline("map-stations", "派出所", "station", hoverStyle={"weight": 5}),
-        outline("map-zones", "警务区", "zone"),
-        outline("map-grids", "网格", "grid", hoverStyle={"weight": 3}),
-        outline("map-choropleth", "分级设色", "choropleth"),
-        dl.Overlay(
-            dl.ImageOverlay(
-                pane="heat", id="map-heat", url="data:,", bounds=framing.corners(ext), opacity=0.8
-            ),
-            name="热力",
-            checked=True,
-        ),
-        *[
-            dl.Overlay(
-                layers.geojson(
-                    id=f"map-{layer}",
-                    pointToLayer=POINT_FN,
-                    hideout={"colour": POINT_COLOURS[layer]},
-                    data=small.get(layer),
-                    cluster=layer in ("cameras", "alerts", "buildings", "rental_units"),
-                    superClusterOptions={"radius": 60},
-                ),
-                name=POINT_NAMES[layer],
-                checked=layer in ("alerts", "workstations"),
-            )
-            for layer in POINT_LAYERS
-        ],
-    ]
 
 
 def search_hits(hits: list[elements.SearchHit]) -> list[html.Button]:
@@ -242,72 +199,81 @@ def register(app: Dash, c: AppContext) -> None:
         Input("map-week-offset", "value"),
         Input("map-heat-range", "start_date"),
         Input("map-heat-range", "end_date"),
+        Input("map-choro-level", "value"),
+        Input("map-heat-over", "value"),
         State("url", "search"),
     )
-    def _heat(kind, cats, mode, offset, start, end, search):
+    def _heat(kind, cats, mode, offset, start, end, level, over, search):
         period = c.period(search)
-        h = heat.heat_layer(c, period, kind, cats, mode, offset, start, end)
-        legend = [html.Div(h["legend"]), html.Div(className="ramp")] if h["url"] else h["legend"]
         week = period.shift(bounds.offset(offset, PLAYBACK_WEEKS))
-        return h["url"] or "data:,", h["bounds"] or no_update, legend, week.label_zh()
+        # a choropleth is read by its colours: heat over it only when asked for
+        if bounds.text(level) in choropleth.LEVELS and "on" not in bounds.texts(over):
+            return (
+                overlays.BLANK_PNG,
+                no_update,
+                legends.heat_legend({}, overlays.HEAT_HIDDEN),
+                week.label_zh(),
+            )
+        h = heat.heat_layer(c, period, kind, cats, mode, offset, start, end)
+        return (
+            h["url"] or overlays.BLANK_PNG,
+            h["bounds"] or no_update,
+            legends.heat_legend(h),
+            week.label_zh(),
+        )
 
     @app.callback(
         Output("map-stations", "data"),
         Output("map-zones", "data"),
         Output("map-grids", "data"),
+        Output("map-station-labels", "data"),
         Input("map-view", "zoom"),
         Input("map-selected-station", "data"),
     )
     def _areas(zoom, station):
-        return layers.area_layers(c, zoom, station)
+        stations, zones, grids = layers.area_layers(c, zoom, station)
+        return stations, zones, grids, labels.area_labels(stations, area_names(c)["station"])
 
     @app.callback(Output("map-grid-labels", "data"), Input("map-view", "zoom"), Input("map-grids", "data"))
     def _labels(zoom, grids):
-        return layers.grid_labels(zoom, grids, area_names(c)["grid"])
+        return labels.grid_labels(zoom, grids, area_names(c)["grid"])
 
     @app.callback(
         Output("map-heat-cats", "options"),
         Output("map-heat-cats", "value"),
         Output("map-heat-cats", "placeholder"),
         Input("map-heat-kind", "value"),
+        State("map-heat-cats", "value"),
         prevent_initial_call=True,
     )
-    def _heat_categories(kind):
-        return heat.heat_categories(c, kind)
+    def _heat_categories(kind, chosen):
+        options, _, placeholder = heat.heat_categories(c, kind)
+        # keep what still applies (a shared view names the kind and its categories together)
+        kept = [v for v in bounds.texts(chosen) if v in {o["value"] for o in options}]
+        return options, kept or None, placeholder
 
     @app.callback(
-        Output("map-selected-station", "data"),
-        Output("map-view", "viewport", allow_duplicate=True),
+        Output("map-selected-station", "data", allow_duplicate=True),
         Output("map-selection", "children"),
         Input("map-stations", "clickData"),
         State("url", "search"),
         prevent_initial_call=True,
     )
     def _station_click(feature, search):
+        # the station's zones and grids are drawn, its popup says the rest (the map stays put:
+        # moving it would redraw the outlines and close the popup)
         code = bounds.feature_code(feature or None)
         q = carried(c, c.period(search))  # the station page opens on the map's period
         if code is None:
-            return no_update, no_update, no_update
-        selected = navigate.select_station(c, code)
-        if selected is None:
-            return None, no_update, "无权查看"
-        name, viewport = selected
-        panel = [html.B(name), " ", dcc.Link("打开派出所页面 ›", href=f"/station/{code}{q}")]
-        return code, viewport, panel
-
-    @app.callback(
-        Output("url", "pathname", allow_duplicate=True),
-        Input("map-zones", "clickData"),
-        Input("map-grids", "clickData"),
-        prevent_initial_call=True,
-    )
-    def _open_area(zone, grid):
-        feature, level = (zone, "zone") if ctx.triggered_id == "map-zones" else (grid, "grid")
-        code = bounds.feature_code(feature or None)
-        return (code and navigate.area_path(c, level, code)) or no_update
+            return no_update, no_update
+        name = navigate.select_station(c, code)
+        if name is None:
+            return None, "无权查看"
+        return code, [html.B(name), " ", dcc.Link("打开派出所页面 ›", href=f"/station/{code}{q}")]
 
     @app.callback(
         Output("map-choropleth", "data"),
+        Output("map-choropleth", "hideout"),
         Output("map-choro-legend", "children"),
         Input("map-choro-level", "value"),
         Input("map-choro-metric", "value"),
@@ -319,7 +285,18 @@ def register(app: Dash, c: AppContext) -> None:
         State("url", "search"),
     )
     def _choro(level, metric, mode, offset, start, end, zoom, search):
-        return choropleth.choropleth(c, c.period(search), level, metric, mode, offset, start, end, zoom)
+        fc, legend = choropleth.choropleth(c, c.period(search), level, metric, mode, offset, start, end, zoom)
+        hideout = {"base": overlays.AREA_STYLES["choropleth"], "popup": choropleth.popup(level)}
+        return fc, hideout, legends.choropleth_legend(legend)
+
+    @app.callback(
+        Output("map-ov-choropleth", "checked", allow_duplicate=True),
+        Input("map-choro-level", "value"),
+        prevent_initial_call=True,
+    )
+    def _show_choropleth(level):
+        # choosing what to colour by shows the colours
+        return bounds.text(level) in choropleth.LEVELS
 
     @app.callback(
         [Output(f"map-{layer}", "data") for layer in VIEW_LAYERS],
@@ -345,6 +322,21 @@ def register(app: Dash, c: AppContext) -> None:
         )
         def _basemap(view):
             return basemap.basemap_view(c, *basemap.settled(view))
+
+    @app.callback(
+        Output("map-incidents", "data"),
+        Input("map-view", "zoom"),
+        Input("map-view", "bounds"),
+        Input("map-heat-window", "value"),
+        Input("map-week-offset", "value"),
+        Input("map-heat-range", "start_date"),
+        Input("map-heat-range", "end_date"),
+        State("url", "search"),
+    )
+    def _incidents(zoom, view, mode, offset, start, end, search):
+        # the incidents the heat counts, one point each, at street zoom
+        window = framing.window(c.period(search), mode, offset, start, end)
+        return layers.point_layers(c, zoom, view, ["incidents"], window)[0]
 
     @app.callback(
         Output("map-play-tick", "disabled"),
@@ -398,3 +390,5 @@ def register(app: Dash, c: AppContext) -> None:
         hit = hits[i] if isinstance(hits[i], dict) else {}
         kind, code = bounds.text(hit.get("kind")), bounds.text(hit.get("code"))
         return navigate.fly_to(c, kind, code) or (no_update, no_update)
+
+    share.register(app)  # last: a test finds a server callback by its outputs first

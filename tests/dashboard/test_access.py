@@ -146,13 +146,19 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
             {("map-view", "zoom"): 15, ("map-selected-station", "data"): b},
         ),
         (key_of(demo_app, "map-selected-station.data"), {("map-stations", "clickData"): feature(b)}),
-        (key_of(demo_app, "url.pathname@"), {("map-zones", "clickData"): feature(zone)}),
-        (key_of(demo_app, "url.pathname@"), {("map-grids", "clickData"): feature(grid)}),
         (
             key_of(demo_app, "map-buildings.data"),
             {
                 ("map-view", "zoom"): 17,
                 ("map-view", "bounds"): [[b_bounds[0], b_bounds[1]], [b_bounds[2], b_bounds[3]]],
+            },
+        ),
+        (
+            key_of(demo_app, "map-incidents.data"),
+            {
+                ("map-view", "zoom"): 17,
+                ("map-view", "bounds"): [[b_bounds[0], b_bounds[1]], [b_bounds[2], b_bounds[3]]],
+                ("map-heat-window", "value"): "4w",
             },
         ),
         (key_of(demo_app, "map-grid-labels.data"), {("map-view", "zoom"): 16, ("map-grids", "data"): None}),

@@ -227,12 +227,14 @@ def forged_callbacks(app: dash.Dash, station: str) -> list[tuple[str, dict[tuple
         "23.2,113.0,23.4,113.9",
     ):
         cases.append((points, {("map-view", "zoom"): 17, ("map-view", "bounds"): view}))
+        cases.append(
+            (key_of(app, "map-incidents.data"), {("map-view", "zoom"): 17, ("map-view", "bounds"): view})
+        )
     for code in (*FORGED_CODES, ["x"], {"code": "x"}, 12):
         cases.append((areas, {("map-view", "zoom"): 13, ("map-selected-station", "data"): code}))
         cases.append(
             (key_of(app, "map-selected-station.data"), {("map-stations", "clickData"): feature(code)})
         )
-        cases.append((key_of(app, "url.pathname@"), {("map-zones", "clickData"): feature(code)}))
     cases.append(
         (key_of(app, "map-selected-station.data"), {("map-stations", "clickData"): ["not", "a", "feature"]})
     )

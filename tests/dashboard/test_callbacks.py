@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
+from datetime import datetime
 from typing import Any
 
 import dash
@@ -20,7 +22,8 @@ from dashboard.context import AppContext
 from dashboard.map import playlist
 from dashboard.map.choropleth import choropleth
 from dashboard.map.heat import heat_categories, heat_layer
-from dashboard.map.layers import MAX_POINTS, POINT_LAYERS, area_layers, grid_labels, point_layers
+from dashboard.map.labels import grid_labels
+from dashboard.map.layers import MAX_POINTS, POINT_LAYERS, TIMED, area_layers, point_layers
 from dashboard.map.navigate import fly_to, search
 from dashboard.pages import mapview, wall
 from dashboard.queries import areas, indicators
@@ -109,7 +112,11 @@ def test_choropleth_counts_per_grid(c: AppContext, core: Engine) -> None:
             ).all()
         )
     assert got == {k: float(v) for k, v in want.items()}
-    assert "警情数" in legend
+    # the legend names the measure and carries the class breaks, each with how many grids it has
+    assert "警情数" in legend["title"]
+    assert sum(k["n"] for k in legend["classes"]) == len(fc["features"])
+    top = max(got.values())
+    assert any(k["text"].startswith("≥") for k in legend["classes"]) and f"{top * 4 / 5:,.0f}" in str(legend)
     rate, _ = choropleth(c, c.period(), "zone", "rate", "week", 0, None, None, 12)
     zone = max(rate["features"], key=lambda f: f["properties"]["value"] or 0)["properties"]
     n = scalar(
@@ -137,11 +144,12 @@ def test_clicking_a_station_brings_its_zones_and_grids(c: AppContext, core: Engi
 
 
 def test_many_points_only_in_view_at_street_zoom(c: AppContext, core: Engine) -> None:
-    layers = dict(zip(POINT_LAYERS, point_layers(c, 12, None), strict=True))
+    untimed = [k for k in POINT_LAYERS if k not in TIMED]
+    layers = dict(zip(untimed, point_layers(c, 12, None), strict=True))
     assert layers["buildings"]["features"] == [] and layers["rental_units"]["features"] == []
     assert len(layers["cameras"]["features"]) == scalar(core, "select count(*) from core.cameras")
     (x0, y0, x1, y1) = (113.82, 23.28, 113.84, 23.30)
-    near = dict(zip(POINT_LAYERS, point_layers(c, 16, [[y0, x0], [y1, x1]]), strict=True))
+    near = dict(zip(untimed, point_layers(c, 16, [[y0, x0], [y1, x1]]), strict=True))
     want = scalar(
         core,
         "select count(*) from core.buildings where geom && st_makeenvelope(:a, :b, :c, :d, 4326)",
@@ -151,6 +159,21 @@ def test_many_points_only_in_view_at_street_zoom(c: AppContext, core: Engine) ->
         d=y1,
     )
     assert len(near["buildings"]["features"]) == min(want, MAX_POINTS) > 0
+    # incidents: those of the time window, one point each, in view at street zoom only
+    window = (datetime.fromisoformat(W0), datetime.fromisoformat(W1))
+    assert point_layers(c, 14, [[y0, x0], [y1, x1]], ["incidents"], window)[0]["features"] == []
+    incidents = point_layers(c, 16, [[y0, x0], [y1, x1]], ["incidents"], window)[0]["features"]
+    want = scalar(
+        core,
+        "select count(*) from core.incidents where geom && st_makeenvelope(:a, :b, :c, :d, 4326) "
+        f"and reported_at >= '{W0}' and reported_at < '{W1}'",
+        a=x0,
+        b=y0,
+        c=x1,
+        d=y1,
+    )
+    assert len(incidents) == want > 0
+    assert all(f["properties"]["facts"][1].startswith("2026-11-") for f in incidents)  # when, in words
 
 
 def test_search_finds_codes_and_forgives_a_typo(c: AppContext, core: Engine) -> None:
@@ -282,6 +305,8 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
             {"id": "map-week-offset", "property": "value", "value": 0},
             {"id": "map-heat-range", "property": "start_date", "value": None},
             {"id": "map-heat-range", "property": "end_date", "value": None},
+            {"id": "map-choro-level", "property": "value", "value": "none"},
+            {"id": "map-heat-over", "property": "value", "value": []},
         ],
         "changedPropIds": ["map-heat-kind.value"],
         "state": [{"id": "url", "property": "search", "value": "?week=2026-W47"}],
@@ -293,7 +318,11 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
     want = scalar(
         core, f"select count(*) from core.incidents where reported_at >= '{W0}' and reported_at < '{W1}'"
     )
-    assert f"共{want:,}" in json.dumps(body["map-heat-legend"], ensure_ascii=False)
+    legend = json.dumps(body["map-heat-legend"], ensure_ascii=False)
+    assert f"共{want:,}" in legend
+    # its scale carries numbers: five densities per km², the top one drawn full red
+    ticks = re.findall(r'"children": "(≥?[0-9][0-9,.]*)"', legend)
+    assert len(ticks) == 5 and ticks[0] == "0" and ticks[-1].startswith("≥") and "起/平方公里" in legend
 
 
 def test_grid_codes_show_from_street_zoom(c: AppContext) -> None:

@@ -109,10 +109,12 @@ def test_click_a_station_then_a_grid(served: str, browser: WebDriver) -> None:
     station_href = link.get_attribute("href")
     grids = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-grid"))
     assert wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-zone"))
-    time.sleep(1)  # let the fly-to settle before clicking inside the station
+    time.sleep(1)  # let the station's outlines settle before clicking inside it
     screenshot(browser, "map-station")
     grids = browser.find_elements(By.CSS_SELECTOR, "path.ol-grid")
     click(browser, max(grids, key=lambda e: e.size["width"] * e.size["height"]))
+    # a grid's popup says what it is and links to its page
+    wait(browser, lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "网格页面"))[0].click()
     wait(browser, lambda d: "/grid/" in d.current_url)
     title = wait(browser, lambda d: d.find_element(By.ID, "drill-area-title").text)
     assert title.startswith("网格") is False and "（" in title
