@@ -103,13 +103,13 @@ def check_controls(driver: WebDriver, page: str, within: str | None = None) -> i
     assert found["width"] == WIDTH
     assert not found["sideways"], page
     small = [c for c in found["controls"] if c["width"] < MIN_TOUCH - 0.5 or c["height"] < MIN_TOUCH - 0.5]
-    assert small == [], (page, small)
+    assert small == [], (page, [(c["text"], c["width"], c["height"]) for c in small])
     off = [c for c in found["controls"] if c["left"] < -0.5 or c["right"] > WIDTH + 0.5]
     assert off == [], (page, off)
     hidden = [
         c for c in found["controls"] if not c["reached"] and not c["marker"]
     ]  # covered: no tap gets there
-    assert hidden == [], (page, hidden)
+    assert hidden == [], (page, [(c["text"], c["left"], c["width"]) for c in hidden])
     return len(found["controls"])
 
 
@@ -235,9 +235,11 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     check_controls(phone, "/, the layer list open", ".map-main .leaflet-control-layers")
     phone.execute_script("window.scrollTo(0, 0)")
     screenshot(phone, "phone-map-layers")
-    phone.find_element(By.ID, "map-heat-legend").click()  # a tap elsewhere folds it again
+    assert not phone.find_element(By.ID, "map-legend").is_displayed()  # it steps aside for the list
+    phone.find_element(By.ID, "map-selection").click()  # a tap elsewhere folds it again
     wait(phone, lambda d: "onemap-open" not in (layers.get_attribute("class") or ""))
     assert not rows[0].is_displayed()
+    assert phone.find_element(By.ID, "map-legend").is_displayed()
 
     # and out
     phone.get(served + "/mine")
