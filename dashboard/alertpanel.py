@@ -15,7 +15,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from common.codebook import label
-from dashboard import bounds
+from dashboard import bounds, db
 from dashboard.context import AppContext
 from dashboard.map import layers
 from dashboard.map.layers import ALERT_STATE_COLOURS as STATE_COLOURS
@@ -214,7 +214,8 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _show(selected):
-        body, judge = detail(c, alert_number(selected))
+        with db.on_primary():  # its state as the viewer (or a colleague) just judged it
+            body, judge = detail(c, alert_number(selected))
         return body, {"display": "block" if judge else "none"}, ""
 
     @app.callback(
@@ -234,6 +235,10 @@ def register(app: Dash, c: AppContext) -> None:
         alert_id = alert_number(selected)
         note = bounds.text(note, MAX_NOTE).strip()
         state = bounds.choice(state, verdicts.STATES, default="")
+        with db.on_primary():
+            return _judge(alert_id, state, note, judged)
+
+    def _judge(alert_id: int, state: str, note: str, judged: Any) -> tuple[Any, Any, Any]:
         a = verdicts.alert(c.url, c.scope(), alert_id)
         # called whatever the viewer may do: the database refuses and audits every attempt
         kind, subject = (a["alert_kind"], a["subject_code"]) if a else ("", "")
@@ -256,7 +261,8 @@ def register(app: Dash, c: AppContext) -> None:
         if not isinstance(area, dict):
             raise bounds.OutOfBounds("not an area")
         level = bounds.choice(area.get("level"), ("grid", "building"))
-        alerts = _alerts_of(c, level, str(bounds.code(area.get("code"))))
+        with db.on_primary():  # the verdict just given shows
+            alerts = _alerts_of(c, level, str(bounds.code(area.get("code"))))
         open_now = sum(1 for a in alerts if a["state"] in verdicts.OPEN)
         return alert_list(alerts), f"预警（未结 {open_now} / 共 {len(alerts)}）"
 
@@ -266,4 +272,5 @@ def register(app: Dash, c: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _remark(_judged):
-        return layers.point_layers(c, 11, None, ["alerts"])[0]
+        with db.on_primary():
+            return layers.point_layers(c, 11, None, ["alerts"])[0]

@@ -16,10 +16,10 @@ from flask import request
 
 from common.errors import OnemapError, SetupError
 from common.secret import MIN_LENGTH, derive
-from dashboard import alertpanel, bounds, downloads, failures, headers, login, periodbar, routes
+from dashboard import alertpanel, bounds, db, downloads, failures, headers, login, periodbar, routes
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
-from dashboard.db import fetch_rows, get_engine
+from dashboard.db import fetch_rows
 from dashboard.pages import audit, mapview, mine, persons, wall
 from dashboard.settings import DashboardSettings
 
@@ -63,6 +63,9 @@ def create_app(
     url = database_url or settings.app_database_url
     if not url:
         raise SetupError("the dashboard needs ONEMAP_APP_DATABASE_URL (or run it with `onemap serve`)")
+    db.use_standbys(
+        url, settings.replica_urls, settings.replica_max_lag_seconds, settings.replica_check_seconds
+    )
     c = AppContext(url, settings, derive(secret, "scope"))
     check_scope_key(c)
     app = dash.Dash(
@@ -113,8 +116,9 @@ def create_app(
         raise RuntimeError(f"the dashboard's first request failed: {first.status_code}")
     with app.server.test_request_context("/"):
         app.index()
-    # no connection opened here may outlive the fork: two workers sharing one socket garble it
-    get_engine(url).dispose()
+    # no connection (or standby watcher) started here may outlive the fork: two workers sharing one
+    # socket garble it
+    db.dispose(url)
     # Everything loaded so far (Dash, Plotly, pandas …) lives as long as the process: keep it out
     # of the collector's full passes, which otherwise stall a callback now and then (and, done
     # before gunicorn forks, it keeps those pages shared between the workers).

@@ -141,6 +141,7 @@ class Auth:
             "select username, display_name, role, stations, grids from ops.users "
             "where username = :u and not disabled",
             {"u": username},
+            primary=True,  # a user just disabled is disabled now
         )
         return User.from_row(rows[0]) if rows else None
 
@@ -150,7 +151,10 @@ class Auth:
         s = self.settings
         username = username.strip().lower()[:200]
         found = fetch_all(
-            self.url, "select * from ops.login_settings(:u, :d)", {"u": username, "d": hash_settings()}
+            self.url,
+            "select * from ops.login_settings(:u, :d)",
+            {"u": username, "d": hash_settings()},
+            primary=True,  # the password hash as it was changed a moment ago
         )[0]
         candidate = hash_with(found["settings"], found["hash_len"], password[:1000])
         row = execute(
@@ -212,6 +216,7 @@ class Auth:
                 "idle": self.settings.session_idle_minutes,
                 "wall_idle": self.settings.wall_session_idle_hours * 60,
             },
+            primary=True,  # a session opened or ended a moment ago, in whichever process
         )
         if not rows:
             return None

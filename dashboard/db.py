@@ -1,9 +1,16 @@
-"""One cached engine for the application role; short-lived connections per query.
+"""One cached engine per server for the application role; short-lived connections per query.
 
 Each query runs in its own transaction, which first sets the viewer's signed scope
 (``onemap.scope``, local to the transaction) from :data:`SCOPE_TOKEN`: row-level security returns
-nothing to a query without one. Every connection carries a ``statement_timeout``
-(``ONEMAP_STATEMENT_TIMEOUT_MS``): no request holds a database backend for longer.
+nothing to a query without one, on the primary and on a standby alike. Every connection carries a
+``statement_timeout`` (``ONEMAP_STATEMENT_TIMEOUT_MS``): no request holds a database backend for
+longer.
+
+Which server: writes (:func:`execute`) always go to the primary, and so do reads asked with
+``primary=True`` or inside :func:`on_primary` (sessions, and reads that must see the viewer's own
+writes). Any other read goes to a healthy standby of the primary when :func:`use_standbys` named
+some (see :mod:`dashboard.replicas`); a read a standby cannot answer — gone, shutting down, in
+conflict with replay, asked to write — is run again on the primary, and the standby dropped.
 """
 
 from __future__ import annotations
@@ -15,9 +22,12 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
+from psycopg import errors
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
+from dashboard.replicas import Standbys
 from dashboard.settings import DashboardSettings
 
 
@@ -50,9 +60,12 @@ def get_engine(url: str, statement_timeout_ms: int | None = None) -> Engine:
     )
 
 
-def fetch_all(url: str, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Run one read-only query and return its rows as dicts."""
-    keys, rows = fetch_rows(url, query, params)
+def fetch_all(
+    url: str, query: str, params: dict[str, Any] | None = None, *, primary: bool = False
+) -> list[dict[str, Any]]:
+    """Run one read-only query and return its rows as dicts (on the primary with ``primary``,
+    see :func:`fetch_rows`)."""
+    keys, rows = fetch_rows(url, query, params, primary=primary)
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
@@ -82,21 +95,120 @@ def scoped(token: str | None) -> Iterator[None]:
 # Called with (statement, parameters) before each query runs; benchmarks/dashboard.py records with it.
 statement_hook: Callable[[str, dict[str, Any]], None] | None = None
 
+# The standbys of each primary (by its URL) that plain reads may go to.
+_STANDBYS: dict[str, Standbys] = {}
+# True inside on_primary(): every read goes to the primary.
+PRIMARY_ONLY: ContextVar[bool] = ContextVar("onemap_primary_only", default=False)
 
-def fetch_rows(url: str, query: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[Any]]:
+
+def use_standbys(
+    primary: str, urls: list[str], max_lag_seconds: float = 5.0, check_seconds: float = 1.0
+) -> Standbys | None:
+    """Send plain reads of ``primary`` to its streaming-replication standbys ``urls`` (none: all to
+    the primary); the standbys' watcher, or None. Replaces what an earlier call set for ``primary``.
+
+    Parameters
+    ----------
+    primary : str
+        URL of the primary, as the dashboard's queries name it.
+    urls : list of str
+        URLs of the standbys, for the same role and database.
+    max_lag_seconds, check_seconds : float
+        See :class:`dashboard.replicas.Standbys`.
+    """
+    old = _STANDBYS.pop(primary, None)
+    if old is not None:
+        old.stop()
+    if not urls:
+        return None
+    found = Standbys(primary, list(urls), max_lag_seconds=max_lag_seconds, check_seconds=check_seconds)
+    _STANDBYS[primary] = found
+    return found
+
+
+def dispose(url: str) -> None:
+    """Close the pooled connections to ``url`` and its standbys and rest their watcher (before a
+    fork: a connection or a thread shared by two processes is garbled or lost); each process opens
+    its own again at its first query."""
+    get_engine(url).dispose()
+    standbys = _STANDBYS.get(url)
+    if standbys is not None:
+        standbys.rest()
+        for standby in standbys.urls:
+            get_engine(standby).dispose()
+
+
+@contextmanager
+def on_primary() -> Iterator[None]:
+    """Run the block's reads on the primary: reads that must see what the viewer just wrote."""
+    reset = PRIMARY_ONLY.set(True)
+    try:
+        yield
+    finally:
+        PRIMARY_ONLY.reset(reset)
+
+
+def reads_from(url: str) -> str:
+    """The server a plain read of ``url`` goes to now: a healthy standby, else ``url`` itself."""
+    standbys = _STANDBYS.get(url)
+    if standbys is None or PRIMARY_ONLY.get():
+        return url
+    return standbys.choose() or url
+
+
+# What a standby may answer that the primary would not: it went away or is shutting down, it
+# cancelled the query for replay, or the query wanted to write.
+_STANDBY_ONLY = (
+    errors.AdminShutdown,
+    errors.CannotConnectNow,
+    errors.SerializationFailure,
+    errors.ReadOnlySqlTransaction,
+)
+
+
+def _standby_failure(exc: Exception) -> str | None:
+    """Why a read failed on a standby when the primary might answer it, else None."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, _STANDBY_ONLY):
+        return type(orig).__name__
+    if isinstance(orig, psycopg.OperationalError) and not isinstance(orig, errors.QueryCanceled):
+        # a connection that could not be made or was lost (a statement timeout is the query's own)
+        return "connection failed"
+    return None
+
+
+def fetch_rows(
+    url: str, query: str, params: dict[str, Any] | None = None, *, primary: bool = False
+) -> tuple[list[str], list[Any]]:
     """Run one read-only query; its column names and its rows as plain tuples.
 
     The statement is compiled by SQLAlchemy (named parameters, escaping) and run on the driver's
-    cursor: building SQLAlchemy rows costs more than the query itself for thousands of rows.
+    cursor: building SQLAlchemy rows costs more than the query itself for thousands of rows. It
+    runs on a standby of ``url`` when one is healthy and ``primary`` is false (see the module).
     """
-    engine = get_engine(url)
     statement, names = _compiled(url, query)
     values = {**(params or {})}
-    with engine.connect() as conn:
+    bound = {k: values[k] for k in names}
+    if statement_hook is not None:
+        statement_hook(statement, bound)
+    server = url if primary else reads_from(url)
+    if server == url:
+        return _run(url, statement, bound)
+    try:
+        return _run(server, statement, bound)
+    except (psycopg.Error, DBAPIError) as exc:
+        reason = _standby_failure(exc)
+        if reason is None:
+            raise
+        _STANDBYS[url].failed(server, reason)
+        get_engine(server).dispose()  # its other pooled connections are as dead
+        return _run(url, statement, bound)
+
+
+def _run(server: str, statement: str, bound: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """Run a compiled statement on ``server`` under the current scope."""
+    with get_engine(server).connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        bound = {k: values[k] for k in names}
-        if statement_hook is not None:
-            statement_hook(statement, bound)
         try:
             token = SCOPE_TOKEN.get()
             if token is not None:

@@ -22,6 +22,20 @@ class DashboardSettings(BaseSettings):
         validation_alias=AliasChoices("ONEMAP_APP_DATABASE_URL"),
         description="The application role's URL; `onemap serve` passes it when unset.",
     )
+    replica_urls: list[str] = Field(
+        default=[],
+        description="Streaming-replication standbys of the database, the application role's URL of "
+        'each as a JSON list (e.g. ["postgresql://onemap_app:…@10.0.0.2:5432/onemap"]): plain page '
+        "reads go to a healthy one; sessions, writes and reads of one's own writes to the primary.",
+    )
+    replica_max_lag_seconds: float = Field(
+        default=5.0,
+        ge=0.5,
+        description="A standby this far behind the primary serves no reads until it catches up.",
+    )
+    replica_check_seconds: float = Field(
+        default=1.0, ge=0.2, le=5, description="How often each standby's health and lag are checked."
+    )
     title: str = "警网融合一张图"
     basemap_url: str | None = Field(
         default=None,
