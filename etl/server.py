@@ -40,6 +40,14 @@ work_mem = '32MB'
 maintenance_work_mem = '512MB'
 max_wal_size = '4GB'
 checkpoint_timeout = '15min'
+# streaming replication (`onemap db standby up`): a standby holds its slot's WAL up to a cap, and
+# tells the primary which rows its readers still need (so replay seldom cancels a page's query)
+wal_level = replica
+max_wal_senders = 10
+max_replication_slots = 10
+max_slot_wal_keep_size = '8GB'
+hot_standby = on
+hot_standby_feedback = on
 logging_collector = off
 timezone = 'Asia/Shanghai'
 log_timezone = 'Asia/Shanghai'
@@ -127,10 +135,13 @@ class EmbeddedServer:
             ) from exc
         return name
 
-    def _run(self, args: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a server binary as the server's OS user."""
+    def _run(
+        self, args: list[str], check: bool = True, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a server binary as the server's OS user (with ``extra_env`` beside a clean environment)."""
         user = self._os_user()
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+        env.update(extra_env or {})
         if user:
             env["HOME"] = pwd.getpwnam(user).pw_dir
         result = subprocess.run(
@@ -187,6 +198,9 @@ class EmbeddedServer:
         with os.fdopen(fd, "w") as fh:
             json.dump(creds.__dict__, fh, indent=2)
         os.chmod(self.credentials_path, 0o600)
+        # the server's user owns every file of its data directory (pg_basebackup copies them all);
+        # it holds these roles' passwords anyway
+        self._chown(self.credentials_path)
 
     def running_port(self) -> int | None:
         """Return the port of our running server, or None when it is not running.

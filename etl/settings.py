@@ -37,6 +37,13 @@ class DatabaseSettings(BaseSettings):
         default=None, description="Port of the embedded cluster; default: first free from 55432."
     )
     pg_first_port: int = 55432
+    standby_pgdata: Path = Field(
+        default=PROJECT_ROOT / "data" / "standby",
+        description="Data directory of the embedded cluster's streaming-replication standby.",
+    )
+    standby_port: int | None = Field(
+        default=None, description="Port of the standby; default: the first free from ONEMAP_PG_FIRST_PORT."
+    )
     pg_bindir: Path | None = Field(
         default=None, description="Directory of initdb/pg_ctl; default: /usr/lib/postgresql/15/bin."
     )

@@ -12,9 +12,11 @@ from etl.db import libpq_url
 from etl.migrate import MigrateResult
 from etl.scope_key import register_scope_key
 from etl.warehouse import Warehouse
+from onemap.cli import standby
 from onemap.cli.console import console, out
 
 app = typer.Typer(help="The warehouse database: embedded PostGIS or DATABASE_URL.", no_args_is_help=True)
+app.add_typer(standby.app, name="standby")
 
 
 def _report_migration(result: MigrateResult) -> None:
