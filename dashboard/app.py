@@ -38,7 +38,8 @@ def check_scope_key(c: AppContext) -> None:
     """Fail at start when PostgreSQL would not accept the scopes this app signs."""
     probe = User("startup-check", "", "leadership", frozenset(), frozenset())
     with c.acting_as(probe):
-        _, rows = fetch_rows(c.url, "select ops.scope_role()")
+        # on the primary, where `onemap db up` registers the key (a standby may not have it yet)
+        _, rows = fetch_rows(c.url, "select ops.scope_role()", primary=True)
     if not rows or rows[0][0] != "leadership":
         raise SetupError(
             "the database does not accept this app's signed scopes: register the secret key with "
