@@ -4,7 +4,12 @@ reads move to the primary and back within 10 s, sessions stay on the primary thr
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
+import re
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +27,7 @@ from etl.settings import DatabaseSettings
 from etl.standby import Standby
 from etl.users import add_user
 from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, login
-from tests.support.cli import onemap
+from tests.support.cli import onemap, serving
 from tests.support.cluster import scratch_cluster
 from tests.support.dash_calls import dash_call, key_of
 from tests.support.tables import tiny_county
@@ -40,12 +45,15 @@ def _ok(result: Any) -> str:
 
 @pytest.fixture(scope="module")
 def pair(cli_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A throwaway primary with the tiny demo county loaded, and its standby running."""
+    """A throwaway primary with the tiny demo county's areas loaded, and its standby running."""
     with scratch_cluster(cli_env) as env:
         env["ONEMAP_STANDBY_PGDATA"] = str(Path(env["ONEMAP_PGDATA"]).parent / "standby")
         _ok(onemap("db", "up", env=env, timeout=300))
         manifest = generate(tiny_county(), 1, tmp_path_factory.mktemp("demo"), DEMO_UNTIL)
-        _ok(onemap("etl", "load", str(manifest), env=env, timeout=600))
+        # the areas are enough for a station's page to name its station, and load in seconds
+        areas = ("district", "town", "village", "police_station", "police_zone", "grid")
+        only = [arg for kind in areas for arg in ("--only", kind)]
+        _ok(onemap("etl", "load", str(manifest), *only, env=env, timeout=600))
         owner = onemap("db", "url", env=env).stdout.strip()
         add_user(owner, "leader", "leadership", PASSWORD, display_name="领导")
         try:
@@ -151,6 +159,65 @@ def test_pages_read_from_the_standby_and_survive_it_lagging_stopping_and_returni
         db.use_standbys(app_url, [])
         db.dispose(app_url)
         _rename(pair["owner"], station, name)
+
+
+def test_served_workers_read_from_the_standby_and_keep_serving_when_it_stops(pair: dict[str, Any]) -> None:
+    standby = json.dumps([libpq_url(pair["standby_app"])])
+    settings = {"ONEMAP_REPLICA_URLS": standby, "ONEMAP_CACHE_SECONDS": "0"}
+    with (
+        serving((pair["owner"], pair["app"]), pair["env"], workers=2, settings=settings) as base,
+        psycopg.connect(libpq_url(pair["owner"]), autocommit=True) as owner,
+    ):
+        station, name = owner.execute(
+            "select station_code, name from core.police_stations order by 1 limit 1"
+        ).fetchone()
+        browser = _signed_in(base)
+        for _ in range(4):  # the workers (forked after the app was made) each read
+            assert name in _route(browser, base, f"/station/{station}")
+        with psycopg.connect(pair["standby_super"], autocommit=True) as sb:
+            dashboards = sb.execute(
+                "select count(*) from pg_stat_activity "
+                "where application_name = 'onemap-dashboard' and usename = 'onemap_app'"
+            ).fetchone()
+        assert dashboards is not None and dashboards[0] >= 1  # the pages' connections are there
+
+        _ok(onemap("db", "standby", "down", env=pair["env"]))
+        for _ in range(6):  # none fails: each read the standby cannot answer is the primary's
+            assert name in _route(browser, base, f"/station/{station}")
+    _ok(onemap("db", "standby", "up", env=pair["env"], timeout=300))
+
+
+def _signed_in(base: str) -> urllib.request.OpenerDirector:
+    """A client signed in as the leader through the login form, keeping its cookies."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = browser.open(base + "/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf" value="([^"]*)"', form)
+    assert token is not None
+    fields = {"username": "leader", "password": PASSWORD, "next": "/", "csrf": token.group(1)}
+    browser.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=30).read()
+    return browser
+
+
+def _route(browser: urllib.request.OpenerDirector, base: str, path: str) -> str:
+    """The page at ``path`` as the router callback answers the browser (Chinese decoded)."""
+    payload = {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": path},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["url.pathname"],
+        "state": [],
+    }
+    request = urllib.request.Request(
+        base + "/_dash-update-component",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with browser.open(request, timeout=60) as response:
+        assert response.status == 200
+        return json.dumps(json.loads(response.read()), ensure_ascii=False)
 
 
 def _replay_state(conn: psycopg.Connection) -> str:
