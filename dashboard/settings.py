@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from common.china import TZ
 
@@ -101,6 +103,18 @@ class DashboardSettings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind a TLS proxy)."
     )
+
+    @field_validator("replica_urls")
+    @classmethod
+    def _replicas(cls, v: list[str]) -> list[str]:
+        for url in v:
+            try:
+                parsed = make_url(url)
+            except ArgumentError:
+                parsed = None
+            if parsed is None or not parsed.host or not parsed.drivername.startswith("postgres"):
+                raise ValueError("ONEMAP_REPLICA_URLS: each is a postgresql:// URL with a host")
+        return v
 
     @field_validator("basemap_crs")
     @classmethod

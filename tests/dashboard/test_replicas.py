@@ -123,3 +123,10 @@ def test_replicas_are_a_json_list_in_the_environment(monkeypatch: pytest.MonkeyP
     assert s.replica_urls == ["postgresql://a@h1/onemap", "postgresql://a@h2/onemap"]
     assert s.replica_max_lag_seconds == 2.5
     assert DashboardSettings(_env_file=None).replica_check_seconds == 1.0
+
+
+@pytest.mark.parametrize("bad", ['["not a url"]', '["postgresql:///onemap"]', '["mysql://h/db"]'])
+def test_a_replica_that_is_no_server_url_stops_the_start(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    monkeypatch.setenv("ONEMAP_REPLICA_URLS", bad)
+    with pytest.raises(ValueError, match="ONEMAP_REPLICA_URLS"):
+        DashboardSettings(_env_file=None)
