@@ -89,6 +89,25 @@ class Standby:
         """Whether the standby runs, on which port, from which directory."""
         return self.server.status()
 
+    def behind(self) -> tuple[int | None, float | None]:
+        """How far the running standby is behind: bytes of WAL the primary has and it has not
+        replayed (None when the primary is not running), and seconds since the last commit it
+        replayed (None before any)."""
+        with connect_raw(self.server.url("super", "postgres"), autocommit=True) as conn:
+            row = conn.execute(
+                "select pg_last_wal_replay_lsn(), "
+                "extract(epoch from now() - pg_last_xact_replay_timestamp())::float8"
+            ).fetchone()
+        replayed, age = row if row else (None, None)
+        if self.primary.running_port() is None or replayed is None:
+            return None, age
+        with connect_raw(self.primary.url("super", "postgres"), autocommit=True) as conn:
+            diff = conn.execute(
+                "select greatest(pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn), 0)::bigint",
+                (str(replayed),),
+            ).fetchone()
+        return (int(diff[0]) if diff else None), age
+
     def url(self, role: str) -> str:
         """The standby's URL for ``super``, ``owner`` or ``app`` (see :meth:`EmbeddedServer.url`)."""
         return self.server.url(role)

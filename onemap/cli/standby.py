@@ -54,10 +54,16 @@ def standby_drop() -> None:
 
 @app.command("status")
 def standby_status() -> None:
-    """Say whether the standby runs, on which port, from which directory."""
-    st = _standby().status()
+    """Say whether the standby runs, on which port, from which directory, and how far behind."""
+    sb = _standby()
+    st = sb.status()
     if st.running:
         out.print(f"running on 127.0.0.1:{st.port}, data {st.pgdata}")
+        wal, age = sb.behind()
+        if wal is not None:
+            out.print(f"{wal} bytes of the primary's WAL not yet replayed")
+        if age is not None:
+            out.print(f"last replayed commit {age:.1f} s ago (an idle primary commits nothing)")
         return
     out.print(f"stopped, data {st.pgdata}" if st.initialised else f"none in {st.pgdata}")
     raise typer.Exit(3)

@@ -59,6 +59,8 @@ def pair(cli_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> I
         try:
             said = _ok(onemap("db", "standby", "up", env=env, timeout=300))
             assert "ONEMAP_REPLICA_URLS" in said
+            status = _ok(onemap("db", "standby", "status", env=env))
+            assert "running on 127.0.0.1:" in status and "not yet replayed" in status, status
             settings = DatabaseSettings(
                 pgdata=Path(env["ONEMAP_PGDATA"]), standby_pgdata=Path(env["ONEMAP_STANDBY_PGDATA"])
             )
@@ -145,6 +147,8 @@ def test_pages_read_from_the_standby_and_survive_it_lagging_stopping_and_returni
 
         # the standby stopped: the very next page is served (from the primary), nothing fails
         _ok(onemap("db", "standby", "down", env=pair["env"]))
+        stopped = onemap("db", "standby", "status", env=pair["env"])
+        assert stopped.returncode == 3 and "stopped" in stopped.stdout
         assert renamed in page()
         wait_for("reads leave the stopped standby", lambda: not on_standby())
         for _ in range(3):
