@@ -10,7 +10,7 @@ Which server: writes (:func:`execute`) always go to the primary, and so do reads
 ``primary=True`` or inside :func:`on_primary` (sessions, and reads that must see the viewer's own
 writes). Any other read goes to a healthy standby of the primary when :func:`use_standbys` named
 some (see :mod:`dashboard.replicas`); a read a standby cannot answer — gone, shutting down, in
-conflict with replay, asked to write — is run again on the primary, and the standby dropped.
+conflict with replay, asked to write — is run again on the primary (and a standby gone dropped).
 """
 
 from __future__ import annotations
@@ -156,24 +156,24 @@ def reads_from(url: str) -> str:
     return standbys.choose() or url
 
 
-# What a standby may answer that the primary would not: it went away or is shutting down, it
-# cancelled the query for replay, or the query wanted to write.
-_STANDBY_ONLY = (
-    errors.AdminShutdown,
-    errors.CannotConnectNow,
-    errors.SerializationFailure,
-    errors.ReadOnlySqlTransaction,
-)
+# What a standby may answer that the primary would not: it went away or is shutting down (dropped
+# until a check finds it healthy), or it cancelled the query for replay or the query wanted to
+# write (the standby itself is fine).
+_STANDBY_GONE = (errors.AdminShutdown, errors.CannotConnectNow)
+_STANDBY_REFUSED = (errors.SerializationFailure, errors.ReadOnlySqlTransaction)
 
 
-def _standby_failure(exc: Exception) -> str | None:
-    """Why a read failed on a standby when the primary might answer it, else None."""
+def _standby_failure(exc: Exception) -> tuple[str, bool] | None:
+    """Why a read failed on a standby when the primary might answer it, and whether the standby
+    is gone; None for a failure of the query's own."""
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
-    if isinstance(orig, _STANDBY_ONLY):
-        return type(orig).__name__
+    if isinstance(orig, _STANDBY_REFUSED):
+        return type(orig).__name__, False
+    if isinstance(orig, _STANDBY_GONE):
+        return type(orig).__name__, True
     if isinstance(orig, psycopg.OperationalError) and not isinstance(orig, errors.QueryCanceled):
         # a connection that could not be made or was lost (a statement timeout is the query's own)
-        return "connection failed"
+        return "connection failed", True
     return None
 
 
@@ -197,11 +197,14 @@ def fetch_rows(
     try:
         return _run(server, statement, bound)
     except (psycopg.Error, DBAPIError) as exc:
-        reason = _standby_failure(exc)
-        if reason is None:
+        failure = _standby_failure(exc)
+        if failure is None:
             raise
-        _STANDBYS[url].failed(server, reason)
-        get_engine(server).dispose()  # its other pooled connections are as dead
+        reason, gone = failure
+        standbys = _STANDBYS.get(url)
+        if gone and standbys is not None:
+            standbys.failed(server, reason)
+            get_engine(server).dispose()  # its other pooled connections are as dead
         return _run(url, statement, bound)
 
 

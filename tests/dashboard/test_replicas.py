@@ -49,20 +49,26 @@ def test_reads_go_to_a_healthy_standby_else_the_primary() -> None:
 
 
 @pytest.mark.parametrize(
-    ("error", "retried"),
+    ("error", "retried", "dropped"),
     [
-        (errors.AdminShutdown("terminating connection due to administrator command"), True),
-        (errors.SerializationFailure("canceling statement due to conflict with recovery"), True),
-        (errors.ReadOnlySqlTransaction("cannot execute insert in a read-only transaction"), True),
-        (psycopg.OperationalError("connection refused"), True),
-        (OperationalError("select 1", {}, psycopg.OperationalError("connection refused")), True),
-        (errors.QueryCanceled("canceling statement due to statement timeout"), False),
-        (errors.UndefinedTable("relation does not exist"), False),
-        (errors.InsufficientPrivilege("permission denied"), False),
+        (errors.AdminShutdown("terminating connection due to administrator command"), True, True),
+        (errors.CannotConnectNow("the database system is starting up"), True, True),
+        (psycopg.OperationalError("connection refused"), True, True),
+        (OperationalError("select 1", {}, psycopg.OperationalError("connection refused")), True, True),
+        (errors.SerializationFailure("canceling statement due to conflict with recovery"), True, False),
+        (errors.ReadOnlySqlTransaction("cannot execute insert in a read-only transaction"), True, False),
+        (errors.QueryCanceled("canceling statement due to statement timeout"), False, False),
+        (errors.UndefinedTable("relation does not exist"), False, False),
+        (errors.InsufficientPrivilege("permission denied"), False, False),
     ],
 )
-def test_only_what_a_standby_alone_would_fail_is_tried_again(error: Exception, retried: bool) -> None:
-    assert (db._standby_failure(error) is not None) is retried
+def test_only_what_a_standby_alone_would_fail_is_tried_again(
+    error: Exception, retried: bool, dropped: bool
+) -> None:
+    """A standby gone is dropped; one that refused a query (replay conflict, a write) stays."""
+    failure = db._standby_failure(error)
+    assert (failure is not None) is retried
+    assert (failure is not None and failure[1]) is dropped
 
 
 @pytest.fixture
