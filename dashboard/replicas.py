@@ -20,6 +20,7 @@ import weakref
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -80,6 +81,8 @@ class Standbys:
     _generation: int = field(default=0, repr=False)  # a thread of an older generation ends
     # (monotonic time, the primary's WAL position then), oldest first
     _positions: deque[tuple[float, int]] = field(default_factory=deque, repr=False)
+    # the watcher's own connection to each server, kept between checks
+    _conns: dict[str, psycopg.Connection[Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         _ALL.add(self)
@@ -89,6 +92,9 @@ class Standbys:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._pid = None
+        # the parent's connections are the parent's: closing one here would end it there too
+        _INHERITED.extend(self._conns.values())
+        self._conns = {}
 
     def choose(self) -> str | None:
         """The standby a read should go to now, or None for the primary."""
@@ -116,12 +122,15 @@ class Standbys:
         with self._lock:
             self._pid = None
             self._generation += 1
+            conns, self._conns = self._conns, {}
         self._wake.set()
+        for conn in conns.values():
+            conn.close()
 
     def stop(self) -> None:
-        """End the watching thread (tests; a server's watcher lives as long as its process)."""
+        """End the watching for good (when replaced; a server's lives as long as its process)."""
         self._stopped = True
-        self._wake.set()
+        self.rest()
 
     # ----------------------------------------------------------------- watching
     def _ensure_watching(self) -> None:
@@ -153,8 +162,7 @@ class Standbys:
         timeout = max(1, int(self.check_seconds * 2))
         now = time.monotonic()
         try:
-            with psycopg.connect(libpq(self.primary), connect_timeout=timeout, autocommit=True) as conn:
-                row = conn.execute(PRIMARY_PROBE).fetchone()
+            row = self._probe(self.primary, PRIMARY_PROBE, timeout)
             if row is not None:
                 self._positions.append((now, int(row[0])))
         except psycopg.Error as exc:
@@ -172,8 +180,7 @@ class Standbys:
 
     def _check_one(self, url: str, timeout: int, now: float) -> Health:
         try:
-            with psycopg.connect(libpq(url), connect_timeout=timeout, autocommit=True) as conn:
-                row = conn.execute(STANDBY_PROBE).fetchone()
+            row = self._probe(url, STANDBY_PROBE, timeout)
         except psycopg.Error as exc:
             return Health(reason=f"unreachable: {str(exc).strip().splitlines()[0] if str(exc) else exc}")
         if row is None:
@@ -191,6 +198,28 @@ class Standbys:
             return Health(lag_seconds=lag, replay_age_seconds=age_s, reason=f"{lag:.1f} s behind")
         return Health(healthy=True, lag_seconds=lag, replay_age_seconds=age_s, reason="caught up")
 
+    def _probe(self, url: str, query: str, timeout: int) -> tuple[Any, ...] | None:
+        """One row of ``query`` on ``url`` over the watcher's connection to it, opened again after
+        a failure (a new connection every check of every worker would cost more than the probe)."""
+        conn = self._conns.get(url)
+        try:
+            if conn is None or conn.closed or conn.broken:
+                conn = psycopg.connect(
+                    libpq(url),
+                    connect_timeout=timeout,
+                    autocommit=True,
+                    # a server that stops answering mid-probe fails it rather than hanging the watcher
+                    tcp_user_timeout=timeout * 1000,
+                    options=f"-c statement_timeout={timeout * 1000}",
+                )
+                self._conns[url] = conn
+            return conn.execute(query).fetchone()
+        except psycopg.Error:
+            dead = self._conns.pop(url, None)
+            if dead is not None:
+                dead.close()
+            raise
+
     def _lag(self, replayed: int, now: float) -> float | None:
         """Seconds since the primary was last where the standby now is (0: nothing it lacks)."""
         if not self._positions:
@@ -203,6 +232,8 @@ class Standbys:
 
 
 _ALL: weakref.WeakSet[Standbys] = weakref.WeakSet()
+# connections a forked child inherited: kept referenced, so that it never closes them
+_INHERITED: list[psycopg.Connection[Any]] = []
 
 
 def _after_fork() -> None:
