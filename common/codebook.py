@@ -188,7 +188,15 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "building": "楼栋",
         "address": "标准地址",
     },
-    "area_level": {"all": "全域", "station": "派出所", "zone": "警务区", "grid": "网格", "building": "楼栋"},
+    "area_level": {
+        "all": "全域",
+        "station": "派出所",
+        "zone": "警务区",
+        "grid": "网格",
+        "building": "楼栋",
+        "town": "镇街",
+        "village": "村社区",
+    },
     # the base elements counted in serve.element_counts
     "element": {
         "police_stations": "派出所",
@@ -208,6 +216,8 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "station_chief": "派出所所长",
         "grid_worker": "网格员",
         "wall": "指挥中心大屏",
+        "town_leader": "镇街领导",
+        "village_officer": "村社区干部",
     },
     # who an audit row names: the dashboard's roles and the command line's operator (set below)
     "actor": {"operator": "运维（命令行）"},

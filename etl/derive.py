@@ -121,6 +121,7 @@ def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
     """Rebuild every derived table from what core holds, in one transaction (``onemap etl derive``)."""
     with load_lock(url), connect_raw(url) as conn:
         conn.execute(read_sql("derive_zone_grids.sql"))
+        conn.execute(read_sql("governance_scopes.sql"))
         span = conn.execute("select min(event_time), max(event_time) from core.access_events").fetchone()
         if span and span[0] is not None:
             conn.execute(read_sql("derive_access_daily.sql"), {"first": span[0], "last": span[1]})

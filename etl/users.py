@@ -16,6 +16,7 @@ from common.errors import AuthError
 from common.passwords import hash_password
 from etl.audit import record
 from etl.db import get_engine
+from etl.sql import read_sql
 
 USERNAME = re.compile(r"^[a-z0-9_.-]{2,40}$")
 
@@ -32,6 +33,8 @@ class UserRecord:
     disabled: bool = False
     locked: bool = False
     last_login_at: datetime | None = None
+    towns: frozenset[str] = frozenset()
+    villages: frozenset[str] = frozenset()
 
     @property
     def role_zh(self) -> str:
@@ -40,19 +43,40 @@ class UserRecord:
 
     @property
     def scope_text(self) -> str:
-        """Grids, stations, or 全域 (the whole area), comma-separated."""
-        return ",".join(sorted(self.grids or self.stations)) or "全域"
+        """Towns, villages, grids, stations, or 全域 (the whole area), comma-separated."""
+        return ",".join(sorted(self.towns or self.villages or self.grids or self.stations)) or "全域"
 
 
 def _rows(conn: Connection, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(text(query), params or {})]
 
 
+def _checked_governance(conn: Connection, role: str, towns: list[str], villages: list[str]) -> None:
+    """A town leader needs towns and a village officer villages, all loaded; nobody else gets either."""
+    if role == "town_leader" and (not towns or villages):
+        raise AuthError("a town leader needs --town (and no --village)")
+    if role == "village_officer" and (not villages or towns):
+        raise AuthError("a village officer needs --village (and no --town)")
+    if role not in ("town_leader", "village_officer") and (towns or villages):
+        raise AuthError("only a town leader is given --town, only a village officer --village")
+    for what, query, given in (
+        ("town", "select town_code as c from core.towns where town_code = any(:c)", towns),
+        ("village", "select village_code as c from core.villages where village_code = any(:c)", villages),
+    ):
+        if given and (missing := sorted(set(given) - {r["c"] for r in _rows(conn, query, {"c": given})})):
+            raise AuthError(f"unknown {what}(s): {', '.join(missing)}")
+
+
 def _checked_scope(
     conn: Connection, role: str, stations: list[str], grids: list[str]
 ) -> tuple[list[str], list[str]]:
     """The stations and grids a role may be given, checked against what is loaded; a grid worker's
-    stations are those of their grids."""
+    stations are those of their grids (a town leader's and a village officer's both follow from
+    their towns or villages: ``governance_scopes.sql``)."""
+    if role in ("town_leader", "village_officer") and (stations or grids):
+        raise AuthError(
+            "a town leader or village officer sees their towns' or villages' grids: no --station or --grid"
+        )
     if role == "station_chief" and not stations:
         raise AuthError("a station chief needs --station")
     if role == "grid_worker" and not grids:
@@ -90,10 +114,13 @@ def add_user(
     stations: list[str] | None = None,
     grids: list[str] | None = None,
     display_name: str = "",
+    towns: list[str] | None = None,
+    villages: list[str] | None = None,
 ) -> UserRecord:
     """Create a user; a station chief needs stations, a grid worker grids (their stations follow); a
     wall (the screen of a command centre, which opens the wall and nothing else) the whole area or
-    stations."""
+    stations; a town leader towns, a village officer villages (their grids and stations follow, and
+    follow again after every delivery of grids)."""
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise AuthError(f"user name {username!r}: 2–40 of a–z, 0–9, '_', '.', '-'")
@@ -104,12 +131,14 @@ def add_user(
         station_list, grid_list = _checked_scope(
             conn, role, sorted(set(stations or [])), sorted(set(grids or []))
         )
+        town_list, village_list = sorted(set(towns or [])), sorted(set(villages or []))
+        _checked_governance(conn, role, town_list, village_list)
         if _rows(conn, "select 1 from ops.users where username = :u", {"u": username}):
             raise AuthError(f"user {username!r} exists (use set-password, disable or enable)")
         conn.execute(
             text(
-                "insert into ops.users (username, display_name, role, stations, grids, password_hash) "
-                "values (:u, :d, :r, :s, :g, :h)"
+                "insert into ops.users (username, display_name, role, stations, grids, towns, villages, "
+                "password_hash) values (:u, :d, :r, :s, :g, :t, :v, :h)"
             ),
             {
                 "u": username,
@@ -117,15 +146,35 @@ def add_user(
                 "r": role,
                 "s": station_list,
                 "g": grid_list,
+                "t": town_list,
+                "v": village_list,
                 "h": password_hash,
             },
         )
+        conn.execute(text(read_sql("governance_scopes.sql")))
+        made = _rows(conn, "select stations, grids from ops.users where username = :u", {"u": username})[0]
+        station_list, grid_list = list(made["stations"]), list(made["grids"])
         record(
             conn,
             "user_add",
-            {"username": username, "role": role, "stations": station_list, "grids": grid_list},
+            {
+                "username": username,
+                "role": role,
+                "stations": station_list,
+                "grids": grid_list,
+                **({"towns": town_list} if town_list else {}),
+                **({"villages": village_list} if village_list else {}),
+            },
         )
-    return UserRecord(username, display_name or username, role, frozenset(station_list), frozenset(grid_list))
+    return UserRecord(
+        username,
+        display_name or username,
+        role,
+        frozenset(station_list),
+        frozenset(grid_list),
+        towns=frozenset(town_list),
+        villages=frozenset(village_list),
+    )
 
 
 def _update_one(owner_url: str, username: str, query: str, params: dict[str, Any], action: str) -> None:
@@ -181,7 +230,7 @@ def list_users(owner_url: str) -> list[UserRecord]:
     with get_engine(owner_url).connect() as conn:
         rows = _rows(
             conn,
-            "select username, display_name, role, stations, grids, disabled, "
+            "select username, display_name, role, stations, grids, towns, villages, disabled, "
             "exists (select 1 from ops.login_failures f where f.username = u.username "
             "        and f.locked_until > now()) as locked, last_login_at "
             "from ops.users u order by role, username",
@@ -196,6 +245,8 @@ def list_users(owner_url: str) -> list[UserRecord]:
             r["disabled"],
             r["locked"],
             r["last_login_at"],
+            frozenset(r["towns"] or ()),
+            frozenset(r["villages"] or ()),
         )
         for r in rows
     ]
@@ -204,25 +255,38 @@ def list_users(owner_url: str) -> list[UserRecord]:
 def demo_users(owner_url: str) -> list[tuple[UserRecord, str]]:
     """One user per role on a loaded demo, each with a fresh random password (made again on every
     run): the leadership, the first station's chief, a grid worker of that station's first grid,
-    and the command centre's wall."""
+    the command centre's wall, and the leader of that grid's town and the officer of its village."""
     with get_engine(owner_url).connect() as conn:
         station = _rows(conn, "select station_code, name from core.police_stations order by 1 limit 1")
         if not station:
             raise AuthError("no police stations loaded: load the demo first (onemap etl load)")
         code = station[0]["station_code"]
-        grid = _rows(
-            conn, "select grid_code from core.grids where station_code = :s order by 1 limit 1", {"s": code}
-        )[0]["grid_code"]
-    wanted = [
-        ("demo_leader", "leadership", [], [], "演示领导"),
-        ("demo_chief", "station_chief", [code], [], f"{station[0]['name']}所长"),
-        ("demo_grid", "grid_worker", [], [grid], f"网格员（{grid}）"),
-        ("demo_wall", "wall", [], [], "指挥中心大屏"),
+        first = _rows(
+            conn,
+            "select g.grid_code, g.town_code, g.village_code, t.name as town, v.name as village "
+            "from core.grids g left join core.towns t using (town_code) "
+            "left join core.villages v using (village_code) where g.station_code = :s order by 1 limit 1",
+            {"s": code},
+        )[0]
+    grid, town, village = first["grid_code"], first["town_code"], first["village_code"]
+    # (user name, role, stations, grids, towns, villages, display name)
+    wanted: list[tuple[str, str, list[str], list[str], list[str], list[str], str]] = [
+        ("demo_leader", "leadership", [], [], [], [], "演示领导"),
+        ("demo_chief", "station_chief", [code], [], [], [], f"{station[0]['name']}所长"),
+        ("demo_grid", "grid_worker", [], [grid], [], [], f"网格员（{grid}）"),
+        ("demo_wall", "wall", [], [], [], [], "指挥中心大屏"),
     ]
+    if town:
+        wanted.append(("demo_town", "town_leader", [], [], [town], [], f"{first['town'] or town}领导"))
+    if village:
+        wanted.append(
+            ("demo_village", "village_officer", [], [], [], [village], f"{first['village'] or village}干部")
+        )
     made = []
-    for username, role, stations, grids, name in wanted:
+    for username, role, stations, grids, towns, villages, name in wanted:
         password = secrets.token_urlsafe(8) + "-Demo7"
         with get_engine(owner_url).begin() as conn:
             conn.execute(text("delete from ops.users where username = :u"), {"u": username})
-        made.append((add_user(owner_url, username, role, password, stations, grids, name), password))
+        user = add_user(owner_url, username, role, password, stations, grids, name, towns, villages)
+        made.append((user, password))
     return made

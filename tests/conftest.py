@@ -147,8 +147,8 @@ def demo_db(warehouse: Warehouse, test_db_url: str, demo_manifest: Path) -> tupl
 
 @pytest.fixture(scope="session")
 def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
-    """Real users in ops.users of the demo: a leader, the chiefs of two stations, a grid worker, and
-    a command centre's wall account."""
+    """Real users in ops.users of the demo: a leader, the chiefs of two stations, a grid worker, a
+    command centre's wall account, the leader of the grid worker's town and the officer of its village."""
     from sqlalchemy import text
 
     from etl.users import add_user
@@ -157,9 +157,13 @@ def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
         a, b = conn.execute(
             text("select station_code from core.police_stations order by 1 limit 2")
         ).scalars()
-        grid = conn.execute(
-            text("select grid_code from core.grids where station_code = :a order by 1 limit 1"), {"a": a}
-        ).scalar_one()
+        grid, town, village = conn.execute(
+            text(
+                "select grid_code, town_code, village_code from core.grids where station_code = :a "
+                "order by 1 limit 1"
+            ),
+            {"a": a},
+        ).one()
     owner = demo_db[0]
     return {
         "leader": add_user(owner, "leader", "leadership", PASSWORD, display_name="领导"),
@@ -168,4 +172,9 @@ def accounts(demo_db: tuple[str, str]) -> dict[str, Any]:
         "worker": add_user(owner, "worker", "grid_worker", PASSWORD, grids=[grid], display_name="网格员"),
         # named unlike its role: the audit page lists user names, and the code scan reads them
         "wall": add_user(owner, "screen", "wall", PASSWORD, display_name="指挥中心大屏"),
+        # named unlike their roles too
+        "town": add_user(owner, "towner", "town_leader", PASSWORD, display_name="镇街领导", towns=[town]),
+        "village": add_user(
+            owner, "villager", "village_officer", PASSWORD, display_name="社区干部", villages=[village]
+        ),
     }

@@ -33,6 +33,8 @@ class ZoneGridPolygons(Polygons):
     """Police zones and grids: each change recomputes which grids share which zones."""
 
     def derive(self, conn: psycopg.Connection) -> None:
-        """``core.zone_grids`` and each grid's own zone, once there are grids to share."""
+        """``core.zone_grids`` and each grid's own zone, once there are grids to share; then the
+        grids and stations of the town leaders and village officers (their towns' grids may change)."""
         if conn.execute("select 1 from core.grids limit 1").fetchone():
             conn.execute(read_sql("derive_zone_grids.sql"))
+            conn.execute(read_sql("governance_scopes.sql"))

@@ -14,7 +14,7 @@ revoke create on schema public from public;
 -- definer functions of functions/60_ops_guard.sql, which take who acted from the signed scope.
 grant usage on schema ops to {app_role};
 revoke all on ops.users, ops.sessions, ops.audit, ops.login_failures, ops.alert_verdicts from {app_role};
-grant select (username, display_name, role, stations, grids, disabled, last_login_at, created_at,
+grant select (username, display_name, role, stations, grids, towns, villages, disabled, last_login_at, created_at,
               password_changed_at) on ops.users to {app_role};
 grant select, insert on ops.sessions to {app_role};
 grant update (last_seen) on ops.sessions to {app_role};

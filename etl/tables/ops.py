@@ -79,6 +79,8 @@ users = Table(
     Column("role", Text, nullable=False),
     Column("stations", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("grids", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("towns", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("villages", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("password_hash", Text, nullable=False),
     Column("disabled", Boolean, nullable=False, server_default=text("false")),
     Column("last_login_at", TIME),

@@ -30,12 +30,19 @@ def _password(password: str | None, generate: bool) -> str:
 def user_add(
     username: str = typer.Argument(..., help="Login name: 2–40 of a–z, 0–9, _ . -"),
     role: str = typer.Option(
-        ..., "--role", help="leadership, station_chief, grid_worker or wall (a screen: the wall only)."
+        ...,
+        "--role",
+        help="leadership, station_chief, grid_worker, wall (a screen: the wall only), town_leader or "
+        "village_officer.",
     ),
     station: list[str] = typer.Option(
         None, "--station", help="A station chief's station, or a wall's (repeatable; a wall: optional)."
     ),
     grid: list[str] = typer.Option(None, "--grid", help="A grid worker's grid (repeatable)."),
+    town: list[str] = typer.Option(None, "--town", help="A town leader's town (镇街; repeatable)."),
+    village: list[str] = typer.Option(
+        None, "--village", help="A village officer's village or community (村社区; repeatable)."
+    ),
     name: str = typer.Option("", "--name", help="Display name."),
     password: str | None = typer.Option(
         None, "--password", help="Default: asked for (or one line of stdin). At least 8 of three kinds."
@@ -44,7 +51,7 @@ def user_add(
 ) -> None:
     """Add a dashboard user."""
     secret = _password(password, generate)
-    user = add_user(Warehouse().owner_url(), username, role, secret, station, grid, name)
+    user = add_user(Warehouse().owner_url(), username, role, secret, station, grid, name, town, village)
     console.print(f"added {user.username} ({user.role_zh})" + (f", password: {secret}" if generate else ""))
 
 

@@ -2,8 +2,8 @@
 -- One policy per table, for every command, with the same USING and WITH CHECK. Each scope call is
 -- wrapped in (select …) so it runs once per statement (an InitPlan), not once per row. Tables of
 -- rows about a person (and the partitions of gate events) also get the restrictive policy `people`
--- of revision 0015, with the same condition: only the roles that work with people read them (the
--- wall account does not).
+-- of revision 0015 (widened by 0017), with the same condition: only the roles that work with people
+-- read them (the wall account does not).
 --
 -- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
 -- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
@@ -22,7 +22,8 @@ declare
     cond text;
     station_cond text := '((select ops.scope_all_stations()) or station_code = any ((select ops.scope_stations())::text[]))';
     people_cond constant text :=
-        '((select ops.scope_role()) = any (array[''leadership'', ''station_chief'', ''grid_worker'']))';
+        '((select ops.scope_role()) = any (array[''leadership'', ''station_chief'', ''grid_worker'', '
+        '''town_leader'', ''village_officer'']))';
     grid_cond text := '((select ops.scope_all_grids()) or grid_code = any ((select ops.scope_grids())::text[]))';
 begin
     select bool_or(attname = 'station_code'), bool_or(attname = 'grid_code')

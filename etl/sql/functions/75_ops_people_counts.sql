@@ -24,10 +24,18 @@ declare
     v_stations constant text[] := ops.scope_stations();
     v_all_grids constant boolean := ops.scope_all_grids();
     v_grids constant text[] := ops.scope_grids();
+    v_area_grids text[];
 begin
-    if p_level is null or p_level not in ('all', 'station', 'zone', 'grid') or (p_level = 'all') <> (p_code is null) then
-        raise exception 'an area is all (no code) or a station, zone or grid with its code'
+    if p_level is null or p_level not in ('all', 'station', 'zone', 'grid', 'town', 'village')
+       or (p_level = 'all') <> (p_code is null) then
+        raise exception 'an area is all (no code) or a station, zone, grid, town or village with its code'
             using errcode = 'invalid_parameter_value';
+    end if;
+    -- a town's or village's rows are those of its grids (each grid lies in one village of one town)
+    if p_level in ('town', 'village') then
+        v_area_grids := array(select g.grid_code from core.grids as g
+                              where (p_level = 'town' and g.town_code = p_code)
+                                 or (p_level = 'village' and g.village_code = p_code));
     end if;
     return query
     with people as (
@@ -37,12 +45,14 @@ begin
         where (v_all_stations or p.station_code = any (v_stations)) and (v_all_grids or p.grid_code = any (v_grids))
           and (p_level <> 'station' or p.station_code = p_code) and (p_level <> 'zone' or p.zone_code = p_code)
           and (p_level <> 'grid' or p.grid_code = p_code)
+          and (v_area_grids is null or p.grid_code = any (v_area_grids))
     )
     select people.population, people.migrants, people.registered,
         (select count(*) from core.rental_units as u
           where (v_all_stations or u.station_code = any (v_stations)) and (v_all_grids or u.grid_code = any (v_grids))
             and (p_level <> 'station' or u.station_code = p_code) and (p_level <> 'zone' or u.zone_code = p_code)
-            and (p_level <> 'grid' or u.grid_code = p_code)),
+            and (p_level <> 'grid' or u.grid_code = p_code)
+            and (v_area_grids is null or u.grid_code = any (v_area_grids))),
         (select count(*) from core.alerts as a
           -- open at p_at as serve.alerts says: no verdict on this evidence closed it (false, resolved) before
           left join ops.alert_verdicts as v
@@ -52,7 +62,8 @@ begin
             and (v.state is null or v.state not in ('false', 'resolved') or v.decided_at >= p_at)
             and (v_all_stations or a.station_code = any (v_stations)) and (v_all_grids or a.grid_code = any (v_grids))
             and (p_level <> 'station' or a.station_code = p_code) and (p_level <> 'zone' or a.zone_code = p_code)
-            and (p_level <> 'grid' or a.grid_code = p_code))
+            and (p_level <> 'grid' or a.grid_code = p_code)
+            and (v_area_grids is null or a.grid_code = any (v_area_grids)))
     from people;
 end
 $$;
