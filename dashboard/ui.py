@@ -136,7 +136,7 @@ def nav(active: str) -> html.Header:
     from dashboard.context import CURRENT_USER  # (the context imports this module's neighbours)
 
     user = CURRENT_USER.get()
-    links = [("/", "一张图"), ("/wall", "大屏"), ("/quality", "数据质量")]
+    links = [("/", "一张图"), ("/towns", "镇街"), ("/wall", "大屏"), ("/quality", "数据质量")]
     if user is not None and user.grids:  # a grid worker's own page, first
         links.insert(0, ("/mine", "我的网格"))
     if user is not None and user.can_search_persons:

@@ -1,5 +1,7 @@
-"""Drill-down pages: ``/station/<code>``, ``/zone/<code>``, ``/grid/<code>`` (each for the period its
-URL names, which its links to other areas carry on) and ``/building/<code>``."""
+"""Drill-down pages: ``/station/<code>``, ``/zone/<code>``, ``/grid/<code>`` and, on the governance
+side, ``/town/<code>``, ``/village/<code>`` (each for the period its URL names, which its links to
+other areas carry on; what a town or village adds: :mod:`dashboard.pages.governance`) and
+``/building/<code>``."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from dashboard.alertpanel import section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.names import area_names
+from dashboard.pages import governance
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
 from dashboard.queries import areas, breakdowns, elements, indicators, verdicts
-from dashboard.queries.areas import Area
+from dashboard.queries.areas import GOVERNANCE, Area
 from dashboard.ui import (
     CARRIED,
     breadcrumb,
@@ -31,8 +34,10 @@ ALERT_SLOT = "drill-alert-slot"  # where a grid page's alerts go (see area_page)
 
 
 def trail(c: AppContext, area: Area, info: dict[str, Any], q: str = "") -> list[tuple[str, str | None]]:
-    """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it); each link
-    with the query ``q`` (the period)."""
+    """全域 › 派出所 › 警务区 › 网格 (a grid's police zone is the one holding most of it), or for a
+    town or village 全域 › 镇街 › 村社区; each link with the query ``q`` (the period)."""
+    if area.level in GOVERNANCE:
+        return governance.trail(c, info, q, f"{label('area_level', area.level)} {info['name']}")
     scope = c.scope()
     out: list[tuple[str, str | None]] = [("全域", f"/{q}")]
     station = info.get("station_code")
@@ -105,6 +110,8 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 link=lambda r: f"/grid/{r['code']}{q}",
             ),
         ]
+    elif level in GOVERNANCE:
+        children = governance.children(c, area, week, q)
     elif level == "zone":
         grids = areas.zone_grids(c.url, scope, code)
         for r in grids:
@@ -146,6 +153,12 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
     return html.Div(
         [
             breadcrumb(trail(c, area, info, q), "drill-breadcrumb"),
+            # a grid is in both hierarchies: its town and village too
+            *(
+                [breadcrumb(governance.trail(c, info, q, f"网格 {info['name']}"), "drill-breadcrumb-gov")]
+                if level == "grid"
+                else []
+            ),
             html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
             html.Div(week.label_zh(), className="subtitle", id="drill-period"),
             *(
@@ -175,6 +188,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
             ),
             kpi_cards(k),
             *([html.Div(id=ALERT_SLOT)] if level == "grid" else []),
+            *(governance.supervisions(c, level, code, week) if level in GOVERNANCE else []),
             *(
                 [
                     html.H3("派出所考核"),

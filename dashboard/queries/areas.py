@@ -1,7 +1,10 @@
 """Areas of the drill-down and the condition that keeps a read within the viewer's scope and an area.
 
-An area is named by a level (``all``, ``station``, ``zone``, ``grid``) and a code; elements belong
-to an area by their own attribution (``station_code``, ``zone_code``, ``grid_code``).
+An area is named by a level (``all``, ``station``, ``zone``, ``grid`` of the police hierarchy;
+``town``, ``village`` of the governance one) and a code; elements belong to a police area by their
+own attribution (``station_code``, ``zone_code``, ``grid_code``) and to a town or village by their
+grid's (each grid lies in one village of one town), so both hierarchies count every element of a
+grid once and their totals over the same ground agree.
 """
 
 from __future__ import annotations
@@ -12,14 +15,16 @@ from typing import Any, TypedDict, cast
 from dashboard.queries.sql import rows
 from dashboard.scope import Scope
 
-LEVELS = ("all", "station", "zone", "grid")
+LEVELS = ("all", "station", "zone", "grid", "town", "village")
+# the governance levels: an element is theirs through its grid
+GOVERNANCE = ("town", "village")
 # the serve view of each level below the whole area: the only tables a level may name
 VIEWS = {"station": "serve.stations", "zone": "serve.zones", "grid": "serve.grids"}
 
 
 @dataclass(frozen=True)
 class Area:
-    """An area of the drill-down: the whole area, a station, a police zone or a grid."""
+    """An area of the drill-down: the whole area, a station, a police zone, a grid, a town or a village."""
 
     level: str = "all"
     code: str | None = None
@@ -34,8 +39,14 @@ class Area:
         """SQL condition keeping the area's elements (bind with :meth:`params`)."""
         if self.level == "all":
             return "true"
-        col = f"{alias}.{self.level}_code" if alias else f"{self.level}_code"
-        return f"{col} = :area_code"
+        prefix = f"{alias}." if alias else ""
+        if self.level in GOVERNANCE:
+            # read in the reader's scope: a grid it may not see keeps nothing of its elements either
+            return (
+                f"{prefix}grid_code in (select gov.grid_code from serve.grids as gov "
+                f"where gov.{self.level}_code = :area_code)"
+            )
+        return f"{prefix}{self.level}_code = :area_code"
 
     def params(self) -> dict[str, Any]:
         return {"area_code": self.code}
@@ -72,7 +83,9 @@ class Station(TypedDict):
 
 
 def area_name(url: str, scope: Scope, area: Area) -> dict[str, Any] | None:
-    """Name, station and zone of an area (None when it does not exist or is out of scope)."""
+    """Name, station and zone of an area (a grid's, town's or village's: also its town and village);
+    None when it does not exist or is out of scope (a town or village: when the viewer sees none of
+    its grids)."""
     if area.level == "all":
         districts = rows(url, "areas_districts")
         return {"name": "、".join(r["name"] for r in districts) or "全域", "station_code": None}
@@ -80,7 +93,7 @@ def area_name(url: str, scope: Scope, area: Area) -> dict[str, Any] | None:
         url,
         f"areas_{area.level}_name",
         {**scope.params(), **area.params()},
-        scope=scope.where("a", grids=area.level == "grid"),
+        scope=scope.where("a", grids=area.level in ("grid", *GOVERNANCE)),
     )
     return found[0] if found else None
 
@@ -95,6 +108,8 @@ def bounds(url: str, scope: Scope, area: Area) -> tuple[float, float, float, flo
     """(west, south, east, north) of an area in scope."""
     if area.level == "all":
         view, where = VIEWS["station"], scope.where("a", grids=False)
+    elif area.level in GOVERNANCE:  # the outline of its grids the viewer sees
+        view, where = VIEWS["grid"], f"{area.where('a')} and {scope.where('a')}"
     else:
         view = VIEWS[area.level]
         where = f"{area.where('a')} and {scope.where('a', grids=area.level == 'grid')}"
@@ -131,3 +146,21 @@ def names(url: str, scope: Scope) -> dict[str, dict[str, str]]:
 def zone_grids(url: str, scope: Scope, zone: str) -> list[dict[str, Any]]:
     """The grids a police zone overlaps, by the share of each grid inside it."""
     return rows(url, "areas_zone_grids", {**scope.params(), "z": zone}, scope=scope.where("g"))
+
+
+def governance_children(url: str, scope: Scope, area: Area) -> list[dict[str, Any]]:
+    """The grids in scope of a town or village, each with its village (code and name)."""
+    if area.level not in GOVERNANCE:
+        raise ValueError(f"not a town or village: {area.level!r}")
+    return rows(
+        url,
+        "areas_governance_grids",
+        {**scope.params(), **area.params()},
+        scope=scope.where("a"),
+        area=area.where("a"),
+    )
+
+
+def towns(url: str, scope: Scope) -> list[dict[str, Any]]:
+    """The towns of which ``scope`` sees a grid: code, name, and the villages and grids it sees."""
+    return rows(url, "areas_towns", scope.params(), scope=scope.where("a"))
