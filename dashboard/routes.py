@@ -18,7 +18,7 @@ from dash import dcc, html
 from common.codebook import label
 from dashboard import alertpanel, bounds, periodbar
 from dashboard.context import CURRENT_USER, AppContext
-from dashboard.pages import audit, drill, governance, mapview, mine, persons, quality, wall
+from dashboard.pages import audit, drill, mapview, mine, persons, quality, towns, wall
 from dashboard.scope import CODE_PATTERN
 from dashboard.ui import CARRIED, nav
 from dashboard.wall_guard import WALL_PATH, asked
@@ -91,7 +91,7 @@ ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/?$"), lambda c, _m, q: mapview.layout(c, c.period(q))),
     (WALL_PATH, lambda c, _m, q: wall.layout(c, c.period(q))),
     (re.compile(r"^/quality/*$"), lambda c, _m, q: quality.layout(c, c.period(q))),
-    (re.compile(r"^/towns/*$"), lambda c, _m, q: governance.index(c, c.period(q))),
+    (re.compile(r"^/towns/*$"), lambda c, _m, q: towns.layout(c, c.period(q))),
     (re.compile(r"^/mine/*$"), _mine),
     (re.compile(r"^/persons/*$"), _persons),
     (re.compile(r"^/audit/*$"), _audit),

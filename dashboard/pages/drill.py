@@ -1,6 +1,6 @@
 """Drill-down pages: ``/station/<code>``, ``/zone/<code>``, ``/grid/<code>`` and, on the governance
 side, ``/town/<code>``, ``/village/<code>`` (each for the period its URL names, which its links to
-other areas carry on; what a town or village adds: :mod:`dashboard.pages.governance`) and
+other areas carry on; what a town or village adds: :mod:`dashboard.governance`) and
 ``/building/<code>``."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from typing import Any
 from dash import dcc, html
 
 from common.codebook import ITEM_STATUS, label
+from dashboard import governance
 from dashboard.alertpanel import section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.names import area_names
-from dashboard.pages import governance
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
 from dashboard.queries import areas, breakdowns, elements, indicators, verdicts

@@ -237,21 +237,27 @@ def test_a_station_chief_cannot_read_the_audit_trail(chief_a: Any, demo_app: das
     assert status == 500 and "leader" not in body  # the callback refuses; nothing is returned
 
 
+@pytest.mark.parametrize("who", ["worker", "town", "village"])
 def test_a_grid_worker_sees_their_grid_only(
-    demo_app: dash.Dash, accounts: dict[str, Any], core: Engine
+    demo_app: dash.Dash, accounts: dict[str, Any], core: Engine, who: str
 ) -> None:
+    """A grid worker, and on the governance side a town leader and a village officer, whose scope is
+    the grids of their towns or villages: nothing of any other grid."""
+    user = accounts[who]
     client = demo_app.server.test_client()
-    login(client, "worker")
-    (grid,) = accounts["worker"].grids
-    others = set(column(core, "select building_code from core.buildings where grid_code <> :g", g=grid))
-    mine = set(column(core, "select building_code from core.buildings where grid_code = :g", g=grid))
+    login(client, user.username)
+    grids = sorted(user.grids)
+    grid = grids[0]
+    others = set(column(core, "select building_code from core.buildings where grid_code <> all(:g)", g=grids))
+    mine = set(column(core, "select building_code from core.buildings where grid_code = any(:g)", g=grids))
     route = key_of(demo_app, "page.children")
     for path in (
         "/",
         "/wall",
         "/quality",
+        "/towns",
         f"/grid/{grid}",
-        f"/station/{next(iter(accounts['worker'].stations))}",
+        f"/station/{next(iter(user.stations))}",
     ):
         status, body = dash_call(client, demo_app, route, {("url", "pathname"): path})
         assert status == 200, (path, body[:300])
@@ -299,6 +305,9 @@ def test_direct_sql_with_a_forged_scope_returns_nothing(
             derive(TEST_SECRET.encode(), "scope"), "leadership", ttl_seconds=-1
         ),
         "appended": good + "|*",
+        "a town leader's grids widened": sign(Scope.of_grids({a}, {"x"}), "town_leader").replace(
+            "|x|", "|*|"
+        ),
         "extra fields": payload + "|x~" + sig,
     }
     engine = create_engine(normalise_url(demo_db[1]))

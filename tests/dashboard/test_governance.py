@@ -19,7 +19,7 @@ from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.routes import render
 from dashboard.scope import Scope
-from etl.db import normalise_url
+from etl.db import libpq_url, normalise_url
 from etl.users import add_user
 from tests.support.accounts import DEMO_UNTIL, PASSWORD, login, sign
 from tests.support.dash_calls import column, dash_call, key_of
@@ -329,3 +329,34 @@ def test_governance_accounts_need_their_towns_or_villages(
     ):
         with pytest.raises(AuthError):
             add_user(owner, "nobody", password=PASSWORD, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_command_line_adds_a_town_leader(
+    demo_db: tuple[str, str], cli_env: dict[str, str], core: Engine, ground: dict[str, Any]
+) -> None:
+    from tests.support.cli import one_line_error, onemap
+
+    env = {**cli_env, "DATABASE_URL": libpq_url(demo_db[0]), "ONEMAP_APP_DATABASE_URL": libpq_url(demo_db[1])}
+    with core.begin() as conn:
+        conn.execute(text("delete from ops.users where username like 'cli-gov-%'"))
+    town = ground["town"]
+    made = onemap(
+        "user",
+        "add",
+        "cli-gov-town",
+        "--role",
+        "town_leader",
+        "--town",
+        town,
+        "--password",
+        PASSWORD,
+        env=env,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "needs --village" in one_line_error(
+        onemap("user", "add", "cli-gov-v", "--role", "village_officer", "--password", PASSWORD, env=env)
+    )
+    listed = onemap("user", "list", env=env)
+    assert listed.returncode == 0 and "cli-gov-town" in listed.stdout + listed.stderr
+    grids = column(core, "select grid_code from core.grids where town_code = :t order by 1", t=town)
+    assert column(core, "select grids from ops.users where username = 'cli-gov-town'")[0] == grids

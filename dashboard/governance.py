@@ -1,5 +1,5 @@
 """The governance side of the drill-down: what a town (``/town/<code>``) or village
-(``/village/<code>``) page adds to the area page of :mod:`dashboard.pages.drill` (its trail
+(``/village/<code>``) page adds to the area page of ``dashboard/pages/drill.py`` (its trail
 全域 › 镇街 › 村社区 › 网格 and its rankings of villages and grids), and the governance trail a
 grid page shows beside its police one.
 
@@ -18,11 +18,10 @@ from dash import html
 
 from common.codebook import label
 from dashboard.context import AppContext
-from dashboard.periodbar import bar, carried
 from dashboard.periods import Period, term
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
-from dashboard.ui import breadcrumb, nav, table
+from dashboard.ui import table
 
 # the figures a ranking row sums over its grids (indicators.AreaRow)
 SUMMED = (
@@ -35,9 +34,9 @@ SUMMED = (
     "hazards_found_week",
     "alerts",
 )
-RANK_COLUMNS: list[tuple[str, str]] = [
-    ("rank", "排名"),
+RANK_COLUMNS: list[tuple[str, str]] = [  # the name first: it is the link
     ("name", "名称"),
+    ("rank", "排名"),
     ("incidents_week", f"警情（{term('current')}）"),
     ("incidents_prev", f"警情（{term('previous')}）"),
     ("events_open", "在办网格事件"),
@@ -113,7 +112,7 @@ def children(c: AppContext, area: Area, week: Period, q: str) -> list[Any]:
             for r in areas.governance_children(c.url, scope, area)
         }
         out += [
-            html.H3("村社区排名（按本周警情）"),
+            html.H3("村社区排名（按本期警情）"),
             table(
                 ranked(by_village([dict(r) for r in grids], villages)),
                 RANK_COLUMNS,
@@ -122,7 +121,7 @@ def children(c: AppContext, area: Area, week: Period, q: str) -> list[Any]:
             ),
         ]
     out += [
-        html.H3("网格排名（按本周警情）"),
+        html.H3("网格排名（按本期警情）"),
         table(
             ranked([dict(r) for r in grids]),
             RANK_COLUMNS,
@@ -131,31 +130,6 @@ def children(c: AppContext, area: Area, week: Period, q: str) -> list[Any]:
         ),
     ]
     return out
-
-
-def index(c: AppContext, week: Period) -> html.Div:
-    """``/towns``: the towns the viewer sees a grid of, each a link to its page on ``week``."""
-    q = carried(c, week)
-    found = areas.towns(c.url, c.scope())
-    return html.Div(
-        [
-            nav("/towns"),
-            bar(c, week),
-            html.Div(
-                [
-                    breadcrumb([("全域", f"/{q}"), ("镇街", None)], "towns-breadcrumb"),
-                    html.H2("镇街 › 村社区 › 网格", id="towns-title"),
-                    table(
-                        found,
-                        [("code", "镇街代码"), ("name", "名称"), ("villages", "村社区"), ("grids", "网格")],
-                        "towns-list",
-                        link=lambda r: f"/town/{r['code']}{q}",
-                    ),
-                ],
-                className="page",
-            ),
-        ]
-    )
 
 
 def supervisions(c: AppContext, level: str, code: str, week: Period) -> list[Any]:

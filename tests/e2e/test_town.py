@@ -1,0 +1,94 @@
+"""A town leader in real Chromium: signs in, opens their town from the towns' list on a week picked
+in the URL, drills to a village and on to a grid, every step on that week and led back up both
+hierarchies; a town that is not theirs is not found. Screenshots go to artifacts/e2e."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.support.browser import browsing, console_errors, screenshot, wait
+from tests.support.cli import serving
+
+pytestmark = pytest.mark.db
+
+WEEK = "?week=2026-W45"
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
+    with serving(demo_db, cli_env) as base:
+        yield base
+
+
+@pytest.fixture
+def browser(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
+    with browsing(served, "towner") as driver:
+        yield driver
+
+
+def click_first(driver: WebDriver, table: str) -> str:
+    """Click the first link of a table as a person would; the path it leads to."""
+    link = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"#{table} tbody a"))
+    href = str(link.get_attribute("href"))
+    link.click()
+    return href
+
+
+def title(driver: WebDriver) -> str:
+    return str(
+        driver.execute_script(
+            "const e = document.getElementById('drill-area-title'); return e ? e.innerText : '';"
+        )
+    )
+
+
+def test_a_town_leader_drills_from_town_to_village_to_grid(
+    browser: WebDriver, served: str, accounts: dict[str, Any]
+) -> None:
+    (town,) = accounts["town"].towns
+    browser.get(f"{served}/towns{WEEK}")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#towns-list tbody a"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#towns-list tbody tr")
+    assert len(rows) == 1  # their own town only
+    href = click_first(browser, "towns-list")
+    assert href.endswith(f"/town/{town}{WEEK}")
+    wait(browser, lambda d: town in title(d))
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-villages tbody a"))
+    assert "2026年第45周" in browser.find_element(By.ID, "drill-period").text
+    screenshot(browser, "town-page")
+    browser.execute_script("document.getElementById('drill-villages').scrollIntoView()")
+    screenshot(browser, "town-page-villages-ranked")
+
+    href = click_first(browser, "drill-villages")
+    assert "/village/" in href and href.endswith(WEEK)
+    village = href.split("/village/")[1].split("?")[0]
+    wait(browser, lambda d: village in title(d))
+    crumbs = browser.find_element(By.ID, "drill-breadcrumb")
+    assert [a.get_attribute("href") for a in crumbs.find_elements(By.TAG_NAME, "a")] == [
+        f"{served}/{WEEK}",
+        f"{served}/town/{town}{WEEK}",
+    ]
+    screenshot(browser, "village-page")
+
+    href = click_first(browser, "drill-grids")
+    grid = href.split("/grid/")[1].split("?")[0]
+    wait(browser, lambda d: grid in title(d))
+    gov = browser.find_element(By.ID, "drill-breadcrumb-gov")
+    assert [a.get_attribute("href") for a in gov.find_elements(By.TAG_NAME, "a")] == [
+        f"{served}/{WEEK}",
+        f"{served}/town/{town}{WEEK}",
+        f"{served}/village/{village}{WEEK}",
+    ]
+    assert browser.current_url.endswith(WEEK)
+    screenshot(browser, "grid-page-of-a-town")
+    assert not console_errors(browser)
+
+    # another town is not found for them
+    other = "440118002" if town != "440118002" else "440118001"
+    browser.get(f"{served}/town/{other}")
+    wait(browser, lambda d: d.find_elements(By.ID, "not-found"))
