@@ -23,17 +23,8 @@ from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.ui import table
 
-# the figures a ranking row sums over its grids (indicators.AreaRow)
-SUMMED = (
-    "population",
-    "incidents_week",
-    "incidents_prev",
-    "events_open",
-    "red_cards",
-    "events_closed_week",
-    "hazards_found_week",
-    "alerts",
-)
+# the figures a ranking row sums over its grids: every count of indicators.AreaRow
+SUMMED = tuple(k for k in indicators.AreaRow.__annotations__ if k not in ("code", "name"))
 RANK_COLUMNS: list[tuple[str, str]] = [  # the name first: it is the link
     ("name", "名称"),
     ("rank", "排名"),

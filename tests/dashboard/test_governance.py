@@ -360,3 +360,29 @@ def test_the_command_line_adds_a_town_leader(
     assert listed.returncode == 0 and "cli-gov-town" in listed.stdout + listed.stderr
     grids = column(core, "select grid_code from core.grids where town_code = :t order by 1", t=town)
     assert column(core, "select grids from ops.users where username = 'cli-gov-town'")[0] == grids
+
+
+def test_a_delivery_that_moves_a_grid_moves_it_between_town_leaders(
+    demo_db: tuple[str, str], accounts: dict[str, Any], ground: dict[str, Any]
+) -> None:
+    """A grid delivered into another town leaves the first town leader's scope and joins the other
+    town's, through the derivation every delivery of grids runs (rolled back: the demo stays as it is)."""
+    from etl.contract import KINDS
+    from etl.db import connect_raw
+    from etl.kinds import loading_for
+
+    with connect_raw(demo_db[0]) as conn:
+        try:
+            grid = sorted(accounts["town"].grids)[0]
+            conn.execute(
+                "update core.grids set town_code = %s where grid_code = %s", (ground["other_town"], grid)
+            )
+            loading_for(KINDS["grid"]).derive(conn)
+            grids = conn.execute("select grids from ops.users where username = 'towner'").fetchone()
+            assert (
+                grids is not None
+                and grid not in grids[0]
+                and len(grids[0]) == len(accounts["town"].grids) - 1
+            )
+        finally:
+            conn.rollback()

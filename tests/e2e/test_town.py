@@ -39,6 +39,14 @@ def click_first(driver: WebDriver, table: str) -> str:
     return href
 
 
+def crumbs(driver: WebDriver, ident: str) -> list[str]:
+    """Where the links of a breadcrumb lead."""
+    return [
+        str(a.get_attribute("href"))
+        for a in driver.find_element(By.ID, ident).find_elements(By.TAG_NAME, "a")
+    ]
+
+
 def title(driver: WebDriver) -> str:
     return str(
         driver.execute_script(
@@ -68,8 +76,7 @@ def test_a_town_leader_drills_from_town_to_village_to_grid(
     assert "/village/" in href and href.endswith(WEEK)
     village = href.split("/village/")[1].split("?")[0]
     wait(browser, lambda d: village in title(d))
-    crumbs = browser.find_element(By.ID, "drill-breadcrumb")
-    assert [a.get_attribute("href") for a in crumbs.find_elements(By.TAG_NAME, "a")] == [
+    assert crumbs(browser, "drill-breadcrumb") == [
         f"{served}/{WEEK}",
         f"{served}/town/{town}{WEEK}",
     ]
@@ -78,8 +85,7 @@ def test_a_town_leader_drills_from_town_to_village_to_grid(
     href = click_first(browser, "drill-grids")
     grid = href.split("/grid/")[1].split("?")[0]
     wait(browser, lambda d: grid in title(d))
-    gov = browser.find_element(By.ID, "drill-breadcrumb-gov")
-    assert [a.get_attribute("href") for a in gov.find_elements(By.TAG_NAME, "a")] == [
+    assert crumbs(browser, "drill-breadcrumb-gov") == [
         f"{served}/{WEEK}",
         f"{served}/town/{town}{WEEK}",
         f"{served}/village/{village}{WEEK}",
