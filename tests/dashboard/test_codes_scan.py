@@ -49,6 +49,18 @@ def scan(
     paths = ["/", "/wall", "/quality", "/persons"] + (["/audit"] if audit else [])
     paths += [f"/station/{s}" for s in stations] + [f"/zone/{z}" for z in zones]
     paths += [f"/grid/{g}" for g in grids] + [f"/building/{b}" for b in buildings]
+    # the governance side of the same ground: its towns and a village of each
+    places = column(
+        core,
+        "select distinct on (town_code) town_code || '/' || village_code from core.grids "
+        "where station_code = any(:s) order by town_code, village_code",
+        s=stations,
+    )
+    paths += (
+        ["/towns"]
+        + [f"/town/{p.split('/')[0]}" for p in places]
+        + [f"/village/{p.split('/')[1]}" for p in places]
+    )
     for path in paths:
         status, body = dash_call(client, demo_app, route, {("url", "pathname"): path})
         assert status == 200 and "not-found" not in body, (username, path)

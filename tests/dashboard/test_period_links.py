@@ -42,7 +42,12 @@ def test_every_link_carries_the_period_shown(c: AppContext, core: Engine, search
     grid = first(core, f"select min(grid_code) from core.grids where station_code = '{station}'")
     building = first(core, f"select min(building_code) from core.buildings where grid_code = '{grid}'")
     zone = first(core, f"select min(zone_code) from core.police_zones where station_code = '{station}'")
+    town = first(core, f"select town_code from core.grids where grid_code = '{grid}'")
+    village = first(core, f"select village_code from core.grids where grid_code = '{grid}'")
     for path in (
+        "/towns",
+        f"/town/{town}",
+        f"/village/{village}",
         f"/station/{station}",
         f"/zone/{zone}",
         f"/grid/{grid}",

@@ -50,6 +50,10 @@ def test_no_page_or_export_holds_an_unmasked_id_or_mobile(
         [f"/station/{s}" for s in stations] + [f"/zone/{z}" for z in zones] + [f"/grid/{g}" for g in grids]
     )
     paths += [f"/building/{b}" for b in buildings]
+    paths += ["/towns"] + [f"/town/{t}" for t in column(core, "select town_code from core.towns order by 1")]
+    paths += [
+        f"/village/{v}" for v in column(core, "select village_code from core.villages order by 1 limit 5")
+    ]
     for path in paths:
         status, body = dash_call(client, demo_app, route, {("url", "pathname"): path})
         assert status == 200 and "not-found" not in body, path
