@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from sqlalchemy import create_engine, text
 
+from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
 from tests.support.cli import serving
 
@@ -55,8 +57,20 @@ def title(driver: WebDriver) -> str:
     )
 
 
+def other_town(demo_db: tuple[str, str], town: str) -> str:
+    engine = create_engine(normalise_url(demo_db[0]))
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("select min(town_code) from core.towns where town_code <> :t"), {"t": town}
+            )
+            return str(found.scalar_one())
+    finally:
+        engine.dispose()
+
+
 def test_a_town_leader_drills_from_town_to_village_to_grid(
-    browser: WebDriver, served: str, accounts: dict[str, Any]
+    browser: WebDriver, served: str, accounts: dict[str, Any], demo_db: tuple[str, str]
 ) -> None:
     (town,) = accounts["town"].towns
     browser.get(f"{served}/towns{WEEK}")
@@ -95,6 +109,5 @@ def test_a_town_leader_drills_from_town_to_village_to_grid(
     assert not console_errors(browser)
 
     # another town is not found for them
-    other = "440118002" if town != "440118002" else "440118001"
-    browser.get(f"{served}/town/{other}")
+    browser.get(f"{served}/town/{other_town(demo_db, town)}")
     wait(browser, lambda d: d.find_elements(By.ID, "not-found"))
