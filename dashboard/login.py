@@ -213,8 +213,14 @@ def install(app: dash.Dash, c: AppContext, auth: Auth, csrf_key: bytes) -> None:
         if result.token is None:
             return page(result.message, username, request.form.get("next", "/"))
         target = safe_next(request.form.get("next"))
-        if target == "/" and result.user is not None and result.user.grids:
+        if target == "/" and result.user is not None and result.user.role == "grid_worker":
             target = "/mine"  # a grid worker starts at their own grid (the map is one tap away)
+        elif (
+            target == "/"
+            and result.user is not None
+            and result.user.role in ("town_leader", "village_officer")
+        ):
+            target = "/towns"  # the governance side starts at its towns (and on to its villages)
         if (
             result.user is not None
             and result.user.wall_only

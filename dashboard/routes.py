@@ -66,7 +66,7 @@ def _audit(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
 
 
 def _mine(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
-    if c.user().grids:
+    if c.user().role == "grid_worker":  # a town's or village's grids are no one's street round
         return mine.layout(c)
     return forbidden("我的网格（网格员使用）")
 

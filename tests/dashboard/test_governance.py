@@ -190,9 +190,11 @@ def ground(core: Engine, accounts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def signed_in(app: dash.Dash, username: str) -> Any:
+def signed_in(app: dash.Dash, username: str, start: str = "/towns") -> Any:
+    """A client signed in as ``username``, sent first to ``start`` (the governance side: its towns)."""
     client = app.server.test_client()
-    assert login(client, username).status_code == 302
+    signed = login(client, username)
+    assert signed.status_code == 302 and signed.headers["Location"] == start
     return client
 
 
@@ -255,7 +257,7 @@ def test_a_station_chief_sees_only_the_towns_on_their_ground(
     theirs = set(column(core, "select distinct town_code from core.grids where station_code = :s", s=station))
     others = set(column(core, "select town_code from core.towns")) - theirs
     assert theirs and others
-    client = signed_in(demo_app, "chief_a")
+    client = signed_in(demo_app, "chief_a", "/")
     for town in theirs:
         assert "not-found" not in page(client, demo_app, f"/town/{town}"), town
     for town in others:
@@ -338,12 +340,12 @@ def test_the_command_line_adds_a_town_leader(
 
     env = {**cli_env, "DATABASE_URL": libpq_url(demo_db[0]), "ONEMAP_APP_DATABASE_URL": libpq_url(demo_db[1])}
     with core.begin() as conn:
-        conn.execute(text("delete from ops.users where username like 'cli-gov-%'"))
+        conn.execute(text("delete from ops.users where username like 'govcli-%'"))
     town = ground["town"]
     made = onemap(
         "user",
         "add",
-        "cli-gov-town",
+        "govcli-town",
         "--role",
         "town_leader",
         "--town",
@@ -354,12 +356,12 @@ def test_the_command_line_adds_a_town_leader(
     )
     assert made.returncode == 0, made.stderr
     assert "needs --village" in one_line_error(
-        onemap("user", "add", "cli-gov-v", "--role", "village_officer", "--password", PASSWORD, env=env)
+        onemap("user", "add", "govcli-v", "--role", "village_officer", "--password", PASSWORD, env=env)
     )
     listed = onemap("user", "list", env=env)
-    assert listed.returncode == 0 and "cli-gov-town" in listed.stdout + listed.stderr
+    assert listed.returncode == 0 and "govcli-town" in listed.stdout + listed.stderr
     grids = column(core, "select grid_code from core.grids where town_code = :t order by 1", t=town)
-    assert column(core, "select grids from ops.users where username = 'cli-gov-town'")[0] == grids
+    assert column(core, "select grids from ops.users where username = 'govcli-town'")[0] == grids
 
 
 def test_a_delivery_that_moves_a_grid_moves_it_between_town_leaders(
