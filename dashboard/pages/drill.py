@@ -73,7 +73,7 @@ def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div 
 
 def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div | None:
     scope = c.scope()
-    area = Area(level, code)
+    area = areas.with_grids(c.url, scope, Area(level, code))
     info = areas.area_name(c.url, scope, area)
     if info is None:
         return None
