@@ -2,7 +2,7 @@
 -- One policy per table, for every command, with the same USING and WITH CHECK. Each scope call is
 -- wrapped in (select …) so it runs once per statement (an InitPlan), not once per row. Tables of
 -- rows about a person (and the partitions of gate events) also get the restrictive policy `people`
--- of revision 0015 (widened by 0017), with the same condition: only the roles that work with people
+-- of revision 0015 (widened by 0016), with the same condition: only the roles that work with people
 -- read them (the wall account does not).
 --
 -- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name

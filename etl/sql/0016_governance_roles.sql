@@ -1,4 +1,4 @@
--- 0017 the governance roles: a town leader (镇街领导) sees their towns, a village or community
+-- 0016 the governance roles: a town leader (镇街领导) sees their towns, a village or community
 -- officer (村社区干部) their villages. Both are given the towns or villages they answer for; their
 -- signed scope is the grids of those (refreshed after every delivery of grids) and the police
 -- stations whose zones those grids overlap, so the policies of every table apply to them as to a

@@ -1,7 +1,7 @@
 """The governance roles: a town leader and a village or community officer, scoped by the grids of
 their towns or villages.
 
-Revision ID: 0017
+Revision ID: 0016
 Revises: 0015
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0017"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
@@ -19,7 +19,7 @@ PEOPLE_ROLES = "array[''leadership'', ''station_chief'', ''grid_worker'']"
 
 def upgrade() -> None:
     """Allow the roles, give users their towns and villages, let the roles read rows about people."""
-    run_sql_file("0017_governance_roles.sql")
+    run_sql_file("0016_governance_roles.sql")
 
 
 def downgrade() -> None:
