@@ -54,8 +54,10 @@ def get_engine(url: str, statement_timeout_ms: int | None = None) -> Engine:
         connect_args={
             "connect_timeout": 5,
             "application_name": "onemap-dashboard",
-            # set at connection start, so it holds for every statement whoever runs it
-            "options": f"-c statement_timeout={int(timeout)}",
+            # set at connection start, so it holds for every statement whoever runs it; no JIT:
+            # a page's queries run for milliseconds, and compiling them cost more than they saved
+            # (measured in benchmarks/pages.py)
+            "options": f"-c statement_timeout={int(timeout)} -c jit=off",
         },
     )
 

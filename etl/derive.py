@@ -106,11 +106,18 @@ def derive_analysis(conn: psycopg.Connection) -> None:
     record_built(conn, ANALYSIS)
 
 
+def derive_scores(conn: psycopg.Connection) -> None:
+    """Count again the station assessments kept for the last whole weeks (the pages read them
+    instead of counting every station on every station page); the caller commits."""
+    conn.execute("select ops.refresh_station_scores()")
+
+
 def derive_stale(conn: psycopg.Connection, loaded: bool) -> None:
-    """After a run's loads: rebuild the alerts and the analysis when a source loaded or they are
-    stale (a run killed while deriving), each committed on its own."""
+    """After a run's loads: rebuild the alerts, the kept station assessments and the analysis when
+    a source loaded or they are stale (a run killed while deriving), each committed on its own."""
     if loaded or stale(conn, ALERTS):
         derive_alerts(conn)
+        derive_scores(conn)
         conn.commit()
     if loaded or stale(conn, ANALYSIS):
         derive_analysis(conn)
@@ -126,5 +133,6 @@ def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
         if span and span[0] is not None:
             conn.execute(read_sql("derive_access_daily.sql"), {"first": span[0], "last": span[1]})
         derive_alerts(conn, thresholds)
+        derive_scores(conn)
         derive_analysis(conn)
         conn.commit()

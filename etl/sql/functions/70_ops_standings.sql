@@ -37,14 +37,12 @@ $$;
 comment on function ops.period_end(timestamptz, timestamptz) is
     'The end of a period, or now while it runs; refuses a period not running from a midnight (Asia/Shanghai) to a later one or to now.';
 
-create or replace function ops.station_scores(
-    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz,
-    p_base double precision, p_control double precision, p_daily double precision
-)
+-- The parts of every station's assessment for a period, counted now over the whole station: what
+-- ops.station_scores scores, and what ops.store_station_scores keeps for finished periods. Not
+-- granted to the application role (it returns every station, whatever the scope).
+create or replace function ops.station_score_parts_live(p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz)
 returns table (station_code text, name text, three_codes numeric, registration numeric, smart numeric,
-               incidents_week bigint, incidents_prev bigint, on_time numeric, cleared numeric,
-               base_work double precision, incident_control double precision,
-               daily_management double precision, score double precision, rank bigint, ranked bigint)
+               incidents_week bigint, incidents_prev bigint, on_time numeric, cleared numeric)
 language plpgsql stable security definer
 set search_path = pg_catalog, public
 as $$
@@ -106,6 +104,106 @@ begin
         left join incidents_by_station as i using (station_code)
         left join events_by_station as e using (station_code)
         left join hazards_by_station as h using (station_code)
+    )
+    select x.station_code, x.name, x.three_codes, x.registration, x.smart, x.week, x.prev, x.on_time, x.cleared
+    from parts as x;
+end
+$$;
+comment on function ops.station_score_parts_live(timestamptz, timestamptz, timestamptz) is
+    'The parts of every station''s assessment for a period, counted now over the whole station.';
+
+-- A finished period's parts depend on the data only (everything is counted as it stood at the
+-- period's end), so they are counted once per load and kept; a running period is always counted.
+create or replace function ops.store_station_scores(p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz)
+returns integer
+language plpgsql volatile security definer
+set search_path = pg_catalog, public
+as $$
+declare
+    v_n integer;
+begin
+    if p_w1 > now() then
+        return 0;  -- still running: its figures move with the clock
+    end if;
+    delete from ops.station_score_parts as sp where sp.w0 = p_w0 and sp.w1 = p_w1 and sp.p0 = p_p0;
+    insert into ops.station_score_parts (w0, w1, p0, station_code, name, three_codes, registration, smart,
+                                         incidents_week, incidents_prev, on_time, cleared)
+    select p_w0, p_w1, p_p0, l.*
+    from ops.station_score_parts_live(p_w0, p_w1, p_p0) as l;
+    get diagnostics v_n = row_count;
+    return v_n;
+end
+$$;
+comment on function ops.store_station_scores(timestamptz, timestamptz, timestamptz) is
+    'Count and keep the parts of every station''s assessment for a finished period (none for a running one).';
+
+-- After a load: what was kept describes the old data, so all of it goes; the last p_weeks whole ISO
+-- weeks (Asia/Shanghai) up to the newest incident's week, each against the week before, are kept anew
+-- (the weeks the pages and the weekly reports show by default). Returns the periods kept.
+create or replace function ops.refresh_station_scores(p_weeks integer default 8)
+returns integer
+language plpgsql volatile security definer
+set search_path = pg_catalog, public
+as $$
+declare
+    v_last timestamptz;
+    v_w0 timestamptz;
+    v_n integer := 0;
+begin
+    delete from ops.station_score_parts;
+    -- the Monday after the newest incident's week, at midnight in Beijing (the weeks end there)
+    select ((date_trunc('week', max(i.reported_at) at time zone 'Asia/Shanghai') + interval '7 days')
+            at time zone 'Asia/Shanghai')
+    into v_last from core.incidents as i;
+    if v_last is null then
+        return 0;
+    end if;
+    for k in 1 .. p_weeks loop
+        v_w0 := ((v_last at time zone 'Asia/Shanghai') - make_interval(days => 7 * k)) at time zone 'Asia/Shanghai';
+        if v_w0 + interval '7 days' <= now() then
+            perform ops.store_station_scores(
+                v_w0,
+                ((v_w0 at time zone 'Asia/Shanghai') + interval '7 days') at time zone 'Asia/Shanghai',
+                ((v_w0 at time zone 'Asia/Shanghai') - interval '7 days') at time zone 'Asia/Shanghai');
+            v_n := v_n + 1;
+        end if;
+    end loop;
+    return v_n;
+end
+$$;
+comment on function ops.refresh_station_scores(integer) is
+    'Forget every kept station assessment and keep those of the last whole weeks of the data (after a load).';
+
+create or replace function ops.station_scores(
+    p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz,
+    p_base double precision, p_control double precision, p_daily double precision
+)
+returns table (station_code text, name text, three_codes numeric, registration numeric, smart numeric,
+               incidents_week bigint, incidents_prev bigint, on_time numeric, cleared numeric,
+               base_work double precision, incident_control double precision,
+               daily_management double precision, score double precision, rank bigint, ranked bigint)
+language plpgsql stable security definer
+set search_path = pg_catalog, public
+as $$
+#variable_conflict use_column
+begin
+    perform ops.period_end(p_w0, p_w1);
+    perform ops.period_end(p_p0, p_w0);
+    return query
+    with stored as (
+        select sp.station_code, sp.name, sp.three_codes, sp.registration, sp.smart,
+               sp.incidents_week as week, sp.incidents_prev as prev, sp.on_time, sp.cleared
+        from ops.station_score_parts as sp
+        where sp.w0 = p_w0 and sp.w1 = p_w1 and sp.p0 = p_p0
+    ),
+    -- kept after the last load, or counted now (the live count runs only when nothing was kept)
+    parts as (
+        select * from stored
+        union all
+        select l.station_code, l.name, l.three_codes, l.registration, l.smart, l.incidents_week,
+               l.incidents_prev, l.on_time, l.cleared
+        from ops.station_score_parts_live(p_w0, p_w1, p_p0) as l
+        where not exists (select 1 from stored)
     ),
     -- each part the mean of its present measures (0 with none); incident control 1 with no incident
     scored as (
@@ -194,4 +292,7 @@ comment on function ops.grid_ranking(timestamptz, timestamptz, timestamptz, text
     'Grids by incidents in a week (with the week before), each counted over the whole grid and ranked among all; only the grids the signed scope may see.';
 revoke execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,
                                               double precision, double precision, double precision),
-    ops.grid_ranking(timestamptz, timestamptz, timestamptz, text) from public;
+    ops.grid_ranking(timestamptz, timestamptz, timestamptz, text),
+    ops.station_score_parts_live(timestamptz, timestamptz, timestamptz),
+    ops.store_station_scores(timestamptz, timestamptz, timestamptz),
+    ops.refresh_station_scores(integer) from public;
