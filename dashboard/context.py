@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -10,10 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from cachetools import TTLCache
-
 from dashboard import bounds, db
 from dashboard.auth import User, audit
+from dashboard.cache import DataStamp, SharedCache
 from dashboard.periods import Period
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
@@ -33,11 +31,13 @@ class AppContext:
     url: str
     settings: DashboardSettings
     scope_key: bytes = field(repr=False)
-    _cache: TTLCache[Hashable, Any] = field(init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _cache: SharedCache | None = field(init=False, repr=False, default=None)
+    _stamp: DataStamp = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._cache = TTLCache(maxsize=512, ttl=max(self.settings.cache_seconds, 1))
+        if self.settings.cache_seconds > 0:
+            self._cache = SharedCache(self.settings.cache_dir, self.settings.cache_seconds)
+        self._stamp = DataStamp(self.url)
 
     def user(self) -> User:
         """The signed-in user; with none, nothing is served (fail closed)."""
@@ -94,20 +94,16 @@ class AppContext:
         return bounds.search_period(search, self.now())
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per key, viewer's scope and role for ``cache_seconds``.
+        """``compute()`` once per key, viewer's scope and role, and data, for ``cache_seconds``;
+        shared by every worker process, computed by one of them at a time (:mod:`dashboard.cache`).
 
         The scope and role are always part of the key (row-level security makes every query's rows
         depend on them), so nothing cached for one scope reaches another. The viewer is not: what
         is cached must hold nothing about who asked (no name; the top bar is built per request).
+        The data's stamp is part of it too: after a load nothing computed before it is served.
         """
-        if self.settings.cache_seconds <= 0:
+        if self._cache is None:
             return compute()
         user = self.user()
-        full = (user.scope(), user.role, key)
-        with self._lock:
-            if full in self._cache:
-                return self._cache[full]
-        value = compute()
-        with self._lock:
-            self._cache[full] = value
-        return value
+        full = (self.url, user.scope(), user.role, self._stamp(), key)
+        return self._cache.get_or_compute(full, compute)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from common.china import TZ
+from common.paths import PROJECT_ROOT
 
 WALL_VIEWS = ("area", "stations", "red_cards", "hot_spots")
 
@@ -72,7 +74,13 @@ class DashboardSettings(BaseSettings):
     score_weight_daily_management: float = Field(
         default=20, ge=0, description="Station score: daily management."
     )
-    cache_seconds: int = Field(default=300, ge=0, description="How long map layers and heat are cached.")
+    cache_seconds: int = Field(
+        default=300, ge=0, description="How long pages, map layers and heat are cached (0: not at all)."
+    )
+    cache_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "cache",
+        description="The cache shared by the dashboard's worker processes (dashboard/cache.py).",
+    )
     statement_timeout_ms: int = Field(
         default=15_000, ge=100, description="PostgreSQL cancels any dashboard query running longer."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, TEST_SECRET
 
 # Set before any settings are read; served apps and commands the tests start inherit it.
 os.environ["ONEMAP_SECRET_KEY"] = TEST_SECRET
+# the dashboard's shared cache of this run, apart from any served outside the tests
+os.environ.setdefault("ONEMAP_CACHE_DIR", tempfile.mkdtemp(prefix="onemap-test-cache-"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -33,3 +33,5 @@ grant execute on function ops.station_scores(timestamptz, timestamptz, timestamp
 -- counts of people in an area (functions/75_ops_people_counts.sql): what the wall account, which
 -- reads no person's row, shows; the same counts every role would make itself
 grant execute on function ops.people_counts(text, text, timestamptz) to {app_role};
+-- the data's stamp (functions/85_ops_data_stamp.sql): what the dashboard's cache keys carry
+grant execute on function ops.data_stamp() to {app_role};

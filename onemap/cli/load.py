@@ -80,8 +80,27 @@ def etl_load(
         )
     for r in failed:
         console.print(f"[red]onemap:[/red] {r.source}: {r.message}", highlight=False)
+    if any(r.status == "loaded" for r in reports):
+        _warm(url)
     if failed:
         raise typer.Exit(1)
+
+
+def _warm(owner_url: str) -> None:
+    """Compute the station pages into the dashboard's shared cache (what the load made stale is
+    never served: the cache is keyed by the data's stamp). Without a secret key there is no
+    dashboard to warm for: say so and go on."""
+    from common.secret import load_secret
+
+    try:
+        secret = load_secret()
+    except OnemapError as exc:
+        console.print(f"dashboard cache not warmed: {exc}", highlight=False)
+        return
+    from dashboard.warm import warm
+
+    pages, seconds = warm(Warehouse().app_url_for(owner_url), secret)
+    console.print(f"dashboard cache warmed: {pages} station pages in {seconds:.1f} s")
 
 
 @app.command("derive")

@@ -1,0 +1,48 @@
+"""Warm the shared cache after a load: every station's page for the default period, as the
+leadership sees it (the pages asked for first and the most costly), computed once into the cache
+the served dashboard reads (:mod:`dashboard.cache`; same ``ONEMAP_CACHE_DIR``)."""
+
+from __future__ import annotations
+
+import time
+
+from common.secret import derive
+from dashboard.auth import User
+from dashboard.context import AppContext
+from dashboard.pages import drill
+from dashboard.queries.areas import stations
+from dashboard.settings import DashboardSettings
+
+# Who the warm pages are computed for: the leadership's scope and role (what the cache keys on);
+# the name is what the database's audit trail would show, were anything audited.
+WARMER = User("cache-warmer", "", "leadership", frozenset(), frozenset())
+
+
+def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> tuple[int, float]:
+    """Compute every station's page for the default period into the shared cache.
+
+    Parameters
+    ----------
+    url : str
+        The application role's URL (the served dashboard's).
+    secret : bytes
+        The deployment's secret key (the scope the pages are computed in is signed with it).
+    settings : DashboardSettings, optional
+        The served dashboard's (its cache directory and time); default from the environment.
+
+    Returns
+    -------
+    tuple of (int, float)
+        The pages computed and the seconds it took; (0, 0.0) when caching is off.
+    """
+    settings = settings or DashboardSettings()
+    c = AppContext(url, settings, derive(secret, "scope"))
+    if settings.cache_seconds <= 0:
+        return 0, 0.0
+    t0 = time.perf_counter()
+    with c.acting_as(WARMER):
+        period = c.period()
+        codes = [s["station_code"] for s in stations(url, c.scope())]
+        for code in codes:
+            drill.area_page(c, period, "station", code)
+    return len(codes), time.perf_counter() - t0

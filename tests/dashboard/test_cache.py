@@ -1,0 +1,128 @@
+"""The dashboard's shared cache: one computation per key across processes and threads, a value
+read by every process, nothing computed before a load served after it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import dashboard.cache
+from common.secret import derive
+from dashboard.cache import SharedCache, key_digest
+from dashboard.context import AppContext
+from dashboard.pages import drill
+from dashboard.queries.areas import stations
+from dashboard.scope import Scope
+from dashboard.settings import DashboardSettings
+from dashboard.warm import warm
+from etl.db import libpq_url
+from etl.derive import record_built
+from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
+
+KEY = ("area-page", "station", "S1", Scope.everything(), frozenset({"a", "b", "c"}))
+
+
+def _compute_in(directory: str, log: str, start: float) -> str:
+    """In another process: wait for the common start, then ask for KEY (its computation logged)."""
+    time.sleep(max(0.0, start - time.time()))
+    cache = SharedCache(Path(directory), 60)
+
+    def compute() -> str:
+        with open(log, "a") as f:
+            f.write("computed\n")
+        time.sleep(1.0)  # long enough for the other process to ask meanwhile
+        return "the page"
+
+    return cache.get_or_compute(KEY, compute)
+
+
+def test_two_processes_asking_at_once_compute_a_key_once(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    start = time.time() + 1.5  # both processes started and waiting by then
+    ctx = multiprocessing.get_context("spawn")  # fresh interpreters: their own hash seeds and memory
+    with ctx.Pool(2) as pool:
+        asked = [pool.apply_async(_compute_in, (str(tmp_path / "c"), str(log), start)) for _ in range(2)]
+        got = [a.get(timeout=60) for a in asked]
+    assert got == ["the page", "the page"]
+    assert log.read_text().count("computed") == 1
+    # a third process, later, reads it without computing
+    assert _compute_in(str(tmp_path / "c"), str(log), 0) == "the page"
+    assert log.read_text().count("computed") == 1
+
+
+def test_threads_wait_for_the_one_computing(tmp_path: Path) -> None:
+    cache = SharedCache(tmp_path, 60)
+    calls: list[int] = []
+
+    def compute() -> None:  # None is a value too (an area that does not exist)
+        calls.append(1)
+        time.sleep(0.3)
+
+    threads = [threading.Thread(target=cache.get_or_compute, args=(KEY, compute)) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert cache.get_or_compute(KEY, compute) is None
+    assert len(calls) == 1
+
+
+def test_a_key_is_named_alike_in_every_process() -> None:
+    """Sets are sorted, dataclasses spelled out: Python's string hash differs between processes."""
+    same = ("area-page", "station", "S1", Scope.everything(), frozenset({"c", "b", "a"}))
+    assert key_digest(KEY) == key_digest(same)
+    assert key_digest(KEY) != key_digest((*KEY[:2], "S2", *KEY[3:]))
+
+
+@pytest.fixture
+def cached_app(
+    demo_db: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AppContext]:
+    monkeypatch.setattr(dashboard.cache, "STAMP_SECONDS", 0.0)  # read the stamp on every call
+    settings = DashboardSettings(cache_seconds=600, cache_dir=tmp_path)
+    c = AppContext(demo_db[1], settings, derive(SECRET, "scope"))
+    with c.acting_as(LEADER):
+        yield c
+
+
+@pytest.mark.db
+def test_a_load_ends_what_was_cached_before_it(cached_app: AppContext, demo_db: tuple[str, str]) -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cached_app.cached(("figures",), compute) == 1
+    assert cached_app.cached(("figures",), compute) == 1  # kept
+    # what a load's derivation commits (etl/derive.py): the data changed
+    with psycopg.connect(libpq_url(demo_db[0])) as conn:
+        record_built(conn, "alerts")
+    assert cached_app.cached(("figures",), compute) == 2
+    assert cached_app.cached(("figures",), compute) == 2
+
+
+@pytest.mark.db
+def test_the_warmed_station_pages_are_served_without_computing(
+    demo_db: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = DashboardSettings(cache_seconds=600, cache_dir=tmp_path, as_of=DEMO_UNTIL)
+    pages, _seconds = warm(demo_db[1], SECRET, settings)
+    served = AppContext(demo_db[1], settings, derive(SECRET, "scope"))  # another process's, as it were
+    with served.acting_as(LEADER):
+        codes = [s["station_code"] for s in stations(served.url, served.scope())]
+        assert pages == len(codes) > 1
+
+        def never(*_args: object) -> None:
+            raise AssertionError("computed again")
+
+        monkeypatch.setattr(drill, "_area_body", never)
+        for code in codes:
+            page = drill.area_page(served, served.period(), "station", code)
+            assert page is not None and code in str(page.to_plotly_json())
