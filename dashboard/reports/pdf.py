@@ -19,6 +19,11 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 _env.globals["label"] = label  # coded values' words come from the codebook
 _env.globals["term"] = term  # and so do the period's: 本期, 上周同期 …
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+# The PDF lists the grids with most incidents and the first red cards; every one of them is in the
+# XLSX of the same report. Printing a big station's 500 grids cost WeasyPrint seconds and a reader
+# pages nobody reads.
+TOP_GRIDS = 30
+TOP_RED_CARDS = 30
 
 
 def station_html(r: StationReport) -> str:
@@ -40,6 +45,8 @@ def station_html(r: StationReport) -> str:
         pct=pct,
         local=when,
         area_table=area_table,
+        top_grids=TOP_GRIDS,
+        top_red_cards=TOP_RED_CARDS,
         map_b64=base64.b64encode(r.map_png).decode(),
         disputes_week=sum(z["disputes_found_week"] for z in r.zones),
         disputes_resolved_week=sum(z["disputes_resolved_week"] for z in r.zones),
