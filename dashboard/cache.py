@@ -83,11 +83,11 @@ class SharedCache:
         digest = key_digest(key)
         found = self._read(digest)
         if found is not MISSING:
-            return found  # type: ignore[no-any-return]
+            return found  # type: ignore[no-any-return,unused-ignore]
         with self._locked(digest):
             found = self._read(digest)  # computed by whoever held the lock before
             if found is not MISSING:
-                return found  # type: ignore[no-any-return]
+                return found  # type: ignore[no-any-return,unused-ignore]
             value = compute()
             self.shared.set(digest, value)
             with self._mutex:

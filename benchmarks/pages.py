@@ -1,0 +1,131 @@
+"""Every page for the smallest and the biggest station, cold and warm; the biggest station's PDF.
+
+Cold: the page built with no cache at all (every query runs; the database's own caches warmed by
+a first call). Warm: served from the shared cache (dashboard/cache.py) after one call filled it.
+Each figure is printed with the 1-minute load average beside it (the machine is shared).
+
+Targets (issue 20): every page cold ≤ 1 s for the biggest station, warm ≤ 0.1 s; the biggest
+station's PDF ≤ 3 s.
+
+    .venv/bin/python benchmarks/pages.py --db onemap_county [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# run as a script, this file's folder comes first on the path and its name would hide the package
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from sqlalchemy import text
+
+from benchmarks.support import LEADER, as_leadership, scoped_connection
+from common.secret import derive
+from dashboard import routes
+from dashboard.context import AppContext
+from dashboard.reports import pdf
+from dashboard.reports.weekly import build_station
+from dashboard.settings import DashboardSettings
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> float:
+    """The median seconds of ``repeat`` calls."""
+    seconds = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - t0)
+    return statistics.median(seconds)
+
+
+def station_paths(url: str, station: str) -> dict[str, str]:
+    """The pages of a station: itself, its busiest zone and grid, its biggest building."""
+    with scoped_connection(url) as conn:
+        zone = conn.execute(
+            text("select zone_code from serve.zones where station_code = :s order by zone_code limit 1"),
+            {"s": station},
+        ).scalar()
+        grid = conn.execute(
+            text("select grid_code from serve.incidents where station_code = :s and grid_code is not null "
+                 "group by 1 order by count(*) desc limit 1"), {"s": station}).scalar()  # fmt: skip
+        building = conn.execute(
+            text("select building_code from serve.rental_units where station_code = :s "
+                 "group by 1 order by count(*) desc limit 1"), {"s": station}).scalar()  # fmt: skip
+    return {
+        "station": f"/station/{station}",
+        "zone": f"/zone/{zone}",
+        "grid": f"/grid/{grid}",
+        "building": f"/building/{building}",
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", default="onemap_county", help="database of the embedded cluster")
+    ap.add_argument("--app-url", default=None, help="application-role URL (instead of --db)")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--as-of", default=None, help="the day treated as today (default: latest incident)")
+    args = ap.parse_args()
+
+    url, secret = as_leadership(args.db, args.app_url)
+    with scoped_connection(url) as conn:
+        latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
+        sizes = conn.execute(
+            text("select station_code, count(*) from serve.grids group by 1 order by 2, 1")
+        ).all()
+    as_of = date.fromisoformat(args.as_of) if args.as_of else latest.date()
+    smallest, biggest = sizes[0], sizes[-1]
+    print(f"as of {as_of}; smallest station {smallest[0]} ({smallest[1]} grids), "
+          f"biggest {biggest[0]} ({biggest[1]} grids)")  # fmt: skip
+
+    key = derive(secret, "scope")
+    cold = AppContext(url, DashboardSettings(as_of=as_of, cache_seconds=0), key)
+    with tempfile.TemporaryDirectory(prefix="onemap-bench-cache-") as folder:
+        warm = AppContext(url, DashboardSettings(as_of=as_of, cache_seconds=600, cache_dir=Path(folder)), key)
+        worst_cold, worst_warm = 0.0, 0.0
+        for label, (station, n) in (("smallest", smallest), ("biggest", biggest)):
+            paths = {"map": "/", "quality": "/quality", **station_paths(url, station)}
+            for page, path in paths.items():
+                with cold.acting_as(LEADER):
+                    routes.render(cold, path)  # the database's caches and the pool warmed
+                    cold_s = timed(lambda p=path: routes.render(cold, p), args.repeat)
+                la_cold = load()
+                with warm.acting_as(LEADER):
+                    routes.render(warm, path)  # fills the shared cache
+                    warm_s = timed(lambda p=path: routes.render(warm, p), args.repeat)
+                la_warm = load()
+                if label == "biggest":
+                    worst_cold, worst_warm = max(worst_cold, cold_s), max(worst_warm, warm_s)
+                print(f"{label:8s} {station} ({n:3d} grids) {page:9s} cold {cold_s * 1000:7.0f} ms "
+                      f"(load {la_cold:4.1f})  warm {warm_s * 1000:6.1f} ms (load {la_warm:4.1f})  "
+                      f"warm/cold {warm_s / max(cold_s, 1e-9):.3f}")  # fmt: skip
+    print(f"biggest station, slowest page cold: {worst_cold:.2f} s (target ≤ 1 s), "
+          f"warm: {worst_warm:.3f} s (target ≤ 0.1 s); load {load():.1f}")  # fmt: skip
+
+    with cold.acting_as(LEADER):
+        week = cold.period()
+        t0 = time.perf_counter()
+        report = build_station(url, cold.scope(), biggest[0], week)
+        gathered = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        size = len(pdf.to_pdf(pdf.station_html(report)))
+        typeset = time.perf_counter() - t1
+    print(f"biggest station's PDF: {gathered + typeset:.2f} s (gathering {gathered:.2f} s, typesetting "
+          f"{typeset:.2f} s, {size / 1024:.0f} KB; target ≤ 3 s); load {load():.1f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

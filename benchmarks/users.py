@@ -1,0 +1,207 @@
+"""1, 10 and 50 signed-in users at once against the served dashboard: p50/p95/p99 and errors.
+
+The app is served as `onemap serve` serves it (gunicorn, 2 workers × 4 threads) on the given
+database, with a fresh shared cache for each round; every user signs in through the login form
+(leaders and station chiefs), then all of them at once replay what a browser posts: the page
+callback for the map, their station's page, its first police zone and its busiest grid. Each
+round's figures are printed with the 1-minute load average beside them.
+
+Targets (issue 20): with 50 users p95 ≤ 1 s, p99 ≤ 1.5 s, 0 errors.
+
+    .venv/bin/python benchmarks/users.py --db onemap_county [--users 1 10 50] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# run as a script, this file's folder comes first on the path and its name would hide the package
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import requests
+from sqlalchemy import text
+
+from benchmarks.support import as_leadership, scoped_connection
+from etl.users import add_user, list_users, set_password
+from etl.warehouse import Warehouse
+
+PREFIX = "bench-user-"
+# each station's first police zone and busiest grid (the pages its chief opens)
+FIRSTS = (
+    "select s.station_code, "
+    "(select min(zone_code) from serve.zones as z where z.station_code = s.station_code), "
+    "(select grid_code from serve.incidents as i where i.station_code = s.station_code "
+    " and grid_code is not null group by 1 order by count(*) desc limit 1) "
+    "from serve.stations as s"
+)
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def accounts(owner: str, stations: list[str], n: int, password: str) -> list[tuple[str, str | None]]:
+    """``n`` users (every fifth a leader, the others chiefs of the stations in turn), made or reset."""
+    existing = {u.username for u in list_users(owner)}
+    made = []
+    for i in range(n):
+        station = None if i % 5 == 0 else stations[i % len(stations)]
+        name = f"{PREFIX}{i:02d}-{'leader' if station is None else station.lower()}"
+        if name in existing:
+            set_password(owner, name, password)
+        else:
+            role = "leadership" if station is None else "station_chief"
+            add_user(owner, name, role, password, stations=[station] if station else None)
+        made.append((name, station))
+    return made
+
+
+def sign_in(base: str, username: str, password: str) -> requests.Session:
+    s = requests.Session()
+    page = s.get(f"{base}/login", timeout=30)
+    token = re.search(r'name="csrf" value="([^"]*)"', page.text)
+    r = s.post(
+        f"{base}/login",
+        data={
+            "username": username,
+            "password": password,
+            "next": "/",
+            "csrf": token.group(1) if token else "",
+        },
+        timeout=30,
+        allow_redirects=False,
+    )
+    if r.status_code not in (302, 303):
+        raise RuntimeError(f"{username} could not sign in: {r.status_code}")
+    return s
+
+
+def page_call(path: str) -> dict[str, Any]:
+    """What the browser posts when the URL changes: the router's callback (dashboard/app.py)."""
+    return {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": path},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["url.pathname"],
+        "state": [],
+    }
+
+
+class Round:
+    """One round of users: each replays their pages ``rounds`` times once ``start`` is set."""
+
+    def __init__(self, base: str, rounds: int, firsts: dict[str, tuple[str, str]]) -> None:
+        self.base, self.rounds, self.firsts = base, rounds, firsts
+        self.seconds: list[float] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.start = threading.Event()
+
+    def replay(self, session: requests.Session, station: str) -> None:
+        zone, grid = self.firsts[station]
+        paths = ["/", f"/station/{station}", f"/zone/{zone}", f"/grid/{grid}"]
+        self.start.wait()
+        for _ in range(self.rounds):
+            for path in paths:
+                t0 = time.perf_counter()
+                try:
+                    r = session.post(f"{self.base}/_dash-update-component", json=page_call(path), timeout=60)
+                    ok, what = r.status_code == 200 and "page" in r.text[:200], f"{path}: {r.status_code}"
+                except requests.RequestException as exc:
+                    ok, what = False, f"{path}: {type(exc).__name__}"
+                with self.lock:
+                    self.seconds.append(time.perf_counter() - t0)
+                    if not ok:
+                        self.errors.append(what)
+
+
+def serve(app_url: str, as_of: date, cache_dir: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ONEMAP_AS_OF": as_of.isoformat(), "ONEMAP_CACHE_DIR": cache_dir,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # fmt: skip
+    code = (
+        "import sys; from common.secret import load_secret; from dashboard.server import run; "
+        f"run({app_url!r}, load_secret(), port={port}, workers=2)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError("the dashboard did not start")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", default="onemap_county", help="database of the embedded cluster")
+    ap.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
+    ap.add_argument("--rounds", type=int, default=3, help="times each user replays their pages")
+    args = ap.parse_args()
+
+    app_url, _secret = as_leadership(args.db, None)
+    owner = Warehouse().server.url("owner", database=args.db)
+    with scoped_connection(app_url) as conn:
+        latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
+        stations = list(conn.execute(text("select station_code from serve.stations order by 1")).scalars())
+        firsts = {
+            s: (z, g)
+            for s, z, g in conn.execute(text(FIRSTS))
+        }
+    password = secrets.token_urlsafe(18)
+    users = accounts(owner, stations, max(args.users), password)
+
+    for n in args.users:
+        port = free_port()
+        with tempfile.TemporaryDirectory(prefix="onemap-bench-cache-") as cache_dir:
+            proc = serve(app_url, latest.date(), cache_dir, port)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                sessions = [(sign_in(base, u, password), st or stations[0]) for u, st in users[:n]]
+                round_ = Round(base, args.rounds, firsts)
+                threads = [threading.Thread(target=round_.replay, args=s) for s in sessions]
+                for t in threads:
+                    t.start()
+                t0 = time.perf_counter()
+                round_.start.set()  # every user at once
+                for t in threads:
+                    t.join()
+                wall = time.perf_counter() - t0
+                seconds, errors = round_.seconds, round_.errors
+                print(f"{n:3d} users: {len(seconds)} calls in {wall:5.1f} s"
+                      f"  p50 {pct(seconds, 0.5) * 1000:6.0f} ms  p95 {pct(seconds, 0.95) * 1000:6.0f} ms"
+                      f"  p99 {pct(seconds, 0.99) * 1000:6.0f} ms  errors {len(errors)}"
+                      f"  (load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                if errors:
+                    print(f"      e.g. {errors[:3]}")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
