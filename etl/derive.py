@@ -107,9 +107,11 @@ def derive_analysis(conn: psycopg.Connection) -> None:
 
 
 def derive_scores(conn: psycopg.Connection) -> None:
-    """Count again the station assessments kept for the last whole weeks (the pages read them
-    instead of counting every station on every station page); the caller commits."""
+    """Count again the station assessments kept for the last whole weeks and each building's units
+    and people (the pages read them instead of counting every station, or every building of an
+    area, on each visit); the caller commits."""
     conn.execute("select ops.refresh_station_scores()")
+    conn.execute("select ops.refresh_building_counts()")
 
 
 def derive_stale(conn: psycopg.Connection, loaded: bool) -> None:

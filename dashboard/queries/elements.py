@@ -68,8 +68,8 @@ def open_items(url: str, scope: Scope, area: Area, week: Period, limit: int = 50
 
 
 def buildings(url: str, scope: Scope, area: Area, limit: int = 100) -> list[dict[str, Any]]:
-    """The area's buildings, those with the most rental units first."""
-    where, params = scope_filter(scope, area, "b")
+    """The area's buildings, those with the most rental units first (counted after each load)."""
+    where, params = scope_filter(scope, area, "k")
     return rows(url, "elements_buildings", {**params, "limit": limit}, where=where)
 
 
@@ -121,7 +121,10 @@ def zero_incident_communities(
     """Communities with no incident within 150 m in [``since``, ``until``) (零发案小区)."""
     where, params = scope_filter(scope, area, "c")
     return rows(
-        url, "elements_zero_incident_communities", {**params, "since": since, "until": until}, where=where
+        url,
+        "elements_zero_incident_communities",
+        {**params, "area_level": area.level, "area_code": area.code, "since": since, "until": until},
+        where=where,
     )
 
 

@@ -33,5 +33,7 @@ grant execute on function ops.station_scores(timestamptz, timestamptz, timestamp
 -- counts of people in an area (functions/75_ops_people_counts.sql): what the wall account, which
 -- reads no person's row, shows; the same counts every role would make itself
 grant execute on function ops.people_counts(text, text, timestamptz) to {app_role};
+-- an area's communities without incidents nearby (functions/72_ops_quiet_communities.sql)
+grant execute on function ops.quiet_communities(text, text, timestamptz, timestamptz) to {app_role};
 -- the data's stamp (functions/85_ops_data_stamp.sql): what the dashboard's cache keys carry
 grant execute on function ops.data_stamp() to {app_role};

@@ -14,7 +14,8 @@ from dashboard.auth import User
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, scoped
 from dashboard.pages import drill, wall
-from dashboard.queries import indicators
+from dashboard.queries import elements, indicators
+from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 from tests.support.accounts import LEADER, chief, sign
 from tests.support.dash_calls import column
@@ -214,3 +215,26 @@ def test_kept_station_assessments_equal_counting_them_afresh(core: Engine) -> No
         afresh = conn.execute(text(scores_query), when).all()
         conn.rollback()  # the kept parts stay for the other tests
     assert from_kept == afresh and len(afresh) > 1
+
+
+def test_kept_building_counts_equal_counting_them_afresh(c: AppContext, core: Engine) -> None:
+    """The counts a page ranks its buildings by are those of the units and people in each building."""
+    afresh = (
+        "select b.building_code, (select count(*) from core.rental_units u where u.building_code = b.building_code), "
+        "(select count(*) from core.persons p where p.building_code = b.building_code), "
+        "(select count(*) from core.persons p where p.building_code = b.building_code and p.is_migrant) "
+        "from core.buildings b order by 1"
+    )
+    kept = "select building_code, units, residents, migrants from core.building_counts order by 1"
+    with core.connect() as conn:
+        assert conn.execute(text(kept)).all() == conn.execute(text(afresh)).all()
+    # and the page's list is the top of them, most units first
+    station = column(core, "select station_code from core.buildings group by 1 order by count(*) desc limit 1")[0]
+    listed = elements.buildings(c.url, c.scope(), Area("station", station), limit=20)
+    top = column(
+        core,
+        "select building_code from core.building_counts where station_code = :s "
+        "order by units desc, residents desc, building_code limit 20",
+        s=station,
+    )
+    assert [b["building_code"] for b in listed] == top and listed[0]["units"] > 0

@@ -1,4 +1,4 @@
-"""Stored station assessments: the parts of each station's score per finished period, counted after a load.
+"""Counted once per load: the parts of each station's score per finished week, each building's units and people.
 
 Revision ID: 0019
 Revises: 0015
@@ -15,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create ops.station_score_parts (the functions that fill and read it are in functions/)."""
+    """Create ops.station_score_parts and core.building_counts (filled and read by functions/)."""
     run_sql_file("0019_station_scores.sql")
 
 
@@ -23,4 +23,7 @@ def downgrade() -> None:
     """Drop the stored parts and the functions over them; ops.station_scores counts afresh again."""
     op.execute("drop function if exists ops.store_station_scores(timestamptz, timestamptz, timestamptz)")
     op.execute("drop function if exists ops.station_score_parts_live(timestamptz, timestamptz, timestamptz)")
+    op.execute("drop function if exists ops.refresh_station_scores(integer)")
+    op.execute("drop function if exists ops.refresh_building_counts()")
     op.execute("drop table ops.station_score_parts")
+    op.execute("drop table core.building_counts")

@@ -174,6 +174,33 @@ $$;
 comment on function ops.refresh_station_scores(integer) is
     'Forget every kept station assessment and keep those of the last whole weeks of the data (after a load).';
 
+-- Each building's units, residents and migrants, counted in one grouped pass per table after a load
+-- (what a page's list of buildings is ranked by); the building's area as the building has it.
+create or replace function ops.refresh_building_counts() returns integer
+language plpgsql volatile security definer
+set search_path = pg_catalog, public
+as $$
+declare
+    v_n integer;
+begin
+    delete from core.building_counts;
+    insert into core.building_counts (building_code, station_code, zone_code, grid_code, units, residents, migrants)
+    select b.building_code, b.station_code, b.zone_code, b.grid_code, coalesce(u.n, 0), coalesce(p.n, 0),
+           coalesce(p.migrants, 0)
+    from core.buildings as b
+    left join (select building_code, count(*) as n from core.rental_units group by building_code) as u
+        using (building_code)
+    left join (select building_code, count(*) as n, count(*) filter (where is_migrant) as migrants
+               from core.persons group by building_code) as p
+        using (building_code);
+    get diagnostics v_n = row_count;
+    analyze core.building_counts;
+    return v_n;
+end
+$$;
+comment on function ops.refresh_building_counts() is
+    'Count again every building''s rental units, residents and migrants (after a load).';
+
 create or replace function ops.station_scores(
     p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz,
     p_base double precision, p_control double precision, p_daily double precision
@@ -295,4 +322,4 @@ revoke execute on function ops.station_scores(timestamptz, timestamptz, timestam
     ops.grid_ranking(timestamptz, timestamptz, timestamptz, text),
     ops.station_score_parts_live(timestamptz, timestamptz, timestamptz),
     ops.store_station_scores(timestamptz, timestamptz, timestamptz),
-    ops.refresh_station_scores(integer) from public;
+    ops.refresh_station_scores(integer), ops.refresh_building_counts() from public;
