@@ -168,10 +168,7 @@ def main() -> None:
     with scoped_connection(app_url) as conn:
         latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
         stations = list(conn.execute(text("select station_code from serve.stations order by 1")).scalars())
-        firsts = {
-            s: (z, g)
-            for s, z, g in conn.execute(text(FIRSTS))
-        }
+        firsts = {s: (z, g) for s, z, g in conn.execute(text(FIRSTS))}
     password = secrets.token_urlsafe(18)
     users = accounts(owner, stations, max(args.users), password)
 

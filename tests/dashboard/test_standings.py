@@ -220,7 +220,8 @@ def test_kept_station_assessments_equal_counting_them_afresh(core: Engine) -> No
 def test_kept_building_counts_equal_counting_them_afresh(c: AppContext, core: Engine) -> None:
     """The counts a page ranks its buildings by are those of the units and people in each building."""
     afresh = (
-        "select b.building_code, (select count(*) from core.rental_units u where u.building_code = b.building_code), "
+        "select b.building_code, "
+        "(select count(*) from core.rental_units u where u.building_code = b.building_code), "
         "(select count(*) from core.persons p where p.building_code = b.building_code), "
         "(select count(*) from core.persons p where p.building_code = b.building_code and p.is_migrant) "
         "from core.buildings b order by 1"
@@ -229,7 +230,8 @@ def test_kept_building_counts_equal_counting_them_afresh(c: AppContext, core: En
     with core.connect() as conn:
         assert conn.execute(text(kept)).all() == conn.execute(text(afresh)).all()
     # and the page's list is the top of them, most units first
-    station = column(core, "select station_code from core.buildings group by 1 order by count(*) desc limit 1")[0]
+    biggest = "select station_code from core.buildings group by 1 order by count(*) desc limit 1"
+    station = column(core, biggest)[0]
     listed = elements.buildings(c.url, c.scope(), Area("station", station), limit=20)
     top = column(
         core,

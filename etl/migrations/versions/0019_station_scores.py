@@ -1,4 +1,4 @@
-"""Counted once per load: the parts of each station's score per finished week, each building's units and people.
+"""Counted once per load: each station's score parts per finished week, each building's units and people.
 
 Revision ID: 0019
 Revises: 0015
