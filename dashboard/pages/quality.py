@@ -16,7 +16,8 @@ from dashboard.ui import carry, nav, pct, table
 def layout(c: AppContext, period: Period) -> html.Div:
     """The quality report and, under it, the counts of base elements (the period bar on top: the
     figures are as loaded, whatever the period; its picker carries the period to other pages)."""
-    return html.Div([report(c, period), overview_layout(operations.element_counts(c.url), "基础要素")])
+    counts = c.cached(("element-counts",), lambda: operations.element_counts(c.url))  # as of the last load
+    return html.Div([report(c, period), overview_layout(counts, "基础要素")])
 
 
 def overview_layout(counts: list[dict[str, object]], title: str) -> html.Div:
@@ -42,7 +43,9 @@ def report(c: AppContext, period: Period) -> html.Div:
     for r in loads:
         r["share"] = pct(r["quarantined"] / r["rows_in"], 2) if r["rows_in"] else "—"
     quarantine = operations.quarantine_counts(c.url)
-    grids = operations.grid_quality(c.url, scope)
+    # what the loads left, so kept until the next one (the cache is keyed by the data's stamp); a
+    # copy, as the rows are given words below
+    grids = [dict(r) for r in c.cached(("grid-quality",), lambda: operations.grid_quality(c.url, scope))]
     names = area_names(c)
     for r in grids:
         r["station"] = names["station"].get(r["station_code"], r["station_code"])
