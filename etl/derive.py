@@ -5,8 +5,10 @@ Rollups and zone–grid links are rebuilt inside the transaction of the source t
 they are never older than their inputs. Alerts span every source and are rebuilt after the loads of
 a run, in their own transaction, which records in ``ops.derived`` the newest loaded batch they were
 built from: a run killed before that commit leaves them stale, and the next run (or
-``onemap etl derive``) rebuilds them even when every source is unchanged. The analysis (研判,
-``etl/analysis/``) is kept the same way, after the alerts, under the name ``analysis``.
+``onemap etl derive``) rebuilds them even when every source is unchanged. The counts the pages
+read instead of counting on each visit (station scores of the last whole weeks, each building's
+units and people) are rebuilt in the alerts' transaction. The analysis (研判, ``etl/analysis/``) is
+kept the same way, after the alerts, under the name ``analysis``.
 
 One load or derivation at a time per database: each holds a session advisory lock for its whole
 run; a second one exits at once with one line saying so.
