@@ -99,7 +99,11 @@ def _warm(owner_url: str) -> None:
         return
     from dashboard.warm import warm
 
-    pages, seconds = warm(Warehouse().app_url_for(owner_url), secret)
+    try:
+        pages, seconds = warm(Warehouse().app_url_for(owner_url), secret)
+    except Exception as exc:  # the load itself succeeded: a cold cache is no reason to fail it
+        console.print(f"dashboard cache not warmed: {type(exc).__name__}: {exc}", highlight=False)
+        return
     console.print(f"dashboard cache warmed: {pages} station pages in {seconds:.1f} s")
 
 
