@@ -2,7 +2,9 @@
 
 Cold: the page built with no cache at all (every query runs; the database's own caches warmed by
 a first call). Warm: served from the shared cache (dashboard/cache.py) after one call filled it.
-Each figure is printed with the 1-minute load average beside it (the machine is shared).
+Also the statements of the biggest station's page, each run alone with JIT on and off (the
+dashboard's connections turn it off, dashboard/db.py). Each figure is printed with the 1-minute
+load average beside it (the machine is shared).
 
 Targets (issue 20): every page cold ≤ 1 s for the biggest station, warm ≤ 0.1 s; the biggest
 station's PDF ≤ 3 s.
@@ -28,10 +30,12 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from sqlalchemy import text
 
+import dashboard.db
 from benchmarks.support import LEADER, as_leadership, scoped_connection
 from common.secret import derive
 from dashboard import routes
 from dashboard.context import AppContext
+from dashboard.db import get_engine
 from dashboard.reports import pdf
 from dashboard.reports.weekly import build_station
 from dashboard.settings import DashboardSettings
@@ -49,6 +53,26 @@ def timed(fn: Callable[[], Any], repeat: int) -> float:
         fn()
         seconds.append(time.perf_counter() - t0)
     return statistics.median(seconds)
+
+
+def jit_seconds(c: AppContext, path: str, jit: str) -> float:
+    """The statements a page issues, each run alone with ``jit`` on or off: their total seconds."""
+    statements: list[tuple[str, Any]] = []
+    dashboard.db.statement_hook = lambda s, p: statements.append((s, p))
+    try:
+        routes.render(c, path)
+    finally:
+        dashboard.db.statement_hook = None
+    t0 = time.perf_counter()
+    for statement, params in statements:
+        with get_engine(c.url).connect() as conn:
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cur.execute(f"set jit = {'on' if jit == 'on' else 'off'}")
+            cur.execute(dashboard.db.SET_SCOPE, (dashboard.db.SCOPE_TOKEN.get(),))
+            cur.execute(statement, params)
+            cur.fetchall()
+            conn.rollback()
+    return time.perf_counter() - t0
 
 
 def station_paths(url: str, station: str) -> dict[str, str]:
@@ -116,6 +140,10 @@ def main() -> None:
           f"warm: {worst_warm:.3f} s (target ≤ 0.1 s); load {load():.1f}")  # fmt: skip
 
     with cold.acting_as(LEADER):
+        path = f"/station/{biggest[0]}"
+        on, off = jit_seconds(cold, path, "on"), jit_seconds(cold, path, "off")
+        print(f"biggest station page's statements: JIT on {on:.2f} s, off {off:.2f} s "
+              f"(off/on {off / max(on, 1e-9):.2f}); load {load():.1f}")  # fmt: skip
         week = cold.period()
         t0 = time.perf_counter()
         report = build_station(url, cold.scope(), biggest[0], week)
