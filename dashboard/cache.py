@@ -70,7 +70,10 @@ class SharedCache:
     def __init__(self, directory: Path, seconds: int) -> None:
         self.directory = Path(directory)
         self.locks = self.directory / "locks"
-        self.locks.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # what is cached was read by the application role: for the service's user alone (mkdir's
+        # mode covers the last part of a path only, so each is made on its own)
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.locks.mkdir(exist_ok=True, mode=0o700)
         self.seconds = max(int(seconds), 1)
         self.shared = FileSystemCache(
             str(self.directory / "values"), threshold=5000, default_timeout=self.seconds
