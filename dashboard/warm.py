@@ -1,15 +1,16 @@
-"""Warm the shared cache after a load: every station's page for the default period, as the
-leadership sees it (the pages asked for first and the most costly), computed once into the cache
-the served dashboard reads (:mod:`dashboard.cache`; same ``ONEMAP_CACHE_DIR``)."""
+"""Warm the shared cache after a load: the map, the quality page and every station's page for the
+default period, as the leadership sees them (the pages asked for first and the most costly),
+computed once into the cache the served dashboard reads (:mod:`dashboard.cache`; the same
+``ONEMAP_CACHE_DIR``)."""
 
 from __future__ import annotations
 
 import time
 
 from common.secret import derive
+from dashboard import routes
 from dashboard.auth import User
 from dashboard.context import AppContext
-from dashboard.pages import drill
 from dashboard.queries.areas import stations
 from dashboard.settings import DashboardSettings
 
@@ -19,7 +20,7 @@ WARMER = User("cache-warmer", "", "leadership", frozenset(), frozenset())
 
 
 def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> tuple[int, float]:
-    """Compute every station's page for the default period into the shared cache.
+    """Compute the map, the quality page and every station's page (default period) into the cache.
 
     Parameters
     ----------
@@ -41,8 +42,7 @@ def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> 
         return 0, 0.0
     t0 = time.perf_counter()
     with c.acting_as(WARMER):
-        period = c.period()
-        codes = [s["station_code"] for s in stations(url, c.scope())]
-        for code in codes:
-            drill.area_page(c, period, "station", code)
-    return len(codes), time.perf_counter() - t0
+        paths = ["/", "/quality", *(f"/station/{s['station_code']}" for s in stations(url, c.scope()))]
+        for path in paths:
+            routes.render(c, path)
+    return len(paths), time.perf_counter() - t0

@@ -87,9 +87,9 @@ def etl_load(
 
 
 def _warm(owner_url: str) -> None:
-    """Compute the station pages into the dashboard's shared cache (what the load made stale is
-    never served: the cache is keyed by the data's stamp). Without a secret key there is no
-    dashboard to warm for: say so and go on."""
+    """Compute the map, the quality page and the station pages into the dashboard's shared cache
+    (what the load made stale is never served: the cache is keyed by the data's stamp). Without a
+    secret key there is no dashboard to warm for: say so and go on."""
     from common.secret import load_secret
 
     try:
@@ -104,7 +104,7 @@ def _warm(owner_url: str) -> None:
     except Exception as exc:  # the load itself succeeded: a cold cache is no reason to fail it
         console.print(f"dashboard cache not warmed: {type(exc).__name__}: {exc}", highlight=False)
         return
-    console.print(f"dashboard cache warmed: {pages} station pages in {seconds:.1f} s")
+    console.print(f"dashboard cache warmed: {pages} pages in {seconds:.1f} s")
 
 
 @app.command("derive")
