@@ -1,22 +1,22 @@
 """Counted once per load: each station's score parts per finished week, each building's units and people.
 
-Revision ID: 0019
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0019"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Create ops.station_score_parts and core.building_counts (filled and read by functions/)."""
-    run_sql_file("0019_station_scores.sql")
+    run_sql_file("0017_station_scores.sql")
 
 
 def downgrade() -> None:

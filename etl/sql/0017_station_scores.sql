@@ -1,4 +1,4 @@
--- 0019 stored standings: the parts of every station's score for a finished period,
+-- 0017 stored standings: the parts of every station's score for a finished period,
 -- counted once after each load (ops.store_station_scores) instead of on every page that shows one.
 -- Only the owner writes it; ops.station_scores reads it and counts afresh what it does not hold.
 create table ops.station_score_parts (
