@@ -43,7 +43,8 @@ def write_divisions(county: County) -> Divisions:
     """
     g = county.geo
     town_codes = [f"{county.code}{i + 1:03d}" for i in range(len(g.stations))]
-    town_names = [TOWN_NAMES[i % len(TOWN_NAMES)] for i in range(len(g.stations))]
+    names = g.town_names or TOWN_NAMES
+    town_names = [names[i % len(names)] for i in range(len(g.stations))]
     district = gpd.GeoDataFrame(
         {"区划代码": [county.code], "名称": [county.place.district_name], "所属市": [county.place.city]},
         geometry=[g.district],

@@ -27,6 +27,7 @@ from etl.demo.county import County
 from etl.demo.divisions import write_divisions, write_grids, write_police
 from etl.demo.events import write_disputes, write_grid_events, write_hazards, write_kinds
 from etl.demo.geography import CITY_DISTRICTS, COUNTY, M_PER_DEG_LAT, Place, build
+from etl.demo.ground import build_real
 from etl.demo.hotspot_cases import plant_hotspots
 from etl.demo.housing import write_housing
 from etl.demo.incidents import write_incidents
@@ -50,6 +51,7 @@ STEPS = (
     "basemap",
 )
 Progress = Callable[[str, int], None]
+GROUNDS = ("round", "real")  # what the county is drawn on (see :func:`write_area`)
 
 
 def _log_step(name: str, _total: int) -> None:
@@ -116,6 +118,7 @@ def write_area(
     place: Place = COUNTY,
     id_seq: tuple[int, int] = (0, 100),
     progress: Progress = _log_step,
+    ground: str = "round",
 ) -> Path:
     """Draw one area, write its feeds, ``manifest.yaml`` and ``defects.json``; return the manifest's path.
 
@@ -137,22 +140,28 @@ def write_area(
         The half-open range of the first two digits of ID sequence numbers.
     progress : callable
         Called as each step begins (see :func:`write_feeds`).
+    ground : str
+        ``round``: an irregular ring ``scale.size_km`` wide cut by straight lines; ``real``: the
+        real outline of 增城区 cut along a generated road network (see :mod:`etl.demo.ground`).
     """
     out.mkdir(parents=True, exist_ok=True)
     set_stamp(datetime(until.year, until.month, until.day))
     logging.getLogger("pyogrio").setLevel(logging.WARNING)
     LOGGER.info("drawing the county")
     rng = np.random.default_rng(seed)
-    geo = build(
-        rng,
-        scale.stations,
-        scale.zones,
-        scale.grids,
-        scale.villages,
-        scale.roads,
-        scale.size_km,
-        (place.cx, place.cy),
-    )
+    if ground == "real":
+        geo = build_real(rng, scale.zones, scale.grids, scale.villages, scale.roads, (place.cx, place.cy))
+    else:
+        geo = build(
+            rng,
+            scale.stations,
+            scale.zones,
+            scale.grids,
+            scale.villages,
+            scale.roads,
+            scale.size_km,
+            (place.cx, place.cy),
+        )
     county = County(scale, rng, geo, out, until, place, id_seq)
     # the surveying layers draw from a stream of their own: adding them moved no other feed's file
     seeds = seed if isinstance(seed, list) else [seed]
@@ -171,20 +180,25 @@ def write_area(
 
 
 def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None,
-             progress: Progress | None = None) -> Path:  # fmt: skip
+             progress: Progress | None = None, ground: str = "round") -> Path:  # fmt: skip
     """Write the demo county's feeds and manifest into ``out``; return the manifest's path.
 
     ``until`` (the last day of data) defaults to today in Beijing, the day the dashboard counts
     in, whatever zone the machine's clock is set to. ``progress(step, total_steps)`` is called as
     each of the steps begins. The city scale is written district by district (see
-    :func:`generate_city`); its path is then ``out/manifests.txt``.
+    :func:`generate_city`); its path is then ``out/manifests.txt``. ``ground`` is ``round`` or
+    ``real`` (the real outline of 增城区; not for the city scale, whose districts are Fuzhou's).
     """
     if isinstance(scale, str) and scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
+    if ground not in GROUNDS:
+        raise ValueError(f"unknown ground {ground!r}; expected one of {', '.join(GROUNDS)}")
+    if scale == "city" and ground != "round":
+        raise ValueError("the city scale is drawn on round ground only: its districts are Fuzhou's")
     if scale == "city":
         return generate_city(seed, out, until, progress)
     sizes = SCALES[scale] if isinstance(scale, str) else scale
-    return write_area(sizes, seed, out, until or today(), seed, progress=progress or _log_step)
+    return write_area(sizes, seed, out, until or today(), seed, progress=progress or _log_step, ground=ground)
 
 
 def _in_district(progress: Progress, label: str, n: int) -> Progress:

@@ -164,6 +164,7 @@ class Geography:
     roads: list[Road]
     hotspots: list[HotSpot]
     centre: tuple[float, float]
+    town_names: list[str] | None = None  # the towns' real names, in station order, on real ground
 
 
 def _wobbly_ring(rng: np.random.Generator, cx: float, cy: float, rx: float, ry: float) -> Polygon:

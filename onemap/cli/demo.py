@@ -24,13 +24,21 @@ def demo_generate(
     seed: int = typer.Option(1, help="Random seed: the same seed and date give identical files."),
     out: Path = typer.Option("data/demo", help="Directory to write the feeds into."),
     until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today in Beijing."),
+    ground: str = typer.Option(
+        "round",
+        help="round (a ring cut by straight lines) or real (增城区's real outline, towns along roads).",
+    ),
 ) -> None:
     """Write a synthetic county's feeds and its manifest."""
-    from etl.demo.generate import generate
+    from etl.demo.generate import GROUNDS, generate
     from etl.demo.scales import SCALES
 
     if scale not in SCALES:
         raise OnemapError(f"unknown scale {scale!r}: expected one of {', '.join(SCALES)}")
+    if ground not in GROUNDS:
+        raise OnemapError(f"unknown ground {ground!r}: expected one of {', '.join(GROUNDS)}")
+    if scale == "city" and ground != "round":
+        raise OnemapError("--ground real draws 增城区: the city scale (Fuzhou's districts) is round only")
     try:
         last = date.fromisoformat(until) if until else today()
     except ValueError as exc:
@@ -44,6 +52,6 @@ def demo_generate(
             bar.update(task, description=name, total=total, completed=len(started))
             started.append(name)
 
-        manifest = generate(scale, seed, out, last, progress=step)
+        manifest = generate(scale, seed, out, last, progress=step, ground=ground)
     what = "city, district by district," if scale == "city" else f"{scale} demo county"
-    console.print(f"wrote the {what} (seed {seed}, until {last}) to {manifest}")
+    console.print(f"wrote the {what} (seed {seed}, until {last}, {ground} ground) to {manifest}")
