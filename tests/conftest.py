@@ -122,10 +122,15 @@ def cli_env() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small demo county's files, generated for a fixed date: its manifest (the planted truths,
-    ``alert_truth.json`` and ``hotspot_truth.json``, lie beside it)."""
+    ``alert_truth.json`` and ``hotspot_truth.json``, lie beside it).
+
+    ``ONEMAP_TEST_GROUND=real`` draws it on 增城区's real outline instead of the round one, to see
+    the map tests' screenshots on real ground (the counts other tests pin are the round county's).
+    """
     from etl.demo.generate import generate
 
-    return generate("small", 1, tmp_path_factory.mktemp("demo") / "small", DEMO_UNTIL)
+    ground = os.environ.get("ONEMAP_TEST_GROUND", "round")
+    return generate("small", 1, tmp_path_factory.mktemp("demo") / "small", DEMO_UNTIL, ground=ground)
 
 
 @pytest.fixture(scope="session")

@@ -172,14 +172,15 @@ def draw_cover(county: County, rng: np.random.Generator) -> tuple[list, list]:
 
 
 def draw_footprints(county: County, rng: np.random.Generator, buildings: pd.DataFrame) -> np.ndarray:
-    """A rectangle per building around its point, along the roads (which run east–west and
-    north–south), larger for taller buildings and small in city villages."""
+    """A rectangle per building around its point, square to the road that gives its doorplate,
+    larger for taller buildings and small in city villages."""
     n = len(buildings)
+    bearing = _bearings(county, buildings)
     floors = buildings["floors"].to_numpy()
     width = np.where(buildings["is_cv"], rng.uniform(7, 11, n), rng.uniform(11, 17, n))
     length = np.where(floors >= 10, rng.uniform(26, 38, n), width * rng.uniform(1.1, 1.8, n))
     turn = rng.integers(0, 2, n).astype(bool)  # long side east–west or north–south
-    angle = np.radians(rng.normal(0, 2, n)) + np.where(turn, np.pi / 2, 0)
+    angle = bearing + np.radians(rng.normal(0, 2, n)) + np.where(turn, np.pi / 2, 0)
     corners = np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5]])
     ex = corners[None, :, 0] * length[:, None]
     ey = corners[None, :, 1] * width[:, None]
@@ -189,6 +190,20 @@ def draw_footprints(county: County, rng: np.random.Generator, buildings: pd.Data
     xs = buildings["x"].to_numpy()[:, None] + rx / (M_PER_DEG_LAT * np.cos(np.radians(lat)))[:, None]
     ys = lat[:, None] + ry / M_PER_DEG_LAT
     return shapely.polygons(np.stack([xs, ys], axis=-1))
+
+
+def _bearings(county: County, buildings: pd.DataFrame) -> np.ndarray:
+    """The direction (radians from east, on the ground) of each building's road where it stands."""
+    lines = {r.name: r.line for r in county.geo.roads}
+    road = np.array([lines[name] for name in buildings["road"]], dtype=object)
+    pts = shapely.points(buildings["x"].to_numpy(), buildings["y"].to_numpy())
+    at = shapely.line_locate_point(road, pts)
+    step = 20 / M_PER_DEG_LAT
+    a = shapely.line_interpolate_point(road, np.maximum(at - step, 0))
+    b = shapely.line_interpolate_point(road, at + step)
+    kx = np.cos(np.radians(buildings["y"].to_numpy()))
+    dx, dy = (shapely.get_x(b) - shapely.get_x(a)) * kx, shapely.get_y(b) - shapely.get_y(a)
+    return np.arctan2(dy, dx)
 
 
 def write_basemap(county: County, rng: np.random.Generator, buildings: pd.DataFrame) -> None:

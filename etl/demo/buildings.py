@@ -12,6 +12,7 @@ from etl.demo.geography import M_PER_DEG_LAT, VILLAGE_STEMS, sample_points
 from etl.demo.writers import agency_lonlat, write_gis
 
 SUFFIX = {"城中村": "村", "商品房小区": "花园"}
+ROADSIDE_M = 150.0  # on real ground a building farther than this from its road moves to the roadside
 
 
 def draw_buildings(county: County, divisions: Divisions) -> pd.DataFrame:
@@ -54,6 +55,8 @@ def draw_buildings(county: County, divisions: Divisions) -> pd.DataFrame:
         else:
             s_side = x > np.interp(y, ry[:, 1], ry[:, 0])
         side = np.where(better, s_side, side)
+    if g.roadside:
+        x, y = _to_roadside(county, x, y, best, along, road_idx, side)
     metres = along * M_PER_DEG_LAT
     number = (metres // 15).astype(int) * 2 + np.where(side, 1, 2)
     road_names = np.array([g.roads[i].name for i in road_idx])
@@ -176,3 +179,31 @@ def write_communities(
         agency="住建局",
     )
     return bld, communities
+
+
+def _to_roadside(
+    county: County, x: np.ndarray, y: np.ndarray, dist: np.ndarray, along: np.ndarray, road: np.ndarray,
+    side: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Move buildings more than ``ROADSIDE_M`` from their road, outside the built-up quarters, to
+    15–60 m off it, on their side.
+
+    On a forty-kilometre county a building dropped anywhere stands alone in a field; people build
+    along the roads. Where it lands on the road is where it was nearest, so its doorplate stays.
+    """
+    kx = np.cos(np.radians(county.place.cy))
+    quarter = np.zeros(len(x), dtype=bool)  # built-up quarters have lanes of their own: left as they are
+    for h in county.geo.hotspots:
+        quarter |= np.hypot((x - h.x) * kx, y - h.y) * M_PER_DEG_LAT < 3 * h.sigma_m
+    far = np.flatnonzero((dist * M_PER_DEG_LAT > ROADSIDE_M) & ~quarter)
+    off = county.rng.uniform(15, 60, far.size) / M_PER_DEG_LAT * np.where(side[far], 1, -1)
+    x, y = x.copy(), y.copy()
+    lines = [county.geo.roads[int(r)].line for r in road[far]]
+    foot = shapely.line_interpolate_point(np.array(lines, dtype=object), along[far])
+    fx, fy = shapely.get_x(foot), shapely.get_y(foot)
+    ew = np.array([county.geo.roads[int(r)].east_west for r in road[far]], dtype=bool)
+    x[far] = np.where(ew, fx, fx + off / kx)
+    y[far] = np.where(ew, fy + off, fy)
+    inside = shapely.contains_xy(county.geo.district, x[far], y[far])
+    x[far[~inside]], y[far[~inside]] = fx[~inside], fy[~inside]  # a road along the border: on the road
+    return x, y

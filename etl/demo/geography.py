@@ -165,6 +165,7 @@ class Geography:
     hotspots: list[HotSpot]
     centre: tuple[float, float]
     town_names: list[str] | None = None  # the towns' real names, in station order, on real ground
+    roadside: bool = False  # buildings far from every road move to the roadside (real ground)
 
 
 def _wobbly_ring(rng: np.random.Generator, cx: float, cy: float, rx: float, ry: float) -> Polygon:

@@ -284,4 +284,6 @@ def build_real(
             grid_village.extend([len(villages)] * len(members))
             grids.extend(members)
             villages.append((t, unary_union(members)))
-    return Geography(district, stations, zones, grids, villages, grid_village, roads, hot, centre, TOWNS)
+    return Geography(
+        district, stations, zones, grids, villages, grid_village, roads, hot, centre, TOWNS, roadside=True
+    )
