@@ -200,7 +200,7 @@ def _towns(blocks: list[Polygon]) -> list[int]:
 
 def _cells(area: Polygon, seeds: np.ndarray) -> list[Polygon]:
     """Voronoi cells of ``seeds`` inside ``area``, tiling it: a cell's pieces cut off by the area's
-    shape join the cell they share most border with."""
+    shape join the cell they share most border with (or stay a cell of their own)."""
     if len(seeds) == 1:
         return [area]
     cells = shapely.voronoi_polygons(shapely.MultiPoint(seeds), extend_to=area.envelope.buffer(0.05))
@@ -214,8 +214,12 @@ def _cells(area: Polygon, seeds: np.ndarray) -> list[Polygon]:
             mains.append(polys[0])
             orphans.extend(polys[1:])
     for orphan in orphans:
-        j = int(np.argmax([_shared(orphan, m) for m in mains]))
-        mains[j] = _one(unary_union([mains[j], orphan]))
+        shared = [_shared(orphan, m) for m in mains]
+        j = int(np.argmax(shared))
+        if shared[j] > 0:
+            mains[j] = _one(unary_union([mains[j], orphan]))
+        else:  # touching no cell along a border: a grid of its own rather than a hole
+            mains.append(orphan)
     return mains
 
 

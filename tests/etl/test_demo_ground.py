@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
-from shapely.geometry import shape
+from shapely.geometry import Polygon, shape
 from shapely.ops import unary_union
 
 from common.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from etl.demo.generate import generate
-from etl.demo.ground import OUTLINE, TOWNS, real_outline
+from etl.demo.ground import OUTLINE, TOWNS, build_real, real_outline
+from etl.demo.scales import SCALES
 
 UNTIL = date(2026, 11, 22)
 OFFICIAL_KM2 = 1616.47  # 增城区's land area as the district publishes it
@@ -86,6 +87,18 @@ def test_towns_stations_zones_grids_and_villages_tile_the_county(demo: Path) -> 
         _tiles(list(frame.geometry), county)
     assert sorted(towns["名称"]) == sorted(TOWNS)
     assert len(stations) == len(towns) and len(zones) >= 2 * len(towns)
+
+
+@pytest.mark.parametrize("seed", [2, 3, 5, 7, 11])
+def test_every_seed_tiles_the_county(seed: int) -> None:
+    sizes = SCALES["small"]
+    geo = build_real(
+        np.random.default_rng(seed), sizes.zones, sizes.grids, sizes.villages, sizes.roads, (0, 0)
+    )
+    for parts in (geo.stations, [z for _, z in geo.zones], geo.grids, [v for _, v in geo.villages]):
+        _tiles(parts, geo.district)
+    assert all(isinstance(p, Polygon) for p in [*geo.stations, *(z for _, z in geo.zones), *geo.grids])
+    assert len(geo.stations) == len(TOWNS) and len(geo.grid_village) == len(geo.grids)
 
 
 def _inside_one(parts: gpd.GeoDataFrame, key: str, of: gpd.GeoDataFrame, of_key: str) -> pd.Series:
