@@ -245,7 +245,7 @@ def build(
         zones.extend((si, p) for p in parts)
 
     # grids are denser where people live: sample seeds near the centre more often
-    hot = _hotspots(rng, district_poly, cx, cy, rx)
+    hot = draw_hotspots(rng, district_poly, cx, cy, rx)
     seeds = sample_points(rng, district_poly, n_grids, hot, share_hot=0.5)
     grids = _voronoi(district_poly, seeds)
 
@@ -271,8 +271,25 @@ def build(
     return Geography(district, stations, zones, grids, villages, grid_village, roads, hot, (cx, cy))
 
 
-def _hotspots(rng: np.random.Generator, area: Polygon, cx: float, cy: float, rx: float) -> list[HotSpot]:
-    """City villages, a transport hub, markets, an industrial park: where things happen."""
+def draw_hotspots(rng: np.random.Generator, area: Polygon, cx: float, cy: float, rx: float) -> list[HotSpot]:
+    """City villages, a transport hub, markets, an industrial park: where things happen.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The county's stream (two draws per candidate spot, one for its weight).
+    area : shapely.Polygon
+        Where the spots must lie (at least about a kilometre inside it).
+    cx, cy : float
+        The centre they gather around (WGS-84).
+    rx : float
+        The county's half-width in degrees of longitude; spots scatter about a third of it.
+
+    Returns
+    -------
+    list of HotSpot
+        Fourteen spots, in a fixed order of kinds.
+    """
     specs = [
         ("city_village", 6, 300, 3.0),
         ("transport_hub", 1, 250, 2.0),

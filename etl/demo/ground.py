@@ -26,7 +26,7 @@ from etl.demo.geography import (
     ROAD_SUFFIX_NS,
     Geography,
     Road,
-    _hotspots,
+    draw_hotspots,
     sample_points,
 )
 
@@ -266,7 +266,7 @@ def build_real(
         zones.extend((t, z) for z in _merge_small(members, target))
     kx = np.cos(np.radians(URBAN_CENTRE[1]))
     rx = URBAN_RADIUS_KM * 1000 / M_PER_DEG_LAT / kx
-    hot = _hotspots(rng, area, *URBAN_CENTRE, rx)
+    hot = draw_hotspots(rng, area, *URBAN_CENTRE, rx)
     seeds = sample_points(rng, area, n_grids, hot, share_hot=0.5)
     vseeds = sample_points(rng, area, n_villages, hot, share_hot=0.3)
     grids: list[Polygon] = []
