@@ -17,7 +17,7 @@ create table ops.station_score_parts (
     primary key (w0, w1, p0, station_code)
 );
 comment on table ops.station_score_parts is
-    'The parts of each station''s assessment for finished periods, over the whole station; rebuilt after each load (ops.store_station_scores).';
+    'One row per finished period (w0, w1; p0 its comparison) and station: the parts of its assessment, over the whole station; rebuilt after each load (ops.store_station_scores).';
 revoke all on ops.station_score_parts from public;
 
 -- Each building's rental units, residents and migrants, counted once after each load
@@ -38,5 +38,5 @@ create index building_counts_station on core.building_counts (station_code, unit
 create index building_counts_zone on core.building_counts (zone_code, units desc, residents desc, building_code);
 create index building_counts_grid on core.building_counts (grid_code, units desc, residents desc, building_code);
 comment on table core.building_counts is
-    'Per building: its rental units, residents and migrants, as of the last load (ops.refresh_building_counts).';
+    'One row per building: its rental units, residents and migrants, as of the last load (ops.refresh_building_counts).';
 select ops.protect('core.building_counts');

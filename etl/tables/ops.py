@@ -11,6 +11,7 @@ from sqlalchemy import (
     Identity,
     Integer,
     LargeBinary,
+    Numeric,
     Table,
     Text,
     text,
@@ -150,5 +151,23 @@ alert_verdict_log = Table(
     Column("metric", Double),
     Column("decided_by", Text, nullable=False),
     Column("decided_at", TIME, nullable=False, server_default=text("now()")),
+    schema="ops",
+)
+
+station_score_parts = Table(
+    "station_score_parts",
+    METADATA,
+    Column("w0", TIME, primary_key=True),
+    Column("w1", TIME, primary_key=True),
+    Column("p0", TIME, primary_key=True),
+    Column("station_code", Text, primary_key=True),
+    Column("name", Text),
+    Column("three_codes", Numeric),
+    Column("registration", Numeric),
+    Column("smart", Numeric),
+    Column("incidents_week", BigInteger, nullable=False),
+    Column("incidents_prev", BigInteger, nullable=False),
+    Column("on_time", Numeric),
+    Column("cleared", Numeric),
     schema="ops",
 )

@@ -173,3 +173,16 @@ workstations = Table(
     *attribution(),
     schema="core",
 )
+
+building_counts = Table(
+    "building_counts",
+    METADATA,
+    Column("building_code", Text, primary_key=True),
+    Column("station_code", Text),
+    Column("zone_code", Text),
+    Column("grid_code", Text),
+    Column("units", Integer, nullable=False),
+    Column("residents", Integer, nullable=False),
+    Column("migrants", Integer, nullable=False),
+    schema="core",
+)

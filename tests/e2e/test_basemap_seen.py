@@ -7,6 +7,7 @@ zoom the outlines and the road names are on the ground. Screenshots: artifacts/e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterator
@@ -42,10 +43,12 @@ class Traffic:
     def __init__(self, driver: WebDriver) -> None:
         self.driver = driver
         self.urls: list[str] = []
+        self.by_output: dict[str, int] = {}  # bytes per callback output, for the message of a failure
 
     def since_last(self) -> tuple[int, list[str]]:
         """(bytes of the app's data responses, every URL requested) since the last call."""
         urls: dict[str, str] = {}
+        outputs: dict[str, str] = {}
         data = 0
         sizes: dict[str, int] = {}
         for entry in self.driver.get_log("performance"):  # type: ignore[attr-defined]
@@ -53,11 +56,16 @@ class Traffic:
             p = m.get("params", {})
             if m.get("method") == "Network.requestWillBeSent":
                 urls[p["requestId"]] = p["request"]["url"]
+                with contextlib.suppress(ValueError):
+                    posted = json.loads(p["request"].get("postData") or "{}")
+                    outputs[p["requestId"]] = str(posted.get("output"))
             elif m.get("method") == "Network.loadingFinished":
                 sizes[p["requestId"]] = int(p.get("encodedDataLength", 0))
         for rid, size in sizes.items():
             if "/_dash-update-component" in urls.get(rid, "") or "/_dash-layout" in urls.get(rid, ""):
                 data += size
+                what = outputs.get(rid, "layout")
+                self.by_output[what] = self.by_output.get(what, 0) + size
         seen = [u for u in urls.values() if u.startswith(("http:", "https:", "ws:", "wss:"))]
         self.urls += seen
         return data, seen
@@ -116,6 +124,7 @@ def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
         assert any(roads), roads
 
     sizes = {"area": area_bytes, "station": station_bytes, "street": street_bytes}
-    assert all(0 < v < MB for v in sizes.values()), sizes
+    heaviest = sorted(traffic.by_output.items(), key=lambda kv: -kv[1])[:6]
+    assert all(0 < v < MB for v in sizes.values()), (sizes, heaviest)
     hosts = {urlparse(u).hostname for u in traffic.urls}
     assert hosts == {"127.0.0.1"}, sorted(hosts)
