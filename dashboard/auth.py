@@ -68,6 +68,12 @@ class User:
         return self.role in ("station_chief", "grid_worker")
 
     @property
+    def can_read_analysis(self) -> bool:
+        """The analysis page (研判) is the leadership's and the station chiefs' (their part); a grid
+        worker reads their grids' line on the grid page."""
+        return self.role in ("leadership", "station_chief")
+
+    @property
     def can_read_audit(self) -> bool:
         return self.role == "leadership"
 

@@ -18,7 +18,7 @@ from dash import dcc, html
 from common.codebook import label
 from dashboard import alertpanel, bounds, periodbar
 from dashboard.context import CURRENT_USER, AppContext
-from dashboard.pages import audit, drill, mapview, mine, persons, quality, towns, wall
+from dashboard.pages import analysis, audit, drill, mapview, mine, persons, quality, towns, wall
 from dashboard.scope import CODE_PATTERN
 from dashboard.ui import CARRIED, nav
 from dashboard.wall_guard import WALL_PATH, asked
@@ -65,6 +65,13 @@ def _audit(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
     return forbidden("审计日志")
 
 
+def _analysis(c: AppContext, _m: re.Match[str], q: str | None) -> html.Div:
+    if c.user().can_read_analysis:
+        return analysis.layout(c, c.period(q))
+    c.audit("view_page", {"page": "/analysis"}, None, "refused_role")
+    return forbidden("研判")
+
+
 def _mine(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
     if c.user().role == "grid_worker":  # a town's or village's grids are no one's street round
         return mine.layout(c)
@@ -92,6 +99,7 @@ ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (WALL_PATH, lambda c, _m, q: wall.layout(c, c.period(q))),
     (re.compile(r"^/quality/*$"), lambda c, _m, q: quality.layout(c, c.period(q))),
     (re.compile(r"^/towns/*$"), lambda c, _m, q: towns.layout(c, c.period(q))),
+    (re.compile(r"^/analysis/*$"), _analysis),
     (re.compile(r"^/mine/*$"), _mine),
     (re.compile(r"^/persons/*$"), _persons),
     (re.compile(r"^/audit/*$"), _audit),

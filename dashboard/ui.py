@@ -139,6 +139,8 @@ def nav(active: str) -> html.Header:
     links = [("/", "一张图"), ("/towns", "镇街"), ("/wall", "大屏"), ("/quality", "数据质量")]
     if user is not None and user.role == "grid_worker":  # a grid worker's own page, first
         links.insert(0, ("/mine", "我的网格"))
+    if user is not None and user.can_read_analysis:
+        links.append(("/analysis", "研判"))
     if user is not None and user.can_search_persons:
         links.append(("/persons", "人员查询"))
     if user is not None and user.can_read_audit:

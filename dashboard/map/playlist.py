@@ -11,12 +11,16 @@ from typing import Any
 
 import shapely
 import shapely.geometry
-from dash import html
+from dash import dcc, html
 
+from common.codebook import label
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
+from dashboard.hotspots import rising
 from dashboard.map import framing, layers
+from dashboard.names import area_names
+from dashboard.periodbar import carried
 from dashboard.periods import Period
 from dashboard.queries import areas, elements, indicators
 from dashboard.queries.areas import Area
@@ -59,6 +63,34 @@ def hot_grids(c: AppContext, period: Period) -> list[indicators.GridRank]:
     return c.cached(
         ("grid-rank", scope, period), lambda: indicators.grid_ranking(c.url, scope, period, limit=8)
     )
+
+
+def rising_list(c: AppContext, period: Period) -> list[Any]:
+    """The wall's list of the top new and intensifying hot spots (grids) of the analysis, each
+    opening its grid's page on the wall's period; what the analysis stands at says its heading."""
+    s, found = rising(c, period, PANEL_ITEMS)
+    names, q = area_names(c)["grid"], carried(c, period)
+    if s.through is None:
+        empty = "尚无研判结果"
+    elif s.before:
+        empty = f"演变类别计算至{s.through_label()}，早于所选时段"
+    else:
+        empty = "无"
+    items = [
+        html.Li(
+            [
+                dcc.Link(
+                    names.get(r["grid_code"], r["grid_code"]),
+                    href=f"/grid/{r['grid_code']}{q}",
+                    className="w-link",
+                ),
+                html.Span(label("hotspot_class", r["hotspot_class"]), className="w-num"),
+            ]
+        )
+        for r in found
+    ]
+    heading = f"新增与增强热点（截至{s.through_label()}）" if s.through and not s.before else "新增与增强热点"
+    return [html.H3(heading), html.Ul(items or [html.Li(empty)], className="w-rank", id="wall-rising")]
 
 
 def playlist(c: AppContext) -> list[View]:

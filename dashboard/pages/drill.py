@@ -14,6 +14,7 @@ from dashboard import governance
 from dashboard.alertpanel import section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
+from dashboard.hotspots import area_line
 from dashboard.names import area_names
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
@@ -161,6 +162,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
             ),
             html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
             html.Div(week.label_zh(), className="subtitle", id="drill-period"),
+            *area_line(c, week, level, code),
             *(
                 [
                     html.Div(

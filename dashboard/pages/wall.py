@@ -25,6 +25,7 @@ from dashboard.map.playlist import (
     headline,
     hot_grids,
     red_cards,
+    rising_list,
     rotation,
     stations,
     view_at,
@@ -112,6 +113,7 @@ def rankings(c: AppContext, period: Period) -> list[Any]:
             className="w-rank",
             id="wall-grid-ranking",
         ),
+        *rising_list(c, period),
         html.H3("红牌督办"),
         html.Ul(
             [

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from common.codebook import label
 from dashboard.headlines import FIGURES, HEADLINE, RATES
 from dashboard.periods import term
+from dashboard.reports.mapimage import CLASS_FILL
 from dashboard.reports.weekly import StationReport, SummaryReport, change
 from dashboard.ui import pct, when
 
@@ -48,6 +49,8 @@ def station_html(r: StationReport) -> str:
         top_grids=TOP_GRIDS,
         top_red_cards=TOP_RED_CARDS,
         map_b64=base64.b64encode(r.map_png).decode(),
+        hot_map_b64=base64.b64encode(r.hot_map_png).decode(),
+        class_fill=[(code, rgb) for code, rgb in CLASS_FILL.items() if code in r.hot_classes],
         disputes_week=sum(z["disputes_found_week"] for z in r.zones),
         disputes_resolved_week=sum(z["disputes_resolved_week"] for z in r.zones),
     )

@@ -9,10 +9,11 @@ from typing import Any
 from common.china import TZ
 from common.codebook import label
 from dashboard.headlines import FIGURES
+from dashboard.hotspots import Standing, class_text, p_text
 from dashboard.periods import Period, as_of, data_as_of_zh
-from dashboard.queries import areas, breakdowns, elements, indicators, operations
+from dashboard.queries import analysis, areas, breakdowns, elements, indicators, operations
 from dashboard.queries.areas import Area
-from dashboard.reports.mapimage import station_map
+from dashboard.reports.mapimage import hotspot_map, station_map
 from dashboard.scope import Scope
 from dashboard.ui import named, signed_pct
 
@@ -38,6 +39,11 @@ class StationReport:
     quarantined: int
     loaded: datetime | None  # when the latest finished load ended (see data_as_of_line)
     map_png: bytes = field(repr=False, default=b"")
+    # 研判: the hot-spot grids (dressed for print, see hot_spots) and what the analysis stands at
+    hot_spots: list[dict[str, Any]] = field(default_factory=list)
+    analysis_note: str = ""
+    hot_map_png: bytes = field(repr=False, default=b"")
+    hot_classes: frozenset[str] = frozenset()  # the classes the map shows (its legend's)
 
     @property
     def empty(self) -> bool:
@@ -64,6 +70,55 @@ class StationReport:
             f"数据质量：楼栋三码完整率 {rate}；{FIGURES['migrant_registration_rate'].say(self.kpis)}；"
             f"全域隔离待核数据 {self.quarantined:,} 行（见数据质量页）。"
         )
+
+
+HOT_LISTED = 15  # hot-spot grids a report lists
+
+
+def _printed(r: dict[str, Any], names: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A unit's grid and Gi* as the report prints them (and the workbook keeps them: as numbers)."""
+    g = named(names["grid"], r["grid_code"])
+    return {"grid": g, "z": f"{r['gi_z']:.2f}", "p": p_text(r["gi_p"]), "gi_z": r["gi_z"], "gi_p": r["gi_p"]}
+
+
+def hot_spots(
+    url: str, scope: Scope, area: Area, week: Period, names: dict[str, dict[str, str]]
+) -> tuple[list[dict[str, Any]], str, dict[str, str]]:
+    """The report's 研判 section for ``area``: its hot-spot grids as printed (new and intensifying
+    first; for a week before the last analysed, that week's significant hot grids), the line on
+    what the analysis stands at, and every grid's class (for the map; none for an earlier week)."""
+    s = Standing(analysis.through_week(url), week.week.start.date())
+    if s.through is None:
+        return [], "尚无研判结果。", {}
+    if s.before:
+        found = [r for r in analysis.week_levels(url, scope, area, s.week) if r["level"] > 0]
+        listed = [
+            {
+                **_printed(r, names),
+                "class_zh": label("hotspot_level", str(r["level"])),
+                "since": "",
+                "trend_zh": "",
+            }
+            for r in found[:HOT_LISTED]
+        ]
+        note = f"{s.week_label()}的显著热点网格（Gi*，FDR 校正）；冷热点演变类别计算至{s.through_label()}。"
+        return listed, note, {}
+    trends = analysis.trends(url, scope, area)
+    hot = analysis.hot_spots(url, scope, area)
+    listed = [
+        {
+            **_printed(r, names),
+            "class_zh": label("hotspot_class", r["hotspot_class"]),
+            "since": class_text(r),
+            "trend_zh": label("trend", r["trend"]),
+        }
+        for r in hot[:HOT_LISTED]
+    ]
+    note = (
+        f"冷热点演变类别截至{s.through_label()}（近12周逐周 Gi*，FDR 校正，Mann-Kendall 趋势）；"
+        f"热点网格共 {len(hot)} 个，列出前 {len(listed)} 个（新增、增强在前）。"
+    )
+    return listed, note, {r["unit_code"]: r["hotspot_class"] for r in trends}
 
 
 @dataclass
@@ -130,6 +185,7 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
     alerts = breakdowns.alerts_by_kind(url, scope, area, week)
     quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
     names = areas.names(url, scope)
+    hot, note, by_grid = hot_spots(url, scope, area, week, names)
     red_cards = [
         {**e, "grid": named(names["grid"], e["grid_code"]), "zone": named(names["zone"], e["zone_code"])}
         for e in elements.red_card_items(url, scope, area, week)
@@ -152,6 +208,10 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
         quarantined=quarantined,
         loaded=operations.data_as_of(url),
         map_png=station_map(url, scope, station, week.start, week.end) if with_map else b"",
+        hot_spots=hot,
+        analysis_note=note,
+        hot_map_png=hotspot_map(url, scope, station, by_grid) if with_map and by_grid else b"",
+        hot_classes=frozenset(by_grid.values()),
     )
 
 

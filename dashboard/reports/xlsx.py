@@ -177,6 +177,18 @@ def write_station(r: StationReport, path: Path) -> None:
         r.incidents_by_category,
     )
     book.sheet("预警", [("alert_kind", "类型", "alert_kind"), ("n", "条数", "int")], r.alerts)
+    book.sheet(
+        "研判热点",
+        [
+            ("grid", "网格", "text"),
+            ("class_zh", "类别", "text"),
+            ("since", "持续情况", "text"),
+            ("gi_z", "Gi* z", "float"),
+            ("gi_p", "p", "float"),
+            ("trend_zh", "趋势", "text"),
+        ],
+        r.hot_spots or [{"grid": r.analysis_note}],
+    )
     book.close()
 
 

@@ -108,7 +108,8 @@ def test_pdf_has_every_section_its_map_and_fonts(reports: Path, demo_db: tuple[s
         "七、矛盾纠纷",
         "八、预警",
         "九、排名",
-        "十、数据质量",
+        "十、研判：冷热点",
+        "十一、数据质量",
     ):
         assert heading in text, heading
     assert "\ufffd" not in text and "□" not in text  # no missing glyphs
