@@ -32,6 +32,7 @@ FOCUS = {
 }
 MARGIN = 0.2  # of the lit grids' extent, on each side
 PANEL_ITEMS = 5  # lines a red-card or hot-spot panel lists
+RISING_LINES = 4  # new and intensifying hot spots the wall lists (its right column holds no more)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def hot_grids(c: AppContext, period: Period) -> list[indicators.GridRank]:
 def rising_list(c: AppContext, period: Period) -> list[Any]:
     """The wall's list of the top new and intensifying hot spots (grids) of the analysis, each
     opening its grid's page on the wall's period; what the analysis stands at says its heading."""
-    s, found = rising(c, period, PANEL_ITEMS)
+    s, found = rising(c, period, RISING_LINES)
     names, q = area_names(c)["grid"], carried(c, period)
     if s.through is None:
         empty = "尚无研判结果"

@@ -46,7 +46,7 @@ def scan(
     )
     texts: dict[str, str] = {}
     route = key_of(demo_app, "page.children")
-    paths = ["/", "/wall", "/quality", "/persons"] + (["/audit"] if audit else [])
+    paths = ["/", "/wall", "/quality", "/persons", "/analysis"] + (["/audit"] if audit else [])
     paths += [f"/station/{s}" for s in stations] + [f"/zone/{z}" for z in zones]
     paths += [f"/grid/{g}" for g in grids] + [f"/building/{b}" for b in buildings]
     # the governance side of the same ground: its towns and a village of each

@@ -57,6 +57,7 @@ def test_every_link_carries_the_period_shown(c: AppContext, core: Engine, search
         "/quality",
         "/persons",
         "/audit",
+        "/analysis",
         "/nowhere",
     ):
         links = pages_of(hrefs(render(c, path, search)))
