@@ -78,7 +78,9 @@ HOT_LISTED = 15  # hot-spot grids a report lists
 def _printed(r: dict[str, Any], names: dict[str, dict[str, str]]) -> dict[str, Any]:
     """A unit's grid and Gi* as the report prints them (and the workbook keeps them: as numbers)."""
     g = named(names["grid"], r["grid_code"])
-    return {"grid": g, "z": f"{r['gi_z']:.2f}", "p": p_text(r["gi_p"]), "gi_z": r["gi_z"], "gi_p": r["gi_p"]}
+    # as numbers rounded to what they mean (a p-value's 18 digits would read like an ID number)
+    z, p = round(r["gi_z"], 3), float(f"{r['gi_p']:.3g}")
+    return {"grid": g, "z": f"{r['gi_z']:.2f}", "p": p_text(r["gi_p"]), "gi_z": z, "gi_p": p}
 
 
 def hot_spots(
