@@ -22,6 +22,34 @@ from dashboard.queries.areas import Area
 from dashboard.ui import carry
 
 RISING = ("new_hot", "intensifying_hot")  # what the wall and the report single out
+# the colour of each emerging class wherever it is drawn (the map's layer, the report's map): hot
+# reds, cold blues, the newer and the growing the stronger
+CLASS_COLOURS: dict[str, str] = {
+    "new_hot": "#b30000",
+    "intensifying_hot": "#e34a33",
+    "consecutive_hot": "#fc8d59",
+    "persistent_hot": "#fdbb84",
+    "sporadic_hot": "#fdd49e",
+    "oscillating_hot": "#fee8c8",
+    "diminishing_hot": "#fff4e6",
+    "historical_hot": "#f0e6dc",
+    "new_cold": "#084594",
+    "intensifying_cold": "#2171b5",
+    "consecutive_cold": "#4292c6",
+    "persistent_cold": "#6baed6",
+    "sporadic_cold": "#9ecae1",
+    "oscillating_cold": "#c6dbef",
+    "diminishing_cold": "#deebf7",
+    "historical_cold": "#ebf0f5",
+}
+# the risk map's classes: the riskiest units making up the first 1, 3, 5 and 10 % of the area (the
+# shares the back-test scores), each with its colour
+RISK_BANDS: tuple[tuple[float, str], ...] = (
+    (0.01, "#54278f"),
+    (0.03, "#756bb1"),
+    (0.05, "#9e9ac8"),
+    (0.10, "#cbc9e2"),
+)
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,20 @@ def backtest(url: str, unit_kind: str, until: date) -> list[dict[str, Any]]:
     """The back-test of every model on ``unit_kind`` for the weeks up to ``until``: one row per
     model, week and flagged area share (1, 3, 5 %), with the events, capture share, PAI and PEI."""
     return rows(url, "analysis_backtest", {"unit_kind": pick(unit_kind, UNIT_KINDS), "until": until})
+
+
+def layer_classes(url: str, scope: Scope, unit_kind: str, tolerance: float) -> list[dict[str, Any]]:
+    """The units of ``unit_kind`` in scope with a hot- or cold-spot class, each with its Gi*, trend
+    and outline (GeoJSON text, simplified by ``tolerance`` degrees): the map's hot-spot layer."""
+    parts, params = _area_filter(scope, Area(), "t")
+    parts.pop("area")
+    params = {**params, "unit_kind": pick(unit_kind, UNIT_KINDS), "tol": tolerance}
+    return rows(url, "analysis_layer_classes", params, **parts)
+
+
+def layer_risk(url: str, scope: Scope, unit_kind: str, tolerance: float) -> list[dict[str, Any]]:
+    """Next week's risk of every unit of ``unit_kind`` in scope with its outline: the risk layer."""
+    parts, params = _area_filter(scope, Area(), "r")
+    parts.pop("area")
+    params = {**params, "unit_kind": pick(unit_kind, UNIT_KINDS), "tol": tolerance}
+    return rows(url, "analysis_layer_risk", params, **parts)

@@ -9,8 +9,9 @@ from datetime import datetime
 import numpy as np
 import shapely
 import shapely.geometry
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
+from dashboard.hotspots import CLASS_COLOURS
 from dashboard.map.heat import heat_points, render_heat
 from dashboard.map.layers import AreaLayer, area_layer
 from dashboard.queries import areas
@@ -24,28 +25,6 @@ OUTLINES: list[tuple[AreaLayer, tuple[int, int, int, int], int]] = [
     ("zone", (31, 111, 235, 255), 3),
     ("station", (11, 61, 145, 255), 5),
 ]
-
-
-# the fill of a grid of each emerging class on the analysis map: hot reds, cold blues, the newer
-# and growing the stronger (a legend under the map names them from the codebook)
-CLASS_FILL: dict[str, tuple[int, int, int]] = {
-    "new_hot": (179, 0, 0),
-    "intensifying_hot": (227, 74, 51),
-    "consecutive_hot": (252, 141, 89),
-    "persistent_hot": (253, 187, 132),
-    "sporadic_hot": (253, 212, 158),
-    "oscillating_hot": (254, 232, 200),
-    "diminishing_hot": (255, 244, 230),
-    "historical_hot": (240, 230, 220),
-    "new_cold": (8, 69, 148),
-    "intensifying_cold": (33, 113, 181),
-    "consecutive_cold": (66, 146, 198),
-    "persistent_cold": (107, 174, 214),
-    "sporadic_cold": (158, 202, 225),
-    "oscillating_cold": (198, 219, 239),
-    "diminishing_cold": (222, 235, 247),
-    "historical_cold": (235, 240, 245),
-}
 
 
 def _extent(url: str, scope: Scope, station: str) -> tuple[float, float, float, float]:
@@ -70,10 +49,10 @@ def hotspot_map(url: str, scope: Scope, station: str, classes: dict[str, str]) -
     within = Area("station", station)
     grids = area_layer(url, scope, "grid", 16, "WGS84", within)["features"]
     for feature in grids:
-        fill = CLASS_FILL.get(classes.get(feature["properties"]["code"], ""))
+        fill = CLASS_COLOURS.get(classes.get(feature["properties"]["code"], ""))
         rings = _pixels(shapely.geometry.shape(feature["geometry"]), extent, canvas.size)
         if fill:
-            draw.polygon(rings[0], fill=(*fill, 255))
+            draw.polygon(rings[0], fill=ImageColor.getrgb(fill))
         for ring in rings:
             draw.line([*ring, ring[0]], fill=(120, 130, 140, 255), width=1)
     for feature in area_layer(url, scope, "station", 16, "WGS84", within)["features"]:

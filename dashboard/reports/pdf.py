@@ -10,8 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from common.codebook import label
 from dashboard.headlines import FIGURES, HEADLINE, RATES
+from dashboard.hotspots import CLASS_COLOURS
 from dashboard.periods import term
-from dashboard.reports.mapimage import CLASS_FILL
 from dashboard.reports.weekly import StationReport, SummaryReport, change
 from dashboard.ui import pct, when
 
@@ -50,7 +50,7 @@ def station_html(r: StationReport) -> str:
         top_red_cards=TOP_RED_CARDS,
         map_b64=base64.b64encode(r.map_png).decode(),
         hot_map_b64=base64.b64encode(r.hot_map_png).decode(),
-        class_fill=[(code, rgb) for code, rgb in CLASS_FILL.items() if code in r.hot_classes],
+        class_fill=[(code, colour) for code, colour in CLASS_COLOURS.items() if code in r.hot_classes],
         disputes_week=sum(z["disputes_found_week"] for z in r.zones),
         disputes_resolved_week=sum(z["disputes_resolved_week"] for z in r.zones),
     )

@@ -219,3 +219,30 @@ def test_the_weekly_report_has_the_section_with_list_and_map(c: AppContext, core
     assert "十、研判：冷热点" in html and r.hot_spots[0]["grid"] in html
     past = build_station(c.url, Scope.everything(), station, Period(Week(2026, 44)), with_map=False)
     assert "2026-W44" in past.analysis_note and not past.hot_map_png
+
+
+def test_the_map_layers_carry_class_gi_and_trend_and_a_legend(c: AppContext, core: Engine) -> None:
+    from dashboard.map.analysis_layers import POPUP, hotspot_layer, hotspot_legend, risk_layer, risk_legend
+
+    fc = hotspot_layer(c, "grid", 12)
+    truth = {str(r["unit_code"]): r for r in grid_trends(core) if r["hotspot_class"] != "no_pattern"}
+    assert sorted(f["properties"]["code"] for f in fc["features"]) == sorted(truth)
+    for f in fc["features"]:
+        p, t = f["properties"], truth[f["properties"]["code"]]
+        facts = dict(zip(POPUP["hotspots"]["facts"], p["facts"], strict=True))
+        assert (
+            facts["类别"] == label("hotspot_class", str(t["hotspot_class"]))
+            and facts["Gi* z"] == f"{t['gi_z']:.2f}"
+        )
+        assert p["links"] == [p["code"]] and f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    rows = hotspot_legend(fc)["classes"]
+    assert sum(r["n"] for r in rows) == len(truth)
+    assert {r["text"] for r in rows} == {
+        label("hotspot_class", str(t["hotspot_class"])) for t in truth.values()
+    }
+    risk = risk_layer(c, "grid", 12)
+    shares = all_rows(
+        core, "select area_share from core.risk_scores where unit_kind = 'grid' and area_share <= 0.10"
+    )
+    assert len(risk["features"]) == len(shares) > 0
+    assert sum(r["n"] for r in risk_legend(risk)["classes"]) == len(shares)
