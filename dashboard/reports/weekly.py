@@ -133,6 +133,9 @@ class SummaryReport:
     kpis: indicators.Kpis
     stations: list[dict[str, Any]]
     loaded: datetime | None  # when the latest finished load ended
+    # 研判: the area's hot-spot grids as printed (see hot_spots) and what the analysis stands at
+    hot_spots: list[dict[str, Any]] = field(default_factory=list)
+    analysis_note: str = ""
 
     def data_as_of_line(self, named: bool = True) -> str:
         """The data's as-of line, as the pages and the wall say it for this period."""
@@ -243,6 +246,7 @@ def build_summary(
                 "rank": s["rank"],
             }
         )
+    hot, note, _ = hot_spots(url, scope, Area(), week, areas.names(url, scope))
     return SummaryReport(
         week,
         datetime.now(TZ),
@@ -250,4 +254,6 @@ def build_summary(
         indicators.kpis(url, scope, Area(), week),
         rows,
         operations.data_as_of(url),
+        hot,
+        note,
     )

@@ -109,6 +109,14 @@ HEADLINE_COLUMNS: list[Column] = [
     ("yoy", term("yoy"), "pct"),
 ]
 RATE_COLUMNS: list[Column] = [("label", "指标", "text"), ("value", term("current"), "pct")]
+HOT_COLUMNS: list[Column] = [
+    ("grid", "网格", "text"),
+    ("class_zh", "类别", "text"),
+    ("since", "持续情况", "text"),
+    ("gi_z", "Gi* z", "float"),
+    ("gi_p", "p", "float"),
+    ("trend_zh", "趋势", "text"),
+]
 
 
 def write_station(r: StationReport, path: Path) -> None:
@@ -177,18 +185,7 @@ def write_station(r: StationReport, path: Path) -> None:
         r.incidents_by_category,
     )
     book.sheet("预警", [("alert_kind", "类型", "alert_kind"), ("n", "条数", "int")], r.alerts)
-    book.sheet(
-        "研判热点",
-        [
-            ("grid", "网格", "text"),
-            ("class_zh", "类别", "text"),
-            ("since", "持续情况", "text"),
-            ("gi_z", "Gi* z", "float"),
-            ("gi_p", "p", "float"),
-            ("trend_zh", "趋势", "text"),
-        ],
-        r.hot_spots or [{"grid": r.analysis_note}],
-    )
+    book.sheet("研判热点", HOT_COLUMNS, r.hot_spots or [{"grid": r.analysis_note}])
     book.close()
 
 
@@ -233,6 +230,7 @@ def write_summary(s: SummaryReport, path: Path) -> None:
         ],
         s.stations,
     )
+    book.sheet("研判热点", HOT_COLUMNS, s.hot_spots or [{"grid": s.analysis_note}])
     book.close()
 
 

@@ -18,8 +18,8 @@ from dashboard.map.playlist import RISING_LINES, rising_list
 from dashboard.periodbar import carried
 from dashboard.periods import Period, Week
 from dashboard.queries import areas
-from dashboard.reports.pdf import station_html
-from dashboard.reports.weekly import build_station
+from dashboard.reports.pdf import station_html, summary_html
+from dashboard.reports.weekly import build_station, build_summary
 from dashboard.routes import render
 from dashboard.scope import Scope
 from tests.support.accounts import chief
@@ -219,6 +219,11 @@ def test_the_weekly_report_has_the_section_with_list_and_map(c: AppContext, core
     assert "十、研判：冷热点" in html and r.hot_spots[0]["grid"] in html
     past = build_station(c.url, Scope.everything(), station, Period(Week(2026, 44)), with_map=False)
     assert "2026-W44" in past.analysis_note and not past.hot_map_png
+    # the area's summary lists the area's hot grids, new and intensifying first
+    s = build_summary(c.url, Scope.everything(), Period(Week(2026, 47)), c.settings.score_weights())
+    every = [t for t in grid_trends(core) if t["hotspot_class"] in HOT]
+    assert len(s.hot_spots) == min(15, len(every)) and "三、研判：热点网格" in summary_html(s)
+    assert s.hot_spots[0]["class_zh"] == label("hotspot_class", "new_hot")
 
 
 def test_the_map_layers_carry_class_gi_and_trend_and_a_legend(c: AppContext, core: Engine) -> None:
