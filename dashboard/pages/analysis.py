@@ -137,6 +137,7 @@ def _hot_spots(c: AppContext, period: Period, s: Standing) -> list[Any]:
         ("trend_code", "趋势", "trend"),
     ]
     hot_cells = hot(cells_all)
+    many = f"共{len(hot_cells)}个" + (f"，列出前{CELLS_SHOWN}个" if len(hot_cells) > CELLS_SHOWN else "")
     return [
         html.H3(f"冷热点演变类别（截至 {s.through_label()}）"),
         table(
@@ -146,7 +147,7 @@ def _hot_spots(c: AppContext, period: Period, s: Standing) -> list[Any]:
         ),
         html.H3("热点网格（新增、增强在前）"),
         table(hot(trends), [("grid", "网格"), *common], "analysis-hot-grids", link=grid_link),
-        html.H3(f"热点250米格（前{CELLS_SHOWN}个，共{len(hot_cells)}个；链接到所在网格）"),
+        html.H3(f"热点250米格（{many}；链接到所在网格）"),
         table(
             hot_cells[:CELLS_SHOWN],
             [("grid", "所在网格"), ("unit_code", "格编码"), *common],
