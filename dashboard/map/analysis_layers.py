@@ -15,12 +15,14 @@ from typing import Any
 import numpy as np
 import shapely
 import shapely.geometry
+from dash import Dash, Input, Output
 
 from common.codebook import label
 from common.coords import from_wgs84
 from dashboard.context import AppContext
 from dashboard.hotspots import CLASS_COLOURS, RISK_BANDS, p_text
 from dashboard.map.layers import is_wgs84
+from dashboard.map.legends import choropleth_legend
 from dashboard.queries import analysis
 
 POPUP: dict[str, dict[str, Any]] = {
@@ -153,3 +155,42 @@ def risk_legend(fc: dict[str, Any]) -> dict[str, Any]:
         for i, (_top, colour) in enumerate(RISK_BANDS)
     ]
     return {"title": "下周风险（加权叠加模型）", "classes": classes}
+
+
+NAMES = {"hotspots": "研判：冷热点", "risk": "研判：下周风险"}
+CELLS_FROM_ZOOM = 14  # below it the layers show grids; from it on, the 250 m cells
+
+
+def overlays(base: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The map's analysis overlays: key, name in the layer list, hideout (base style and popup)."""
+    return [(key, name, {"base": base, "popup": POPUP[key]}) for key, name in NAMES.items()]
+
+
+def unit_for(zoom: Any) -> tuple[str, float]:
+    """The unit kind a zoom shows and the zoom its outlines are simplified for (one per kind, so
+    every zoom of a kind shares one cached layer)."""
+    z = float(zoom) if isinstance(zoom, (int, float)) else 12.0
+    return ("cell", 16.0) if z >= CELLS_FROM_ZOOM else ("grid", 13.0)
+
+
+def register(app: Dash, c: AppContext) -> None:
+    """Fill the analysis layers for the zoom shown (grids, or cells when close in) and show the
+    legend of each one switched on."""
+
+    @app.callback(
+        Output("map-hotspots", "data"),
+        Output("map-risk", "data"),
+        Output("map-analysis-legend", "children"),
+        Input("map-view", "zoom"),
+        Input("map-layers", "overlays"),
+    )
+    def _analysis(zoom, shown):
+        kind, z = unit_for(zoom)
+        on = " ".join(s for s in (shown or []) if isinstance(s, str))
+        hot, risk = hotspot_layer(c, kind, z), risk_layer(c, kind, z)
+        legend: list[Any] = []
+        if " hotspots<" in on:
+            legend += choropleth_legend(hotspot_legend(hot))
+        if " risk<" in on:
+            legend += choropleth_legend(risk_legend(risk))
+        return hot, risk, legend

@@ -8,13 +8,13 @@ from typing import Any
 import dash_leaflet as dl
 
 from dashboard.context import AppContext
-from dashboard.map import basemap, framing, layers, popups, share
+from dashboard.map import analysis_layers, basemap, framing, layers, popups, share
 from dashboard.map.layers import CLUSTER_FN, POINT_FN, POINT_LAYERS, STYLE_FN, PointLayer
 
 # Leaflet's panes by z-index: its own tilePane 200, overlayPane 400 (stations), markerPane 600 (names)
 # (the basemap's names, 380, sit over the heat and take no clicks)
 PANES = {"basemap": 250, "choropleth": 340, "heat": 350, "basemap-labels": 380, "zones": 410, "grids": 420}
-PANES |= {"highlight": 430, "points": 450}
+PANES |= {"highlight": 430, "points": 450, "analysis": 345}  # 研判 between the choropleth and the heat
 CLICKLESS = ("basemap-labels",)
 AREA_PANES = {"station": "overlayPane", "zone": "zones", "grid": "grids"}
 AREA_STYLES: dict[str, dict[str, Any]] = {
@@ -23,6 +23,7 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
     "zone": {"color": "#1f6feb", "weight": 3, "fillOpacity": 0, "dashArray": "6 4", "className": "ol-zone"},
     "grid": {"color": "#2da44e", "weight": 1, "fillOpacity": 0.06, "className": "ol-grid"},
     "choropleth": {"color": "#57606a", "weight": 1, "fillOpacity": 0.65},
+    "analysis": {"weight": 1, "fillOpacity": 0.6, "opacity": 0.9},
 }
 POINT_COLOURS: dict[PointLayer, str] = {
     "incidents": "#bf3989",
@@ -139,6 +140,11 @@ def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> li
         ("heat", "热力", heat_image),
         # incidents next to the heat they make up, then the places
         *[(k, POINT_NAMES[k], points[k]) for k in sorted(POINT_LAYERS, key=lambda k: k != "incidents")],
+        # the analysis (研判, dashboard/map/analysis_layers.py): last, so no other layer's place moves
+        *[
+            (key, name, layers.geojson(id=f"map-{key}", style=STYLE_FN, pane="analysis", hideout=hideout))
+            for key, name, hideout in analysis_layers.overlays(AREA_STYLES["analysis"])
+        ],
     ]
     return [
         dl.Overlay(

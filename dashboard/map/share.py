@@ -31,6 +31,8 @@ OVERLAYS = (
     "alerts",
     "buildings",
     "rental_units",
+    "hotspots",
+    "risk",
 )
 # the filters the fragment holds: (its key, component id, property, kind of value)
 FILTERS = (
@@ -123,6 +125,7 @@ def print_frame(title: str, period: str) -> tuple[html.Div, html.Div]:
         [
             html.Div(id="map-heat-legend", className="legend"),
             html.Div(id="map-choro-legend", className="legend"),
+            html.Div(id="map-analysis-legend", className="legend"),
         ],
         id="map-legend",
         className="map-legend",

@@ -19,6 +19,7 @@ from common.codebook import label
 from dashboard import alertpanel, bounds
 from dashboard.context import AppContext
 from dashboard.map import (
+    analysis_layers,
     basemap,
     choropleth,
     framing,
@@ -391,4 +392,5 @@ def register(app: Dash, c: AppContext) -> None:
         kind, code = bounds.text(hit.get("kind")), bounds.text(hit.get("code"))
         return navigate.fly_to(c, kind, code) or (no_update, no_update)
 
+    analysis_layers.register(app, c)
     share.register(app)  # last: a test finds a server callback by its outputs first

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from statistics import fmean
 
+import dash
 import pytest
 from sqlalchemy import Engine, text
 
@@ -135,8 +136,8 @@ def test_the_backtest_table_is_the_mean_of_the_stored_weeks(c: AppContext, core:
         shown = rows[label("forecast_model", model)]
         for i, pct in enumerate((1.0, 3.0, 5.0)):
             mine = [r for r in stored if r["model"] == model and r["area_pct"] == pct]
-            assert shown[1 + i] == f"{fmean(float(r['pai']) for r in mine):.2f}"  # type: ignore[arg-type]
-            assert shown[4 + i] == f"{fmean(float(r['pei']) for r in mine):.2f}"  # type: ignore[arg-type]
+            assert shown[1 + i] == f"{fmean(float(r['pai']) for r in mine):.2f}"
+            assert shown[4 + i] == f"{fmean(float(r['pei']) for r in mine):.2f}"
     assert "倍" in text_of(find(page, f"analysis-backtest-ratio-{kind}"))
     assert find(page, f"analysis-backtest-chart-{kind}") is not None
 
@@ -199,7 +200,7 @@ def test_grid_and_station_pages_say_the_class_since_when(c: AppContext, core: En
 def test_the_wall_lists_the_new_and_intensifying_hot_spots(c: AppContext, core: Engine) -> None:
     wall = find(render(c, "/wall", LAST), "wall-rising")
     rising = [r for r in grid_trends(core) if r["hotspot_class"] in ("new_hot", "intensifying_hot")]
-    rising.sort(key=lambda r: (HOT.index(str(r["hotspot_class"])), -float(r["gi_z"]), str(r["unit_code"])))  # type: ignore[arg-type]
+    rising.sort(key=lambda r: (HOT.index(str(r["hotspot_class"])), -float(r["gi_z"]), str(r["unit_code"])))
     links = hrefs(wall)
     q = carried(c, c.period(LAST))
     assert rising and links == [f"/grid/{r['unit_code']}{q}" for r in rising[:RISING_LINES]]
@@ -251,3 +252,38 @@ def test_the_map_layers_carry_class_gi_and_trend_and_a_legend(c: AppContext, cor
     )
     assert len(risk["features"]) == len(shares) > 0
     assert sum(r["n"] for r in risk_legend(risk)["classes"]) == len(shares)
+
+
+def test_the_map_fills_the_analysis_layers_and_their_legends(
+    demo_app: dash.Dash, core: Engine, accounts: dict[str, object]
+) -> None:
+    import json
+
+    from tests.support.accounts import login
+    from tests.support.dash_calls import dash_call, key_of
+
+    client = demo_app.server.test_client()
+    login(client, "leader")
+    key = key_of(demo_app, "map-hotspots.data", "map-risk.data", "map-analysis-legend.children")
+    on = ["<i hidden>13 hotspots</i>研判：冷热点", "<i hidden>14 risk</i>研判：下周风险"]
+    status, body = dash_call(
+        client, demo_app, key, {("map-view", "zoom"): 12, ("map-layers", "overlays"): on}
+    )
+    assert status == 200
+    out = json.loads(body)["response"]
+    hot = out["map-hotspots"]["data"]["features"]
+    truth = [r for r in grid_trends(core) if r["hotspot_class"] != "no_pattern"]
+    assert len(hot) == len(truth) and len(out["map-risk"]["data"]["features"]) > 0
+    legend = json.dumps(out["map-analysis-legend"]["children"], ensure_ascii=False)
+    assert (
+        "冷热点演变类别" in legend
+        and "下周风险" in legend
+        and label("hotspot_class", "persistent_hot") in legend
+    )
+    # close in: the 250 m cells; with the layers off, no legend
+    status, body = dash_call(
+        client, demo_app, key, {("map-view", "zoom"): 15, ("map-layers", "overlays"): []}
+    )
+    out = json.loads(body)["response"]
+    assert out["map-hotspots"]["data"]["features"][0]["properties"]["code"].startswith("C")
+    assert out["map-analysis-legend"]["children"] == []
