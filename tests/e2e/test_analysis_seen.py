@@ -18,6 +18,7 @@ from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
 from tests.support.cli import serving
 from tests.support.dash_calls import column
+from tests.support.mapview import click_centre, open_view
 
 pytestmark = pytest.mark.db
 
@@ -103,3 +104,30 @@ def test_the_wall_shows_the_new_and_intensifying_hot_spots(served: str, accounts
         )
         assert items and all(box), box
         screenshot(driver, "analysis-wall")
+
+
+def test_the_map_shows_hot_spots_with_their_legend_and_popup(
+    served: str, accounts: dict[str, Any], demo_db: tuple[str, str]
+) -> None:
+    core = create_engine(normalise_url(demo_db[0]))
+    code, lat, lon = column(
+        core,
+        "select array[t.unit_code, st_y(st_pointonsurface(u.geom))::text, "
+        "st_x(st_pointonsurface(u.geom))::text] "
+        "from core.hotspot_trends t join core.analysis_units u using (unit_kind, unit_code) "
+        "where t.scope_code = 'all' and t.unit_kind = 'grid' and t.hotspot_class = 'persistent_hot' "
+        "order by t.gi_z desc limit 1",
+    )[0]
+    with browsing(served, "leader") as driver:
+        open_view(driver, served, f"z=13&c={float(lat):.6f},{float(lon):.6f}&on=hotspots", "")
+        legend = wait(driver, lambda d: d.find_element(By.ID, "map-analysis-legend").text)
+        assert "冷热点演变类别" in legend and "持续热点" in legend, legend
+        popup = click_centre(driver)
+        assert "持续热点" in popup["text"] and "Gi* z" in popup["text"] and "趋势" in popup["text"], popup
+        assert popup["links"] == [f"/grid/{code}"], popup
+        time.sleep(0.5)
+        screenshot(driver, "analysis-map-hotspots")
+        open_view(driver, served, f"z=12&c={float(lat):.6f},{float(lon):.6f}&on=risk", "")
+        legend = wait(driver, lambda d: d.find_element(By.ID, "map-analysis-legend").text)
+        assert "下周风险" in legend and "风险最高的1%面积" in legend, legend
+        screenshot(driver, "analysis-map-risk")
