@@ -39,6 +39,8 @@ EnumName = Literal[
     "alert_kind",
     "alert_state",
     "card",
+    "supervision_state",
+    "closed_reason",
     "item_kind",
     "place_kind",
     "area_level",
@@ -175,6 +177,9 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "resolved": "已处置",
     },
     "card": {"red": "红牌", "yellow": "黄牌"},
+    # a supervision (督办, ops.supervisions): overdue is open past its deadline (derived, never stored)
+    "supervision_state": {"open": "督办中", "overdue": "逾期", "closed": "已办结"},
+    "closed_reason": {"item_closed": "事项办结自动关闭", "by_hand": "手动办结"},
     # the kinds of open item a page lists together (each has its own status enum)
     "item_kind": {"grid_event": "网格事件", "hazard": "风险隐患", "dispute": "高风险纠纷"},
     # the kinds of place the map's search finds (serve.search_index.kind)
@@ -283,6 +288,9 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "view_persons": "查看人员名单",
         "search_persons": "人员查询",
         "alert_verdict": "告警核实",
+        "supervise_open": "督办",
+        "supervise_close": "督办办结",
+        "supervise_item_closed": "督办随事项办结",
         "export": "导出",
         "view_audit": "查看审计",
         "view_page": "打开页面",
@@ -307,6 +315,10 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "rate_limited": "超出限额被拒",
         "alert": "已告警领导",
         "not_found": "不存在或不在辖区",
+        "not_carded": "非黄红牌事项被拒",
+        "already_open": "已在督办被拒",
+        "refused_unit": "未填责任单位被拒",
+        "refused_deadline": "期限无效被拒",
     },
     # the keys of an audit row's parameters, and the coded values some of them hold
     "audit_param": {
@@ -338,6 +350,11 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "path": "路径",
         "code": "编码",
         "output": "回调输出",
+        # a supervision (ops.supervise, ops.supervise_close)
+        "item": "事项编号",
+        "unit": "责任单位",
+        "deadline": "办结期限",
+        "result": "办理结果",
     },
     "report": {"weekly": "周报", "summary": "全域汇总"},
     "page": {
@@ -351,6 +368,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "/zone": "警务区页",
         "/grid": "网格页",
         "/building": "楼栋页",
+        "/item": "事项页",
         "/download": "周报下载",
         "/_dash-update-component": "页面回调",
     },

@@ -7,8 +7,9 @@ a run, in their own transaction, which records in ``ops.derived`` the newest loa
 built from: a run killed before that commit leaves them stale, and the next run (or
 ``onemap etl derive``) rebuilds them even when every source is unchanged. The counts the pages
 read instead of counting on each visit (station scores of the last whole weeks, each building's
-units and people) are rebuilt in the alerts' transaction. The analysis (研判, ``etl/analysis/``) is
-kept the same way, after the alerts, under the name ``analysis``.
+units and people) are rebuilt in the alerts' transaction, which also closes the supervisions (督办)
+whose items the deliveries closed, so the two never disagree. The analysis (研判,
+``etl/analysis/``) is kept the same way, after the alerts, under the name ``analysis``.
 
 One load or derivation at a time per database: each holds a session advisory lock for its whole
 run; a second one exits at once with one line saying so.
@@ -22,6 +23,7 @@ from contextlib import contextmanager, suppress
 import psycopg
 
 from common.errors import OnemapError
+from etl.audit import operator_name
 from etl.db import connect_raw, database_name
 from etl.settings import get_etl_settings
 from etl.sql import read_sql
@@ -97,6 +99,13 @@ def derive_alerts(conn: psycopg.Connection, thresholds: dict[str, float] | None 
     record_built(conn, ALERTS)
 
 
+def close_supervisions(conn: psycopg.Connection) -> int:
+    """Close the supervisions (督办) whose item the loaded deliveries closed, in the caller's
+    transaction (logged and audited in the operator's name); how many."""
+    row = conn.execute("select ops.supervisions_close_done(%s)", (operator_name(),)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def derive_analysis(conn: psycopg.Connection) -> None:
     """Recompute the analysis (hot spots, classes, risk, back-test) and record what it was built from.
 
@@ -122,6 +131,7 @@ def derive_stale(conn: psycopg.Connection, loaded: bool) -> None:
     if loaded or stale(conn, ALERTS):
         derive_alerts(conn)
         derive_scores(conn)
+        close_supervisions(conn)
         conn.commit()
     if loaded or stale(conn, ANALYSIS):
         derive_analysis(conn)
@@ -138,5 +148,6 @@ def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
             conn.execute(read_sql("derive_access_daily.sql"), {"first": span[0], "last": span[1]})
         derive_alerts(conn, thresholds)
         derive_scores(conn)
+        close_supervisions(conn)
         derive_analysis(conn)
         conn.commit()

@@ -13,7 +13,8 @@ revoke create on schema public from public;
 -- policy). Password checks, lockout, ending sessions and every audit row go through the security
 -- definer functions of functions/60_ops_guard.sql, which take who acted from the signed scope.
 grant usage on schema ops to {app_role};
-revoke all on ops.users, ops.sessions, ops.audit, ops.login_failures, ops.alert_verdicts from {app_role};
+revoke all on ops.users, ops.sessions, ops.audit, ops.login_failures, ops.alert_verdicts, ops.supervisions,
+    ops.supervision_log from {app_role};
 grant select (username, display_name, role, stations, grids, towns, villages, disabled, last_login_at, created_at,
               password_changed_at) on ops.users to {app_role};
 grant select, insert on ops.sessions to {app_role};
@@ -37,3 +38,9 @@ grant execute on function ops.people_counts(text, text, timestamptz) to {app_rol
 grant execute on function ops.quiet_communities(text, text, timestamptz, timestamptz) to {app_role};
 -- the data's stamp (functions/85_ops_data_stamp.sql): what the dashboard's cache keys carry
 grant execute on function ops.data_stamp() to {app_role};
+-- supervisions (督办), read with their item (policies of revision 0016); opened and closed only by
+-- the functions of functions/85_ops_supervision.sql (the load's closing function is the owner's)
+grant select on ops.supervisions, ops.supervision_log to {app_role};
+grant execute on function ops.supervise(text, text, text, text, date), ops.supervise_close(text, text, text),
+    ops.supervisions_stamp() to {app_role};
+revoke all on function ops.supervisions_close_done(text), ops.supervision_item(text, text) from public;

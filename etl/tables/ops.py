@@ -1,4 +1,5 @@
-"""ops: load bookkeeping, quarantine, the scope key, users, sessions and the append-only audit."""
+"""ops: load bookkeeping, quarantine, the scope key, users, sessions, the append-only audit, alert
+verdicts and supervisions (督办) with their log."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Double,
     ForeignKey,
     Identity,
@@ -169,5 +171,44 @@ station_score_parts = Table(
     Column("incidents_prev", BigInteger, nullable=False),
     Column("on_time", Numeric),
     Column("cleared", Numeric),
+    schema="ops",
+)
+
+# 督办: a leader's supervision of a carded item, keyed by the item's source key (kind and number as
+# the delivering system names it), never by a warehouse id, so reloads never orphan it
+supervisions = Table(
+    "supervisions",
+    METADATA,
+    Column("supervision_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("item_kind", Text, nullable=False),
+    Column("item_no", Text, nullable=False),
+    Column("card", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("state", Text, nullable=False, server_default=text("'open'")),
+    Column("opened_by", Text, nullable=False),
+    Column("opened_at", TIME, nullable=False, server_default=text("now()")),
+    Column("closed_by", Text),
+    Column("closed_at", TIME),
+    Column("closed_reason", Text),
+    Column("result", Text),
+    schema="ops",
+)
+
+supervision_log = Table(
+    "supervision_log",
+    METADATA,
+    Column("log_id", BigInteger, Identity(always=True), primary_key=True),
+    Column(
+        "supervision_id",
+        BigInteger,
+        ForeignKey("ops.supervisions.supervision_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("action", Text, nullable=False),
+    Column("detail", Text, nullable=False, server_default=text("''")),
+    Column("done_by", Text),
+    Column("done_at", TIME, nullable=False, server_default=text("now()")),
     schema="ops",
 )
