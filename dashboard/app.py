@@ -16,7 +16,18 @@ from flask import request
 
 from common.errors import OnemapError, SetupError
 from common.secret import MIN_LENGTH, derive
-from dashboard import alertpanel, bounds, db, downloads, failures, headers, login, periodbar, routes
+from dashboard import (
+    alertpanel,
+    bounds,
+    db,
+    downloads,
+    failures,
+    headers,
+    login,
+    periodbar,
+    routes,
+    supervision,
+)
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
 from dashboard.db import fetch_rows
@@ -97,6 +108,7 @@ def create_app(
     audit.register(app, c)
     mine.register(app, c)
     alertpanel.register(app, c)
+    supervision.register(app, c)
     downloads.install(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings), derive(secret, "csrf"))
 

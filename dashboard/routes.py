@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dash import dcc, html
 
 from common.codebook import label
-from dashboard import alertpanel, bounds, periodbar
+from dashboard import alertpanel, bounds, periodbar, supervision
 from dashboard.context import CURRENT_USER, AppContext
 from dashboard.pages import analysis, audit, drill, mapview, mine, persons, quality, towns, wall
 from dashboard.scope import CODE_PATTERN
@@ -93,6 +93,13 @@ def _building(c: AppContext, m: re.Match[str], _q: str | None) -> html.Div:
     return page
 
 
+def _item(c: AppContext, m: re.Match[str], q: str | None) -> html.Div:
+    code = m.group("code")
+    return supervision.item_page(c, code, c.period(q)) or not_found(
+        f"{label('item_kind', 'grid_event')} {code} "
+    )
+
+
 CODE = rf"(?P<code>{CODE_PATTERN})"
 ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/?$"), lambda c, _m, q: mapview.layout(c, c.period(q))),
@@ -105,6 +112,7 @@ ROUTES: list[tuple[re.Pattern[str], Builder]] = [
     (re.compile(r"^/audit/*$"), _audit),
     (re.compile(rf"^/(?P<level>station|zone|grid|town|village)/{CODE}/?$"), _area),
     (re.compile(rf"^/building/{CODE}/?$"), _building),
+    (re.compile(rf"^/item/{CODE}/?$"), _item),
 ]
 
 
@@ -190,6 +198,7 @@ def validation_layout(c: AppContext) -> html.Div:
                 audit.skeleton(),
                 mine.skeleton(c),
                 alertpanel.skeleton(),
+                supervision.skeleton(),
             ]
         )
 

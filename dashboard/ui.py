@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from dash import dcc, html
+from dash.development.base_component import Component
 from flask import g, has_request_context
 
 from common import codebook
@@ -94,6 +95,9 @@ def table(
             value = r.get(col[0])
             if len(col) == 3 and value is not None:
                 value = codebook.label(col[2], str(value))
+            if isinstance(value, Component):  # a badge a page made: shown as it is
+                cells.append(html.Td(value))
+                continue
             text = when(value) if isinstance(value, datetime) else ("" if value is None else str(value))
             href = link(r) if (link and i == 0) else None
             cells.append(html.Td(dcc.Link(text, href=href) if href else text))

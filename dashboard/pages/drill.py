@@ -19,7 +19,9 @@ from dashboard.names import area_names
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
 from dashboard.queries import areas, breakdowns, elements, indicators, verdicts
+from dashboard.queries import supervision as supervisions
 from dashboard.queries.areas import GOVERNANCE, Area
+from dashboard.supervision import badge, supervision_list
 from dashboard.ui import (
     CARRIED,
     breadcrumb,
@@ -58,8 +60,8 @@ def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div 
     """A station, zone or grid page for ``period`` (its body cached per viewer scope, area and
     period; the top bar, which names the viewer, built for each request); None when the area does
     not exist or is out of the viewer's scope."""
-    # keyed by the latest verdict too: a verdict changes the open alerts an area counts
-    key = ("area-page", level, code, period, verdicts.stamp(c.url))
+    # keyed by the latest verdict and supervision step too: each changes what an area shows
+    key = ("area-page", level, code, period, verdicts.stamp(c.url), supervisions.stamp(c.url))
     body = c.cached(key, lambda: _area_body(c, period, level, code))
     if body is None:
         return None
@@ -83,8 +85,10 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
     trend = indicators.weekly_trend(c.url, scope, area, week)
     items = elements.open_items(c.url, scope, area, week)
     names = area_names(c)
+    supervised = supervisions.of_items(c.url, scope, [it["item_no"] for it in items if it["card"]])
     for it in items:
         it["grid"] = named(names["grid"], it["grid_code"])
+        it["supervised"] = badge(supervised.get(it["item_no"]))
         # "open" is a different word for a dispute and a hazard: each kind's status in its own enum
         it["status_zh"] = label(ITEM_STATUS[it["item_kind"]], it["status"])
     blds = elements.buildings(c.url, scope, area, limit=50)
@@ -233,11 +237,14 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                     ("since", "登记/发现"),
                     ("due_at", "办结时限"),
                     ("card", "督办", "card"),
+                    ("supervised", "督办状态"),
                     ("status_zh", "状态"),
                     ("grid", "网格"),
                 ],
                 "drill-open-items",
+                link=lambda r: f"/item/{r['item_no']}{q}" if r["card"] else None,
             ),
+            *([supervision_list(c, level, code, week)] if level in ("station", "grid") else []),
             html.H3("网格事件（分类）"),
             table(
                 classes,

@@ -34,6 +34,9 @@ from dashboard.names import area_names
 from dashboard.periodbar import as_of_text, carried, picker
 from dashboard.periods import Period
 from dashboard.queries import indicators
+from dashboard.queries import supervision as supervisions
+from dashboard.queries.elements import RedCard
+from dashboard.supervision import badge
 from dashboard.ui import changes
 
 RED_LINES = 6  # red cards the list shows: each may take two lines, and all stay on the screen
@@ -83,6 +86,7 @@ def rankings(c: AppContext, period: Period) -> list[Any]:
     reds = red_cards(c, period)
     q = carried(c, period)
     names = area_names(c)
+    supervised = supervisions.of_items(c.url, scope, [r["event_no"] for r in reds[:RED_LINES]])
     return [
         html.H3("派出所考核排名"),
         html.Ol(
@@ -117,7 +121,7 @@ def rankings(c: AppContext, period: Period) -> list[Any]:
         html.H3("红牌督办"),
         html.Ul(
             [
-                red_card(r["what"], grid_name(names, r["grid_code"]), f"登记 {r['registered_at']:%m-%d}")
+                red_card(r, grid_name(names, r["grid_code"]), q, badge(supervised.get(r["event_no"])))
                 for r in reds[:RED_LINES]
             ]
             or [html.Li("无")],
@@ -127,17 +131,19 @@ def rankings(c: AppContext, period: Period) -> list[Any]:
     ]
 
 
-def red_card(what: str, where: str, registered: str) -> html.Li:
-    """One red card, read from across the room: what, where, when, wrapping onto a second line
-    between its parts (never inside a name) rather than being cut short; the whole text in its
-    title."""
+def red_card(r: RedCard, where: str, q: str, supervised: Any = "") -> html.Li:
+    """One red card, read from across the room: what (opening the item's page, where a leader at
+    the wall supervises it), where, when and its 督办 badge, wrapping onto a second line between
+    its parts (never inside a name) rather than being cut short; the whole text in its title."""
+    what, registered = r["what"], f"登记 {r['registered_at']:%m-%d}"
     return html.Li(
         [
-            html.Span(what, className="w-red-part"),
+            dcc.Link(what, href=f"/item/{r['event_no']}{q}", className="w-red-part w-link"),
             " · ",
             html.Span(where, className="w-red-part w-red-where"),
             " · ",
             html.Span(registered, className="w-red-part w-red-date"),
+            *([" ", supervised] if supervised else []),
         ],
         title=f"{what} · {where} · {registered}",
     )

@@ -1,0 +1,175 @@
+"""督办 where items are shown: a leader or a station chief in scope supervises a carded item from
+its page, the badge shows on the station and grid pages, the list counts the period's supervisions
+(逾期 once the deadline has passed), and forged calls — another station's item, a role that may
+only read, values out of bounds — change nothing and leave a trace.
+
+Calls are posted as the browser posts them, signed in as real users of the demo; the database is
+read as its owner. Supervisions are removed after each test (the demo is shared); audit rows stay.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import pytest
+from sqlalchemy import Engine, text
+
+from tests.support.accounts import login
+from tests.support.dash_calls import dash_call, key_of
+from tests.support.deliveries import carded_events
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def clean(core: Engine) -> Iterator[None]:
+    def wipe() -> None:
+        with core.begin() as conn:
+            conn.execute(text("delete from ops.supervisions"))
+
+    wipe()
+    yield
+    wipe()
+
+
+@pytest.fixture(scope="module")
+def clients(demo_app: dash.Dash, accounts: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name in ("leader", "chief_a", "chief_b", "worker"):
+        out[name] = demo_app.server.test_client()
+        login(out[name], name)
+    return out
+
+
+def page(client: Any, app: dash.Dash, path: str) -> str:
+    status, body = dash_call(client, app, key_of(app, "page.children"), {("url", "pathname"): path})
+    assert status == 200
+    return body
+
+
+def fired_by(app: dash.Dash, button: str) -> str:
+    """The callback-map key of the callback a button fires."""
+    (key,) = [k for k, spec in app.callback_map.items() if spec["inputs"][0]["id"] == button]
+    return key
+
+
+def open_call(
+    client: Any, app: dash.Dash, item: Any, note: Any = "请尽快处置并反馈", unit: Any = "城管", days: Any = 7
+) -> str:
+    status, body = dash_call(
+        client,
+        app,
+        fired_by(app, "sup-open"),
+        {
+            ("sup-open", "n_clicks"): 1,
+            ("sup-item", "data"): item,
+            ("sup-note", "value"): note,
+            ("sup-unit", "value"): unit,
+            ("sup-days", "value"): days,
+        },
+    )
+    return f"{status} {body}"
+
+
+def rows(core: Engine) -> list[dict[str, Any]]:
+    with core.connect() as conn:
+        return [dict(r) for r in conn.execute(text("select * from ops.supervisions")).mappings()]
+
+
+def audited(core: Engine, since: int) -> list[tuple[str, str]]:
+    with core.connect() as conn:
+        found = conn.execute(
+            text(
+                "select username, result from ops.audit where audit_id > :s "
+                "and action in ('supervise_open', 'supervise_close') order by audit_id"
+            ),
+            {"s": since},
+        ).all()
+    return [(r[0], r[1]) for r in found]
+
+
+def last_audit(core: Engine) -> int:
+    with core.connect() as conn:
+        return int(conn.execute(text("select coalesce(max(audit_id), 0) from ops.audit")).scalar_one())
+
+
+def test_a_chief_supervises_in_scope_and_the_pages_show_it(
+    demo_app: dash.Dash,
+    demo_db: tuple[str, str],
+    clients: dict[str, Any],
+    accounts: dict[str, Any],
+    core: Engine,
+    clean: None,
+) -> None:
+    (station,) = accounts["chief_a"].stations
+    item = carded_events(demo_db[0], station, 1)[0]
+    since = last_audit(core)
+    # another station's chief and a grid worker: refused, nothing written, both audited
+    assert "不存在或不在您的辖区" in open_call(clients["chief_b"], demo_app, item)
+    assert "只能查看督办" in open_call(clients["worker"], demo_app, item)
+    assert "不在您的查看范围内" in page(clients["chief_b"], demo_app, f"/item/{item}")
+    assert rows(core) == []
+    answer = open_call(clients["chief_a"], demo_app, item)
+    assert "已提交" in answer and "督办中" in answer
+    assert [(r["item_no"], r["state"], r["opened_by"]) for r in rows(core)] == [(item, "open", "chief_a")]
+    assert audited(core, since) == [("chief_b", "not_found"), ("worker", "refused_role"), ("chief_a", "ok")]
+    # the station page: the badge on the item and the list of supervisions
+    body = page(clients["leader"], demo_app, f"/station/{station}")
+    assert "督办 · 督办中 · 截止" in body and f"/item/{item}" in body
+    assert "当前在督 1" in body
+    # out of scope, the station and its supervisions stay unseen
+    assert item not in page(clients["chief_b"], demo_app, "/")
+    # the chief closes it by hand, with a result
+    _status, body = dash_call(
+        clients["chief_a"],
+        demo_app,
+        fired_by(demo_app, "sup-close"),
+        {
+            ("sup-close", "n_clicks"): 1,
+            ("sup-item", "data"): item,
+            ("sup-result-text", "value"): "已督促城管清理完毕",
+        },
+    )
+    assert "已办结" in body and "手动办结" not in body  # the history names the step
+    assert [(r["state"], r["closed_reason"]) for r in rows(core)] == [("closed", "by_hand")]
+
+
+def test_forged_values_change_nothing(
+    demo_app: dash.Dash, clients: dict[str, Any], core: Engine, clean: None
+) -> None:
+    since = last_audit(core)
+    for item in ("x' or 1=1", None, ["a"], 10**20, "A" * 41):
+        out = open_call(clients["leader"], demo_app, item)
+        assert not out.startswith("200") or json.loads(out[4:]) == {"multi": True, "response": {}}, out[:200]
+    for days in (0, 365, "7; drop", None):
+        out = open_call(clients["leader"], demo_app, "WG1", days=days)
+        assert "已提交" not in out
+    assert rows(core) == [] and audited(core, since) == []
+
+
+def test_the_period_list_counts_opened_overdue_and_closed(
+    demo_app: dash.Dash,
+    demo_db: tuple[str, str],
+    clients: dict[str, Any],
+    accounts: dict[str, Any],
+    core: Engine,
+    clean: None,
+) -> None:
+    (station,) = accounts["chief_a"].stations
+    item = carded_events(demo_db[0], station, 1)[0]
+    assert "已提交" in open_call(clients["leader"], demo_app, item)
+    # as if opened in the demo's last week with a deadline inside it: overdue at its end, and now
+    with core.begin() as conn:
+        conn.execute(
+            text(
+                "update ops.supervisions set opened_at = '2026-11-17 10:00+08', deadline = '2026-11-20' "
+                "where item_no = :i"
+            ),
+            {"i": item},
+        )
+    body = page(clients["leader"], demo_app, f"/station/{station}")
+    assert "本期新开 1 · 逾期 1 · 本期办结 0 · 当前在督 1" in body
+    assert "督办 · 逾期 · 截止 11-20" in body and "sup-overdue" in body
