@@ -54,9 +54,12 @@ def badge(s: dict[str, Any] | None) -> html.Span | str:
     if not s:
         return ""
     state = state_of(s)
-    text = f"督办 · {label('supervision_state', state)}"
+    word = label("supervision_state", state)
+    text = word if state == "open" else f"督办{word}"
     if state != "closed":
         text += f" · 截止 {s['deadline']:%m-%d}"
+    elif s.get("closed_reason"):
+        text += f"（{label('closed_reason', s['closed_reason'])}）"
     return html.Span(text, className=f"sup-badge sup-{state}", title=text)
 
 
@@ -123,19 +126,23 @@ def outcome(s: dict[str, Any]) -> str:
     return f"{reason}：{s['result']}" if s.get("result") else reason
 
 
+def step(h: dict[str, Any]) -> str:
+    """One step of a supervision as its history reads: who opened it (asking what of whom, by
+    when), who closed it with what result, or that the item's closing in a delivery closed it."""
+    if h["action"] == "open":
+        return (
+            f"{h['done_by_name']} 督办：{h['detail']}（责任单位 {h['unit']}，期限 {h['deadline']:%Y-%m-%d}）"
+        )
+    if h["action"] == "close":
+        return f"{h['done_by_name']} 办结督办：{h['detail']}"
+    return f"{label('closed_reason', 'item_closed')}（事项办结于 {h['detail']}）"
+
+
 def detail(c: AppContext, item_no: str) -> html.Div:
     """An item's supervisions and their steps, newest first, and its badge now."""
     steps = q.history(c.url, c.scope(), item_no)
     current = q.of_items(c.url, c.scope(), [item_no]).get(item_no)
-    words = {"open": "督办", "close": "办结", "item_closed": "随事项办结"}
-    lines = [
-        html.Li(
-            f"{when(h['done_at'])} {words.get(h['action'], '')} {h['done_by_name'] or ''}"
-            + (f"：{h['detail']}" if h["detail"] else "")
-            + (f"（责任单位 {h['unit']}，期限 {h['deadline']:%Y-%m-%d}）" if h["action"] == "open" else "")
-        )
-        for h in steps
-    ]
+    lines = [html.Li(f"{when(h['done_at'])} {step(h)}") for h in steps]
     return html.Div(
         [
             html.Div(["督办状态：", badge(current) or "未督办"], id="sup-state"),

@@ -66,6 +66,8 @@ def closing(manifest: Path, dest: Path, event_nos: list[str], at: str = "2026-11
     df = pd.read_excel(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False, engine="openpyxl")
     hit = df["事件编号"].isin(event_nos)
     assert hit.sum() == len(event_nos), "an event to close is not in the delivery"
+    for step in ("上报时间", "派遣时间", "响应时间"):  # a step not taken yet is taken as it closes
+        df.loc[hit & (df[step] == ""), step] = at
     df.loc[hit, "办结时间"] = at
     df.loc[hit, "状态"] = "已办结"
     df = df.replace("", None)
