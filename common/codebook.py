@@ -356,7 +356,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "deadline": "办结期限",
         "result": "办理结果",
     },
-    "report": {"weekly": "周报", "summary": "全域汇总"},
+    "report": {"weekly": "周报", "summary": "全域汇总", "supervisions": "督办清单"},
     "page": {
         "/": "一张图",
         "/wall": "大屏",
@@ -372,7 +372,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "/download": "周报下载",
         "/_dash-update-component": "页面回调",
     },
-    "export_format": {"pdf": "PDF", "xlsx": "XLSX"},
+    "export_format": {"pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"},
     "search_by": {"name": "姓名", "id_number": "身份证号", "phone": "手机号"},
     "session_end": {
         "logout": "主动退出",

@@ -1,4 +1,5 @@
-"""Files the dashboard serves besides pages: a station's weekly report as PDF or XLSX.
+"""Files the dashboard serves besides pages: a station's weekly report as PDF or XLSX, and the
+supervisions (督办) in the viewer's scope as CSV or XLSX (``/download/supervisions.csv|xlsx``).
 
 ``/download/weekly/<station>.pdf|xlsx?week=2026-W47`` (``&to=2026-12-02T00:00`` for a week so far,
 as the station page's links carry it): only a station in the viewer's scope (any other is 404, as
@@ -17,7 +18,8 @@ from flask import Response, abort, request, send_file
 
 from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.reports import pdf, xlsx
+from dashboard.queries import supervision
+from dashboard.reports import pdf, supervisions, xlsx
 from dashboard.reports.weekly import build_station
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,6 +31,41 @@ def install(app: dash.Dash, c: AppContext) -> None:
     @app.server.route("/download/weekly/<station>.<fmt>")
     def _weekly(station: str, fmt: str) -> Response:
         return weekly(c, station, fmt)
+
+    @app.server.route("/download/supervisions.<fmt>")
+    def _supervisions(fmt: str) -> Response:
+        return supervision_export(c, fmt)
+
+
+def supervision_export(c: AppContext, fmt: str) -> Response:
+    """Every supervision the viewer may see, with its item's source key, as CSV or XLSX (404 for
+    another format); audited as an export with the number of rows.
+
+    Parameters
+    ----------
+    c : AppContext
+        The app, acting for the signed-in viewer.
+    fmt : str
+        ``"csv"`` or ``"xlsx"``.
+
+    Returns
+    -------
+    flask.Response
+        The file as an attachment named for the day it was made.
+    """
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = supervision.export_rows(c.url, c.scope())
+    c.audit("export", {"report": "supervisions", "format": fmt}, len(rows))
+    if fmt == "csv":
+        data, mime = supervisions.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "s.xlsx"
+            supervisions.write_xlsx(rows, path)
+            data, mime = path.read_bytes(), XLSX_MIME
+    name = f"督办清单_{c.now():%Y%m%d}.{fmt}"
+    return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)
 
 
 def weekly(c: AppContext, station: str, fmt: str) -> Response:

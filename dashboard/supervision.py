@@ -86,8 +86,17 @@ def supervision_list(ctx: AppContext, area_kind: str, code: str, period: Period)
     now_open = sum(1 for s in found if s["state"] == "open")
     link = carried(ctx, period)
     title = f"督办（本期新开 {opened} · 逾期 {overdue} · 本期办结 {closed} · 当前在督 {now_open}）"
+    files = html.Div(
+        [
+            html.Span("导出辖区全部督办（含事项编号）："),
+            html.A("CSV", href="/download/supervisions.csv", className="download", id="supervision-csv"),
+            html.Span(" · "),
+            html.A("XLSX", href="/download/supervisions.xlsx", className="download", id="supervision-xlsx"),
+        ],
+        className="downloads",
+    )
     if not found:
-        return html.Div([html.H3(title), html.Div("无", className="empty")], id="supervision-list")
+        return html.Div([html.H3(title), files, html.Div("无", className="empty")], id="supervision-list")
     head = html.Thead(
         html.Tr(
             [html.Th(h) for h in ("事项编号", "事项", "牌", "责任单位", "期限", "状态", "督办人", "结果")]

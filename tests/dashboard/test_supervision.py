@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dash
+import openpyxl
 import pytest
 from sqlalchemy import Engine, text
 
@@ -173,3 +175,44 @@ def test_the_period_list_counts_opened_overdue_and_closed(
     body = page(clients["leader"], demo_app, f"/station/{station}")
     assert "本期新开 1 · 逾期 1 · 本期办结 0 · 当前在督 1" in body
     assert "督办逾期 · 截止 11-20" in body and "sup-overdue" in body
+
+
+def test_the_export_carries_the_source_key_in_scope_masked_and_in_words(
+    demo_app: dash.Dash,
+    demo_db: tuple[str, str],
+    clients: dict[str, Any],
+    accounts: dict[str, Any],
+    core: Engine,
+    clean: None,
+    tmp_path: Path,
+) -> None:
+    (station,) = accounts["chief_a"].stations
+    item = carded_events(demo_db[0], station, 1)[0]
+    assert "已提交" in open_call(clients["chief_a"], demo_app, item, note="请联系13812345678核实并办结")
+    resp = clients["leader"].get("/download/supervisions.csv")
+    assert resp.status_code == 200
+    body = resp.get_data().decode("utf-8-sig")
+    header, line = body.splitlines()[:2]
+    assert header.startswith("事项类型,事项编号,事项")
+    assert line.startswith(f"网格事件,{item},") and "红牌" in line and "督办中" in line
+    assert "13812345678" not in body and "请联系*******核实并办结" in body
+    assert "grid_event" not in body and ",open," not in body
+    # another station's chief gets the header only; the XLSX holds the same row
+    other = clients["chief_b"].get("/download/supervisions.csv").get_data().decode("utf-8-sig")
+    assert item not in other and other.startswith("事项类型")
+    xlsx = clients["leader"].get("/download/supervisions.xlsx")
+    assert xlsx.status_code == 200
+    path = tmp_path / "s.xlsx"
+    path.write_bytes(xlsx.get_data())
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]][:2] == ["网格事件", item]
+    assert clients["leader"].get("/download/supervisions.pdf").status_code == 404
+    with core.connect() as conn:
+        exported = conn.execute(
+            text(
+                "select username, params ->> 'format' from ops.audit where action = 'export' "
+                "and params ->> 'report' = 'supervisions' order by audit_id desc limit 3"
+            )
+        ).all()
+    assert [tuple(r) for r in exported] == [("leader", "xlsx"), ("chief_b", "csv"), ("leader", "csv")]

@@ -26,3 +26,9 @@ return case when v is null then null
             when char_length(v) < 8 then repeat('*', char_length(v))
             else left(v, 3) || repeat('*', char_length(v) - 7) || right(v, 4) end;
 comment on function serve.mask_phone(text) is 'A phone number masked to its first 3 and last 4 digits: 138****5678.';
+
+create or replace function serve.mask_digits(v text) returns text
+language sql immutable parallel safe
+return regexp_replace(v, '[0-9]{7,}[0-9Xx]?', '*******', 'g');
+comment on function serve.mask_digits(text) is
+    'Free text with every run of 7 or more digits (a phone or ID number someone typed) masked: 请联系*******.';

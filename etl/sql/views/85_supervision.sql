@@ -1,6 +1,8 @@
 -- serve: supervisions (督办) with the item they supervise. Runs with security_invoker: the policies
 -- on ops.supervisions and core.grid_events show a reader only the supervisions of items in scope.
 -- due_at is the end of the deadline's day (Beijing); overdue: still open once that has passed.
+-- The note and the result are typed by people: a long run of digits in them (a phone or ID
+-- number) is masked, as every other personal datum is before it reaches a page or an export.
 --
 -- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
 -- order, then grants.sql. The one home of these definitions: change them here, never in a revision.
@@ -12,12 +14,12 @@
 
 create or replace view serve.supervisions with (security_invoker = true) as
 select s.supervision_id, s.item_kind, s.item_no, coalesce(k.name_zh, e.kind_code) as what, s.card,
-       s.note, s.unit, s.deadline,
+       serve.mask_digits(s.note) as note, s.unit, s.deadline,
        (s.deadline + 1)::timestamp at time zone 'Asia/Shanghai' as due_at,
        s.state, s.state = 'open' and (s.deadline + 1)::timestamp at time zone 'Asia/Shanghai' < now() as overdue,
        s.opened_by, coalesce(uo.display_name, s.opened_by) as opened_by_name, s.opened_at,
        s.closed_by, coalesce(uc.display_name, s.closed_by) as closed_by_name, s.closed_at, s.closed_reason,
-       s.result, e.registered_at, e.closed_at as item_closed_at, e.grid_code, e.zone_code, e.station_code
+       serve.mask_digits(s.result) as result, e.registered_at, e.closed_at as item_closed_at, e.grid_code, e.zone_code, e.station_code
 from ops.supervisions s
 join core.grid_events e on s.item_kind = 'grid_event' and e.event_no = s.item_no
 left join core.grid_event_kinds k on k.kind_code = e.kind_code

@@ -1,0 +1,94 @@
+"""Supervisions (督办) as files: the export handed back to the systems that own the items (CSV and
+XLSX, one row per supervision led by the item's source key), and the rows the weekly report lists.
+
+Every coded value is written as its label; the note and result arrive masked from
+``serve.supervisions``; times are Beijing time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from common.china import TZ
+from common.codebook import label
+
+# (key, header): the source key first, as the owning system names the item
+COLUMNS: list[tuple[str, str]] = [
+    ("item_kind", "事项类型"),
+    ("item_no", "事项编号"),
+    ("what", "事项"),
+    ("card", "督办牌"),
+    ("station_code", "派出所编码"),
+    ("zone_code", "警务区编码"),
+    ("grid_code", "网格编码"),
+    ("registered_at", "登记时间"),
+    ("note", "督办要求"),
+    ("unit", "责任单位"),
+    ("deadline", "办结期限"),
+    ("state", "督办状态"),
+    ("opened_by_name", "督办人"),
+    ("opened_at", "督办时间"),
+    ("closed_by_name", "办结人"),
+    ("closed_at", "办结时间"),
+    ("closed_reason", "办结方式"),
+    ("result", "办理结果"),
+    ("item_closed_at", "事项办结时间"),
+]
+
+
+def cells(s: dict[str, Any]) -> list[Any]:
+    """One supervision's cells in :data:`COLUMNS` order: labels for codes, overdue derived."""
+    shown = {
+        **s,
+        "item_kind": label("item_kind", s["item_kind"]),
+        "card": label("card", s["card"]),
+        "state": label("supervision_state", "overdue" if s["overdue"] else s["state"]),
+        "closed_reason": label("closed_reason", s["closed_reason"]),
+    }
+    return [shown.get(key) for key, _ in COLUMNS]
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, datetime):
+        return v.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, date):
+        return v.isoformat()
+    return "" if v is None else str(v)
+
+
+def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
+    """The export as CSV (UTF-8 with a byte-order mark, so a spreadsheet opens it as such)."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow([h for _, h in COLUMNS])
+    for s in rows:
+        w.writerow([_text(v) for v in cells(s)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(rows: Sequence[dict[str, Any]], path: Path) -> None:
+    """The export as an XLSX sheet: codes and numbers as text, times as Excel dates."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+    when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws = wb.add_worksheet("督办清单")
+    for c, (_key, header) in enumerate(COLUMNS):
+        ws.write_string(0, c, header)
+    for r, s in enumerate(rows, start=1):
+        for c, v in enumerate(cells(s)):
+            if isinstance(v, datetime):
+                ws.write_datetime(r, c, v.astimezone(TZ).replace(tzinfo=None), when)
+            elif isinstance(v, date):
+                ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
+            elif v is not None:
+                ws.write_string(r, c, str(v))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
+    wb.close()
