@@ -92,3 +92,32 @@ def write_xlsx(rows: Sequence[dict[str, Any]], path: Path) -> None:
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
     wb.close()
+
+
+def week_rows(found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The supervisions a weekly report lists: those opened, overdue at its end or closed in its
+    week (from :func:`dashboard.queries.supervision.area_list`), each with what it did that week,
+    its deadline and how it ended, in words."""
+    out = []
+    for s in found:
+        did = [
+            k
+            for k, flag in (("opened", "opened_in"), ("overdue", "overdue_at"), ("closed", "closed_in"))
+            if s[flag]
+        ]
+        if not did:
+            continue
+        ended = ""
+        if s["closed_in"]:
+            ended = label("closed_reason", s["closed_reason"]) + (
+                f"：{s['result']}" if s.get("result") else ""
+            )
+        out.append(
+            {
+                **s,
+                "week_state": "、".join(label("supervision_week", k) for k in did),
+                "deadline_text": s["deadline"].isoformat(),
+                "ended": ended,
+            }
+        )
+    return out

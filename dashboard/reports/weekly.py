@@ -11,9 +11,10 @@ from common.codebook import label
 from dashboard.headlines import FIGURES
 from dashboard.hotspots import Standing, class_text, p_text
 from dashboard.periods import Period, as_of, data_as_of_zh
-from dashboard.queries import analysis, areas, breakdowns, elements, indicators, operations
+from dashboard.queries import analysis, areas, breakdowns, elements, indicators, operations, supervision
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import hotspot_map, station_map
+from dashboard.reports.supervisions import week_rows
 from dashboard.scope import Scope
 from dashboard.ui import named, signed_pct
 
@@ -44,6 +45,8 @@ class StationReport:
     analysis_note: str = ""
     hot_map_png: bytes = field(repr=False, default=b"")
     hot_classes: frozenset[str] = frozenset()  # the classes the map shows (its legend's)
+    # 督办 of the week: opened, overdue at its end, closed (reports.supervisions.week_rows)
+    supervisions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -217,6 +220,7 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
         analysis_note=note,
         hot_map_png=hotspot_map(url, scope, station, by_grid) if with_map and by_grid else b"",
         hot_classes=frozenset(by_grid.values()),
+        supervisions=week_rows(supervision.area_list(url, scope, "station", station, week)),
     )
 
 

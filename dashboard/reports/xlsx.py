@@ -165,6 +165,20 @@ def write_station(r: StationReport, path: Path) -> None:
         r.red_cards,
     )
     book.sheet(
+        "督办",
+        [
+            ("item_no", "事项编号", "text"),
+            ("what", "事项", "text"),
+            ("card", "督办牌", "card"),
+            ("unit", "责任单位", "text"),
+            ("deadline_text", "办结期限", "text"),
+            ("week_state", "本周", "text"),
+            ("opened_by_name", "督办人", "text"),
+            ("ended", "办结情况", "text"),
+        ],
+        r.supervisions,
+    )
+    book.sheet(
         "风险隐患分类",
         [
             ("label", "类别", "text"),

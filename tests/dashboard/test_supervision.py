@@ -19,6 +19,10 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, text
 
+from dashboard.periods import Period, Week
+from dashboard.reports import pdf, xlsx
+from dashboard.reports.weekly import build_station
+from dashboard.scope import Scope
 from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
 from tests.support.deliveries import carded_events
@@ -216,3 +220,38 @@ def test_the_export_carries_the_source_key_in_scope_masked_and_in_words(
             )
         ).all()
     assert [tuple(r) for r in exported] == [("leader", "xlsx"), ("chief_b", "csv"), ("leader", "csv")]
+
+
+def test_the_weekly_report_lists_the_weeks_supervisions(
+    demo_app: dash.Dash,
+    demo_db: tuple[str, str],
+    clients: dict[str, Any],
+    accounts: dict[str, Any],
+    core: Engine,
+    clean: None,
+    tmp_path: Path,
+) -> None:
+    (station,) = accounts["chief_a"].stations
+    first, second = carded_events(demo_db[0], station, 2)
+    for item in (first, second):
+        assert "已提交" in open_call(clients["leader"], demo_app, item)
+    # the first opened in the report's week and overdue at its end; the second opened since (not listed)
+    with core.begin() as conn:
+        conn.execute(
+            text(
+                "update ops.supervisions set opened_at = '2026-11-17 10:00+08', deadline = '2026-11-20' "
+                "where item_no = :i"
+            ),
+            {"i": first},
+        )
+    week = Period(Week.parse("2026-W47"))
+    r = build_station(demo_db[1], Scope.everything(), station, week, with_map=False)
+    assert [(s["item_no"], s["week_state"]) for s in r.supervisions] == [(first, "本周新开、逾期未办结")]
+    html = pdf.station_html(r)
+    assert "督办（本期新开 1 件，逾期未办结 1 件，办结 0 件）" in html
+    listed = html.split('id="report-supervisions"')[1].split("</table>")[0]
+    assert first in listed and second not in listed
+    path = tmp_path / "r.xlsx"
+    xlsx.write_station(r, path)
+    rows = list(openpyxl.load_workbook(path)["督办"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[2], row[5]) for row in rows] == [(first, "红牌", "本周新开、逾期未办结")]
