@@ -44,7 +44,7 @@ def clean(core: Engine) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def clients(demo_app: dash.Dash, accounts: dict[str, Any]) -> dict[str, Any]:
     out = {}
-    for name in ("leader", "chief_a", "chief_b", "worker"):
+    for name in ("leader", "chief_a", "chief_b", "worker", "screen"):
         out[name] = demo_app.server.test_client()
         login(out[name], name)
     return out
@@ -154,6 +154,20 @@ def test_forged_values_change_nothing(
         out = open_call(clients["leader"], demo_app, "WG1", days=days)
         assert "已提交" not in out
     assert rows(core) == [] and audited(core, since) == []
+
+
+def test_the_wall_account_reads_and_never_supervises(
+    demo_app: dash.Dash, demo_db: tuple[str, str], clients: dict[str, Any], core: Engine, clean: None
+) -> None:
+    """The wall lists red cards with their badges; the link it shows is for a leader's own browser:
+    the wall account itself gets neither the item's page nor the form's callback."""
+    item = carded_events(demo_db[0], None, 1)[0]
+    assert open_call(clients["screen"], demo_app, item).startswith("403")
+    status, _body = dash_call(
+        clients["screen"], demo_app, key_of(demo_app, "page.children"), {("url", "pathname"): f"/item/{item}"}
+    )
+    assert status == 403
+    assert rows(core) == []
 
 
 def test_the_period_list_counts_opened_overdue_and_closed(
