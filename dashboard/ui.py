@@ -84,7 +84,8 @@ def table(
     empty: str = "无",
 ) -> html.Div:
     """A plain table; ``link(row)`` makes the first cell a link. A column naming an enum shows
-    its cells' labels (the one place a page table turns a stored code into words)."""
+    its cells' labels (the one place a page table turns a stored code into words); a cell that is a
+    component (a badge the page made) is shown as it is."""
     if not rows:
         return html.Div(empty, className="empty", id=ident)
     head = html.Thead(html.Tr([html.Th(col[1]) for col in columns]))
