@@ -25,6 +25,7 @@ from dashboard.periods import Period
 from dashboard.queries import areas
 from dashboard.queries import supervision as q
 from dashboard.queries.areas import Area
+from dashboard.reports.supervisions import badge_text
 from dashboard.ui import breadcrumb, nav, when
 
 # who may open and close a supervision (ops.supervision_roles says the same and decides)
@@ -53,13 +54,8 @@ def badge(s: dict[str, Any] | None) -> html.Span | str:
     closed; "" for an item never supervised."""
     if not s:
         return ""
+    text = badge_text(s)
     state = state_of(s)
-    word = label("supervision_state", state)
-    text = word if state == "open" else f"督办{word}"
-    if state != "closed":
-        text += f" · 截止 {s['deadline']:%m-%d}"
-    elif s.get("closed_reason"):
-        text += f"（{label('closed_reason', s['closed_reason'])}）"
     return html.Span(text, className=f"sup-badge sup-{state}", title=text)
 
 

@@ -43,6 +43,21 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+def badge_text(s: dict[str, Any] | None) -> str:
+    """What an item's supervision says wherever the item is shown: 督办中 or 督办逾期 with its
+    deadline, or 督办已办结 with how; "" for an item never supervised."""
+    if not s:
+        return ""
+    state = "overdue" if s.get("overdue") else str(s["state"])
+    word = label("supervision_state", state)
+    text = word if state == "open" else f"督办{word}"
+    if state != "closed":
+        return f"{text} · 截止 {s['deadline']:%m-%d}"
+    if s.get("closed_reason"):
+        return f"{text}（{label('closed_reason', s['closed_reason'])}）"
+    return text
+
+
 def cells(s: dict[str, Any]) -> list[Any]:
     """One supervision's cells in :data:`COLUMNS` order: labels for codes, overdue derived."""
     shown = {

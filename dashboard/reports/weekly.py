@@ -14,7 +14,7 @@ from dashboard.periods import Period, as_of, data_as_of_zh
 from dashboard.queries import analysis, areas, breakdowns, elements, indicators, operations, supervision
 from dashboard.queries.areas import Area
 from dashboard.reports.mapimage import hotspot_map, station_map
-from dashboard.reports.supervisions import week_rows
+from dashboard.reports.supervisions import badge_text, week_rows
 from dashboard.scope import Scope
 from dashboard.ui import named, signed_pct
 
@@ -31,7 +31,8 @@ class StationReport:
     kpis: indicators.Kpis
     zones: list[indicators.AreaRow]
     grids: list[indicators.AreaRow]
-    red_cards: list[dict[str, Any]]  # elements.RedCard, with "grid" and "zone": names beside codes
+    # elements.RedCard, with "grid" and "zone" (names beside codes) and "supervised" (its 督办, in words)
+    red_cards: list[dict[str, Any]]
     event_classes: list[dict[str, Any]]
     hazard_categories: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
@@ -194,9 +195,16 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
     quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
     names = areas.names(url, scope)
     hot, note, by_grid = hot_spots(url, scope, area, week, names)
+    reds = elements.red_card_items(url, scope, area, week)
+    supervised = supervision.of_items(url, scope, [e["event_no"] for e in reds])
     red_cards = [
-        {**e, "grid": named(names["grid"], e["grid_code"]), "zone": named(names["zone"], e["zone_code"])}
-        for e in elements.red_card_items(url, scope, area, week)
+        {
+            **e,
+            "grid": named(names["grid"], e["grid_code"]),
+            "zone": named(names["zone"], e["zone_code"]),
+            "supervised": badge_text(supervised.get(e["event_no"])),
+        }
+        for e in reds
     ]
     return StationReport(
         station=station,

@@ -161,6 +161,7 @@ def write_station(r: StationReport, path: Path) -> None:
             ("registered_at", "登记时间", "time"),
             ("due_at", "办结时限", "time"),
             ("handling_dept", "承办部门", "text"),
+            ("supervised", "督办", "text"),
         ],
         r.red_cards,
     )

@@ -265,6 +265,9 @@ def test_the_weekly_report_lists_the_weeks_supervisions(
     assert "督办（本期新开 1 件，逾期未办结 1 件，办结 0 件）" in html
     listed = html.split('id="report-supervisions"')[1].split("</table>")[0]
     assert first in listed and second not in listed
+    # the red cards say which are supervised, and how it stands
+    reds = {e["event_no"]: e["supervised"] for e in r.red_cards}
+    assert reds[first] == "督办逾期 · 截止 11-20" and reds[second].startswith("督办中 · 截止")
     path = tmp_path / "r.xlsx"
     xlsx.write_station(r, path)
     rows = list(openpyxl.load_workbook(path)["督办"].iter_rows(min_row=2, values_only=True))
