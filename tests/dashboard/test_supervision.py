@@ -19,10 +19,12 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, text
 
+from dashboard.context import AppContext
 from dashboard.periods import Period, Week
 from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station
 from dashboard.scope import Scope
+from dashboard.supervision import supervision_list
 from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
 from tests.support.deliveries import carded_events
@@ -171,6 +173,7 @@ def test_the_wall_account_reads_and_never_supervises(
 
 
 def test_the_period_list_counts_opened_overdue_and_closed(
+    c: AppContext,
     demo_app: dash.Dash,
     demo_db: tuple[str, str],
     clients: dict[str, Any],
@@ -193,6 +196,20 @@ def test_the_period_list_counts_opened_overdue_and_closed(
     body = page(clients["leader"], demo_app, f"/station/{station}")
     assert "本期新开 1 · 逾期 1 · 本期办结 0 · 当前在督 1" in body
     assert "督办逾期 · 截止 11-20" in body and "sup-overdue" in body
+    # the governance side lists it by its grid's town and village, and the county by everything
+    with core.connect() as conn:
+        town, village = conn.execute(
+            text(
+                "select g.town_code, g.village_code from core.grid_events e "
+                "join core.grids g using (grid_code) where e.event_no = :i"
+            ),
+            {"i": item},
+        ).one()
+    week = Period(Week.parse("2026-W47"))
+    for kind, code in (("town", town), ("village", village), ("county", ""), ("station", station)):
+        listed = str(supervision_list(c, kind, code, week))
+        assert item in listed and "本期新开 1 · 逾期 1" in listed, kind
+    assert item not in str(supervision_list(c, "station", "nowhere", week))
 
 
 def test_the_export_carries_the_source_key_in_scope_masked_and_in_words(
