@@ -35,7 +35,7 @@ create table ops.supervision_log (
     done_at timestamptz not null default now()
 );
 comment on table ops.supervision_log is
-    'Each step of a supervision in turn (opened, closed by hand, closed with its item), who and when.';
+    'One row per step of a supervision (opened, closed by hand, closed with its item): what, who and when.';
 create index supervision_log_supervision on ops.supervision_log (supervision_id, done_at);
 
 -- A supervision is read with its item: whoever sees the grid event (row-level security on
