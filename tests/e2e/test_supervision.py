@@ -95,6 +95,10 @@ def test_a_leader_supervises_a_red_card_from_the_wall_until_the_next_delivery_cl
             and UNIT in text_of(driver, "sup-detail")
         )
         screenshot(driver, "supervision-opened")
+        # the wall's red card carries the badge now
+        driver.get(base + "/wall")
+        wait(driver, lambda d: "督办中 · 截止" in text_of(d, "wall-red-cards"))
+        screenshot(driver, "supervision-wall-badge")
         with engine.connect() as conn:
             station = conn.execute(
                 text("select station_code from core.grid_events where event_no = :e"), {"e": item}
