@@ -25,13 +25,20 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
 from dashboard.map import popups
-from dashboard.queries import verdicts
+from dashboard.queries import supervision, verdicts
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
 
 AreaLayer = Literal["station", "zone", "grid"]
 PointLayer = Literal[
-    "smart_communities", "cameras", "workstations", "alerts", "buildings", "rental_units", "incidents"
+    "smart_communities",
+    "cameras",
+    "workstations",
+    "alerts",
+    "supervisions",
+    "buildings",
+    "rental_units",
+    "incidents",
 ]
 Bbox = bounds.Bbox
 
@@ -47,6 +54,8 @@ POINT_LAYERS: dict[PointLayer, tuple[str, str, str, int]] = {
     "cameras": ("serve.cameras", "camera_code", "name", 0),
     "workstations": ("serve.workstations", "workstation_code", "name || ' · ' || theme", 0),
     "alerts": ("serve.alerts", "alert_id::text", "reason", 0),
+    # 督办: open supervisions at their items (serve.supervision_marks), overdue ones in red
+    "supervisions": ("serve.supervision_marks", "item_no", "what || ' · ' || unit", 0),
     "buildings": ("serve.buildings", "building_code", "short_address", 15),
     "rental_units": ("serve.rental_units", "unit_code", "room_no", 16),
     # one point per incident of the time window, at street zoom (the heat says where they pile up)
@@ -62,7 +71,9 @@ TIMED: dict[PointLayer, str] = {"incidents": "reported_at"}  # layers of a time 
 POINT_CODED: dict[PointLayer, tuple[tuple[str, EnumName], ...]] = {
     "cameras": (("camera_kind", "camera_kind"), ("ring", "ring")),
     "alerts": (("state", "alert_state"),),
+    "supervisions": (("mark", "supervision_state"),),
 }
+SUPERVISION_COLOURS = {"open": "#bf8700", "overdue": "#cf222e"}  # a supervision's marker: 逾期 red
 # an alert's marker by its officers' state: open red, in hand amber or dark red, closed grey or green
 ALERT_STATE_COLOURS = {
     "open": "#cf222e",
@@ -316,6 +327,7 @@ def point_layers(
     bbox = bounds.bbox(view or None)
     # alert markers show their state: cached per latest verdict, so a new one shows at once
     judged = verdicts.stamp(c.url) if "alerts" in (layers or POINT_LAYERS) else None
+    supervised = supervision.stamp(c.url) if "supervisions" in (layers or POINT_LAYERS) else None
     out = []
     for layer in layers or [k for k in POINT_LAYERS if k not in TIMED]:
         min_zoom = POINT_LAYERS[layer][3]
@@ -336,12 +348,17 @@ def point_layers(
                     f["properties"]["colour"] = ALERT_STATE_COLOURS.get(
                         p["state"], ALERT_STATE_COLOURS["open"]
                     )
+                if "mark" in p:  # a supervision's too: overdue red
+                    f["properties"]["colour"] = SUPERVISION_COLOURS.get(
+                        p["mark"], SUPERVISION_COLOURS["open"]
+                    )
                 f.pop("id", None)
             return fc
 
         when = window if layer in TIMED else None
         key = ("points", scope, layer, z >= min_zoom, key_box, when, c.settings.basemap_crs)
-        out.append(c.cached(key + ((judged,) if layer == "alerts" else ()), compute))
+        stamp = (judged,) if layer == "alerts" else (supervised,) if layer == "supervisions" else ()
+        out.append(c.cached(key + stamp, compute))
     return out
 
 

@@ -31,6 +31,7 @@ POINT_COLOURS: dict[PointLayer, str] = {
     "cameras": "#6e40c9",
     "workstations": "#d4a72c",
     "alerts": "#cf222e",
+    "supervisions": "#bf8700",
     "buildings": "#57606a",
     "rental_units": "#bc4c00",
 }
@@ -40,6 +41,7 @@ POINT_NAMES: dict[PointLayer, str] = {
     "cameras": "视频监控与卡口",
     "workstations": "警网融合工作站",
     "alerts": "预警",
+    "supervisions": "督办事项",
     "buildings": "楼栋（放大后显示）",
     "rental_units": "出租屋（放大后显示）",
 }

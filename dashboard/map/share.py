@@ -17,7 +17,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 # the overlays on when the URL does not say (keys of the overlays, see overlays.overlays)
-DEFAULT_ON = ("stations", "zones", "grids", "heat", "alerts", "workstations", "incidents")
+DEFAULT_ON = ("stations", "zones", "grids", "heat", "alerts", "supervisions", "workstations", "incidents")
 OVERLAYS = (
     "stations",
     "zones",
@@ -29,6 +29,7 @@ OVERLAYS = (
     "cameras",
     "workstations",
     "alerts",
+    "supervisions",
     "buildings",
     "rental_units",
     "hotspots",

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dashboard.context import AppContext
+from dashboard.map import layers
 from dashboard.periods import Period, Week
 from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station
@@ -210,6 +211,11 @@ def test_the_period_list_counts_opened_overdue_and_closed(
         listed = str(supervision_list(c, kind, code, week))
         assert item in listed and "本期新开 1 · 逾期 1" in listed, kind
     assert item not in str(supervision_list(c, "station", "nowhere", week))
+    # the map marks it where the item lies, red as overdue
+    (marks,) = layers.point_layers(c, 11, None, ["supervisions"])
+    (mark,) = [f for f in marks["features"] if f["properties"]["code"] == item]
+    assert mark["properties"]["colour"] == layers.SUPERVISION_COLOURS["overdue"]
+    assert "逾期" in mark["properties"]["tooltip"]
 
 
 def test_the_export_carries_the_source_key_in_scope_masked_and_in_words(

@@ -21,6 +21,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the view over them, the functions writing them, then the tables."""
+    op.execute("drop view if exists serve.supervision_marks")
     op.execute("drop view if exists serve.supervisions")
     op.execute("drop function if exists ops.supervise(text, text, text, text, date)")
     op.execute("drop function if exists ops.supervise_close(text, text, text)")

@@ -29,3 +29,15 @@ comment on view serve.supervisions is
     'One row per supervision (督办) of an item in scope: its note, unit, deadline, state, whether overdue, who opened and closed it, and the item''s place.';
 comment on column serve.supervisions.overdue is
     'Open and past the end of its deadline''s day (Beijing time), now.';
+
+-- the map's marker of a supervised item: one per open supervision, where its item lies
+create or replace view serve.supervision_marks with (security_invoker = true) as
+select s.item_no, coalesce(k.name_zh, e.kind_code) as what, s.unit, s.deadline,
+       case when (s.deadline + 1)::timestamp at time zone 'Asia/Shanghai' < now() then 'overdue' else 'open' end as mark,
+       e.geom, e.grid_code, e.zone_code, e.station_code
+from ops.supervisions s
+join core.grid_events e on s.item_kind = 'grid_event' and e.event_no = s.item_no
+left join core.grid_event_kinds k on k.kind_code = e.kind_code
+where s.state = 'open';
+comment on view serve.supervision_marks is
+    'One row per open supervision (督办), at its item: what, unit, deadline, and whether overdue (mark).';
