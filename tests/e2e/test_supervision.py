@@ -99,6 +99,19 @@ def test_a_leader_supervises_a_red_card_from_the_wall_until_the_next_delivery_cl
         driver.get(base + "/wall")
         wait(driver, lambda d: "督办中 · 截止" in text_of(d, "wall-red-cards"))
         screenshot(driver, "supervision-wall-badge")
+        # the map marks it (amber while in hand), its tooltip saying so
+        driver.get(base + "/")
+        wait(
+            driver,
+            lambda d: (
+                d.execute_script(
+                    "return [...document.querySelectorAll('#map-view path.leaflet-interactive')]"
+                    ".filter(p => p.getAttribute('fill') === '#bf8700').length"
+                )
+                == 1
+            ),
+        )
+        screenshot(driver, "supervision-map")
         with engine.connect() as conn:
             station = conn.execute(
                 text("select station_code from core.grid_events where event_no = :e"), {"e": item}
