@@ -21,6 +21,7 @@ from dashboard.context import AppContext
 from dashboard.periods import Period, term
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
+from dashboard.supervision import supervision_list
 from dashboard.ui import table
 
 # the figures a ranking row sums over its grids: every count of indicators.AreaRow
@@ -124,7 +125,6 @@ def children(c: AppContext, area: Area, week: Period, q: str) -> list[Any]:
 
 
 def supervisions(c: AppContext, level: str, code: str, week: Period) -> list[Any]:
-    """The 督办 list of a town or village page: the supervisions' module, when it is part of the
-    app, fills this place (``supervision_list(ctx, area_kind, code, period)``); none until then."""
-    del c, level, code, week
-    return []
+    """The 督办 list of a town or village page (:func:`dashboard.supervision.supervision_list`: the
+    supervisions of the items in its grids)."""
+    return [supervision_list(c, level, code, week)]

@@ -38,7 +38,7 @@ grant execute on function ops.people_counts(text, text, timestamptz) to {app_rol
 grant execute on function ops.quiet_communities(text, text, timestamptz, timestamptz) to {app_role};
 -- the data's stamp (functions/85_ops_data_stamp.sql): what the dashboard's cache keys carry
 grant execute on function ops.data_stamp() to {app_role};
--- supervisions (督办), read with their item (policies of revision 0016); opened and closed only by
+-- supervisions (督办), read with their item (policies of revision 0018); opened and closed only by
 -- the functions of functions/85_ops_supervision.sql (the load's closing function is the owner's)
 grant select on ops.supervisions, ops.supervision_log to {app_role};
 grant execute on function ops.supervise(text, text, text, text, date), ops.supervise_close(text, text, text),

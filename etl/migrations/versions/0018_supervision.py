@@ -1,22 +1,22 @@
 """Supervisions (督办) of carded items and their log, read with the item they supervise.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 """
 
 from alembic import op
 
 from etl.migrate import run_sql_file
 
-revision = "0016"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     """Add ops.supervisions and ops.supervision_log with their read policies."""
-    run_sql_file("0016_supervision.sql")
+    run_sql_file("0018_supervision.sql")
 
 
 def downgrade() -> None:
