@@ -211,6 +211,8 @@ def test_the_period_list_counts_opened_overdue_and_closed(
         listed = str(supervision_list(c, kind, code, week))
         assert item in listed and "本期新开 1 · 逾期 1" in listed, kind
     assert item not in str(supervision_list(c, "station", "nowhere", week))
+    town_page = page(clients["leader"], demo_app, f"/town/{town}")
+    assert "本期新开 1 · 逾期 1" in town_page and f"/item/{item}" in town_page
     # the map marks it where the item lies, red as overdue
     (marks,) = layers.point_layers(c, 11, None, ["supervisions"])
     (mark,) = [f for f in marks["features"] if f["properties"]["code"] == item]
