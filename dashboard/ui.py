@@ -82,10 +82,12 @@ def table(
     ident: str,
     link: Callable[[dict[str, Any]], str | None] | None = None,
     empty: str = "无",
+    links: Mapping[str, Callable[[dict[str, Any]], str | None]] | None = None,
 ) -> html.Div:
-    """A plain table; ``link(row)`` makes the first cell a link. A column naming an enum shows
-    its cells' labels (the one place a page table turns a stored code into words); a cell that is a
-    component (a badge the page made) is shown as it is."""
+    """A plain table; ``link(row)`` makes the first cell a link, ``links[column](row)`` that
+    column's cells. A column naming an enum shows its cells' labels (the one place a page table
+    turns a stored code into words); a cell that is a component (a badge the page made) is shown
+    as it is."""
     if not rows:
         return html.Div(empty, className="empty", id=ident)
     head = html.Thead(html.Tr([html.Th(col[1]) for col in columns]))
@@ -101,6 +103,8 @@ def table(
                 continue
             text = when(value) if isinstance(value, datetime) else ("" if value is None else str(value))
             href = link(r) if (link and i == 0) else None
+            if links and col[0] in links and value is not None:
+                href = links[col[0]](r)
             cells.append(html.Td(dcc.Link(text, href=href) if href else text))
         body.append(html.Tr(cells))
     return html.Div(html.Table([head, html.Tbody(body)], className="tbl"), id=ident, className="tbl-wrap")

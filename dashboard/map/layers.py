@@ -274,6 +274,38 @@ def point_layer(
     return fc
 
 
+def with_area_popups(layer: AreaLayer, fc: dict[str, Any]) -> dict[str, Any]:
+    """An :func:`area_layer` answer (asked with ``popups.columns(layer)``) as the browser gets it:
+    each feature's code, tooltip (name and code) and popup values only."""
+    for f in fc["features"]:
+        props = f["properties"]
+        f["properties"] = {
+            "code": props["code"],
+            "tooltip": f"{props['label']}（{props['code']}）",
+            **popups.values(layer, props),
+        }
+    return fc
+
+
+def with_point_popups(layer: PointLayer, fc: dict[str, Any]) -> dict[str, Any]:
+    """A :func:`point_layer` answer as the browser gets it: each feature's code, tooltip (label and
+    coded words), popup values and, for an alert, its state's colour."""
+    for f in fc["features"]:
+        p = f["properties"]
+        words = [p["label"], *(label(enum, p[col]) for col, enum in POINT_CODED.get(layer, ()))]
+        f["properties"] = {
+            "code": p["code"],
+            "tooltip": " · ".join(w for w in words if w),
+            **popups.values(layer, p),
+        }
+        if "state" in p:  # an alert's marker says its state by colour too
+            f["properties"]["colour"] = ALERT_STATE_COLOURS.get(p["state"], ALERT_STATE_COLOURS["open"])
+        if "mark" in p:  # a supervision's too: overdue red
+            f["properties"]["colour"] = SUPERVISION_COLOURS.get(p["mark"], SUPERVISION_COLOURS["open"])
+        f.pop("id", None)
+    return fc
+
+
 # ------------------------------------------------------------------ per viewer, cached
 def area_layers(c: AppContext, zoom: Any, station: Any) -> tuple[dict, dict, dict]:
     """Stations (always), and the zones and grids of the selected station.
@@ -287,15 +319,9 @@ def area_layers(c: AppContext, zoom: Any, station: Any) -> tuple[dict, dict, dic
 
     def layer(name: AreaLayer, within: Area | None = None) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
-            fc = area_layer(c.url, scope, name, z, crs, within, popups.columns(name))
-            for f in fc["features"]:
-                props = f["properties"]
-                f["properties"] = {
-                    "code": props["code"],
-                    "tooltip": f"{props['label']}（{props['code']}）",
-                    **popups.values(name, props),
-                }
-            return fc
+            return with_area_popups(
+                name, area_layer(c.url, scope, name, z, crs, within, popups.columns(name))
+            )
 
         return c.cached(("area", name, scope, within, z, crs), compute)
 
@@ -335,25 +361,9 @@ def point_layers(
         key_box = (bounds.street_bbox(bbox) if z >= min_zoom else bbox) if min_zoom else None
 
         def compute(layer: PointLayer = layer, key_box: Bbox | None = key_box) -> dict:
-            fc = point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs, window)
-            for f in fc["features"]:
-                p = f["properties"]
-                words = [p["label"], *(label(enum, p[col]) for col, enum in POINT_CODED.get(layer, ()))]
-                f["properties"] = {
-                    "code": p["code"],
-                    "tooltip": " · ".join(w for w in words if w),
-                    **popups.values(layer, p),
-                }
-                if "state" in p:  # an alert's marker says its state by colour too
-                    f["properties"]["colour"] = ALERT_STATE_COLOURS.get(
-                        p["state"], ALERT_STATE_COLOURS["open"]
-                    )
-                if "mark" in p:  # a supervision's too: overdue red
-                    f["properties"]["colour"] = SUPERVISION_COLOURS.get(
-                        p["mark"], SUPERVISION_COLOURS["open"]
-                    )
-                f.pop("id", None)
-            return fc
+            return with_point_popups(
+                layer, point_layer(c.url, scope, layer, z, key_box, c.settings.basemap_crs, window)
+            )
 
         when = window if layer in TIMED else None
         key = ("points", scope, layer, z >= min_zoom, key_box, when, c.settings.basemap_crs)

@@ -81,6 +81,13 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ("area_m2", "面积（平方米）", _plain),
     ),
     "incidents": (("category_zh", "类别", _plain), ("reported_at", "报警时间", _when)),
+    # an area's open items (drill pages' maps, dashboard/map/areamap.py)
+    "open_items": (
+        ("item_kind", "类型", _coded("item_kind")),
+        ("card", "督办", _coded("card")),
+        ("status_zh", "状态", _plain),
+        ("since", "登记/发现", _when),
+    ),
 }
 IN_GRID: Link = ("所在网格 ›", "/grid/", "grid_code")
 LINKS: dict[str, tuple[Link, ...]] = {
@@ -93,6 +100,7 @@ LINKS: dict[str, tuple[Link, ...]] = {
     "buildings": (("楼栋页面 ›", "/building/", "code"), IN_GRID),
     "rental_units": (("所在楼栋 ›", "/building/", "building_code"), IN_GRID),
     "incidents": (IN_GRID,),
+    "open_items": (IN_GRID,),
 }
 
 

@@ -15,7 +15,9 @@ from dashboard.alertpanel import section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.hotspots import area_line
+from dashboard.map.areamap import area_map
 from dashboard.names import area_names
+from dashboard.pages import building_facts
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
 from dashboard.queries import areas, breakdowns, elements, indicators, verdicts
@@ -193,6 +195,8 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 else []
             ),
             kpi_cards(k),
+            html.H3("区域地图（轮廓、下级区域、本期警情热力、在办事项）"),
+            area_map(c, level, code, week) or html.Div("该区域无边界数据", className="empty", id="area-map"),
             *([html.Div(id=ALERT_SLOT)] if level == "grid" else []),
             *(governance.supervisions(c, level, code, week) if level in GOVERNANCE else []),
             *(
@@ -242,7 +246,11 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                     ("supervised", "督办状态"),
                 ],
                 "drill-open-items",
-                link=lambda r: f"/item/{r['item_no']}{q}" if r["card"] else None,
+                # an item with a card opens its own page (督办), any other its grid's page
+                links={
+                    "item_no": lambda r: f"/item/{r['item_no']}{q}" if r["card"] else _item_href(r, q),
+                    "grid": lambda r: f"/grid/{r['grid_code']}{q}" if r["grid_code"] else None,
+                },
             ),
             *([supervision_list(c, level, code, week)] if level in ("station", "grid") else []),
             html.H3("网格事件（分类）"),
@@ -325,6 +333,11 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
     )
 
 
+def _item_href(item: dict[str, Any], q: str) -> str | None:
+    """An open item's link: its grid's page (its alerts and open items), on the page's period."""
+    return f"/grid/{item['grid_code']}{q}" if item["grid_code"] else None
+
+
 def building_page(c: AppContext, code: str) -> html.Div | None:
     """A building's rental units, occupants (masked; the look is audited) and alerts; None when it
     does not exist or is out of the viewer's scope."""
@@ -350,6 +363,7 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
                     breadcrumb(crumbs, "drill-breadcrumb"),
                     html.H2(f"{b['address'] or code}（{code}）", id="drill-area-title"),
                     html.P("个人信息已脱敏显示。", className="subtitle"),
+                    *building_facts.facts(c, dict(b), c.period(q or None)),
                     html.H3(f"出租屋（{len(b['units'])}）"),
                     table(
                         b["units"],

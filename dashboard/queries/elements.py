@@ -85,6 +85,18 @@ def building(url: str, scope: Scope, code: str) -> Building | None:
     return cast(Building, out)
 
 
+def building_access(url: str, scope: Scope, code: str, week: Period) -> list[dict[str, Any]]:
+    """A building's gate access per day of ``week`` (passages, distinct cards, devices): counts only."""
+    params = {**scope.params(), "code": code, "d0": week.start.date(), "d1": week.end.date()}
+    return rows(url, "elements_building_access", params, scope=scope.where("a"))
+
+
+def building_people(url: str, scope: Scope, code: str) -> dict[str, Any]:
+    """How many people a building counts: residents, migrants and those living in rental units."""
+    found = rows(url, "elements_building_people", {**scope.params(), "code": code}, scope=scope.where("p"))
+    return found[0] if found else {"residents": 0, "migrants": 0, "in_units": 0}
+
+
 def building_alerts(url: str, scope: Scope, building: str) -> list[dict[str, Any]]:
     """Alerts about a building or its units, newest first."""
     return rows(url, "elements_building_alerts", {**scope.params(), "b": building}, scope=scope.where("al"))
