@@ -24,7 +24,7 @@ from dashboard.queries.areas import Area
 
 AreaKind = Literal["station", "zone", "grid"]
 HEIGHT_PX = 420
-WIDTH_PX = 760  # the page's usual width: the zoom the area is fitted to
+WIDTH_PX = 900  # a narrow page's map width: the zoom the area is fitted to
 # what each kind of area shows inside its outline
 CHILDREN: dict[str, tuple[AreaLayer, ...]] = {"station": ("zone", "grid"), "zone": ("grid",), "grid": ()}
 OUTLINE_STYLE = {"color": "#0b3d91", "weight": 4, "fillOpacity": 0, "className": "ol-area"}
@@ -58,7 +58,9 @@ def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | 
     ext = c.cached(("area-extent", scope, area), lambda: areas.bounds(c.url, scope, area))
     if ext is None:
         return None
-    zoom = framing.fit_zoom(ext, WIDTH_PX)
+    # the whole area in view: the zoom its width fits, or its height (a degree of latitude is
+    # about as long as one of longitude here, a little longer on the map)
+    zoom = min(framing.fit_zoom(ext, WIDTH_PX), framing.fit_zoom((ext[1], 0.0, ext[3], 0.0), HEIGHT_PX - 60))
 
     def data() -> dict[str, Any]:
         level = cast(AreaLayer, kind)
@@ -217,7 +219,10 @@ def _view(c: AppContext, kind: str, ext: framing.Extent, zoom: int, d: dict[str,
         [
             the_map,
             html.Div(
-                [*legends.heat_legend(h), html.Div(f"在办事项 {n_items} 件（红、黄点为红牌、黄牌）")],
+                [
+                    html.Div(legends.heat_legend(h), className="legend"),
+                    html.Div(f"在办事项 {n_items} 件（红点红牌、黄点黄牌、灰点未督办）", className="legend"),
+                ],
                 className="map-legend area-map-legend",
                 id="area-map-legend",
             ),
