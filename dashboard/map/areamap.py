@@ -25,6 +25,7 @@ from dashboard.queries.areas import Area
 AreaKind = Literal["station", "zone", "grid"]
 HEIGHT_PX = 420
 WIDTH_PX = 900  # a narrow page's map width: the zoom the area is fitted to
+VIEW_PX = 1600  # a wide page's map width: the basemap is drawn this wide
 # what each kind of area shows inside its outline
 CHILDREN: dict[str, tuple[AreaLayer, ...]] = {"station": ("zone", "grid"), "zone": ("grid",), "grid": ()}
 OUTLINE_STYLE = {"color": "#0b3d91", "weight": 4, "fillOpacity": 0, "className": "ol-area"}
@@ -128,8 +129,16 @@ def _items(c: AppContext, area: Area, period: Period, crs: str) -> dict[str, Any
 
 def _basemap(c: AppContext, zoom: int, ext: framing.Extent) -> dict[str, Any]:
     """The local basemap's shapes and names for the area's extent, drawn once (the map is static)."""
-    margin_x, margin_y = (ext[2] - ext[0]) * 0.1, (ext[3] - ext[1]) * 0.1
-    box = (ext[0] - margin_x, ext[1] - margin_y, ext[2] + margin_x, ext[3] + margin_y)
+    # the view of a wide page at this zoom, around the area's centre (a box only the area's size
+    # would leave the map's sides bare)
+    half = VIEW_PX / 2 * 360 / (256 * 2**zoom)
+    cx, cy = (ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2
+    box = (
+        min(ext[0], cx - half),
+        min(ext[1], cy - half * HEIGHT_PX / VIEW_PX),
+        max(ext[2], cx + half),
+        max(ext[3], cy + half * HEIGHT_PX / VIEW_PX),
+    )
     crs = c.settings.basemap_crs
     return {
         "shapes": basemap.shapes(c.url, zoom, box, crs),
