@@ -1,5 +1,6 @@
-"""A station's maps for the printed report, drawn on the server: grid and zone outlines over heat,
-and its grids coloured by their emerging hot- or cold-spot class (研判)."""
+"""A station's maps for the printed report, drawn on the server: grid and zone outlines over heat
+clipped to the station, with a scale bar and the heat scale's numbers (events per km²), and its
+grids coloured by their emerging hot- or cold-spot class (研判)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from datetime import datetime
 import numpy as np
 import shapely
 import shapely.geometry
-from PIL import Image, ImageColor, ImageDraw
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from dashboard.hotspots import CLASS_COLOURS
-from dashboard.map.heat import heat_points, render_heat
+from dashboard.map.heat import HEAT_UNIT, PALETTE, heat_points, render_heat
 from dashboard.map.layers import AreaLayer, area_layer
+from dashboard.map.legends import heat_ticks
 from dashboard.queries import areas
 from dashboard.queries.areas import Area
 from dashboard.scope import Scope
 
 WIDTH = 1400  # pixels; printed about 17 cm wide
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-noto-cjk (as the PDF's)
+M_PER_DEG = 111_320.0
 OUTLINES: list[tuple[AreaLayer, tuple[int, int, int, int], int]] = [
     # drawn in this order, the wider lines last: layer, colour, width in pixels
     ("grid", (46, 160, 67, 255), 1),
@@ -86,14 +90,63 @@ def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime
     heat = render_heat(x, y, w, extent, pixels=WIDTH, sigma_m=150)
     layer = Image.open(io.BytesIO(heat.png)).convert("RGBA")
     canvas = Image.new("RGBA", layer.size, (255, 255, 255, 255))
+    width, height = canvas.size
+    within = Area("station", station)
+    # the heat stops at the station's edge (its kernel would spill past it onto its neighbours)
+    inside = Image.new("L", layer.size, 0)
+    edge = ImageDraw.Draw(inside)
+    for feature in area_layer(url, scope, "station", 16, "WGS84", within)["features"]:
+        for i, ring in enumerate(_pixels(shapely.geometry.shape(feature["geometry"]), extent, canvas.size)):
+            edge.polygon(ring, fill=255 if i == 0 else 0)
+    layer.putalpha(Image.composite(layer.getchannel("A"), inside, inside))
     canvas.alpha_composite(layer)
     draw = ImageDraw.Draw(canvas)
-    within = Area("station", station)
     for layer_name, colour, line in OUTLINES:
         fc = area_layer(url, scope, layer_name, 16, "WGS84", within)
         for feature in fc["features"]:
             for ring in _pixels(shapely.geometry.shape(feature["geometry"]), extent, canvas.size):
                 draw.line([*ring, ring[0]], fill=colour, width=line)
+    m_per_px = (extent[2] - extent[0]) * M_PER_DEG * np.cos(np.radians((extent[1] + extent[3]) / 2)) / width
+    _scale_bar(draw, m_per_px, height)
+    _heat_scale(draw, heat.peak, width, height)
     out = io.BytesIO()
     canvas.convert("RGB").save(out, "PNG", optimize=False, compress_level=6)
     return out.getvalue()
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype(FONT, size)
+    except OSError:  # no CJK font installed: the numbers still read
+        return ImageFont.load_default()
+
+
+def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> None:
+    """A scale bar of a round length (1, 2 or 5 × 10ⁿ m) about a fifth of the map wide, lower left."""
+    target = m_per_px * 280
+    n = 10 ** np.floor(np.log10(target))
+    metres = float(max(k * n for k in (1, 2, 5) if k * n <= target))
+    px = metres / m_per_px
+    x0, y0 = 30, height - 40
+    words = f"{metres / 1000:g} 公里" if metres >= 1000 else f"{metres:g} 米"
+    draw.rectangle([x0 - 10, y0 - 38, x0 + px + 10, y0 + 14], fill=(255, 255, 255, 230))
+    draw.rectangle([x0, y0 - 4, x0 + px, y0 + 4], fill=(29, 39, 51, 255))
+    draw.text((x0, y0 - 34), words, fill=(29, 39, 51, 255), font=_font(22))
+
+
+def _heat_scale(draw: ImageDraw.ImageDraw, top: float, width: int, height: int) -> None:
+    """The heat's colour ramp with its numbers (0 to the density drawn full red), lower right."""
+    ticks = heat_ticks(top)
+    if not ticks:
+        return
+    ramp_w, x1, y0 = 420, width - 30, height - 70
+    x0 = x1 - ramp_w
+    draw.rectangle([x0 - 12, y0 - 40, x1 + 12, y0 + 56], fill=(255, 255, 255, 230))
+    draw.text((x0, y0 - 36), f"警情热力（{HEAT_UNIT['incidents']}）", fill=(29, 39, 51, 255), font=_font(20))
+    for i in range(ramp_w):
+        r, g, b, _ = PALETTE[round(i / (ramp_w - 1) * 255)]
+        draw.line([(x0 + i, y0), (x0 + i, y0 + 14)], fill=(int(r), int(g), int(b), 255))
+    for k, t in enumerate(ticks):
+        x = x0 + ramp_w * k / (len(ticks) - 1)
+        anchor = "la" if k == 0 else "ra" if k == len(ticks) - 1 else "ma"
+        draw.text((x, y0 + 20), t, fill=(29, 39, 51, 255), font=_font(18), anchor=anchor)
