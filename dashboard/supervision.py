@@ -85,9 +85,13 @@ def supervision_list(ctx: AppContext, area_kind: str, code: str, period: Period)
     files = html.Div(
         [
             html.Span("导出辖区全部督办（含事项编号）："),
-            html.A("CSV", href="/download/supervisions.csv", className="download", id="supervision-csv"),
+            html.A(
+                "CSV", href=f"/download/supervisions.csv{link}", className="download", id="supervision-csv"
+            ),
             html.Span(" · "),
-            html.A("XLSX", href="/download/supervisions.xlsx", className="download", id="supervision-xlsx"),
+            html.A(
+                "XLSX", href=f"/download/supervisions.xlsx{link}", className="download", id="supervision-xlsx"
+            ),
         ],
         className="downloads",
     )

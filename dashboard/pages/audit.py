@@ -106,6 +106,10 @@ def params_text(params: str | None) -> str:
             return "、".join(value(key, x) for x in v)
         if isinstance(v, str) and key in AUDIT_PARAM_VALUES:
             return label(AUDIT_PARAM_VALUES[key], v)
+        if key == "path" and isinstance(v, str):  # a page asked for: its kind in words, then its code
+            head, _, rest = v.partition("/")[2].partition("/")
+            if f"/{head}" in codes("page"):
+                return f"{label('page', f'/{head}')} {rest}".strip()
         return "" if v is None else str(v)
 
     return "；".join(f"{label('audit_param', k)}：{value(k, v)}" for k, v in found.items())
