@@ -50,8 +50,8 @@ def state_of(s: dict[str, Any]) -> str:
 
 
 def badge(s: dict[str, Any] | None) -> html.Span | str:
-    """The 督办 badge an item carries: open with its deadline, 逾期 (red) once that has passed, or
-    closed; "" for an item never supervised."""
+    """The 督办 badge an item carries: open with its deadline, overdue (red) once that has passed,
+    or closed; "" for an item never supervised."""
     if not s:
         return ""
     text = badge_text(s)
@@ -81,7 +81,8 @@ def supervision_list(ctx: AppContext, area_kind: str, code: str, period: Period)
     closed = sum(1 for s in found if s["closed_in"])
     now_open = sum(1 for s in found if s["state"] == "open")
     link = carried(ctx, period)
-    title = f"督办（本期新开 {opened} · 逾期 {overdue} · 本期办结 {closed} · 当前在督 {now_open}）"
+    late = label("supervision_state", "overdue")
+    title = f"督办（本期新开 {opened} · {late} {overdue} · 本期办结 {closed} · 当前在督 {now_open}）"
     files = html.Div(
         [
             html.Span("导出辖区全部督办（含事项编号）："),

@@ -59,9 +59,9 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ("area_m2", "面积", _km2),
     ),
     "smart_communities": (
-        ("face_cameras", "人脸抓拍", _plain),
-        ("vehicle_cameras", "车辆抓拍", _plain),
-        ("access_controls", "门禁", _plain),
+        ("face_cameras", label("sensor_kind", "face_camera"), _plain),
+        ("vehicle_cameras", label("sensor_kind", "vehicle_camera"), _plain),
+        ("access_controls", label("sensor_kind", "access_control"), _plain),
         ("sensors_online", "感知设备在线", _plain),
     ),
     "cameras": (("online", "状态", _online),),

@@ -142,7 +142,11 @@ def _hot_spots(c: AppContext, period: Period, s: Standing) -> list[Any]:
         html.H3(f"冷热点演变类别（截至 {s.through_label()}）"),
         table(
             counts,
-            [("hotspot_class", "类别", "hotspot_class"), ("grids", "网格"), ("cells", "250米格")],
+            [
+                ("hotspot_class", "类别", "hotspot_class"),
+                ("grids", "网格"),
+                ("cells", label("analysis_unit", "cell")),
+            ],
             "analysis-class-counts",
         ),
         html.H3("热点网格（新增、增强在前）"),
@@ -217,7 +221,9 @@ def _backtest(c: AppContext, s: Standing) -> list[Any]:
         html.P(
             "PAI = 被标记区域捕获的警情占比 ÷ 标记面积占比（越高越好）；"
             "PEI = PAI ÷ 同面积下完美预测的 PAI（0–1）。"
-            "比较风险模型与三种简单预测：上周警情数、近4周警情数、热力图核密度。",
+            "比较风险模型与三种简单预测："
+            + "、".join(label("forecast_model", m) for m in ("last_week", "last_4_weeks", "kernel_density"))
+            + "。",
             id="analysis-backtest-about",
         ),
     ]

@@ -44,8 +44,8 @@ COLUMNS: list[tuple[str, str]] = [
 
 
 def badge_text(s: dict[str, Any] | None) -> str:
-    """What an item's supervision says wherever the item is shown: 督办中 or 督办逾期 with its
-    deadline, or 督办已办结 with how; "" for an item never supervised."""
+    """What an item's supervision says wherever the item is shown: its state (open or overdue)
+    with its deadline, or closed with how; "" for an item never supervised."""
     if not s:
         return ""
     state = "overdue" if s.get("overdue") else str(s["state"])
