@@ -10,14 +10,13 @@ from typing import Any
 from dash import dcc, html
 
 from common.codebook import ITEM_STATUS, label
-from dashboard import governance
+from dashboard import building_facts, governance
 from dashboard.alertpanel import section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.hotspots import area_line
 from dashboard.map.areamap import area_map
 from dashboard.names import area_names
-from dashboard.pages import building_facts
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
 from dashboard.queries import areas, breakdowns, elements, indicators, verdicts
