@@ -73,7 +73,9 @@ def test_codes_and_items_link_on_the_period(c: AppContext, core: Engine) -> None
     page = render(c, f"/station/{station}", PAST)
     items = hrefs(find(page, "drill-open-items"))
     rows = len(find(page, "drill-open-items").children.children[1].children)
-    assert items and all(h.startswith("/grid/") and h.endswith(q) for h in items)
+    # an item with a card opens its own page (督办), any other its grid's; its grid its grid's page
+    assert items and all(h.startswith(("/grid/", "/item/")) and h.endswith(q) for h in items)
+    assert any(h.startswith("/item/") for h in items) and any(h.startswith("/grid/") for h in items)
     assert len(items) == 2 * rows  # the item's number and its grid, on every row
 
 
