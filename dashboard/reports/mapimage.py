@@ -122,7 +122,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> None:
-    """A scale bar of a round length (1, 2 or 5 × 10ⁿ m) about a fifth of the map wide, lower left."""
+    """A scale bar of a round length (1, 2 or 5 times a power of ten metres), about a fifth of
+    the map wide, lower left."""
     target = m_per_px * 280
     n = 10 ** np.floor(np.log10(target))
     metres = float(max(k * n for k in (1, 2, 5) if k * n <= target))
