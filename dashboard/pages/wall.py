@@ -14,13 +14,12 @@ from datetime import datetime
 from typing import Any
 
 import dash_leaflet as dl
-import shapely.geometry
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from common.china import TZ
 from dashboard.context import AppContext
 from dashboard.headlines import FIGURES as F
-from dashboard.map import framing, heat, layers
+from dashboard.map import framing, heat, labels, layers
 from dashboard.map.playlist import (
     headline,
     hot_grids,
@@ -157,21 +156,7 @@ def grid_name(names: dict[str, dict[str, str]], code: str | None) -> str:
 
 def station_labels(c: AppContext, outlines: dict[str, Any]) -> dict[str, Any]:
     """Station names as points inside each station's outline (the outline layer's datum)."""
-    names = {s["station_code"]: s["name"] for s in stations(c)}
-    features = []
-    for f in outlines["features"]:
-        code = f["properties"]["code"]
-        if code not in names:
-            continue
-        p = shapely.geometry.shape(f["geometry"]).representative_point()
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]},
-                "properties": {"label": names[code]},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+    return labels.area_labels(outlines, {s["station_code"]: s["name"] for s in stations(c)})
 
 
 def legend(week_heat: dict[str, Any]) -> list[Any]:
