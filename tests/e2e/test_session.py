@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import create_engine, text
@@ -67,7 +68,9 @@ def test_an_ended_session_goes_to_the_login_and_back(
     assert legend.startswith("警情热力")
 
     end_by(reason, owner, username)
-    browser.find_element(By.XPATH, HEAT_RISKS).click()  # a control of the open page
+    # a control of the open page (clicked afresh if the page was still redrawing it: the map
+    # restores its shared view after its first callbacks)
+    wait(browser, lambda d: tap(d, HEAT_RISKS), 10)
     wait(browser, lambda d: "/login" in d.current_url, 10)
     assert "next=%2F%3Ffrom%3Dsession-test" in browser.current_url
     assert "登录已过期" in browser.find_element(By.ID, "login-expired").text
@@ -78,6 +81,15 @@ def test_an_ended_session_goes_to_the_login_and_back(
     wait(browser, lambda d: d.current_url.split("#")[0] == served + here)  # the map writes its view after #
     wait(browser, lambda d: d.find_element(By.ID, "map-heat-legend").text.startswith("警情热力"))
     assert console_errors(browser) == [] or all("401" in e for e in console_errors(browser))
+
+
+def tap(driver: WebDriver, xpath: str) -> bool:
+    """Click what ``xpath`` finds now; False (to try again) when the page redrew it under the click."""
+    try:
+        driver.find_element(By.XPATH, xpath).click()
+    except WebDriverException:
+        return False
+    return True
 
 
 def sign_in_here(driver: WebDriver, username: str) -> None:
