@@ -166,8 +166,9 @@ window.onemap = Object.assign({}, window.onemap, {
                                  keyboard: false});
     }
 });
-// The view the local basemap is sent for, once the map has stood still for a moment: a flight to a
-// search hit passes through a dozen zooms, and each would otherwise fetch a basemap of its own.
+// The view the viewport's layers (basemap, buildings, rental units, incidents) are sent for, once the
+// map has stood still for a moment: a flight to a search hit passes through a dozen zooms, and on a
+// busy machine the map reports many of them; each would otherwise fetch layers of its own.
 (function () {
     var latest = 0;
     window.dash_clientside = Object.assign({}, window.dash_clientside, {

@@ -150,7 +150,8 @@ def page(
             html.H3("预警核实"),
             alertpanel.panel(),
             dcc.Store(id="map-selected-station"),
-            dcc.Store(id="map-basemap-view"),  # the (settled) view the local basemap is sent for
+            # the view once the map stood still, which the viewport's layers are sent for
+            dcc.Store(id="map-view-settled"),
             dcc.Store(id="map-search-store"),
             *share.stores(),
         ],
@@ -299,42 +300,45 @@ def register(app: Dash, c: AppContext) -> None:
         # choosing what to colour by shows the colours
         return bounds.text(level) in choropleth.LEVELS
 
-    @app.callback(
-        [Output(f"map-{layer}", "data") for layer in VIEW_LAYERS],
+    app.clientside_callback(
+        ClientsideFunction("onemapMap", "settled"),
+        Output("map-view-settled", "data"),
         Input("map-view", "zoom"),
         Input("map-view", "bounds"),
     )
-    def _points(zoom, bounds):
+
+    @app.callback(
+        [Output(f"map-{layer}", "data") for layer in VIEW_LAYERS],
+        Input("map-view-settled", "data"),
+        State("map-view", "zoom"),
+        State("map-view", "bounds"),
+    )
+    def _points(_settled, zoom, bounds):
         return layers.point_layers(c, zoom, bounds, VIEW_LAYERS)
 
     if not c.settings.basemap_url:  # tiles replace the local basemap whole
-        app.clientside_callback(
-            ClientsideFunction("onemapMap", "settled"),
-            Output("map-basemap-view", "data"),
-            Input("map-view", "zoom"),
-            Input("map-view", "bounds"),
-        )
 
         @app.callback(
             Output("map-basemap", "data"),
             Output("map-basemap", "hideout"),
             Output("map-basemap-labels", "data"),
-            Input("map-basemap-view", "data"),
+            Input("map-view-settled", "data"),
         )
         def _basemap(view):
             return basemap.basemap_view(c, *basemap.settled(view))
 
     @app.callback(
         Output("map-incidents", "data"),
-        Input("map-view", "zoom"),
-        Input("map-view", "bounds"),
+        Input("map-view-settled", "data"),
+        State("map-view", "zoom"),
+        State("map-view", "bounds"),
         Input("map-heat-window", "value"),
         Input("map-week-offset", "value"),
         Input("map-heat-range", "start_date"),
         Input("map-heat-range", "end_date"),
         State("url", "search"),
     )
-    def _incidents(zoom, view, mode, offset, start, end, search):
+    def _incidents(_settled, zoom, view, mode, offset, start, end, search):
         # the incidents the heat counts, one point each, at street zoom
         window = framing.window(c.period(search), mode, offset, start, end)
         return layers.point_layers(c, zoom, view, ["incidents"], window)[0]
