@@ -124,7 +124,8 @@ def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
         street_bytes, _ = traffic.since_last()
         # the flight to the hit passes many zooms: the layers of the view are asked for where it
         # ends, not at each step (on a busy machine the map reports a dozen on the way)
-        viewport = {k: n for k, n in traffic.calls.items() if "map-buildings.data" in k or "map-basemap.data" in k}
+        asked = traffic.calls.items()
+        viewport = {k: n for k, n in asked if "map-buildings.data" in k or "map-basemap.data" in k}
         assert viewport and all(n <= 2 for n in viewport.values()), traffic.calls
         screenshot(d, "basemap-street")
         roads = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".bm-road")]
