@@ -17,31 +17,34 @@ from etl.analysis.data import (
     copy_rows,
     first_week,
     read_data,
-    risk_inputs,
     through_week,
 )
-from etl.analysis.risk import AREA_PCTS, HISTORY, forecasts, pai_pei
+from etl.analysis.fit import Forecaster
+from etl.analysis.risk import AREA_PCTS, FIT_WEEKS, HISTORY, pai_pei
 
 COLUMNS = ("unit_kind", "model", "week_start", "area_pct", "events", "captured", "pai", "pei")
 
 
-def backtest(data: Data, through_k: int, weeks: int) -> list[dict[str, object]]:
+def backtest(
+    data: Data, through_k: int, weeks: int, model: Forecaster | None = None
+) -> list[dict[str, object]]:
     """Forecast each of the ``weeks`` weeks ending with ``through_k`` from the weeks before it and
     score every model against what happened (weeks with no week before them are skipped)."""
     out: list[dict[str, object]] = []
+    model = model or Forecaster(data)
     rng = np.random.default_rng(0)
     tiebreak = {kind: rng.random(u.n) for kind, u in data.units.items()}
     for k in range(max(1, through_k - weeks + 1), through_k + 1):
-        preds = forecasts(k, data.weekly, risk_inputs(data, k), data.units)
+        preds, _ = model.forecasts(k)
         for kind, u in data.units.items():
             actual = data.weekly[kind][k]
-            for model, score in preds[kind].items():
+            for name, score in preds[kind].items():
                 for pct in AREA_PCTS:
                     captured, pai, pei = pai_pei(score, actual, u.area_m2, pct, tiebreak[kind])
                     out.append(
                         {
                             "unit_kind": kind,
-                            "model": model,
+                            "model": name,
                             "week_start": data.first + k * WEEK,
                             "area_pct": pct,
                             "events": int(actual.sum()),
@@ -60,7 +63,7 @@ def run_backtest(conn: psycopg.Connection, weeks: int = 12, now: datetime | None
     through = through_week(conn, now or datetime.now(TZ))
     if through is None:
         return res
-    span = weeks + HISTORY
+    span = weeks + FIT_WEEKS + HISTORY  # the earliest week fitted on sees its full history
     data = read_data(conn, through, span)
     if data is None:
         return res

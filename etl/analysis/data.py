@@ -11,7 +11,7 @@ import pandas as pd
 import psycopg
 
 from common.weeks import last_finished, monday, week_start
-from etl.analysis.risk import WEIGHTS, Elements, recent
+from etl.analysis.risk import INPUTS, Elements, kde_cells, recent, to_grids
 from etl.analysis.units import Units, cell_units, grid_units, metric_transformer, read_grids
 from etl.sql import read_sql
 
@@ -101,13 +101,23 @@ def first_week(data: Data) -> int:
 
 
 def risk_inputs(data: Data, k: int) -> dict[str, dict[str, np.ndarray]]:
-    """Each unit kind's overlay inputs for week ``k`` (index into ``weekly``), from before it only."""
+    """Each unit kind's overlay inputs for week ``k`` (index into ``weekly``), from before it only.
+
+    The smoothed incidents are the recent incidents spread by the heat map's kernel on the cell
+    lattice (so a cell next to a busy one counts some of it), summed into grids for grids; the
+    background is the unit's area (incidents anywhere, in proportion to area)."""
     at = week_start(data.first + k * WEEK)
+    cells = data.units["cell"]
+    smoothed = kde_cells(recent(data.weekly["cell"], k), cells)
     out = {}
     for kind, u in data.units.items():
-        inputs = {"recent_incidents": recent(data.weekly[kind], k)}
-        for name in WEIGHTS:
-            if name != "recent_incidents":
+        inputs = {
+            "recent_incidents": recent(data.weekly[kind], k),
+            "smoothed_incidents": smoothed if kind == "cell" else to_grids(smoothed, cells, u),
+            "background": u.area_m2.astype(float),
+        }
+        for name in INPUTS:
+            if name not in inputs:
                 inputs[name] = data.elements[kind].counts(name, u.n, at)
         out[kind] = inputs
     return out

@@ -28,10 +28,10 @@ from etl.analysis.data import (
     copy_rows,
     first_week,
     read_data,
-    risk_inputs,
     through_week,
 )
-from etl.analysis.risk import HISTORY, WEIGHTS, forecasts
+from etl.analysis.fit import Forecaster
+from etl.analysis.risk import FIT_WEEKS, HISTORY, INPUTS
 from etl.analysis.stats import classify, fdr_levels, gi_star
 from etl.analysis.units import Units
 from etl.sql import read_sql
@@ -106,10 +106,12 @@ def hotspots(data: Data, through_k: int, weeks: int) -> tuple[list[tuple], list[
     return week_rows, trend_rows
 
 
-def risk_rows(data: Data, k: int) -> tuple[list[tuple], list[tuple]]:
-    """Rows of core.risk_scores for week ``k`` (the week after the last analysed) and core.risk_inputs."""
-    inputs = risk_inputs(data, k)
-    scores = forecasts(k, data.weekly, inputs, data.units)
+def risk_rows(model: Forecaster, k: int) -> tuple[list[tuple], list[tuple]]:
+    """Rows of core.risk_scores for week ``k`` (the week after the last analysed) and core.risk_inputs
+    (the weights fitted for it, with each input's total over the grids)."""
+    data = model.data
+    inputs = model.inputs(k)
+    scores, weights = model.forecasts(k)
     rows: list[tuple] = []
     for kind, u in data.units.items():
         s = scores[kind]["risk_overlay"]
@@ -121,7 +123,7 @@ def risk_rows(data: Data, k: int) -> tuple[list[tuple], list[tuple]]:
         for i in range(u.n):
             if kind == "cell" and s[i] <= 0:
                 continue
-            values = {n: round(float(inputs[kind][n][i]), 3) for n in WEIGHTS}
+            values = {n: round(float(inputs[kind][n][i]), 3) for n in INPUTS}
             rows.append(
                 (
                     kind,
@@ -136,8 +138,7 @@ def risk_rows(data: Data, k: int) -> tuple[list[tuple], list[tuple]]:
                 )
             )
     totals = [
-        (name, pos, weight, float(inputs["grid"][name].sum()))
-        for pos, (name, weight) in enumerate(WEIGHTS.items())
+        (name, pos, weights[name], float(inputs["grid"][name].sum())) for pos, name in enumerate(INPUTS)
     ]
     return rows, totals
 
@@ -153,7 +154,7 @@ def compute(
     conn.execute(read_sql("analysis_clear.sql"))
     if through is None:
         return res
-    span = max(weeks, backtest_weeks) + HISTORY
+    span = max(weeks, backtest_weeks + FIT_WEEKS) + HISTORY  # the earliest week fitted on sees its history
     data = read_data(conn, through, span)
     if data is None:
         return res
@@ -165,9 +166,10 @@ def compute(
     week_rows, trend_rows = hotspots(data, through_k, res.weeks)
     res.seconds["hotspots"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    risk, totals = risk_rows(data, through_k + 1)
+    model = Forecaster(data)
+    risk, totals = risk_rows(model, through_k + 1)
     bt_weeks = min(backtest_weeks, held - 1)
-    res.backtest = backtest(data, through_k, bt_weeks)
+    res.backtest = backtest(data, through_k, bt_weeks, model)
     res.seconds["risk"] = time.perf_counter() - clock
     clock = time.perf_counter()
     _write_units(conn, data.units)
