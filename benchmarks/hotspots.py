@@ -39,6 +39,8 @@ def main() -> None:
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items())
     print(f"analysis through {res.through}: {seconds:.1f} s ({steps}); target < {TARGET_SECONDS:.0f} s")
     print(f"rows: {res.rows}")
+    print("risk model weights fitted on the 12 weeks before the week forecast:")
+    print("  " + ", ".join(f"{name} {weight:.3f}" for name, weight in res.weights.items()))
     for unit in ("cell", "grid"):
         table = summary(res.backtest, unit)
         print(f"\nPAI at 3 % of the area, {unit}s, mean of {table[0]['weeks'] if table else 0} weeks:")

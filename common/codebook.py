@@ -433,10 +433,12 @@ BOOK["analysis_unit"] = {"grid": "网格", "cell": "250米格"}
 # the inputs of the next-week risk overlay (core.risk_inputs holds their weights)
 BOOK["risk_input"] = {
     "recent_incidents": "近12周警情加权",
+    "smoothed_incidents": "近12周警情（250米核平滑）",
     "rental_units": "出租屋数量",
     "unregistered_migrants": "未登记流动人口",
     "open_hazards": "未销号隐患",
     "open_disputes": "未化解纠纷",
+    "background": "按面积均摊",
 }
 # what the back-test compares: the risk model and the naive forecasts it must beat
 BOOK["forecast_model"] = {

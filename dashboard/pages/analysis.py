@@ -29,10 +29,12 @@ CELLS_SHOWN = 40  # the 250 m cells listed (the grids are all listed)
 # how each input of the risk overlay is counted (docs/analysis.md), beside its weight
 COUNTED = {
     "recent_incidents": "预测周之前12周的警情，每早一周按0.8折算",
+    "smoothed_incidents": "同上，按热力图的核（σ=250米）摊到周边",
     "rental_units": "现登记出租屋",
     "unregistered_migrants": "未登记或登记已失效的流动人口（现状）",
     "open_hazards": "预测周开始前发现且尚未销号",
     "open_disputes": "预测周开始前发现且尚未化解",
+    "background": "单元面积（平方公里；任何地方都可能发生）",
 }
 
 
@@ -185,8 +187,11 @@ def _risk(c: AppContext, period: Period) -> list[Any]:
     return [
         html.H3(f"下周（{for_label}）风险：加权叠加模型"),
         html.P(
-            "风险分 = Σ 权重 × 该网格该项占全域合计的比例（×1000 显示）。权重为固定值，可讨论调整；"
-            "其价值见下方回测。出租屋与流动人口无历史记录，回测各周使用现状。",
+            "风险分 = Σ 权重 × 该网格该项占全域合计的比例（×1000 显示）。权重不是人为设定："
+            "用预测周之前12周的警情拟合（最可能产生这些警情的组合，合计为1），"
+            "权重即该项能解释的警情份额；为0说明该项在其他输入之外没有额外解释力。"
+            "回测每周的权重只用该周之前的数据重新拟合，价值见下方回测。"
+            "出租屋与流动人口无历史记录，回测各周使用现状。",
             id="analysis-risk-formula",
         ),
         table(

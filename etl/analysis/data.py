@@ -26,6 +26,8 @@ class Result:
     weeks: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     backtest: list[dict[str, object]] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    """The risk model's weights fitted for the week forecast."""
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -105,7 +107,7 @@ def risk_inputs(data: Data, k: int) -> dict[str, dict[str, np.ndarray]]:
 
     The smoothed incidents are the recent incidents spread by the heat map's kernel on the cell
     lattice (so a cell next to a busy one counts some of it), summed into grids for grids; the
-    background is the unit's area (incidents anywhere, in proportion to area)."""
+    background is the unit's area in km² (incidents anywhere, in proportion to area)."""
     at = week_start(data.first + k * WEEK)
     cells = data.units["cell"]
     smoothed = kde_cells(recent(data.weekly["cell"], k), cells)
@@ -114,7 +116,7 @@ def risk_inputs(data: Data, k: int) -> dict[str, dict[str, np.ndarray]]:
         inputs = {
             "recent_incidents": recent(data.weekly[kind], k),
             "smoothed_incidents": smoothed if kind == "cell" else to_grids(smoothed, cells, u),
-            "background": u.area_m2.astype(float),
+            "background": u.area_m2 / 1e6,  # km²
         }
         for name in INPUTS:
             if name not in inputs:

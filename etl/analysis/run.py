@@ -168,6 +168,7 @@ def compute(
     clock = time.perf_counter()
     model = Forecaster(data)
     risk, totals = risk_rows(model, through_k + 1)
+    res.weights = {name: weight for name, _, weight, _ in totals}
     bt_weeks = min(backtest_weeks, held - 1)
     res.backtest = backtest(data, through_k, bt_weeks, model)
     res.seconds["risk"] = time.perf_counter() - clock

@@ -40,6 +40,8 @@ def analyse_run() -> None:
         f"analysed {res.weeks} weeks through {week_label(res.through)} in "
         f"{time.perf_counter() - started:.1f} s ({steps}); rows: {res.rows}"
     )
+    weights = "，".join(f"{label('risk_input', n)} {w:.2f}" for n, w in res.weights.items())
+    console.print(f"风险模型权重（按此前12周拟合）：{weights}")
     print_backtest(res.backtest)
 
 

@@ -166,3 +166,15 @@ def test_the_backtest_command_prints_each_models_pai(
     for model in ("风险叠加模型", "上周警情数", "近4周警情数", "热力图核密度"):
         assert model in result.stdout
     assert "PAI 3%" in result.stdout and "PEI 3%" in result.stdout
+
+
+def test_the_stored_weights_are_a_fitted_mixture(demo_db: tuple[str, str]) -> None:
+    """core.risk_inputs holds every input once, in order, with the weights fitted for the week
+    forecast: none negative, summing to 1, and not the fallback used when there is nothing to fit."""
+    from etl.analysis.risk import INPUTS, PRIOR
+
+    stored = rows(demo_db[0], "select input_code, weight from core.risk_inputs order by position")
+    assert [r[0] for r in stored] == list(INPUTS)
+    weights = {r[0]: r[1] for r in stored}
+    assert min(weights.values()) >= 0 and abs(sum(weights.values()) - 1) < 1e-6
+    assert weights != PRIOR
