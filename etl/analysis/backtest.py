@@ -39,8 +39,8 @@ def backtest(
         for kind, u in data.units.items():
             actual = data.weekly[kind][k]
             for name, score in preds[kind].items():
-                for pct in AREA_PCTS:
-                    captured, pai, pei = pai_pei(score, actual, u.area_m2, pct, tiebreak[kind])
+                scored = pai_pei(score, actual, u.area_m2, AREA_PCTS, tiebreak[kind])
+                for pct, (captured, pai, pei) in zip(AREA_PCTS, scored, strict=True):
                     out.append(
                         {
                             "unit_kind": kind,

@@ -172,27 +172,39 @@ def forecasts(
     return out
 
 
-def flag(score: np.ndarray, area: np.ndarray, pct: float, tiebreak: np.ndarray) -> np.ndarray:
-    """Units flagged by ``score`` per area, densest first, until ``pct`` % of the area is reached
-    (the unit that reaches it is flagged). Ties are broken by ``tiebreak``, the same for every model."""
+def flag(
+    score: np.ndarray, area: np.ndarray, pcts: tuple[float, ...], tiebreak: np.ndarray
+) -> list[np.ndarray]:
+    """Per share in ``pcts``, the units flagged by ``score`` per area, densest first, until ``pct`` %
+    of the area is reached (the unit that reaches it is flagged). Ties are broken by ``tiebreak``,
+    the same for every model. One ranking serves every share."""
     order = np.lexsort((tiebreak, -score / area))
     before = np.cumsum(area[order]) - area[order]
-    mask = np.zeros(len(score), dtype=bool)
-    mask[order[before < pct / 100 * area.sum()]] = True
-    return mask
+    masks = []
+    for pct in pcts:
+        mask = np.zeros(len(score), dtype=bool)
+        mask[order[before < pct / 100 * area.sum()]] = True
+        masks.append(mask)
+    return masks
 
 
 def pai_pei(
-    score: np.ndarray, actual: np.ndarray, area: np.ndarray, pct: float, tiebreak: np.ndarray
-) -> tuple[float, float | None, float | None]:
-    """Share of ``actual`` events captured, PAI (captured share ÷ flagged area share) and PEI (PAI ÷
-    the PAI of a perfect forecast of the same area share); None where no events happened."""
+    score: np.ndarray,
+    actual: np.ndarray,
+    area: np.ndarray,
+    pcts: tuple[float, ...],
+    tiebreak: np.ndarray,
+) -> list[tuple[float, float | None, float | None]]:
+    """Per share in ``pcts``: the share of ``actual`` events captured, PAI (captured share ÷ flagged
+    area share) and PEI (PAI ÷ the PAI of a perfect forecast of the same area share); None where no
+    events happened."""
     total = actual.sum()
     if total <= 0:
-        return 0.0, None, None
-    mask = flag(score, area, pct, tiebreak)
-    best = flag(actual, area, pct, tiebreak)
-    captured = actual[mask].sum() / total
-    pai = captured / (area[mask].sum() / area.sum())
-    pai_best = (actual[best].sum() / total) / (area[best].sum() / area.sum())
-    return float(captured), float(pai), float(pai / pai_best) if pai_best > 0 else None
+        return [(0.0, None, None) for _ in pcts]
+    out: list[tuple[float, float | None, float | None]] = []
+    for mask, best in zip(flag(score, area, pcts, tiebreak), flag(actual, area, pcts, tiebreak), strict=True):
+        captured = actual[mask].sum() / total
+        pai = captured / (area[mask].sum() / area.sum())
+        pai_best = (actual[best].sum() / total) / (area[best].sum() / area.sum())
+        out.append((float(captured), float(pai), float(pai / pai_best) if pai_best > 0 else None))
+    return out
