@@ -294,22 +294,26 @@ def _backtest_kind(kind: str, found: list[dict[str, Any]]) -> list[Any]:
 
 def _ratio(found: list[dict[str, Any]]) -> str:
     """The model's mean PAI at 3 % against the best naive forecast's, said as it is."""
-    means = {}
+    means, peis = {}, {}
     for model in analysis.MODELS:
-        vals = [
-            r["pai"] for r in found if r["model"] == model and r["area_pct"] == 3.0 and r["pai"] is not None
-        ]
-        if vals:
-            means[model] = fmean(vals)
+        at3 = [r for r in found if r["model"] == model and r["area_pct"] == 3.0 and r["pai"] is not None]
+        if at3:
+            means[model] = fmean(r["pai"] for r in at3)
+            pei = [r["pei"] for r in at3 if r["pei"] is not None]
+            peis[model] = fmean(pei) if pei else 0.0
     naive = {m: v for m, v in means.items() if m != "risk_overlay"}
     if "risk_overlay" not in means or not naive:
         return ""
     best = max(naive, key=lambda m: naive[m])
     times = means["risk_overlay"] / naive[best] if naive[best] else float("nan")
-    return (
+    said = (
         f"标记3%面积时，风险模型平均 PAI 为最佳简单预测（{label('forecast_model', best)}）的 {times:.2f} 倍"
         f"（目标 1.2 倍{'，已达到' if times >= 1.2 else '，未达到'}）。"
     )
+    # PEI is PAI over a perfect forecast's: the most any forecast could gain over the best naive one
+    if peis.get(best):
+        said += f"即使每周完美预测，也只约为它的 {1 / peis[best]:.2f} 倍。"
+    return said
 
 
 def _chart(found: list[dict[str, Any]], weeks: list[Any], unit: str) -> go.Figure:
