@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from esda import G_Local, fdr
+from libpysal.graph import Graph
 from libpysal.weights import W
 from scipy.stats import kendalltau, norm, poisson
 
@@ -28,7 +29,7 @@ TREND_ALPHA = 0.05
 
 
 def gi_star(
-    counts: np.ndarray, w: W, area: np.ndarray | None = None
+    counts: np.ndarray, w: W | Graph, area: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gi* z-scores (binary weights, each unit its own neighbour), two-sided p and direction.
 
