@@ -1,4 +1,5 @@
-"""The map of one area on its drill page: its outline, its child areas, incident heat for the page's
+"""The map of one area on its drill page (a station, zone or grid; a town or village of the
+governance side): its outline, its child areas, incident heat for the page's
 period and its open items, with the main map's popups and links, fitted to the area.
 
 Everything is read within the viewer's scope (an area out of scope has no map: None). The map is
@@ -16,32 +17,38 @@ from dash import html
 from common.codebook import ITEM_STATUS, label
 from common.coords import from_wgs84
 from dashboard.context import AppContext
-from dashboard.map import basemap, framing, heat, layers, legends, overlays, popups
+from dashboard.map import basemap, framing, govlayers, heat, layers, legends, overlays, popups
 from dashboard.map.layers import POINT_FN, STYLE_FN, AreaLayer, is_wgs84
 from dashboard.periods import Period
 from dashboard.queries import areas, elements
 from dashboard.queries.areas import Area
 
-AreaKind = Literal["station", "zone", "grid"]
+AreaKind = Literal["station", "zone", "grid", "town", "village"]
 HEIGHT_PX = 420
 WIDTH_PX = 900  # a narrow page's map width: the zoom the area is fitted to
 VIEW_PX = 1600  # a wide page's map width: the basemap is drawn this wide
-# what each kind of area shows inside its outline
-CHILDREN: dict[str, tuple[AreaLayer, ...]] = {"station": ("zone", "grid"), "zone": ("grid",), "grid": ()}
+# what each kind of area shows inside its outline (a town or village: those of the governance side)
+CHILDREN: dict[str, tuple[str, ...]] = {
+    "station": ("zone", "grid"),
+    "zone": ("grid",),
+    "grid": (),
+    "town": ("village", "grid"),
+    "village": ("grid",),
+}
 OUTLINE_STYLE = {"color": "#0b3d91", "weight": 4, "fillOpacity": 0, "className": "ol-area"}
 CARD_COLOURS = {"red": "#cf222e", "yellow": "#d4a72c", None: "#57606a"}
 MAX_ITEMS = 200
 
 
 def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | None:
-    """The map of a station, zone or grid for ``period``; None when it has no shape in scope.
+    """The map of a station, zone, grid, town or village for ``period``; None when it has no shape in scope.
 
     Parameters
     ----------
     c : AppContext
         The app, acting for the current viewer (its scope filters every layer).
     kind : str
-        ``"station"``, ``"zone"`` or ``"grid"``.
+        ``"station"``, ``"zone"``, ``"grid"``, ``"town"`` or ``"village"``.
     code : str
         The area's code.
     period : Period
@@ -63,15 +70,17 @@ def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | 
     # about as long as one of longitude here, a little longer on the map)
     zoom = min(framing.fit_zoom(ext, WIDTH_PX), framing.fit_zoom((ext[1], 0.0, ext[3], 0.0), HEIGHT_PX - 60))
 
+    def outlines(level: str) -> dict[str, Any]:
+        if level in govlayers.VIEWS:
+            gov = cast(govlayers.GovLayer, level)
+            return govlayers.gov_layer(c.url, scope, gov, area, zoom + 1, crs)
+        police = cast(AreaLayer, level)
+        fc = layers.area_layer(c.url, scope, police, zoom + 1, crs, area, popups.columns(level))
+        return layers.with_area_popups(police, fc)
+
     def data() -> dict[str, Any]:
-        level = cast(AreaLayer, kind)
-        outline = layers.area_layer(c.url, scope, level, zoom + 1, crs, area, popups.columns(kind))
-        children = {
-            child: layers.with_area_popups(
-                child, layers.area_layer(c.url, scope, child, zoom + 1, crs, area, popups.columns(child))
-            )
-            for child in CHILDREN[kind]
-        }
+        outline = outlines(kind)
+        children = {child: outlines(child) for child in CHILDREN[kind]}
         if kind == "grid":  # a grid's buildings (its box holds some of its neighbours': left out)
             fc = layers.point_layer(c.url, scope, "buildings", 18, ext, crs)
             fc["features"] = [f for f in fc["features"] if f["properties"].get("grid_code") == code]
@@ -82,7 +91,7 @@ def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | 
         x, y, w = heat.heat_points(c.url, scope, "incidents", t0, t1, area=area)
         h = heat.render_heat(x, y, w, ext, crs)
         return {
-            "outline": layers.with_area_popups(level, outline),
+            "outline": outline,
             "children": children,
             "buildings": children_points,
             "items": _items(c, area, period, crs),
@@ -147,6 +156,14 @@ def _basemap(c: AppContext, zoom: int, ext: framing.Extent) -> dict[str, Any]:
     }
 
 
+def _style(level: str) -> dict[str, Any]:
+    return govlayers.STYLES.get(level) or overlays.AREA_STYLES[level]
+
+
+def _legend(level: str) -> dict[str, Any]:
+    return govlayers.LEGENDS.get(level) or popups.legend(level)
+
+
 def _view(c: AppContext, kind: str, ext: framing.Extent, zoom: int, d: dict[str, Any]) -> html.Div:
     """The map's components from its data."""
     base: list[Any]
@@ -181,8 +198,8 @@ def _view(c: AppContext, kind: str, ext: framing.Extent, zoom: int, d: dict[str,
         layers.geojson(
             data=fc,
             style=STYLE_FN,
-            hideout={"base": overlays.AREA_STYLES[child], "popup": popups.legend(child)},
-            pane=overlays.AREA_PANES[child],
+            hideout={"base": _style(child), "popup": _legend(child)},
+            pane=govlayers.PANES.get(child) or overlays.AREA_PANES[child],
             id=f"area-map-{child}s",
         )
         for child, fc in d["children"].items()
@@ -191,7 +208,7 @@ def _view(c: AppContext, kind: str, ext: framing.Extent, zoom: int, d: dict[str,
         data=d["outline"],
         style=STYLE_FN,
         # its inside takes no clicks when it holds areas of its own (theirs open their pages)
-        hideout={"base": OUTLINE_STYLE, "popup": popups.legend(kind)},
+        hideout={"base": OUTLINE_STYLE, "popup": _legend(kind)},
         interactive=not children,
         id="area-map-outline",
     )

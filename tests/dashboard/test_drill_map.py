@@ -93,3 +93,33 @@ def test_the_building_page_states_its_facts(c: AppContext, core: Engine) -> None
     assert floors in facts
     gate = find(page, "building-access")
     assert gate is not None and "门禁" in text_of(page)
+
+
+def test_a_town_page_maps_its_villages_and_grids(c: AppContext, core: Engine) -> None:
+    town = min(column(core, "select town_code from core.grids where town_code is not null"))
+    the_map = find(render(c, f"/town/{town}", PAST), "area-map")
+    assert the_map is not None
+    assert codes(find(the_map, "area-map-outline")) == {town}
+    grids = set(column(core, "select grid_code from core.grids where town_code = :t", t=town))
+    villages = set(column(core, "select distinct village_code from core.grids where town_code = :t", t=town))
+    assert codes(find(the_map, "area-map-grids")) == grids
+    assert codes(find(the_map, "area-map-villages")) == villages
+    # each village's popup links to its page (the code it carries)
+    assert all(
+        f["properties"]["links"] == [f["properties"]["code"]]
+        for f in find(the_map, "area-map-villages").data["features"]
+    )
+    items = {f["properties"]["code"] for f in find(the_map, "area-map-items").data["features"]}
+    mine = set(column(core, "select event_no from core.grid_events where grid_code = any(:g)", g=list(grids)))
+    mine |= set(column(core, "select hazard_no from core.hazards where grid_code = any(:g)", g=list(grids)))
+    mine |= set(column(core, "select dispute_no from core.disputes where grid_code = any(:g)", g=list(grids)))
+    assert items <= mine
+
+
+def test_a_village_page_maps_its_grids(c: AppContext, core: Engine) -> None:
+    village = min(column(core, "select village_code from core.grids where village_code is not null"))
+    the_map = find(render(c, f"/village/{village}", PAST), "area-map")
+    assert the_map is not None
+    assert codes(find(the_map, "area-map-outline")) == {village}
+    grids = set(column(core, "select grid_code from core.grids where village_code = :v", v=village))
+    assert codes(find(the_map, "area-map-grids")) == grids

@@ -1,5 +1,6 @@
 """A town leader in real Chromium: signs in, opens their town from the towns' list on a week picked
-in the URL, drills to a village and on to a grid, every step on that week and led back up both
+in the URL, reads its map (villages over grids, a village opening its page), drills to a village and on
+to a grid, every step on that week and led back up both
 hierarchies; a town that is not theirs is not found. Screenshots go to artifacts/e2e."""
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from tests.support.cli import serving
 pytestmark = pytest.mark.db
 
 WEEK = "?week=2026-W45"
+# the first village of the town's map, clicked as a person would: in the village pane, over the
+# grids (whose pane is above it: the click goes to the village path itself)
+CLICK_VILLAGE = """
+const p = document.querySelector('#area-map path.ol-village');
+p.scrollIntoView({block: 'center'});
+const r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+p.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y, view: window}));
+"""
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +92,14 @@ def test_a_town_leader_drills_from_town_to_village_to_grid(
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-villages tbody a"))
     assert "2026年第45周" in browser.find_element(By.ID, "drill-period").text
     screenshot(browser, "town-page")
+    # the town's map: its villages drawn (dashed) over its grids, each opening a popup that leads
+    # to its page on the week shown
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#area-map path.ol-village"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#area-map path.ol-grid")
+    browser.execute_script(CLICK_VILLAGE)
+    link = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#area-map .leaflet-popup-content a"))
+    assert "/village/" in str(link.get_attribute("href")) and str(link.get_attribute("href")).endswith(WEEK)
+    screenshot(browser, "town-page-map")
     browser.execute_script("document.getElementById('drill-villages').scrollIntoView()")
     screenshot(browser, "town-page-villages-ranked")
 
@@ -94,6 +111,10 @@ def test_a_town_leader_drills_from_town_to_village_to_grid(
         f"{served}/{WEEK}",
         f"{served}/town/{town}{WEEK}",
     ]
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#area-map path.ol-grid"))
+    browser.execute_script("document.getElementById('area-map').scrollIntoView()")
+    screenshot(browser, "village-page-map")
+    browser.execute_script("window.scrollTo(0, 0)")
     screenshot(browser, "village-page")
 
     href = click_first(browser, "drill-grids")
