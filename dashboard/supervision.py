@@ -5,8 +5,10 @@ every list link to) with the forms that open and close one, and their callbacks.
 
 Ids start with ``sup-``. What the browser sends is the item's number and the form's words only; the
 write goes through ``ops.supervise`` / ``ops.supervise_close``, which take who acts from the signed
-scope, refuse all but the roles allowed (a station chief only inside the scope) and audit every
-attempt. The forms are offered only to those roles; everyone else reads.
+scope, refuse all but the roles allowed (a station chief only inside the scope, a town leader only
+in their towns) and audit every attempt. The forms are offered only to those roles; everyone else
+(a village officer too: their village answers to its town, which supervises) reads. The callbacks
+call the database whoever posts them, so a forged call is refused there and leaves its trace.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dashboard.reports.supervisions import badge_text
 from dashboard.ui import breadcrumb, nav, when
 
 # who may open and close a supervision (ops.supervision_roles says the same and decides)
-SUPERVISORS = ("leadership", "station_chief")
+SUPERVISORS = ("leadership", "station_chief", "town_leader")
 MAX_NOTE = 500
 MAX_UNIT = 100
 ANSWERS = {

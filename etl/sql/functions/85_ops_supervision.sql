@@ -1,8 +1,10 @@
 -- 督办 (supervision) of a carded item, and only this way: the application role cannot write
 -- ops.supervisions or ops.supervision_log itself (grants.sql). The roles of ops.supervision_roles
 -- open and close; a station chief only inside the signed scope (the policies on core.grid_events
--- decide what is in it); who acts is taken from the scope, never from an argument; every attempt,
--- refused or not, is an ops.audit row. Only an item open now with a yellow or red card may be
+-- decide what is in it), a town leader (镇街领导) only on items whose grid lies in one of the towns
+-- ops.users names for them (and inside the signed scope too); a village officer (村社区干部), a
+-- grid worker and the wall read only: a village answers to its town, which supervises. Who acts is
+-- taken from the scope, never from an argument; every attempt, refused or not, is an ops.audit row. Only an item open now with a yellow or red card may be
 -- supervised, once at a time; the load closes a supervision when its item comes closed.
 --
 -- Re-applied after every migration (etl/migrate.py): functions/, then views/, each in file-name
@@ -15,12 +17,14 @@
 
 create or replace function ops.supervision_roles() returns text[]
 language sql immutable
-as $$ select array['leadership', 'station_chief'] $$;
+as $$ select array['leadership', 'station_chief', 'town_leader'] $$;
 comment on function ops.supervision_roles() is
     'The roles that may open and close a supervision (督办), each within its signed scope.';
 
 -- the grid event in the signed scope, open now, with the card it has now (null: none yet); the
--- owner bypasses row-level security, so the scope is applied here as the policies do
+-- owner bypasses row-level security, so the scope is applied here as the policies do, and for a
+-- town leader also by the towns their account names (the signed grids follow those towns; this
+-- holds even when a delivery has moved a grid and the scopes are not yet refreshed)
 create or replace function ops.supervision_item(p_kind text, p_item text)
 returns table (event_no text, is_open boolean, card text)
 language sql stable security definer
@@ -35,6 +39,10 @@ as $$
     where p_kind = 'grid_event' and e.event_no = p_item
       and (ops.scope_all_stations() or e.station_code = any (ops.scope_stations()))
       and (ops.scope_all_grids() or e.grid_code = any (ops.scope_grids()))
+      and (coalesce(ops.scope_role(), '') <> 'town_leader'
+           or exists (select 1 from core.grids g
+                      join ops.users u on u.username = ops.scope_user()
+                      where g.grid_code = e.grid_code and g.town_code = any (u.towns)))
 $$;
 comment on function ops.supervision_item(text, text) is
     'A carded item as the signed scope sees it: whether it is open now and its card now (none outside the scope).';
