@@ -140,6 +140,10 @@ class SummaryReport:
     # 研判: the area's hot-spot grids as printed (see hot_spots) and what the analysis stands at
     hot_spots: list[dict[str, Any]] = field(default_factory=list)
     analysis_note: str = ""
+    # 督办 of the week by town (镇街): each town's counts (opened, overdue at the week's end, closed)
+    # and the supervisions listed (reports.supervisions.week_rows, each with its town's name)
+    town_supervisions: list[dict[str, Any]] = field(default_factory=list)
+    supervisions: list[dict[str, Any]] = field(default_factory=list)
 
     def data_as_of_line(self, named: bool = True) -> str:
         """The data's as-of line, as the pages and the wall say it for this period."""
@@ -232,6 +236,27 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
     )
 
 
+def by_town(url: str, scope: Scope, week: Period) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The week's supervisions (督办) town by town, every town the scope sees a grid of: each town's
+    counts (``opened``, ``overdue`` at the week's end, ``closed``; a supervision counts once in each
+    that applies) and the supervisions listed, each with its ``town`` (a grid lies in one town, so
+    no supervision is listed twice)."""
+    counts, listed = [], []
+    for t in areas.towns(url, scope):
+        found = week_rows(supervision.area_list(url, scope, "town", t["code"], week))
+        counts.append(
+            {
+                "town_code": t["code"],
+                "town": t["name"],
+                "opened": sum(1 for s in found if s["opened_in"]),
+                "overdue": sum(1 for s in found if s["overdue_at"]),
+                "closed": sum(1 for s in found if s["closed_in"]),
+            }
+        )
+        listed += [{**s, "town": t["name"]} for s in found]
+    return counts, listed
+
+
 def build_summary(
     url: str,
     scope: Scope,
@@ -259,6 +284,7 @@ def build_summary(
             }
         )
     hot, note, _ = hot_spots(url, scope, Area(), week, areas.names(url, scope))
+    counts, listed = by_town(url, scope, week)
     return SummaryReport(
         week,
         datetime.now(TZ),
@@ -268,4 +294,6 @@ def build_summary(
         operations.data_as_of(url),
         hot,
         note,
+        counts,
+        listed,
     )

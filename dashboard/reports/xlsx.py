@@ -109,6 +109,17 @@ HEADLINE_COLUMNS: list[Column] = [
     ("yoy", term("yoy"), "pct"),
 ]
 RATE_COLUMNS: list[Column] = [("label", "指标", "text"), ("value", term("current"), "pct")]
+# a week's supervisions (督办), in a station's report and, each with its town, in the summary
+SUPERVISION_COLUMNS: list[Column] = [
+    ("item_no", "事项编号", "text"),
+    ("what", "事项", "text"),
+    ("card", "督办牌", "card"),
+    ("unit", "责任单位", "text"),
+    ("deadline_text", "办结期限", "text"),
+    ("week_state", "本周", "text"),
+    ("opened_by_name", "督办人", "text"),
+    ("ended", "办结情况", "text"),
+]
 HOT_COLUMNS: list[Column] = [
     ("grid", "网格", "text"),
     ("class_zh", "类别", "text"),
@@ -165,20 +176,7 @@ def write_station(r: StationReport, path: Path) -> None:
         ],
         r.red_cards,
     )
-    book.sheet(
-        "督办",
-        [
-            ("item_no", "事项编号", "text"),
-            ("what", "事项", "text"),
-            ("card", "督办牌", "card"),
-            ("unit", "责任单位", "text"),
-            ("deadline_text", "办结期限", "text"),
-            ("week_state", "本周", "text"),
-            ("opened_by_name", "督办人", "text"),
-            ("ended", "办结情况", "text"),
-        ],
-        r.supervisions,
-    )
+    book.sheet("督办", SUPERVISION_COLUMNS, r.supervisions)
     book.sheet(
         "风险隐患分类",
         [
@@ -246,6 +244,18 @@ def write_summary(s: SummaryReport, path: Path) -> None:
         s.stations,
     )
     book.sheet("研判热点", HOT_COLUMNS, s.hot_spots or [{"grid": s.analysis_note}])
+    book.sheet(
+        "镇街督办",
+        [
+            ("town_code", "镇街编码", "text"),
+            ("town", "镇街", "text"),
+            ("opened", f"{term('current')}新开", "int"),
+            ("overdue", label("supervision_week", "overdue"), "int"),
+            ("closed", "办结", "int"),
+        ],
+        s.town_supervisions,
+    )
+    book.sheet("督办", [("town", "镇街", "text"), *SUPERVISION_COLUMNS], s.supervisions)
     book.close()
 
 

@@ -9,12 +9,18 @@ Supervisions are removed after each test (the demo is shared); audit rows stay.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dash
+import openpyxl
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from dashboard.context import AppContext
+from dashboard.periods import Period, Week
+from dashboard.reports import pdf, xlsx
+from dashboard.reports.weekly import build_summary
 from dashboard.scope import Scope
 from etl.db import normalise_url
 from tests.support.accounts import login, sign
@@ -138,3 +144,55 @@ def test_the_town_check_holds_beyond_the_signed_grids(
     finally:
         app.dispose()
     assert [r["item_no"] for r in rows(core)] == [theirs]
+
+
+def test_the_summary_report_lists_the_weeks_supervisions_by_town(
+    c: AppContext,
+    demo_app: dash.Dash,
+    clients: dict[str, Any],
+    accounts: dict[str, Any],
+    core: Engine,
+    clean: None,
+    tmp_path: Path,
+) -> None:
+    (town,) = accounts["town"].towns
+    theirs, elsewhere = carded_in(core, town, inside=True), carded_in(core, town, inside=False)
+    assert "已提交" in open_call(clients["towner"], demo_app, theirs)
+    assert "已提交" in open_call(clients["leader"], demo_app, elsewhere)
+    # the town's opened in the report's week and overdue at its end; the other opened since (not listed)
+    with core.begin() as conn:
+        conn.execute(
+            text(
+                "update ops.supervisions set opened_at = '2026-11-17 10:00+08', deadline = '2026-11-20' "
+                "where item_no = :i"
+            ),
+            {"i": theirs},
+        )
+        name = conn.execute(
+            text("select name from core.towns where town_code = :t"), {"t": town}
+        ).scalar_one()
+    week = Period(Week.parse("2026-W47"))
+    s = build_summary(c.url, c.scope(), week, c.settings.score_weights())
+    by_town = {t["town_code"]: t for t in s.town_supervisions}
+    with core.connect() as conn:
+        towns = set(
+            conn.execute(text("select town_code from core.grids where town_code is not null")).scalars()
+        )
+    assert set(by_town) == towns  # every town, those without a supervision too
+    assert (by_town[town]["opened"], by_town[town]["overdue"], by_town[town]["closed"]) == (1, 1, 0)
+    assert sum(t["opened"] + t["overdue"] + t["closed"] for t in s.town_supervisions) == 2
+    assert [(x["town"], x["item_no"], x["week_state"]) for x in s.supervisions] == [
+        (name, theirs, "本周新开、逾期未办结")
+    ]
+    html = pdf.summary_html(s)
+    counted = html.split('id="report-town-supervisions"')[1].split("</table>")[0]
+    assert f'<td class="l">{name}</td><td>1</td><td>1</td><td>0</td>' in counted
+    listed = html.split('id="report-supervisions"')[1].split("</table>")[0]
+    assert theirs in listed and elsewhere not in listed
+    path = tmp_path / "s.xlsx"
+    xlsx.write_summary(s, path)
+    book = openpyxl.load_workbook(path)
+    counts = {row[0]: row[2:5] for row in book["镇街督办"].iter_rows(min_row=2, values_only=True)}
+    assert counts[town] == (1, 1, 0)
+    rows_ = list(book["督办"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1], row[3]) for row in rows_] == [(name, theirs, "红牌")]
