@@ -1,5 +1,6 @@
-"""Zones or grids coloured by incidents in a time window: a count, a rate per 1,000 residents, or
-the change on the window before (a diverging ramp: green fewer, red more)."""
+"""Areas of the police or the governance hierarchy (dashboard/map/hierarchy.py) coloured by
+incidents in a time window: a count, a rate per 1,000 residents, or the change on the window before
+(a diverging ramp: green fewer, red more)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from typing import Any
 
 from dashboard import bounds
 from dashboard.context import AppContext
+from dashboard.map import hierarchy
 from dashboard.map.framing import window
-from dashboard.map.layers import AreaLayer, area_layer, empty
+from dashboard.map.layers import empty
 from dashboard.periods import Period, term
 from dashboard.queries import indicators
 
 SEQ_RAMP = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#e6550d", "#a63603"]
 DIV_RAMP = ["#1a9850", "#91cf60", "#f7f7f7", "#fc8d59", "#d73027"]
-LEVELS: dict[str, AreaLayer] = {"zone": "zone", "grid": "grid"}  # the levels a choropleth colours
+# the levels a choropleth colours, of either hierarchy (dashboard/map/hierarchy.py)
+LEVELS = hierarchy.LEVELS
+PAGES = {
+    "station": "派出所页面 ›",
+    "zone": "警务区页面 ›",
+    "grid": "网格页面 ›",
+    "town": "镇街页面 ›",
+    "village": "村社区页面 ›",
+}
 LEGENDS = {
     "count": "警情数（起）",
     "rate": "每千名实有人口警情数（‰）",
@@ -28,7 +38,7 @@ WOW_CLASSES = ("≤ −30%", "−30% ~ −5%", "−5% ~ +5%", "+5% ~ +30%", "> +
 
 def popup(level: Any) -> dict[str, Any]:
     """The choropleth's part of its popups (see :mod:`dashboard.map.popups`) for ``level``."""
-    page = {"zone": "警务区页面 ›", "grid": "网格页面 ›"}.get(bounds.text(level))
+    page = PAGES.get(bounds.text(level))
     return {"facts": ["本图数值", "本期警情", "上期警情"], "links": [[page, f"/{level}/"]] if page else []}
 
 
@@ -76,7 +86,7 @@ def choropleth(
     end: Any,
     zoom: Any,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Zones or grids coloured by incidents (cached per scope, level, window and zoom).
+    """Areas of one level coloured by incidents (cached per scope, level, window and zoom).
 
     Parameters
     ----------
@@ -85,7 +95,7 @@ def choropleth(
     period : Period
         The period the page shows.
     level : str
-        ``"zone"`` or ``"grid"``; anything else draws nothing.
+        ``"station"``, ``"zone"``, ``"grid"``, ``"town"`` or ``"village"``; anything else draws nothing.
     metric : str
         ``"count"``, ``"rate"`` (per 1,000 residents) or ``"wow"`` (change on the window before).
     mode, offset, start, end
@@ -104,8 +114,8 @@ def choropleth(
     dashboard.bounds.OutOfBounds
         For a value of the wrong type or out of bounds (all of them come from the browser).
     """
-    layer = LEVELS.get(bounds.text(level))
-    if layer is None:
+    layer = bounds.text(level)
+    if layer not in LEVELS:
         return empty(), None
     metric = bounds.text(metric)
     scope = c.scope()
@@ -113,10 +123,10 @@ def choropleth(
     z = round(bounds.zoom(zoom or None))
     shapes = c.cached(
         ("choro-shapes", scope, layer, z, c.settings.basemap_crs),
-        lambda: area_layer(c.url, scope, layer, z, c.settings.basemap_crs),
+        lambda: hierarchy.shapes(c.url, scope, layer, z, c.settings.basemap_crs),
     )
     metrics = c.cached(
-        ("choro", scope, layer, t0, t1), lambda: indicators.area_metrics(c.url, scope, layer, t0, t1)
+        ("choro", scope, layer, t0, t1), lambda: hierarchy.metrics(c.url, scope, layer, t0, t1)
     )
     by_code = {m["code"]: m for m in metrics}
     values: dict[str, float | None] = {}

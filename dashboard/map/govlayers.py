@@ -44,8 +44,10 @@ LEGENDS: dict[str, dict[str, Any]] = {
 }
 
 
-def gov_layer(url: str, scope: Scope, level: GovLayer, within: Area, zoom: float, crs: str) -> dict[str, Any]:
-    """The towns or villages of ``within`` (a town or village) the scope sees a grid of.
+def gov_layer(
+    url: str, scope: Scope, level: GovLayer, within: Area | None, zoom: float, crs: str
+) -> dict[str, Any]:
+    """The towns or villages of ``within`` (a town or village; None: all) the scope sees a grid of.
 
     Parameters
     ----------
@@ -55,8 +57,8 @@ def gov_layer(url: str, scope: Scope, level: GovLayer, within: Area, zoom: float
         The viewer's scope: a town or village none of whose grids it sees is left out.
     level : {"town", "village"}
         Which outlines: a town's own (``within`` a town), its villages, or a village's own.
-    within : Area
-        The town or village of the map.
+    within : Area or None
+        The town or village of the map; None for the whole map.
     zoom : float
         Map zoom the outlines are simplified for.
     crs : str
@@ -65,19 +67,19 @@ def gov_layer(url: str, scope: Scope, level: GovLayer, within: Area, zoom: float
     Returns
     -------
     dict
-        A GeoJSON FeatureCollection; properties ``code``, ``tooltip`` and the popup's ``facts`` and
-        ``links`` (its own code).
+        A GeoJSON FeatureCollection; properties ``code``, ``label`` (its name), ``tooltip`` and the
+        popup's ``facts`` and ``links`` (its own code).
     """
     view, code = VIEWS[pick(level, VIEWS)]
     # the area's own column: a town's villages share its town_code
-    column = f"{pick(within.level, VIEWS)}_code"
+    inside = "true" if within is None else f"o.{pick(within.level, VIEWS)}_code = :area_code"
     found = rows(
         url,
         "areas_governance_outlines",
-        {**scope.params(), "area_code": within.code, "tol": tolerance(zoom)},
+        {**scope.params(), "area_code": within.code if within else None, "tol": tolerance(zoom)},
         view=view,
         code=code,
-        within=f"o.{column} = :area_code",
+        within=inside,
         scope=scope.where("a"),
     )
     if not found:
@@ -99,6 +101,7 @@ def gov_layer(url: str, scope: Scope, level: GovLayer, within: Area, zoom: float
                 "geometry": json.loads(g),
                 "properties": {
                     "code": r["code"],
+                    "label": r["label"],
                     "tooltip": f"{r['label']}（{r['code']}）",
                     "facts": [],
                     "links": [r["code"]],

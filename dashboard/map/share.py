@@ -44,6 +44,7 @@ FILTERS = (
     ("d0", "map-heat-range", "start_date", "text"),
     ("d1", "map-heat-range", "end_date", "text"),
     ("over", "map-heat-over", "value", "list"),
+    ("hier", "map-hierarchy", "value", "text"),
     ("choro", "map-choro-level", "value", "text"),
     ("by", "map-choro-metric", "value", "text"),
     ("st", "map-selected-station", "data", "text"),

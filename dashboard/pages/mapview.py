@@ -24,6 +24,7 @@ from dashboard.map import (
     choropleth,
     framing,
     heat,
+    hierarchy,
     labels,
     layers,
     legends,
@@ -138,10 +139,7 @@ def page(
             dcc.Slider(id="map-week-offset", min=-(PLAYBACK_WEEKS - 1), max=0, step=1, value=0, marks=marks),
             dcc.Interval(id="map-play-tick", interval=1500, disabled=True),
             html.H3("分级设色"),
-            radios("map-choro-level", "none", [("无", "none"), ("警务区", "zone"), ("网格", "grid")]),
-            radios(
-                "map-choro-metric", "count", [("数量", "count"), ("千人比", "rate"), (term("wow"), "wow")]
-            ),
+            *hierarchy.controls(),  # 公安 or 治理, the level, the measure
             dcc.Checklist(
                 id="map-heat-over", options=[{"label": "分级设色时叠加热力", "value": "on"}], value=[]
             ),
@@ -397,4 +395,5 @@ def register(app: Dash, c: AppContext) -> None:
         return navigate.fly_to(c, kind, code) or (no_update, no_update)
 
     analysis_layers.register(app, c)
+    hierarchy.register(app)
     share.register(app)  # last: a test finds a server callback by its outputs first

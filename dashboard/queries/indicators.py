@@ -252,8 +252,8 @@ def area_table(url: str, scope: Scope, level: str, within: Area, week: Period) -
 
 
 def area_metrics(url: str, scope: Scope, level: str, t0: datetime, t1: datetime) -> list[dict[str, Any]]:
-    """Per police zone or grid: incidents in [t0, t1), in the window before it, and residents."""
-    level = pick(level, BREAKDOWN_LEVELS)
+    """Per police station, zone or grid: incidents in [t0, t1), in the window before it, and residents."""
+    level = pick(level, ("station", *BREAKDOWN_LEVELS))
     return rows(
         url,
         "indicators_area_metrics",

@@ -1,4 +1,4 @@
--- Per police zone or grid (view, code column code_column): incidents in the window t0 to t1, in the
+-- Per police station, zone or grid (view, code column code_column): incidents in the window t0 to t1, in the
 -- window of the same length before it, and residents (grouped joins: each element table is read, and
 -- its row-level security checked, once).
 with incidents_here as (
