@@ -1,6 +1,7 @@
 """督办 in a real browser, over two deliveries: a leader opens a red card from the wall, supervises
 it on the item's page, and sees it on the station page; the chief of another station can neither
-see the item nor act on it (a forged call included); the next delivery closes the item and its
+see the item nor act on it (a forged call included); the leader of the item's town sees it on the
+town's page; the next delivery closes the item and its
 supervision shows closed. Screenshots go to artifacts/e2e/supervision-*.png."""
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ def text_of(driver: WebDriver, ident: str) -> str:
     )
 
 
+def row_of(item: str) -> str:
+    """The open items' row of ``item`` (XPath)."""
+    return f"//div[@id='drill-open-items']//tr[td//a[text()='{item}']]"
+
+
 def supervisions(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(text("select * from ops.supervisions")).mappings()]
@@ -124,10 +130,11 @@ def test_a_leader_supervises_a_red_card_from_the_wall_until_the_next_delivery_cl
         driver.get(f"{base}/station/{station}")
         wait(driver, lambda d: item in text_of(d, "supervision-list"))
         assert "当前在督 1" in text_of(driver, "supervision-list")
-        row = driver.find_element(By.XPATH, f"//div[@id='drill-open-items']//tr[td//a[text()='{item}']]")
-        assert "督办中" in row.text
+        # (a re-render may replace the row while it is read: looked for again)
+        wait(driver, lambda d: "督办中" in d.find_element(By.XPATH, row_of(item)).text)
         driver.execute_script("document.getElementById('supervision-list').scrollIntoView({block: 'center'})")
         screenshot(driver, "supervision-station")
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-trend .main-svg"))
         assert console_errors(driver) == []
     # the chief of another station: no such item, no such station, and a forged call does nothing
     add_user(db[0], "chief_out", "station_chief", PASSWORD, [other], display_name="外所所长")
@@ -139,6 +146,31 @@ def test_a_leader_supervises_a_red_card_from_the_wall_until_the_next_delivery_cl
         outputs = [{"id": i, "property": p} for i, p in (part.split(".") for part in OUTPUTS)]
         answer = driver.execute_async_script(FORGE_JS, f"..{'...'.join(OUTPUTS)}..", outputs, item)
         assert "已提交" not in answer
+    # the leader of the item's town sees it on the town's page, badge and list, and on its own page
+    with engine.connect() as conn:
+        town = conn.execute(
+            text(
+                "select g.town_code from core.grid_events e join core.grids g using (grid_code) "
+                "where e.event_no = :e"
+            ),
+            {"e": item},
+        ).scalar_one()
+    add_user(db[0], "town_of_item", "town_leader", PASSWORD, towns=[town], display_name="镇街领导")
+    with browsing(base, "town_of_item") as driver:
+        driver.get(f"{base}/town/{town}")
+        wait(driver, lambda d: item in text_of(d, "supervision-list"))
+        assert "当前在督 1" in text_of(driver, "supervision-list")
+        # (a re-render may replace the row while it is read: looked for again)
+        wait(driver, lambda d: "督办中" in d.find_element(By.XPATH, row_of(item)).text)
+        driver.execute_script("document.getElementById('supervision-list').scrollIntoView({block: 'center'})")
+        screenshot(driver, "supervision-town")
+        # the page drawn to the end (its trend chart too) before leaving it
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-trend .main-svg"))
+        assert console_errors(driver) == []
+        driver.get(f"{base}/item/{item}")
+        wait(driver, lambda d: "督办中" in text_of(d, "sup-state"))
+        assert driver.find_element(By.ID, "sup-close-form").is_displayed()  # theirs to close too
+        assert console_errors(driver) == []
     rows = supervisions(engine)
     assert [(r["item_no"], r["state"], r["opened_by"]) for r in rows] == [(item, "open", "leader")]
     with engine.connect() as conn:
