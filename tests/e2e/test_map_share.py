@@ -136,3 +136,25 @@ def test_the_map_saves_as_a_png_drawn_in_the_browser(served: str, leader: WebDri
         assert outside == []
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_hierarchy_switch_colours_towns_and_travels_in_the_link(served: str, leader: WebDriver) -> None:
+    open_view(leader, served)
+    choose(leader, "map-hierarchy", "治理（镇街›村社区›网格）")
+    levels = "#map-choro-level label"
+    wait(leader, lambda d: [e.text.strip() for e in d.find_elements(By.CSS_SELECTOR, levels)][1] == "镇街")
+    choose(leader, "map-choro-level", "镇街")
+    coloured = "#map-view .leaflet-choropleth-pane path"
+    wait(leader, lambda d: len(d.find_elements(By.CSS_SELECTOR, coloured)) > 1)
+    settle(leader)
+    shared = leader.current_url
+    assert "hier=governance" in shared and "choro=town" in shared
+    screenshot(leader, "map-hierarchy-towns")
+    # the link opens the same: the governance side, its towns coloured
+    open_view(leader, served, shared.split("#", 1)[1])
+    wait(leader, lambda d: len(d.find_elements(By.CSS_SELECTOR, coloured)) > 1)
+    checked = leader.execute_script(
+        "return [...document.querySelectorAll('#map-hierarchy input, #map-choro-level input')]"
+        ".filter(i => i.checked).map(i => i.value)"
+    )
+    assert checked == ["governance", "town"]
