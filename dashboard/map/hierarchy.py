@@ -4,7 +4,10 @@
 Every element counts once at each level of either: in the station and zone of its own attribution
 on the police side, in the town and village of its grid on the governance side (a grid lies in one
 village of one town; a grid split across police zones needs no share here, as each element carries
-the zone it lies in). So the areas of every level add up to the same totals for a window.
+the zone it lies in). So the areas of every level add up to the same totals for a window, for a
+viewer who sees the whole area. A station chief's governance levels, like their grid level, leave
+out their station's elements that lie in a grid attributed to another station (row-level security
+hides that grid, and with it its village and town).
 """
 
 from __future__ import annotations
