@@ -23,6 +23,7 @@ from dashboard import (
     downloads,
     failures,
     headers,
+    layerfiles,
     login,
     periodbar,
     routes,
@@ -110,6 +111,7 @@ def create_app(
     alertpanel.register(app, c)
     supervision.register(app, c)
     downloads.install(app, c)
+    layerfiles.install(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings), derive(secret, "csrf"))
 
     @app.server.before_request

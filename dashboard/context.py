@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from dashboard import bounds, db
 from dashboard.auth import User, audit
-from dashboard.cache import DataStamp, SharedCache
+from dashboard.cache import DataStamp, SharedCache, key_digest
 from dashboard.periods import Period
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
@@ -104,6 +104,13 @@ class AppContext:
         """
         if self._cache is None:
             return compute()
+        return self._cache.get_or_compute(self._full_key(key), compute)
+
+    def cache_tag(self, key: Hashable) -> str:
+        """A digest of what :meth:`cached` keeps ``key`` under (data, scope, role): equal tags,
+        equal values, so it serves as an HTTP ETag. Without a cache the data's stamp still counts."""
+        return key_digest(self._full_key(key))
+
+    def _full_key(self, key: Hashable) -> Hashable:
         user = self.user()
-        full = (self.url, user.scope(), user.role, self._stamp(), key)
-        return self._cache.get_or_compute(full, compute)
+        return (self.url, user.scope(), user.role, self._stamp(), key)

@@ -11,7 +11,8 @@ overlay is a PNG data URL) and come from the tile server when one is configured.
 
 Everything but the static assets and library scripts is ``Cache-Control: no-store``: pages,
 callbacks and downloads may carry names, IDs, phones and occupants, and so may the login page's
-token.
+token. The map's layer files (:mod:`dashboard.layerfiles`: outlines and places, no person) keep
+the ``private, no-cache`` and ETag their route sets, so the browser revalidates them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from flask import Response, request
 
 # served from the package or the assets folder, identical for everyone, never personal
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+# per viewer, kept by their browser only and asked again every time (their route sets the headers)
+REVALIDATED_PREFIXES = ("/_onemap/layers/",)
 
 
 def policy(script_hashes: list[str], tile_url: str | None) -> str:
@@ -71,7 +74,8 @@ def install(app: dash.Dash, tile_url: str | None) -> None:
         h["X-Content-Type-Options"] = "nosniff"
         h["Referrer-Policy"] = "same-origin"  # no-referrer would make a form POST's Origin "null"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
-        if not request.path.startswith(STATIC_PREFIXES) or response.status_code >= 400:
+        kept = request.path.startswith(STATIC_PREFIXES + REVALIDATED_PREFIXES)
+        if not kept or response.status_code >= 400:
             h["Cache-Control"] = "no-store"
             h["Pragma"] = "no-cache"
             h.pop("Expires", None)

@@ -83,7 +83,8 @@ def overlay_name(position: int, key: str, name: str) -> str:
 
 def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> list[Any]:
     """The layers the viewer can switch, top of the list first: outlines with their names,
-    choropleth, heat, and the point layers (each checked as :data:`share.DEFAULT_ON` says)."""
+    choropleth, heat, and the point layers (each checked as :data:`share.DEFAULT_ON` says; ``small``:
+    a small layer's ``data`` or ``url``)."""
 
     def area(key: str, level: str, **hover: Any) -> Any:
         return layers.geojson(
@@ -118,7 +119,7 @@ def overlays(ext: framing.Extent, small: dict[PointLayer, dict[str, Any]]) -> li
             hideout={"colour": POINT_COLOURS[layer]}
             | ({"popup": popups.legend(layer)} if layer in popups.FACTS else {}),
             pane="points",
-            data=small.get(layer),
+            **small.get(layer, {"data": None}),
             cluster=layer in CLUSTERED,
             superClusterOptions={"radius": 40},
             bubblingMouseEvents=False,

@@ -16,7 +16,7 @@ import dash_leaflet as dl
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from common.codebook import label
-from dashboard import alertpanel, bounds
+from dashboard import alertpanel, bounds, layerfiles
 from dashboard.context import AppContext
 from dashboard.map import (
     analysis_layers,
@@ -25,7 +25,6 @@ from dashboard.map import (
     framing,
     heat,
     hierarchy,
-    labels,
     layers,
     legends,
     navigate,
@@ -34,7 +33,6 @@ from dashboard.map import (
 )
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import VIEW_LAYERS, PointLayer
-from dashboard.names import area_names
 from dashboard.periodbar import bar, carried
 from dashboard.periods import HOUR, Period, term
 from dashboard.queries import breakdowns, elements
@@ -46,7 +44,11 @@ def layout(c: AppContext, period: Period) -> html.Div:
     """The map page for the current viewer and ``period``: their extent, the small point layers,
     the basemap."""
     cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
-    small = dict(zip(layers.SMALL_LAYERS, layers.point_layers(c, 11, None, layers.SMALL_LAYERS), strict=True))
+    # the static ones by URL (dashboard/layerfiles.py), those a verdict changes with the page
+    sent = [k for k in layers.SMALL_LAYERS if k not in layerfiles.STATIC_POINTS]
+    data = layers.point_layers(c, 11, None, sent)
+    small: dict[PointLayer, dict[str, Any]] = {k: {"data": v} for k, v in zip(sent, data, strict=True)}
+    small |= {k: {"url": layerfiles.url(k)} for k in layerfiles.STATIC_POINTS}
     base = None if c.settings.basemap_url else layers.empty()  # the local basemap comes per view
     return page(c, period, framing.area_extent(c), cats, small, base, bar(c, period))
 
@@ -65,7 +67,8 @@ def page(
     base: dict[str, Any] | None,
     period_bar: html.Div,
 ) -> html.Div:
-    """The page from its data: the period, extent, incident categories, small point layers, local
+    """The page from its data: the period, extent, incident categories, small point layers (each
+    its ``data`` or ``url``), local
     basemap shapes (None when tiles are configured) and the period bar."""
     switchable = overlays.overlays(ext, small)
     the_map = dl.Map(
@@ -223,20 +226,13 @@ def register(app: Dash, c: AppContext) -> None:
         )
 
     @app.callback(
-        Output("map-stations", "data"),
-        Output("map-zones", "data"),
-        Output("map-grids", "data"),
-        Output("map-station-labels", "data"),
+        [Output(f"map-{k}", "url") for k in ("stations", "zones", "grids", "station-labels", "grid-labels")],
         Input("map-view", "zoom"),
         Input("map-selected-station", "data"),
     )
     def _areas(zoom, station):
-        stations, zones, grids = layers.area_layers(c, zoom, station)
-        return stations, zones, grids, labels.area_labels(stations, area_names(c)["station"])
-
-    @app.callback(Output("map-grid-labels", "data"), Input("map-view", "zoom"), Input("map-grids", "data"))
-    def _labels(zoom, grids):
-        return labels.grid_labels(zoom, grids, area_names(c)["grid"])
+        # the browser fetches and keeps them (dashboard/layerfiles.py): unchanged, they cost a 304
+        return layerfiles.area_urls(c, zoom, station)
 
     @app.callback(
         Output("map-heat-cats", "options"),

@@ -142,7 +142,7 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
     ] + [{"kind": "building", "code": building, "label": building}]
     cases: list[tuple[str, dict[tuple[str, str], Any]]] = [
         (
-            key_of(demo_app, "map-stations.data"),
+            key_of(demo_app, "map-stations.url"),
             {("map-view", "zoom"): 15, ("map-selected-station", "data"): b},
         ),
         (key_of(demo_app, "map-selected-station.data"), {("map-stations", "clickData"): feature(b)}),
@@ -161,7 +161,10 @@ def test_forged_callback_inputs_return_nothing_of_another_station(
                 ("map-heat-window", "value"): "4w",
             },
         ),
-        (key_of(demo_app, "map-grid-labels.data"), {("map-view", "zoom"): 16, ("map-grids", "data"): None}),
+        (
+            key_of(demo_app, "map-stations.url"),
+            {("map-view", "zoom"): 16, ("map-selected-station", "data"): b},
+        ),
         (key_of(demo_app, "map-search-results.children"), {("map-search-q", "value"): grid}),
         (key_of(demo_app, "map-search-results.children"), {("map-search-q", "value"): building}),
         (key_of(demo_app, "map-search-results.children"), {("map-search-q", "value"): b_side["name"][:3]}),

@@ -17,6 +17,7 @@ import dash
 import pytest
 from sqlalchemy import Engine
 
+from dashboard.layerfiles import STATIC_POINTS, url
 from tests.support.accounts import login
 from tests.support.codes import codes_in, findings, pdf_text, response_text, xlsx_text
 from tests.support.dash_calls import column, dash_call, key_of
@@ -74,7 +75,7 @@ def scan(
     street = [[lat - 0.004, lon - 0.004], [lat + 0.004, lon + 0.004]]
     calls: dict[str, tuple[str, dict[tuple[str, str], Any]]] = {
         "areas of a station": (
-            key_of(demo_app, "map-stations.data", "map-grids.data"),
+            key_of(demo_app, "map-stations.url", "map-grids.url"),
             {("map-view", "zoom"): 13, ("map-selected-station", "data"): stations[0]},
         ),
         "station click": (
@@ -146,16 +147,12 @@ def scan(
         status, body = dash_call(client, demo_app, key, values)
         assert status in (200, 204), (username, what, body[:300])
         texts[what] = response_text(body) if status == 200 else ""
-        if what == "areas of a station":  # the grids drawn: their labels at street zoom
-            grids_drawn = json.loads(body)["response"]["map-grids"]["data"]
-    status, body = dash_call(
-        client,
-        demo_app,
-        key_of(demo_app, "map-grid-labels.data"),
-        {("map-view", "zoom"): 16, ("map-grids", "data"): grids_drawn},
-    )
-    assert status == 200 and "·" in body, username
-    texts["grid labels"] = response_text(body)
+        if what == "areas of a station":  # the outlines come as files the browser fetches
+            texts[what] = " ".join(layer_text(client, u) for u in json.loads(body)["response"].values())
+    # the grids' names at street zoom, and the static point layers the map page names by URL
+    for name, zoom in (("grid-labels", 16), ("station-labels", 13), *((p, None) for p in STATIC_POINTS)):
+        texts[name] = layer_text(client, {"url": url(name, zoom, stations[0] if zoom == 16 else None)})
+    assert "·" in texts["grid-labels"], username
     for station in stations:
         pdf = client.get(f"/download/weekly/{station}.pdf?week={WEEK}")
         xlsx = client.get(f"/download/weekly/{station}.xlsx?week={WEEK}")
@@ -163,6 +160,13 @@ def scan(
         texts[f"{station}.pdf"] = pdf_text(pdf.data)
         texts[f"{station}.xlsx"] = xlsx_text(xlsx.data)
     return texts
+
+
+def layer_text(client: Any, output: dict[str, str]) -> str:
+    """The readable text of the layer file a callback named (``{"url": …}``)."""
+    resp = client.get(output["url"])
+    assert resp.status_code == 200, output
+    return response_text(json.dumps({"response": {"layer": {"data": resp.get_json()}}}))
 
 
 def test_no_page_or_export_shows_an_english_code(
