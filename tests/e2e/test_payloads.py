@@ -166,8 +166,8 @@ def test_payloads_stay_text_on_every_page(
     for _ in range(4):  # zoom in to where grid codes are written on the map (zoom 14) …
         container.send_keys(Keys.ADD)
         time.sleep(0.7)
-    # (a grid code outside [0-9A-Za-z_-] is refused by the labels' callback: the labels are
-    # checked directly below, with every payload)
+    # (the grid labels' file carries the warehouse's codes as they are: the labels are written as
+    # text, checked directly below with every payload)
     clean(d, "map at label zoom")
     made = d.execute_script(
         "const P = arguments[0], out = [];"
