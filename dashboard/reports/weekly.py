@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from common.china import TZ
 from common.codebook import label
@@ -17,6 +20,8 @@ from dashboard.reports.mapimage import hotspot_map, station_map
 from dashboard.reports.supervisions import badge_text, week_rows
 from dashboard.scope import Scope
 from dashboard.ui import named, signed_pct
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -76,6 +81,9 @@ class StationReport:
         )
 
 
+# threads gathering one station's report: its slowest queries and its map at once (a batch of
+# stations runs a process per processor on top of this, see dashboard.reports.run)
+GATHERERS = 4
 HOT_LISTED = 15  # hot-spot grids a report lists
 
 
@@ -188,52 +196,71 @@ def change(now: int, before: int | None) -> str:
 
 
 def build_station(url: str, scope: Scope, station: str, week: Period, with_map: bool = True) -> StationReport:
-    """Gather a station's report from the serve queries (the same the station page uses)."""
+    """Gather a station's report from the serve queries (the same the station page uses).
+
+    The queries and the two maps do not depend on each other: they run at once (:data:`GATHERERS`
+    threads, each under the caller's signed scope), so the database and the drawing share the
+    machine instead of waiting on each other.
+    """
     area = Area("station", station)
     info = areas.area_name(url, scope, area)
     if info is None:
         raise LookupError(f"station {station} does not exist or is outside the scope")
-    kpis = indicators.kpis(url, scope, area, week)
-    classes = breakdowns.events_by_class(url, scope, area, week)
-    alerts = breakdowns.alerts_by_kind(url, scope, area, week)
-    quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
-    names = areas.names(url, scope)
-    hot, note, by_grid = hot_spots(url, scope, area, week, names)
-    reds = elements.red_card_items(url, scope, area, week)
-    supervised = supervision.of_items(url, scope, [e["event_no"] for e in reds])
-    red_cards = [
-        {
-            **e,
-            "grid": named(names["grid"], e["grid_code"]),
-            "zone": named(names["zone"], e["zone_code"]),
-            "supervised": badge_text(supervised.get(e["event_no"])),
-        }
-        for e in reds
-    ]
-    return StationReport(
-        station=station,
-        name=info["name"],
-        week=week,
-        generated_at=datetime.now(TZ),
-        as_of=as_of(week),
-        kpis=kpis,
-        zones=indicators.area_table(url, scope, "zone", area, week),
-        grids=indicators.area_table(url, scope, "grid", area, week),
-        red_cards=red_cards,
-        event_classes=classes,
-        hazard_categories=breakdowns.hazards_by(url, scope, area, week, "category_zh"),
-        alerts=alerts,
-        incidents_by_category=breakdowns.incidents_yoy_by_category(url, scope, area, week),
-        three_codes=breakdowns.three_code_completeness(url, scope, area),
-        quarantined=quarantined,
-        loaded=operations.data_as_of(url),
-        map_png=station_map(url, scope, station, week.start, week.end) if with_map else b"",
-        hot_spots=hot,
-        analysis_note=note,
-        hot_map_png=hotspot_map(url, scope, station, by_grid) if with_map and by_grid else b"",
-        hot_classes=frozenset(by_grid.values()),
-        supervisions=week_rows(supervision.area_list(url, scope, "station", station, week)),
-    )
+    with ThreadPoolExecutor(GATHERERS) as pool:
+
+        def later(fn: Callable[..., T], *args: Any) -> Future[T]:
+            # a thread of the pool does not inherit the caller's context (its signed scope)
+            return pool.submit(contextvars.copy_context().run, fn, *args)
+
+        the_map = later(station_map, url, scope, station, week.start, week.end) if with_map else None
+        kpis = later(indicators.kpis, url, scope, area, week)
+        zones = later(indicators.area_table, url, scope, "zone", area, week)
+        grids = later(indicators.area_table, url, scope, "grid", area, week)
+        three_codes = later(breakdowns.three_code_completeness, url, scope, area)
+        by_category = later(breakdowns.incidents_yoy_by_category, url, scope, area, week)
+        hazards = later(breakdowns.hazards_by, url, scope, area, week, "category_zh")
+        week_supervisions = later(supervision.area_list, url, scope, "station", station, week)
+        classes = breakdowns.events_by_class(url, scope, area, week)
+        alerts = breakdowns.alerts_by_kind(url, scope, area, week)
+        quarantined = sum(int(r["n"]) for r in operations.quarantine_counts(url))
+        names = areas.names(url, scope)
+        hot, note, by_grid = hot_spots(url, scope, area, week, names)
+        hot_map = later(hotspot_map, url, scope, station, by_grid) if with_map and by_grid else None
+        reds = elements.red_card_items(url, scope, area, week)
+        supervised = supervision.of_items(url, scope, [e["event_no"] for e in reds])
+        red_cards = [
+            {
+                **e,
+                "grid": named(names["grid"], e["grid_code"]),
+                "zone": named(names["zone"], e["zone_code"]),
+                "supervised": badge_text(supervised.get(e["event_no"])),
+            }
+            for e in reds
+        ]
+        return StationReport(
+            station=station,
+            name=info["name"],
+            week=week,
+            generated_at=datetime.now(TZ),
+            as_of=as_of(week),
+            kpis=kpis.result(),
+            zones=zones.result(),
+            grids=grids.result(),
+            red_cards=red_cards,
+            event_classes=classes,
+            hazard_categories=hazards.result(),
+            alerts=alerts,
+            incidents_by_category=by_category.result(),
+            three_codes=three_codes.result(),
+            quarantined=quarantined,
+            loaded=operations.data_as_of(url),
+            map_png=the_map.result() if the_map else b"",
+            hot_spots=hot,
+            analysis_note=note,
+            hot_map_png=hot_map.result() if hot_map else b"",
+            hot_classes=frozenset(by_grid.values()),
+            supervisions=week_rows(week_supervisions.result()),
+        )
 
 
 def by_town(url: str, scope: Scope, week: Period) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
