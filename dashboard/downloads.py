@@ -104,7 +104,7 @@ def weekly(c: AppContext, station: str, fmt: str) -> Response:
         abort(404)
     c.audit("export", {"report": "weekly", "station": station, "week": week.label(), "format": fmt})
     if fmt == "pdf":
-        data = pdf.to_pdf(pdf.station_html(report))
+        data = pdf.to_pdf(pdf.station_html(report, c.settings.public_url))
         mime = "application/pdf"
     else:
         with tempfile.TemporaryDirectory() as tmp:

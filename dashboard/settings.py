@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -108,6 +109,11 @@ class DashboardSettings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default=["127.0.0.1"], description="Addresses whose identity header is believed."
     )
+    public_url: str | None = Field(
+        default=None,
+        description="The dashboard's address as its users reach it (e.g. https://onemap.example.local); "
+        "set, each station's PDF report prints the link to that station's page for its week.",
+    )
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set behind a TLS proxy)."
     )
@@ -123,6 +129,16 @@ class DashboardSettings(BaseSettings):
             if parsed is None or not parsed.host or not parsed.drivername.startswith("postgres"):
                 raise ValueError("ONEMAP_REPLICA_URLS: each is a postgresql:// URL with a host")
         return v
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        parts = urlsplit(v.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError("ONEMAP_PUBLIC_URL: an http:// or https:// address, without query")
+        return v.strip().rstrip("/")
 
     @field_validator("basemap_crs")
     @classmethod

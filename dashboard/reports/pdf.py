@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -27,7 +28,15 @@ TOP_GRIDS = 30
 TOP_RED_CARDS = 30
 
 
-def station_html(r: StationReport) -> str:
+def station_link(public_url: str | None, r: StationReport) -> str | None:
+    """The address of the station's page for the report's period (None without a public address)."""
+    if not public_url:
+        return None
+    return f"{public_url}/station/{quote(r.station)}?{urlencode(r.week.query())}"
+
+
+def station_html(r: StationReport, public_url: str | None = None) -> str:
+    """The station's report as HTML; with the deployment's ``public_url``, the link to its page."""
     area = _env.get_template("area_table.html")
 
     def area_table(rows: list[dict[str, Any]], what: str) -> Any:
@@ -37,6 +46,7 @@ def station_html(r: StationReport) -> str:
 
     return _env.get_template("station.html").render(
         title=f"{r.name}警网融合工作周报",
+        link=station_link(public_url, r),
         css=CSS,
         r=r,
         headline=HEADLINE,

@@ -47,13 +47,15 @@ def station_files(
     week: Period,
     folder: Path,
     kpis: dict[str, indicators.Kpis] | None = None,
+    public_url: str | None = None,
 ) -> list[Path]:
-    """A station's PDF and XLSX; its headline figures go into ``kpis`` for the summary to reuse."""
+    """A station's PDF and XLSX; its headline figures go into ``kpis`` for the summary to reuse;
+    with the deployment's ``public_url`` the PDF links to the station's page."""
     report = build_station(url, scope, station, week)
     if kpis is not None:
         kpis[station] = report.kpis
     stem = safe_name(f"{week.label()}_{station}_{report.name}")
-    html = pdf.station_html(report)
+    html = pdf.station_html(report, public_url)
     return [
         atomic_write(folder / f"{stem}.pdf", lambda tmp: tmp.write_bytes(pdf.to_pdf(html))),
         atomic_write(folder / f"{stem}.xlsx", lambda tmp: xlsx.write_station(report, tmp)),
@@ -61,12 +63,18 @@ def station_files(
 
 
 def _station_apart(
-    token: str | None, url: str, scope: Scope, station: str, week: Period, folder: Path
+    token: str | None,
+    url: str,
+    scope: Scope,
+    station: str,
+    week: Period,
+    folder: Path,
+    public_url: str | None,
 ) -> tuple[list[Path], indicators.Kpis]:
     """:func:`station_files` in a worker process, under the caller's signed scope."""
     figures: dict[str, indicators.Kpis] = {}
     with db.scoped(token):
-        paths = station_files(url, scope, station, week, folder, figures)
+        paths = station_files(url, scope, station, week, folder, figures, public_url)
     return paths, figures[station]
 
 
@@ -79,11 +87,13 @@ def weekly(
     stations: list[str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     workers: int | None = None,
+    public_url: str | None = None,
 ) -> list[Path]:
     """Reports for ``week`` into ``out/<week>/``: every station in scope (or those named) and the area.
 
     The stations are written by ``workers`` processes at once (default: one per processor; 1:
-    one after the other in this process); typesetting a PDF keeps a processor busy.
+    one after the other in this process); typesetting a PDF keeps a processor busy. With the
+    deployment's ``public_url`` each station's PDF links to that station's page for ``week``.
     """
     known = {s["station_code"]: s["name"] for s in areas.stations(url, scope)}
     codes = stations or sorted(known)
@@ -100,13 +110,15 @@ def weekly(
         for i, code in enumerate(codes):
             if progress:
                 progress(known[code], i, len(codes) + 1)
-            written += station_files(url, scope, code, week, folder, figures)
+            written += station_files(url, scope, code, week, folder, figures, public_url)
     else:
         # spawned, not forked: a forked child would share the parent's pooled database connections
         token = db.SCOPE_TOKEN.get()
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(_station_apart, token, url, scope, c, week, folder): c for c in codes}
+            futures = {
+                pool.submit(_station_apart, token, url, scope, c, week, folder, public_url): c for c in codes
+            }
             for i, done in enumerate(as_completed(futures)):
                 paths, figures[futures[done]] = done.result()
                 written += paths

@@ -73,6 +73,7 @@ def report_weekly(
                 settings.score_weights(),
                 station or None,
                 step,
+                public_url=settings.public_url,
             )
         except LookupError as exc:
             raise OnemapError(str(exc)) from exc
