@@ -1,14 +1,15 @@
 """1, 10 and 50 signed-in users at once against the served dashboard: p50/p95/p99 and errors.
 
 The app is served as `onemap serve` serves it (gunicorn, 2 workers × 4 threads) on the given
-database, with a fresh shared cache for each round; every user signs in through the login form
-(leaders and station chiefs), then all of them at once replay what a browser posts: the page
-callback for the map, their station's page, its first police zone and its busiest grid. Each
-round's figures are printed with the 1-minute load average beside them.
+database, with a fresh shared cache for each round (``--warm``: warmed first, as after a load);
+every user signs in through the login form (leaders and station chiefs), then all of them at once
+replay what a browser posts: the page callback for the map, their station's page, its first
+police zone and its busiest grid. Each round's figures are printed with the 1-minute load average
+beside them, and each page's p50 and p95 (which callback makes the tail).
 
 Targets (issue 20): with 50 users p95 ≤ 1 s, p99 ≤ 1.5 s, 0 errors.
 
-    .venv/bin/python benchmarks/users.py --db onemap_county [--users 1 10 50] [--rounds 3]
+    .venv/bin/python benchmarks/users.py --db onemap_county [--users 1 10 50] [--rounds 3] [--warm]
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ import requests
 from sqlalchemy import text
 
 from benchmarks.support import as_leadership, scoped_connection
+from dashboard.settings import DashboardSettings
+from dashboard.warm import warm
 from etl.users import add_user, list_users, set_password
 from etl.warehouse import Warehouse
 
@@ -115,6 +118,7 @@ class Round:
     def __init__(self, base: str, rounds: int, firsts: dict[str, tuple[str, str]]) -> None:
         self.base, self.rounds, self.firsts = base, rounds, firsts
         self.seconds: list[float] = []
+        self.by_page: dict[str, list[float]] = {}  # which page's callback dominates the tail
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.start = threading.Event()
@@ -133,6 +137,7 @@ class Round:
                     ok, what = False, f"{path}: {type(exc).__name__}"
                 with self.lock:
                     self.seconds.append(time.perf_counter() - t0)
+                    self.by_page.setdefault(path.split("/")[1] or "map", []).append(self.seconds[-1])
                     if not ok:
                         self.errors.append(what)
 
@@ -161,9 +166,12 @@ def main() -> None:
     ap.add_argument("--db", default="onemap_county", help="database of the embedded cluster")
     ap.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
     ap.add_argument("--rounds", type=int, default=3, help="times each user replays their pages")
+    ap.add_argument(
+        "--warm", action="store_true", help="warm the cache first, as a load does (default: from empty)"
+    )
     args = ap.parse_args()
 
-    app_url, _secret = as_leadership(args.db, None)
+    app_url, secret = as_leadership(args.db, None)
     owner = Warehouse().server.url("owner", database=args.db)
     with scoped_connection(app_url) as conn:
         latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
@@ -177,6 +185,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="onemap-bench-cache-") as cache_dir:
             proc = serve(app_url, latest.date(), cache_dir, port)
             try:
+                if args.warm:  # what `onemap etl load` does after a load, into the served cache
+                    settings = DashboardSettings(cache_dir=Path(cache_dir), as_of=latest.date())
+                    pages, seconds = warm(app_url, secret, settings)
+                    print(f"      warmed {pages} pages in {seconds:.1f} s")
                 base = f"http://127.0.0.1:{port}"
                 sessions = [(sign_in(base, u, password), st or stations[0]) for u, st in users[:n]]
                 round_ = Round(base, args.rounds, firsts)
@@ -193,6 +205,9 @@ def main() -> None:
                       f"  p50 {pct(seconds, 0.5) * 1000:6.0f} ms  p95 {pct(seconds, 0.95) * 1000:6.0f} ms"
                       f"  p99 {pct(seconds, 0.99) * 1000:6.0f} ms  errors {len(errors)}"
                       f"  (load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                for page, times in sorted(round_.by_page.items()):
+                    p50, p95 = pct(times, 0.5) * 1000, pct(times, 0.95) * 1000
+                    print(f"      {page:8s} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
                 if errors:
                     print(f"      e.g. {errors[:3]}")
             finally:

@@ -1,7 +1,8 @@
 """Warm the shared cache after a load: the map, the quality page and every station's page for the
-default period, as the leadership sees them (the pages asked for first and the most costly),
-computed once into the cache the served dashboard reads (:mod:`dashboard.cache`; the same
-``ONEMAP_CACHE_DIR``)."""
+default period, as the leadership sees them (the pages asked for first and the most costly), and
+each station's map and page as its chief sees them (the cache keys on the scope and role, so the
+leadership's pages are not theirs), computed once into the cache the served dashboard reads
+(:mod:`dashboard.cache`; the same ``ONEMAP_CACHE_DIR``)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ WARMER = User("cache-warmer", "", "leadership", frozenset(), frozenset())
 
 
 def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> tuple[int, float]:
-    """Compute the map, the quality page and every station's page (default period) into the cache.
+    """Compute the map, the quality page and every station's page (default period) into the cache,
+    and each station's map and page in its chief's scope.
 
     Parameters
     ----------
@@ -42,7 +44,17 @@ def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> 
         return 0, 0.0
     t0 = time.perf_counter()
     with c.acting_as(WARMER):
-        paths = ["/", "/quality", *(f"/station/{s['station_code']}" for s in stations(url, c.scope()))]
+        codes = [s["station_code"] for s in stations(url, c.scope())]
+        paths = ["/", "/quality", *(f"/station/{code}" for code in codes)]
         for path in paths:
             routes.render(c, path)
-    return len(paths), time.perf_counter() - t0
+    for code in codes:  # where a station's chief lands, in the chief's scope
+        with c.acting_as(chief_warmer(code)):
+            for path in ("/", f"/station/{code}"):
+                routes.render(c, path)
+    return len(paths) + 2 * len(codes), time.perf_counter() - t0
+
+
+def chief_warmer(station: str) -> User:
+    """Who a station's chief's pages are computed for: that station's scope, the chief's role."""
+    return User("cache-warmer", "", "station_chief", frozenset({station}), frozenset())

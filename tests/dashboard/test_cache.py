@@ -20,7 +20,7 @@ from dashboard.pages import drill
 from dashboard.queries.areas import stations
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
-from dashboard.warm import warm
+from dashboard.warm import chief_warmer, warm
 from etl.db import libpq_url
 from etl.derive import record_built
 from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
@@ -117,12 +117,17 @@ def test_the_warmed_station_pages_are_served_without_computing(
     served = AppContext(demo_db[1], settings, derive(SECRET, "scope"))  # another process's, as it were
     with served.acting_as(LEADER):
         codes = [s["station_code"] for s in stations(served.url, served.scope())]
-        assert pages == len(codes) + 2 and codes  # the map, the quality page, the stations
+        # the map, the quality page, the stations; and each station's map and page for its chief
+        assert pages == 3 * len(codes) + 2 and codes
 
         def never(*_args: object) -> None:
             raise AssertionError("computed again")
 
         monkeypatch.setattr(drill, "_area_body", never)
         for code in codes:
+            page = drill.area_page(served, served.period(), "station", code)
+            assert page is not None and code in str(page.to_plotly_json())
+    for code in codes:  # a chief's own station page too, in the chief's scope
+        with served.acting_as(chief_warmer(code)):
             page = drill.area_page(served, served.period(), "station", code)
             assert page is not None and code in str(page.to_plotly_json())
