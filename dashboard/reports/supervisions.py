@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -70,16 +71,29 @@ def cells(s: dict[str, Any]) -> list[Any]:
     return [shown.get(key) for key, _ in COLUMNS]
 
 
+# what makes a spreadsheet read a CSV cell as a formula (or a DDE call): its first character, after
+# any blanks, tabs or line breaks it skips; the full-width forms are read as these too
+FORMULA_START = re.compile(r"^[\s\u3000]*[=+\-@＝＋－＠]|^[\t\r\n]")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as the text it is: one that would start a formula gets
+    a leading apostrophe (what a person typed stays readable; nothing runs)."""
+    return "'" + text if FORMULA_START.search(text) else text
+
+
 def _text(v: Any) -> str:
     if isinstance(v, datetime):
         return v.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
     if isinstance(v, date):
         return v.isoformat()
-    return "" if v is None else str(v)
+    return "" if v is None else csv_cell(str(v))
 
 
 def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
-    """The export as CSV (UTF-8 with a byte-order mark, so a spreadsheet opens it as such)."""
+    """The export as CSV (UTF-8 with a byte-order mark, so a spreadsheet opens it as such); every
+    text cell is written with :func:`csv_cell` (notes, units and results are typed by people, item
+    names come from data files)."""
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow([h for _, h in COLUMNS])
