@@ -27,8 +27,14 @@ return case when v is null then null
             else left(v, 3) || repeat('*', char_length(v) - 7) || right(v, 4) end;
 comment on function serve.mask_phone(text) is 'A phone number masked to its first 3 and last 4 digits: 138****5678.';
 
+-- A number typed in pieces is masked whole: a run of 7 or more digits, or groups of 3 or more
+-- split by a space or dash that end in 4 or more (138 1234 5678, 0756-8123456, an ID number in
+-- three groups); full-width digits count as digits. A date (2026-12-05) or 3-5 stays readable.
 create or replace function serve.mask_digits(v text) returns text
 language sql immutable parallel safe
-return regexp_replace(v, '[0-9]{7,}[0-9Xx]?', '*******', 'g');
+return regexp_replace(
+    v,
+    '[0-9０-９]{7,}[Xx]?|[0-9０-９]{3,}([ 　－-][0-9０-９]{3,})*[ 　－-]([0-9０-９]{4,}|[0-9０-９]{3}[Xx])[Xx]?',
+    '*******', 'g');
 comment on function serve.mask_digits(text) is
-    'Free text with every run of 7 or more digits (a phone or ID number someone typed) masked: 请联系*******.';
+    'Free text with every phone or ID number someone typed masked, in one run of 7 or more digits or in groups split by spaces or dashes, full-width or not: 请联系*******.';

@@ -66,12 +66,13 @@ comment on view serve.hazards is 'One row per safety hazard (风险隐患), trac
 comment on column serve.hazards.open_until is
     'Clearance time; null while not cleared. Open at T: found_at < T and (open_until is null or open_until >= T).';
 
--- an alert's state is its officer's verdict while the evidence is the one judged
+-- an alert's state is its officer's verdict while the evidence is the one judged; its note is
+-- typed by an officer: a phone or ID number in it is masked (serve.mask_digits)
 -- (ops.alert_same_evidence): stronger evidence makes it an alert nobody has judged yet
 create or replace view serve.alerts with (security_invoker = true) as
 select a.alert_id, a.alert_kind, a.subject_code, a.detected_at, a.reason, a.metric, a.threshold,
        a.building_code, a.unit_code, a.geom, a.grid_code, a.zone_code, a.station_code, a.score,
-       coalesce(v.state, 'open') as state, v.note as state_note, v.decided_by, v.decided_at,
+       coalesce(v.state, 'open') as state, serve.mask_digits(v.note) as state_note, v.decided_by, v.decided_at,
        case when v.state in ('false', 'resolved') then v.decided_at end as open_until
 from core.alerts a
 left join ops.alert_verdicts v
@@ -84,7 +85,7 @@ comment on column serve.alerts.open_until is
     'When it was judged false or resolved (closed); null while open. Open at T: detected_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.alert_history with (security_invoker = true) as
-select a.alert_id, l.verdict_id, l.state, l.note, l.decided_by, l.decided_at
+select a.alert_id, l.verdict_id, l.state, serve.mask_digits(l.note) as note, l.decided_by, l.decided_at
 from ops.alert_verdict_log l
 join core.alerts a on a.alert_kind = l.alert_kind and a.subject_code = l.subject_code;
 comment on view serve.alert_history is
