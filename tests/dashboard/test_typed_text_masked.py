@@ -1,5 +1,5 @@
 """A phone or ID number someone types into a supervision (its note, responsible unit, result) or an
-alert verdict's note reaches no page, map layer or export, however it is written: in one run, in
+alert verdict's note reaches no page (the audit page included), map layer or export, however it is written: in one run, in
 groups split by spaces or dashes, or in full-width digits — and a date or a short number typed
 with it stays readable.
 
@@ -133,9 +133,13 @@ def test_a_number_typed_into_a_supervision_shows_nowhere(
     sheet = openpyxl.load_workbook(path).active
     assert sheet is not None
     shown.append(" ".join(str(v) for r in sheet.iter_rows(values_only=True) for v in r))
+    # the leadership's audit page lists both acts with what was typed in them
+    audit = page(leader, demo_app, "/audit")
+    assert "supervise_open" in audit or "督办" in audit
+    shown.append(audit)
     for i, body in enumerate(shown):
         assert not leaked(body), (i, leaked(body))
-    assert "2026-12-05" in shown[-2] and "3-5人" in shown[-2] and "第3网格" in shown[-2]
+    assert "2026-12-05" in shown[-3] and "3-5人" in shown[-3] and "第3网格" in shown[-3]
     # the database keeps what was typed (its owner reads it), only the pages see it masked
     with core.connect() as conn:
         assert written in conn.execute(text("select unit from ops.supervisions")).scalar_one()

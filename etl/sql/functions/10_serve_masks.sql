@@ -38,3 +38,15 @@ return regexp_replace(
     '*******', 'g');
 comment on function serve.mask_digits(text) is
     'Free text with every phone or ID number someone typed masked, in one run of 7 or more digits or in groups split by spaces or dashes, full-width or not: 请联系*******.';
+
+-- what an audited act was asked with holds typed text too (a note, a unit, a search): its string
+-- values are masked like any typed text; numbers, codes and dates read as they were
+create or replace function serve.mask_params(p jsonb) returns jsonb
+language sql immutable parallel safe
+return case when jsonb_typeof(p) = 'object' then coalesce(
+    (select jsonb_object_agg(e.key, case when jsonb_typeof(e.value) = 'string'
+                                         then to_jsonb(serve.mask_digits(e.value #>> '{}'))
+                                         else e.value end)
+     from jsonb_each(p) as e), '{}'::jsonb) else p end;
+comment on function serve.mask_params(jsonb) is
+    'An audited act''s parameters with every phone or ID number in their text values masked (serve.mask_digits).';

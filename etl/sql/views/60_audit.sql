@@ -10,5 +10,7 @@
 -- earlier files define.
 
 create or replace view serve.audit with (security_invoker = true) as
-select audit_id, at, username, role, action, params, row_count, result, client from ops.audit;
+-- params hold what people typed (a supervision's note, a verdict's note): masked like any typed text
+select audit_id, at, username, role, action, serve.mask_params(params) as params, row_count, result, client
+from ops.audit;
 comment on view serve.audit is 'One row per audited act, for the leadership''s audit page (rows visible to leadership only).';
