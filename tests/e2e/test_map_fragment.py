@@ -33,7 +33,7 @@ FRAGMENTS = {
     "far away": "z=22&c=-89.9,-179.9&wk=-12",
     "days to come": "win=custom&d0=2026-11-01&d1=2027-10-30",
     "days too many": "win=custom&d0=2025-01-01&d1=2026-11-20",
-    "unknown choices": "heat=people&win=range&choro=town&by=sum",
+    "unknown choices": "heat=people&win=range&hier=toString&choro=county&by=sum",
 }
 
 
