@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from common.china import CHINA_LAT, CHINA_LON, TZ
+from common.text import visible
 from dashboard.periods import Period, Week, default_period
 from dashboard.scope import CODE
 
@@ -139,12 +140,13 @@ def code(value: Any, optional: bool = False) -> str | None:
 
 
 def text(value: Any, limit: int = MAX_TEXT) -> str:
-    """A typed text (None is empty) of at most ``limit`` characters."""
+    """A typed text (None is empty) of at most ``limit`` characters, without the unseen characters
+    that could make it look like another (:mod:`common.text`)."""
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > limit:
         raise OutOfBounds("not a short text")
-    return value
+    return visible(value)
 
 
 def choice(value: Any, options: Collection[str], default: str | None = None) -> str:

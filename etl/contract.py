@@ -49,6 +49,9 @@ REPAIRS: dict[str, str] = {
     "id_lowercase_x": "a lowercase x check character in an ID number is upper-cased",
     "phone_written_form": "a phone's +86/0086, spaces, dashes inside a mobile and brackets round the "
     "area code are removed",
+    "invisible_characters": "direction overrides and marks (U+202A–U+202E, U+2066–U+2069 …), zero-width "
+    "characters and the byte-order mark are removed from a value: unseen, they can make a name look "
+    "like another",
 }
 
 BOOL_TRUE = {"是", "y", "yes", "true", "1", "t", "有"}

@@ -20,6 +20,7 @@ import shapely
 
 from common import coords
 from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
+from common.text import has_invisible, visible
 from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, Field, Kind
 from etl.convert import Located, field_text
 from etl.forms import normalise_phone, parse_date, parse_datetime
@@ -27,6 +28,7 @@ from etl.idcard import check_id_number
 from etl.keyset import KeySet, first_seen, key_hashes
 from etl.manifest import Source
 
+WRITTEN = ("text", "code", "id_number", "phone")  # field types written as free text
 MOBILE_OR_LANDLINE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,5})?)$"
 # Numeric ranges the core tables enforce; a value outside is a bad_number, never a load failure.
 RANGES: dict[str, tuple[float, float]] = {
@@ -116,8 +118,20 @@ class _Verdict:
         return self.reason == None  # noqa: E711
 
 
+def _without_invisible(raw: pd.Series, repairs: Repairs) -> pd.Series:
+    """``raw`` without unseen characters (:mod:`common.text`), a counted repair; nearly every value
+    of a load has none, so the chunk's column is searched once as one text first."""
+    if not has_invisible("\n".join(raw.to_numpy(dtype=object))):
+        return raw
+    seen = raw.map(visible)
+    repairs.add("invisible_characters", (seen != raw).to_numpy())
+    return seen
+
+
 def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: Repairs) -> pd.Series:
     """Return the typed value of one field; record failures in ``v`` and repairs in ``repairs``."""
+    if f.type in WRITTEN and not f.codebook:  # elsewhere an unseen character fails the value's form
+        raw = _without_invisible(raw, repairs)
     empty = raw == ""
     if f.required:
         v.fail(empty, "missing_required", f.name)

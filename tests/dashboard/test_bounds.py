@@ -93,6 +93,15 @@ def test_week_arithmetic_is_closed_form_at_the_calendar_edges() -> None:
         assert time.perf_counter() - t0 < FAST
 
 
+def test_typed_text_loses_the_characters_that_make_it_look_like_another() -> None:
+    # a note "‮督办已完成" would show reversed; the same unseen characters the loader removes
+    for mark in ("\u202e", "\u2067", "\u200b", "\ufeff"):
+        assert bounds.text(f"请{mark}于周五前{mark}反馈") == "请于周五前反馈"
+    assert bounds.text("普通的说明 1-2") == "普通的说明 1-2"
+    with pytest.raises(bounds.OutOfBounds):
+        bounds.text("长" * 500, 100)
+
+
 def test_forged_days_windows_and_numbers_are_refused() -> None:
     assert bounds.day("2026-11-22") == bounds.day("2026-11-22T00:00:00")
     for value in (

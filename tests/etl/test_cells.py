@@ -358,3 +358,21 @@ def test_every_optional_field_may_be_empty_in_its_table() -> None:
                 assert table.c[f.name].nullable is not f.required or f.name in kind.key.split(","), (
                     f"{kind.table}.{f.name}: the contract says {'required' if f.required else 'optional'}"
                 )
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202d", "\u2066", "\u200f", "\u200b", "\ufeff", "\u061c"])
+def test_unseen_characters_are_removed_from_written_values(mark: str) -> None:
+    # a direction override in a name shows the text after it reversed: one name passes for another
+    rows = [
+        UNIT | {"room_no": f"{mark}101号", "landlord_phone": f"138{mark}12345678"},
+        UNIT | {"unit_code": f"U{mark}2"},
+        UNIT | {"unit_code": mark},  # nothing seen is nothing stated
+        UNIT | {"unit_code": "U4", "room_no": "202号"},
+    ]
+    accepted, reasons = check("rental_unit", rows)
+    assert reasons == [None, None, "missing_required", None]
+    assert accepted["room_no"].tolist() == ["101号", "101", "202号"]
+    assert accepted["landlord_phone"].tolist()[0] == "13812345678"
+    assert accepted["unit_code"].tolist() == ["U1", "U2", "U4"]
+    stored = accepted.drop(columns=["geom"], errors="ignore").to_numpy().ravel()
+    assert not any(mark in str(v) for v in stored)
