@@ -153,6 +153,14 @@ def write_security(county: County, divisions: Divisions, buildings: pd.DataFrame
     border = shapely.get_coordinates(shapely.line_interpolate_point(ring, along))
     inward = np.array([g.centre]) - border
     border = border + inward * 0.01
+    # a real outline is not convex: where a step towards the centre left the county, the checkpoint
+    # stands instead on the road just inside its border (about 100 m in), still on the county line
+    area = g.district.geoms[0]
+    out = ~shapely.contains_xy(area, border[:, 0], border[:, 1])
+    if out.any():
+        inner = area.buffer(-100 / M_PER_DEG_LAT).boundary
+        snapped = shapely.line_interpolate_point(inner, inner.project(shapely.points(border[out])))
+        border[out] = shapely.get_coordinates(snapped)
     x = np.concatenate([pts[:, 0], border[:, 0]])
     y = np.concatenate([pts[:, 1], border[:, 1]])
     cx, cy = g.centre
