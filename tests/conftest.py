@@ -124,12 +124,13 @@ def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small demo county's files, generated for a fixed date: its manifest (the planted truths,
     ``alert_truth.json`` and ``hotspot_truth.json``, lie beside it).
 
-    ``ONEMAP_TEST_GROUND=real`` draws it on 增城区's real outline instead of the round one, to see
-    the map tests' screenshots on real ground (the counts other tests pin are the round county's).
+    Drawn on 增城区's real outline, as ``onemap demo generate`` draws it; ``ONEMAP_TEST_GROUND=round``
+    draws the round county instead (the tests read their expectations from the database or the
+    planted truths, so they hold on either ground).
     """
     from etl.demo.generate import generate
 
-    ground = os.environ.get("ONEMAP_TEST_GROUND", "round")
+    ground = os.environ.get("ONEMAP_TEST_GROUND", "real")
     return generate("small", 1, tmp_path_factory.mktemp("demo") / "small", DEMO_UNTIL, ground=ground)
 
 

@@ -54,6 +54,14 @@ Progress = Callable[[str, int], None]
 GROUNDS = ("round", "real")  # what the county is drawn on (see :func:`write_area`)
 
 
+def default_ground(scale: str | Scale) -> str:
+    """The ground a scale is drawn on unless asked otherwise: ``real`` (增城区) for the named small
+    and county scales; ``round`` for the city, whose districts are Fuzhou's, and for a hand-made
+    :class:`Scale` (tests' tiny counties), whose size in kilometres only a round county honours.
+    """
+    return "real" if scale in ("small", "county") else "round"
+
+
 def _log_step(name: str, _total: int) -> None:
     LOGGER.info("generating %s", name)
 
@@ -180,15 +188,17 @@ def write_area(
 
 
 def generate(scale: str | Scale, seed: int, out: Path, until: date | None = None,
-             progress: Progress | None = None, ground: str = "round") -> Path:  # fmt: skip
+             progress: Progress | None = None, ground: str | None = None) -> Path:  # fmt: skip
     """Write the demo county's feeds and manifest into ``out``; return the manifest's path.
 
     ``until`` (the last day of data) defaults to today in Beijing, the day the dashboard counts
     in, whatever zone the machine's clock is set to. ``progress(step, total_steps)`` is called as
     each of the steps begins. The city scale is written district by district (see
     :func:`generate_city`); its path is then ``out/manifests.txt``. ``ground`` is ``round`` or
-    ``real`` (the real outline of 增城区; not for the city scale, whose districts are Fuzhou's).
+    ``real`` (the real outline of 增城区; not for the city scale, whose districts are Fuzhou's);
+    by default :func:`default_ground` of the scale.
     """
+    ground = ground or default_ground(scale)
     if isinstance(scale, str) and scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}")
     if ground not in GROUNDS:

@@ -25,16 +25,18 @@ def demo_generate(
     out: Path = typer.Option("data/demo", help="Directory to write the feeds into."),
     until: str = typer.Option("", help="Last day of data (YYYY-MM-DD); default today in Beijing."),
     ground: str = typer.Option(
-        "round",
-        help="round (a ring cut by straight lines) or real (增城区's real outline, towns along roads).",
+        "",
+        help="real (增城区's real outline, towns along roads; the default) or round (a ring cut by "
+        "straight lines; the city scale's only ground).",
     ),
 ) -> None:
     """Write a synthetic county's feeds and its manifest."""
-    from etl.demo.generate import GROUNDS, generate
+    from etl.demo.generate import GROUNDS, default_ground, generate
     from etl.demo.scales import SCALES
 
     if scale not in SCALES:
         raise OnemapError(f"unknown scale {scale!r}: expected one of {', '.join(SCALES)}")
+    ground = ground or default_ground(scale)
     if ground not in GROUNDS:
         raise OnemapError(f"unknown ground {ground!r}: expected one of {', '.join(GROUNDS)}")
     if scale == "city" and ground != "round":

@@ -26,6 +26,7 @@ from tests.support.browser import (
     wait,
 )
 from tests.support.cli import serving
+from tests.support.database import station_count
 
 pytestmark = pytest.mark.db
 
@@ -67,12 +68,12 @@ def only_own_requests(driver: WebDriver, base: str) -> None:
     assert [u for u in urls if not u.startswith(base + "/") and not u.startswith("data:")] == []
 
 
-def test_map_renders_layers_and_heat(served: str, browser: WebDriver) -> None:
+def test_map_renders_layers_and_heat(served: str, browser: WebDriver, demo_db: tuple[str, str]) -> None:
     browser.get(served + "/")
     wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, ".leaflet-container")))
     assert browser.title == "警网融合一张图"
     stations = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-station"))
-    assert len(stations) == 4
+    assert len(stations) == station_count(demo_db[0])
     heat = wait(browser, lambda d: [
         e for e in d.find_elements(By.CSS_SELECTOR, "img.leaflet-image-layer")
         if (e.get_attribute("src") or "").startswith("data:image/png;base64,")

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from etl.db import normalise_url
 from tests.support.browser import browsing, screenshot, wait
 from tests.support.cli import serving
+from tests.support.database import station_count
 from tests.support.proxy import Relay, relay
 
 pytestmark = pytest.mark.db
@@ -121,7 +122,9 @@ def show(driver: WebDriver, base: str, width: int, height: int) -> None:
 
 
 @pytest.mark.parametrize(("width", "height"), SCREENS)
-def test_the_wall_fills_every_screen(served: str, wall: WebDriver, width: int, height: int) -> None:
+def test_the_wall_fills_every_screen(
+    served: str, wall: WebDriver, width: int, height: int, demo_db: tuple[str, str]
+) -> None:
     show(wall, served, width, height)
     screenshot(wall, f"wall-{width}x{height}")
     m = wall.execute_script(MEASURE, TEXT_REGIONS)
@@ -138,7 +141,7 @@ def test_the_wall_fills_every_screen(served: str, wall: WebDriver, width: int, h
     assert (heat.get_attribute("src") or "").startswith("data:image/png;base64,")
     legend = wall.find_element(By.ID, "wall-legend").text
     assert "警情热力" in legend and "起/平方公里" in legend, legend
-    assert len(wall.find_elements(By.CSS_SELECTOR, ".wall-label")) == 4
+    assert len(wall.find_elements(By.CSS_SELECTOR, ".wall-label")) == station_count(demo_db[0])
     assert "数据截至" in wall.find_element(By.ID, "wall-as-of").text
     assert not wall.find_element(By.ID, "wall-stale").is_displayed()
 
