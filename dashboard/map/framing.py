@@ -23,6 +23,9 @@ Extent = tuple[float, float, float, float]
 FALLBACK_EXTENT: Extent = (113.0, 22.5, 114.5, 24.0)
 WINDOW_MODES = ("week", "4w", "custom")
 PLAYBACK_WEEKS = 12  # the weeks the playback slider steps through, the chosen one included
+CLIP_ZOOM = 14  # from here area outlines are cut to the view: a street view needs a few vertices
+CLIP_MARGIN = 0.5  # of the view's size, each way
+CLIP_SNAP = 0.01  # degrees (about a kilometre): the clip box's corners, so nearby views share one
 
 
 def area_extent(c: AppContext) -> Extent:
@@ -96,3 +99,29 @@ def window(period: Period, mode: Any, offset: Any, start: Any, end: Any) -> tupl
     if mode == "4w":
         return week.shift(-3).start, week.end
     return week.start, week.end
+
+
+def clip_box(zoom: float, view: Extent | None) -> Extent | None:
+    """The box area outlines are cut to at street zoom (from :data:`CLIP_ZOOM`): the viewport grown
+    by :data:`CLIP_MARGIN` of its size each way (a short pan shows no cut edge, and covers the few
+    hundred metres GCJ-02 lies off WGS-84), snapped outwards to :data:`CLIP_SNAP` so nearby views
+    share a cached answer.
+
+    Parameters
+    ----------
+    zoom : float
+        The map's zoom.
+    view : tuple, optional
+        The viewport (west, south, east, north).
+
+    Returns
+    -------
+    tuple or None
+        The box, or None (outlines whole) below that zoom or without a view.
+    """
+    if view is None or zoom < CLIP_ZOOM:
+        return None
+    dx, dy = (view[2] - view[0]) * CLIP_MARGIN, (view[3] - view[1]) * CLIP_MARGIN
+    lo = [round(math.floor(v / CLIP_SNAP) * CLIP_SNAP, 6) for v in (view[0] - dx, view[1] - dy)]
+    hi = [round(math.ceil(v / CLIP_SNAP) * CLIP_SNAP, 6) for v in (view[2] + dx, view[3] + dy)]
+    return (lo[0], lo[1], hi[0], hi[1])

@@ -24,7 +24,7 @@ from common.coords import from_wgs84
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
-from dashboard.map import popups
+from dashboard.map import framing, popups
 from dashboard.queries import supervision, verdicts
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
@@ -181,8 +181,11 @@ def area_layer(
     crs: str = "WGS84",
     within: Area | None = None,
     columns: Sequence[str] = (),
+    box: Bbox | None = None,
 ) -> dict[str, Any]:
-    """Stations, zones or grids in scope (optionally within an area) simplified for ``zoom``.
+    """Stations, zones or grids in scope (optionally within an area) simplified for ``zoom``, cut to
+    ``box`` when given (a town's real outline has thousands of vertices; a street view needs the
+    few inside it).
 
     Parameters
     ----------
@@ -201,6 +204,8 @@ def area_layer(
     columns : sequence of str
         More columns of the layer's view to put in the properties (names from this package's
         tables, never from a request).
+    box : tuple, optional
+        (west, south, east, north) in WGS-84: only the areas touching it, each cut to it.
 
     Returns
     -------
@@ -215,9 +220,15 @@ def area_layer(
     f, params = scope_filter(scope, area, grids=layer == "grid")  # stations and zones have no grid code
     params = {**params, "tol": tolerance(zoom)}
     digits = 5 if zoom <= 13 else 6
+    shape = "geom"
+    if box is not None:
+        envelope = "st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
+        f += f" and geom && {envelope}"
+        shape = f"st_clipbybox2d(geom, {envelope})"
+        params.update(zip(("x0", "y0", "x1", "y1"), box, strict=True))
     inner = (
-        f"select {code} as code, {named} as label, {extra}, st_simplifypreservetopology(geom, :tol) as geom "
-        f"from {view} where {f}"
+        f"select {code} as code, {named} as label, {extra}, "
+        f"st_simplifypreservetopology({shape}, :tol) as geom from {view} where {f}"
     )
     if is_wgs84(crs):  # PostGIS writes the GeoJSON itself
         props = ", ".join(f"'{c}', t.{c}" for c in ["code", "label", *extras])
@@ -307,23 +318,26 @@ def with_point_popups(layer: PointLayer, fc: dict[str, Any]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ per viewer, cached
-def area_layers(c: AppContext, zoom: Any, station: Any) -> tuple[dict, dict, dict]:
-    """Stations (always), and the zones and grids of the selected station.
+def area_layers(c: AppContext, zoom: Any, station: Any, view: Any = None) -> tuple[dict, dict, dict]:
+    """Stations (always), and the zones and grids of the selected station; at street zoom, with a
+    view, only their parts around it (:func:`clip_box`).
 
-    ``zoom`` and ``station`` come from the browser: OutOfBounds unless a zoom and a code (or None).
+    ``zoom``, ``station`` and ``view`` (Leaflet's bounds) come from the browser: OutOfBounds unless
+    a zoom, a code (or None) and finite bounds in order (or None).
     """
     scope = c.scope()
     z = round(bounds.zoom(zoom or None))
     station = bounds.code(station or None, optional=True)
     crs = c.settings.basemap_crs
+    box = framing.clip_box(z, bounds.bbox(view or None))
 
     def layer(name: AreaLayer, within: Area | None = None) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
             return with_area_popups(
-                name, area_layer(c.url, scope, name, z, crs, within, popups.columns(name))
+                name, area_layer(c.url, scope, name, z, crs, within, popups.columns(name), box)
             )
 
-        return c.cached(("area", name, scope, within, z, crs), compute)
+        return c.cached(("area", name, scope, within, z, crs, box), compute)
 
     stations = layer("station")
     if not station or not scope.allows(station):
