@@ -224,7 +224,9 @@ def test_the_weekly_report_has_the_section_with_list_and_map(c: AppContext, core
     s = build_summary(c.url, Scope.everything(), Period(Week(2026, 47)), c.settings.score_weights())
     every = [t for t in grid_trends(core) if t["hotspot_class"] in HOT]
     assert len(s.hot_spots) == min(15, len(every)) and "三、研判：热点网格" in summary_html(s)
-    assert s.hot_spots[0]["class_zh"] == label("hotspot_class", "new_hot")
+    # new first, then intensifying: whichever of them the analysis found this week leads the list
+    rising = [k for k in ("new_hot", "intensifying_hot") if any(t["hotspot_class"] == k for t in every)]
+    assert rising and s.hot_spots[0]["class_zh"] == label("hotspot_class", rising[0])
 
 
 def test_the_map_layers_carry_class_gi_and_trend_and_a_legend(c: AppContext, core: Engine) -> None:
