@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+# nor the digits after a decimal point: a rate written in full (-0.009259259259259259) is no ID
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?<!\d\.)\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9A-Za-z])(?<!\d\.)1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def unmasked(text: str) -> list[str]:
