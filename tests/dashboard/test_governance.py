@@ -71,13 +71,17 @@ def summed(parts: list[dict[str, int]]) -> dict[str, int]:
 def test_a_towns_figures_are_the_sum_of_its_villages(c: AppContext, core: Engine) -> None:
     towns = column(core, "select town_code from core.towns order by 1")
     assert len(towns) > 1
+    busy = 0
     for town in towns:
         villages = column(
             core, "select distinct village_code from core.grids where town_code = :t order by 1", t=town
         )
         whole = kpis(c, "town", town)
         assert whole == summed([kpis(c, "village", v) for v in villages]), town
-        assert whole["incidents_week"] > 0 and whole["population"] > 0
+        assert whole["population"] > 0, town
+        busy += whole["incidents_week"] > 0
+    # a quiet mountain town may have a week without incidents; most towns do not
+    assert busy > len(towns) / 2
 
 
 def test_police_and_governance_totals_agree(c: AppContext, core: Engine) -> None:
