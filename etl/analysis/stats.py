@@ -51,7 +51,10 @@ def gi_star(
     y = np.asarray(counts, dtype=float)
     if y.size < 3 or np.ptp(y) == 0:
         return np.zeros(y.size), np.ones(y.size), np.zeros(y.size)
-    g = G_Local(y, w, transform="B", star=True, permutations=0)
+    # a unit whose neighbourhood is the whole area (a small station's central grid) has no variance
+    # to compare with: esda's z is 0/0 = NaN there, said once here rather than warned per week
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = G_Local(y, w, transform="B", star=True, permutations=0)
     star = g.w.sparse  # binary, with each unit its own neighbour
     a = np.ones(y.size) if area is None else np.asarray(area, dtype=float)
     expected = (star @ a) * (y.sum() / a.sum())

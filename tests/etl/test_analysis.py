@@ -37,10 +37,11 @@ def test_gi_star_is_esdas_on_the_same_weights(demo_db: tuple[str, str], scope: s
     """Stored z of every cell of a week equals esda's G_Local (Gi*, binary) on queen weights of the
     cell lattice built here from the cells' indices, for the whole area and for one station."""
     owner = demo_db[0]
-    station = rows(
+    station = rows(  # the station with most incidents in the week (the largest may be rural)
         owner,
-        "select station_code from core.analysis_units where unit_kind = 'cell' "
-        "group by 1 order by count(*) desc limit 1",
+        "select scope_code from core.hotspot_weeks where unit_kind = 'cell' and week_start = :w "
+        "and scope_code <> 'all' group by 1 order by sum(events) desc, 1 limit 1",
+        w=W47,
     )[0][0]
     units = rows(
         owner,
