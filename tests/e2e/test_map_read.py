@@ -63,11 +63,16 @@ CLICKABLE: dict[str, tuple[str, str, str, int, str, list[tuple[str, str]]]] = {
     "workstations": ("serve.workstations", "workstation_code", "true", 18, "", [("/grid/", "grid_code")]),
     "smart_communities": ("serve.smart_communities", "smart_code", "true", 18, "", [("/grid/", "grid_code")]),
 }
+# the busiest grid of the week, and the place of one of its incidents (on real ground a grid's
+# middle may be fields, with its incidents in a village at its edge)
 BUSIEST = f"""
-select g.grid_code as code, g.station_code,
-       st_y(st_pointonsurface(g.geom)) as lat, st_x(st_pointonsurface(g.geom)) as lon
-from serve.grids g join serve.incidents i using (grid_code)
-where i.reported_at >= '{W0}' and i.reported_at < '{W1}' group by 1, 2, 3, 4 order by count(*) desc, 1 limit 1
+with week as (
+    select grid_code, incident_no, geom from serve.incidents
+    where reported_at >= '{W0}' and reported_at < '{W1}'
+), top as (select grid_code from week group by 1 order by count(*) desc, 1 limit 1)
+select g.grid_code as code, g.station_code, st_y(w.geom) as lat, st_x(w.geom) as lon
+from top join serve.grids g using (grid_code) join week w using (grid_code)
+order by w.incident_no limit 1
 """
 HEAT_IMAGE = ".leaflet-heat-pane img.leaflet-image-layer"
 SHOWN_PICTURE = f"const i = document.querySelector('{HEAT_IMAGE}'); return i.complete && i.naturalWidth > 0"
