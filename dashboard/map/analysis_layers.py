@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import shapely
 import shapely.geometry
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State
 
 from common.codebook import label
 from common.coords import from_wgs84
@@ -181,10 +181,11 @@ def register(app: Dash, c: AppContext) -> None:
         Output("map-hotspots", "data"),
         Output("map-risk", "data"),
         Output("map-analysis-legend", "children"),
-        Input("map-view", "zoom"),
+        Input("map-view-settled", "data"),  # the zoom once the map stands still, not each on the way
+        State("map-view", "zoom"),
         Input("map-layers", "overlays"),
     )
-    def _analysis(zoom, shown):
+    def _analysis(_settled, zoom, shown):
         kind, z = unit_for(zoom)
         on = " ".join(s for s in (shown or []) if isinstance(s, str))
         hot, risk = hotspot_layer(c, kind, z), risk_layer(c, kind, z)

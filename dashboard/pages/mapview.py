@@ -227,10 +227,11 @@ def register(app: Dash, c: AppContext) -> None:
 
     @app.callback(
         [Output(f"map-{k}", "url") for k in ("stations", "zones", "grids", "station-labels", "grid-labels")],
-        Input("map-view", "zoom"),
+        Input("map-view-settled", "data"),
+        State("map-view", "zoom"),
         Input("map-selected-station", "data"),
     )
-    def _areas(zoom, station):
+    def _areas(_settled, zoom, station):
         # the browser fetches and keeps them (dashboard/layerfiles.py): unchanged, they cost a 304
         return layerfiles.area_urls(c, zoom, station)
 
