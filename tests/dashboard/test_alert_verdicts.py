@@ -24,6 +24,7 @@ from dashboard.scope import Scope
 from etl.users import add_user
 from tests.support.accounts import PASSWORD, chief, login
 from tests.support.dash_calls import dash_call, key_of
+from tests.support.supervising import signed_in
 
 pytestmark = pytest.mark.db
 
@@ -39,11 +40,7 @@ def judged(core: Engine) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def clients(demo_app: dash.Dash, accounts: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for name in ("leader", "chief_a", "chief_b", "worker"):
-        out[name] = demo_app.server.test_client()
-        login(out[name], name)
-    return out
+    return signed_in(demo_app, "leader", "chief_a", "chief_b", "worker")
 
 
 def an_alert(core: Engine, where: str, **params: Any) -> dict[str, Any]:

@@ -26,32 +26,23 @@ from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station
 from dashboard.scope import Scope
 from dashboard.supervision import supervision_list
-from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
 from tests.support.deliveries import carded_events
-from tests.support.supervising import audited, fired_by, last_audit, open_call, page, rows
+from tests.support.supervising import audited, fired_by, last_audit, open_call, page, rows, signed_in, wipe
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
 def clean(core: Engine) -> Iterator[None]:
-    def wipe() -> None:
-        with core.begin() as conn:
-            conn.execute(text("delete from ops.supervisions"))
-
-    wipe()
+    wipe(core)
     yield
-    wipe()
+    wipe(core)
 
 
 @pytest.fixture(scope="module")
 def clients(demo_app: dash.Dash, accounts: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for name in ("leader", "chief_a", "chief_b", "worker", "screen"):
-        out[name] = demo_app.server.test_client()
-        login(out[name], name)
-    return out
+    return signed_in(demo_app, "leader", "chief_a", "chief_b", "worker", "screen")
 
 
 def test_a_chief_supervises_in_scope_and_the_pages_show_it(

@@ -23,30 +23,22 @@ from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_summary
 from dashboard.scope import Scope
 from etl.db import normalise_url
-from tests.support.accounts import login, sign
-from tests.support.supervising import audited, close_call, last_audit, open_call, page, rows
+from tests.support.accounts import sign
+from tests.support.supervising import audited, close_call, last_audit, open_call, page, rows, signed_in, wipe
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
 def clean(core: Engine) -> Iterator[None]:
-    def wipe() -> None:
-        with core.begin() as conn:
-            conn.execute(text("delete from ops.supervisions"))
-
-    wipe()
+    wipe(core)
     yield
-    wipe()
+    wipe(core)
 
 
 @pytest.fixture(scope="module")
 def clients(demo_app: dash.Dash, accounts: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for name in ("leader", "chief_a", "chief_b", "towner", "villager"):
-        out[name] = demo_app.server.test_client()
-        login(out[name], name)
-    return out
+    return signed_in(demo_app, "leader", "chief_a", "chief_b", "towner", "villager")
 
 
 def carded_in(core: Engine, town: str, inside: bool) -> str:

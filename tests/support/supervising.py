@@ -7,7 +7,23 @@ from typing import Any
 import dash
 from sqlalchemy import Engine, text
 
+from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
+
+
+def wipe(core: Engine) -> None:
+    """No supervision left (the demo is shared; their audit rows stay)."""
+    with core.begin() as conn:
+        conn.execute(text("delete from ops.supervisions"))
+
+
+def signed_in(app: dash.Dash, *names: str) -> dict[str, Any]:
+    """A test client of ``app`` signed in as each of the demo's users ``names``."""
+    out = {}
+    for name in names:
+        out[name] = app.server.test_client()
+        login(out[name], name)
+    return out
 
 
 def page(client: Any, app: dash.Dash, path: str) -> str:
