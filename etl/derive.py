@@ -17,8 +17,9 @@ run; a second one exits at once with one line saying so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import date
 
 import psycopg
 
@@ -125,6 +126,24 @@ def derive_scores(conn: psycopg.Connection) -> None:
     conn.execute("select ops.refresh_building_counts()")
 
 
+def derive_access_daily(
+    conn: psycopg.Connection, first: object, last: object, fresh: Iterable[date] = ()
+) -> None:
+    """Rebuild the daily rollup of gate events (``core.access_daily``) for the Beijing days from
+    ``first`` to ``last``.
+
+    ``fresh`` names days known to hold no rollup row yet (the load asked, under its lock): their
+    rows are inserted plainly; every other day's rows go through the upsert that writes only what
+    changed.
+    """
+    days = sorted(set(fresh))
+    conn.execute("drop table if exists pg_temp.access_rolled")
+    conn.execute(read_sql("derive_access_daily.sql"), {"first": first, "last": last})
+    conn.execute(read_sql("access_daily_insert.sql"), {"fresh": days})
+    conn.execute(read_sql("access_daily_upsert.sql"), {"fresh": days})
+    conn.execute("drop table pg_temp.access_rolled")
+
+
 def derive_stale(conn: psycopg.Connection, loaded: bool) -> None:
     """After a run's loads: rebuild the alerts, the kept station assessments and the analysis when
     a source loaded or they are stale (a run killed while deriving), each committed on its own."""
@@ -145,7 +164,7 @@ def derive_all(url: str, thresholds: dict[str, float] | None = None) -> None:
         conn.execute(read_sql("governance_scopes.sql"))
         span = conn.execute("select min(event_time), max(event_time) from core.access_events").fetchone()
         if span and span[0] is not None:
-            conn.execute(read_sql("derive_access_daily.sql"), {"first": span[0], "last": span[1]})
+            derive_access_daily(conn, span[0], span[1])
         derive_alerts(conn, thresholds)
         derive_scores(conn)
         close_supervisions(conn)

@@ -18,8 +18,8 @@ from psycopg import sql
 
 from common.china import TZ_NAME
 from etl.contract import Kind
+from etl.derive import derive_access_daily
 from etl.kinds.base import KindLoading
-from etl.sql import read_sql
 from etl.staging import copy_frame
 from etl.validate import Context
 
@@ -111,6 +111,6 @@ class GateEvents(KindLoading):
         return [*super().upsert_columns(), ("batch_id", sql.Placeholder("batch_id"))]
 
     def derive(self, conn: psycopg.Connection) -> None:
-        """The daily rollup of the loaded days."""
+        """The daily rollup of the loaded days (those that held no stored event inserted plainly)."""
         if self.first is not None and self.last is not None:
-            conn.execute(read_sql("derive_access_daily.sql"), {"first": self.first, "last": self.last})
+            derive_access_daily(conn, self.first, self.last, fresh=self.asked - self.stored)

@@ -1,5 +1,7 @@
 -- Roll gate-access events of the loaded days up to one row per day, device and card unit
--- (days in Beijing time); the map reads this, never the raw events.
+-- (days in Beijing time); the map reads this, never the raw events. Computed into a temporary
+-- table first: CREATE TABLE AS may run in parallel workers, an INSERT … SELECT may not.
+create temp table access_rolled on commit drop as
 with days as (
     select (date_trunc('day', %(first)s::timestamptz at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai') as lo,
            ((date_trunc('day', %(last)s::timestamptz at time zone 'Asia/Shanghai') + interval '1 day')
@@ -15,14 +17,4 @@ rolled as (
     where e.event_time >= days.lo and e.event_time < days.hi
     group by 1, 2, 3
 )
-insert into core.access_daily as t (day, device_code, unit_code, district_code, building_code, events,
-                                    distinct_cards, first_at, last_at, grid_code, zone_code, station_code)
-select day, device_code, unit_code, district_code, building_code, events, distinct_cards, first_at, last_at,
-       grid_code, zone_code, station_code
-from rolled
-on conflict (day, device_code, (coalesce(unit_code, ''))) do update
-    set events = excluded.events, distinct_cards = excluded.distinct_cards, first_at = excluded.first_at,
-        last_at = excluded.last_at, district_code = excluded.district_code, building_code = excluded.building_code,
-        grid_code = excluded.grid_code, zone_code = excluded.zone_code, station_code = excluded.station_code
-    where (t.events, t.distinct_cards, t.first_at, t.last_at)
-        is distinct from (excluded.events, excluded.distinct_cards, excluded.first_at, excluded.last_at)
+select * from rolled

@@ -13,7 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -224,11 +224,31 @@ def test_people_and_units_are_linked(loaded: tuple[Engine, dict, dict[str, str]]
     assert 0.35 < float(share) < 0.45  # type: ignore[arg-type]
 
 
+def rollup_differences(engine: Engine) -> list[tuple]:
+    """Rows of the daily rollup that differ from the events counted afresh (either side missing too)."""
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                text(
+                    "with fresh as (select (event_time at time zone 'Asia/Shanghai')::date as day, "
+                    "device_code, coalesce(unit_code, '') as unit, count(*) as events, "
+                    "count(distinct card_no) as cards, "
+                    "min(event_time) as first_at, max(event_time) as last_at from core.access_events "
+                    "group by 1, 2, 3), kept as (select day, device_code, coalesce(unit_code, '') as unit, "
+                    "events, distinct_cards as cards, first_at, last_at from core.access_daily) "
+                    "(select * from fresh except select * from kept) "
+                    "union all (select * from kept except select * from fresh) limit 5"
+                )
+            ).all()
+        )
+
+
 def test_access_rollup_equals_the_events(loaded: tuple[Engine, dict, dict[str, str]]) -> None:
     engine, _, _ = loaded
     assert scalar(engine, "select sum(events) from core.access_daily") == scalar(
         engine, "select count(*) from core.access_events"
     )
+    assert rollup_differences(engine) == []
 
 
 def test_derived_alerts_of_every_kind(loaded: tuple[Engine, dict, dict[str, str]]) -> None:
@@ -306,6 +326,12 @@ def test_same_rows_in_new_bytes_change_nothing_and_new_events_append(
         cells = line.split(",")
         cells[1] = f"CNEW{i:08d}"
         new.append(",".join(cells))
+    last_day = day.stem  # and two events on the day after, which held none before this load
+    after = (date.fromisoformat(last_day) + timedelta(days=1)).isoformat()
+    for i, line in enumerate(lines[1:3]):
+        cells = line.split(",")
+        cells[1], cells[2] = f"CNXT{i:08d}", cells[2].replace(last_day, after)
+        new.append(",".join(cells))
     (copy / "access" / "events" / "2026-11-22b.csv").write_text(
         "\n".join([lines[0], *lines[1:6], *new]) + "\n", encoding="utf-8"
     )
@@ -330,9 +356,9 @@ def test_same_rows_in_new_bytes_change_nothing_and_new_events_append(
     assert by_source["警情"]["status"] == "loaded" and by_source["警情"]["changed"] == 0
     assert by_source["警情（去年同期）"]["status"] == "unchanged"  # its bytes did not change
     assert table_digest(engine)["core.incidents"] == incidents_before
-    assert by_source["门禁记录"]["changed"] == 3
-    assert scalar(engine, "select count(*) from core.access_events") == events_before + 3
-    assert scalar(engine, "select sum(events) from core.access_daily") == events_before + 3
+    assert by_source["门禁记录"]["changed"] == 5
+    assert scalar(engine, "select count(*) from core.access_events") == events_before + 5
+    assert rollup_differences(engine) == []  # a stored day upserted, a fresh one inserted
 
 
 def test_bad_input_stops_that_source_with_one_line(
