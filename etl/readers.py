@@ -24,6 +24,7 @@ import pyogrio
 
 from common.china import TZ_NAME
 from common.errors import OnemapError
+from etl.csv_arrow import arrow_table
 
 LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
@@ -87,6 +88,7 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
     The header is on line ``header_row``; lines before it are skipped. Blank lines are skipped but
     counted, so ``_line`` is the line a text editor shows (a record spanning lines: its first). A
     record with the wrong number of fields is kept, marked in ``_bad``, for the checks to quarantine.
+    A plain file (etl/csv_arrow.py) is parsed by Arrow instead, to the same rows and lines.
     """
     enc = "utf-8-sig" if encoding.lower().replace("-", "") in ("utf8", "utf8sig") else encoding
     try:
@@ -110,6 +112,13 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
                 if names is None:
                     names = _names(record, path)
                     width = len(names)
+                    plain = arrow_table(path, enc, names, _FIELD_LIMIT) if reader.line_num == 1 else None
+                    if plain is not None:  # the same rows on the same lines, parsed in C++
+                        for at in range(0, plain.num_rows, chunk_rows):
+                            df = plain.slice(at, chunk_rows).to_pandas()
+                            df["_line"] = np.arange(at + 2, at + 2 + len(df))
+                            yield df
+                        return
                     continue
                 cells, fault = (record, "") if len(record) == width else _fit(record, width)
                 buf.append(cells)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from unittest import mock
 
 import geopandas as gpd
 import pandas as pd
@@ -12,6 +13,7 @@ from openpyxl import Workbook
 from shapely.geometry import Point
 
 from common.errors import OnemapError
+from etl.csv_arrow import arrow_table
 from etl.readers import read_csv, read_gis, read_xlsx
 
 
@@ -134,3 +136,68 @@ def test_gis_nulls_are_empty_never_nan(tmp_path: Path, suffix: str, driver: str)
     assert df["NAME"].tolist() == ["甲", ""] and df["N"].tolist() == ["2", ""]
     if "T" in df:
         assert df["T"].tolist()[1] == "" and df["T"].tolist()[0].startswith("2026-11-03")
+
+
+PLAIN = '门禁编号,卡号,开门时间\nMJ1,C1,2026-11-01 00:00:00\nMJ2,,"2026-11-01 00:01:00"\n"MJ,3","a""b",x\n'
+# each of these makes the rows differ from the lines somewhere: Arrow must decline, the careful reader reads
+NOT_PLAIN = {
+    "blank line": "a,b\n1,2\n\n3,4\n",
+    "blank line first": "a,b\n\n1,2\n",
+    "whitespace line": "a,b\n1,2\n   \n3,4\n",
+    "value over two lines": 'a,b\n1,"x\ny"\n3,4\n',
+    "lone carriage return": "a,b\n1,2\r3,4\n",
+    "too many fields": "a,b\n1,2,3\n4,5\n",
+    "trailing comma": "a,b\n1,2,\n3,4,\n",
+    "too few fields": "a,b,c\n1,2\n",
+    "one column": "a\n1\n\n2\n",
+}
+
+
+def careful(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
+    """What the record-by-record reader gives, Arrow's way shut off."""
+    with mock.patch("etl.readers.arrow_table", return_value=None):
+        return pd.concat(list(read_csv(path, encoding, 2)), ignore_index=True)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("last", ["", "\n"])
+def test_plain_files_take_arrow_to_the_same_rows_and_lines(
+    tmp_path: Path, encoding: str, newline: str, last: str
+) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_bytes(
+        (PLAIN.rstrip("\n").replace("\n", newline) + last.replace("\n", newline)).encode(encoding)
+    )
+    table = arrow_table(path, encoding, ["门禁编号", "卡号", "开门时间"], 1 << 24)
+    assert table is not None and table.num_rows == 3
+    fast = pd.concat(list(read_csv(path, encoding, 2)), ignore_index=True)
+    pd.testing.assert_frame_equal(fast, careful(path, encoding))
+    assert fast["_line"].tolist() == [2, 3, 4] and fast["卡号"].tolist() == ["C1", "", 'a"b']
+
+
+@pytest.mark.parametrize("case", sorted(NOT_PLAIN))
+def test_files_arrow_would_misnumber_are_read_record_by_record(tmp_path: Path, case: str) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(NOT_PLAIN[case].encode())
+    names = [n.strip() for n in NOT_PLAIN[case].lstrip("\n").split("\n")[0].split(",")]
+    assert arrow_table(path, "utf-8", names, 1 << 24) is None
+    pd.testing.assert_frame_equal(
+        pd.concat(list(read_csv(path, "utf-8", 2)), ignore_index=True), careful(path)
+    )
+
+
+@pytest.mark.parametrize("text", ['a,"b\nc"\n1,2\n', "\na,b\n1,2\n"])
+def test_a_header_not_on_line_1_alone_keeps_arrow_out(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(text.encode())
+    with mock.patch("etl.readers.arrow_table") as spy:
+        df = pd.concat(list(read_csv(path, "utf-8", 2)), ignore_index=True)
+    assert not spy.called and df["_line"].tolist() == [3]
+
+
+def test_a_cell_over_the_limit_is_left_to_the_careful_reader(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n1," + b"x" * 5000 + b"\n")
+    assert arrow_table(path, "utf-8", ["a", "b"], 4096) is None
+    assert arrow_table(path, "utf-8", ["a", "b"], 8192) is not None
