@@ -1,7 +1,8 @@
 """A phone or ID number someone types into a supervision (its note, responsible unit, result) or
 an alert verdict's note reaches no page (the audit page included), map layer or export, however
-it is written: in one run, in groups split by spaces or dashes, or in full-width digits — and a
-date or a short number typed with it stays readable.
+it is written: in one run, in groups split by spaces or dashes, in full-width digits or in Chinese
+numerals (一三八…, 壹叁捌…, mixed with digits) — and a date or a short number typed with it stays
+readable.
 
 Written as the browser writes them (a leader's supervision) or as ``ops.alert_verdict`` keeps them,
 then read as the pages, the map and the exports read them.
@@ -19,6 +20,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, text
 
+from common.masking import ascii_digits
 from dashboard.context import AppContext
 from dashboard.map import layers
 from dashboard.queries import verdicts
@@ -40,14 +42,20 @@ WRITTEN = (
     "１３８－１２３４－５６７８",
     "440402 19900101 123X",
     "0756-8123456",
+    "一三八一二三四五六七八",
+    "138一二三四五六七八",
+    "壹叁捌 壹贰叁肆 伍陆柒捌",
+    "幺三八-幺二三四-五六七八",
+    "四四〇四〇二一九九〇〇一〇一一二三X",
+    "1 3 8 1 2 3 4 5 6 7 8",
 )
 FREE = "限2026-12-05前办结，第3网格，3-5人"  # what must stay readable
 
 
 def digits(body: str) -> str:
-    """The page's text with every digit made ASCII and the separators people put between digit
-    groups removed: a number written in pieces reads as one."""
-    body = body.translate(str.maketrans("０１２３４５６７８９－　", "0123456789- "))
+    """The page's text with every digit made ASCII (一三八 and ①③⑧ too) and the separators people
+    put between digit groups removed: a number written in pieces reads as one."""
+    body = ascii_digits(body).translate(str.maketrans("－　", "- "))
     return re.sub(r"(?<=\d)[ \-]+(?=\d)", "", body)
 
 

@@ -1,0 +1,111 @@
+"""A phone or ID number in free text is masked however it is written — Chinese numerals, other
+scripts' digits, circled digits, any spacing — while dates and short numbers stay readable; the
+database's ``serve.mask_digits`` and :func:`common.masking.mask_digits` mask alike."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+
+from common import masking
+
+SQL = Path(__file__).resolve().parents[2] / "etl" / "sql" / "functions" / "10_serve_masks.sql"
+
+# 13800138000 / 13812345678 / an ID number, as people write them
+HIDDEN = (
+    "一三八〇〇一三八〇〇〇",
+    "一三八零零一三八零零零",
+    "幺三八幺二三四五六七八",
+    "壹叁捌壹贰叁肆伍陆柒捌",
+    "壹參捌壹貳參肆伍陸柒捌",
+    "138一二三四五六七八",
+    "一三八 一二三四 五六七八",
+    "一三八-1234-五六七八",
+    "幺三八洞洞幺三八洞洞洞",
+    "一 三 八 〇 〇 一 三 八 〇 〇 〇",
+    "①③⑧①②③④⑤⑥⑦⑧",
+    "𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖",
+    "١٣٨١٢٣٤٥٦٧٨",
+    "1 3 8 1 2 3 4 5 6 7 8",
+    "13 81 23 45 678",
+    "138.1234.5678",
+    "138_1234_5678",
+    "138/1234/5678",
+    "138，1234，5678",
+    "(0756)812-3456",
+    "+86 138 1234 5678",
+    "13812345678",
+    "１３８－１２３４－５６７８",
+    "440402 19900101 123X",
+    "四四〇四〇二一九九〇〇一〇一一二三X",
+    "0756-8123456",
+    "2026-12-05 13812345678",
+)
+READABLE = (
+    "限2026-12-05前办结，第3网格，3-5人",
+    "2026-12-05 10:30至2026-12-06",
+    "2026/12/05 10:30:00",
+    "2026-12-30、2026-12-31",
+    "2026.12.05-2026.12.12",
+    "1号楼2单元301室",
+    "一一核实，三三两两",
+    "二〇二六年十二月五日",
+    "金额1,234元，123456",
+)
+
+
+@pytest.mark.parametrize("written", HIDDEN)
+def test_a_number_however_written_is_masked(written: str) -> None:
+    shown = masking.mask_digits(f"请联系{written}核实")
+    assert not re.search(r"\d{3}", masking.ascii_digits(shown).replace("*", "")), shown
+    assert shown.startswith("请联系") and shown.endswith("核实")
+
+
+@pytest.mark.parametrize("free", READABLE)
+def test_dates_and_short_numbers_stay_readable(free: str) -> None:
+    assert masking.mask_digits(free) == free
+
+
+def test_every_digit_unicode_knows_is_a_digit() -> None:
+    digit = re.compile(masking.DIGIT)
+    missed = [
+        f"U+{c:04X}"
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.digit(chr(c), None) is not None and not digit.fullmatch(chr(c))
+    ]
+    assert not missed
+
+
+def test_ascii_digits_reads_chinese_numerals() -> None:
+    assert masking.ascii_digits("壹叁捌幺二三四五六七〇") == "13812345670"
+
+
+def test_the_database_holds_the_same_pattern() -> None:
+    sql = SQL.read_text(encoding="utf-8")
+    for part in (masking.CHAIN, masking.TEMPLATE, masking.DATE, masking.DIGIT, masking.SEPARATOR):
+        assert f"'{part}'" in sql
+
+
+@pytest.mark.db
+def test_the_database_masks_as_python_does(db: Connection) -> None:
+    for t in (*(f"请联系{w}核实" for w in HIDDEN), *READABLE):
+        shown = db.execute(text("select serve.mask_digits(:t)"), {"t": t}).scalar_one()
+        assert shown == masking.mask_digits(t), t
+
+
+@pytest.mark.db
+def test_audit_parameters_are_masked_at_any_depth(db: Connection) -> None:
+    params = {
+        "note": "电话一三八〇〇一三八〇〇〇",
+        "units": ["王主任 13812345678"],
+        "at": {"who": "138 1234 5678"},
+    }
+    shown = db.execute(text("select serve.mask_params(cast(:p as jsonb))::text"), {"p": json.dumps(params)})
+    body = masking.ascii_digits(shown.scalar_one())
+    assert "138" not in body and "1234" not in body, body
