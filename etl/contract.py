@@ -41,6 +41,8 @@ REASONS: dict[str, str] = {
     "bad_record": "a record with values beyond the header's columns (CSV or XLSX), or a CSV record with "
     "fewer fields than the header",
     "nul_character": "a value holding a NUL character (U+0000)",
+    "bad_encoding": "a CSV line with bytes that are not the file's encoding (a row pasted from an export "
+    "in another), in a file that otherwise is; a file not in its declared encoding at all stops the source",
     "unknown_reference": "refers to a building, unit, station, device … that is not loaded",
 }
 

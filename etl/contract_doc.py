@@ -103,7 +103,9 @@ def render() -> str:
         "| format | `format:` | notes |",
         "|---|---|---|",
         "| CSV | `csv` | any encoding Python knows; say it (`GB18030`, `GBK`, `UTF-8`); a file that does not "
-        "decode stops the source, naming the byte offset. Values are read as text, never guessed. |",
+        "decode stops the source, naming the byte offset; in a file that is in it, a line that is not "
+        "(a row pasted from another export) is quarantined (`bad_encoding`). Values are read as text, "
+        "never guessed. |",
         "| Excel | `xlsx` | first sheet unless `sheet:` names one. Keep ID numbers and "
         "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "
         "Date cells (a real Excel date) are read as the date and time they show. |",

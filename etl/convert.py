@@ -26,7 +26,8 @@ class Located:
     """Positions of a chunk's rows: as the source declares them and converted to WGS-84.
 
     ``lon``/``lat`` (point kinds) are the declared numbers, NaN where missing; ``x``/``y`` the same
-    points in WGS-84. ``read`` (polygon kinds) holds the geometries as read. ``geom`` holds the
+    points in WGS-84. ``read`` (polygon kinds, and point kinds read from a GIS file) holds the
+    geometries as read. ``geom`` holds the
     WGS-84 shapely geometry of each row (a point, a MultiPolygon or a MultiLineString; None where
     the shift failed).
     """
@@ -49,17 +50,21 @@ def field_text(df: pd.DataFrame, source: Source, name: str) -> pd.Series:
 
 def convert_points(df: pd.DataFrame, source: Source) -> Located:
     """Points of a chunk (its lon/lat columns, or a GIS file's geometry) in WGS-84."""
+    read = None
     if "_geom" in df:
-        g = df["_geom"].to_numpy()
-        lon = np.array([p.x if p is not None and not p.is_empty else np.nan for p in g])
-        lat = np.array([p.y if p is not None and not p.is_empty else np.nan for p in g])
+        # only a point places a row of a point kind: a MultiPoint, line or polygon in its file (a
+        # layer of mixed types) is as unplaced as an empty one, and refused like it (coord_missing)
+        g = read = df["_geom"].to_numpy()
+        point = np.array([p is not None and p.geom_type == "Point" and not p.is_empty for p in g], dtype=bool)
+        lon = np.array([p.x if ok else np.nan for p, ok in zip(g, point, strict=True)], dtype=float)
+        lat = np.array([p.y if ok else np.nan for p, ok in zip(g, point, strict=True)], dtype=float)
     else:
         lon = pd.to_numeric(field_text(df, source, "lon"), errors="coerce").to_numpy(dtype=float)
         lat = pd.to_numeric(field_text(df, source, "lat"), errors="coerce").to_numpy(dtype=float)
     safe_lon = np.where(np.isnan(lon), _STAND_IN[0], lon)
     safe_lat = np.where(np.isnan(lat), _STAND_IN[1], lat)
     x, y = coords.to_wgs84(safe_lon, safe_lat, source.crs or "WGS84")
-    return Located(geom=shapely.points(x, y), lon=lon, lat=lat, x=x, y=y)
+    return Located(geom=shapely.points(x, y), lon=lon, lat=lat, x=x, y=y, read=read)
 
 
 def _convert_shapes(df: pd.DataFrame, source: Source, single: type, multi: type) -> Located:

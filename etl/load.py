@@ -11,6 +11,7 @@ nothing; a source whose files and declaration were all loaded before is skipped 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import time
@@ -86,10 +87,26 @@ def clock(report: SourceReport, phase: str) -> Iterator[None]:
         report.seconds[phase] = report.seconds.get(phase, 0.0) + time.perf_counter() - t0
 
 
-def sha256(paths: Iterable[Path], declaration: str = "") -> str:
-    """One digest over a source's declaration (format, encoding, datum, columns) and its files."""
-    h = hashlib.sha256(declaration.encode())
+# a Shapefile is several files: its attributes, index, CRS and encoding lie beside the .shp
+SHAPEFILE_PARTS = (".dbf", ".shx", ".prj", ".cpg")
+
+
+def with_parts(paths: Iterable[Path]) -> list[Path]:
+    """``paths`` with the files each Shapefile among them is made of (any case of the suffix)."""
+    out = []
     for p in paths:
+        out.append(p)
+        if p.suffix.lower() == ".shp":
+            beside = {q.suffix.lower(): q for q in sorted(p.parent.glob(f"{glob.escape(p.stem)}.*"))}
+            out += [beside[s] for s in SHAPEFILE_PARTS if s in beside]
+    return out
+
+
+def sha256(paths: Iterable[Path], declaration: str = "") -> str:
+    """One digest over a source's declaration (format, encoding, datum, columns) and its files (a
+    Shapefile's .dbf, .shx, .prj and .cpg too: new attributes under the same shapes are a new file)."""
+    h = hashlib.sha256(declaration.encode())
+    for p in with_parts(paths):
         h.update(p.name.encode())
         with p.open("rb") as fh:
             while block := fh.read(1 << 20):
@@ -188,13 +205,15 @@ class Loader:
             try:
                 self._load(conn, source, loading_for(kind), files, digest, report)
                 conn.commit()
-            except (OnemapError, psycopg.Error) as exc:
+            except Exception as exc:  # one source's fault never stops the others' loads
                 conn.rollback()
-                message = (
-                    str(exc)
-                    if isinstance(exc, OnemapError)
-                    else (f"{source.path}: the database refused the rows: {str(exc).splitlines()[0]}")
-                )
+                if isinstance(exc, OnemapError):
+                    message = str(exc)
+                elif isinstance(exc, psycopg.Error):
+                    message = f"{source.path}: the database refused the rows: {str(exc).splitlines()[0]}"
+                else:  # a file no check foresaw: the source is refused whole, named, with the fault
+                    LOGGER.exception("loading %s", source.path)
+                    message = f"{source.path}: could not be loaded ({type(exc).__name__}: {exc})"[:500]
                 self._record_failure(source, digest, message)
                 report.status, report.message = "failed", message
                 report.rows_in = report.loaded = report.quarantined = report.repaired = 0

@@ -3,7 +3,8 @@
 Every chunk is a DataFrame of strings named by the file's own columns, plus ``_line`` (the line a
 person sees: in CSV and XLSX the header's line is the manifest's ``header_row``, 1 unless said;
 features count from 1 in GIS files), for GIS files ``_geom`` (shapely geometries in the file's
-coordinates) and, where a CSV record was malformed, ``_bad`` (what was wrong; "" for sound rows).
+coordinates) and, where a CSV record was malformed, ``_bad`` (what was wrong; "" for sound rows)
+and, where its bytes were not all in the file's encoding, ``_undecoded`` (the column that held them).
 A reader never refuses a single row: it hands it on for the checks to quarantine.
 """
 
@@ -15,6 +16,7 @@ import datetime as dt
 import logging
 import zipfile
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,30 +26,11 @@ import pyogrio
 
 from common.china import TZ_NAME
 from common.errors import OnemapError
+from etl import textfile
 from etl.csv_arrow import arrow_table
 
 LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
-
-
-def _check_encoding(path: Path, encoding: str, declared: str) -> None:
-    """Decode the whole file incrementally; a wrong encoding is one line naming the offset."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    offset = 0
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                raise OnemapError(
-                    f"{path}: not {declared} text (undecodable byte at offset {offset + exc.start}); "
-                    "say the right encoding in the manifest"
-                ) from exc
-            offset += len(block)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise OnemapError(f"{path}: not {declared} text (truncated at the end)") from exc
 
 
 def _names(header: list[str], path: Path) -> list[str]:
@@ -95,14 +78,20 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
         codecs.lookup(enc)
     except LookupError as exc:
         raise OnemapError(f"{path}: unknown encoding {encoding!r} in the manifest") from exc
-    _check_encoding(path, enc, encoding)
+    # bytes of another encoding on a few lines reach the reader escaped (U+DC80–U+DCFF), to be marked
+    escaped = False
+    if textfile.one_byte_newline(enc):
+        escaped = textfile.line_encoding(path, enc, encoding, header_row)
+    else:
+        textfile.check_encoding(path, enc, encoding)
     csv.field_size_limit(_FIELD_LIMIT)
-    with path.open(encoding=enc, newline="") as fh:
+    with path.open(encoding=enc, newline="", errors="surrogateescape" if escaped else "strict") as fh:
         reader = csv.reader(fh)
         names: list[str] | None = None
         buf: list[list[str]] = []
         lines: list[int] = []
         bad: list[str] = []
+        odd_at: list[str] = []
         start = 1
         try:
             for record in reader:
@@ -112,7 +101,11 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
                 if names is None:
                     names = _names(record, path)
                     width = len(names)
-                    plain = arrow_table(path, enc, names, _FIELD_LIMIT) if reader.line_num == 1 else None
+                    plain = (
+                        arrow_table(path, enc, names, _FIELD_LIMIT)
+                        if reader.line_num == 1 and not escaped
+                        else None
+                    )
                     if plain is not None:  # the same rows on the same lines, parsed in C++
                         for at in range(0, plain.num_rows, chunk_rows):
                             df = plain.slice(at, chunk_rows).to_pandas()
@@ -121,18 +114,21 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
                         return
                     continue
                 cells, fault = (record, "") if len(record) == width else _fit(record, width)
+                if escaped:
+                    cells, odd = textfile.undecoded(cells, names)
+                    odd_at.append(odd)
                 buf.append(cells)
                 lines.append(line)
                 bad.append(fault)
                 if len(buf) >= chunk_rows:
-                    yield _frame(buf, names, lines, bad)
-                    buf, lines, bad = [], [], []
+                    yield _frame(buf, names, lines, bad, odd_at)
+                    buf, lines, bad, odd_at = [], [], [], []
         except csv.Error as exc:
             raise OnemapError(f"{path}: not a readable CSV file (line {reader.line_num}): {exc}") from exc
         if names is None:
             raise OnemapError(f"{path}: empty file, expected a header row on line {header_row}")
         if buf:
-            yield _frame(buf, names, lines, bad)
+            yield _frame(buf, names, lines, bad, odd_at)
 
 
 def _cell_text(value: object) -> str:
@@ -287,13 +283,30 @@ def _xlsx_chunks(
 
 
 def _frame(
-    rows: list[list[str]], names: list[str], lines: list[int], bad: list[str] | None = None
+    rows: list[list[str]],
+    names: list[str],
+    lines: list[int],
+    bad: list[str] | None = None,
+    undecoded: list[str] | None = None,
 ) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=names, dtype=str)
     df["_line"] = lines
     if bad is not None and any(bad):
         df["_bad"] = bad
+    if undecoded is not None and any(undecoded):
+        df["_undecoded"] = undecoded
     return df
+
+
+@contextmanager
+def _gdal_options(**options: str) -> Iterator[None]:
+    """GDAL configuration options set while reading, then as they were."""
+    before = {k: pyogrio.get_gdal_config_option(k) for k in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
 
 
 def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) -> Iterator[pd.DataFrame]:
@@ -304,7 +317,9 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
     if encoding:
         kwargs["encoding"] = encoding
     try:
-        gdf = pyogrio.read_dataframe(path, **kwargs)
+        # a Shapefile sent without its .shx index is read through the .shp itself
+        with _gdal_options(SHAPE_RESTORE_SHX="YES"):
+            gdf = pyogrio.read_dataframe(path, **kwargs)
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
         raise OnemapError(
             f"{path}: not a readable GIS file{f' (layer {layer})' if layer else ''}: {exc}"

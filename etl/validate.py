@@ -194,6 +194,10 @@ def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> 
     """Point checks on converted positions: missing, swapped, outside the area, mislabelled datum."""
     assert at.lon is not None and at.lat is not None and at.x is not None and at.y is not None
     lon, lat, x, y = at.lon, at.lat, at.x, at.y
+    if at.read is not None:  # a GIS file's feature that is no point (a layer of mixed types)
+        shape = np.array(["" if g is None or g.is_empty else g.geom_type for g in at.read], dtype=object)
+        other = (shape != "") & (shape != "Point")
+        v.fail(other, "coord_missing", GEOMETRY_FIELD, np.array([f"a {s}, not a point" for s in shape]))
     v.fail(np.isnan(lon) | np.isnan(lat), "coord_missing", "lon")
     # 0,0 is what many systems export for "no position", in any datum
     v.fail((lon == 0) & (lat == 0), "coord_missing", "lon", "0,0")
@@ -219,9 +223,11 @@ def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> 
         v.fail(far & explained, "crs_mismatch", "lon")
 
 
-def _check_shapes(at: Located, v: _Verdict, shape: str) -> None:
+def _check_shapes(at: Located, v: _Verdict, shape: str, ctx: Context) -> None:
     """Polygon and line checks: missing, invalid as read (refused, not repaired), not a ``shape`` or
-    invalid after the datum shift."""
+    invalid after the datum shift, then where it lies as points are judged: vertices that are no
+    longitude and latitude in China (exchanged, or metres of a projected file: its own CRS is not
+    read, the manifest's is), or a shape wholly outside the area."""
     assert at.read is not None
     n = len(at.read)
     for i, (geom, wgs) in enumerate(zip(at.read, at.geom, strict=True)):
@@ -236,6 +242,24 @@ def _check_shapes(at: Located, v: _Verdict, shape: str) -> None:
                 GEOMETRY_FIELD,
                 f"not a valid {shape} (after the datum shift)",
             )
+    placed = np.array([g is not None for g in at.geom], dtype=bool)
+    if not placed.any():
+        return
+    box = np.full((n, 4), np.nan)
+    box[placed] = shapely.bounds(at.read[placed])
+    x0, y0, x1, y1 = box.T
+
+    def within(lo: np.ndarray, hi: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+        return (lo >= span[0]) & (hi <= span[1])
+
+    china = within(x0, x1, CHINA_LON) & within(y0, y1, CHINA_LAT)
+    swapped = ~china & within(y0, y1, CHINA_LON) & within(x0, x1, CHINA_LAT)
+    said = np.array([f"x {a:.6g}…{b:.6g}, y {c:.6g}…{d:.6g}" for a, c, b, d in box], dtype=object)
+    v.fail(placed & swapped, "coord_swapped", GEOMETRY_FIELD, said)
+    v.fail(placed & ~china, "outside_area", GEOMETRY_FIELD, said)
+    inside = np.zeros(n, dtype=bool)
+    inside[placed] = shapely.intersects(ctx.district, at.geom[placed].astype(object))
+    v.fail(placed & ~inside, "outside_area", GEOMETRY_FIELD, said)
 
 
 class SeenKeys:
@@ -280,7 +304,7 @@ def check_chunk(
         if kind.geometry == "point":
             _check_points(at, v, ctx, out)
         else:
-            _check_shapes(at, v, kind.geometry)
+            _check_shapes(at, v, kind.geometry, ctx)
         out["geom"] = at.geom
     for f in kind.fields:
         if f.references and f.references in ctx.refs:
@@ -318,9 +342,14 @@ def check_chunk(
 
 
 def _check_record(df: pd.DataFrame, raw_cols: list[str], v: _Verdict) -> None:
-    """Refuse records the reader found malformed (``_bad``) and any value holding a NUL character."""
+    """Refuse records the reader found malformed (``_bad``) or partly in another encoding
+    (``_undecoded``), and any value holding a NUL character."""
     if "_bad" in df:
         v.fail((df["_bad"] != "").to_numpy(), "bad_record", None, df["_bad"].to_numpy())
+    if "_undecoded" in df:  # a line of another encoding in a file that is otherwise in its own
+        where = df["_undecoded"].to_numpy(dtype=object)
+        for col in sorted(set(where) - {""}):
+            v.fail(where == col, "bad_encoding", col, f"bytes in column {col} not in the file's encoding")
     for col in raw_cols:
         nul = df[col].astype(str).str.contains("\x00", regex=False).to_numpy()
         if nul.any():

@@ -1,0 +1,87 @@
+"""Whether a text file is in the encoding its manifest declares, line by line where that can be told.
+
+A file that is not in its declared encoding at all is refused, naming the byte offset. In an
+encoding that writes a newline as the byte 0x0A and never uses that byte otherwise (UTF-8, GBK,
+GB18030 …) a file that is in it may still hold a few lines that are not (a row pasted from another
+export): those are read with their odd bytes escaped (U+DC80–U+DCFF) and marked, to be quarantined.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from common.errors import OnemapError
+
+_UNDECODED = re.compile("[\udc80-\udcff]+")
+
+
+def check_encoding(path: Path, encoding: str, declared: str) -> None:
+    """Decode the whole file incrementally; a wrong encoding is one line naming the offset."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                raise _wrong_encoding(path, declared, offset + exc.start) from exc
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise OnemapError(f"{path}: not {declared} text (truncated at the end)") from exc
+
+
+def _wrong_encoding(path: Path, declared: str, offset: int) -> OnemapError:
+    return OnemapError(
+        f"{path}: not {declared} text (undecodable byte at offset {offset}); "
+        "say the right encoding in the manifest"
+    )
+
+
+def line_encoding(path: Path, encoding: str, declared: str, header_row: int) -> bool:
+    """For an encoding that writes a newline as one byte 0x0A (UTF-8, GBK, GB18030 …), decode line by
+    line: the file is refused only when it is not in ``declared`` at all — its header line does not
+    decode, or no line with a non-ASCII byte does while some do not; the few lines of another
+    encoding in a file that is otherwise right (a row pasted from another export) reach the reader,
+    which marks them for the checks to quarantine. Whether there are such lines."""
+    good = False
+    first_bad: int | None = None
+    offset = 0
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if raw.isascii():
+                offset += len(raw)
+                continue
+            try:
+                raw.decode(encoding)
+                good = good or n >= header_row
+            except UnicodeDecodeError as exc:
+                if n <= header_row:
+                    raise _wrong_encoding(path, declared, offset + exc.start) from exc
+                first_bad = offset + exc.start if first_bad is None else first_bad
+            offset += len(raw)
+    if first_bad is not None and not good:
+        raise _wrong_encoding(path, declared, first_bad)
+    return first_bad is not None
+
+
+def one_byte_newline(encoding: str) -> bool:
+    """Whether ``encoding`` writes a newline as the byte 0x0A and never uses that byte otherwise."""
+    encoder = codecs.getincrementalencoder(encoding)()
+    try:
+        encoder.encode("a")  # a byte-order mark, if any, goes first
+        return encoder.encode("\n") == b"\n" and encoder.encode("\u4e00\n\u9fa5").count(b"\n") == 1
+    except UnicodeEncodeError:
+        return False
+
+
+def undecoded(cells: list[str], names: list[str]) -> tuple[list[str], str]:
+    """A record with the bytes its encoding could not read shown as U+FFFD, and the first column
+    that held them ("" if none)."""
+    for i, cell in enumerate(cells):
+        if _UNDECODED.search(cell):
+            return [_UNDECODED.sub("\ufffd", c) for c in cells], names[i] if i < len(names) else names[-1]
+    return cells, ""
