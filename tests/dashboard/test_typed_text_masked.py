@@ -5,7 +5,9 @@ numerals (一三八…, 壹叁捌…, mixed with digits) — and a date or a sho
 readable.
 
 Written as the browser writes them (a leader's supervision) or as ``ops.alert_verdict`` keeps them,
-then read as the pages, the map and the exports read them.
+then read as the pages, the map and the exports read them. So are the short free texts agencies'
+files hold (an event's title and department, a hazard's department, a dispute's result …): a clerk
+types a phone into those too.
 """
 
 from __future__ import annotations
@@ -205,3 +207,57 @@ def test_a_number_typed_into_a_verdict_note_shows_nowhere(
     for body in (str(seen), str(history)):
         assert not leaked(body), leaked(body)
         assert "2026-12-05" in body
+
+
+# the short free texts the serve views show from agencies' files: (view, key, column, core table)
+FILE_TEXTS = (
+    ("grid_events", "event_no", "handling_dept", "grid_events"),
+    ("grid_events", "event_no", "title", "grid_events"),
+    ("hazards", "hazard_no", "responsible_dept", "hazards"),
+    ("hazards", "hazard_no", "hint_batch", "hazards"),
+    ("disputes", "dispute_no", "resolution", "disputes"),
+    ("disputes", "dispute_no", "dispute_type", "disputes"),
+    ("incidents", "incident_no", "disposition", "incidents"),
+    ("incidents", "incident_no", "subcategory", "incidents"),
+)
+
+
+@pytest.mark.parametrize(("view", "key", "column", "table"), FILE_TEXTS)
+def test_a_number_a_clerk_typed_into_a_file_shows_nowhere(
+    view: str, key: str, column: str, table: str, core: Engine
+) -> None:
+    written = "王主任一三八一二三四五六七八"
+    with core.connect() as conn, conn.begin() as tx:
+        # identifiers from the fixed list above, never from input
+        one = conn.execute(text(f"select {key} from core.{table} order by 1 limit 1")).scalar_one()
+        conn.execute(
+            text(f"update core.{table} set {column} = :v where {key} = :k"), {"v": written, "k": one}
+        )
+        shown = conn.execute(
+            text(f"select {column} from serve.{view} where {key} = :k"), {"k": one}
+        ).scalar_one()
+        tx.rollback()
+    assert shown.startswith("王主任") and not leaked(shown), shown
+
+
+def test_a_number_in_an_items_department_shows_not_on_its_page(
+    demo_app: dash.Dash, demo_db: tuple[str, str], leader: Any, core: Engine
+) -> None:
+    item = carded_events(demo_db[0], None, 1)[0]
+    with core.begin() as conn:
+        before = conn.execute(
+            text("select handling_dept from core.grid_events where event_no = :i"), {"i": item}
+        ).scalar_one()
+        conn.execute(
+            text("update core.grid_events set handling_dept = :v where event_no = :i"),
+            {"v": "城管 一三八 一二三四 五六七八", "i": item},
+        )
+    try:
+        body = page(leader, demo_app, f"/item/{item}")
+        assert "城管" in body and not leaked(body), leaked(body)
+    finally:
+        with core.begin() as conn:
+            conn.execute(
+                text("update core.grid_events set handling_dept = :v where event_no = :i"),
+                {"v": before, "i": item},
+            )

@@ -1,5 +1,7 @@
 -- serve: events and risks. Incident summaries and addresses, dispute parties and grid-event
--- descriptions may name people and are not exposed.
+-- descriptions may name people and are not exposed. The short free texts that are (a title, a
+-- department, a disposition, a result) come from agencies' files as clerks typed them: a phone or
+-- ID number in one, however written, is masked (serve.mask_digits), as in what officers type.
 -- Views run with security_invoker, so the reader's own privileges and row-level security apply
 -- to the core rows beneath.
 --
@@ -13,14 +15,16 @@
 
 create or replace view serve.incidents with (security_invoker = true) as
 select i.incident_no, i.reported_at, i.category, coalesce(c.name_zh, i.category) as category_zh,
-       i.subcategory, i.is_diverted, i.disposition, i.geom, i.grid_code, i.zone_code, i.station_code
+       serve.mask_digits(i.subcategory) as subcategory, i.is_diverted,
+       serve.mask_digits(i.disposition) as disposition, i.geom, i.grid_code, i.zone_code, i.station_code
 from core.incidents i
 left join core.incident_categories c using (category);
 comment on view serve.incidents is 'One row per police incident (警情); summary and address are not exposed.';
 
 create or replace view serve.grid_events with (security_invoker = true) as
-select e.event_no, e.kind_code, k.name_zh as kind_zh, k.event_class, e.is_police_matter, e.title,
-       e.registered_at, e.dispatched_at, e.closed_at, e.status, e.handling_dept, e.geom,
+select e.event_no, e.kind_code, k.name_zh as kind_zh, k.event_class, e.is_police_matter,
+       serve.mask_digits(e.title) as title, e.registered_at, e.dispatched_at, e.closed_at, e.status,
+       serve.mask_digits(e.handling_dept) as handling_dept, e.geom,
        e.grid_code, e.zone_code, e.station_code,
        e.registered_at + make_interval(hours => close.hours) as due_at,
        case when e.closed_at is not null then e.closed_at <= e.registered_at + make_interval(hours => close.hours)
@@ -45,7 +49,8 @@ comment on column serve.grid_events.open_until is
     'Closing time; null while open. Open at T: registered_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.disputes with (security_invoker = true) as
-select dispute_no, found_at, dispute_type, risk_level, is_violent, is_repeated, status, resolved_at, resolution,
+select dispute_no, found_at, serve.mask_digits(dispute_type) as dispute_type, risk_level, is_violent, is_repeated,
+       status, resolved_at, serve.mask_digits(resolution) as resolution,
        geom, grid_code, zone_code, station_code,
        -- nothing ties a dispute's status to its time: one marked resolved without a time counts as
        -- resolved from when it was found (never unresolved, as the source says it is done); when it
@@ -57,8 +62,9 @@ comment on column serve.disputes.open_until is
     'Resolution time; the time found when the status says resolved without one; null while unresolved (escalated included). Unresolved at T: found_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.hazards with (security_invoker = true) as
-select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at, h.responsible_dept,
-       h.hint_batch, h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
+select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at,
+       serve.mask_digits(h.responsible_dept) as responsible_dept, serve.mask_digits(h.hint_batch) as hint_batch,
+       h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
        h.cleared_at as open_until  -- a cleared status always has its time (a check of core.hazards)
 from core.hazards h
 left join core.hazard_categories c using (category);
