@@ -254,6 +254,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "bad_record": "记录字段数与表头不符",
         "nul_character": "含有空字符",
         "bad_encoding": "字符编码与文件不符",
+        "too_long": "内容过长",
     },
     # the kinds of file the loader takes (the contract's kinds), as the quality page names them
     "feed_kind": {

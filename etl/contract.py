@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from common import codebook
 from common.codebook import EnumName
 
+# the longest text and code a value may be (longer is a broken export's cell: too_long)
+MAX_TEXT = 4000
+MAX_CODE = 64
+
 # Reason codes a row can be quarantined with (docs list them with their meaning).
 REASONS: dict[str, str] = {
     "missing_required": "a required field is empty",
@@ -41,6 +45,7 @@ REASONS: dict[str, str] = {
     "bad_record": "a record with values beyond the header's columns (CSV or XLSX), or a CSV record with "
     "fewer fields than the header",
     "nul_character": "a value holding a NUL character (U+0000)",
+    "too_long": f"a text longer than {MAX_TEXT} characters, or a code longer than {MAX_CODE}",
     "bad_encoding": "a CSV line with bytes that are not the file's encoding (a row pasted from an export "
     "in another), in a file that otherwise is; a file not in its declared encoding at all stops the source",
     "unknown_reference": "refers to a building, unit, station, device … that is not loaded",

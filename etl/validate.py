@@ -21,7 +21,7 @@ import shapely
 from common import coords
 from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
 from common.text import has_invisible, visible
-from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, Field, Kind
+from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, MAX_CODE, MAX_TEXT, Field, Kind
 from etl.convert import Located, field_text
 from etl.forms import normalise_phone, parse_date, parse_datetime
 from etl.idcard import check_id_number
@@ -145,6 +145,14 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: R
         v.fail(~empty & val.isna(), "unknown_category", f.name, raw)
         return val.where(val.notna(), None)
     if t in ("text", "code"):
+        # a cell of megabytes (a broken export) would reach every page and map layer that shows it
+        limit = MAX_CODE if t == "code" else MAX_TEXT
+        values = raw.to_numpy(dtype=object)
+        if len(values) and max(map(len, values)) > limit:  # rare: the column is measured once first
+            length = raw.str.len()
+            v.fail(
+                length > limit, "too_long", f.name, length.map(lambda n: f"{n} characters, at most {limit}")
+            )
         return raw.where(~empty, None)
     if t == "int" or t == "float":
         num = pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
