@@ -206,6 +206,8 @@ def answer(kind: Kind) -> Response:
         response = Response(body, status=status, mimetype="application/json")
     else:
         again = request.full_path.rstrip("?") if request.method == "GET" else request.path
+        # one leading slash: "//x" and "/\x" (a browser reads "\" as "/") lead to another site
+        again = "/" + again.lstrip("/\\")
         page = PAGE.format(
             refresh=f'<meta http-equiv="refresh" content="{retry}">' if retry else "",
             title=title,

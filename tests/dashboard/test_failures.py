@@ -177,3 +177,18 @@ def test_a_librarys_logged_exception_is_one_line_within_the_limit(
     assert f"{code}: Exception during reset or similar: {type(error).__name__}" in lines[0]
     assert "Traceback" not in out.getvalue() and 'File "' not in out.getvalue()
     assert lines[-1].endswith("a record without an exception passes as it is")
+
+
+@pytest.mark.parametrize("path", ["/\\evil.example/x", "/\\/evil.example/x", "/%5Cevil.example/x"])
+def test_the_retry_link_stays_on_this_site(path: str) -> None:
+    # a browser reads "/\evil.example" as "//evil.example": another site, where "try again" must not lead
+    server = Flask(__name__)
+    failures.install(server)
+
+    @server.before_request
+    def _down() -> None:
+        raise wrapped(REFUSED)
+
+    body = server.test_client().get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    (again,) = re.findall(r'id="failure-retry" href="([^"]*)"', body)
+    assert again.startswith("/") and again[1:2] not in ("/", "\\"), again
