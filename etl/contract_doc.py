@@ -106,7 +106,7 @@ def render() -> str:
         "decode stops the source, naming the byte offset; in a file that is in it, a line that is not "
         "(a row pasted from another export) is quarantined (`bad_encoding`). Values are read as text, "
         "never guessed. |",
-        "| Excel | `xlsx` | first sheet unless `sheet:` names one. Keep ID numbers and "
+        "| Excel | `xlsx` | first visible sheet unless `sheet:` names one. Keep ID numbers and "
         "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "
         "Date cells (a real Excel date) are read as the date and time they show. |",
         "| GeoPackage | `gpkg` | say the `layer:` |",

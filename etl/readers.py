@@ -159,7 +159,7 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(path: Path, sheet: str | None, chunk_rows: int, header_row: int = 1) -> Iterator[pd.DataFrame]:
-    """The first (or named) worksheet of a workbook as strings, in chunks of ``chunk_rows``.
+    """The first visible (or the named) worksheet of a workbook as strings, in chunks of ``chunk_rows``.
 
     The header is on row ``header_row``; rows before it are skipped; ``_line`` is the sheet's row
     number. Read by calamine (Rust, about ten times openpyxl's speed), which holds the whole sheet
@@ -203,10 +203,12 @@ def _calamine_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[o
         if sheet is not None and sheet not in wb.sheet_names:
             raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheet_names}")
         if sheet is None:
-            sheets = [m.name for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+            # the first sheet a clerk sees: a hidden one first (a lookup list, a macro's) is not it
+            sheets = [m for m in wb.sheets_metadata if str(m.typ).endswith("WorkSheet")]
             if not sheets:
                 raise OnemapError(f"{path}: no worksheet in the workbook")
-            sheet = sheets[0]
+            shown = [m for m in sheets if str(m.visible).endswith("Visible")] or sheets
+            sheet = shown[0].name
         ws = wb.get_sheet_by_name(sheet)
         if ws.start is None or ws.end is None:
             return
@@ -237,7 +239,8 @@ def _openpyxl_rows(
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheetnames}")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
+        shown = [w for w in wb.worksheets if w.sheet_state == "visible"] or wb.worksheets
+        ws = wb[sheet] if sheet else shown[0]
         for line, values in enumerate(ws.iter_rows(values_only=True, min_row=header_row), start=header_row):
             yield line, list(values)
     finally:

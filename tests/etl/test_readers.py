@@ -92,6 +92,23 @@ def test_xlsx_date_cells_header_row_and_blank_rows(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("in_memory", [True, False])
+def test_xlsx_without_a_sheet_named_reads_the_first_one_a_clerk_sees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: bool
+) -> None:
+    wb = Workbook()
+    lookup = wb.active
+    lookup.append(["选项"])
+    lookup.sheet_state = "hidden"  # a hidden list of choices first, as many exports have
+    wb.create_sheet("台账").append(["编码"])
+    wb["台账"].append(["A"])
+    wb.save(tmp_path / "a.xlsx")
+    if not in_memory:
+        monkeypatch.setattr("etl.readers._IN_MEMORY_XML", 0)
+    df = pd.concat(list(read_xlsx(tmp_path / "a.xlsx", None, 10)))
+    assert df["编码"].tolist() == ["A"]
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
 def test_xlsx_off_the_corner_reads_alike_held_or_streamed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory: bool
 ) -> None:
