@@ -135,9 +135,13 @@ def _cell_text(value: object) -> str:
     """One XLSX cell or GIS attribute as the text a clerk would read off the screen.
 
     An empty cell, a GIS null (None, NaN, NaT) is "" — never the text 'nan'. A time with a zone is
-    shown in Beijing time.
+    shown in Beijing time. A list (a GIS file's list attribute) is its items, comma-separated.
     """
-    if value is None or (not isinstance(value, (str, bytes, list, tuple)) and pd.isna(value)):
+    if isinstance(value, (list, tuple, np.ndarray)):  # a GIS list attribute (IntegerList …)
+        return ",".join(_cell_text(v) for v in value)
+    if value is None or (
+        pd.api.types.is_scalar(value) and not isinstance(value, (str, bytes)) and pd.isna(value)
+    ):
         return ""
     if isinstance(value, pd.Timestamp) and value.tzinfo is not None:
         value = value.tz_convert(TZ_NAME).tz_localize(None)
@@ -148,7 +152,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)  # 4.40118197905136e+17: an ID Excel turned into a float
+        return repr(float(value))  # 4.40118197905136e+17: an ID Excel turned into a float
     if isinstance(value, dt.datetime):
         return (
             value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != dt.time(0) else value.strftime("%Y-%m-%d")

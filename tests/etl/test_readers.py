@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from unittest import mock
 
@@ -218,3 +219,23 @@ def test_a_cell_over_the_limit_is_left_to_the_careful_reader(tmp_path: Path) -> 
     path.write_bytes(b"a,b\n1," + b"x" * 5000 + b"\n")
     assert arrow_table(path, "utf-8", ["a", "b"], 4096) is None
     assert arrow_table(path, "utf-8", ["a", "b"], 8192) is not None
+
+
+def test_gis_list_attributes_read_as_their_items(tmp_path: Path) -> None:
+    # a GeoJSON property holding a list is a list attribute (IntegerList, RealList, StringList)
+    point = {"type": "Point", "coordinates": [113.8, 23.3]}
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"A": "x", "L": [1, 2], "F": [1.5, 2.5], "S": ["a", "b"]},
+            "geometry": point,
+        },
+        {"type": "Feature", "properties": {"A": "y", "L": [3], "F": [0.5], "S": ["c"]}, "geometry": point},
+    ]
+    path = tmp_path / "lists.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    df = pd.concat(list(read_gis(path)))
+    assert df[["A", "L", "F", "S"]].values.tolist() == [
+        ["x", "1,2", "1.5,2.5", "a,b"],
+        ["y", "3", "0.5", "c"],
+    ]
