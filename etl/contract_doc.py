@@ -104,7 +104,8 @@ def render() -> str:
         "|---|---|---|",
         "| CSV | `csv` | any encoding Python knows; say it (`GB18030`, `GBK`, `UTF-8`); a file that does not "
         "decode stops the source, naming the byte offset; in a file that is in it, a line that is not "
-        "(a row pasted from another export) is quarantined (`bad_encoding`). Values are read as text, "
+        "(a row pasted from another export) is quarantined (`bad_encoding`); a UTF-8 file said to be "
+        "GBK or GB18030 (which would read it as mojibake) is refused. Values are read as text, "
         "never guessed. |",
         "| Excel | `xlsx` | first visible sheet unless `sheet:` names one. Keep ID numbers and "
         "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "

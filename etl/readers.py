@@ -79,6 +79,7 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
     except LookupError as exc:
         raise OnemapError(f"{path}: unknown encoding {encoding!r} in the manifest") from exc
     # bytes of another encoding on a few lines reach the reader escaped (U+DC80–U+DCFF), to be marked
+    textfile.check_not_utf8(path, enc, encoding)
     escaped = False
     if textfile.one_byte_newline(enc):
         escaped = textfile.line_encoding(path, enc, encoding, header_row)

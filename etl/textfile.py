@@ -85,3 +85,33 @@ def undecoded(cells: list[str], names: list[str]) -> tuple[list[str], str]:
         if _UNDECODED.search(cell):
             return [_UNDECODED.sub("\ufffd", c) for c in cells], names[i] if i < len(names) else names[-1]
     return cells, ""
+
+
+# encodings that read nearly any bytes: a UTF-8 file said to be in one of them would load as mojibake
+_LENIENT = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "iso8859-1", "cp1252"}
+
+
+def check_not_utf8(path: Path, encoding: str, declared: str) -> None:
+    """Refuse a file said to be in a lenient encoding (GBK, GB18030 …) whose text is UTF-8: every
+    non-ASCII byte of it forms UTF-8 characters, which Chinese text in GBK never does for long. A
+    file in its declared encoding fails the test at its first non-ASCII character, so this costs
+    little; one that passes it whole is read as what it is."""
+    if codecs.lookup(encoding).name not in _LENIENT:
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen = False
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return
+            seen = seen or not block.isascii()
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return
+    if seen:
+        raise OnemapError(
+            f"{path}: said to be {declared}, but its text is UTF-8; say encoding: UTF-8 in the manifest"
+        )

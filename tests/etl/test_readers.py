@@ -239,3 +239,14 @@ def test_gis_list_attributes_read_as_their_items(tmp_path: Path) -> None:
         ["x", "1,2", "1.5,2.5", "a,b"],
         ["y", "3", "0.5", "c"],
     ]
+
+
+@pytest.mark.parametrize("declared", ["GB18030", "GBK"])
+def test_a_utf8_file_said_to_be_gbk_is_refused_not_read_as_mojibake(tmp_path: Path, declared: str) -> None:
+    # GB18030 reads nearly any bytes: UTF-8 text would load as 缂栫爜… without a word
+    path = tmp_path / "u.csv"
+    path.write_text("编码,名称\nA,邻里\n", encoding="utf-8")
+    with pytest.raises(OnemapError, match="its text is UTF-8"):
+        list(read_csv(path, declared, 10))
+    path.write_text("编码,名称\nA,邻里\n", encoding="gb18030")
+    assert pd.concat(list(read_csv(path, declared, 10)))["名称"].tolist() == ["邻里"]
