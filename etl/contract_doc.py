@@ -111,7 +111,8 @@ def render() -> str:
         "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "
         "Date cells (a real Excel date) are read as the date and time they show. |",
         "| GeoPackage | `gpkg` | say the `layer:` |",
-        "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common) |",
+        "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common); a UTF-8 `.dbf` said to be GBK "
+        "is refused |",
         "| GeoJSON | `geojson` | |",
         "",
         "`path:` is relative to the manifest and may be a glob (`access/events/*.csv`): all matching files "

@@ -324,6 +324,11 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
         kwargs["layer"] = layer
     if encoding:
         kwargs["encoding"] = encoding
+    dbf = path.with_suffix(".dbf")
+    if encoding and path.suffix.lower() == ".shp" and dbf.exists():
+        with dbf.open("rb") as fh:  # the records follow a header whose length bytes 8–9 hold
+            head = fh.read(10)
+        textfile.check_not_utf8(dbf, encoding, encoding, int.from_bytes(head[8:10], "little"))
     try:
         # a Shapefile sent without its .shx index is read through the .shp itself
         with _gdal_options(SHAPE_RESTORE_SHX="YES"):

@@ -91,16 +91,18 @@ def undecoded(cells: list[str], names: list[str]) -> tuple[list[str], str]:
 _LENIENT = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "iso8859-1", "cp1252"}
 
 
-def check_not_utf8(path: Path, encoding: str, declared: str) -> None:
+def check_not_utf8(path: Path, encoding: str, declared: str, start: int = 0) -> None:
     """Refuse a file said to be in a lenient encoding (GBK, GB18030 …) whose text is UTF-8: every
     non-ASCII byte of it forms UTF-8 characters, which Chinese text in GBK never does for long. A
     file in its declared encoding fails the test at its first non-ASCII character, so this costs
-    little; one that passes it whole is read as what it is."""
+    little; one that passes it whole is read as what it is. The text begins at byte ``start``
+    (a Shapefile's .dbf: after its header)."""
     if codecs.lookup(encoding).name not in _LENIENT:
         return
     decoder = codecs.getincrementaldecoder("utf-8")()
     seen = False
     with path.open("rb") as fh:
+        fh.seek(start)
         while block := fh.read(1 << 20):
             try:
                 decoder.decode(block)

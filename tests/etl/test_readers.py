@@ -250,3 +250,12 @@ def test_a_utf8_file_said_to_be_gbk_is_refused_not_read_as_mojibake(tmp_path: Pa
         list(read_csv(path, declared, 10))
     path.write_text("编码,名称\nA,邻里\n", encoding="gb18030")
     assert pd.concat(list(read_csv(path, declared, 10)))["名称"].tolist() == ["邻里"]
+
+
+def test_a_shapefile_whose_dbf_is_utf8_said_to_be_gbk_is_refused(tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame({"MC": ["一网格"]}, geometry=[Point(113.8, 23.3)], crs="EPSG:4326")
+    gdf.to_file(tmp_path / "u.shp", encoding="UTF-8")
+    with pytest.raises(OnemapError, match="its text is UTF-8"):
+        list(read_gis(tmp_path / "u.shp", encoding="GBK"))
+    gdf.to_file(tmp_path / "g.shp", encoding="GBK")
+    assert pd.concat(list(read_gis(tmp_path / "g.shp", encoding="GBK")))["MC"].tolist() == ["一网格"]
