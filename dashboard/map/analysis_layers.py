@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import shapely
 import shapely.geometry
-from dash import Dash, Input, Output, State
+from dash import Dash, Input, Output, State, no_update
 
 from common.codebook import label
 from common.coords import from_wgs84
@@ -174,8 +174,8 @@ def unit_for(zoom: Any) -> tuple[str, float]:
 
 
 def register(app: Dash, c: AppContext) -> None:
-    """Fill the analysis layers for the zoom shown (grids, or cells when close in) and show the
-    legend of each one switched on."""
+    """Fill the analysis layers switched on for the zoom shown (grids, or cells when close in) and
+    show the legend of each; a layer switched off is left as it is (nothing is sent for it)."""
 
     @app.callback(
         Output("map-hotspots", "data"),
@@ -188,10 +188,14 @@ def register(app: Dash, c: AppContext) -> None:
     def _analysis(_settled, zoom, shown):
         kind, z = unit_for(zoom)
         on = " ".join(s for s in (shown or []) if isinstance(s, str))
-        hot, risk = hotspot_layer(c, kind, z), risk_layer(c, kind, z)
+        # a layer switched off is neither computed nor sent (switched on, this runs again)
+        out: list[Any] = [no_update, no_update]
         legend: list[Any] = []
         if " hotspots<" in on:
-            legend += choropleth_legend(hotspot_legend(hot))
+            out[0] = hotspot_layer(c, kind, z)
+            legend += choropleth_legend(hotspot_legend(out[0]))
         if " risk<" in on:
-            legend += choropleth_legend(risk_legend(risk))
+            out[1] = risk_layer(c, kind, z)
+            legend += choropleth_legend(risk_legend(out[1]))
+        hot, risk = out
         return hot, risk, legend

@@ -150,7 +150,7 @@ def _basemap(c: AppContext, zoom: int, ext: framing.Extent) -> dict[str, Any]:
     )
     crs = c.settings.basemap_crs
     return {
-        "shapes": basemap.shapes(c.url, zoom, box, crs),
+        "shapes": basemap.shapes(c.url, zoom, basemap.grown(box), crs),  # its edges show no cut
         "labels": basemap.labels(c.url, zoom, box, crs),
         "styles": basemap.styles(zoom),
     }

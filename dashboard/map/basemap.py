@@ -1,10 +1,12 @@
 """The local basemap: land, water, green areas, roads and building outlines from the warehouse.
 
 Drawn when no tile server is configured (``ONEMAP_BASEMAP_URL`` replaces it whole). Every view
-asks for what it shows: the layers are clipped to the viewport (with a margin), simplified to the
-zoom and thinned by it (minor roads from zoom 13/14, outlines from street zoom 16), so a view is a
-few hundred kilobytes at most whatever the county's size. Features carry a style key (``s``), never
-a code; names are written as labels at street zoom. Nothing is requested from another host.
+asks for what it shows: the layers are clipped to a box around the viewport (snapped, so nearby
+views share one answer: the map page fetches them as files, :mod:`dashboard.layerfiles`),
+simplified to the zoom and thinned by it (minor roads from zoom 13/14, outlines from street zoom
+16), so a view is a few hundred kilobytes at most whatever the county's size. Features carry a
+style key (``s``), never a code; names are written as labels at street zoom. Nothing is requested
+from another host.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ import shapely
 
 from common.coords import from_wgs84
 from dashboard import bounds
-from dashboard.context import AppContext
 from dashboard.db import fetch_all
-from dashboard.map.layers import empty, geojson
+from dashboard.map.layers import geojson
 
 Bbox = bounds.Bbox
 
@@ -92,8 +93,8 @@ def tolerance(zoom: float) -> float:
     return 360.0 / (256 * 2 ** max(zoom, 0)) / 2
 
 
-def _view_box(bbox: Bbox | None, margin: float = 0.25) -> Bbox | None:
-    """The viewport grown by ``margin`` of its size each way (a small pan needs no new request)."""
+def grown(bbox: Bbox | None, margin: float = 0.25) -> Bbox | None:
+    """A box grown by ``margin`` of its size each way (a map's edges show no cut)."""
     if bbox is None:
         return None
     dx, dy = (bbox[2] - bbox[0]) * margin, (bbox[3] - bbox[1]) * margin
@@ -124,11 +125,12 @@ def shapes(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict
     zoom : float
         The map's zoom.
     bbox : tuple, optional
-        The viewport (west, south, east, north); None for the whole area (then no outlines).
+        The box the shapes are cut to (west, south, east, north): what the map shows and a margin;
+        None for the whole area (then no outlines).
     crs : str
         Datum the map is drawn in (overlays and basemap shift together).
     """
-    box = _view_box(bbox)
+    box = bbox
     tol = tolerance(zoom)
     params: dict[str, Any] = {"tol": tol, "min_area": (tol * 4) ** 2}
     if box:
@@ -212,7 +214,7 @@ def labels(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict
     """Names written on the ground for a view: towns at area zoom, villages from zoom 14, road and
     compound names at street zoom; properties ``label``, ``k`` (road, town, village, place) and, for
     roads, ``angle`` (degrees, the text along the road)."""
-    box = _view_box(bbox, margin=0)
+    box = bbox
     out: list[dict[str, Any]] = []
     params: dict[str, Any] = dict(zip(("x0", "y0", "x1", "y1"), box, strict=True)) if box else {}
     env = "st_makeenvelope(:x0, :y0, :x1, :y1, 4326)"
@@ -339,35 +341,14 @@ def settled(view: Any) -> tuple[Any, Any]:
     return (view.get("zoom"), view.get("bounds")) if isinstance(view, dict) else (None, None)
 
 
-def basemap_view(
-    c: AppContext, zoom: Any, view: Any
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """(shapes, their styles as the layer's hideout, labels) for the browser's zoom and bounds.
-
-    ``zoom`` and ``view`` come from the browser: OutOfBounds unless a zoom and finite bounds in
-    order; outlines and street labels are sent only for a view of at most street size.
-    """
-    z = round(bounds.zoom(zoom or None))
-    bbox = bounds.bbox(view or None)
-    if z >= FOOTPRINT_ZOOM:
-        bbox = bounds.street_bbox(bbox)
-    scope, crs = c.scope(), c.settings.basemap_crs
-    # below street zoom a view's box is rounded, so panning a little reuses the cached answer
-    key_box = bbox if bbox is None or z >= VILLAGE_NAME_ZOOM else tuple(round(v, 2) for v in bbox)
-    data = c.cached(("basemap", scope, z, key_box, crs), lambda: shapes(c.url, z, bbox, crs))
-    names = c.cached(("basemap-labels", scope, z, key_box, crs), lambda: labels(c.url, z, bbox, crs))
-    return data, {"styles": styles(z)}, names
-
-
-def local_layer(shapes: dict[str, Any] | None) -> dl.BaseLayer:
+def local_layer() -> dl.BaseLayer:
     """The map's base layer when no tile server is configured: the shapes (``map-basemap``, in the
-    ``basemap`` pane) and the names (``map-basemap-labels``, in ``basemap-labels``), filled per view
-    by the page's callback from :func:`basemap_view`."""
+    ``basemap`` pane) and the names (``map-basemap-labels``, in ``basemap-labels``), fetched per view
+    from the layer files whose addresses the page's callback sets (:mod:`dashboard.layerfiles`)."""
     return dl.BaseLayer(
         dl.LayerGroup(
             [
                 geojson(
-                    data=shapes or empty(),
                     style=STYLE_FN,
                     hideout={"styles": {}},
                     interactive=False,
@@ -375,7 +356,6 @@ def local_layer(shapes: dict[str, Any] | None) -> dl.BaseLayer:
                     pane="basemap",
                 ),
                 geojson(
-                    data=empty(),
                     pointToLayer=LABEL_FN,
                     hideout={"pane": "basemap-labels"},
                     interactive=False,

@@ -8,6 +8,7 @@ Extents are (west, south, east, north) in WGS-84, as PostGIS returns them; Leafl
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,11 @@ WINDOW_MODES = ("week", "4w", "custom")
 PLAYBACK_WEEKS = 12  # the weeks the playback slider steps through, the chosen one included
 CLIP_ZOOM = 14  # from here area outlines are cut to the view: a street view needs a few vertices
 CLIP_MARGIN = 0.5  # of the view's size, each way
-CLIP_SNAP = 0.01  # degrees (about a kilometre): the clip box's corners, so nearby views share one
+BOX_ZOOM = 10  # from here the local basemap is asked for by box; below it, the whole area per zoom
+BASEMAP_MARGIN = 0.25  # of the view's size, each way: a small pan needs no new request
+MAX_CELLS = 32  # cells of a box each way (a 4K window with the outlines' margin needs about 18)
+CELL_NUMBER = re.compile(r"-?[0-9]{1,6}")
+Cells = tuple[int, int, int, int]  # a box as cell numbers: west, south (included), east, north (excluded)
 
 
 def area_extent(c: AppContext) -> Extent:
@@ -101,11 +106,79 @@ def window(period: Period, mode: Any, offset: Any, start: Any, end: Any) -> tupl
     return week.start, week.end
 
 
+def cell(zoom: float) -> float:
+    """The side of a box's cell in degrees at ``zoom``: about a quarter of a 1920-pixel view, 0.01°
+    (a kilometre) at street zoom 16, 0.005° past it, 1.28° at most."""
+    return 0.01 * 2.0 ** (16 - min(max(int(zoom), 9), 17))
+
+
+def snap(zoom: float, view: Extent, margin: float) -> Cells:
+    """The cells covering ``view`` grown by ``margin`` of its size each way, snapped outwards to
+    :func:`cell` so nearby views ask for the same box (the key a layer file is cached under); at
+    most :data:`MAX_CELLS` each way, around the view's centre.
+    """
+    size = cell(zoom)
+    dx, dy = (view[2] - view[0]) * margin, (view[3] - view[1]) * margin
+    i0, j0 = math.floor((view[0] - dx) / size), math.floor((view[1] - dy) / size)
+    i1, j1 = math.ceil((view[2] + dx) / size), math.ceil((view[3] + dy) / size)
+    if i1 - i0 > MAX_CELLS:
+        i0 = (i0 + i1) // 2 - MAX_CELLS // 2
+        i1 = i0 + MAX_CELLS
+    if j1 - j0 > MAX_CELLS:
+        j0 = (j0 + j1) // 2 - MAX_CELLS // 2
+        j1 = j0 + MAX_CELLS
+    return (i0, j0, max(i1, i0 + 1), max(j1, j0 + 1))
+
+
+def cells_box(zoom: float, cells: Cells) -> Extent:
+    """The box (west, south, east, north) in degrees that ``cells`` cover at ``zoom``."""
+    size = cell(zoom)
+    return (
+        round(cells[0] * size, 6),
+        round(cells[1] * size, 6),
+        round(cells[2] * size, 6),
+        round(cells[3] * size, 6),
+    )
+
+
+def cells_text(cells: Cells) -> str:
+    """Cells as a URL writes them: ``i0,j0,i1,j1``."""
+    return ",".join(str(v) for v in cells)
+
+
+def parse_cells(zoom: float, text: str) -> Cells:
+    """Cells from a URL (:func:`cells_text`): four integers of six digits at most, in order, at
+    most :data:`MAX_CELLS` each way, on the globe.
+
+    Raises
+    ------
+    dashboard.bounds.OutOfBounds
+        For anything else (the text comes from the browser).
+    """
+    parts = text.split(",")
+    if len(parts) != 4 or not all(CELL_NUMBER.fullmatch(p) for p in parts):
+        raise bounds.OutOfBounds("not a box")
+    i0, j0, i1, j1 = (int(p) for p in parts)
+    if not (0 < i1 - i0 <= MAX_CELLS and 0 < j1 - j0 <= MAX_CELLS):
+        raise bounds.OutOfBounds("a box out of order or too large")
+    w, s, e, n = cells_box(zoom, (i0, j0, i1, j1))
+    if w < -180 or e > 180 or s < -90 or n > 90:
+        raise bounds.OutOfBounds("a box off the globe")
+    return (i0, j0, i1, j1)
+
+
+def clip_cells(zoom: float, view: Extent | None) -> Cells | None:
+    """The cells area outlines are cut to at street zoom (from :data:`CLIP_ZOOM`): the viewport
+    grown by :data:`CLIP_MARGIN` of its size each way (a short pan shows no cut edge, and covers
+    the few hundred metres GCJ-02 lies off WGS-84), snapped outwards (:func:`snap`); None (outlines
+    whole) below that zoom or without a view."""
+    if view is None or zoom < CLIP_ZOOM:
+        return None
+    return snap(zoom, view, CLIP_MARGIN)
+
+
 def clip_box(zoom: float, view: Extent | None) -> Extent | None:
-    """The box area outlines are cut to at street zoom (from :data:`CLIP_ZOOM`): the viewport grown
-    by :data:`CLIP_MARGIN` of its size each way (a short pan shows no cut edge, and covers the few
-    hundred metres GCJ-02 lies off WGS-84), snapped outwards to :data:`CLIP_SNAP` so nearby views
-    share a cached answer.
+    """The box of :func:`clip_cells` in degrees (None where that is None).
 
     Parameters
     ----------
@@ -117,11 +190,7 @@ def clip_box(zoom: float, view: Extent | None) -> Extent | None:
     Returns
     -------
     tuple or None
-        The box, or None (outlines whole) below that zoom or without a view.
+        The box, or None (outlines whole) below :data:`CLIP_ZOOM` or without a view.
     """
-    if view is None or zoom < CLIP_ZOOM:
-        return None
-    dx, dy = (view[2] - view[0]) * CLIP_MARGIN, (view[3] - view[1]) * CLIP_MARGIN
-    lo = [round(math.floor(v / CLIP_SNAP) * CLIP_SNAP, 6) for v in (view[0] - dx, view[1] - dy)]
-    hi = [round(math.ceil(v / CLIP_SNAP) * CLIP_SNAP, 6) for v in (view[2] + dx, view[3] + dy)]
-    return (lo[0], lo[1], hi[0], hi[1])
+    cells = clip_cells(zoom, view)
+    return None if cells is None else cells_box(zoom, cells)

@@ -24,7 +24,7 @@ from common.coords import from_wgs84
 from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
-from dashboard.map import framing, popups
+from dashboard.map import popups
 from dashboard.queries import supervision, verdicts
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
@@ -318,18 +318,17 @@ def with_point_popups(layer: PointLayer, fc: dict[str, Any]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ per viewer, cached
-def area_layers(c: AppContext, zoom: Any, station: Any, view: Any = None) -> tuple[dict, dict, dict]:
-    """Stations (always), and the zones and grids of the selected station; at street zoom, with a
-    view, only their parts around it (:func:`clip_box`).
+def area_layers(c: AppContext, zoom: Any, station: Any, box: Bbox | None = None) -> tuple[dict, dict, dict]:
+    """Stations (always), and the zones and grids of the selected station; with a box (at street
+    zoom: :func:`dashboard.map.framing.clip_box`), only their parts inside it.
 
-    ``zoom``, ``station`` and ``view`` (Leaflet's bounds) come from the browser: OutOfBounds unless
-    a zoom, a code (or None) and finite bounds in order (or None).
+    ``zoom`` and ``station`` come from the browser: OutOfBounds unless a zoom and a code (or None);
+    ``box`` is the server's own (snapped, or checked where a URL named it).
     """
     scope = c.scope()
     z = round(bounds.zoom(zoom or None))
     station = bounds.code(station or None, optional=True)
     crs = c.settings.basemap_crs
-    box = framing.clip_box(z, bounds.bbox(view or None))
 
     def layer(name: AreaLayer, within: Area | None = None) -> dict[str, Any]:
         def compute() -> dict[str, Any]:

@@ -59,7 +59,7 @@ def panes() -> list[dl.Pane]:
     ]
 
 
-def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
+def base_layer(c: AppContext) -> Any:
     """Tiles when a tile server is configured, else the local basemap (:mod:`dashboard.map.basemap`)."""
     s = c.settings
     if s.basemap_url:
@@ -68,7 +68,7 @@ def base_layer(c: AppContext, shapes: dict[str, Any] | None) -> Any:
             name="底图",
             checked=True,
         )
-    return basemap.local_layer(shapes)
+    return basemap.local_layer()
 
 
 def overlay_name(position: int, key: str, name: str) -> str:

@@ -49,13 +49,12 @@ def layout(c: AppContext, period: Period) -> html.Div:
     data = layers.point_layers(c, 11, None, sent)
     small: dict[PointLayer, dict[str, Any]] = {k: {"data": v} for k, v in zip(sent, data, strict=True)}
     small |= {k: {"url": layerfiles.url(k)} for k in layerfiles.STATIC_POINTS}
-    base = None if c.settings.basemap_url else layers.empty()  # the local basemap comes per view
-    return page(c, period, framing.area_extent(c), cats, small, base, bar(c, period))
+    return page(c, period, framing.area_extent(c), cats, small, bar(c, period))
 
 
 def skeleton(c: AppContext) -> html.Div:
     """The page's components without data (no query): its part of the app's validation layout."""
-    return page(c, c.period(), framing.FALLBACK_EXTENT, [], {}, layers.empty(), html.Div())
+    return page(c, c.period(), framing.FALLBACK_EXTENT, [], {}, html.Div())
 
 
 def page(
@@ -64,12 +63,10 @@ def page(
     ext: framing.Extent,
     cats: list[dict[str, Any]],
     small: dict[PointLayer, dict[str, Any]],
-    base: dict[str, Any] | None,
     period_bar: html.Div,
 ) -> html.Div:
     """The page from its data: the period, extent, incident categories, small point layers (each
-    its ``data`` or ``url``), local
-    basemap shapes (None when tiles are configured) and the period bar."""
+    its ``data`` or ``url``) and the period bar (the basemap comes per view, by URL)."""
     switchable = overlays.overlays(ext, small)
     the_map = dl.Map(
         [
@@ -79,7 +76,7 @@ def page(
             *overlays.panes(),
             # listed in a fixed order whatever order the layers load in (see overlay_name)
             dl.LayersControl(
-                [overlays.base_layer(c, base), *switchable],
+                [overlays.base_layer(c), *switchable],
                 id="map-layers",
                 collapsed=False,
                 sortLayers=True,
@@ -231,9 +228,11 @@ def register(app: Dash, c: AppContext) -> None:
         State("map-view", "zoom"),
         Input("map-selected-station", "data"),
     )
-    def _areas(_settled, zoom, station):
-        # the browser fetches and keeps them (dashboard/layerfiles.py): unchanged, they cost a 304
-        return layerfiles.area_urls(c, zoom, station)
+    def _areas(settled, zoom, station):
+        # the browser fetches and keeps them (dashboard/layerfiles.py): unchanged, they cost a 304;
+        # at street zoom cut to the settled view's box (a station click keeps the view)
+        settled_zoom, view = basemap.settled(settled)
+        return layerfiles.area_urls(c, zoom if settled_zoom is None else settled_zoom, station, view)
 
     @app.callback(
         Output("map-heat-cats", "options"),
@@ -314,13 +313,14 @@ def register(app: Dash, c: AppContext) -> None:
     if not c.settings.basemap_url:  # tiles replace the local basemap whole
 
         @app.callback(
-            Output("map-basemap", "data"),
+            Output("map-basemap", "url"),
             Output("map-basemap", "hideout"),
-            Output("map-basemap-labels", "data"),
+            Output("map-basemap-labels", "url"),
             Input("map-view-settled", "data"),
         )
         def _basemap(view):
-            return basemap.basemap_view(c, *basemap.settled(view))
+            # the files of the view's box (dashboard/layerfiles.py): a view seen before costs 304s
+            return layerfiles.basemap_urls(*basemap.settled(view))
 
     @app.callback(
         Output("map-incidents", "data"),

@@ -1,10 +1,14 @@
 """The local basemap: drawn from the warehouse's surveying layers, by zoom, per view, under a megabyte,
-only the outlines of the buildings the viewer may see; tiles replace it whole."""
+only the outlines of the buildings the viewer may see; tiles replace it whole.
+
+A view's basemap is read as the map page gets it: the layer files its callback names
+(``layerfiles.basemap_urls``), answered as the route answers them."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import dash
 import numpy as np
@@ -12,9 +16,9 @@ import pytest
 import shapely
 from sqlalchemy import Engine
 
+from dashboard import layerfiles
 from dashboard.app import create_app
 from dashboard.context import AppContext
-from dashboard.map import basemap
 from dashboard.settings import DashboardSettings
 from tests.support.accounts import DEMO_UNTIL, SECRET, chief
 from tests.support.dash_calls import column
@@ -28,6 +32,20 @@ def _view(x: float, y: float, zoom: int, width_px: int = 1600, height_px: int = 
     deg = 360 / (256 * 2**zoom)
     dx, dy = width_px / 2 * deg, height_px / 2 * deg * np.cos(np.radians(y))
     return [[y - dy, x - dx], [y + dy, x + dx]]
+
+
+def _file(c: AppContext, address: str | None) -> dict[str, Any]:
+    """A layer file's content as the route serves it to the viewer ``c`` acts for."""
+    assert address is not None
+    parts = urlsplit(address)
+    name = parts.path.removeprefix(layerfiles.PREFIX).removesuffix(".geojson")
+    return layerfiles.content(c, name, *layerfiles.arguments(name, dict(parse_qsl(parts.query))))
+
+
+def _served(c: AppContext, zoom: int, view: list[list[float]]) -> tuple[dict, dict, dict]:
+    """(shapes, hideout, names) of a view: the files the map's callback names for it."""
+    shapes, hideout, names = layerfiles.basemap_urls(zoom, view)
+    return _file(c, shapes), hideout, _file(c, names)
 
 
 def _kinds(fc: dict[str, Any]) -> set[str]:
@@ -53,13 +71,13 @@ def test_the_basemap_shows_more_the_closer_one_looks(c: AppContext, core: Engine
         core, "select array[st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)] from "
         "(select st_extent(geom) e from core.districts) t"
     )[0]  # fmt: skip
-    area, styles, names = basemap.basemap_view(c, 11, [[y0, x0], [y1, x1]])
+    area, styles, names = _served(c, 11, [[y0, x0], [y1, x1]])
     kinds = _kinds(area)
     assert {"land", "water", "forest", "road_arterial", "road_expressway"} <= kinds
     assert not kinds & {"road_lane", "road_branch", "footprint"}  # no minor road, no outline
     assert {f["properties"]["k"] for f in names["features"]} == {"town"}
     x, y = _dense(core)
-    street, street_styles, street_names = basemap.basemap_view(c, 17, _view(x, y, 17))
+    street, street_styles, street_names = _served(c, 17, _view(x, y, 17))
     kinds = _kinds(street)
     assert {"footprint", "road_lane"} <= kinds
     # roads grow with the zoom and with their class; every key drawn has a style
@@ -92,7 +110,7 @@ def test_every_view_stays_under_a_megabyte(c: AppContext, core: Engine) -> None:
     for zoom in (10, 12, 13, 14, 15, 16, 17, 18):
         spots = [(dx, dy)] + [(x, y) for x in np.linspace(x0, x1, 3) for y in np.linspace(y0, y1, 3)]
         for x, y in spots if zoom >= 14 else spots[:2]:
-            data, styles, names = basemap.basemap_view(c, zoom, _view(x, y, zoom))
+            data, styles, names = _served(c, zoom, _view(x, y, zoom))
             sizes[(zoom, round(x, 3), round(y, 3))] = len(json.dumps([data, styles, names]))
     assert max(sizes.values()) < MB, max(sizes.items(), key=lambda kv: kv[1])
     assert sizes[(16, round(dx, 3), round(dy, 3))] > 50_000  # the street view does carry the outlines
@@ -102,7 +120,7 @@ def test_a_chief_gets_the_outlines_of_their_own_buildings_only(c: AppContext, co
     a, b = column(core, "select station_code from core.police_stations order by 1")[:2]
     x, y = _dense(core, b)  # a dense street of the other station
     with c.acting_as(chief(a)):
-        data, _, _ = basemap.basemap_view(c, 17, _view(x, y, 17))
+        data, _, _ = _served(c, 17, _view(x, y, 17))
     outlines = [
         shapely.geometry.shape(f["geometry"]) for f in data["features"] if f["properties"]["s"] == "footprint"
     ]
@@ -117,7 +135,7 @@ def test_a_chief_gets_the_outlines_of_their_own_buildings_only(c: AppContext, co
     inside = [shapely.from_wkt(p) for p in theirs]
     assert not any(o.contains(p) for o in outlines for p in inside)
     # the public layers (roads) are the same for everyone
-    everyone, _, _ = basemap.basemap_view(c, 17, _view(x, y, 17))
+    everyone, _, _ = _served(c, 17, _view(x, y, 17))
     roads = [
         [f for f in fc["features"] if f["properties"]["s"].startswith("road_")] for fc in (data, everyone)
     ]
@@ -132,8 +150,8 @@ def test_gcj02_tiles_shift_the_basemap_with_the_overlays(
     ).onemap  # type: ignore[attr-defined]
     x, y = _dense(core)
     view = _view(x, y, 16)
-    a = basemap.basemap_view(c, 16, view)[0]["features"][0]
-    b = basemap.basemap_view(gcj, 16, view)[0]["features"][0]
+    a = _served(c, 16, view)[0]["features"][0]
+    b = _served(gcj, 16, view)[0]["features"][0]
     pa = shapely.get_coordinates(shapely.geometry.shape(a["geometry"]))[0]
     pb = shapely.get_coordinates(shapely.geometry.shape(b["geometry"]))[0]
     assert 200 < np.hypot(*(pb - pa) * [102_000, 111_000]) < 1000
