@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
 import pytest
 import shapely
 import shapely.geometry
@@ -16,16 +15,10 @@ from dashboard.context import AppContext
 from dashboard.map import framing
 from dashboard.map.layers import area_layers
 from tests.support.dash_calls import column
+from tests.support.streets import leaflet_view
 
 STREET = 16
 MAX_STREET_BYTES = 60_000  # the three area layers of one street view (uncut, a real town is ~100 KB)
-
-
-def _view(x: float, y: float, zoom: int, width_px: int = 1920, height_px: int = 1080) -> list[list[float]]:
-    """Leaflet's bounds of a browser window of that size centred on (x, y) at ``zoom``."""
-    deg = 360 / (256 * 2**zoom)
-    dx, dy = width_px / 2 * deg, height_px / 2 * deg * np.cos(np.radians(y))
-    return [[y - dy, x - dx], [y + dy, x + dx]]
 
 
 def _union(fc: dict[str, Any]) -> shapely.Geometry:
@@ -46,7 +39,7 @@ def street(core: Engine) -> tuple[str, list[list[float]]]:
         "order by g.grid_code, h.grid_code limit 1) p "
         "order by st_npoints(s.geom) desc limit 1",
     )[0]
-    return station, _view(float(x), float(y), STREET)
+    return station, leaflet_view(float(x), float(y), STREET, 1920, 1080)
 
 
 def test_a_street_view_sends_its_part_of_the_outlines_only(

@@ -22,16 +22,10 @@ from dashboard.context import AppContext
 from dashboard.settings import DashboardSettings
 from tests.support.accounts import DEMO_UNTIL, SECRET, chief
 from tests.support.dash_calls import column
+from tests.support.streets import dense_spot, leaflet_view
 
 pytestmark = pytest.mark.db
 MB = 1_000_000
-
-
-def _view(x: float, y: float, zoom: int, width_px: int = 1600, height_px: int = 900) -> list[list[float]]:
-    """Leaflet's bounds of a browser window of that size centred on (x, y) at ``zoom``."""
-    deg = 360 / (256 * 2**zoom)
-    dx, dy = width_px / 2 * deg, height_px / 2 * deg * np.cos(np.radians(y))
-    return [[y - dy, x - dx], [y + dy, x + dx]]
 
 
 def _file(c: AppContext, address: str | None) -> dict[str, Any]:
@@ -52,20 +46,6 @@ def _kinds(fc: dict[str, Any]) -> set[str]:
     return {f["properties"]["s"] for f in fc["features"]}
 
 
-def _dense(core: Engine, station: str | None = None) -> tuple[float, float]:
-    """The building with the most outlines around it (of ``station``): the heaviest street view."""
-    where = "where b.station_code = :s" if station else ""
-    return tuple(  # type: ignore[return-value]
-        column(
-            core,
-            "select array[st_x(b.geom), st_y(b.geom)] from core.buildings b "
-            f"{where} order by (select count(*) from core.building_footprints f "
-            "where st_dwithin(f.geom, b.geom, 0.004)) desc, b.building_code limit 1",
-            s=station,
-        )[0]
-    )
-
-
 def test_the_basemap_shows_more_the_closer_one_looks(c: AppContext, core: Engine) -> None:
     x0, y0, x1, y1 = column(
         core, "select array[st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)] from "
@@ -76,8 +56,8 @@ def test_the_basemap_shows_more_the_closer_one_looks(c: AppContext, core: Engine
     assert {"land", "water", "forest", "road_arterial", "road_expressway"} <= kinds
     assert not kinds & {"road_lane", "road_branch", "footprint"}  # no minor road, no outline
     assert {f["properties"]["k"] for f in names["features"]} == {"town"}
-    x, y = _dense(core)
-    street, street_styles, street_names = _served(c, 17, _view(x, y, 17))
+    x, y = dense_spot(core)
+    street, street_styles, street_names = _served(c, 17, leaflet_view(x, y, 17))
     kinds = _kinds(street)
     assert {"footprint", "road_lane"} <= kinds
     # roads grow with the zoom and with their class; every key drawn has a style
@@ -95,7 +75,7 @@ def test_the_basemap_shows_more_the_closer_one_looks(c: AppContext, core: Engine
     coords = np.vstack(
         [shapely.get_coordinates(shapely.geometry.shape(f["geometry"])) for f in street["features"]]
     )
-    (_, w), (_, e) = _view(x, y, 17)
+    (_, w), (_, e) = leaflet_view(x, y, 17)
     assert coords[:, 0].min() >= w - (e - w) and coords[:, 0].max() <= e + (e - w)
 
 
@@ -105,12 +85,12 @@ def test_every_view_stays_under_a_megabyte(c: AppContext, core: Engine) -> None:
         core, "select array[st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e)] from "
         "(select st_extent(geom) e from core.districts) t"
     )[0]  # fmt: skip
-    dx, dy = _dense(core)
+    dx, dy = dense_spot(core)
     sizes = {}
     for zoom in (10, 12, 13, 14, 15, 16, 17, 18):
         spots = [(dx, dy)] + [(x, y) for x in np.linspace(x0, x1, 3) for y in np.linspace(y0, y1, 3)]
         for x, y in spots if zoom >= 14 else spots[:2]:
-            data, styles, names = _served(c, zoom, _view(x, y, zoom))
+            data, styles, names = _served(c, zoom, leaflet_view(x, y, zoom))
             sizes[(zoom, round(x, 3), round(y, 3))] = len(json.dumps([data, styles, names]))
     assert max(sizes.values()) < MB, max(sizes.items(), key=lambda kv: kv[1])
     assert sizes[(16, round(dx, 3), round(dy, 3))] > 50_000  # the street view does carry the outlines
@@ -118,9 +98,9 @@ def test_every_view_stays_under_a_megabyte(c: AppContext, core: Engine) -> None:
 
 def test_a_chief_gets_the_outlines_of_their_own_buildings_only(c: AppContext, core: Engine) -> None:
     a, b = column(core, "select station_code from core.police_stations order by 1")[:2]
-    x, y = _dense(core, b)  # a dense street of the other station
+    x, y = dense_spot(core, b)  # a dense street of the other station
     with c.acting_as(chief(a)):
-        data, _, _ = _served(c, 17, _view(x, y, 17))
+        data, _, _ = _served(c, 17, leaflet_view(x, y, 17))
     outlines = [
         shapely.geometry.shape(f["geometry"]) for f in data["features"] if f["properties"]["s"] == "footprint"
     ]
@@ -135,7 +115,7 @@ def test_a_chief_gets_the_outlines_of_their_own_buildings_only(c: AppContext, co
     inside = [shapely.from_wkt(p) for p in theirs]
     assert not any(o.contains(p) for o in outlines for p in inside)
     # the public layers (roads) are the same for everyone
-    everyone, _, _ = _served(c, 17, _view(x, y, 17))
+    everyone, _, _ = _served(c, 17, leaflet_view(x, y, 17))
     roads = [
         [f for f in fc["features"] if f["properties"]["s"].startswith("road_")] for fc in (data, everyone)
     ]
@@ -148,8 +128,8 @@ def test_gcj02_tiles_shift_the_basemap_with_the_overlays(
     gcj = create_app(
         demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=0, basemap_crs="GCJ02")
     ).onemap  # type: ignore[attr-defined]
-    x, y = _dense(core)
-    view = _view(x, y, 16)
+    x, y = dense_spot(core)
+    view = leaflet_view(x, y, 16)
     a = _served(c, 16, view)[0]["features"][0]
     b = _served(gcj, 16, view)[0]["features"][0]
     pa = shapely.get_coordinates(shapely.geometry.shape(a["geometry"]))[0]

@@ -1,8 +1,10 @@
 """A station chief's map in real Chromium, on the local basemap: the area, their station, a street.
 
-Each view's data (the callbacks it sets off) stays under a megabyte, every request of the whole
-visit goes to the served app on 127.0.0.1 (no tile host, no font or script CDN), and at street
-zoom the outlines and the road names are on the ground. Screenshots: artifacts/e2e/basemap-*.png.
+Each view's data (the callbacks it sets off and the layer files it fetches) stays under a
+megabyte, every request of the whole visit goes to the served app on 127.0.0.1 (no tile host, no
+font or script CDN), and at street zoom the outlines and the road names are on the ground. A
+view seen before costs its layer files no more than revalidation (304s). Screenshots:
+artifacts/e2e/basemap-*.png.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Traffic:
         self.urls: list[str] = []
         self.by_output: dict[str, int] = {}  # bytes per callback output, for the message of a failure
         self.calls: dict[str, int] = {}  # calls per callback output since the last look
+        self.files = 0  # bytes of the layer files (/_onemap/layers/) since the last look
+        self.largest = 0  # the largest single data response of the visit
 
     def since_last(self) -> tuple[int, list[str]]:
         """(bytes of the app's data responses, every URL requested) since the last call."""
@@ -53,6 +57,7 @@ class Traffic:
         data = 0
         sizes: dict[str, int] = {}
         self.calls = {}
+        self.files = 0
         for entry in self.driver.get_log("performance"):  # type: ignore[attr-defined]
             m = json.loads(entry["message"])["message"]
             p = m.get("params", {})
@@ -64,7 +69,14 @@ class Traffic:
             elif m.get("method") == "Network.loadingFinished":
                 sizes[p["requestId"]] = int(p.get("encodedDataLength", 0))
         for rid, size in sizes.items():
+            if "/_onemap/layers/" in urls.get(rid, ""):
+                data += size
+                self.files += size
+                self.largest = max(self.largest, size)
+                what = urlparse(urls[rid]).path.rsplit("/", 1)[-1]
+                self.by_output[what] = self.by_output.get(what, 0) + size
             if "/_dash-update-component" in urls.get(rid, "") or "/_dash-layout" in urls.get(rid, ""):
+                self.largest = max(self.largest, size)
                 data += size
                 what = outputs.get(rid, "layout")
                 self.by_output[what] = self.by_output.get(what, 0) + size
@@ -127,13 +139,30 @@ def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
         # (the basemap, the points, the outlines, the analysis layers: every callback of the view)
         assert any("map-buildings.data" in k for k in traffic.calls), traffic.calls
         assert all(n <= 2 for n in traffic.calls.values()), traffic.calls
+        street_files = traffic.files
         screenshot(d, "basemap-street")
         roads = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".bm-road")]
         assert any(roads), roads
 
-    sizes = {"area": area_bytes, "station": station_bytes, "street": street_bytes}
+        # away and back to the same view: its layer files are the browser's, revalidated
+        d.execute_script("window.onemap.map.setZoom(window.onemap.map.getZoom() - 2)")
+        wait(d, lambda d: not d.find_elements(By.CSS_SELECTOR, OUTLINES), 60)
+        settle(d)
+        traffic.since_last()
+        d.execute_script("window.onemap.map.setZoom(window.onemap.map.getZoom() + 2)")
+        wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, OUTLINES), 60)
+        settle(d, 4)
+        again_bytes, _ = traffic.since_last()
+        again_files = traffic.files
+        assert d.find_elements(By.CSS_SELECTOR, LAND) and d.find_elements(By.CSS_SELECTOR, ".bm-road")
+
+    sizes = {"area": area_bytes, "station": station_bytes, "street": street_bytes, "again": again_bytes}
     heaviest = sorted(traffic.by_output.items(), key=lambda kv: -kv[1])[:6]
     # as text: pytest would cut a long tuple in its middle, where the heaviest callback is named
     assert all(0 < v < MB for v in sizes.values()), f"{sizes} {heaviest}"
+    assert traffic.largest < MB, f"{traffic.largest} {heaviest}"
+    # the second visit's files are 304s: headers only, a small part of what the first fetched
+    assert street_files > 20_000 and again_files * 5 < street_files, (street_files, again_files)
+    print(f"bytes by view {sizes}, street files {street_files} then {again_files}, largest {traffic.largest}")
     hosts = {urlparse(u).hostname for u in traffic.urls}
     assert hosts == {"127.0.0.1"}, sorted(hosts)
