@@ -108,8 +108,13 @@ def window(period: Period, mode: Any, offset: Any, start: Any, end: Any) -> tupl
 
 def cell(zoom: float) -> float:
     """The side of a box's cell in degrees at ``zoom``: about a quarter of a 1920-pixel view, 0.01°
-    (a kilometre) at street zoom 16, 0.005° past it, 1.28° at most."""
-    return 0.01 * 2.0 ** (16 - min(max(int(zoom), 9), 17))
+    (a kilometre) at street zoom 16, halved with each zoom to 0.0025° from 18, 1.28° at most.
+
+    A box is the view and its margin snapped outwards to whole cells: up to a cell more each way
+    than the view needs (measured on the demo: the basemap's first answer 1.2–1.9× the unsnapped
+    one's, a few kilobytes gzipped), bought back by every nearby view and return naming the same
+    file."""
+    return 0.01 * 2.0 ** (16 - min(max(int(zoom), 9), 18))
 
 
 def snap(zoom: float, view: Extent, margin: float) -> Cells:
