@@ -92,6 +92,12 @@ function onemapDeclutterSoon(map) {
         map.on("zoomend", function () { onemapDeclutterSoon(map); });
     }
 }
+// The page's Leaflet map, for print and export (onemap_share.js): kept by every function a layer
+// calls with its context, as a view may hold no outline (the outlines at street zoom are cut to
+// the view's box) and no basemap (a view off the loaded area).
+function onemapSeen(context) {
+    if (context && context.map) { window.onemap.map = context.map; }
+}
 function onemapName(className, text) {
     return L.divIcon({className: className, iconSize: null, html: onemapText(text)});
 }
@@ -110,7 +116,7 @@ window.onemap = Object.assign({}, window.onemap, {
     },
     // a layer's style in its hideout.base, what differs per feature in feature.properties.style
     style: function (feature, context) {
-        if (context && context.map) { window.onemap.map = context.map; }  // for print and export
+        onemapSeen(context);
         var base = (context && context.hideout && context.hideout.base) || {};
         return Object.assign({}, base, (feature.properties && feature.properties.style) || {});
     },
@@ -129,11 +135,13 @@ window.onemap = Object.assign({}, window.onemap, {
     },
     // the local basemap (dashboard/map/basemap.py): each shape styled by its key in hideout.styles
     basemap: function (feature, context) {
+        onemapSeen(context);
         var styles = (context && context.hideout && context.hideout.styles) || {};
         return styles[feature.properties && feature.properties.s] || {};
     },
     // a name written on the ground: a road's along it, a town's, village's or compound's flat
     basemapLabel: function (feature, latlng, context) {
+        onemapSeen(context);
         var p = feature.properties || {};
         var text = onemapText(p.label);
         if (p.angle) { text.style.transform = "translate(-50%, -50%) rotate(" + Number(p.angle) + "deg)"; }
@@ -146,6 +154,7 @@ window.onemap = Object.assign({}, window.onemap, {
     },
     // points drawn as small circles coloured by layer (or by the feature's own colour: an alert's state)
     point: function (feature, latlng, context) {
+        onemapSeen(context);
         var own = feature && feature.properties && feature.properties.colour;
         var colour = own || (context && context.hideout && context.hideout.colour) || "#1f6feb";
         var radius = (context && context.hideout && context.hideout.radius) || 5;  // larger to tap
@@ -184,3 +193,7 @@ window.onemap = Object.assign({}, window.onemap, {
         }
     });
 })();
+// the map as soon as Leaflet makes it, where Leaflet is loaded before this file
+if (window.L && window.L.Map && window.L.Map.addInitHook) {
+    window.L.Map.addInitHook(function () { window.onemap.map = this; });
+}
