@@ -45,7 +45,7 @@ class StationReport:
     three_codes: float | None
     quarantined: int
     loaded: datetime | None  # when the latest finished load ended (see data_as_of_line)
-    map_png: bytes = field(repr=False, default=b"")
+    map_jpeg: bytes = field(repr=False, default=b"")  # mapimage.station_map
     # 研判: the hot-spot grids (dressed for print, see hot_spots) and what the analysis stands at
     hot_spots: list[dict[str, Any]] = field(default_factory=list)
     analysis_note: str = ""
@@ -254,7 +254,7 @@ def build_station(url: str, scope: Scope, station: str, week: Period, with_map: 
             three_codes=three_codes.result(),
             quarantined=quarantined,
             loaded=operations.data_as_of(url),
-            map_png=the_map.result() if the_map else b"",
+            map_jpeg=the_map.result() if the_map else b"",
             hot_spots=hot,
             analysis_note=note,
             hot_map_png=hot_map.result() if hot_map else b"",
