@@ -2,11 +2,11 @@
 and XLSX memory.
 
 1. Renders each station alone (PDF + XLSX), one after the other, then the whole batch (every
-   station and the summary) as `onemap report weekly` does: the stations in parallel, one process
-   per processor (or ``--workers``), in the same run. Prints the batch's time beside the stations'
-   one after the other (the speed-up; up to the processors' number) and the batch's time per
-   station over the mean single station's (target ≤ 1.2, i.e. no worse than one at a time), each
-   with the 1-minute load average.
+   station and the summary) as `onemap report weekly` does, in the same run: in
+   ``dashboard.reports.run.default_workers()`` processes (or ``--workers``); within a process the
+   next station is gathered while one is typeset. Prints the batch's time beside the stations'
+   one after the other (the speed-up) and the batch's time per station over the mean single
+   station's (target ≤ 1.2), each with the 1-minute load average.
 2. Writes XLSX sheets of 10k, 100k and 400k rows in child processes and prints their peak memory
    (constant-memory writing: the ratio largest / smallest should stay near 1).
 
@@ -31,7 +31,7 @@ from sqlalchemy import text
 
 from benchmarks.support import as_leadership, scoped_connection
 from dashboard.periods import Period, Week, default_period
-from dashboard.reports.run import station_files, weekly
+from dashboard.reports.run import default_workers, station_files, weekly
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 
@@ -54,7 +54,9 @@ def main() -> None:
     ap.add_argument("--db", default="onemap_county")
     ap.add_argument("--app-url", default=None)
     ap.add_argument("--week", default=None, help="default: the last full week of the data")
-    ap.add_argument("--workers", type=int, default=None, help="batch processes (default: one per processor)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="batch processes (default: one per two processors)"
+    )
     ap.add_argument("--no-memory", action="store_true", help="skip the XLSX memory part")
     args = ap.parse_args()
     url, _ = as_leadership(args.db, args.app_url)
@@ -78,14 +80,14 @@ def main() -> None:
             station_files(url, scope, code, week, out / "single")
             singles.append(time.perf_counter() - t0)
         single, serial, la_serial = sum(singles) / len(singles), sum(singles), os.getloadavg()[0]
-        workers = min(args.workers or os.cpu_count() or 1, len(codes))
+        workers = min(args.workers or default_workers(), len(codes))
         t0 = time.perf_counter()
         files = weekly(url, scope, week, out / "batch", weights, workers=workers)
         batch, la_batch = time.perf_counter() - t0, os.getloadavg()[0]
         per_station = batch / stations
         print(
             f"{stations} stations one after the other: {serial:.1f} s (load {la_serial:.1f}); "
-            f"in parallel ({workers} processes, with the summary): {batch:.1f} s (load {la_batch:.1f}); "
+            f"as a batch ({workers} processes, with the summary): {batch:.1f} s (load {la_batch:.1f}); "
             f"speed-up {serial / batch:.2f}"
         )
         print(

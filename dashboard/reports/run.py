@@ -6,18 +6,19 @@ crashed run) never sees half a file and a second run simply replaces the first.
 
 from __future__ import annotations
 
+import contextvars
 import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from dashboard import db
 from dashboard.periods import Period
 from dashboard.queries import areas, indicators
 from dashboard.reports import pdf, xlsx
-from dashboard.reports.weekly import build_station, build_summary
+from dashboard.reports.weekly import StationReport, build_station, build_summary
 from dashboard.scope import Scope
 
 
@@ -48,10 +49,12 @@ def station_files(
     folder: Path,
     kpis: dict[str, indicators.Kpis] | None = None,
     public_url: str | None = None,
+    report: StationReport | None = None,
 ) -> list[Path]:
-    """A station's PDF and XLSX; its headline figures go into ``kpis`` for the summary to reuse;
-    with the deployment's ``public_url`` the PDF links to the station's page."""
-    report = build_station(url, scope, station, week)
+    """A station's PDF and XLSX (from ``report`` when already gathered); its headline figures go
+    into ``kpis`` for the summary to reuse; with the deployment's ``public_url`` the PDF links to
+    the station's page."""
+    report = report or build_station(url, scope, station, week)
     if kpis is not None:
         kpis[station] = report.kpis
     stem = safe_name(f"{week.label()}_{station}_{report.name}")
@@ -60,6 +63,36 @@ def station_files(
         atomic_write(folder / f"{stem}.pdf", lambda tmp: tmp.write_bytes(pdf.to_pdf(html))),
         atomic_write(folder / f"{stem}.xlsx", lambda tmp: xlsx.write_station(report, tmp)),
     ]
+
+
+def one_process(
+    url: str,
+    scope: Scope,
+    codes: list[str],
+    week: Period,
+    folder: Path,
+    figures: dict[str, indicators.Kpis],
+    public_url: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> list[Path]:
+    """The stations ``codes`` in this process, two at a time: the next one gathered (mostly the
+    database's work, in a thread) while this one is typeset (the processor's)."""
+    written: list[Path] = []
+    with ThreadPoolExecutor(1) as ahead:
+
+        def gather(code: str) -> Future[StationReport]:
+            # the thread does not inherit the caller's context (its signed scope)
+            return ahead.submit(contextvars.copy_context().run, build_station, url, scope, code, week)
+
+        coming = gather(codes[0]) if codes else None
+        for i, code in enumerate(codes):
+            assert coming is not None
+            report = coming.result()
+            coming = gather(codes[i + 1]) if i + 1 < len(codes) else None
+            if progress:
+                progress(code, i)
+            written += station_files(url, scope, code, week, folder, figures, public_url, report)
+    return written
 
 
 def _station_apart(
@@ -78,6 +111,17 @@ def _station_apart(
     return paths, figures[station]
 
 
+def default_workers() -> int:
+    """Processes for a batch: one per two processors.
+
+    A worker process costs about 2.5 s of processor time before its first station (imports, the
+    typesetter's fonts, fresh database sessions), and within each the next station is gathered
+    while one is typeset. On this 2-processor machine, shared (load 8-10), the 11 county stations
+    took 52.8 s in one process and 70-72 s in two, 59-97 s in four (benchmarks/reports.py).
+    """
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
 def weekly(
     url: str,
     scope: Scope,
@@ -91,9 +135,9 @@ def weekly(
 ) -> list[Path]:
     """Reports for ``week`` into ``out/<week>/``: every station in scope (or those named) and the area.
 
-    The stations are written by ``workers`` processes at once (default: one per processor; 1:
-    one after the other in this process); typesetting a PDF keeps a processor busy. With the
-    deployment's ``public_url`` each station's PDF links to that station's page for ``week``.
+    The stations are written by ``workers`` processes at once (default: :func:`default_workers`;
+    1: in this process, the next station gathered while one is typeset). With the deployment's
+    ``public_url`` each station's PDF links to that station's page for ``week``.
     """
     known = {s["station_code"]: s["name"] for s in areas.stations(url, scope)}
     codes = stations or sorted(known)
@@ -105,12 +149,14 @@ def weekly(
     folder = out / week.label()
     written: list[Path] = []
     figures: dict[str, indicators.Kpis] = {}
-    workers = min(workers or os.cpu_count() or 1, len(codes))
+    workers = min(workers or default_workers(), len(codes))
     if workers <= 1:
-        for i, code in enumerate(codes):
+
+        def step(code: str, i: int) -> None:
             if progress:
                 progress(known[code], i, len(codes) + 1)
-            written += station_files(url, scope, code, week, folder, figures, public_url)
+
+        written += one_process(url, scope, codes, week, folder, figures, public_url, step)
     else:
         # spawned, not forked: a forked child would share the parent's pooled database connections
         token = db.SCOPE_TOKEN.get()

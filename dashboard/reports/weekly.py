@@ -83,7 +83,7 @@ class StationReport:
 
 # threads gathering one station's report: every query and both maps at once (most of the time is
 # the database's; the biggest county station gathered in 1.5-1.7 s with 8 at load 8.5, 1.8-2.6 s
-# with 4); a batch of stations runs a process per processor on top of this (dashboard.reports.run)
+# with 4); a batch gathers the next station while it typesets one (dashboard.reports.run)
 GATHERERS = 8
 HOT_LISTED = 15  # hot-spot grids a report lists
 

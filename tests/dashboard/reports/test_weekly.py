@@ -17,7 +17,9 @@ from dashboard.headlines import FIGURES
 from dashboard.periods import Period, Week, term
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
+from dashboard.reports.run import weekly
 from dashboard.scope import Scope
+from dashboard.settings import DashboardSettings
 from etl.db import libpq_url
 from tests.support import codes
 from tests.support.accounts import login
@@ -238,3 +240,24 @@ def test_station_page_download_is_the_same_report(
     assert client.get(f"/download/weekly/{code}.pdf?week=2026-W99").status_code == 400
     assert shutil.which("pdftotext")
     assert re.search(r"\.pdf", resp.headers["Content-Disposition"])
+
+
+def test_stations_written_in_processes_say_what_one_process_wrote(
+    reports: Path, demo_db: tuple[str, str], tmp_path: Path
+) -> None:
+    """A batch in worker processes (a machine with more processors than this one) writes the same
+    reports as one process that gathers the next station while it typesets one."""
+    codes = [s["station_code"] for s in areas.stations(demo_db[1], Scope.everything())][:2]
+    weights = DashboardSettings().score_weights()
+    weekly(demo_db[1], Scope.everything(), WEEK, tmp_path, weights, stations=codes, workers=2)
+    weekly(demo_db[1], Scope.everything(), WEEK, tmp_path / "one", weights, stations=codes, workers=1)
+
+    def said(pdf: Path) -> list[str]:
+        return [line for line in pdf_text(pdf).splitlines() if "生成时间" not in line]
+
+    for code in codes:
+        apart, alone = (
+            station_files(tmp_path / WEEK.label(), code)[0],
+            station_files(tmp_path / "one" / WEEK.label(), code)[0],
+        )
+        assert said(apart) == said(alone) == said(station_files(reports, code)[0]), code
