@@ -187,10 +187,10 @@ def test_page_wall_xlsx_and_pdf_show_the_same_figures_and_ranking(
     summary_text = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    # the PDF's ranking: places and scores row by row, the names (wrapped in their narrow column)
-    # in the order they appear
+    # the PDF's ranking: places and scores row by row (a name between them when it fits its
+    # column, on a line of its own when it wraps), the names in the order they appear
     section = summary_text[summary_text.index("二、派出所排名") :]
-    rows = [m.groups() for m in re.finditer(r"^\s*(\d+)\s+(\d+\.\d)\s", section, re.MULTILINE)]
+    rows = [m.groups() for m in re.finditer(r"^\s*(\d+)\s+(?:\D+?\s+)?(\d+\.\d)\s", section, re.MULTILINE)]
     assert [int(place) for place, _ in rows] == list(range(1, len(rows) + 1))
     names = sorted((s["name"] for s in stations), key=lambda name: section.find(name[:3]))
     in_pdf = list(zip(names, [score for _, score in rows], strict=True))
