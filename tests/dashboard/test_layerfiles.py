@@ -17,16 +17,10 @@ import pytest
 from sqlalchemy import Engine
 
 from dashboard.layerfiles import NAMES, STATIC_POINTS, url
-from tests.support.accounts import login
+from tests.support.accounts import signed_in
 from tests.support.dash_calls import column, dash_call, key_of
 
 pytestmark = pytest.mark.db
-
-
-def signed_in(app: dash.Dash, username: str) -> Any:
-    client = app.server.test_client()
-    assert login(client, username).status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -26,18 +26,12 @@ from dashboard.map import framing
 from dashboard.map.overlays import overlay_name
 from etl.db import libpq_url
 from etl.derive import record_built
-from tests.support.accounts import login
+from tests.support.accounts import signed_in
 from tests.support.dash_calls import column, dash_call, key_of
 from tests.support.streets import dense_spot, leaflet_view
 
 pytestmark = pytest.mark.db
 MB = 1_000_000
-
-
-def signed_in(app: dash.Dash, username: str) -> Any:
-    client = app.server.test_client()
-    assert login(client, username).status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -46,6 +46,13 @@ def login(client: Any, username: str, password: str = PASSWORD, next_path: str =
     return client.post("/login", data=data, **request)
 
 
+def signed_in(app: Any, username: str) -> Any:
+    """A Flask test client of the Dash ``app`` signed in as the demo user ``username``."""
+    client = app.server.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
 def logout(client: Any) -> Any:
     """Sign a Flask test client out as the top bar's form does (its token from a page's top bar)."""
     page = client.get("/logout")
