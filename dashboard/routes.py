@@ -80,7 +80,9 @@ def _mine(c: AppContext, _m: re.Match[str], _q: str | None) -> html.Div:
 
 def _area(c: AppContext, m: re.Match[str], q: str | None) -> html.Div:
     level, code = m.group("level"), m.group("code")
-    return drill.area_page(c, c.period(q), level, code) or not_found(f"{label('area_level', level)} {code} ")
+    page = drill.area_page(c, c.period(q), level, code)
+    # "is None", never "or": a component's truth is its size, counted through its whole tree
+    return page if page is not None else not_found(f"{label('area_level', level)} {code} ")
 
 
 def _building(c: AppContext, m: re.Match[str], _q: str | None) -> html.Div:
@@ -95,9 +97,8 @@ def _building(c: AppContext, m: re.Match[str], _q: str | None) -> html.Div:
 
 def _item(c: AppContext, m: re.Match[str], q: str | None) -> html.Div:
     code = m.group("code")
-    return supervision.item_page(c, code, c.period(q)) or not_found(
-        f"{label('item_kind', 'grid_event')} {code} "
-    )
+    page = supervision.item_page(c, code, c.period(q))
+    return page if page is not None else not_found(f"{label('item_kind', 'grid_event')} {code} ")
 
 
 CODE = rf"(?P<code>{CODE_PATTERN})"
