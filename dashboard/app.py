@@ -25,6 +25,7 @@ from dashboard import (
     headers,
     layerfiles,
     login,
+    pagejson,
     periodbar,
     routes,
     supervision,
@@ -119,6 +120,9 @@ def create_app(
         # after the login guard (registered first): only a signed-in browser gets this far
         if request.method == "POST" and request.path == "/_dash-update-component":
             bounds.dash_call(request.get_json(silent=True), app.callback_map)
+
+    # the router's answer with the cached parts' JSON spliced in (what Dash would send, unencoded)
+    pagejson.install(app, lambda pathname, search: routes.render(c, pathname, search))
 
     # last: every callback (and so every inline script Dash will serve) is registered by now
     headers.install(app, settings.basemap_url)

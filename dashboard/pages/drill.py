@@ -17,9 +17,10 @@ from dashboard.context import AppContext
 from dashboard.hotspots import area_line
 from dashboard.map.areamap import area_map
 from dashboard.names import area_names
+from dashboard.pagejson import freeze
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
-from dashboard.queries import areas, breakdowns, elements, indicators, verdicts
+from dashboard.queries import areas, breakdowns, elements, indicators, operations
 from dashboard.queries import supervision as supervisions
 from dashboard.queries.areas import GOVERNANCE, Area
 from dashboard.supervision import badge, supervision_list
@@ -62,8 +63,9 @@ def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div 
     period; the top bar, which names the viewer, built for each request); None when the area does
     not exist or is out of the viewer's scope."""
     # keyed by the latest verdict and supervision step too: each changes what an area shows
-    key = ("area-page", level, code, period, verdicts.stamp(c.url), supervisions.stamp(c.url))
-    body = c.cached(key, lambda: _area_body(c, period, level, code))
+    key = ("area-page", level, code, period, *operations.judged_stamps(c.url))
+    # kept with its parts' JSON, so a warm page is not encoded again (dashboard/pagejson.py)
+    body = c.cached(key, lambda: freeze(_area_body(c, period, level, code)))
     if body is None:
         return None
     if level == "grid":  # its alerts with their state and the verdict form, under the headline figures

@@ -33,23 +33,48 @@ from dashboard.map import (
 )
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import VIEW_LAYERS, PointLayer
+from dashboard.pagejson import freeze
 from dashboard.periodbar import bar, carried
 from dashboard.periods import HOUR, Period, term
-from dashboard.queries import breakdowns, elements
+from dashboard.queries import breakdowns, elements, operations
 from dashboard.ui import nav
 
 
 # ------------------------------------------------------------------ layout
 def layout(c: AppContext, period: Period) -> html.Div:
     """The map page for the current viewer and ``period``: their extent, the small point layers,
-    the basemap."""
+    the basemap (cached per scope, period, latest verdict and supervision step, with its JSON:
+    :mod:`dashboard.pagejson`); the top bar and the period bar built for each request."""
+    key = ("map-page", period, *operations.judged_stamps(c.url))
+    # the page with an empty period bar; it is the panel's first part (see page)
+    cached = c.cached(key, lambda: _parts(page(c, period, *_data(c), html.Div())))
+    main, rest = cached
+    panel = html.Aside([bar(c, period), *rest.children], className="panel")
+    return html.Div([nav("/"), html.Div([panel, main], className="map-page")])
+
+
+MapData = tuple[framing.Extent, list[dict[str, Any]], dict[PointLayer, dict[str, Any]]]
+
+
+def _data(c: AppContext) -> MapData:
+    """What the page shows: the viewer's extent, the incident categories, the small point layers
+    (each its ``data`` or ``url``)."""
     cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     # the static ones by URL (dashboard/layerfiles.py), those a verdict changes with the page
     sent = [k for k in layers.SMALL_LAYERS if k not in layerfiles.STATIC_POINTS]
     data = layers.point_layers(c, 11, None, sent)
     small: dict[PointLayer, dict[str, Any]] = {k: {"data": v} for k, v in zip(sent, data, strict=True)}
     small |= {k: {"url": layerfiles.url(k)} for k in layerfiles.STATIC_POINTS}
-    return page(c, period, framing.area_extent(c), cats, small, bar(c, period))
+    return framing.area_extent(c), cats, small
+
+
+def _parts(built: html.Div) -> tuple[html.Main, html.Div]:
+    """The parts of a built page that name no viewer, frozen: the map column, and the panel's
+    parts after its period bar (in a Div, each part frozen, the Div itself not sent)."""
+    _nav, body = built.children
+    panel, main = body.children
+    frozen = freeze(html.Div([main, *panel.children[1:]])).children
+    return frozen[0], html.Div(frozen[1:])
 
 
 def skeleton(c: AppContext) -> html.Div:
