@@ -7,23 +7,25 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine
 
 import dashboard.cache
 from common.secret import derive
 from dashboard.cache import SharedCache, key_digest
 from dashboard.context import AppContext
-from dashboard.pages import drill
-from dashboard.queries.areas import stations
+from dashboard.pages import drill, mapview
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 from dashboard.warm import chief_warmer, warm
-from etl.db import libpq_url
+from etl.db import libpq_url, normalise_url
 from etl.derive import record_built
 from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
+from tests.support.dash_calls import column
 
 KEY = ("area-page", "station", "S1", Scope.everything(), frozenset({"a", "b", "c"}))
 
@@ -108,26 +110,59 @@ def test_a_load_ends_what_was_cached_before_it(cached_app: AppContext, demo_db: 
     assert cached_app.cached(("figures",), compute) == 2
 
 
+FIRST_ZONE = "select min(zone_code) from serve.zones where station_code = :s"
+BUSIEST = (
+    "select grid_code from serve.incidents where station_code = :s and grid_code is not null"
+    " and reported_at >= :a and reported_at < :b group by 1 order by count(*) desc, 1 limit 2"
+)
+
+
 @pytest.mark.db
-def test_the_warmed_station_pages_are_served_without_computing(
+def test_the_warmed_pages_are_served_without_computing(
     demo_db: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The map, each station's page, its first police zone and its two busiest grids of the four
+    weeks to the period's end (read here from the owner's side), for the leadership and for each
+    station's chief; after a load each is computed again."""
     settings = DashboardSettings(cache_seconds=600, cache_dir=tmp_path, as_of=DEMO_UNTIL)
     pages, _seconds = warm(demo_db[1], SECRET, settings)
     served = AppContext(demo_db[1], settings, derive(SECRET, "scope"))  # another process's, as it were
-    with served.acting_as(LEADER):
-        codes = [s["station_code"] for s in stations(served.url, served.scope())]
-        # the map, the quality page, the stations; and each station's map and page for its chief
-        assert pages == 3 * len(codes) + 2 and codes
+    end = served.period().end
+    owner = create_engine(normalise_url(demo_db[0]))
+    codes = column(owner, "select station_code from serve.stations order by 1")
+    areas = {
+        code: [
+            ("zone", column(owner, FIRST_ZONE, s=code)[0]),
+            *(("grid", g) for g in column(owner, BUSIEST, s=code, a=end - timedelta(days=28), b=end)),
+        ]
+        for code in codes
+    }
+    owner.dispose()
+    # the map and the quality page; per station its page, zone and grids twice, and its chief's map
+    assert codes and pages == 2 + sum(2 * (1 + len(a)) + 1 for a in areas.values())
 
-        def never(*_args: object) -> None:
-            raise AssertionError("computed again")
+    def never(*_args: object) -> None:
+        raise AssertionError("computed again")
 
-        monkeypatch.setattr(drill, "_area_body", never)
+    with monkeypatch.context() as m:
+        m.setattr(drill, "_area_body", never)
+        m.setattr(mapview, "_data", never)
         for code in codes:
-            page = drill.area_page(served, served.period(), "station", code)
-            assert page is not None and code in str(page.to_plotly_json())
-    for code in codes:  # a chief's own station page too, in the chief's scope
-        with served.acting_as(chief_warmer(code)):
-            page = drill.area_page(served, served.period(), "station", code)
-            assert page is not None and code in str(page.to_plotly_json())
+            for viewer in (LEADER, chief_warmer(code)):
+                with served.acting_as(viewer):
+                    for level, area in [("station", code), *areas[code]]:
+                        page = drill.area_page(served, served.period(), level, area)
+                        assert page is not None and area in str(page.to_plotly_json())
+                    assert mapview.layout(served, served.period()) is not None
+    # after a load nothing of it is served: each page is computed again
+    monkeypatch.setattr(dashboard.cache, "STAMP_SECONDS", 0.0)
+    with psycopg.connect(libpq_url(demo_db[0])) as conn:
+        record_built(conn, "alerts")
+    computed: list[str] = []
+    body = drill._area_body
+    monkeypatch.setattr(
+        drill, "_area_body", lambda c, p, level, code: computed.append(code) or body(c, p, level, code)
+    )
+    with served.acting_as(chief_warmer(codes[0])):
+        assert drill.area_page(served, served.period(), "station", codes[0]) is not None
+    assert computed == [codes[0]]
