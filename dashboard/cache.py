@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import pickle
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -30,6 +31,7 @@ from cachelib import FileSystemCache
 from cachetools import TTLCache
 
 from dashboard.db import fetch_all
+from dashboard.pagejson import dumps
 
 T = TypeVar("T")
 MISSING = object()
@@ -92,7 +94,8 @@ class SharedCache:
             if found is not MISSING:
                 return found  # type: ignore[no-any-return,unused-ignore]
             value = compute()
-            self.shared.set(digest, value)
+            # a page part whose JSON is kept is stored as that JSON only (dashboard/pagejson.py)
+            self.shared.set(digest, dumps(value))
             with self._mutex:
                 self.local[digest] = value
             return value
@@ -101,10 +104,11 @@ class SharedCache:
         with self._mutex:
             if digest in self.local:
                 return self.local[digest]
-        # has() first: a stored None is a value (an area that does not exist), not a miss
-        if not self.shared.has(digest):
+        # stored pickled (a stored None is a value: an area that does not exist); None is a miss
+        stored = self.shared.get(digest)
+        if stored is None:
             return MISSING
-        value = self.shared.get(digest)
+        value = pickle.loads(stored)
         with self._mutex:
             self.local[digest] = value
         return value

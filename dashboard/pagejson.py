@@ -12,6 +12,9 @@ builders' own, whoever encodes the result.
 
 from __future__ import annotations
 
+import io
+import json
+import pickle
 import re
 import secrets
 from collections.abc import Callable
@@ -27,6 +30,39 @@ from dashboard import bounds
 # the attribute holding a component's JSON (not a Dash property: Dash never sends it)
 ENCODED = "_onemap_json"
 ROUTER = "page.children"  # the router's output (dashboard/app.py)
+
+
+class Frozen:
+    """A frozen part as another process reads it back from the shared cache: its JSON and its id,
+    not its component tree (a station page's tree pickles to ~500 kB and takes 50-100 ms to load;
+    its JSON is ~120 kB). The router splices the JSON in; Dash's own encoder calls
+    :meth:`to_plotly_json`."""
+
+    def __init__(self, text: str, ident: Any = None) -> None:
+        self.__dict__[ENCODED] = text
+        self.id = ident
+
+    def to_plotly_json(self) -> Any:
+        return json.loads(self.__dict__[ENCODED])
+
+    def __repr__(self) -> str:
+        return f"Frozen({self.__dict__[ENCODED]})"
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Component):
+            text = obj.__dict__.get(ENCODED)
+            if text is not None:
+                return Frozen, (text, getattr(obj, "id", None))
+        return NotImplemented
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` pickled, each frozen part as a :class:`Frozen` (its JSON only)."""
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
 
 
 def freeze(body: Any) -> Any:
@@ -57,7 +93,7 @@ def to_json(tree: Any) -> str:
     parts: list[str] = []
 
     def swap(value: Any) -> Any:
-        if isinstance(value, Component):
+        if isinstance(value, (Component, Frozen)):
             kept = value.__dict__.get(ENCODED)
             if kept is not None:
                 parts.append(kept)
