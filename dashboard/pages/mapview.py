@@ -43,43 +43,34 @@ from dashboard.ui import nav
 # ------------------------------------------------------------------ layout
 def layout(c: AppContext, period: Period) -> html.Div:
     """The map page for the current viewer and ``period``: their extent, the small point layers,
-    the basemap (cached per scope, period, latest verdict and supervision step, with its JSON:
-    :mod:`dashboard.pagejson`); the top bar and the period bar built for each request."""
+    the basemap; cached without the top bar and the period bar, which are built per request."""
     key = ("map-page", period, *operations.judged_stamps(c.url))
-    # the page with an empty period bar; it is the panel's first part (see page)
-    cached = c.cached(key, lambda: _parts(page(c, period, *_data(c), html.Div())))
-    main, rest = cached
-    panel = html.Aside([bar(c, period), *rest.children], className="panel")
-    return html.Div([nav("/"), html.Div([panel, main], className="map-page")])
+    panel, main = c.cached(key, lambda: _frozen(c, period))
+    return assemble(bar(c, period), panel, main)
 
 
-MapData = tuple[framing.Extent, list[dict[str, Any]], dict[PointLayer, dict[str, Any]]]
-
-
-def _data(c: AppContext) -> MapData:
-    """What the page shows: the viewer's extent, the incident categories, the small point layers
-    (each its ``data`` or ``url``)."""
+def _frozen(c: AppContext, period: Period) -> tuple[list[Any], html.Main]:
+    """The page's parts (:func:`page`) with their JSON kept (:mod:`dashboard.pagejson`)."""
     cats = c.cached(("cats",), lambda: breakdowns.categories(c.url))
     # the static ones by URL (dashboard/layerfiles.py), those a verdict changes with the page
     sent = [k for k in layers.SMALL_LAYERS if k not in layerfiles.STATIC_POINTS]
     data = layers.point_layers(c, 11, None, sent)
     small: dict[PointLayer, dict[str, Any]] = {k: {"data": v} for k, v in zip(sent, data, strict=True)}
     small |= {k: {"url": layerfiles.url(k)} for k in layerfiles.STATIC_POINTS}
-    return framing.area_extent(c), cats, small
+    panel, main = page(c, period, framing.area_extent(c), cats, small)
+    parts = freeze(html.Div([*panel, main])).children
+    return parts[:-1], parts[-1]
 
 
-def _parts(built: html.Div) -> tuple[html.Main, html.Div]:
-    """The parts of a built page that name no viewer, frozen: the map column, and the panel's
-    parts after its period bar (in a Div, each part frozen, the Div itself not sent)."""
-    _nav, body = built.children
-    panel, main = body.children
-    frozen = freeze(html.Div([main, *panel.children[1:]])).children
-    return frozen[0], html.Div(frozen[1:])
+def assemble(period_bar: Any, panel: list[Any], main: html.Main) -> html.Div:
+    """The page from the top bar, the period bar, the panel's other parts and the map column."""
+    side = html.Aside([period_bar, *panel], className="panel")
+    return html.Div([nav("/"), html.Div([side, main], className="map-page")])
 
 
 def skeleton(c: AppContext) -> html.Div:
     """The page's components without data (no query): its part of the app's validation layout."""
-    return page(c, c.period(), framing.FALLBACK_EXTENT, [], {}, html.Div())
+    return assemble(html.Div(), *page(c, c.period(), framing.FALLBACK_EXTENT, [], {}))
 
 
 def page(
@@ -88,10 +79,10 @@ def page(
     ext: framing.Extent,
     cats: list[dict[str, Any]],
     small: dict[PointLayer, dict[str, Any]],
-    period_bar: html.Div,
-) -> html.Div:
-    """The page from its data: the period, extent, incident categories, small point layers (each
-    its ``data`` or ``url``) and the period bar (the basemap comes per view, by URL)."""
+) -> tuple[list[Any], html.Main]:
+    """The page's parts from its data (the period, extent, incident categories, small point layers,
+    each its ``data`` or ``url``; the basemap comes per view, by URL): the panel's parts below its
+    period bar, and the map column."""
     switchable = overlays.overlays(ext, small)
     the_map = dl.Map(
         [
@@ -124,69 +115,56 @@ def page(
         maxZoom=19,
     )
     marks = {-k: (week.shift(-k).label()[-3:] if k % 3 == 0 else "") for k in range(PLAYBACK_WEEKS)}
-    panel = html.Aside(
-        [
-            period_bar,
-            share.buttons(),
-            html.H3("搜索"),
-            dcc.Input(
-                id="map-search-q",
-                type="text",
-                debounce=True,
-                placeholder="地址、楼栋编码、网格或警务区编码、小区、工作站",
-                className="search",
-            ),
-            html.Div(id="map-search-results"),
-            html.H3("热力"),
-            radios("map-heat-kind", "incidents", [("警情", "incidents"), ("风险", "risks"), ("关闭", "off")]),
-            dcc.Dropdown(
-                id="map-heat-cats",
-                multi=True,
-                placeholder="全部警情类别",
-                options=[{"label": r["name_zh"], "value": r["category"]} for r in cats],
-            ),
-            radios(
-                "map-heat-window", "week", [(term("current"), "week"), ("近4周", "4w"), ("自定义", "custom")]
-            ),
-            dcc.DatePickerRange(
-                id="map-heat-range",
-                display_format="YYYY-MM-DD",
-                start_date=(week.start - timedelta(days=28)).date().isoformat(),
-                end_date=(week.end - HOUR).date().isoformat(),
-            ),
-            html.Div(
-                [
-                    html.Button("▶ 逐周回放", id="map-play", n_clicks=0),
-                    html.Span(week.label_zh(), id="map-play-week"),
-                ],
-                className="play-row",
-            ),
-            dcc.Slider(id="map-week-offset", min=-(PLAYBACK_WEEKS - 1), max=0, step=1, value=0, marks=marks),
-            dcc.Interval(id="map-play-tick", interval=1500, disabled=True),
-            html.H3("分级设色"),
-            *hierarchy.controls(),  # 公安 or 治理, the level, the measure
-            dcc.Checklist(
-                id="map-heat-over", options=[{"label": "分级设色时叠加热力", "value": "on"}], value=[]
-            ),
-            html.H3("当前选择"),
-            html.Div("点击派出所查看其警务区和网格；点击任一要素查看其要点和页面链接。", id="map-selection"),
-            html.H3("预警核实"),
-            alertpanel.panel(),
-            dcc.Store(id="map-selected-station"),
-            # the view once the map stood still, which the viewport's layers are sent for
-            dcc.Store(id="map-view-settled"),
-            dcc.Store(id="map-search-store"),
-            *share.stores(),
-        ],
-        className="panel",
-    )
+    panel = [
+        share.buttons(),
+        html.H3("搜索"),
+        dcc.Input(
+            id="map-search-q",
+            type="text",
+            debounce=True,
+            placeholder="地址、楼栋编码、网格或警务区编码、小区、工作站",
+            className="search",
+        ),
+        html.Div(id="map-search-results"),
+        html.H3("热力"),
+        radios("map-heat-kind", "incidents", [("警情", "incidents"), ("风险", "risks"), ("关闭", "off")]),
+        dcc.Dropdown(
+            id="map-heat-cats",
+            multi=True,
+            placeholder="全部警情类别",
+            options=[{"label": r["name_zh"], "value": r["category"]} for r in cats],
+        ),
+        radios("map-heat-window", "week", [(term("current"), "week"), ("近4周", "4w"), ("自定义", "custom")]),
+        dcc.DatePickerRange(
+            id="map-heat-range",
+            display_format="YYYY-MM-DD",
+            start_date=(week.start - timedelta(days=28)).date().isoformat(),
+            end_date=(week.end - HOUR).date().isoformat(),
+        ),
+        html.Div(
+            [
+                html.Button("▶ 逐周回放", id="map-play", n_clicks=0),
+                html.Span(week.label_zh(), id="map-play-week"),
+            ],
+            className="play-row",
+        ),
+        dcc.Slider(id="map-week-offset", min=-(PLAYBACK_WEEKS - 1), max=0, step=1, value=0, marks=marks),
+        dcc.Interval(id="map-play-tick", interval=1500, disabled=True),
+        html.H3("分级设色"),
+        *hierarchy.controls(),  # 公安 or 治理, the level, the measure
+        dcc.Checklist(id="map-heat-over", options=[{"label": "分级设色时叠加热力", "value": "on"}], value=[]),
+        html.H3("当前选择"),
+        html.Div("点击派出所查看其警务区和网格；点击任一要素查看其要点和页面链接。", id="map-selection"),
+        html.H3("预警核实"),
+        alertpanel.panel(),
+        dcc.Store(id="map-selected-station"),
+        # the view once the map stood still, which the viewport's layers are sent for
+        dcc.Store(id="map-view-settled"),
+        dcc.Store(id="map-search-store"),
+        *share.stores(),
+    ]
     head, legend = share.print_frame(f"{c.settings.title} · 治安态势图", week.label_zh())
-    return html.Div(
-        [
-            nav("/"),
-            html.Div([panel, html.Main([head, the_map, legend], className="map-main")], className="map-page"),
-        ]
-    )
+    return panel, html.Main([head, the_map, legend], className="map-main")
 
 
 def radios(ident: str, value: str, choices: list[tuple[str, str]]) -> dcc.RadioItems:

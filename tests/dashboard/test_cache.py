@@ -146,7 +146,7 @@ def test_the_warmed_pages_are_served_without_computing(
 
     with monkeypatch.context() as m:
         m.setattr(drill, "_area_body", never)
-        m.setattr(mapview, "_data", never)
+        m.setattr(mapview, "_frozen", never)
         for code in codes:
             for viewer in (LEADER, chief_warmer(code)):
                 with served.acting_as(viewer):
