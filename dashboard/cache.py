@@ -3,7 +3,8 @@ at a time, and nothing kept across a load.
 
 Two levels: each process keeps what it computed or read in memory (``cachetools``), and every
 process shares a directory of pickled values (``cachelib.FileSystemCache``: written to a
-temporary file and renamed, so a reader never sees half a value). A key is computed by one
+temporary file and renamed, so a reader never sees half a value; a page part whose JSON is kept is
+stored as that JSON only, :func:`dashboard.pagejson.dumps`). A key is computed by one
 thread of one process at a time: the others wait on an exclusive ``flock`` of the key's lock
 file, then read what the first one stored. The kernel releases the lock of a process that dies,
 so a killed worker never leaves a key locked.
