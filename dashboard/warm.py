@@ -26,7 +26,10 @@ from dashboard.settings import DashboardSettings
 # the name is what the database's audit trail would show, were anything audited.
 WARMER = User("cache-warmer", "", "leadership", frozenset(), frozenset())
 ZONES = 1  # police zone pages per station: the first its page lists
-GRIDS = 2  # grid pages per station: its busiest in the four weeks to the period's end
+# grid pages per station: its busiest in the four weeks to the period's end (two: the warm takes
+# 2-2.5 times as long as without zones and grids; one, 1.3-1.5 times, but a chief's other busy
+# grid is then computed by whoever opens it first, with 50 users the tail: docs/scaling.md)
+GRIDS = 2
 BUSY_DAYS = 28
 # pages computed at once: while one waits for its SQL another runs its Python (two cores here)
 WORKERS = 3
