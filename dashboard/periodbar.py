@@ -8,7 +8,6 @@ the router renders the page from the URL, so a reload or a shared link shows the
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,6 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.pagejson import freeze
 from dashboard.periods import Period, data_as_of_zh, default_period, term
 from dashboard.queries import operations
 
@@ -37,14 +35,9 @@ def carried(c: AppContext, period: Period) -> str:
 def options(now: datetime, chosen: Period) -> list[dict[str, str]]:
     """The picker's choices at ``now``: this week so far (after its first day), the last
     :data:`PICK_WEEKS` whole weeks, and ``chosen`` wherever it lies (a shared link's period)."""
-    return _options(default_period(now), Period.so_far(now), chosen)
-
-
-@lru_cache(maxsize=256)
-def _options(last: Period, current: Period | None, chosen: Period) -> list[dict[str, str]]:
-    """:func:`options` from the day's periods: the same all day, so built once (never changed
-    by its callers: Dash only reads it)."""
+    last = default_period(now)
     periods = [last.shift(-k) for k in range(PICK_WEEKS)]
+    current = Period.so_far(now)
     if current is not None:
         periods.insert(0, current)
     if chosen not in periods:
@@ -60,14 +53,9 @@ def _choice(p: Period, current: Period | None) -> str:
 
 def picker(c: AppContext, period: Period) -> dcc.Dropdown:
     """The week picker set to ``period`` (the bar's, and the wall's in its header)."""
-    now = c.now()
-    return _picker(period, default_period(now), Period.so_far(now))
-
-
-def _picker(period: Period, last: Period, current: Period | None) -> dcc.Dropdown:
     return dcc.Dropdown(
         id="period-pick",
-        options=_options(last, current, period),
+        options=options(c.now(), period),
         value=search_of(period),
         clearable=False,
         searchable=False,
@@ -83,25 +71,15 @@ def as_of_text(c: AppContext, period: Period) -> str:
 
 def bar(c: AppContext, period: Period) -> html.Div:
     """The picker set to ``period``, the period in words with its comparison windows, and 数据截至."""
-    now = c.now()
-    return _bar(period, default_period(now), Period.so_far(now), as_of_text(c, period))
-
-
-@lru_cache(maxsize=256)
-def _bar(period: Period, last: Period, current: Period | None, as_of: str) -> html.Div:
-    """The bar, the same for everyone on a day for one period and data: built once, its parts'
-    JSON kept (:mod:`dashboard.pagejson`), so a page sends it without building or encoding it."""
-    return freeze(
-        html.Div(
-            [
-                _picker(period, last, current),
-                html.Span(period.label_zh(), className="period-label", id="period-label"),
-                html.Span(period.comparison_zh(), className="period-compare", id="period-compare"),
-                html.Span(as_of, className="period-as-of", id="period-as-of"),
-            ],
-            className="period-bar",
-            id="period-bar",
-        )
+    return html.Div(
+        [
+            picker(c, period),
+            html.Span(period.label_zh(), className="period-label", id="period-label"),
+            html.Span(period.comparison_zh(), className="period-compare", id="period-compare"),
+            html.Span(as_of_text(c, period), className="period-as-of", id="period-as-of"),
+        ],
+        className="period-bar",
+        id="period-bar",
     )
 
 
