@@ -282,10 +282,16 @@ def test_the_map_fills_the_analysis_layers_and_their_legends(
         and "下周风险" in legend
         and label("hotspot_class", "persistent_hot") in legend
     )
-    # close in: the 250 m cells; with the layers off, no legend
+    # close in: the 250 m cells
+    status, body = dash_call(
+        client, demo_app, key, {("map-view", "zoom"): 15, ("map-layers", "overlays"): on}
+    )
+    out = json.loads(body)["response"]
+    assert out["map-hotspots"]["data"]["features"][0]["properties"]["code"].startswith("C")
+    # with the layers off: no legend, and the layers' data is not sent at all
     status, body = dash_call(
         client, demo_app, key, {("map-view", "zoom"): 15, ("map-layers", "overlays"): []}
     )
     out = json.loads(body)["response"]
-    assert out["map-hotspots"]["data"]["features"][0]["properties"]["code"].startswith("C")
     assert out["map-analysis-legend"]["children"] == []
+    assert "map-hotspots" not in out and "map-risk" not in out
