@@ -196,7 +196,7 @@ def one_scale(wh: Warehouse, args: argparse.Namespace, k: int, tmp: Path, naive:
     t0 = time.perf_counter()
     manifest = generate(scale, 1, tmp / f"slice_{k}", UNTIL)
     print(f"{k:2d}x: generated in {time.perf_counter() - t0:.0f} s", flush=True)
-    url = fresh(wh, "onemap_bench")
+    url = fresh(wh, args.db)
     timings = load_until(url, manifest, stop_before=set())
     out: dict[str, dict] = {}
     for kind, table in (("access_event", "core.access_events"), ("building", "core.buildings")):
@@ -242,6 +242,7 @@ def main() -> None:
     ap.add_argument("--buildings", type=int, default=2_500, help="buildings at 1x")
     ap.add_argument("--scales", default="1,4,16", help="multiples of the rows, comma-separated")
     ap.add_argument("--naive-up-to", type=int, default=4, help="largest multiple timed with to_postgis")
+    ap.add_argument("--db", default="onemap_bench", help="scratch database (recreated): one per checkout")
     ap.add_argument("--skip-memory", action="store_true", help="only the speed figures")
     args = ap.parse_args()
     wh = Warehouse()
@@ -261,7 +262,7 @@ def main() -> None:
         mem: dict[int, float] = {}
         manifest = Path(tmp) / f"slice_{scales[-1]}" / "manifest.yaml"
         for days in () if args.skip_memory else (7, 14, 28):
-            mem_url = fresh(wh, "onemap_bench_mem")
+            mem_url = fresh(wh, f"{args.db}_mem")
             load_until(mem_url, manifest, stop_before={"access_event"})
             mem[days] = peak_memory_mb(mem_url, manifest, days)
             print(f"peak memory loading {days:2d} days of events: {mem[days]:.0f} MB ({load1()})")
