@@ -126,6 +126,22 @@ def test_geometry_is_4326_with_gist_index(db: Connection) -> None:
     assert {(t, c) for t, c, _ in geoms} <= {tuple(r) for r in gist}
 
 
+def test_no_table_has_the_same_index_twice(db: Connection) -> None:
+    """Two indexes over the same columns, expressions, operator classes and predicate answer no
+    query faster than one, yet every row written pays both."""
+    twice = db.execute(
+        text(
+            "select i.indrelid::regclass::text, array_agg(i.indexrelid::regclass::text order by 1) "
+            "from pg_index i join pg_class t on t.oid = i.indrelid "
+            "join pg_namespace n on n.oid = t.relnamespace "
+            "where n.nspname in ('core', 'ops', 'serve') "
+            "group by i.indrelid, i.indkey::text, i.indclass::text, coalesce(i.indexprs::text, ''), "
+            "coalesce(i.indpred::text, ''), i.indisunique having count(*) > 1"
+        )
+    ).all()
+    assert twice == []
+
+
 def test_wrong_srid_is_refused(db: Connection) -> None:
     db.execute(
         text(
