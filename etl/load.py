@@ -30,6 +30,7 @@ from shapely import wkb
 
 from common.china import CHINA_LAT, CHINA_LON
 from common.errors import OnemapError
+from etl.bulk import restore_indexes, set_aside_indexes
 from etl.contract import KINDS, load_order
 from etl.db import connect_raw
 from etl.derive import derive_stale, load_lock
@@ -263,6 +264,7 @@ class Loader:
             (source.name, source.kind, area, area, batch_id),
         )
         conn.execute(staging_ddl(kind, loading.extra_columns))
+        aside = set_aside_indexes(conn, kind.table)  # a first load builds them once at the end
         ctx = self._context(conn, loading)
         stg_cols = [*loading.staged_columns(), "line_no"]
         # chunks are read, converted, checked and attributed in a worker thread while this one
@@ -284,10 +286,12 @@ class Loader:
                 copy_frame(conn, sql.Identifier("staging", kind.name), stg_cols, staged)
                 copy_frame(conn, sql.Identifier("ops", "quarantine"), QUARANTINE_COLUMNS, q)
             self.progress(source.name, n_in)
-        loading.before_upsert(conn)
         with clock(report, "upsert"):
+            loading.before_upsert(conn)
             cur = conn.execute(loading.upsert(), {"batch_id": batch_id})
         report.changed += max(cur.rowcount, 0)
+        with clock(report, "index"):
+            restore_indexes(conn, aside)
         with clock(report, "derive"):
             loading.derive(conn)
         conn.execute(

@@ -17,6 +17,7 @@ import psycopg
 from psycopg import sql
 
 from common.china import TZ_NAME
+from etl.bulk import restore_indexes, set_aside_indexes
 from etl.contract import Kind
 from etl.derive import derive_access_daily
 from etl.kinds.base import KindLoading
@@ -26,6 +27,8 @@ from etl.validate import Context
 DEVICE_ATTRS = ["district_code", "building_code", "grid_code", "zone_code", "station_code"]
 _PARTITIONS = "select core.ensure_access_event_partitions(%s, %s)"
 _STORED_DAYS = "select distinct day from core.access_daily where day = any(%s)"
+_MONTH_APART = "select core.access_event_month_table(%s)"
+_ATTACH = "select core.attach_access_event_month(%s)"
 
 
 class GateEvents(KindLoading):
@@ -41,6 +44,8 @@ class GateEvents(KindLoading):
         self.last: pd.Timestamp | None = None
         self.asked: set[dt.date] = set()  # days whose stored events were asked about in this load
         self.stored: set[dt.date] = set()  # those of them that held events before it
+        self.seen_months: set[dt.date] = set()  # months whose partition was looked for
+        self.apart: dict[dt.date, str] = {}  # months loaded into a table of their own, to attach
 
     def prepare(self, conn: psycopg.Connection, ctx: Context) -> None:
         """Every gate device's district, building and area codes."""
@@ -62,10 +67,11 @@ class GateEvents(KindLoading):
         Whether a day (in Beijing time) held events is asked once per day and load, of the daily
         rollup (``core.access_daily``, rebuilt in the same transaction as every load of events),
         through its key: the cost does not grow with the events stored or loaded so far. Events of
-        the other days are returned, for staging and its ``on conflict do nothing``. Keys repeated
-        within the source were quarantined by the checks; should the rollup ever miss a stored
-        event, the primary key refuses the copy, which is undone to a savepoint, and the chunk goes
-        to staging instead.
+        the other days are returned, for staging and its ``on conflict do nothing``. A month that
+        had no partition when the load began is copied into a table of its own without indexes,
+        attached (its indexes built in one pass) before the upsert. Keys repeated within the source
+        were quarantined by the checks; should the rollup ever miss a stored event, the primary key
+        refuses the copy, which is undone to a savepoint, and the chunk goes to staging instead.
         """
         if rows.empty:
             return rows
@@ -81,26 +87,54 @@ class GateEvents(KindLoading):
         fresh = rows[~on_stored]
         if fresh.empty:
             return rows
-        conn.execute(
-            _PARTITIONS,
-            ((lo.tz_convert("UTC") - pd.Timedelta(days=1)).date(), (hi + pd.Timedelta(days=1)).date()),
-        )
         columns = [*self.staged_columns(), "batch_id"]
+        months = self._months(conn, fresh["event_time"])
+        apart = months.isin(self.apart).to_numpy()
+        for month in sorted(set(months[apart])):
+            copy_frame(
+                conn,
+                sql.Identifier("core", self.apart[month]),
+                columns,
+                fresh[(months == month).to_numpy()].assign(batch_id=batch_id)[columns],
+            )
+        partitioned = fresh[~apart]
+        if partitioned.empty:
+            return rows[on_stored]
         try:
             with conn.transaction():
                 copy_frame(
                     conn,
                     sql.Identifier("core", "access_events"),
                     columns,
-                    fresh.assign(batch_id=batch_id)[columns],
+                    partitioned.assign(batch_id=batch_id)[columns],
                 )
         except psycopg.errors.UniqueViolation:
-            self.stored |= set(days[~on_stored].unique())
-            return rows
+            back = days[~on_stored][~apart]
+            self.stored |= set(back.unique())
+            return pd.concat([rows[on_stored], partitioned])
         return rows[on_stored]
 
+    def _months(self, conn: psycopg.Connection, times: pd.Series) -> pd.Series:
+        """Each event's month (its first day, in the session's time zone, as the partitions' bounds
+        are), every month made ready: its partition, or, when it had none, a table of its own."""
+        tz = conn.info.timezone
+        months = times.dt.tz_convert(tz).dt.tz_localize(None).dt.to_period("M").dt.start_time.dt.date
+        for month in sorted(set(months) - self.seen_months):
+            self.seen_months.add(month)
+            part = f"access_events_{month:%Y_%m}"
+            exists = conn.execute("select to_regclass(%s)", (f"core.{part}",)).fetchone()
+            if exists and exists[0] is not None:
+                continue
+            table = conn.execute(_MONTH_APART, (month,)).fetchone()
+            self.apart[month] = table[0]  # type: ignore[index]
+        return months
+
     def before_upsert(self, conn: psycopg.Connection) -> None:
-        """Partitions for every month the staged events fall in."""
+        """The months loaded apart attached (their indexes built), then partitions for every month
+        the staged events fall in."""
+        for month in sorted(self.apart):
+            conn.execute(_ATTACH, (month,))
+        self.apart.clear()
         if self.first is not None and self.last is not None:
             conn.execute(
                 _PARTITIONS, ((self.first.tz_convert("UTC") - pd.Timedelta(days=1)).date(), self.last.date())
@@ -113,4 +147,6 @@ class GateEvents(KindLoading):
     def derive(self, conn: psycopg.Connection) -> None:
         """The daily rollup of the loaded days (those that held no stored event inserted plainly)."""
         if self.first is not None and self.last is not None:
+            aside = set_aside_indexes(conn, "core.access_daily")  # a first rollup indexed once, after
             derive_access_daily(conn, self.first, self.last, fresh=self.asked - self.stored)
+            restore_indexes(conn, aside)

@@ -251,6 +251,35 @@ def test_access_rollup_equals_the_events(loaded: tuple[Engine, dict, dict[str, s
     assert rollup_differences(engine) == []
 
 
+def indexes(engine: Engine) -> set[tuple[str, str]]:
+    """Every index of a core table that is not a partition: (name, definition)."""
+    with engine.connect() as conn:
+        return {
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) from pg_index i "
+                    "join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = t.relnamespace "
+                    "where n.nspname = 'core' and not t.relispartition"
+                )
+            )
+        }
+
+
+def test_a_first_load_leaves_every_index_as_the_schema_made_it(
+    loaded: tuple[Engine, dict, dict[str, str]], test_db_url: str
+) -> None:
+    """The first load built empty tables' indexes after their rows (etl/bulk.py): the same
+    indexes, under the same names, as a database the migrations alone made."""
+    schema_only = create_engine(test_db_url)
+    try:
+        made = indexes(schema_only)
+    finally:
+        schema_only.dispose()
+    assert len(made) > 60
+    assert indexes(loaded[0]) == made
+
+
 def test_derived_alerts_of_every_kind(loaded: tuple[Engine, dict, dict[str, str]]) -> None:
     engine, _, _ = loaded
     with engine.connect() as conn:

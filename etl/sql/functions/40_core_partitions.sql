@@ -35,3 +35,51 @@ end
 $$;
 comment on function core.ensure_access_event_partitions(date, date) is
     'Create the monthly partitions of core.access_events covering [first_day, last_day].';
+
+-- A month no partition held when a load began is loaded apart, then attached: rows copied into a
+-- table without indexes and its index built once, sorted, cost a third of rows inserted one by
+-- one into a B-tree larger than the shared buffers (10.3 M events: 50 s + 48 s against 234 s).
+create or replace function core.access_event_month_table(month date)
+returns text
+language plpgsql
+as $$
+declare
+    part text := format('access_events_%s', to_char(month, 'YYYY_MM'));
+    lo timestamptz := date_trunc('month', month)::date;
+    hi timestamptz := (date_trunc('month', month) + interval '1 month')::date;
+begin
+    execute format(
+        'create table core.%I (like core.access_events including defaults including constraints)', part);
+    -- no policy yet: the table lives inside the load's transaction, seen by no one else until it
+    -- is attached and protected. The bounds, checked as rows arrive, spare the attachment a scan
+    execute format('alter table core.%I add constraint %I check (event_time >= %L and event_time < %L)',
+        part, part || '_bounds', lo, hi);
+    return part;
+end
+$$;
+comment on function core.access_event_month_table(date) is
+    'Create the table a month of gate-access events is loaded into before it becomes a partition.';
+revoke execute on function core.access_event_month_table(date) from public;
+
+create or replace function core.attach_access_event_month(month date)
+returns void
+language plpgsql
+as $$
+declare
+    part text := format('access_events_%s', to_char(month, 'YYYY_MM'));
+    lo timestamptz := date_trunc('month', month)::date;
+    hi timestamptz := (date_trunc('month', month) + interval '1 month')::date;
+begin
+    -- attaching builds the partition's share of each index of core.access_events, sorted
+    execute format('alter table core.access_events attach partition core.%I for values from (%L) to (%L)',
+        part, lo, hi);
+    execute format('alter table core.%I drop constraint %I', part, part || '_bounds');
+    -- protected once a partition: its policies are those of a month of core.access_events
+    perform ops.protect(format('core.%I', part)::regclass);
+    execute format('comment on table core.%I is %L', part,
+        'One row per gate-access event in ' || to_char(month, 'YYYY-MM') || '.');
+end
+$$;
+comment on function core.attach_access_event_month(date) is
+    'Attach a month of gate-access events loaded by core.access_event_month_table as its partition.';
+revoke execute on function core.attach_access_event_month(date) from public;
