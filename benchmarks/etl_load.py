@@ -68,7 +68,7 @@ def load_until(url: str, manifest_path: Path, stop_before: set[str]) -> dict[str
         timings[source.kind] = (time.perf_counter() - t0, report.loaded)
         reports_seconds[source.kind] = report.seconds
         assert report.status == "loaded", report
-        if report.seconds and report.loaded > 50_000:
+        if report.seconds and report.loaded > 20_000:
             phases = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
             print(f"  {source.kind}: {report.loaded:,} rows; {phases}")
     return timings
