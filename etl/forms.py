@@ -65,17 +65,32 @@ def _wall_clock(parts: pd.DataFrame) -> pd.Series:
     return when.mask(bad)
 
 
-def _plain(text: pd.Series, form: str, pattern: str) -> tuple[pd.Series, np.ndarray]:
-    """The rows written exactly in the commonest form (``form``, digits as ``pattern``), parsed in
-    C++ by Arrow: (naive timestamps, mask of such rows).
+# The commonest forms with every part in its range; only a day past its month's end is left for
+# ``_plain`` to find (Arrow's ``strptime`` rolls 2026-02-30 over to 2026-03-02)
+_PLAIN_DATE = r"[12][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+PLAIN_DATETIME = ("%Y-%m-%d %H:%M:%S", rf"^{_PLAIN_DATE} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")
+PLAIN_DATE = ("%Y-%m-%d", rf"^{_PLAIN_DATE}$")
 
-    A row counts only when its value, written back in ``form``, is its text again: Arrow's
-    ``strptime`` rolls 2026-02-30 over to 2026-03-02 and 23:59:60 to the next minute, and those
-    rows are left to the general parser, which refuses them.
+
+def arrow_text(text: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """``text`` as Arrow strings, without a copy when it is already held by Arrow."""
+    return pa.array(text.array if text.dtype == "str" else text.to_numpy(dtype=object), from_pandas=True)
+
+
+def _plain(text: pd.Series, form: str, pattern: str) -> tuple[pd.Series, np.ndarray]:
+    """The rows written exactly in the commonest form (``form``, its parts in range as ``pattern``),
+    parsed in C++ by Arrow: (naive timestamps, mask of such rows).
+
+    A row counts only when its value, written back in ``form``, would be its text again: with every
+    part in its range that fails only for a day past its month's end, which Arrow's ``strptime``
+    rolls over into the next month (a changed day of the month tells it); those rows are left to
+    the general parser, which refuses them.
     """
-    arr = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    arr = arrow_text(text)
     when = pc.strptime(arr, format=form, unit="s", error_is_null=True)
-    same = pc.and_(pc.match_substring_regex(arr, pattern), pc.equal(pc.strftime(when, format=form), arr))
+    shaped = pc.match_substring_regex(arr, pattern)
+    day = pc.cast(pc.if_else(shaped, pc.utf8_slice_codeunits(arr, 8, 10), "0"), pa.int64())  # 2026-11-03
+    same = pc.and_(shaped, pc.equal(pc.day(when), day))
     mask = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
     naive = pd.Series(when.to_numpy(zero_copy_only=False), index=text.index).astype("datetime64[us]")
     return naive, mask
@@ -83,9 +98,7 @@ def _plain(text: pd.Series, form: str, pattern: str) -> tuple[pd.Series, np.ndar
 
 def parse_datetime(text: pd.Series) -> pd.Series:
     """Date-times in Beijing time (tz-aware); NaT for empty or unaccepted text."""
-    naive, plain = _plain(
-        text, "%Y-%m-%d %H:%M:%S", r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
-    )
+    naive, plain = _plain(text, *PLAIN_DATETIME)
     local = naive.where(plain).dt.tz_localize(TZ_NAME, ambiguous="NaT", nonexistent="NaT")
     if plain.all():
         return local
@@ -117,7 +130,7 @@ def _parse_datetime_forms(text: pd.Series) -> pd.Series:
 
 def parse_date(text: pd.Series) -> pd.Series:
     """Dates as midnight timestamps (naive); NaT for empty or unaccepted text or a time other than 00:00."""
-    naive, plain = _plain(text, "%Y-%m-%d", r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$")
+    naive, plain = _plain(text, *PLAIN_DATE)
     if plain.all():
         return naive
     parts = text[~plain].str.extract(_DATE_RE)

@@ -20,10 +20,10 @@ import shapely
 
 from common import coords
 from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
-from common.text import has_invisible, visible
+from common.text import INVISIBLE, visible
 from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, MAX_CODE, MAX_TEXT, Field, Kind
 from etl.convert import Located, field_text
-from etl.forms import normalise_phone, parse_date, parse_datetime
+from etl.forms import arrow_text, normalise_phone, parse_date, parse_datetime
 from etl.idcard import check_id_number
 from etl.keyset import KeySet, first_seen, key_hashes
 from etl.manifest import Source
@@ -103,29 +103,58 @@ class _Verdict:
         self.reason = np.full(n, None, dtype=object)
         self.field = np.full(n, None, dtype=object)
         self.detail = np.full(n, None, dtype=object)
+        self.open = np.ones(n, dtype=bool)  # rows no reason was set for yet
 
     def fail(self, mask: np.ndarray | pd.Series, code: str, fname: str | None, detail: object = None) -> None:
-        m = np.asarray(mask, dtype=bool) & (self.reason == None)  # noqa: E711 - elementwise
+        m = np.asarray(mask, dtype=bool) & self.open
+        if not m.any():  # nearly every check of nearly every chunk: its details are never looked at
+            return
+        self.open &= ~m
         self.reason[m] = code
         self.field[m] = fname
-        if isinstance(detail, (pd.Series, np.ndarray)):
-            self.detail[m] = np.asarray(detail, dtype=object)[m]
+        if isinstance(detail, pd.Series):
+            self.detail[m] = detail[m].to_numpy(dtype=object)
+        elif isinstance(detail, np.ndarray):
+            self.detail[m] = np.asarray(detail[m], dtype=object)
         elif detail is not None:
             self.detail[m] = detail
 
     @property
     def ok(self) -> np.ndarray:
-        return self.reason == None  # noqa: E711
+        return self.open.copy()
 
 
 def _without_invisible(raw: pd.Series, repairs: Repairs) -> pd.Series:
     """``raw`` without unseen characters (:mod:`common.text`), a counted repair; nearly every value
     of a load has none, so the chunk's column is searched once as one text first."""
-    if not has_invisible("\n".join(raw.to_numpy(dtype=object))):
+    if not pc.any(pc.match_substring_regex(arrow_text(raw), INVISIBLE)).as_py():
         return raw
     seen = raw.map(visible)
     repairs.add("invisible_characters", (seen != raw).to_numpy())
     return seen
+
+
+def _lookup(raw: pd.Series, mapping: dict[str, Any]) -> pd.Series:
+    """``raw.map(mapping)``; a column of text to text is looked up in Arrow (no Python per value)."""
+    if raw.dtype != "str" or not mapping or not all(type(x) is str for x in mapping.values()):
+        return raw.map(mapping)
+    where = pc.index_in(arrow_text(raw), value_set=pa.array(list(mapping), type=pa.large_string()))
+    found = pc.take(pa.array(list(mapping.values()), type=pa.large_string()), where)
+    return pd.Series(pd.array(found, dtype=raw.dtype), index=raw.index)
+
+
+_PLAIN_NUMBER = r"^[0-9]{1,15}$"  # whole numbers, read alike by Arrow and pandas, exactly
+
+
+def _numbers(raw: pd.Series, empty: pd.Series) -> pd.Series:
+    """``raw`` as floats, NaN where empty or no number (``pd.to_numeric(errors="coerce")``); a
+    column of plain whole numbers only is converted by Arrow, the others by pandas."""
+    text = arrow_text(raw)
+    plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
+    if raw.dtype == "str" and pc.all(pc.or_(plain, pc.equal(text, ""))).as_py():
+        cast = pc.cast(pc.if_else(plain, text, None), pa.float64())
+        return pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index, dtype=float)
+    return pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
 
 
 def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: Repairs) -> pd.Series:
@@ -141,21 +170,20 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: R
     if f.codebook or t == "enum":
         book = ctx.codebooks.get(f.codebook, {}) if f.codebook else f.choices
         mapping = {**book, **{val: val for val in book.values()}}
-        val = raw.map(mapping)
+        val = _lookup(raw, mapping)
         v.fail(~empty & val.isna(), "unknown_category", f.name, raw)
         return val.where(val.notna(), None)
     if t in ("text", "code"):
         # a cell of megabytes (a broken export) would reach every page and map layer that shows it
         limit = MAX_CODE if t == "code" else MAX_TEXT
-        values = raw.to_numpy(dtype=object)
-        if len(values) and max(map(len, values)) > limit:  # rare: the column is measured once first
+        if (pc.max(pc.utf8_length(arrow_text(raw))).as_py() or 0) > limit:  # rare: measured once first
             length = raw.str.len()
             v.fail(
                 length > limit, "too_long", f.name, length.map(lambda n: f"{n} characters, at most {limit}")
             )
         return raw.where(~empty, None)
     if t == "int" or t == "float":
-        num = pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
+        num = _numbers(raw, empty)
         bad = ~empty & ~np.isfinite(num)
         if t == "int":
             bad |= np.isfinite(num) & (num != np.floor(num.fillna(0)))
@@ -167,7 +195,7 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: R
         return num.round().astype("Int64") if t == "int" else num
     if t == "bool":
         words = {**dict.fromkeys(BOOL_TRUE, True), **dict.fromkeys(BOOL_FALSE, False)}
-        val = raw.str.lower().map(words).astype(object)
+        val = _lookup(raw.str.lower(), words).astype(object)
         v.fail(~empty & val.isna(), "bad_bool", f.name)
         return val.where(val.notna(), None)
     if t == "date":

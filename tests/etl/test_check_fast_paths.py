@@ -1,0 +1,109 @@
+"""The checks' fast paths (Arrow, not Python per value) give what the plain ways give, on edge inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from etl.forms import PLAIN_DATE, PLAIN_DATETIME, _plain
+from etl.validate import _lookup, _numbers
+
+ODD_TIMES = [
+    "2026-11-03 08:30:00",
+    "2024-02-29 23:59:59",
+    "2026-02-29 10:00:00",  # no such day: Arrow would roll it over to 1 March
+    "2026-02-30 00:00:00",
+    "2026-04-31 12:00:00",
+    "2026-12-31 23:59:60",  # a leap second: rolled over too
+    "2026-11-03 24:00:00",
+    "2026-11-03 23:60:00",
+    "2026-00-10 10:00:00",
+    "2026-13-10 10:00:00",
+    "2026-11-00 10:00:00",
+    "2026-11-32 10:00:00",
+    "0999-11-03 10:00:00",
+    "3026-11-03 10:00:00",
+    "2026-1-3 10:00:00",
+    "2026-11-03  10:00:00",
+    "2026-11-03T10:00:00",
+    "2026-11-03 10:00",
+    "２０２６-11-03 10:00:00",
+    "2026-11-03 10:00:00Z",
+    "",
+    "x",
+]
+ODD_DATES = [
+    "2026-11-03",
+    "2024-02-29",
+    "2026-02-29",
+    "2026-06-31",
+    "2026-00-01",
+    "2026-13-01",
+    "2026-01-00",
+    "2026-01-32",
+    "1899-01-01",
+    "2026/11/03",
+    "2026-11-3",
+    "",
+]
+
+
+def _round_trip(text: pd.Series, form: str) -> np.ndarray:
+    """The plain rows by definition: digits where ``form`` has them, and parsed, then written back
+    in ``form``, they are their text."""
+    arr = pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    when = pc.strptime(arr, format=form, unit="s", error_is_null=True)
+    same = pc.equal(pc.strftime(when, format=form), arr)
+    shape = form.replace("%Y", "[12][0-9]{3}").replace("%m", "[0-9]{2}").replace("%d", "[0-9]{2}")
+    shape = shape.replace("%H", "[0-9]{2}").replace("%M", "[0-9]{2}").replace("%S", "[0-9]{2}")
+    digits = pc.match_substring_regex(arr, f"^{shape}$")
+    return pc.fill_null(pc.and_(same, digits), False).to_numpy(zero_copy_only=False)
+
+
+@pytest.mark.parametrize(("values", "plain"), [(ODD_TIMES, PLAIN_DATETIME), (ODD_DATES, PLAIN_DATE)])
+def test_plain_dates_are_those_written_back_the_same(values: list[str], plain: tuple[str, str]) -> None:
+    text = pd.Series([*values, None], dtype=str)
+    naive, mask = _plain(text, *plain)
+    assert mask.tolist() == _round_trip(text, plain[0]).tolist()
+    expected = pd.to_datetime(text.where(mask), format=plain[0])
+    assert naive[mask].tolist() == expected[mask].tolist()
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        {"住宅": "residential", "residential": "residential", "": "blank"},
+        {"a": "A"},
+        {},
+    ],
+)
+def test_lookup_is_map(mapping: dict[str, str]) -> None:
+    raw = pd.Series(["住宅", "residential", "", "unknown", "Residential", None, "住宅 "], dtype=str)
+    pd.testing.assert_series_equal(_lookup(raw, mapping), raw.map(mapping))
+
+
+def test_lookup_of_other_values_is_map() -> None:
+    raw = pd.Series(["true", "否", "", "x", None], dtype=str)
+    words = {"true": True, "否": False}
+    pd.testing.assert_series_equal(_lookup(raw, words), raw.map(words))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1", "12", "007", "", "200", "999999999999999"],
+        ["1", "", "1.5", "-3", "1e3", "x", "inf", "nan", " 2", "1,000", "１２", "-0", "9999999999999999"],
+        ["", ""],
+        [],
+    ],
+)
+def test_numbers_are_to_numeric(values: list[str]) -> None:
+    raw = pd.Series(values, dtype=str)
+    empty = raw == ""
+    expected = pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
+    got = _numbers(raw, empty)
+    pd.testing.assert_series_equal(got, expected)
+    assert np.array_equal(np.signbit(got.fillna(0)), np.signbit(expected.fillna(0)))
