@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 import psycopg
 from psycopg import sql
@@ -40,6 +41,7 @@ class GateEvents(KindLoading):
     def __init__(self, kind: Kind) -> None:
         super().__init__(kind)
         self.devices = pd.DataFrame(columns=["device_code", *DEVICE_ATTRS])
+        self.device_codes = pd.Index([], dtype=object)
         self.first: pd.Timestamp | None = None
         self.last: pd.Timestamp | None = None
         self.asked: set[dt.date] = set()  # days whose stored events were asked about in this load
@@ -56,10 +58,17 @@ class GateEvents(KindLoading):
             ).fetchall(),
             columns=["device_code", *DEVICE_ATTRS],
         )
+        self.device_codes = pd.Index(self.devices["device_code"])  # hashed once for every chunk
 
     def attribute(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Each event with its device's codes (validation refused events of unknown devices)."""
-        return rows.merge(self.devices, on="device_code", how="left", validate="m:1")
+        codes = self.device_codes
+        at = codes.get_indexer(rows["device_code"]) if codes.is_unique else np.array([-1])
+        if (at < 0).any():  # an unknown or repeated device: the merge says what that means
+            return rows.merge(self.devices, on="device_code", how="left", validate="m:1")
+        # the rows of the devices taken by position: a merge would hash every event's code again
+        attrs = self.devices[DEVICE_ATTRS].iloc[at].reset_index(drop=True)
+        return pd.concat([rows.reset_index(drop=True), attrs], axis=1)
 
     def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> pd.DataFrame:
         """Events of days that held no stored event when this load began go straight into core.

@@ -8,7 +8,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from etl.contract import KINDS
 from etl.forms import PLAIN_DATE, PLAIN_DATETIME, _plain
+from etl.kinds.gate_events import DEVICE_ATTRS, GateEvents
 from etl.validate import _lookup, _numbers
 
 ODD_TIMES = [
@@ -85,10 +87,11 @@ def test_lookup_is_map(mapping: dict[str, str]) -> None:
     pd.testing.assert_series_equal(_lookup(raw, mapping), raw.map(mapping))
 
 
-def test_lookup_of_other_values_is_map() -> None:
-    raw = pd.Series(["true", "否", "", "x", None], dtype=str)
-    words = {"true": True, "否": False}
-    pd.testing.assert_series_equal(_lookup(raw, words), raw.map(words))
+@pytest.mark.parametrize("values", [["true", "否", "", "x", None], ["true", "否"], []])
+def test_lookup_of_other_values_is_map(values: list[str | None]) -> None:
+    raw = pd.Series(values, dtype=str)
+    words = {"true": True, "否": False, "": None}
+    pd.testing.assert_series_equal(_lookup(raw, words), raw.map(words).astype(object))
 
 
 @pytest.mark.parametrize(
@@ -107,3 +110,24 @@ def test_numbers_are_to_numeric(values: list[str]) -> None:
     got = _numbers(raw, empty)
     pd.testing.assert_series_equal(got, expected)
     assert np.array_equal(np.signbit(got.fillna(0)), np.signbit(expected.fillna(0)))
+
+
+def _events(devices: list[tuple[str, ...]]) -> GateEvents:
+    events = GateEvents(KINDS["access_event"])
+    events.devices = pd.DataFrame(devices, columns=["device_code", *DEVICE_ATTRS])
+    events.device_codes = pd.Index(events.devices["device_code"])
+    return events
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [["D2", "D1", "D2"], [], ["D1", "D9"]],  # the last: a device no check let through
+)
+def test_events_take_their_devices_codes_as_a_merge_would(codes: list[str]) -> None:
+    events = _events([("D1", "44", "B1", "G1", None, "S1"), ("D2", "44", "B2", "G2", "Z2", "S2")])
+    rows = pd.DataFrame(
+        {"device_code": pd.Series(codes, dtype=str), "card_no": pd.Series(["c"] * len(codes), dtype=str)},
+        index=range(3, 3 + 2 * len(codes), 2),  # rows refused before them leave gaps
+    )
+    expected = rows.merge(events.devices, on="device_code", how="left", validate="m:1")
+    pd.testing.assert_frame_equal(events.attribute(rows), expected)
