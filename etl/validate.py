@@ -135,12 +135,19 @@ def _without_invisible(raw: pd.Series, repairs: Repairs) -> pd.Series:
 
 
 def _lookup(raw: pd.Series, mapping: dict[str, Any]) -> pd.Series:
-    """``raw.map(mapping)``; a column of text to text is looked up in Arrow (no Python per value)."""
-    if raw.dtype != "str" or not mapping or not all(type(x) is str for x in mapping.values()):
+    """``raw.map(mapping)``, looked up in Arrow (no Python per value) where ``raw`` is text; values
+    other than text come as objects (NaN where not found)."""
+    if raw.dtype != "str" or not mapping:
         return raw.map(mapping)
     where = pc.index_in(arrow_text(raw), value_set=pa.array(list(mapping), type=pa.large_string()))
-    found = pc.take(pa.array(list(mapping.values()), type=pa.large_string()), where)
-    return pd.Series(pd.array(found, dtype=raw.dtype), index=raw.index)
+    if all(type(x) is str for x in mapping.values()):
+        found = pc.take(pa.array(list(mapping.values()), type=pa.large_string()), where)
+        return pd.Series(pd.array(found, dtype=raw.dtype), index=raw.index)
+    at = pc.fill_null(where, -1).to_numpy(zero_copy_only=False)
+    values = np.empty(len(mapping) + 1, dtype=object)
+    values[:-1] = list(mapping.values())
+    values[-1] = np.nan  # index -1: not found
+    return pd.Series(values[at], index=raw.index, dtype=object)
 
 
 _PLAIN_NUMBER = r"^[0-9]{1,15}$"  # whole numbers, read alike by Arrow and pandas, exactly
@@ -253,10 +260,12 @@ def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> 
     if ctx.address_points is not None and len(ctx.address_points):
         at_door = ctx.address_points.reindex(out["address_code"].to_numpy())
         ax, ay = at_door["x"].to_numpy(dtype=float), at_door["y"].to_numpy(dtype=float)
-        far = coords.distance_m(x, y, ax, ay) > CRS_MISMATCH_FAR_M
-        gx, gy = coords.gcj02_to_wgs84(x, y)
-        explained = coords.distance_m(gx, gy, ax, ay) < CRS_MISMATCH_NEAR_M
-        v.fail(far & explained, "crs_mismatch", "lon")
+        far = np.flatnonzero(coords.distance_m(x, y, ax, ay) > CRS_MISMATCH_FAR_M)
+        # read again as GCJ-02, only those far from their doorplate (each point converges on its own)
+        gx, gy = coords.gcj02_to_wgs84(x[far], y[far])
+        explained = np.zeros(len(x), dtype=bool)
+        explained[far] = coords.distance_m(gx, gy, ax[far], ay[far]) < CRS_MISMATCH_NEAR_M
+        v.fail(explained, "crs_mismatch", "lon")
 
 
 def _check_shapes(at: Located, v: _Verdict, shape: str, ctx: Context) -> None:
@@ -330,11 +339,15 @@ def check_chunk(
     repairs = Repairs(len(df))
     raw_cols = [c for c in df.columns if not c.startswith("_")]
     _check_record(df, raw_cols, v)
-    out = pd.DataFrame(index=df.index)
-    for f in kind.fields:
-        if f.name in ("lon", "lat"):
-            continue
-        out[f.name] = _check_field(f, field_text(df, source, f.name), v, ctx, repairs)
+    # the frame is made once from its columns: added one by one, each would cost a copy's bookkeeping
+    out = pd.DataFrame(
+        {
+            f.name: _check_field(f, field_text(df, source, f.name), v, ctx, repairs)
+            for f in kind.fields
+            if f.name not in ("lon", "lat")
+        },
+        index=df.index,
+    )
     _kind_rules(kind, out, v)
     if at is not None:
         if kind.geometry == "point":
@@ -363,7 +376,7 @@ def check_chunk(
     bad = ~good
     raw = [
         json.dumps(r, ensure_ascii=False, default=str).replace("\\u0000", "")
-        for r in df.loc[bad, raw_cols].to_dict("records")
+        for r in (df.loc[bad, raw_cols].to_dict("records") if bad.any() else [])
     ]
     quarantine = pd.DataFrame(
         {
@@ -387,6 +400,8 @@ def _check_record(df: pd.DataFrame, raw_cols: list[str], v: _Verdict) -> None:
         for col in sorted(set(where) - {""}):
             v.fail(where == col, "bad_encoding", col, f"bytes in column {col} not in the file's encoding")
     for col in raw_cols:
+        if df[col].dtype == "str" and not pc.any(pc.match_substring(arrow_text(df[col]), "\x00")).as_py():
+            continue  # nearly always: the column is searched once, in Arrow
         nul = df[col].astype(str).str.contains("\x00", regex=False).to_numpy()
         if nul.any():
             v.fail(nul, "nul_character", col, f"a NUL character in column {col}")
