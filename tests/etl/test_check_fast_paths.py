@@ -7,7 +7,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+import shapely
 
+from etl.attribute import Attributor
 from etl.contract import KINDS
 from etl.forms import PLAIN_DATE, PLAIN_DATETIME, _plain
 from etl.kinds.gate_events import DEVICE_ATTRS, GateEvents
@@ -131,3 +133,20 @@ def test_events_take_their_devices_codes_as_a_merge_would(codes: list[str]) -> N
     )
     expected = rows.merge(events.devices, on="device_code", how="left", validate="m:1")
     pd.testing.assert_frame_equal(events.attribute(rows), expected)
+
+
+def test_points_take_the_grid_zone_and_station_they_lie_in() -> None:
+    grids = [
+        ("G2", shapely.box(0, 0, 1, 1)),
+        ("G1", shapely.box(1, 0, 2, 1)),
+        ("G3", shapely.box(2.0000001, 0, 3, 1)),
+    ]
+    zones = [("Z1", "S1", shapely.box(0, 0, 1.5, 1)), ("Z2", None, shapely.box(1.5, 0, 3, 1))]
+    at = Attributor(grids, zones)
+    points = shapely.points([(0.5, 0.5), (1, 0.5), (2.00000008, 0.5), (5, 5), (1.5, 0.2)])
+    grid, zone, station = at.assign(points)
+    # inside; on a shared edge (the smaller code); in a sliver (the nearest); outside all (the nearest)
+    assert grid.tolist() == ["G2", "G1", "G3", "G3", "G1"]
+    assert zone.tolist() == ["Z1", "Z1", "Z2", "Z2", "Z1"]
+    assert station.tolist() == ["S1", "S1", None, None, "S1"]
+    assert [x.tolist() for x in Attributor([], []).assign(points[:2])] == [[None, None]] * 3
