@@ -47,13 +47,15 @@ class KeySet:
         found = np.zeros(len(a), dtype=bool)
         for ra, rb in self.runs:
             lo = np.searchsorted(ra, a, side="left")
-            hi = np.searchsorted(ra, a, side="right")
-            span = hi - lo
-            one = np.flatnonzero(span == 1)
+            # a first hash met (nearly only repeated keys) is looked at closer: one search, not two
+            met = np.flatnonzero(ra[np.minimum(lo, len(ra) - 1)] == a)
+            hi = np.searchsorted(ra, a[met], side="right")
+            span = hi - lo[met]
+            one = met[span == 1]
             found[one] |= rb[lo[one]] == b[one]
             # the same first hash stored more than once: compare the second hash along the run
-            for i in np.flatnonzero(span > 1):
-                found[i] |= bool((rb[lo[i] : hi[i]] == b[i]).any())
+            for i, end in zip(met[span > 1], hi[span > 1], strict=True):
+                found[i] |= bool((rb[lo[i] : end] == b[i]).any())
         return found
 
     def add(self, a: np.ndarray, b: np.ndarray) -> None:
