@@ -156,11 +156,12 @@ _PLAIN_NUMBER = r"^[0-9]{1,15}$"  # whole numbers, read alike by Arrow and panda
 def _numbers(raw: pd.Series, empty: pd.Series) -> pd.Series:
     """``raw`` as floats, NaN where empty or no number (``pd.to_numeric(errors="coerce")``); a
     column of plain whole numbers only is converted by Arrow, the others by pandas."""
-    text = arrow_text(raw)
-    plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
-    if raw.dtype == "str" and pc.all(pc.or_(plain, pc.equal(text, ""))).as_py():
-        cast = pc.cast(pc.if_else(plain, text, None), pa.float64())
-        return pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index, dtype=float)
+    if raw.dtype == "str":
+        text = arrow_text(raw)
+        plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
+        if pc.all(pc.or_(plain, pc.equal(text, ""))).as_py():
+            cast = pc.cast(pc.if_else(plain, text, None), pa.float64())
+            return pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index, dtype=float)
     return pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -9,6 +11,7 @@ import pyarrow.compute as pc
 import pytest
 import shapely
 
+from common.text import INVISIBLE
 from etl.attribute import Attributor
 from etl.contract import KINDS
 from etl.forms import PLAIN_DATE, PLAIN_DATETIME, _plain
@@ -150,3 +153,9 @@ def test_points_take_the_grid_zone_and_station_they_lie_in() -> None:
     assert zone.tolist() == ["Z1", "Z1", "Z2", "Z2", "Z1"]
     assert station.tolist() == ["S1", "S1", None, None, "S1"]
     assert [x.tolist() for x in Attributor([], []).assign(points[:2])] == [[None, None]] * 3
+
+
+def test_arrow_finds_the_unseen_characters_python_finds() -> None:
+    chars = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
+    in_arrow = pc.match_substring_regex(pa.array([f"a{c}b" for c in chars]), INVISIBLE)
+    assert in_arrow.to_pylist() == [re.search(INVISIBLE, c) is not None for c in chars]
