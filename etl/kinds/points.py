@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 import psycopg
 from shapely import wkb
@@ -59,9 +60,14 @@ class Buildings(Points):
     def prepare(self, conn: psycopg.Connection, ctx: Context) -> None:
         """Grids and zones as for any point, and the standard addresses' positions."""
         super().prepare(conn, ctx)
+        # three arrays in binary, not a Python tuple per address: a tenth of a second at county scale
+        with conn.cursor(binary=True) as cur:
+            row = cur.execute(
+                "select array_agg(address_code), array_agg(st_x(geom)), array_agg(st_y(geom)) "
+                "from core.standard_addresses"
+            ).fetchone()
+        codes, xs, ys = row if row is not None and row[0] is not None else ([], [], [])
         ctx.address_points = pd.DataFrame(
-            conn.execute(
-                "select address_code, st_x(geom), st_y(geom) from core.standard_addresses"
-            ).fetchall(),
-            columns=["address_code", "x", "y"],
-        ).set_index("address_code")
+            {"x": np.array(xs, dtype=float), "y": np.array(ys, dtype=float)},
+            index=pd.Index(codes, dtype="str", name="address_code"),
+        )
