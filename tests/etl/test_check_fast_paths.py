@@ -84,10 +84,11 @@ def test_plain_dates_are_those_written_back_the_same(values: list[str], plain: t
     [
         {"住宅": "residential", "residential": "residential", "": "blank"},
         {"a": "A"},
+        {"住宅": "residential", None: "unnamed"},  # a codebook row without a Chinese name
         {},
     ],
 )
-def test_lookup_is_map(mapping: dict[str, str]) -> None:
+def test_lookup_is_map(mapping: dict[str | None, str]) -> None:
     raw = pd.Series(["住宅", "residential", "", "unknown", "Residential", None, "住宅 "], dtype=str)
     pd.testing.assert_series_equal(_lookup(raw, mapping), raw.map(mapping))
 
