@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from common import coords
+from etl.forms import arrow_text
 from etl.manifest import Source
 
 # Where a point with no coordinates is put while the chunk is converted as one array; such a row is
@@ -45,7 +47,13 @@ def field_text(df: pd.DataFrame, source: Source, name: str) -> pd.Series:
     col = source.columns.get(name)
     if col is None:
         return pd.Series([""] * len(df), index=df.index, dtype=object)
-    return df[col].astype(str).str.replace("\u3000", " ").str.strip()
+    raw = df[col]
+    if raw.dtype == "str":  # as below, in Arrow without pandas' wrapping of each step
+        text = arrow_text(raw)
+        if pc.any(pc.match_substring(text, "\u3000")).as_py():
+            text = pc.replace_substring(text, "\u3000", " ")
+        return pd.Series(pd.array(pc.utf8_trim_whitespace(text), dtype=raw.dtype), index=df.index, name=col)
+    return raw.astype(str).str.replace("\u3000", " ").str.strip()
 
 
 def convert_points(df: pd.DataFrame, source: Source) -> Located:

@@ -14,8 +14,10 @@ import shapely
 from common.text import INVISIBLE
 from etl.attribute import Attributor
 from etl.contract import KINDS
+from etl.convert import field_text
 from etl.forms import PLAIN_DATE, PLAIN_DATETIME, _plain
 from etl.kinds.gate_events import DEVICE_ATTRS, GateEvents
+from etl.manifest import Source
 from etl.validate import _lookup, _numbers
 
 ODD_TIMES = [
@@ -160,3 +162,17 @@ def test_arrow_finds_the_unseen_characters_python_finds() -> None:
     chars = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
     in_arrow = pc.match_substring_regex(pa.array([f"a{c}b" for c in chars]), INVISIBLE)
     assert in_arrow.to_pylist() == [re.search(INVISIBLE, c) is not None for c in chars]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [" x\u3000", "\u3000\u3000", "", None, " a b ", "\u00a0y\u2003", "\tz\n", "\u200bw"],
+        ["plain", " one space"],  # no ideographic space: nothing replaced
+    ],
+)
+def test_field_text_trims_as_pandas_does(values: list[str | None]) -> None:
+    df = pd.DataFrame({"名称": pd.Series(values, dtype=str)})
+    source = Source.model_construct(columns={"name": "名称"})  # only its column map is read
+    expected = df["名称"].astype(str).str.replace("\u3000", " ").str.strip()
+    pd.testing.assert_series_equal(field_text(df, source, "name"), expected)
