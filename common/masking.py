@@ -4,8 +4,13 @@ A number is a chain of seven or more digits with at most three separators betwee
 (spaces, dashes, dots, slashes, brackets, commas, full-width or not), optionally ending in an ID
 number's check letter X. A digit is any character Unicode gives a digit value (ASCII, full-width,
 Arabic-Indic, superscript, circled ①…) and any Chinese numeral written digit by digit
-(一三八〇〇一三八〇〇〇, 幺三八…, 壹叁捌…, 两/兩 for 2, 洞/拐/勾 as said over a radio). A date,
-alone or in a range, with or without its time (2026-12-05, 2026/12/05 10:30), stays readable.
+(一三八〇〇一三八〇〇〇, 幺三八…, 壹叁捌…, 两/兩 for 2, 洞/拐/勾 as said over a radio). After its
+first digit a chain may hold stand-ins for digits: letters read as digits (O/o for 0, I/l for 1)
+and what hides a digit (*, x, ×, ?, …, ●; 138OO138OOO, 138****5678, 138xxxx5678 are masked
+whole: the visible digits of a half-masked phone are pieces of it). A mobile phone's head (three
+digits, the first a 1) followed within six characters of words by four digits or more is one
+number too (138，尾号5678; 手机138开头，尾号是5678). A date, alone or in a range, with or without
+its time (2026-12-05, 2026/12/05 10:30), stays readable.
 
 The database masks with the same pattern (serve.mask_digits in
 etl/sql/functions/10_serve_masks.sql holds these strings verbatim; tests/common/test_masking.py
@@ -45,19 +50,42 @@ SEPARATOR = (
     r"\u3000-\u3001\u3010-\u3011\u3014-\u3015\u301c\u30fb\ufeff\uff03\uff08-\uff0f\uff1a-\uff1b\uff3f"
     r"\uff5c\uff5e\uff65]"
 )
+# what stands for a digit inside a chain: letters read as digits, marks that hide one
+STANDIN = r"[\u002a\u003f\u0049\u004f\u0058\u006c\u006f\u0078\u00d7\u2026\u2217\u25cf\uff0a\uff1f\uff29\uff2f\uff38\uff4c\uff4f\uff58]"
+# every digit of value 1 (a mobile phone's first digit), in any script or numeral
+ONE = (
+    r"[\u0031\u00b9\u0661\u06f1\u07c1\u0967\u09e7\u0a67\u0ae7\u0b67\u0be7\u0c67\u0ce7\u0d67\u0de7"
+    r"\u0e51\u0ed1\u0f21\u1041\u1091\u1369\u17e1\u1811\u1947\u19d1\u19da\u1a81\u1a91\u1b51\u1bb1"
+    r"\u1c41\u1c51\u2081\u2460\u2474\u2488\u24f5\u2776\u2780\u278a\u3021\u3220\u3280\u4e00\u58f9"
+    r"\u5e7a\u5f0c\ua621\ua8d1\ua901\ua9d1\ua9f1\uaa51\uabf1\uff11\U000104a1\U00010a40\U00010d31"
+    r"\U00010e60\U00011052\U00011067\U000110f1\U00011137\U000111d1\U000112f1\U00011451\U000114d1"
+    r"\U00011651\U000116c1\U00011731\U000118e1\U00011951\U00011c51\U00011d51\U00011da1\U00016a61"
+    r"\U00016ac1\U00016b51\U0001d7cf\U0001d7d9\U0001d7e3\U0001d7ed\U0001d7f7\U0001e141\U0001e2f1"
+    r"\U0001e951\U0001f102\U0001fbf1]"
+)
 DATE = (
     r"<D>{4}[\u002d\u002e\u002f\uff0d\uff0e\uff0f]<D>{1,2}[\u002d\u002e\u002f\uff0d\uff0e\uff0f]<D>{1,2}"
     r"(?:<S>{1,3}<D>{1,2}[\u003a\uff1a]<D>{2}(?:[\u003a\uff1a]<D>{2})?)?"
 )
-# seven digits or more, with at most three separators between two of them
-CHAIN = "<D>(?:<S>{0,3}<D>){6,}"
+# seven digits or more (stand-ins after the first), at most three separators between two of them;
+# or a mobile phone's head (three digits), up to six characters on its line, four digits or more
+CHAIN = (
+    "<D>(?:<S>{0,3}(?:<D>|<T>)){6,}"
+    "|<O><D><D>(?!<D>)[^\\n\\r]{1,6}?(?<!<D>)(?<!<D><S>)(?!<DATE>(?!<S>{0,3}<D>))<D>(?:<S>{0,3}(?:<D>|<T>)){3,}"
+)
 # a chain not inside a longer one, not a date or dates alone, with an ID number's check letter
 TEMPLATE = (
     "(?<!<D>)(?<!<D><S>)(?<!<D><S><S>)(?<!<D><S><S><S>)"
     "(?!<DATE>(?:<S>{1,3}<DATE>)*(?!<S>{0,3}<D>))"
-    f"{CHAIN}[Xx]?"
+    f"(?:{CHAIN})[Xx]?"
 )
-PATTERN = TEMPLATE.replace("<DATE>", DATE).replace("<D>", DIGIT).replace("<S>", SEPARATOR)
+PATTERN = (
+    TEMPLATE.replace("<DATE>", DATE)
+    .replace("<D>", DIGIT)
+    .replace("<S>", SEPARATOR)
+    .replace("<T>", STANDIN)
+    .replace("<O>", ONE)
+)
 MASK = "*******"
 _NUMBER = re.compile(PATTERN)
 _DIGIT = re.compile(DIGIT)

@@ -46,6 +46,23 @@ HIDDEN = (
     "四四〇四〇二一九九〇〇一〇一一二三X",
     "0756-8123456",
     "2026-12-05 13812345678",
+    # letters read as digits, and the marks that half-mask a phone (its visible digits are pieces)
+    "138OO138OOO",
+    "l38ＯＯl38ｏｏｏ",
+    "138****5678",
+    "138xxxx5678",
+    "138××××5678",
+    "138 ＊＊＊＊ 5678",
+    "138????5678",
+    "138…5678",
+    "44040219900101****",
+    # a phone's head and tail with words between
+    "138，尾号5678",
+    "138开头，尾号是5678",
+    "138—尾号—5678",
+    "幺三八，尾号五六七八",
+    "１３８（后四位１２３４）",
+    "手机138 末四位 5678",
 )
 READABLE = (
     "限2026-12-05前办结，第3网格，3-5人",
@@ -57,6 +74,12 @@ READABLE = (
     "一一核实，三三两两",
     "二〇二六年十二月五日",
     "金额1,234元，123456",
+    "2026-12-05 xxxx",
+    "2026-12-05至2026-12-12",
+    "Hello World 2026",
+    "3号楼1201室",
+    # a count of 1xx within six characters of a four-digit number is masked, a cost accepted
+    "共123起，同比上周增加5678元",
 )
 
 
@@ -86,9 +109,18 @@ def test_ascii_digits_reads_chinese_numerals() -> None:
     assert masking.ascii_digits("壹叁捌幺二三四五六七〇") == "13812345670"
 
 
+def test_one_is_every_digit_of_value_one() -> None:
+    digit, one = re.compile(masking.DIGIT), re.compile(masking.ONE)
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        if digit.fullmatch(ch):
+            assert bool(one.fullmatch(ch)) == (masking.ascii_digits(ch) == "1"), f"U+{c:04X}"
+
+
 def test_the_database_holds_the_same_pattern() -> None:
     sql = SQL.read_text(encoding="utf-8")
-    for part in (masking.CHAIN, masking.TEMPLATE, masking.DATE, masking.DIGIT, masking.SEPARATOR):
+    parts = (masking.CHAIN, masking.TEMPLATE, masking.DATE, masking.DIGIT, masking.SEPARATOR)
+    for part in (*parts, masking.STANDIN, masking.ONE):
         assert f"'{part}'" in sql
 
 
