@@ -51,7 +51,10 @@ SEPARATOR = (
     r"\uff5c\uff5e\uff65]"
 )
 # what stands for a digit inside a chain: letters read as digits, marks that hide one
-STANDIN = r"[\u002a\u003f\u0049\u004f\u0058\u006c\u006f\u0078\u00d7\u2026\u2217\u25cf\uff0a\uff1f\uff29\uff2f\uff38\uff4c\uff4f\uff58]"
+STANDIN = (
+    r"[\u002a\u003f\u0049\u004f\u0058\u006c\u006f\u0078\u00d7\u2026\u2217\u25cf"
+    r"\uff0a\uff1f\uff29\uff2f\uff38\uff4c\uff4f\uff58]"
+)
 # every digit of value 1 (a mobile phone's first digit), in any script or numeral
 ONE = (
     r"[\u0031\u00b9\u0661\u06f1\u07c1\u0967\u09e7\u0a67\u0ae7\u0b67\u0be7\u0c67\u0ce7\u0d67\u0de7"
