@@ -1,7 +1,8 @@
 """The fast way through a plain CSV file: Arrow's C++ parser, taken only where its rows are exactly
 the records the careful reader (:func:`etl.readers.read_csv`) would give, on the same lines.
 
-That holds when the file is UTF-8, its header is line 1, every record is one line (no value spans
+That holds when the file is UTF-8, its header is line 1, its first data line opens with no
+byte-order mark, every record is one line (no value spans
 lines, no blank or whitespace-only line, no lone carriage return), every record has the header's
 number of fields and no cell exceeds the careful reader's limit. Any doubt and this declines
 (returns None) before anything is handed on, and the careful reader reads the file as before:
@@ -43,6 +44,8 @@ def arrow_table(path: Path, encoding: str, names: list[str], cell_limit: int) ->
     body = data[first_end + 1 :]
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # a lone carriage return ends a line for both readers, not for the count below
+    if body[:8].decode("utf-8" if utf8 else encoding, errors="ignore").startswith("\ufeff"):
+        return None  # Arrow drops a byte-order mark opening its input: the careful reader keeps it
     if b"\n\n" in body or b"\n\r\n" in body or body.startswith((b"\n", b"\r\n")):
         return None  # a blank line: skipped by the careful reader, an empty record to Arrow
     lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
