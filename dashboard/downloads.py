@@ -20,6 +20,7 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.queries import supervision
 from dashboard.reports import pdf, supervisions, xlsx
+from dashboard.reports.run import safe_name
 from dashboard.reports.weekly import build_station
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,5 +113,5 @@ def weekly(c: AppContext, station: str, fmt: str) -> Response:
             xlsx.write_station(report, path)
             data = path.read_bytes()
         mime = XLSX_MIME
-    name = f"{week.label()}_{station}_{report.name}.{fmt}"
+    name = f"{safe_name(f'{week.label()}_{station}_{report.name}')}.{fmt}"
     return send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=name)

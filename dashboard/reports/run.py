@@ -10,6 +10,7 @@ import contextvars
 import multiprocessing
 import os
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -37,8 +38,28 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
+# what a file name may not hold on the systems the files go to (a path separator, Windows' refusals)
+_REFUSED = frozenset('/\\:*?"<>|')
+# a name longer than this (UTF-8 bytes) leaves no room under the usual 255 for the extension and
+# the temporary name it is written under (atomic_write)
+MAX_NAME_BYTES = 180
+
+
 def safe_name(text: str) -> str:
-    return "".join(ch for ch in text if ch not in '/\\:*?"<>|').strip() or "report"
+    """A file name's stem from ``text`` (a station's name comes from a data file): no path
+    separator or character Windows refuses; no control or format character (a line break cannot
+    reach a header, a bidirectional override cannot make ``…xslx.exe`` read as ``…exe.xlsx``);
+    blanks collapsed; at most :data:`MAX_NAME_BYTES` bytes, cut at a character; "report" if
+    nothing is left."""
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if ch not in _REFUSED and unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn")
+    )
+    kept = " ".join(kept.split()).strip(" .")
+    while len(kept.encode()) > MAX_NAME_BYTES:
+        kept = kept[:-1].rstrip(" .")
+    return kept or "report"
 
 
 def station_files(
