@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from common.china import today
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -50,7 +52,8 @@ def check_id_number(raw: object) -> IdCheck:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         return IdCheck(None, "id_birth_date")
-    if born.year < 1880 or born > date.today():
+    # today is the field's day (Beijing), not the machine's (often UTC, eight hours behind)
+    if born.year < 1880 or born > today():
         return IdCheck(None, "id_birth_date")
     if check_digit(text[:17]) != text[17]:
         return IdCheck(None, "id_check_digit")

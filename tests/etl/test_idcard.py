@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
+import time_machine
 
-from etl.idcard import check_id_number, is_valid_id_number
+from etl.idcard import check_digit, check_id_number, is_valid_id_number
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014"])
@@ -53,3 +57,20 @@ def test_duplicates_are_found_across_chunks_and_only_among_accepted_rows() -> No
     assert second.tolist() == [False, True, False, True, False]
     third = seen.repeated("k", pd.DataFrame({"k": ["C", "X", "D"]}), np.ones(3, dtype=bool))
     assert third.tolist() == [True, True, False]
+
+
+def test_born_today_in_beijing_is_valid_while_the_machines_clock_is_still_on_yesterday(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 00:30 on 1 December in Beijing is 16:30 on 30 November in UTC, the server's usual zone
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    born_today = "44052420261201" + "001"
+    number = born_today + check_digit(born_today)
+    with time_machine.travel(datetime(2026, 11, 30, 16, 30, tzinfo=UTC), tick=False):
+        assert check_id_number(number).reason is None
+        assert (
+            check_id_number("44052420261202001" + check_digit("44052420261202001")).reason == "id_birth_date"
+        )
+    monkeypatch.undo()
+    time.tzset()
