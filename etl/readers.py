@@ -252,6 +252,12 @@ def _openpyxl_rows(
         wb.close()
 
 
+# what a spreadsheet shows in a cell whose formula failed
+_ERROR_CELLS = frozenset(
+    ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+)
+
+
 def _xlsx_chunks(
     path: Path, rows: Iterator[tuple[int, list[object]]], chunk_rows: int, header_row: int
 ) -> Iterator[pd.DataFrame]:
@@ -270,8 +276,12 @@ def _xlsx_chunks(
             names = _names([_cell_text(h) for h in header], path)
             if line == header_row:
                 continue
-        # most cells are text: trimmed here, the others through _cell_text (a call per cell costs)
-        cells = [v.strip() if type(v) is str else _cell_text(v) for v in values]
+        # most cells are text: trimmed here, the others through _cell_text (a call per cell costs);
+        # an error cell (#N/A, #DIV/0! …) holds no value: calamine reads it as empty, openpyxl as
+        # its code, so the code is read as empty too
+        cells = [
+            ("" if v in _ERROR_CELLS else v.strip()) if type(v) is str else _cell_text(v) for v in values
+        ]
         if not any(cells):
             continue  # blank rows are formatting, not data
         # a short row is normal (a sheet does not store empty trailing cells); a value to the
