@@ -38,6 +38,14 @@ HIDDEN = (
     "138_1234_5678",
     "138/1234/5678",
     "138，1234，5678",
+    "138。1234。5678",
+    "138！1234！5678",
+    "138＼1234＼5678",
+    "138→1234→5678",
+    "138‧1234‧5678",
+    "138=1234=5678",
+    "138\u200b1234\u200b5678",
+    "138 \U0001f4de 1234 5678",
     "(0756)812-3456",
     "+86 138 1234 5678",
     "13812345678",
@@ -101,6 +109,17 @@ def test_every_digit_unicode_knows_is_a_digit() -> None:
         f"U+{c:04X}"
         for c in range(sys.maxunicode + 1)
         if unicodedata.digit(chr(c), None) is not None and not digit.fullmatch(chr(c))
+    ]
+    assert not missed
+
+
+def test_every_punctuation_symbol_space_or_unseen_mark_separates() -> None:
+    digit, separator = re.compile(masking.DIGIT), re.compile(masking.SEPARATOR)
+    missed = [
+        f"U+{c:04X}"
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c))[0] in "PSZ" or unicodedata.category(chr(c)) in ("Cc", "Cf")
+        if not digit.fullmatch(chr(c)) and not separator.fullmatch(chr(c))
     ]
     assert not missed
 
