@@ -270,7 +270,7 @@ def page(
             html.Header(
                 [
                     html.H1(s.title),
-                    html.Div(period_pick, className="w-week"),
+                    html.Div(period_pick, className="w-week", id="wall-week"),
                     html.Div(as_of_line, id="wall-as-of", className="w-as-of"),
                     html.Div(id="wall-clock", className="w-clock"),
                 ],
@@ -342,6 +342,7 @@ def register(app: Dash, c: AppContext) -> None:
         Output("wall-heat", "url"),
         Output("wall-legend", "children"),
         Output("wall-as-of", "children"),
+        Output("wall-week", "children"),
         Output("wall-ok", "data"),
         Input("wall-refresh", "n_intervals"),
         State("url", "search"),
@@ -357,6 +358,9 @@ def register(app: Dash, c: AppContext) -> None:
             week_heat["url"] or "data:,",
             legend(week_heat),
             as_of_text(c, period),
+            # the picker too: past Monday 00:00 a wall on the default period shows the new week's
+            # figures, and its header must name that week, not the one it was opened on
+            picker(c, period),
             datetime.now(TZ).isoformat(),
         )
 
