@@ -28,6 +28,7 @@ from common.china import TZ_NAME
 from common.errors import OnemapError
 from etl import textfile
 from etl.csv_arrow import arrow_table
+from etl.geojson_lenient import read_features
 
 LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
@@ -344,6 +345,10 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
         with _gdal_options(SHAPE_RESTORE_SHX="YES"):
             gdf = pyogrio.read_dataframe(path, **kwargs)
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
+        lenient = read_features(path, _cell_text) if path.suffix.lower() in (".geojson", ".json") else None
+        if lenient is not None:  # one odd feature fails its own row, not the file (etl/geojson_lenient.py)
+            yield lenient
+            return
         raise OnemapError(
             f"{path}: not a readable GIS file{f' (layer {layer})' if layer else ''}: {exc}"
         ) from exc
