@@ -9,6 +9,7 @@ no update (see :mod:`dashboard.app`).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Collection, Mapping
@@ -257,6 +258,20 @@ def _prop(value: Any) -> bool:
     return isinstance(value, dict) and "id" in value and isinstance(value.get("property"), str)
 
 
+def _declared(value: Any, spec: Mapping[str, Any]) -> bool:
+    """Whether a posted input or state is the one declared in its place: the same id and property
+    (for a pattern-matching id: the same property and the pattern's keys)."""
+    ident, prop = spec.get("id"), spec.get("property")
+    if isinstance(ident, str) and ident.startswith("{"):
+        keys = set(json.loads(ident))
+        items = value if isinstance(value, list) else [value]
+        return all(
+            isinstance(v.get("id"), dict) and set(v["id"]) == keys and v.get("property") == prop
+            for v in items
+        )
+    return isinstance(value, dict) and value.get("id") == ident and value.get("property") == prop
+
+
 def dash_call(body: Any, known: Mapping[str, Any]) -> None:
     """Check the envelope of a posted Dash callback: a JSON object naming a callback in ``known``
     (the app's callback map), with as many well-formed inputs and state as it declares, and a
@@ -274,6 +289,11 @@ def dash_call(body: Any, known: Mapping[str, Any]) -> None:
             raise OutOfBounds(f"callback {part} not as declared")
         if not all(_prop(v) for v in values):
             raise OutOfBounds(f"malformed callback {part}")
+        # each in its declared place: Dash hands values over by position, while a guard may look
+        # one up by its id (the wall's reads the router's path so), so a swapped pair would pass
+        # the guard with one value and reach the page with the other
+        if not all(_declared(v, s) for v, s in zip(values, spec.get(part, []), strict=True)):
+            raise OutOfBounds(f"callback {part} not in their declared order")
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(p, str) for p in changed):
         raise OutOfBounds("malformed changed ids")
