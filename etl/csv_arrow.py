@@ -2,9 +2,9 @@
 the records the careful reader (:func:`etl.readers.read_csv`) would give, on the same lines.
 
 That holds when the file is UTF-8, its header is line 1, its first data line opens with no
-byte-order mark, every record is one line (no value spans
-lines, no blank or whitespace-only line, no lone carriage return), every record has the header's
-number of fields and no cell exceeds the careful reader's limit. Any doubt and this declines
+byte-order mark, every record is one line (no value spans lines, no blank or whitespace-only
+line, no lone carriage return), every record has the header's number of fields and no cell
+exceeds the careful reader's limit. Any doubt and this declines
 (returns None) before anything is handed on, and the careful reader reads the file as before:
 the rows, their line numbers and the faults it reports are the same either way.
 """
