@@ -124,7 +124,7 @@ DATE = (
 # or a mobile phone's head (three digits), up to six characters on its line, four digits or more
 CHAIN = (
     "<D>(?:<S>{0,3}(?:<D>|<T>)){6,}"
-    "|<O><D><D>(?!<D>)[^\\n\\r]{1,6}?(?<!<D>)(?<!<D><S>)(?!<DATE>(?!<S>{0,3}<D>))<D>(?:<S>{0,3}(?:<D>|<T>)){3,}"
+    "|<O>(?:<S>{0,2}<D>){2}(?!<S>{0,3}<D>)[^\\n\\r]{1,6}?(?<!<D>)(?<!<D><S>)(?!<DATE>(?!<S>{0,3}<D>))<D>(?:<S>{0,3}(?:<D>|<T>)){3,}"
 )
 # a chain not inside a longer one, not a date or dates alone, with an ID number's check letter
 TEMPLATE = (
