@@ -1,9 +1,10 @@
 """Phone and ID numbers typed into free text, however they are written, found and masked.
 
 A number is a chain of seven or more digits with at most three separators between two of them
-(spaces, dashes, dots, slashes, brackets, commas, full-width or not), optionally ending in an ID
-number's check letter X. A digit is any character Unicode gives a digit value (ASCII, full-width,
-Arabic-Indic, superscript, circled ①…) and any Chinese numeral written digit by digit
+(any punctuation, symbol, space, control or unseen format character, full-width or not),
+optionally ending in an ID number's check letter X. A digit is any character Unicode gives a
+digit value (ASCII, full-width, Arabic-Indic, superscript, circled ①…) and any Chinese numeral
+written digit by digit
 (一三八〇〇一三八〇〇〇, 幺三八…, 壹叁捌…, 两/兩 for 2, 洞/拐/勾 as said over a radio). After its
 first digit a chain may hold stand-ins for digits: letters read as digits (O/o for 0, I/l for 1)
 and what hides a digit (*, x, ×, ?, …, ●; 138OO138OOO, 138****5678, 138xxxx5678 are masked
