@@ -10,6 +10,7 @@ text a user types.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # U+061C Arabic letter mark, U+200B–U+200F zero-width and direction marks, U+202A–U+202E
 # embeddings and overrides, U+2060–U+2069 word joiner, invisible operators and isolates, U+FEFF
@@ -25,3 +26,11 @@ def visible(text: str) -> str:
 def has_invisible(text: str) -> bool:
     """Whether ``text`` holds a character of :data:`INVISIBLE`."""
     return _INVISIBLE.search(text) is not None
+
+
+def header_name(text: str) -> str:
+    """A column's name as a header row or a manifest writes it, in one form: without the
+    characters of :data:`INVISIBLE` (a byte-order mark or zero-width space pasted into a header
+    looks the same and matched nothing), full-width letters, digits and spaces as their ASCII
+    (NFKC: ``ＤＭ`` is ``DM``), trimmed."""
+    return unicodedata.normalize("NFKC", visible(text)).strip()

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from common.coords import canonical_crs
 from common.errors import OnemapError
+from common.text import header_name
 from etl.contract import KINDS
 
 FORMATS = ("csv", "xlsx", "gpkg", "shp", "geojson")
@@ -48,6 +49,12 @@ class Source(BaseModel):
         if v not in KINDS:
             raise ValueError(f"unknown kind {v!r}; expected one of {', '.join(KINDS)}")
         return v
+
+    @field_validator("columns")
+    @classmethod
+    def _header_form(cls, v: dict[str, str]) -> dict[str, str]:
+        # the form the readers give a header's names (etl/readers.py)
+        return {field: header_name(col) for field, col in v.items()}
 
     @field_validator("crs")
     @classmethod

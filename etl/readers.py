@@ -26,6 +26,7 @@ import pyogrio
 
 from common.china import TZ_NAME
 from common.errors import OnemapError
+from common.text import header_name
 from etl import textfile
 from etl.csv_arrow import arrow_table
 from etl.geojson_lenient import read_features
@@ -35,13 +36,19 @@ _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above 
 
 
 def _names(header: list[str], path: Path) -> list[str]:
-    """Column names from a header row: trimmed, trailing empty ones (a trailing comma) dropped, a repeated
-    name numbered as a spreadsheet does (``名称``, ``名称.1``)."""
-    names = [str(h).strip() for h in header]
+    """Column names from a header row: in one form (:func:`common.text.header_name`, as the
+    manifest's), trailing empty ones (a trailing comma) dropped, a repeated name numbered as a
+    spreadsheet does (``名称``, ``名称.1``)."""
+    names = [header_name(str(h)) for h in header]
     while names and names[-1] == "":
         names.pop()
     if not names:
         raise OnemapError(f"{path}: empty header row; say header_row: in the manifest if it is further down")
+    return _numbered(names)
+
+
+def _numbered(names: list[str]) -> list[str]:
+    """``names`` with a repeated one numbered as a spreadsheet does (``名称``, ``名称.1``)."""
     seen: dict[str, int] = {}
     out = []
     for name in names:
@@ -347,6 +354,8 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
         lenient = read_features(path, _cell_text) if path.suffix.lower() in (".geojson", ".json") else None
         if lenient is not None:  # one odd feature fails its own row, not the file (etl/geojson_lenient.py)
+            attrs = [str(c) for c in lenient.columns[:-2]]  # then _line and _geom
+            lenient.columns = [*_numbered([header_name(c) for c in attrs]), "_line", "_geom"]
             yield lenient
             return
         raise OnemapError(
@@ -354,7 +363,8 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
         ) from exc
     geoms = gdf.geometry.to_numpy()
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    df = pd.DataFrame({c: attrs[c].map(_cell_text) for c in attrs.columns})
+    names = _numbered([header_name(str(c)) for c in attrs.columns])  # as a header's (see _names)
+    df = pd.DataFrame({n: attrs.iloc[:, i].map(_cell_text) for i, n in enumerate(names)})
     df["_line"] = np.arange(1, len(df) + 1)
     df["_geom"] = geoms
     yield df
