@@ -343,6 +343,11 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
     if encoding:
         kwargs["encoding"] = encoding
     dbf = path.with_suffix(".dbf")
+    cpg = any(path.with_suffix(s).exists() for s in (".cpg", ".CPG"))
+    if not encoding and not cpg and path.suffix.lower() == ".shp" and dbf.exists():
+        found = textfile.dbf_encoding(dbf)  # never guessed as Latin-1 by GDAL
+        if found:
+            kwargs["encoding"] = found
     if encoding and path.suffix.lower() == ".shp" and dbf.exists():
         with dbf.open("rb") as fh:  # the records follow a header whose length bytes 8–9 hold
             head = fh.read(10)

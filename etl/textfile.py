@@ -125,3 +125,28 @@ def check_not_utf8(path: Path, encoding: str, declared: str, start: int = 0) -> 
         raise OnemapError(
             f"{path}: said to be {declared}, but its text is UTF-8; say encoding: UTF-8 in the manifest"
         )
+
+
+def dbf_encoding(dbf: Path) -> str | None:
+    """The encoding to read a Shapefile's ``dbf`` in when neither a .cpg beside it nor the manifest
+    names one: None when GDAL knows it (its header's code-page byte) or it needs none (ASCII text),
+    "UTF-8" when its text is UTF-8. Text in another encoding nothing names (GBK, most often) would
+    be read as Latin-1 (一网格 as Ò»Íø¸ñ) and loaded so: refused, asking for the encoding."""
+    with dbf.open("rb") as fh:
+        head = fh.read(32)
+        if len(head) < 32 or head[29] != 0:
+            return None
+        fh.seek(int.from_bytes(head[8:10], "little"))
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        ascii_only = True
+        try:
+            while block := fh.read(1 << 20):
+                ascii_only = ascii_only and block.isascii()
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise OnemapError(
+                f"{dbf}: no .cpg beside it and no encoding in the manifest, and its text is not UTF-8; "
+                "say its encoding (GBK, GB18030 …) in the manifest"
+            ) from None
+    return None if ascii_only else "UTF-8"
