@@ -109,14 +109,18 @@ def render() -> str:
         "never guessed. |",
         "| Excel | `xlsx` | first visible sheet unless `sheet:` names one. Keep ID numbers and "
         "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "
-        "Date cells (a real Excel date) are read as the date and time they show. |",
+        "Date cells (a real Excel date) are read as the date and time they show; an error cell "
+        "(`#N/A`, `#DIV/0!` …) as empty. |",
         "| GeoPackage | `gpkg` | say the `layer:` |",
         "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common); a UTF-8 `.dbf` said to be GBK "
-        "is refused |",
-        "| GeoJSON | `geojson` | |",
+        "is refused; without a `.cpg` or an encoding, a `.dbf` whose text is not UTF-8 is refused |",
+        "| GeoJSON | `geojson` | a feature with a coordinate no reader can hold (`1e999`) or a malformed "
+        "geometry is quarantined on its own line (`coord_missing`) |",
         "",
         "`path:` is relative to the manifest and may be a glob (`access/events/*.csv`): all matching files "
-        "load as one source, in name order. **Line numbers** in the quarantine are what a person sees: in "
+        "load as one source, in name order. Column names match whatever a delivery did to them: a "
+        "byte-order mark or zero-width space pasted in, full-width letters or spaces are read as "
+        "the plain name. **Line numbers** in the quarantine are what a person sees: in "
         "CSV and XLSX the header is line 1 (or the `header_row:`); in GIS files features count from 1.",
         "",
         "**The header** is on line (row) 1 unless the source says `header_row: 3` (title lines above "
