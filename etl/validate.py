@@ -16,17 +16,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 
-from common import coords
-from common.china import CHINA_LAT, CHINA_LON, TZ_NAME
+from common.china import TZ_NAME
 from common.text import INVISIBLE, visible
-from etl.contract import BOOL_FALSE, BOOL_TRUE, GEOMETRY_FIELD, MAX_CODE, MAX_TEXT, Field, Kind
+from etl.contract import BOOL_FALSE, BOOL_TRUE, MAX_CODE, MAX_TEXT, Field, Kind
 from etl.convert import Located, field_text
 from etl.forms import arrow_text, normalise_phone, parse_date, parse_datetime
 from etl.idcard import check_id_number
 from etl.keyset import KeySet, first_seen, key_hashes
 from etl.manifest import Source
+from etl.positions import check_points, check_shapes
+from etl.verdict import Verdict
 
 WRITTEN = ("text", "code", "id_number", "phone")  # field types written as free text
 MOBILE_OR_LANDLINE = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,5})?)$"
@@ -51,8 +51,6 @@ STATUS_END = {"grid_event": ("status", "closed", "closed_at"), "hazard": ("statu
 INT_MAX = 2_147_483_647  # the core tables' integer columns are 32-bit
 FLOAT_MAX = 1e12
 FUTURE_SLACK = pd.Timedelta(hours=1)  # clocks of agency systems run a little ahead
-CRS_MISMATCH_FAR_M = 150.0  # a building this far from its doorplate …
-CRS_MISMATCH_NEAR_M = 60.0  # … but this close once read as GCJ-02 was mislabelled
 
 
 @dataclass
@@ -96,34 +94,6 @@ class Repairs:
         return sum(int((mask & accepted).sum()) for mask in self.by_kind.values())
 
 
-class _Verdict:
-    """Reason per row; the first reason set for a row wins."""
-
-    def __init__(self, n: int) -> None:
-        self.reason = np.full(n, None, dtype=object)
-        self.field = np.full(n, None, dtype=object)
-        self.detail = np.full(n, None, dtype=object)
-        self.open = np.ones(n, dtype=bool)  # rows no reason was set for yet
-
-    def fail(self, mask: np.ndarray | pd.Series, code: str, fname: str | None, detail: object = None) -> None:
-        m = np.asarray(mask, dtype=bool) & self.open
-        if not m.any():  # nearly every check of nearly every chunk: its details are never looked at
-            return
-        self.open &= ~m
-        self.reason[m] = code
-        self.field[m] = fname
-        if isinstance(detail, pd.Series):
-            self.detail[m] = detail[m].to_numpy(dtype=object)
-        elif isinstance(detail, np.ndarray):
-            self.detail[m] = np.asarray(detail[m], dtype=object)
-        elif detail is not None:
-            self.detail[m] = detail
-
-    @property
-    def ok(self) -> np.ndarray:
-        return self.open.copy()
-
-
 def _without_invisible(raw: pd.Series, repairs: Repairs) -> pd.Series:
     """``raw`` without unseen characters (:mod:`common.text`), a counted repair; nearly every value
     of a load has none, so the chunk's column is searched once as one text first."""
@@ -165,7 +135,7 @@ def _numbers(raw: pd.Series, empty: pd.Series) -> pd.Series:
     return pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
 
 
-def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: Repairs) -> pd.Series:
+def _check_field(f: Field, raw: pd.Series, v: Verdict, ctx: Context, repairs: Repairs) -> pd.Series:
     """Return the typed value of one field; record failures in ``v`` and repairs in ``repairs``."""
     if f.type in WRITTEN and not f.codebook:  # elsewhere an unseen character fails the value's form
         raw = _without_invisible(raw, repairs)
@@ -234,80 +204,6 @@ def _check_field(f: Field, raw: pd.Series, v: _Verdict, ctx: Context, repairs: R
     raise ValueError(f"unknown field type {t}")
 
 
-def _check_points(at: Located, v: _Verdict, ctx: Context, out: pd.DataFrame) -> None:
-    """Point checks on converted positions: missing, swapped, outside the area, mislabelled datum."""
-    assert at.lon is not None and at.lat is not None and at.x is not None and at.y is not None
-    lon, lat, x, y = at.lon, at.lat, at.x, at.y
-    if at.read is not None:  # a GIS file's feature that is no point (a layer of mixed types)
-        shape = np.array(["" if g is None or g.is_empty else g.geom_type for g in at.read], dtype=object)
-        other = (shape != "") & (shape != "Point")
-        v.fail(other, "coord_missing", GEOMETRY_FIELD, np.array([f"a {s}, not a point" for s in shape]))
-    v.fail(np.isnan(lon) | np.isnan(lat), "coord_missing", "lon")
-    # 0,0 is what many systems export for "no position", in any datum
-    v.fail((lon == 0) & (lat == 0), "coord_missing", "lon", "0,0")
-    in_lon = (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1])
-    in_lat = (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
-    swapped = (
-        ~(in_lon & in_lat)
-        & (lat >= CHINA_LON[0])
-        & (lat <= CHINA_LON[1])
-        & (lon >= CHINA_LAT[0])
-        & (lon <= CHINA_LAT[1])
-    )
-    v.fail(swapped, "coord_swapped", "lat")
-    v.fail(~(in_lon & in_lat), "outside_area", "lon")
-    inside = shapely.contains_xy(ctx.district, x, y)
-    v.fail(~inside, "outside_area", "lon")
-    if ctx.address_points is not None and len(ctx.address_points):
-        at_door = ctx.address_points.reindex(out["address_code"].to_numpy())
-        ax, ay = at_door["x"].to_numpy(dtype=float), at_door["y"].to_numpy(dtype=float)
-        far = np.flatnonzero(coords.distance_m(x, y, ax, ay) > CRS_MISMATCH_FAR_M)
-        # read again as GCJ-02, only those far from their doorplate (each point converges on its own)
-        gx, gy = coords.gcj02_to_wgs84(x[far], y[far])
-        explained = np.zeros(len(x), dtype=bool)
-        explained[far] = coords.distance_m(gx, gy, ax[far], ay[far]) < CRS_MISMATCH_NEAR_M
-        v.fail(explained, "crs_mismatch", "lon")
-
-
-def _check_shapes(at: Located, v: _Verdict, shape: str, ctx: Context) -> None:
-    """Polygon and line checks: missing, invalid as read (refused, not repaired), not a ``shape`` or
-    invalid after the datum shift, then where it lies as points are judged: vertices that are no
-    longitude and latitude in China (exchanged, or metres of a projected file: its own CRS is not
-    read, the manifest's is), or a shape wholly outside the area."""
-    assert at.read is not None
-    n = len(at.read)
-    for i, (geom, wgs) in enumerate(zip(at.read, at.geom, strict=True)):
-        if geom is None or geom.is_empty:
-            v.fail(np.arange(n) == i, "coord_missing", GEOMETRY_FIELD)
-        elif not geom.is_valid:
-            v.fail(np.arange(n) == i, "invalid_geometry", GEOMETRY_FIELD, shapely.is_valid_reason(geom))
-        elif wgs is None:
-            v.fail(
-                np.arange(n) == i,
-                "invalid_geometry",
-                GEOMETRY_FIELD,
-                f"not a valid {shape} (after the datum shift)",
-            )
-    placed = np.array([g is not None for g in at.geom], dtype=bool)
-    if not placed.any():
-        return
-    box = np.full((n, 4), np.nan)
-    box[placed] = shapely.bounds(at.read[placed])
-    x0, y0, x1, y1 = box.T
-
-    def within(lo: np.ndarray, hi: np.ndarray, span: tuple[float, float]) -> np.ndarray:
-        return (lo >= span[0]) & (hi <= span[1])
-
-    china = within(x0, x1, CHINA_LON) & within(y0, y1, CHINA_LAT)
-    swapped = ~china & within(y0, y1, CHINA_LON) & within(x0, x1, CHINA_LAT)
-    said = np.array([f"x {a:.6g}…{b:.6g}, y {c:.6g}…{d:.6g}" for a, c, b, d in box], dtype=object)
-    v.fail(placed & swapped, "coord_swapped", GEOMETRY_FIELD, said)
-    v.fail(placed & ~china, "outside_area", GEOMETRY_FIELD, said)
-    inside = np.zeros(n, dtype=bool)
-    inside[placed] = shapely.intersects(ctx.district, at.geom[placed].astype(object))
-    v.fail(placed & ~inside, "outside_area", GEOMETRY_FIELD, said)
-
-
 class SeenKeys:
     """Keys accepted so far in one source (all its files), to find a key that occurs again (hashed,
     vectorised, etl/keyset.py); the natural key and each further unique key of the kind are kept apart."""
@@ -336,7 +232,7 @@ def check_chunk(
     ``at`` is the chunk's converted positions (etl/convert.py) for kinds located by their own
     geometry, None for the others; accepted rows keep them in ``geom`` (WGS-84 shapely geometries).
     """
-    v = _Verdict(len(df))
+    v = Verdict(len(df))
     repairs = Repairs(len(df))
     raw_cols = [c for c in df.columns if not c.startswith("_")]
     _check_record(df, raw_cols, v)
@@ -352,9 +248,9 @@ def check_chunk(
     _kind_rules(kind, out, v)
     if at is not None:
         if kind.geometry == "point":
-            _check_points(at, v, ctx, out)
+            check_points(at, v, ctx.district, ctx.address_points, out)
         else:
-            _check_shapes(at, v, kind.geometry, ctx)
+            check_shapes(at, v, kind.geometry, ctx.district)
         out["geom"] = at.geom
     for f in kind.fields:
         if f.references and f.references in ctx.refs:
@@ -391,7 +287,7 @@ def check_chunk(
     return Checked(rows=rows, quarantine=quarantine, repaired=repairs.count(good))
 
 
-def _check_record(df: pd.DataFrame, raw_cols: list[str], v: _Verdict) -> None:
+def _check_record(df: pd.DataFrame, raw_cols: list[str], v: Verdict) -> None:
     """Refuse records the reader found malformed (``_bad``) or partly in another encoding
     (``_undecoded``), and any value holding a NUL character."""
     if "_bad" in df:
@@ -417,7 +313,7 @@ def _taken_by_another(out: pd.DataFrame, key: str, unique: str, taken: pd.DataFr
     return np.array([o is not None and o == o and o != m for o, m in zip(found, mine, strict=True)])
 
 
-def _kind_rules(kind: Kind, out: pd.DataFrame, v: _Verdict) -> None:
+def _kind_rules(kind: Kind, out: pd.DataFrame, v: Verdict) -> None:
     """Rules that span fields: time order, status and end time, migrants' registration."""
     for later, earlier in SEQUENCES.get(kind.name, []):
         v.fail(out[later].notna() & out[earlier].notna() & (out[later] < out[earlier]), "bad_sequence", later)

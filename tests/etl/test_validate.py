@@ -9,7 +9,8 @@ import pytest
 import shapely
 
 from etl.contract import KINDS
-from etl.validate import Context, _check_field, _Verdict
+from etl.validate import Context, _check_field
+from etl.verdict import Verdict
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,7 @@ from etl.validate import Context, _check_field, _Verdict
 def test_date_field_with_empty_chunks(values: list[str]) -> None:
     field = next(f for f in KINDS["person"].fields if f.type == "date" and not f.required)
     ctx = Context(district=shapely.box(0, 0, 1, 1), now=pd.Timestamp("2026-11-22 12:00", tz="Asia/Shanghai"))
-    v = _Verdict(len(values))
+    v = Verdict(len(values))
     out = _check_field(field, pd.Series(values, dtype="str"), v, ctx, {})
     assert list(out) == [date.fromisoformat(x) if x else None for x in values]  # parsed; the verdict rejects
     assert list(v.reason) == [("future_date" if x.startswith("2099") else None) for x in values]
