@@ -19,7 +19,10 @@ select
       as incidents_prev,
   (select count(*) from serve.incidents where {where} and reported_at >= :y0 and reported_at < :y1)
       as incidents_last_year,
-  (select min(reported_at) <= :y0 from serve.incidents) as has_last_year,
+  -- the earliest incident by the time index (min() through the view read every incident in scope,
+  -- whatever the area: half of a grid page's headline figures)
+  (select reported_at from serve.incidents where reported_at is not null order by reported_at limit 1) <= :y0
+      as has_last_year,
   (select count(*) from serve.grid_events where {where} and registered_at < :at
       and (open_until is null or open_until >= :at)) as events_open,
   (select count(*) from serve.grid_events where {where} and registered_at < :at
