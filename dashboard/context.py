@@ -101,10 +101,16 @@ class AppContext:
         depend on them), so nothing cached for one scope reaches another. The viewer is not: what
         is cached must hold nothing about who asked (no name; the top bar is built per request).
         The data's stamp is part of it too: after a load nothing computed before it is served.
+        Its reads share one connection (:func:`dashboard.db.shared_reads`).
         """
+
+        def computed() -> T:
+            with db.shared_reads():
+                return compute()
+
         if self._cache is None:
-            return compute()
-        return self._cache.get_or_compute(self._full_key(key), compute)
+            return computed()
+        return self._cache.get_or_compute(self._full_key(key), computed)
 
     def cache_tag(self, key: Hashable) -> str:
         """A digest of what :meth:`cached` keeps ``key`` under (data, scope, role): equal tags,

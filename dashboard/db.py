@@ -15,6 +15,7 @@ conflict with replay, asked to write — is run again on the primary (and a stan
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,7 +24,8 @@ from typing import Any
 
 import psycopg
 from psycopg import errors
-from sqlalchemy import Engine, create_engine, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -210,8 +212,53 @@ def fetch_rows(
         return _run(url, statement, bound)
 
 
+class _Held:
+    """The connections a :func:`shared_reads` block's reads run on (one per server, each in one
+    transaction under the scope last set on it), for the thread that opened the block only."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+        self.connections: dict[str, tuple[Connection, str | None]] = {}
+
+    def release(self, server: str) -> None:
+        """Hand the connection to ``server`` back to its pool (which rolls its transaction back)."""
+        conn, _ = self.connections.pop(server)
+        conn.close()
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("onemap_held_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Run the block's reads on one pooled connection per server, in one transaction each, instead
+    of a connection and transaction per query: a cold page's 30-40 queries each paid a checkout
+    (with its liveness ping), the scope's setting and a rollback, four round trips for one.
+
+    Each statement still sees what was committed before it began (read committed) and runs under the
+    current signed scope (set again when it changes). Only the thread that opened the block shares;
+    a nested block is the outer one's. A failed read ends its connection's transaction (the next
+    read starts afresh). Writes (:func:`execute`) keep their own connections.
+    """
+    if _HELD.get() is not None:
+        yield
+        return
+    held = _Held()
+    reset = _HELD.set(held)
+    try:
+        yield
+    finally:
+        _HELD.reset(reset)
+        for server in list(held.connections):
+            held.release(server)
+
+
 def _run(server: str, statement: str, bound: dict[str, Any]) -> tuple[list[str], list[Any]]:
-    """Run a compiled statement on ``server`` under the current scope."""
+    """Run a compiled statement on ``server`` under the current scope (on the block's connection
+    inside :func:`shared_reads`)."""
+    held = _HELD.get()
+    if held is not None and held.thread == threading.get_ident():
+        return _run_held(held, server, statement, bound)
     with get_engine(server).connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -230,6 +277,32 @@ def _run(server: str, statement: str, bound: dict[str, Any]) -> tuple[list[str],
             raise
         finally:
             cursor.close()
+
+
+def _run_held(held: _Held, server: str, statement: str, bound: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """Run a compiled statement on the block's connection to ``server``, under the current scope."""
+    token = SCOPE_TOKEN.get()
+    if server in held.connections and held.connections[server][1] != token:
+        held.release(server)  # the scope set in its transaction is not this read's: a fresh one
+    if server not in held.connections:
+        held.connections[server] = (get_engine(server).connect(), token)
+    conn = held.connections[server][0]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        # the scope is set once per transaction (transaction-local), at its first statement
+        if token is not None and cursor.connection.info.transaction_status == TransactionStatus.IDLE:
+            cursor.execute(SET_SCOPE, (token,))
+        cursor.execute(statement, bound)
+        keys = [d.name for d in cursor.description or []]
+        return keys, cursor.fetchall()
+    except psycopg.Error:
+        driver = conn.connection.driver_connection
+        if driver is None or driver.closed or driver.broken:
+            conn.invalidate()
+        held.release(server)
+        raise
+    finally:
+        cursor.close()
 
 
 def execute(url: str, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
