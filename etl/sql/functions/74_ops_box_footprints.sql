@@ -12,6 +12,10 @@ create or replace function ops.box_footprints(
 ) returns table (building_code text, wkb bytea)
 language sql stable security definer
 set search_path = pg_catalog, public
+-- a box holds a few thousand outlines at most: each building found by its key (a hash join read
+-- every building of the county first, 0.4 s of 0.8)
+set enable_hashjoin = off
+set enable_mergejoin = off
 as $$
     select f.building_code,
            st_asbinary(st_simplifypreservetopology(
