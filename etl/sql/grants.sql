@@ -36,9 +36,10 @@ grant execute on function ops.station_scores(timestamptz, timestamptz, timestamp
 grant execute on function ops.people_counts(text, text, timestamptz) to {app_role};
 -- an area's communities without incidents nearby (functions/72_ops_quiet_communities.sql)
 grant execute on function ops.quiet_communities(text, text, timestamptz, timestamptz) to {app_role};
--- building outlines in a box, for the basemap (functions/74_ops_box_footprints.sql)
+-- buildings and their outlines in a box, for the maps (functions/74_ops_boxes.sql)
 grant execute on function ops.box_footprints(double precision, double precision, double precision,
-                                             double precision, double precision, integer) to {app_role};
+                                             double precision, double precision, integer),
+    ops.box_buildings(double precision, double precision, double precision, double precision) to {app_role};
 -- the data's stamp (functions/85_ops_data_stamp.sql): what the dashboard's cache keys carry
 grant execute on function ops.data_stamp() to {app_role};
 -- supervisions (督办), read with their item (policies of revision 0018); opened and closed only by
