@@ -259,24 +259,9 @@ def _run(server: str, statement: str, bound: dict[str, Any]) -> tuple[list[str],
     held = _HELD.get()
     if held is not None and held.thread == threading.get_ident():
         return _run_held(held, server, statement, bound)
+    token = SCOPE_TOKEN.get()
     with get_engine(server).connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            token = SCOPE_TOKEN.get()
-            if token is not None:
-                cursor.execute(SET_SCOPE, (token,))
-            cursor.execute(statement, bound)
-            keys = [d.name for d in cursor.description or []]
-            return keys, cursor.fetchall()
-        except psycopg.Error:
-            # on the driver's cursor SQLAlchemy does not see a lost connection: drop it here, or the
-            # pool would try to reset it (and log a traceback) and hand it out again
-            driver = conn.connection.driver_connection
-            if driver is None or driver.closed or driver.broken:
-                conn.invalidate()
-            raise
-        finally:
-            cursor.close()
+        return _fetch(conn, statement, bound, token)
 
 
 def _run_held(held: _Held, server: str, statement: str, bound: dict[str, Any]) -> tuple[list[str], list[Any]]:
@@ -287,19 +272,33 @@ def _run_held(held: _Held, server: str, statement: str, bound: dict[str, Any]) -
     if server not in held.connections:
         held.connections[server] = (get_engine(server).connect(), token)
     conn = held.connections[server][0]
+    # the scope is set once per transaction (transaction-local), at its first statement
+    status = conn.connection.driver_connection.info.transaction_status  # type: ignore[union-attr]
+    try:
+        return _fetch(conn, statement, bound, token if status == TransactionStatus.IDLE else None)
+    except psycopg.Error:
+        held.release(server)
+        raise
+
+
+def _fetch(
+    conn: Connection, statement: str, bound: dict[str, Any], scope: str | None
+) -> tuple[list[str], list[Any]]:
+    """Run a compiled statement on ``conn``'s driver cursor, setting the signed ``scope`` first when
+    one is given; a connection lost meanwhile is invalidated."""
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        # the scope is set once per transaction (transaction-local), at its first statement
-        if token is not None and cursor.connection.info.transaction_status == TransactionStatus.IDLE:
-            cursor.execute(SET_SCOPE, (token,))
+        if scope is not None:
+            cursor.execute(SET_SCOPE, (scope,))
         cursor.execute(statement, bound)
         keys = [d.name for d in cursor.description or []]
         return keys, cursor.fetchall()
     except psycopg.Error:
+        # on the driver's cursor SQLAlchemy does not see a lost connection: drop it here, or the
+        # pool would try to reset it (and log a traceback) and hand it out again
         driver = conn.connection.driver_connection
         if driver is None or driver.closed or driver.broken:
             conn.invalidate()
-        held.release(server)
         raise
     finally:
         cursor.close()
