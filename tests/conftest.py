@@ -120,18 +120,33 @@ def cli_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small demo county's files, generated for a fixed date: its manifest (the planted truths,
-    ``alert_truth.json`` and ``hotspot_truth.json``, lie beside it).
+def real_small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo county's files on 增城区's real outline, seed 1, generated once for a fixed
+    date (as ``onemap demo generate --scale small --seed 1`` writes them): their directory.
 
-    Drawn on 增城区's real outline, as ``onemap demo generate`` draws it; ``ONEMAP_TEST_GROUND=round``
-    draws the round county instead (the tests read their expectations from the database or the
-    planted truths, so they hold on either ground).
+    Read-only: a test that changes files works on a copy (generating them takes far longer).
     """
     from etl.demo.generate import generate
 
-    ground = os.environ.get("ONEMAP_TEST_GROUND", "real")
-    return generate("small", 1, tmp_path_factory.mktemp("demo") / "small", DEMO_UNTIL, ground=ground)
+    out = tmp_path_factory.mktemp("demo") / "small"
+    return generate("small", 1, out, DEMO_UNTIL, ground="real").parent
+
+
+@pytest.fixture(scope="session")
+def demo_manifest(tmp_path_factory: pytest.TempPathFactory, real_small_demo: Path) -> Path:
+    """The small demo county's files, generated for a fixed date: its manifest (the planted truths,
+    ``alert_truth.json`` and ``hotspot_truth.json``, lie beside it).
+
+    Drawn on 增城区's real outline, as ``onemap demo generate`` draws it (:func:`real_small_demo`);
+    ``ONEMAP_TEST_GROUND=round`` draws the round county instead (the tests read their expectations
+    from the database or the planted truths, so they hold on either ground).
+    """
+    from etl.demo.generate import generate
+
+    if os.environ.get("ONEMAP_TEST_GROUND", "real") == "real":
+        return real_small_demo / "manifest.yaml"
+    out = tmp_path_factory.mktemp("demo") / "small"
+    return generate("small", 1, out, DEMO_UNTIL, ground=os.environ["ONEMAP_TEST_GROUND"])
 
 
 @pytest.fixture(scope="session")

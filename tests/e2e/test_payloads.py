@@ -11,9 +11,11 @@ as text where the data is shown.
 from __future__ import annotations
 
 import io
+import shutil
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -35,7 +37,7 @@ from etl.db import normalise_url
 from etl.scope_key import register_scope_key
 from etl.users import add_user
 from etl.warehouse import Warehouse
-from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET
+from tests.support.accounts import PASSWORD, SECRET
 from tests.support.browser import chromium, console_errors, screenshot, sign_in, wait
 from tests.support.cli import serving
 from tests.support.database import fresh_database
@@ -69,15 +71,15 @@ return out;
 
 @pytest.fixture(scope="module")
 def payload_db(
-    warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory
+    warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory, real_small_demo: Path
 ) -> tuple[str, str, str]:
     """The small demo with payloads in its text fields, loaded: (owner URL, app URL, chief's station)."""
-    from etl.demo.generate import generate
     from etl.load import Loader
     from etl.manifest import read_manifest
 
     out = tmp_path_factory.mktemp("payloads") / "small"
-    manifest = generate("small", 1, out, DEMO_UNTIL)
+    shutil.copytree(real_small_demo, out)  # the shared files stay as generated
+    manifest = out / "manifest.yaml"
     done = poison(out)
     kinds_with_text = {k for k in KINDS if fields_to_poison(k)}
     assert len(done) >= len(kinds_with_text)  # every source of a kind with a text field

@@ -17,15 +17,15 @@ from common.coords import bd09_to_wgs84, gcj02_to_wgs84
 from etl.contract import KINDS, REASONS
 from etl.demo.generate import generate
 from etl.idcard import check_id_number, is_mobile
+from tests.support.accounts import DEMO_UNTIL
 
-UNTIL = date(2026, 11, 22)
+UNTIL = DEMO_UNTIL  # the date the shared demo files (real_small_demo) are generated for
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "a"
-    generate("small", 1, out, UNTIL)
-    return out
+def demo(real_small_demo: Path) -> Path:
+    """The small demo as generated with seed 1 for :data:`UNTIL` (small is drawn on real ground)."""
+    return real_small_demo
 
 
 def test_same_seed_and_date_give_identical_files(demo: Path, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import json
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,18 +19,18 @@ from common.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from etl.demo.generate import generate
 from etl.demo.ground import OUTLINE, TOWNS, build_real, real_outline
 from etl.demo.scales import SCALES
+from tests.support.accounts import DEMO_UNTIL
 
-UNTIL = date(2026, 11, 22)
+UNTIL = DEMO_UNTIL  # the date the shared demo files (real_small_demo) are generated for
 OFFICIAL_KM2 = 1616.47  # 增城区's land area as the district publishes it
 GEOD = Geod(ellps="WGS84")
 TOLERANCE = 0.001  # gaps and overlaps between areas: a thousandth of the county at most
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("ground") / "a"
-    generate("small", 1, out, UNTIL, ground="real")
-    return out
+def demo(real_small_demo: Path) -> Path:
+    """The small demo on real ground, generated with seed 1 for :data:`UNTIL`."""
+    return real_small_demo
 
 
 def _km2(geom: shapely.Geometry) -> float:

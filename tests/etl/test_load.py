@@ -22,22 +22,22 @@ from sqlalchemy import Engine, create_engine, text
 
 from etl.contract import KINDS
 from etl.db import libpq_url
-from etl.demo.generate import generate
 from etl.tables import ATTRIBUTED
 from etl.warehouse import Warehouse
+from tests.support.accounts import DEMO_UNTIL
 from tests.support.cli import one_line_error, onemap
 from tests.support.database import fresh_database
 
 pytestmark = pytest.mark.db
 
-UNTIL = date(2026, 11, 22)
+UNTIL = DEMO_UNTIL  # the date the shared demo files (real_small_demo) are generated for
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("load") / "demo"
-    generate("small", 1, out, UNTIL)
-    return out
+def demo_dir(real_small_demo: Path) -> Path:
+    """The small demo as generated with seed 1 for :data:`UNTIL` (read-only: tests that change
+    files change a copy)."""
+    return real_small_demo
 
 
 @pytest.fixture(scope="module")
