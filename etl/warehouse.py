@@ -163,8 +163,12 @@ class Warehouse:
             )
         )
 
-    def recreate_database(self, name: str) -> str:
-        """Drop and recreate an embedded database from the template; return its owner URL."""
+    def recreate_database(self, name: str, template: str = TEMPLATE_DB) -> str:
+        """Drop and recreate an embedded database as a copy of ``template`` (by default the empty
+        PostGIS template); return its owner URL.
+
+        PostgreSQL copies a database only while nobody is connected to it.
+        """
         if self.external:
             raise OnemapError("recreating databases is only done on the embedded server")
         if name == self.settings.db_name:
@@ -176,7 +180,7 @@ class Warehouse:
                 sql.SQL("create database {} owner {} template {}").format(
                     sql.Identifier(name),
                     sql.Identifier(self.settings.owner_role),
-                    sql.Identifier(TEMPLATE_DB),
+                    sql.Identifier(template),
                 )
             )
         return self.server.url("owner", database=name)

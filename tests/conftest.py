@@ -17,6 +17,7 @@ from etl.migrate import drop_schemas, migrate
 from etl.scope_key import register_scope_key
 from etl.warehouse import Warehouse
 from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, TEST_SECRET
+from tests.support.database import load_all, loaded_database, migrated_database
 
 # Set before any settings are read; served apps and commands the tests start inherit it.
 os.environ["ONEMAP_SECRET_KEY"] = TEST_SECRET
@@ -60,11 +61,10 @@ def warehouse() -> Warehouse:
 @pytest.fixture(scope="session")
 def test_db_url(warehouse: Warehouse) -> str:
     """Owner URL of a freshly migrated test database of its own."""
-    if warehouse.external:
-        url = warehouse.test_owner_url()
-        drop_schemas(url)
-    else:
-        url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test")
+    if not warehouse.external:
+        return migrated_database(warehouse, f"{warehouse.settings.db_name}_test")
+    url = warehouse.test_owner_url()
+    drop_schemas(url)
     migrate_for_tests(url, warehouse.app_role())
     return url
 
@@ -154,18 +154,13 @@ def demo_db(warehouse: Warehouse, test_db_url: str, demo_manifest: Path) -> tupl
     """The small demo county loaded into a database of its own: (owner URL, application URL).
 
     Read-only for the tests that use it (pages, callbacks, browser); generated for a fixed date.
+    Modules that change the demo work on a copy of their own (``loaded_database``).
     """
-    from etl.load import Loader
-    from etl.manifest import read_manifest
-
     if warehouse.external:  # one database only: the demo goes into the test database
         url = test_db_url
+        load_all(url, demo_manifest)
     else:
-        url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test_demo")
-        migrate_for_tests(url, warehouse.app_role())
-    manifest = demo_manifest
-    reports = Loader(url, read_manifest(manifest)).run()
-    assert all(r.status == "loaded" for r in reports), [r for r in reports if r.status != "loaded"]
+        url = loaded_database(warehouse, test_db_url, demo_manifest, "demo")
     return url, warehouse.app_url_for(url)
 
 

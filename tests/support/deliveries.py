@@ -14,7 +14,7 @@ from etl.demo.writers import write_xlsx
 from etl.load import Loader
 from etl.manifest import read_manifest
 from etl.warehouse import Warehouse
-from tests.support.database import fresh_database
+from tests.support.database import loaded_database
 
 EVENTS = Path("events") / "grid_events.xlsx"
 TEXT_COLUMNS = ("事件编号", "事项编码", "区划代码")
@@ -30,9 +30,8 @@ def load(url: str, manifest: Path) -> list[str]:
 
 
 def demo_database(warehouse: Warehouse, test_db_url: str, manifest: Path, name: str) -> tuple[str, str]:
-    """A fresh database of the module's own with the demo loaded: (owner URL, application URL)."""
-    url = fresh_database(warehouse, test_db_url, name)
-    load(url, manifest)
+    """A database of the module's own with the demo loaded: (owner URL, application URL)."""
+    url = loaded_database(warehouse, test_db_url, manifest, name)
     return url, warehouse.app_url_for(url)
 
 

@@ -22,8 +22,7 @@ from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 from etl.db import normalise_url
 from etl.warehouse import Warehouse
-from tests.support.accounts import DEMO_UNTIL
-from tests.support.database import fresh_database
+from tests.support.database import loaded_database
 
 pytestmark = pytest.mark.db
 
@@ -33,18 +32,10 @@ WRITTEN_AT = "生成时间"  # the one line that may differ between two writings
 
 
 @pytest.fixture(scope="module")
-def county(
-    warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, str]:
+def county(warehouse: Warehouse, test_db_url: str, demo_manifest: Path) -> tuple[str, str]:
     """The small demo in a database of this module's own (the shared demo is read-only): owner and
     application URLs."""
-    from etl.demo.generate import generate
-    from etl.load import Loader
-    from etl.manifest import read_manifest
-
-    url = fresh_database(warehouse, test_db_url, "asof_report")
-    manifest = generate("small", 1, tmp_path_factory.mktemp("demo") / "small", DEMO_UNTIL)
-    assert all(r.status == "loaded" for r in Loader(url, read_manifest(manifest)).run())
+    url = loaded_database(warehouse, test_db_url, demo_manifest, "asof_report")
     return url, warehouse.app_url_for(url)
 
 
