@@ -21,7 +21,8 @@ from etl.warehouse import Warehouse
 from tests.support.accounts import PASSWORD
 from tests.support.browser import browsing, console_errors, screenshot, wait
 from tests.support.cli import serving
-from tests.support.deliveries import closing, demo_database, load
+from tests.support.database import fresh_database
+from tests.support.deliveries import closing, load
 
 pytestmark = pytest.mark.db
 
@@ -49,8 +50,11 @@ def world(
     warehouse: Warehouse, test_db_url: str, demo_manifest: Path, cli_env: dict[str, str]
 ) -> Iterator[tuple[tuple[str, str], Engine, str]]:
     """The demo in a database of this module's own (the next delivery changes it), a leader, and
-    the server."""
-    db = demo_database(warehouse, test_db_url, demo_manifest, "supervision_e2e")
+    the server. Loaded here, not copied from the loaded template: a copy would carry the shared
+    demo's data stamp, and the servers of one run share their cache."""
+    url = fresh_database(warehouse, test_db_url, "supervision_e2e")
+    load(url, demo_manifest)
+    db = url, warehouse.app_url_for(url)
     engine = create_engine(normalise_url(db[0]))
     add_user(db[0], "leader", "leadership", PASSWORD, display_name="领导")
     with serving(db, cli_env) as base:

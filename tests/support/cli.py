@@ -11,9 +11,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from etl.db import database_name, libpq_url
+from etl.db import libpq_url
 from tests.support.accounts import DEMO_UNTIL
 
 
@@ -59,8 +58,8 @@ def serving(
     settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run `onemap serve` on a free port against ``db`` (owner URL, application URL) as of the
-    demo's last day, with ``settings`` (``ONEMAP_*``) over the defaults and a cache directory of
-    the database's own; yield its base URL, stop it afterwards.
+    demo's last day, with ``settings`` (``ONEMAP_*``) over the defaults; yield its base URL, stop it
+    afterwards.
 
     What the server writes is read as it comes (a full pipe would stall the server); with ``log``,
     each line is appended to it with the monotonic time it was read.
@@ -74,9 +73,6 @@ def serving(
         "ONEMAP_WALL_ROTATE_SECONDS": "3",
         **(settings or {}),
     }
-    if "ONEMAP_CACHE_DIR" in cli_env and "ONEMAP_CACHE_DIR" not in (settings or {}):
-        # a cache of the database's own: copies of one loaded database carry the same data stamp
-        env["ONEMAP_CACHE_DIR"] = str(Path(cli_env["ONEMAP_CACHE_DIR"]) / database_name(owner))
     for _attempt in range(5):
         # a port found free may be taken before the server binds it (other test runs share the
         # machine): start somewhere random, and try another when the server says it is taken

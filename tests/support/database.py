@@ -87,6 +87,14 @@ def load_all(url: str, manifest: Path) -> None:
     assert all(r.status == "loaded" for r in reports), [r for r in reports if r.status != "loaded"]
 
 
+def settle(warehouse: Warehouse, database: str) -> None:
+    """Vacuum and analyze ``database`` as autovacuum does after a load. A copy starts with its
+    activity counters at zero, so autovacuum never analyzes what it was copied with: without this,
+    the planner of every copy would plan on whatever statistics the template had by chance."""
+    with connect_raw(warehouse.server.url("super", database), autocommit=True) as conn:
+        conn.execute("vacuum (analyze)")
+
+
 def loaded_database(warehouse: Warehouse, test_db_url: str, manifest: Path, name: str) -> str:
     """A database of this module's own, ``<db name>_test_<name>``, holding the delivery of
     ``manifest`` as a first load leaves it; its owner URL.
@@ -103,6 +111,7 @@ def loaded_database(warehouse: Warehouse, test_db_url: str, manifest: Path, name
     if key not in _LOADED:
         template = f"{warehouse.settings.db_name}_test_loaded_{len(_LOADED) + 1}"
         load_all(migrated_database(warehouse, template), key)
+        settle(warehouse, template)
         _LOADED[key] = template
     end_sessions(warehouse, _LOADED[key])
     url = warehouse.recreate_database(f"{warehouse.settings.db_name}_test_{name}", _LOADED[key])
