@@ -17,7 +17,6 @@ from sqlalchemy import Engine, create_engine, text
 from common.codebook import label
 from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
-from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
 
@@ -60,12 +59,6 @@ def clean(core: Engine) -> Iterator[None]:
     wipe()
     yield
     wipe()
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 def lone_alert(core: Engine, station: str) -> dict[str, Any]:

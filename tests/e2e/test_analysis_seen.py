@@ -6,7 +6,6 @@ intensifying hot spots on screen (screenshots under artifacts/e2e)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,17 +16,10 @@ from sqlalchemy import create_engine
 from common.codebook import label
 from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
-from tests.support.cli import serving
 from tests.support.dash_calls import column
 from tests.support.mapview import click_centre, open_view
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 def hot_classes(demo_db: tuple[str, str], *only: str) -> list[str]:

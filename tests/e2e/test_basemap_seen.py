@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -24,19 +23,12 @@ from sqlalchemy import create_engine
 
 from etl.db import normalise_url
 from tests.support.browser import browsing, screenshot, wait
-from tests.support.cli import serving
 from tests.support.dash_calls import column
 
 pytestmark = pytest.mark.db
 MB = 1_000_000
 LAND = ".leaflet-basemap-pane path.bm-land"
 OUTLINES = ".leaflet-basemap-pane path.bm-footprint"
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 class Traffic:

@@ -21,7 +21,6 @@ from sqlalchemy import Engine, create_engine
 from dashboard.fonts import HERE, SERVED, own_text
 from etl.db import normalise_url
 from tests.support.browser import browsing, requested_urls, sign_in, wait
-from tests.support.cli import serving
 from tests.support.dash_calls import column
 
 FAMILY = "Onemap Sans"
@@ -61,12 +60,6 @@ def test_the_dashboards_own_text_is_in_the_served_font(cmap: set[int]) -> None:
     # names and addresses as the demo writes them, at any scale and seed
     demo = own_text([HERE.parent / "etl" / "demo"])
     assert [ch for ch in demo if ord(ch) not in cmap] == []
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -19,18 +19,11 @@ from sqlalchemy import create_engine, text
 from dashboard.map.labels import LABEL_ZOOM
 from etl.db import normalise_url
 from tests.support.browser import browsing, screenshot, wait
-from tests.support.cli import serving
 from tests.support.codes import findings
 from tests.support.dash_calls import column
 from tests.support.mapview import open_view
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture

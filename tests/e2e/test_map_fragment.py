@@ -13,7 +13,6 @@ import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.support.browser import browsing
-from tests.support.cli import serving
 from tests.support.mapview import open_view
 
 pytestmark = pytest.mark.db
@@ -35,12 +34,6 @@ FRAGMENTS = {
     "days too many": "win=custom&d0=2025-01-01&d1=2026-11-20",
     "unknown choices": "heat=people&win=range&hier=toString&choro=county&by=sum",
 }
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

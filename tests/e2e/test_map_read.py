@@ -18,7 +18,6 @@ from sqlalchemy import Engine, create_engine, text
 
 from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
-from tests.support.cli import serving
 from tests.support.mapview import WEEK, click_centre, open_view, settle, view_state
 
 pytestmark = pytest.mark.db
@@ -93,12 +92,6 @@ LIST_ORDER = [
     "研判：冷热点",
     "研判：下周风险",
 ]
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

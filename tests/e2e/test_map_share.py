@@ -22,16 +22,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.support.browser import ARTIFACTS, browsing, requested_urls, screenshot, wait
-from tests.support.cli import serving
 from tests.support.mapview import WEEK, open_view, settle, view_state
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -16,18 +16,11 @@ from sqlalchemy import create_engine, text
 from dashboard.periods import Period, Week
 from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
-from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
 
 DEFAULT = Period(Week(2026, 47))  # the last week over as of the demo's last day
 PICKED = Period(Week(2026, 45))
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture

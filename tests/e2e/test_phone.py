@@ -15,7 +15,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.support.browser import chromium, console_errors, screenshot, sign_in, wait
-from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
 
@@ -78,12 +77,6 @@ return [...document.querySelectorAll('.topbar > *')].filter(e => e.getBoundingCl
     return {text: e.innerText.trim(), width: r.width, height: r.height, right: r.right,
             line: parseFloat(s.lineHeight) || 1.4 * parseFloat(s.fontSize)}; });
 """
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture

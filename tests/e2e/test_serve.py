@@ -25,17 +25,9 @@ from tests.support.browser import (
     sign_in,
     wait,
 )
-from tests.support.cli import serving
 from tests.support.database import station_count
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    """Run `onemap serve` on a free port against the demo; yield its base URL."""
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture

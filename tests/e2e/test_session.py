@@ -18,18 +18,11 @@ from etl.db import normalise_url
 from etl.users import add_user, set_disabled, set_password
 from tests.support.accounts import PASSWORD
 from tests.support.browser import browsing, console_errors, screenshot, sign_in, wait
-from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
 
 HEAT_RISKS = "//*[@id='map-heat-kind']//label[contains(., '风险')]"
 HEAT_INCIDENTS = "//*[@id='map-heat-kind']//label[contains(., '警情')]"
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture

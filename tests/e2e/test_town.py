@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, text
 
 from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
-from tests.support.cli import serving
 
 pytestmark = pytest.mark.db
 
@@ -28,12 +27,6 @@ p.scrollIntoView({block: 'center'});
 const r = p.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
 p.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y, view: window}));
 """
-
-
-@pytest.fixture(scope="module")
-def served(demo_db: tuple[str, str], cli_env: dict[str, str]) -> Iterator[str]:
-    with serving(demo_db, cli_env) as base:
-        yield base
 
 
 @pytest.fixture
