@@ -207,12 +207,18 @@ def test_payloads_stay_text_on_every_page(
     station = payload_db[2]
     d.get(served + f"/station/{station}")
     wait(d, lambda d: d.find_elements(By.ID, "drill-area-title"))
-    page = d.find_element(By.CSS_SELECTOR, ".page").text
+    # read inside a wait: the page may still be drawn again, leaving a found element stale
+    page = wait(d, lambda d: d.find_element(By.CSS_SELECTOR, ".page").text)
     assert shows_payload([page])
     clean(d, "station page")
-    links = d.find_elements(By.CSS_SELECTOR, "#drill-buildings a")
-    assert links
-    links[0].click()
+
+    def open_first_building(d: WebDriver) -> bool:
+        links = d.find_elements(By.CSS_SELECTOR, "#drill-buildings a")
+        if links:
+            links[0].click()
+        return bool(links)
+
+    wait(d, open_first_building)
     wait(d, lambda d: "/building/" in d.current_url and d.find_elements(By.CSS_SELECTOR, ".page"))
     time.sleep(1)
     clean(d, "building page")
