@@ -104,6 +104,9 @@ def main() -> None:
     rows = sum(r for _, _, r, _ in sources)
     warmed = re.search(r"cache warmed: (\d+) pages in ([\d.]+) s", done.stdout)
     warming = float(warmed.group(2)) if warmed else 0.0
+    for line in done.stdout.splitlines():
+        if "cache not warmed" in line:
+            print(line.strip())
     print(
         f"county load: {rows:,} rows in {wall:.0f} s ({wall / 60:.1f} min; target ≤ 300 s): sources "
         f"{in_sources:.0f} s, then alerts and analysis {wall - in_sources - warming:.0f} s, warming "
