@@ -56,6 +56,7 @@ EnumName = Literal[
     "audit_param",
     "report",
     "page",
+    "callback_output",
     "export_format",
     "search_by",
     "session_end",
@@ -377,6 +378,9 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "/download": "周报下载",
         "/_dash-update-component": "页面回调",
     },
+    # what a refused page callback would have drawn, by the id of its output (the others are shown
+    # as they are): the router's output is the whole page
+    "callback_output": {"page": "整个页面"},
     "export_format": {"pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"},
     "search_by": {"name": "姓名", "id_number": "身份证号", "phone": "手机号"},
     "session_end": {
@@ -465,6 +469,7 @@ AUDIT_PARAM_VALUES: dict[str, EnumName] = {
     "role": "role",
     "report": "report",
     "page": "page",
+    "output": "callback_output",
     "stations": "area_level",  # "all" (全域) or station codes
     "format": "export_format",
     "by": "search_by",

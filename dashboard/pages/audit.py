@@ -104,6 +104,8 @@ def params_text(params: str | None) -> str:
     def value(key: str, v: Any) -> str:
         if isinstance(v, list):
             return "、".join(value(key, x) for x in v)
+        if key == "output" and isinstance(v, str):  # a refused callback's outputs, "、" between
+            return "、".join(label(AUDIT_PARAM_VALUES[key], x) for x in v.split("、"))
         if isinstance(v, str) and key in AUDIT_PARAM_VALUES:
             return label(AUDIT_PARAM_VALUES[key], v)
         if key == "path" and isinstance(v, str):  # a page asked for: its kind in words, then its code
