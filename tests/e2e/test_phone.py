@@ -193,6 +193,14 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
         grid in phone.find_element(By.ID, "drill-breadcrumb").text
         or "网格" in phone.find_element(By.ID, "drill-breadcrumb").text
     )
+    # no fact's label or figure breaks over lines: a text whose line boxes sit at two heights wrapped
+    broken = phone.execute_script(
+        "return [...document.querySelectorAll('#building-facts dt, #building-facts dd')].filter(e => {"
+        " const r = document.createRange(); r.selectNodeContents(e);"
+        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1;"
+        "}).map(e => e.textContent);"
+    )
+    assert not broken, f"building facts broken over lines on a phone: {broken}"
     check_header(phone, "/building")
     check_controls(phone, "/building")
     screenshot(phone, "phone-building")
