@@ -240,7 +240,8 @@
                 // a view the server draws layers for: a zoom it accepts, a centre in China
                 var view = q.has("z") && z >= limits.zoom[0] && z <= limits.zoom[1] && c.length === 2 &&
                     c[0] >= limits.lat[0] && c[0] <= limits.lat[1] && c[1] >= limits.lon[0] && c[1] <= limits.lon[1];
-                out.push(view ? {center: [c[0], c[1]], zoom: z} : noUpdate());
+                // without one, the viewer's extent fitted to the map as the browser lays it out
+                out.push(view ? {center: [c[0], c[1]], zoom: z} : (config.fit ? {bounds: config.fit} : noUpdate()));
                 var on = q.has("on") ? q.get("on").split(",") : null;
                 config.overlays.forEach(function (key) { out.push(on === null ? noUpdate() : on.indexOf(key) >= 0); });
                 // a window of days only as a pair in order, no longer than the server counts over

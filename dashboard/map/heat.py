@@ -30,6 +30,7 @@ from dashboard.scope import Scope
 
 HeatKind = Literal["incidents", "risks"]
 M_PER_DEG = 111_320.0
+SIGMA_M = 250.0  # the kernel's spread; it is cut at three times this (``truncate`` below)
 
 HEAT_SOURCES: dict[HeatKind, list[str]] = {
     "incidents": [
@@ -115,13 +116,22 @@ def raster_size(
     return nx, max(1, round(nx * height_m / max(width_m, 1.0)))
 
 
+def heat_extent(c: AppContext) -> tuple[float, float, float, float]:
+    """The viewer's extent and the kernel's reach around it: a point near its edge (a grid
+    worker's extent is their grid's box) is drawn whole, not cut where the raster ends."""
+    west, south, east, north = area_extent(c)
+    dy = 3 * SIGMA_M / M_PER_DEG
+    dx = dy / max(np.cos(np.radians((south + north) / 2)), 0.1)
+    return west - dx, south - dy, east + dx, north + dy
+
+
 def density(
     x: np.ndarray,
     y: np.ndarray,
     w: np.ndarray,
     extent: tuple[float, float, float, float],
     pixels: int | None = None,
-    sigma_m: float = 250.0,
+    sigma_m: float = SIGMA_M,
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """Kernel density of weighted points on a raster over ``extent`` (weight per km², so rasters
     of any size share one scale), and the raster's size."""
@@ -145,7 +155,7 @@ def render_heat(
     extent: tuple[float, float, float, float],
     crs: str = "WGS84",
     pixels: int | None = None,
-    sigma_m: float = 250.0,
+    sigma_m: float = SIGMA_M,
     peak: float | None = None,
 ) -> Heat:
     """Kernel density of weighted points over ``extent`` (west, south, east, north) as an RGBA PNG.
@@ -228,7 +238,7 @@ def heat_layer(
         # single weeks share one colour scale (so a playback shows real change): full red at 1.5 ×
         # the weekly average peak of the last four weeks; other windows scale to their own peak
         peak = weekly_peak(c, period, source, cats) if mode == "week" else None
-        heat = render_heat(x, y, w, area_extent(c), c.settings.basemap_crs, peak=peak)
+        heat = render_heat(x, y, w, heat_extent(c), c.settings.basemap_crs, peak=peak)
         label = (
             f"{HEAT_ZH[source]} · {t0:%m月%d日}—{(t1 - timedelta(seconds=1)):%m月%d日} · 共{heat.total:,.0f}"
         )
@@ -255,7 +265,7 @@ def weekly_peak(c: AppContext, period: Period, kind: HeatKind, cats: list[str] |
         x, y, w = heat_points(c.url, scope, kind, week.shift(-3).start, week.end, cats or None)
         # a scale needs no full raster: densities are per km², so a coarse raster's peak is the
         # full one's (slightly lower: coarser pixels blur)
-        peak = density(x, y, w, area_extent(c), pixels=128)[0].max(initial=0.0)
+        peak = density(x, y, w, heat_extent(c), pixels=128)[0].max(initial=0.0)
         return 1.5 * peak / 4 if peak > 0 else None
 
     return c.cached(("heat-peak", scope, kind, tuple(sorted(cats or [])), week), compute)

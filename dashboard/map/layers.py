@@ -322,8 +322,9 @@ def with_point_popups(layer: PointLayer, fc: dict[str, Any]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ per viewer, cached
 def area_layers(c: AppContext, zoom: Any, station: Any, box: Bbox | None = None) -> tuple[dict, dict, dict]:
-    """Stations (always), and the zones and grids of the selected station; with a box (at street
-    zoom: :func:`dashboard.map.framing.clip_box`), only their parts inside it.
+    """Stations (always), and the zones and grids of the selected station (a grid worker's own
+    grids while none is: what their map opens on); with a box (at street zoom:
+    :func:`dashboard.map.framing.clip_box`), only their parts inside it.
 
     ``zoom`` and ``station`` come from the browser: OutOfBounds unless a zoom and a code (or None);
     ``box`` is the server's own (snapped, or checked where a URL named it).
@@ -343,7 +344,7 @@ def area_layers(c: AppContext, zoom: Any, station: Any, box: Bbox | None = None)
 
     stations = layer("station")
     if not station or not scope.allows(station):
-        return stations, empty(), empty()
+        return stations, empty(), layer("grid") if scope.grids is not None else empty()
     within = Area("station", station)
     zones = layer("zone", within)
     grids = layer("grid", within)

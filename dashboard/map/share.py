@@ -77,10 +77,13 @@ def buttons() -> html.Div:
     )
 
 
-def stores() -> list[dcc.Store]:
+def stores(fit: list[list[float]]) -> list[dcc.Store]:
     """The stores the browser-side callbacks use: a seed that fires the restore once per page,
-    and the fragment last written."""
+    and the fragment last written. ``fit`` (Leaflet's corners of the viewer's extent) is the view
+    a page without one in its fragment fits to, in the browser, at the map's real size: the
+    server's zoom is a guess for a desktop window (a phone's map is a third as wide)."""
     config = {
+        "fit": fit,
         "overlays": list(OVERLAYS),
         "filters": [[key, kind, ident] for key, ident, _, kind in FILTERS],
         # what the server's callbacks accept (dashboard.bounds): a value beyond them is not restored,

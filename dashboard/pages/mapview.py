@@ -110,6 +110,7 @@ def page(
         center=framing.centre(ext),
         zoom=framing.fit_zoom(ext, 1100),
         bounds=framing.corners(ext),
+        zoomSnap=0.25,  # the extent fills the map at any size (whole zooms leave it half the window)
         style={"height": "100%", "width": "100%"},
         attributionControl=False,
         maxZoom=19,
@@ -161,7 +162,7 @@ def page(
         # the view once the map stood still, which the viewport's layers are sent for
         dcc.Store(id="map-view-settled"),
         dcc.Store(id="map-search-store"),
-        *share.stores(),
+        *share.stores(framing.corners(ext)),
     ]
     head, legend = share.print_frame(f"{c.settings.title} · 治安态势图", week.label_zh())
     return panel, html.Main([head, the_map, legend], className="map-main")

@@ -114,7 +114,9 @@ def stations(url: str, scope: Scope) -> list[Station]:
 
 def bounds(url: str, scope: Scope, area: Area) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of an area in scope."""
-    if area.level == "all":
+    if area.level == "all" and scope.grids is not None:  # a grid worker's map frames their grids
+        view, where = VIEWS["grid"], scope.where("a")
+    elif area.level == "all":
         view, where = VIEWS["station"], scope.where("a", grids=False)
     elif area.level in GOVERNANCE:  # the outline of its grids the viewer sees
         view, where = VIEWS["grid"], f"{area.where('a')} and {scope.where('a')}"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -19,6 +20,18 @@ from tests.support.browser import chromium, console_errors, screenshot, sign_in,
 pytestmark = pytest.mark.db
 
 WIDTH, HEIGHT = 390, 844
+# the outline of the viewer's grids on the map (null until drawn): whether it lies inside the map's
+# box and how much of the box's width or height it spans
+FRAMED_JS = """
+const m = document.querySelector('#map-view').getBoundingClientRect();
+const rs = [...document.querySelectorAll('#map-view path.ol-grid')].map(p => p.getBoundingClientRect());
+if (!rs.length) return null;
+const x0 = Math.min(...rs.map(r => r.left)), x1 = Math.max(...rs.map(r => r.right));
+const y0 = Math.min(...rs.map(r => r.top)), y1 = Math.max(...rs.map(r => r.bottom));
+return {inside: x0 >= m.left - 2 && x1 <= m.right + 2 && y0 >= m.top - 2 && y1 <= m.bottom + 2,
+        fill: Math.max((x1 - x0) / m.width, (y1 - y0) / m.height),
+        box: [x0, y0, x1, y1], map: [m.left, m.top, m.right, m.bottom]};
+"""
 MIN_TOUCH = 44
 
 # every control on the page that is shown: its text, its tap target's box (a check box or radio
@@ -217,6 +230,11 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     assert container.size["height"] > 300 and container.size["width"] > 340
     assert container.location["y"] < 200
     wait(phone, lambda d: d.find_element(By.ID, "map-heat-legend").text)
+    # the map opens on the worker's own grid, framed: its outline inside the map and filling it
+    try:
+        wait(phone, lambda d: (f := d.execute_script(FRAMED_JS)) and f["inside"] and f["fill"] > 0.4)
+    except TimeoutException:
+        pytest.fail(f"the worker's grid is not framed on the map: {phone.execute_script(FRAMED_JS)}")
     check_header(phone, "/")
     screenshot(phone, "phone-map")
     # every control of the map page, on the map and in the panel below it, is reachable and 44 px
