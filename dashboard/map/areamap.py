@@ -89,7 +89,7 @@ def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | 
             children_points = layers.empty()
         t0, t1 = framing.window(period, "week", 0, None, None)
         x, y, w = heat.heat_points(c.url, scope, "incidents", t0, t1, area=area)
-        h = heat.render_heat(x, y, w, ext, crs)
+        h = heat.render_heat(x, y, w, heat.reach(ext), crs)
         return {
             "outline": outline,
             "children": children,

@@ -116,13 +116,20 @@ def raster_size(
     return nx, max(1, round(nx * height_m / max(width_m, 1.0)))
 
 
-def heat_extent(c: AppContext) -> tuple[float, float, float, float]:
-    """The viewer's extent and the kernel's reach around it: a point near its edge (a grid
-    worker's extent is their grid's box) is drawn whole, not cut where the raster ends."""
-    west, south, east, north = area_extent(c)
-    dy = 3 * SIGMA_M / M_PER_DEG
+def reach(
+    extent: tuple[float, float, float, float], sigma_m: float = SIGMA_M
+) -> tuple[float, float, float, float]:
+    """An extent and the kernel's reach around it: the raster a point near its edge (a grid's box
+    is small) is drawn whole on, not cut where the raster ends."""
+    west, south, east, north = extent
+    dy = 3 * sigma_m / M_PER_DEG
     dx = dy / max(np.cos(np.radians((south + north) / 2)), 0.1)
     return west - dx, south - dy, east + dx, north + dy
+
+
+def heat_extent(c: AppContext) -> tuple[float, float, float, float]:
+    """The viewer's extent (:func:`dashboard.map.framing.area_extent`) and the kernel's reach."""
+    return reach(area_extent(c))
 
 
 def density(
