@@ -4,8 +4,9 @@ The app is served as `onemap serve` serves it (gunicorn, 2 workers × 4 threads)
 database, with a fresh shared cache for each round (``--warm``: warmed first, as after a load);
 every user signs in through the login form (leaders and station chiefs), then all of them at once
 replay what a browser posts: the page callback for the map, their station's page, its first
-police zone and its busiest grid. Each round's figures are printed with the 1-minute load average
-beside them, and each page's p50 and p95 (which callback makes the tail).
+police zone and the grid at the top of its ranking for the period (:func:`opened`, from
+``dashboard.warm.station_paths``: pages the warm computes). Each round's figures are printed with
+the 1-minute load average beside them, and each page's p50 and p95 (which callback makes the tail).
 
 Targets (issue 20): with 50 users p95 ≤ 1 s, p99 ≤ 1.5 s, 0 errors.
 
@@ -29,26 +30,32 @@ from pathlib import Path
 from typing import Any
 
 # run as a script, this file's folder comes first on the path and its name would hide the package
-sys.path[0] = str(Path(__file__).resolve().parents[1])
+# (imported, by the test holding the warm to the pages replayed here, the path is left alone)
+if __name__ == "__main__":
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import requests
 from sqlalchemy import text
 
 from benchmarks.support import as_leadership, scoped_connection
+from common.secret import derive
+from dashboard.context import AppContext
 from dashboard.settings import DashboardSettings
-from dashboard.warm import warm
+from dashboard.warm import WARMER, station_paths, warm
 from etl.users import add_user, list_users, set_password
 from etl.warehouse import Warehouse
 
 PREFIX = "bench-user-"
-# each station's first police zone and busiest grid (the pages its chief opens)
-FIRSTS = (
-    "select s.station_code, "
-    "(select min(zone_code) from serve.zones as z where z.station_code = s.station_code), "
-    "(select grid_code from serve.incidents as i where i.station_code = s.station_code "
-    " and grid_code is not null group by 1 order by count(*) desc limit 1) "
-    "from serve.stations as s"
-)
+
+
+def opened(app_url: str, secret: bytes, as_of: date, stations: list[str]) -> dict[str, list[str]]:
+    """Station → the pages a user of it opens after the map: the station's page, its first police
+    zone and its first grid as the warm orders them (:func:`dashboard.warm.station_paths`, for the
+    default period on ``as_of``: the one the served dashboard shows)."""
+    settings = DashboardSettings(as_of=as_of, cache_seconds=0)
+    c = AppContext(app_url, settings, derive(secret, "scope"))
+    with c.acting_as(WARMER):
+        return {code: station_paths(c, code, c.period(), zones=1, grids=1) for code in stations}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -115,8 +122,8 @@ def page_call(path: str) -> dict[str, Any]:
 class Round:
     """One round of users: each replays their pages ``rounds`` times once ``start`` is set."""
 
-    def __init__(self, base: str, rounds: int, firsts: dict[str, tuple[str, str]]) -> None:
-        self.base, self.rounds, self.firsts = base, rounds, firsts
+    def __init__(self, base: str, rounds: int, pages: dict[str, list[str]]) -> None:
+        self.base, self.rounds, self.pages = base, rounds, pages
         self.seconds: list[float] = []
         self.by_page: dict[str, list[float]] = {}  # which page's callback dominates the tail
         self.errors: list[str] = []
@@ -124,8 +131,7 @@ class Round:
         self.start = threading.Event()
 
     def replay(self, session: requests.Session, station: str) -> None:
-        zone, grid = self.firsts[station]
-        paths = ["/", f"/station/{station}", f"/zone/{zone}", f"/grid/{grid}"]
+        paths = ["/", *self.pages[station]]
         self.start.wait()
         for _ in range(self.rounds):
             for path in paths:
@@ -176,7 +182,7 @@ def main() -> None:
     with scoped_connection(app_url) as conn:
         latest = conn.execute(text("select max(reported_at) from serve.incidents")).scalar()
         stations = list(conn.execute(text("select station_code from serve.stations order by 1")).scalars())
-        firsts = {s: (z, g) for s, z, g in conn.execute(text(FIRSTS))}
+    opens = opened(app_url, secret, latest.date(), stations)
     password = secrets.token_urlsafe(18)
     users = accounts(owner, stations, max(args.users), password)
 
@@ -191,7 +197,7 @@ def main() -> None:
                     print(f"      warmed {pages} pages in {seconds:.1f} s")
                 base = f"http://127.0.0.1:{port}"
                 sessions = [(sign_in(base, u, password), st or stations[0]) for u, st in users[:n]]
-                round_ = Round(base, args.rounds, firsts)
+                round_ = Round(base, args.rounds, opens)
                 threads = [threading.Thread(target=round_.replay, args=s) for s in sessions]
                 for t in threads:
                     t.start()

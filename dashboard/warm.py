@@ -3,34 +3,35 @@ default period, as the leadership sees them and as each station's chief sees the
 on the scope and role, so the leadership's pages are not theirs), computed once into the cache the
 served dashboard reads (:mod:`dashboard.cache`; the same ``ONEMAP_CACHE_DIR``).
 
-Warmed: the map and the quality page (leadership), and for each station its map (its chief), its
-page, its first police zones (:data:`ZONES`, in the order its page lists them) and its busiest
-grids (:data:`GRIDS`, by incidents in the four weeks to the period's end), for both. Bounded per
-station, so a county's warm grows with its stations, not its grids.
+Warmed: the map and the quality page (leadership), and for each station its map (its chief) and
+:func:`station_paths` for both: its page and the pages its chief opens from it first. Bounded per
+station, so a county's warm grows with its stations, not its grids. What a chief opens first is
+decided here alone (``benchmarks/users.py`` replays :func:`station_paths` too, and a test holds
+the warm to the pages it opens).
 """
 
 from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 
 from common.secret import derive
 from dashboard import routes
 from dashboard.auth import User
 from dashboard.context import AppContext
-from dashboard.queries.areas import busiest_grids, child_areas, stations
+from dashboard.periods import Period
+from dashboard.queries.areas import child_areas, stations
+from dashboard.queries.indicators import grid_ranking
 from dashboard.settings import DashboardSettings
 
 # Who the warm pages are computed for: the leadership's scope and role (what the cache keys on);
 # the name is what the database's audit trail would show, were anything audited.
 WARMER = User("cache-warmer", "", "leadership", frozenset(), frozenset())
 ZONES = 1  # police zone pages per station: the first its page lists
-# grid pages per station: its busiest in the four weeks to the period's end (two: the warm takes
-# 2-2.5 times as long as without zones and grids; one, 1.3-1.5 times, but a chief's other busy
-# grid is then computed by whoever opens it first, with 50 users the tail: docs/scaling.md)
+# grid pages per station: the top of its grid ranking for the period shown (two: the warm takes
+# 2-2.5 times as long as without zones and grids; one, 1.3-1.5 times, but a chief's second grid
+# is then computed by whoever opens it first, with 50 users the tail: docs/scaling.md)
 GRIDS = 2
-BUSY_DAYS = 28
 # pages computed at once: while one waits for its SQL another runs its Python (two cores here)
 WORKERS = 3
 
@@ -61,8 +62,7 @@ def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> 
     jobs: list[tuple[User, str]] = [(WARMER, "/"), (WARMER, "/quality")]
     with c.acting_as(WARMER):
         codes = [s["station_code"] for s in stations(url, c.scope())]
-        end = c.period().end
-        areas = {code: station_paths(c, code, end - timedelta(days=BUSY_DAYS), end) for code in codes}
+        areas = {code: station_paths(c, code, c.period()) for code in codes}
     jobs += [(WARMER, path) for code in codes for path in areas[code]]
     # where a station's chief lands, and goes on to, in the chief's scope
     jobs += [(chief_warmer(code), path) for code in codes for path in ("/", *areas[code])]
@@ -77,12 +77,38 @@ def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> 
     return len(jobs), time.perf_counter() - t0
 
 
-def station_paths(c: AppContext, code: str, start: datetime, end: datetime) -> list[str]:
-    """A station's page, its first :data:`ZONES` police zones and its :data:`GRIDS` busiest grids
-    in [``start``, ``end``)."""
-    zones = [z["code"] for z in child_areas(c.url, c.scope(), "zone", code)[:ZONES]]
-    grids = busiest_grids(c.url, c.scope(), code, start, end, GRIDS)
-    return [f"/station/{code}", *(f"/zone/{z}" for z in zones), *(f"/grid/{g}" for g in grids)]
+def station_paths(
+    c: AppContext, code: str, period: Period, zones: int = ZONES, grids: int = GRIDS
+) -> list[str]:
+    """A station's page and the pages its chief opens from it first, for ``period``.
+
+    Those are its first police zones in the order its page lists them, and the grids at the top of
+    its grid ranking for the period (``ops.grid_ranking``: most incidents in the period, whose
+    heat the station page's map shows; the wall's hot-grid list ranks the same way); a station
+    without incidents in the period or the one before: its first grids as its page lists them.
+
+    Parameters
+    ----------
+    c : AppContext
+        Acting for a viewer who sees the station (its pages are read in that scope).
+    code : str
+        The station.
+    period : Period
+        The period the pages show (the default one: where a chief lands).
+    zones, grids : int
+        How many of each (default :data:`ZONES`, :data:`GRIDS`).
+
+    Returns
+    -------
+    list of str
+        Paths: the station's page, then its zones', then its grids'.
+    """
+    scope = c.scope()
+    zone_codes = [z["code"] for z in child_areas(c.url, scope, "zone", code)[:zones]]
+    grid_codes = [r["grid_code"] for r in grid_ranking(c.url, scope, period, station=code, limit=grids)]
+    if not grid_codes:
+        grid_codes = [g["code"] for g in child_areas(c.url, scope, "grid", code)[:grids]]
+    return [f"/station/{code}", *(f"/zone/{z}" for z in zone_codes), *(f"/grid/{g}" for g in grid_codes)]
 
 
 def chief_warmer(station: str) -> User:

@@ -10,7 +10,6 @@ grid once and their totals over the same ground agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypedDict, cast
 
 from dashboard.queries.sql import rows
@@ -128,18 +127,6 @@ def bounds(url: str, scope: Scope, area: Area) -> tuple[float, float, float, flo
     if not r or r["x0"] is None:
         return None
     return (r["x0"], r["y0"], r["x1"], r["y1"])
-
-
-def busiest_grids(url: str, scope: Scope, station: str, start: datetime, end: datetime, n: int) -> list[str]:
-    """The codes of a station's ``n`` grids in scope with the most incidents reported in
-    [``start``, ``end``), busiest first."""
-    found = rows(
-        url,
-        "areas_busiest_grids",
-        {**scope.params(), "s": station, "start": start, "end": end, "n": n},
-        scope=scope.where("i"),
-    )
-    return [r["code"] for r in found]
 
 
 def child_areas(url: str, scope: Scope, level: str, station: str) -> list[dict[str, Any]]:

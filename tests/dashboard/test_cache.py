@@ -7,7 +7,6 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -15,7 +14,9 @@ import pytest
 from sqlalchemy import create_engine
 
 import dashboard.cache
+from benchmarks.users import opened
 from common.secret import derive
+from dashboard import routes
 from dashboard.cache import SharedCache, key_digest
 from dashboard.context import AppContext
 from dashboard.pages import drill, mapview
@@ -111,9 +112,12 @@ def test_a_load_ends_what_was_cached_before_it(cached_app: AppContext, demo_db: 
 
 
 FIRST_ZONE = "select min(zone_code) from serve.zones where station_code = :s"
-BUSIEST = (
-    "select grid_code from serve.incidents where station_code = :s and grid_code is not null"
-    " and reported_at >= :a and reported_at < :b group by 1 order by count(*) desc, 1 limit 2"
+# a station's grids by incidents in the period (:a, :b), those with some only in the one before
+# (:p, :a) after them, as a station's grid ranking has them
+TOP = (
+    "select i.grid_code from serve.incidents as i join serve.grids as g on g.grid_code = i.grid_code"
+    " where g.station_code = :s and i.reported_at >= :p and i.reported_at < :b"
+    " group by 1 order by count(*) filter (where i.reported_at >= :a) desc, 1 limit 2"
 )
 
 
@@ -121,25 +125,34 @@ BUSIEST = (
 def test_the_warmed_pages_are_served_without_computing(
     demo_db: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The map, each station's page, its first police zone and its two busiest grids of the four
-    weeks to the period's end (read here from the owner's side), for the leadership and for each
-    station's chief; after a load each is computed again."""
+    """The map, each station's page, its first police zone and the two grids with most incidents
+    in the period shown (read here from the owner's side), for the leadership and for each
+    station's chief; every page the users benchmark replays among them; after a load each is
+    computed again."""
     settings = DashboardSettings(cache_seconds=600, cache_dir=tmp_path, as_of=DEMO_UNTIL)
     pages, _seconds = warm(demo_db[1], SECRET, settings)
     served = AppContext(demo_db[1], settings, derive(SECRET, "scope"))  # another process's, as it were
-    end = served.period().end
+    period = served.period()
     owner = create_engine(normalise_url(demo_db[0]))
     codes = column(owner, "select station_code from serve.stations order by 1")
+    window = {"p": period.previous().start, "a": period.start, "b": period.end}
     areas = {
         code: [
             ("zone", column(owner, FIRST_ZONE, s=code)[0]),
-            *(("grid", g) for g in column(owner, BUSIEST, s=code, a=end - timedelta(days=28), b=end)),
+            *(("grid", g) for g in column(owner, TOP, s=code, **window)),
         ]
         for code in codes
     }
     owner.dispose()
+    # the demo's week has incidents in every station: the ranking, not its fallback, chose
+    assert all(len(a) == 3 for a in areas.values())
     # the map and the quality page; per station its page, zone and grids twice, and its chief's map
     assert codes and pages == 2 + sum(2 * (1 + len(a)) + 1 for a in areas.values())
+    # what the users benchmark replays after the map, taken as it takes it
+    replayed = opened(demo_db[1], SECRET, DEMO_UNTIL, codes)
+    assert {code: [p.split("/")[1:] for p in paths] for code, paths in replayed.items()} == {
+        code: [["station", code], *(list(a) for a in areas[code][:2])] for code in codes
+    }
 
     def never(*_args: object) -> None:
         raise AssertionError("computed again")
@@ -153,6 +166,8 @@ def test_the_warmed_pages_are_served_without_computing(
                     for level, area in [("station", code), *areas[code]]:
                         page = drill.area_page(served, served.period(), level, area)
                         assert page is not None and area in str(page.to_plotly_json())
+                    for path in replayed[code]:  # as the served router renders them
+                        assert "drill-area-title" in str(routes.render(served, path).to_plotly_json())
                     assert mapview.layout(served, served.period()) is not None
     # after a load nothing of it is served: each page is computed again
     monkeypatch.setattr(dashboard.cache, "STAMP_SECONDS", 0.0)
