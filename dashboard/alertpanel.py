@@ -19,6 +19,7 @@ from dashboard import bounds, db
 from dashboard.context import AppContext
 from dashboard.map import layers
 from dashboard.map.layers import ALERT_STATE_COLOURS as STATE_COLOURS
+from dashboard.pagejson import freeze
 from dashboard.queries import elements, verdicts
 from dashboard.queries.areas import Area
 from dashboard.ui import when
@@ -149,8 +150,9 @@ def _alerts_of(c: AppContext, level: str, code: str) -> list[dict[str, Any]]:
 
 
 def section(c: AppContext, level: str, code: str) -> html.Div:
-    """A grid's or building's alerts with their state, and the panel to open and judge one (never
-    cached: a verdict shows at once)."""
+    """A grid's or building's alerts with their state, and the panel to open and judge one (the
+    same for every viewer of a scope; cached only by the latest verdict's number, so that a verdict
+    shows at once)."""
     alerts = _alerts_of(c, level, code)
     open_now = sum(1 for a in alerts if a["state"] in verdicts.OPEN)
     return html.Div(
@@ -163,6 +165,12 @@ def section(c: AppContext, level: str, code: str) -> html.Div:
         id="alert-section",
         className="alert-section",
     )
+
+
+def frozen_section(c: AppContext, level: str, code: str) -> Any:
+    """:func:`section` with its JSON kept, to be cached (:func:`dashboard.pagejson.freeze`): only a
+    load (the data's stamp) or a verdict (keyed by the latest one's number) changes it."""
+    return freeze(html.Div([section(c, level, code)])).children[0]
 
 
 def skeleton() -> html.Div:

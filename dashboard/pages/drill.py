@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from common.codebook import ITEM_STATUS, label
 from dashboard import building_facts, governance
-from dashboard.alertpanel import section
+from dashboard.alertpanel import frozen_section, section
 from dashboard.area_figures import kpi_cards, trend_figure
 from dashboard.context import AppContext
 from dashboard.hotspots import area_line
@@ -62,17 +62,16 @@ def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div 
     """A station, zone or grid page for ``period`` (its body cached per viewer scope, area and
     period; the top bar, which names the viewer, built for each request); None when the area does
     not exist or is out of the viewer's scope."""
-    # keyed by the latest verdict and supervision step too: each changes what an area shows
-    key = ("area-page", level, code, period, *operations.judged_stamps(c.url))
-    # kept with its parts' JSON, so a warm page is not encoded again (dashboard/pagejson.py)
+    # keyed by the latest verdict and supervision step too: each changes what an area shows; kept
+    # with its parts' JSON, so a warm page is not encoded again (dashboard/pagejson.py)
+    key = ("area-page", level, code, period, *(stamps := operations.judged_stamps(c.url)))
     body = c.cached(key, lambda: freeze(_area_body(c, period, level, code)))
     if body is None:
         return None
-    if level == "grid":  # its alerts with their state and the verdict form, under the headline figures
-        # (read afresh, never from the cache; the cached body is shared, so it is copied, not changed)
-        parts = [
-            section(c, "grid", code) if getattr(p, "id", None) == ALERT_SLOT else p for p in body.children
-        ]
+    if level == "grid":  # its alerts and verdict form as they are now, cached by the latest verdict's
+        # number (a busy grid's list was most of a warm page's time); the shared body is copied
+        alerts = c.cached(("alert-section", level, code, stamps[0]), lambda: frozen_section(c, level, code))
+        parts = [alerts if getattr(p, "id", None) == ALERT_SLOT else p for p in body.children]
         body = html.Div(parts, className="page")
     return html.Div([nav(""), bar(c, period), body])
 

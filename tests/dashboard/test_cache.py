@@ -8,15 +8,17 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 import dashboard.cache
 from benchmarks.users import opened
 from common.secret import derive
-from dashboard import routes
+from dashboard import alertpanel, routes
+from dashboard.app import create_app
 from dashboard.cache import SharedCache, key_digest
 from dashboard.context import AppContext
 from dashboard.pages import drill, mapview
@@ -26,7 +28,8 @@ from dashboard.warm import chief_warmer, warm
 from etl.db import libpq_url, normalise_url
 from etl.derive import record_built
 from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
-from tests.support.dash_calls import column
+from tests.support.dash_calls import column, dash_call, key_of
+from tests.support.supervising import page, signed_in
 
 KEY = ("area-page", "station", "S1", Scope.everything(), frozenset({"a", "b", "c"}))
 
@@ -181,3 +184,58 @@ def test_the_warmed_pages_are_served_without_computing(
     with served.acting_as(chief_warmer(codes[0])):
         assert drill.area_page(served, served.period(), "station", codes[0]) is not None
     assert computed == [codes[0]]
+
+
+@pytest.mark.db
+def test_a_verdict_shows_at_once_on_a_cached_grid_page(
+    demo_db: tuple[str, str], accounts: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grid page's alert list is built once while no verdict is given (the second visit builds
+    nothing), and a verdict shows on the next visit, in the served cache as in any other."""
+    app = create_app(
+        demo_db[1], SECRET, DashboardSettings(as_of=DEMO_UNTIL, cache_seconds=600, cache_dir=tmp_path)
+    )
+    (station,) = accounts["chief_a"].stations
+    owner = create_engine(normalise_url(demo_db[0]))
+    with owner.connect() as conn:
+        alert = dict(
+            conn.execute(
+                text(
+                    "select alert_id, grid_code from serve.alerts where station_code = :s and state = 'open'"
+                    " and grid_code is not null order by score desc nulls last, alert_id limit 1"
+                ),
+                {"s": station},
+            )
+            .mappings()
+            .one()
+        )
+    client = signed_in(app, "chief_a")["chief_a"]
+    built: list[str] = []
+    section = alertpanel.section
+    monkeypatch.setattr(
+        alertpanel, "section", lambda c, level, code: built.append(code) or section(c, level, code)
+    )
+    try:
+        for _ in range(2):
+            assert "待核实" in page(client, app, f"/grid/{alert['grid_code']}")
+        assert built == [alert["grid_code"]]
+        _status, answer = dash_call(
+            client,
+            app,
+            key_of(app, "alert-judged.data"),
+            {
+                ("alert-verdict-submit", "n_clicks"): 1,
+                ("alert-selected", "data"): alert["alert_id"],
+                ("alert-verdict-state", "value"): "resolved",
+                ("alert-verdict-note", "value"): "已清理，房东签承诺书",
+                ("alert-judged", "data"): 0,
+            },
+        )
+        assert "已提交" in answer
+        assert "已处置" in page(client, app, f"/grid/{alert['grid_code']}")
+        assert built == [alert["grid_code"]] * 2
+    finally:  # the demo is shared: the verdict goes (its audit row stays)
+        with owner.begin() as conn:
+            conn.execute(text("delete from ops.alert_verdicts"))
+            conn.execute(text("delete from ops.alert_verdict_log"))
+        owner.dispose()
