@@ -39,6 +39,7 @@ from dashboard.db import get_engine
 from dashboard.reports import pdf
 from dashboard.reports.weekly import build_station
 from dashboard.settings import DashboardSettings
+from dashboard.warm import station_paths as warmed_paths
 
 
 def load() -> float:
@@ -75,25 +76,17 @@ def jit_seconds(c: AppContext, path: str, jit: str) -> float:
     return time.perf_counter() - t0
 
 
-def station_paths(url: str, station: str) -> dict[str, str]:
-    """The pages of a station: itself, its busiest zone and grid, its biggest building."""
-    with scoped_connection(url) as conn:
-        zone = conn.execute(
-            text("select zone_code from serve.zones where station_code = :s order by zone_code limit 1"),
-            {"s": station},
-        ).scalar()
-        grid = conn.execute(
-            text("select grid_code from serve.incidents where station_code = :s and grid_code is not null "
-                 "group by 1 order by count(*) desc limit 1"), {"s": station}).scalar()  # fmt: skip
+def station_paths(c: AppContext, station: str) -> dict[str, str]:
+    """The pages of a station: itself, the police zone and grid its chief opens first (as the warm
+    after a load and the users benchmark take them: :func:`dashboard.warm.station_paths`), and its
+    building with the most rental units."""
+    with c.acting_as(LEADER):
+        own, zone, grid = warmed_paths(c, station, c.period(), zones=1, grids=1)
+    with scoped_connection(c.url) as conn:
         building = conn.execute(
             text("select building_code from serve.rental_units where station_code = :s "
                  "group by 1 order by count(*) desc limit 1"), {"s": station}).scalar()  # fmt: skip
-    return {
-        "station": f"/station/{station}",
-        "zone": f"/zone/{zone}",
-        "grid": f"/grid/{grid}",
-        "building": f"/building/{building}",
-    }
+    return {"station": own, "zone": zone, "grid": grid, "building": f"/building/{building}"}
 
 
 def main() -> None:
@@ -126,7 +119,7 @@ def main() -> None:
         warm = AppContext(url, DashboardSettings(as_of=as_of, cache_seconds=600, cache_dir=Path(folder)), key)
         worst_cold, worst_warm = 0.0, 0.0
         for label, (station, n) in (("smallest", smallest), ("biggest", biggest)):
-            paths = {"map": "/", "quality": "/quality", **station_paths(url, station)}
+            paths = {"map": "/", "quality": "/quality", **station_paths(cold, station)}
             for page, path in paths.items():
                 with cold.acting_as(LEADER):
                     routes.render(cold, path)  # the database's caches and the pool warmed
