@@ -132,9 +132,8 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 link=lambda r: f"/grid/{r['grid_code']}{q}",
             ),
         ]
-    hazards = breakdowns.hazards_by(c.url, scope, area, week, "category_zh")
-    batches = breakdowns.hazards_by(c.url, scope, area, week, "hint_batch")
-    depts = breakdowns.hazards_by(c.url, scope, area, week, "responsible_dept")
+    by = breakdowns.hazards_by_all(c.url, scope, area, week)
+    hazards, batches, depts = by["category_zh"], by["hint_batch"], by["responsible_dept"]
     cams = breakdowns.cameras_by_ring(c.url, scope, area)
     yoy = breakdowns.incidents_yoy_by_category(c.url, scope, area, week)
     for r in yoy:

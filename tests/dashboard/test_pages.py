@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import Engine, text
 
 from dashboard.context import AppContext
-from dashboard.periods import Period, Week
-from dashboard.queries import areas, indicators
-from dashboard.queries.areas import Area
+from dashboard.db import fetch_all
+from dashboard.periods import Period, Week, as_of
+from dashboard.queries import areas, breakdowns, indicators
+from dashboard.queries.areas import Area, scope_filter
 from dashboard.routes import render
-from tests.support.accounts import DEMO_UNTIL
+from tests.support.accounts import DEMO_UNTIL, LEADER, chief
+from tests.support.dash_calls import column
 from tests.support.layouts import find, hrefs, text_of
 from tests.support.pii import unmasked
 
@@ -179,3 +181,44 @@ def test_a_week_so_far_is_scored_against_the_same_days(c: AppContext, core: Engi
     assert (mine["incidents_week"], mine["incidents_prev"]) == (k["incidents_week"], k["incidents_prev"])
     rows = indicators.area_table(c.url, c.scope(), "zone", Area("station", station), so_far)
     assert sum(r["incidents_prev"] for r in rows) == k["incidents_prev"] > 0
+
+
+# a page's hazards by one column, as each was read before the three came in one statement
+HAZARDS_BY_ONE = """
+select h.{column} as label, count(*) as found,
+       count(*) filter (where h.open_until is null or h.open_until >= :at) as open,
+       count(*) filter (where h.open_until < :at) as cleared
+from serve.hazards as h
+where {where} and h.found_at < :at
+group by 1
+order by found desc, label
+"""
+
+
+def test_hazards_by_all_three_columns_are_each_column_read_alone(c: AppContext, core: Engine) -> None:
+    """Every station, police zone, grid, town and village, for the leadership and for one station's
+    chief: the same rows in the same order as one statement per column."""
+    week = Period(Week.containing(DEMO_UNTIL))
+    at = as_of(week)
+    station = column(core, "select min(station_code) from core.police_stations")[0]
+    levels = {
+        level: column(core, f"select {level}_code from core.{table}")
+        for level, table in (("station", "police_stations"), ("zone", "police_zones"), ("grid", "grids"))
+    }
+    levels |= {
+        level: column(core, f"select {level}_code from core.{level}s") for level in ("town", "village")
+    }
+    seen = 0
+    for viewer in (LEADER, chief(station)):
+        with c.acting_as(viewer):
+            scope = c.scope()
+            for level, codes in levels.items():
+                for code in codes:
+                    area = Area(level, code)
+                    got = breakdowns.hazards_by_all(c.url, scope, area, week)
+                    where, params = scope_filter(scope, area, "h")
+                    for name in breakdowns.HAZARD_COLUMNS:
+                        sql = HAZARDS_BY_ONE.format(column=name, where=where)
+                        assert got[name] == fetch_all(c.url, sql, {**params, "at": at}), (level, code, name)
+                        seen += len(got[name])
+    assert seen > 0
