@@ -36,7 +36,7 @@ from etl.db import connect_raw
 from etl.derive import derive_stale, load_lock
 from etl.kinds import KindLoading, loading_for
 from etl.manifest import Manifest, Source
-from etl.prefetch import prefetch
+from etl.prefetch import prefetch, ramp
 from etl.readers import read_source
 from etl.settings import get_etl_settings
 from etl.staging import QUARANTINE_COLUMNS, copy_frame, staging_ddl, with_ewkb
@@ -305,7 +305,7 @@ class Loader:
     ) -> Iterator[tuple[str, int, Checked]]:
         """Each file's chunks, read, converted, checked and attributed: (file, rows in, verdict)."""
         seen = SeenKeys()  # duplicates are looked for across all files of the source
-        for path in files:
+        for n, path in enumerate(files):
             rel = (
                 str(path.relative_to(self.manifest.root))
                 if path.is_relative_to(self.manifest.root)
@@ -320,6 +320,8 @@ class Loader:
                 chunk_rows=self.chunk_rows,
                 header_row=source.header_row,
             )
+            if n == 0:  # nothing overlaps the first chunk: small pieces start the copying early
+                chunks = ramp(chunks, self.chunk_rows)
             while True:
                 with clock(report, "read"):
                     chunk = next(chunks, None)

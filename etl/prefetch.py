@@ -2,7 +2,8 @@
 
 The loader reads and validates chunk k+1 (Python, numpy, shapely) while PostgreSQL ingests chunk k
 (the main thread waits on the socket with the GIL released): on two cores the load takes about
-the longer of the two instead of their sum.
+the longer of the two instead of their sum. Nothing overlaps the first chunk, so a source's first
+chunk is cut into pieces that grow from a small one (``ramp``): the copying starts early.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import queue
 import threading
 from collections.abc import Iterator
 from typing import TypeVar
+
+import pandas as pd
 
 T = TypeVar("T")
 _DONE = object()
@@ -56,3 +59,22 @@ def prefetch(items: Iterator[T], depth: int = 1) -> Iterator[T]:
     finally:
         stop.set()
         worker.join()
+
+
+def ramp(chunks: Iterator[pd.DataFrame], chunk_rows: int, parts: int = 16) -> Iterator[pd.DataFrame]:
+    """The first chunk of ``chunks`` in pieces of ``chunk_rows / parts`` rows, then twice, four
+    times as many … (each piece numbered from 0, as a reader's chunk is); the other chunks as they come.
+
+    Rows, their order and their line numbers are those of ``chunks``: only the cuts differ.
+    """
+    first = next(chunks, None)
+    if first is None:
+        return
+    at, size = 0, max(chunk_rows // parts, 1)
+    if len(first) <= size:  # an empty or small chunk (its columns are still checked) as it is
+        yield first
+    else:
+        while at < len(first):
+            yield first.iloc[at : at + size].reset_index(drop=True)
+            at, size = at + size, size * 2
+    yield from chunks

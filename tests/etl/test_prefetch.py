@@ -1,13 +1,15 @@
-"""The loader's read-ahead: order kept, errors raised where they happen, work really overlapped."""
+"""The loader's read-ahead: order kept, errors raised where they happen, work really overlapped; the
+first chunk cut small so that the copying starts early, every row kept."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 
-from etl.prefetch import prefetch
+from etl.prefetch import prefetch, ramp
 
 
 def test_items_come_in_order() -> None:
@@ -55,3 +57,22 @@ def test_stopping_early_stops_the_worker() -> None:
     it.close()  # joins the worker
     assert len(produced) <= 3
     assert not [t for t in threading.enumerate() if t.name == "prefetch"]
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3, 4, 5, 9, 40, 63, 64, 65, 1000])
+def test_ramp_cuts_only_the_first_chunk_and_keeps_every_row_in_order(rows: int) -> None:
+    first = pd.DataFrame({"_line": range(2, rows + 2), "v": [str(i) for i in range(rows)]})
+    later = pd.DataFrame({"_line": [9999], "v": ["x"]})
+    pieces = list(ramp(iter([first, later]), chunk_rows=64))
+    assert pieces[-1] is later
+    cut = pieces[:-1]
+    assert pd.concat(cut, ignore_index=True).equals(first)
+    assert all(p.index.equals(pd.RangeIndex(len(p))) for p in cut)
+    if rows > 4:  # 64 / 16: the first piece small, each next twice as large
+        assert [len(p) for p in cut[:-1]] == [4 * 2**i for i in range(len(cut) - 1)]
+    else:
+        assert len(cut) == 1
+
+
+def test_ramp_of_nothing_is_nothing() -> None:
+    assert list(ramp(iter([]), chunk_rows=64)) == []
