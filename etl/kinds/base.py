@@ -75,11 +75,17 @@ class KindLoading:
 class OwnGeometry(KindLoading):
     """Kinds located by their own geometry: a first load of new keys goes straight into core."""
 
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(kind)
+        self.was_empty: bool | None = None  # whether the table held no row when this load began
+
     def direct(self, conn: psycopg.Connection, rows: pd.DataFrame, file: str, batch_id: int) -> pd.DataFrame:
         """Rows none of whose keys are stored go straight into core (a first load needs no upsert).
 
         Their rows already carry everything core holds; COPY still enforces every constraint and
         foreign key. Returns all the rows, leaving them to the staging upsert, when any key is stored.
+        Into a table that held no row when the load began, every chunk goes straight in without
+        asking: the checks quarantined every key repeated within the source, so none can be stored.
         """
         if rows.empty:
             return rows
@@ -87,14 +93,18 @@ class OwnGeometry(KindLoading):
         if len(key) != 1:
             return rows
         table = sql.Identifier(*self.kind.table.split("."))
-        stored = conn.execute(
-            sql.SQL("select exists (select 1 from {} where {} = any(%s))").format(
-                table, sql.Identifier(key[0])
-            ),
-            (rows[key[0]].tolist(),),
-        ).fetchone()
-        if stored and stored[0]:
-            return rows
+        if self.was_empty is None:  # asked before this load's first row reaches the table
+            empty = conn.execute(sql.SQL("select not exists (select 1 from {})").format(table)).fetchone()
+            self.was_empty = bool(empty and empty[0])
+        if not self.was_empty:
+            stored = conn.execute(
+                sql.SQL("select exists (select 1 from {} where {} = any(%s))").format(
+                    table, sql.Identifier(key[0])
+                ),
+                (rows[key[0]].tolist(),),
+            ).fetchone()
+            if stored and stored[0]:
+                return rows
         columns = [c for c in rows.columns if c != "line_no"]
         copy_frame(conn, table, columns, rows[columns])
         return rows.iloc[:0]
