@@ -1,8 +1,9 @@
 """COPY of checked frames into PostgreSQL, the staging table each load starts from, and its upsert.
 
 Frames reach COPY as CSV text, written by Arrow where every column's type allows (pandas' writer
-otherwise): time zone-aware columns in UTC, geometries as EWKB hex with SRID 4326 (``with_ewkb``),
-None, NaN and empty strings as NULL; columns are named, so a frame's order must match the list given.
+otherwise): time zone-aware columns in UTC (to the microsecond), geometries as EWKB hex with SRID
+4326 (``with_ewkb``), None, NaN and empty strings as NULL; columns are named, so a frame's order
+must match the list given.
 """
 
 from __future__ import annotations
@@ -155,6 +156,9 @@ def _arrow_csv(df: pd.DataFrame) -> bytes | None:
     columns = []
     for name in df.columns:
         col = df[name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):  # written as 2026-11-01 00:00:00.000000Z
+            columns.append(pa.array(col, from_pandas=True).cast(pa.timestamp("us", tz="UTC"), safe=False))
+            continue
         if col.dtype.kind in "mM" or isinstance(col.dtype, pd.CategoricalDtype):
             return None
         try:
@@ -184,11 +188,10 @@ def copy_frame(conn: psycopg.Connection, table: sql.Composable, columns: list[st
     """COPY a frame (already in column order) as CSV; None, NaN and empty strings become NULL."""
     if df.empty:
         return
-    df = _iso_text(df)
     data: bytes | str | None = _arrow_csv(df)
     if data is None:
         buf = io.StringIO()
-        df.to_csv(buf, index=False, header=False)
+        _iso_text(df).to_csv(buf, index=False, header=False)
         data = buf.getvalue()
     stmt = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
         table, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
