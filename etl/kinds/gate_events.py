@@ -32,6 +32,16 @@ _MONTH_APART = "select core.access_event_month_table(%s)"
 _ATTACH = "select core.attach_access_event_month(%s)"
 
 
+def _wall_clock(times: pd.Series, tz: object) -> np.ndarray:
+    """Time zone-aware times as the clock in ``tz`` shows them (naive ``datetime64``)."""
+    return times.dt.tz_convert(tz).dt.tz_localize(None).to_numpy()
+
+
+def _dates(days: np.ndarray) -> list[dt.date]:
+    """``datetime64[D]`` values as dates."""
+    return list(np.atleast_1d(days).astype("datetime64[D]").astype(object))
+
+
 class GateEvents(KindLoading):
     """Gate-access events of one source load; remembers the time range and what went in directly."""
 
@@ -87,24 +97,25 @@ class GateEvents(KindLoading):
         lo, hi = rows["event_time"].min(), rows["event_time"].max()
         self.first = lo if self.first is None else min(self.first, lo)
         self.last = hi if self.last is None else max(self.last, hi)
-        days = rows["event_time"].dt.tz_convert(TZ_NAME).dt.date
-        new = set(days.unique()) - self.asked
+        # days and months as numpy datetime64 (a date object per event would cost more than its copy)
+        days = _wall_clock(rows["event_time"], TZ_NAME).astype("datetime64[D]")
+        new = set(_dates(np.unique(days))) - self.asked
         if new:
             self.stored |= {d for (d,) in conn.execute(_STORED_DAYS, (sorted(new),)).fetchall()}
             self.asked |= new
-        on_stored = days.isin(self.stored).to_numpy()
+        on_stored = np.isin(days, np.array(sorted(self.stored), dtype="datetime64[D]"))
         fresh = rows[~on_stored]
         if fresh.empty:
             return rows
         columns = [*self.staged_columns(), "batch_id"]
         months = self._months(conn, fresh["event_time"])
-        apart = months.isin(self.apart).to_numpy()
-        for month in sorted(set(months[apart])):
+        apart = np.isin(months, np.array(sorted(self.apart), dtype="datetime64[D]").astype("datetime64[M]"))
+        for month in np.unique(months[apart]):
             copy_frame(
                 conn,
-                sql.Identifier("core", self.apart[month]),
+                sql.Identifier("core", self.apart[_dates(month)[0]]),
                 columns,
-                fresh[(months == month).to_numpy()].assign(batch_id=batch_id)[columns],
+                fresh[months == month].assign(batch_id=batch_id)[columns],
             )
         partitioned = fresh[~apart]
         if partitioned.empty:
@@ -119,16 +130,16 @@ class GateEvents(KindLoading):
                 )
         except psycopg.errors.UniqueViolation:
             back = days[~on_stored][~apart]
-            self.stored |= set(back.unique())
+            self.stored |= set(_dates(np.unique(back)))
             return pd.concat([rows[on_stored], partitioned])
         return rows[on_stored]
 
-    def _months(self, conn: psycopg.Connection, times: pd.Series) -> pd.Series:
-        """Each event's month (its first day, in the session's time zone, as the partitions' bounds
-        are), every month made ready: its partition, or, when it had none, a table of its own."""
-        tz = conn.info.timezone
-        months = times.dt.tz_convert(tz).dt.tz_localize(None).dt.to_period("M").dt.start_time.dt.date
-        for month in sorted(set(months) - self.seen_months):
+    def _months(self, conn: psycopg.Connection, times: pd.Series) -> np.ndarray:
+        """Each event's month (``datetime64[M]``, in the session's time zone, as the partitions'
+        bounds are), every month made ready: its partition, or, when it had none, a table of its own."""
+        months = _wall_clock(times, conn.info.timezone).astype("datetime64[M]")
+        firsts = _dates(np.unique(months).astype("datetime64[D]"))
+        for month in sorted(set(firsts) - self.seen_months):
             self.seen_months.add(month)
             part = f"access_events_{month:%Y_%m}"
             exists = conn.execute("select to_regclass(%s)", (f"core.{part}",)).fetchone()
