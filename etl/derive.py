@@ -22,7 +22,6 @@ from contextlib import contextmanager, suppress
 from datetime import date
 
 import psycopg
-from psycopg import sql
 
 from common.errors import OnemapError
 from etl.audit import operator_name
@@ -131,22 +130,18 @@ def derive_access_daily(
     conn: psycopg.Connection, first: object, last: object, fresh: Iterable[date] = ()
 ) -> None:
     """Rebuild the daily rollup of gate events (``core.access_daily``) for the Beijing days from
-    ``first`` to ``last``, one day at a time.
+    ``first`` to ``last``.
 
     ``fresh`` names days known to hold no rollup row yet (the load asked, under its lock): their
     rows are inserted plainly; every other day's rows go through the upsert that writes only what
     changed.
     """
-    plain = set(fresh)
-    rolled = sql.SQL(read_sql("derive_access_daily.sql"))
-    insert = sql.SQL(read_sql("access_daily_insert.sql")).format(rolled=rolled)
-    upsert = sql.SQL(read_sql("access_daily_upsert.sql")).format(rolled=rolled)
-    row = conn.execute("select current_setting('work_mem')").fetchone()
-    # a county's day (≈ 330,000 events) sorts in about 70 MB: in memory, not spilled to disk
-    conn.execute("select set_config('work_mem', '128MB', true)")
-    for (day,) in conn.execute(read_sql("access_daily_days.sql"), {"first": first, "last": last}).fetchall():
-        conn.execute(insert if day in plain else upsert, {"day": day})
-    conn.execute("select set_config('work_mem', %s, true)", (row[0] if row else "4MB",))
+    days = sorted(set(fresh))
+    conn.execute("drop table if exists pg_temp.access_rolled")
+    conn.execute(read_sql("derive_access_daily.sql"), {"first": first, "last": last})
+    conn.execute(read_sql("access_daily_insert.sql"), {"fresh": days})
+    conn.execute(read_sql("access_daily_upsert.sql"), {"fresh": days})
+    conn.execute("drop table pg_temp.access_rolled")
 
 
 def derive_stale(conn: psycopg.Connection, loaded: bool) -> None:

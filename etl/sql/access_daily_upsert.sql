@@ -1,9 +1,10 @@
--- Any other rolled day: an upsert that writes only the rows whose counts changed.
+-- The other rolled days: an upsert that writes only the rows whose counts changed.
 insert into core.access_daily as t (day, device_code, unit_code, district_code, building_code, events,
                                     distinct_cards, first_at, last_at, grid_code, zone_code, station_code)
 select day, device_code, unit_code, district_code, building_code, events, distinct_cards, first_at, last_at,
        grid_code, zone_code, station_code
-from ({rolled}) r
+from pg_temp.access_rolled
+where not (day = any(%(fresh)s))
 order by day, device_code, unit_code
 on conflict (day, device_code, (coalesce(unit_code, ''))) do update
     set events = excluded.events, distinct_cards = excluded.distinct_cards, first_at = excluded.first_at,
