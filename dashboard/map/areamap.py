@@ -17,7 +17,7 @@ from dash import html
 from common.codebook import ITEM_STATUS, label
 from common.coords import from_wgs84
 from dashboard.context import AppContext
-from dashboard.map import basemap, framing, govlayers, heat, layers, legends, overlays, popups
+from dashboard.map import framing, govlayers, heat, layers, legends, overlays, popups, staticbase
 from dashboard.map.layers import POINT_FN, STYLE_FN, AreaLayer, is_wgs84
 from dashboard.periods import Period
 from dashboard.queries import areas, elements
@@ -102,7 +102,7 @@ def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | 
                 "top": h.peak,
                 "unit": heat.HEAT_UNIT["incidents"],
             },
-            "base": None if c.settings.basemap_url else _basemap(c, zoom, ext),
+            "base": staticbase.data(c, zoom, ext, VIEW_PX, HEIGHT_PX),
         }
 
     d = c.cached(("area-map", scope, area, period, crs), data)
@@ -136,26 +136,6 @@ def _items(c: AppContext, area: Area, period: Period, crs: str) -> dict[str, Any
     return {"type": "FeatureCollection", "features": features}
 
 
-def _basemap(c: AppContext, zoom: int, ext: framing.Extent) -> dict[str, Any]:
-    """The local basemap's shapes and names for the area's extent, drawn once (the map is static)."""
-    # the view of a wide page at this zoom, around the area's centre (a box only the area's size
-    # would leave the map's sides bare)
-    half = VIEW_PX / 2 * 360 / (256 * 2**zoom)
-    cx, cy = (ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2
-    box = (
-        min(ext[0], cx - half),
-        min(ext[1], cy - half * HEIGHT_PX / VIEW_PX),
-        max(ext[2], cx + half),
-        max(ext[3], cy + half * HEIGHT_PX / VIEW_PX),
-    )
-    crs = c.settings.basemap_crs
-    return {
-        "shapes": basemap.shapes(c.url, zoom, basemap.grown(box), crs),  # its edges show no cut
-        "labels": basemap.labels(c.url, zoom, box, crs),
-        "styles": basemap.styles(zoom),
-    }
-
-
 def _style(level: str) -> dict[str, Any]:
     return govlayers.STYLES.get(level) or overlays.AREA_STYLES[level]
 
@@ -166,28 +146,7 @@ def _legend(level: str) -> dict[str, Any]:
 
 def _view(c: AppContext, kind: str, ext: framing.Extent, zoom: int, d: dict[str, Any]) -> html.Div:
     """The map's components from its data."""
-    base: list[Any]
-    if d["base"] is None:
-        s = c.settings
-        base = [dl.TileLayer(url=s.basemap_url, attribution=s.basemap_attribution, maxZoom=19)]
-    else:
-        base = [
-            layers.geojson(
-                data=d["base"]["shapes"],
-                style=basemap.STYLE_FN,
-                hideout={"styles": d["base"]["styles"]},
-                interactive=False,
-                id="area-map-basemap",
-                pane="basemap",
-            ),
-            layers.geojson(
-                data=d["base"]["labels"],
-                pointToLayer=basemap.LABEL_FN,
-                hideout={"pane": "basemap-labels"},
-                interactive=False,
-                id="area-map-basemap-labels",
-            ),
-        ]
+    base = staticbase.drawn(c, d["base"], "area-map")
     h = d["heat"]
     heat_image = (
         [dl.ImageOverlay(pane="heat", id="area-map-heat", url=h["url"], bounds=h["bounds"], opacity=0.75)]

@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, dcc, html, no_update
 from common.codebook import ITEM_STATUS, label
 from dashboard import bounds
 from dashboard.context import AppContext
-from dashboard.map import framing, layers
+from dashboard.map import framing, layers, overlays, staticbase
 from dashboard.map.layers import POINT_FN, STYLE_FN
 from dashboard.names import area_names
 from dashboard.periods import Period, Week
@@ -28,6 +28,8 @@ GRID_STYLE = {"color": "#2da44e", "weight": 3, "fillOpacity": 0.08, "className":
 BUILDING_COLOUR = "#57606a"
 ALERT_COLOUR = "#cf222e"
 PHONE_WIDTH_PX = 360  # the map is framed for the narrowest phone
+# the widest phone held upright (430 px, its map 42% of 932 px high) sees this much of the basemap
+VIEW_PX, VIEW_HEIGHT_PX = 480, 400
 
 
 def layout(c: AppContext) -> html.Div:
@@ -59,7 +61,14 @@ def layout(c: AppContext) -> html.Div:
 
     d = c.cached(("mine", running, verdicts.stamp(c.url)), data)  # alerts show their latest state
     names = "、".join(f["properties"]["label"] for f in d["outline"]["features"]) or "—"
-    return page(c, names, grids_extent(c), d)
+    ext = grids_extent(c)
+    zoom = framing.fit_zoom(ext, PHONE_WIDTH_PX)
+    # streets, water and names under the grid, so a worker in the street finds the building
+    base = c.cached(
+        ("mine-basemap", ext, zoom, c.settings.basemap_crs),
+        lambda: staticbase.data(c, zoom, ext, VIEW_PX, VIEW_HEIGHT_PX),
+    )
+    return page(c, names, ext, {**d, "base": base})
 
 
 def grids_extent(c: AppContext) -> framing.Extent:
@@ -85,16 +94,18 @@ def skeleton(c: AppContext) -> html.Div:
     """The page's components without data (no query): its part of the app's validation layout."""
     empty = layers.empty()
     data = {"items": [], "alerts": [], "buildings": [], "outline": empty, "points": empty}
-    return page(c, "", framing.FALLBACK_EXTENT, {**data, "alert_points": empty})
+    return page(c, "", framing.FALLBACK_EXTENT, {**data, "alert_points": empty, "base": staticbase.blank(c)})
 
 
 def page(c: AppContext, names: str, ext: framing.Extent, d: dict[str, Any]) -> html.Div:
-    """The page from its data: grid names, extent, items, alerts, buildings and map layers."""
+    """The page from its data: grid names, extent, items, alerts, buildings, map layers and basemap."""
     items, alerts = d["items"], d["alerts"]
     reds = sum(1 for it in items if it["card"] == "red")
     yellows = sum(1 for it in items if it["card"] == "yellow")
     the_map = dl.Map(
         [
+            *overlays.panes(),  # the basemap's panes lie under the grid and the dots (overlayPane)
+            *staticbase.drawn(c, d["base"], "mine-map"),
             layers.geojson(data=d["outline"], style=STYLE_FN, hideout={"base": GRID_STYLE}, id="mine-grid"),
             layers.geojson(
                 data=_tappable(d["points"]),

@@ -152,5 +152,7 @@ def test_a_deployments_tiles_replace_the_local_basemap(demo_db: tuple[str, str])
 
     assert '"map-basemap"' not in ids(tiled) and "127.0.0.1:9" in ids(tiled)
     assert '"map-basemap"' in ids(local)
+    # so do they under a grid worker's /mine, whose map draws its basemap once
+    assert '"mine-map-basemap"' not in ids(tiled) and '"mine-map-basemap"' in ids(local)
     assert not any("map-basemap." in k for k in tiled.callback_map)
     assert any("map-basemap." in k for k in local.callback_map)

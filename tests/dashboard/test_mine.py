@@ -4,6 +4,7 @@ its page. (tests/e2e/test_phone.py walks it on a phone.)"""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -64,3 +65,36 @@ def test_other_roles_are_refused(demo_app: dash.Dash, accounts: dict[str, Any]) 
         client, demo_app, key_of(demo_app, "page.children"), {("url", "pathname"): "/mine"}
     )
     assert status == 200 and "forbidden" in body and "mine-title" not in body
+
+
+def test_the_grid_lies_on_the_streets(demo_app: dash.Dash, accounts: dict[str, Any]) -> None:
+    """The map holds the local basemap around the grid, under the grid and its buildings: its
+    shapes (land, roads) in the ``basemap`` pane and the names of the streets."""
+    client = demo_app.server.test_client()
+    assert login(client, "worker").status_code == 302
+    status, body = dash_call(
+        client, demo_app, key_of(demo_app, "page.children"), {("url", "pathname"): "/mine"}
+    )
+    assert status == 200
+    (the_map,) = found(json.loads(body), "mine-map")
+    by_id = {x["props"].get("id"): x["props"] for x in the_map["children"] if isinstance(x, dict)}
+    shapes, names = by_id["mine-map-basemap"], by_id["mine-map-basemap-labels"]
+    assert shapes["pane"] == "basemap"
+    keys = {f["properties"]["s"] for f in shapes["data"]["features"]}
+    assert "land" in keys and any(k.startswith("road_") for k in keys)
+    assert names["hideout"]["pane"] == "basemap-labels"
+    assert [f for f in names["data"]["features"] if f["properties"].get("label")]
+    panes = [x["props"]["name"] for x in the_map["children"] if x.get("type") == "Pane"]
+    assert {"basemap", "basemap-labels"} <= set(panes)
+    ids = [x["props"].get("id") for x in the_map["children"]]
+    assert ids.index("mine-map-basemap") < ids.index("mine-grid") < ids.index("mine-buildings")
+
+
+def found(node: Any, id_: str) -> list[dict[str, Any]]:
+    """The props of every component with id ``id_`` in a callback's answer."""
+    if isinstance(node, list):
+        return [p for v in node for p in found(v, id_)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["props"]] if isinstance(node.get("props"), dict) and node["props"].get("id") == id_ else []
+    return own + [p for v in node.values() for p in found(v, id_)]

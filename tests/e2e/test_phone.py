@@ -33,6 +33,7 @@ return {inside: x0 >= m.left - 2 && x1 <= m.right + 2 && y0 >= m.top - 2 && y1 <
         box: [x0, y0, x1, y1], map: [m.left, m.top, m.right, m.bottom]};
 """
 MIN_TOUCH = 44
+BASEMAP = "#mine-map .leaflet-basemap-pane"  # the local basemap's shapes under the grid on /mine
 
 # every control on the page that is shown: its text, its tap target's box (a check box or radio
 # button is tapped anywhere on the label that holds it), whether a tap at its centre reaches it,
@@ -161,6 +162,16 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
         lambda d: d.find_elements(By.CSS_SELECTOR, "#mine-buildings path, #mine-map path[fill='#57606a']"),
     )
     assert buildings
+    # under them the streets, the land and their names, so the worker in the street finds the building
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, f"{BASEMAP} path.bm-road-line"))
+    assert phone.find_elements(By.CSS_SELECTOR, f"{BASEMAP} path.bm-land")
+    names = phone.find_elements(By.CSS_SELECTOR, "#mine-map .leaflet-basemap-labels-pane .bm-label")
+    assert [n for n in names if (n.get_attribute("textContent") or "").strip()], "the streets have no names"
+    # the basemap lies under the grid's outline and the buildings, never over them
+    z = "return +getComputedStyle(document.querySelector(`#mine-map .leaflet-${arguments[0]}-pane`)).zIndex"
+    assert phone.execute_script(z, "basemap") < phone.execute_script(z, "basemap-labels")
+    assert phone.execute_script(z, "basemap-labels") < phone.execute_script(z, "overlay")
+    assert not phone.find_elements(By.CSS_SELECTOR, f"{BASEMAP} path.ol-grid")
     counts = phone.find_element(By.ID, "mine-counts").text
     assert "红牌" in counts and "预警" in counts
     cards = [
