@@ -23,11 +23,6 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def has_invisible(text: str) -> bool:
-    """Whether ``text`` holds a character of :data:`INVISIBLE`."""
-    return _INVISIBLE.search(text) is not None
-
-
 def header_name(text: str) -> str:
     """A column's name as a header row or a manifest writes it, in one form: without the
     characters of :data:`INVISIBLE` (a byte-order mark or zero-width space pasted into a header

@@ -5,6 +5,7 @@ database's ``serve.mask_digits`` and :func:`common.masking.mask_digits` mask ali
 from __future__ import annotations
 
 import json
+import random
 import re
 import sys
 import unicodedata
@@ -74,6 +75,24 @@ HIDDEN = (
     "1 3 8 尾号 5 6 7 8",
     "1-3-8，尾号5678",
     "手机号码前三位是138，后四位是5678",
+    # letters drawn as a bar, stroke or dot between the groups, modifier letters, ideographic space
+    "138丨1234丨5678",
+    "138丿1234丿5678",
+    "138亅1234亅5678",
+    "138ㄧ1234ㄧ5678",
+    "138ㅣ1234ㅣ5678",
+    "138ǀ1234ǀ5678",
+    "138ー1234ー5678",
+    "138ـ1234ـ5678",
+    "138\u30001234\u30005678",
+    "138丨 丨1234丨 丨5678",
+    # marks drawn over or around each digit: strike-through, underline, keycaps
+    "1\u03363\u03368\u03361\u03362\u03363\u03364\u03365\u03366\u03367\u03368\u0336",
+    "1\u0332\u03363\u0332\u03368 1234 5678",
+    "1\ufe0f\u20e3 - 3\ufe0f\u20e3 - 8\ufe0f\u20e3 - 1234 - 5678",
+    # an input method's 么 for 幺, Roman numerals
+    "么三八么二三四五六七八",
+    "ⅠⅢⅧⅠⅡⅢⅣⅤⅥⅦⅧ",
 )
 READABLE = (
     "限2026-12-05前办结，第3网格，3-5人",
@@ -116,15 +135,79 @@ def test_every_digit_unicode_knows_is_a_digit() -> None:
     assert not missed
 
 
-def test_every_punctuation_symbol_space_or_unseen_mark_separates() -> None:
+def test_every_punctuation_symbol_space_modifier_or_unseen_mark_separates() -> None:
     digit, separator = re.compile(masking.DIGIT), re.compile(masking.SEPARATOR)
     missed = [
         f"U+{c:04X}"
         for c in range(sys.maxunicode + 1)
-        if unicodedata.category(chr(c))[0] in "PSZ" or unicodedata.category(chr(c)) in ("Cc", "Cf")
+        if unicodedata.category(chr(c))[0] in "PSZ" or unicodedata.category(chr(c)) in ("Cc", "Cf", "Lm")
         if not digit.fullmatch(chr(c)) and not separator.fullmatch(chr(c))
     ]
     assert not missed
+    assert all(separator.fullmatch(c) for c in masking.LOOKALIKE)
+
+
+def test_every_combining_mark_is_passed_over() -> None:
+    digit, mark = re.compile(masking.DIGIT), re.compile(masking.MARK)
+    missed = [
+        f"U+{c:04X}"
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c))[0] == "M"
+        and not digit.fullmatch(chr(c))
+        and not mark.fullmatch(chr(c))
+    ]
+    assert not missed
+
+
+def _spellings(seed: int, count: int) -> list[str]:
+    """Phone and ID numbers spelt as a clerk or an attacker might: each digit in a script of its
+    own, groups split by any separator Unicode or the lookalikes give, marks drawn over digits."""
+    rng = random.Random(seed)
+    numerals = [
+        "0123456789",
+        "０１２３４５６７８９",
+        "〇一二三四五六七八九",
+        "零幺两三四五六拐八勾",
+        "零壹贰叁肆伍陆柒捌玖",
+        "⓪①②③④⑤⑥⑦⑧⑨",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹",
+        "₀₁₂₃₄₅₆₇₈₉",
+        "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",
+        "٠١٢٣٤٥٦٧٨٩",
+        "〇ⅠⅡⅢⅣⅤⅥⅦⅧⅨ",
+    ]
+    separator = re.compile(masking.SEPARATOR)
+    pool = [c for c in map(chr, range(0x3100)) if separator.fullmatch(c) and c not in "\n\r"]
+    pool += [*masking.LOOKALIKE, "\u3000", "\u200b", "\ufeff", "丨", "ー", "｜", "─", "━", "╴"]
+    marks = ["\u0336", "\u0332", "\u0305", "\u20e3", "\ufe0f", "\u0489", "\u0361"]
+    out = []
+    for _ in range(count):
+        number = rng.choice(["13812345678", "15900001111", "44040219900101123X", "075681234567"])
+        groups = (
+            [number[:3], number[3:7], number[7:]]
+            if len(number) == 11
+            else [number[:6], number[6:14], number[14:]]
+        )
+        written = []
+        for g in groups:
+            piece = ""
+            for ch in g:
+                piece += ch if ch == "X" else rng.choice(numerals)[int(ch)]
+                if rng.random() < 0.3:
+                    piece += "".join(rng.choice(marks) for _ in range(rng.randint(1, 3)))
+            written.append(piece)
+        between = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 3))) for _ in groups[1:]]
+        text = written[0] + "".join(b + w for b, w in zip(between, written[1:], strict=True))
+        out.append(text)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_many_spellings_of_a_number_are_masked(seed: int) -> None:
+    for written in _spellings(seed, 250):
+        shown = masking.mask_digits(f"请联系{written}核实")
+        left = re.sub(r"[^0-9]", "", masking.ascii_digits(shown))
+        assert len(left) < 3, (written, shown)
 
 
 def test_ascii_digits_reads_chinese_numerals() -> None:
