@@ -30,6 +30,7 @@ from common.text import header_name
 from etl import textfile
 from etl.csv_arrow import arrow_table
 from etl.geojson_lenient import read_features
+from etl.xlsx_stream import openpyxl_rows
 
 LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
@@ -180,7 +181,7 @@ def read_xlsx(path: Path, sheet: str | None, chunk_rows: int, header_row: int = 
     by openpyxl instead, so memory stays bounded whatever the file.
     """
     if _sheet_xml_bytes(path) > _IN_MEMORY_XML:
-        rows = _openpyxl_rows(path, sheet, header_row)
+        rows = openpyxl_rows(path, sheet, header_row)
     else:
         rows = _calamine_rows(path, sheet)
     try:
@@ -235,27 +236,6 @@ def _calamine_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[o
                 offset = 0 if first_row > 0 and not any(v not in ("", None) for v in values) else first_row
             pad: list[object] = [None] * first_col if len(values) == last_col - first_col + 1 else []
             yield offset + i + 1, [*pad, *values]
-    finally:
-        wb.close()
-
-
-def _openpyxl_rows(
-    path: Path, sheet: str | None, header_row: int
-) -> Generator[tuple[int, list[object]], None, None]:
-    """(sheet row number, cell values from column A) from ``header_row`` on, streamed by openpyxl."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheetnames}")
-        shown = [w for w in wb.worksheets if w.sheet_state == "visible"] or wb.worksheets
-        ws = wb[sheet] if sheet else shown[0]
-        for line, values in enumerate(ws.iter_rows(values_only=True, min_row=header_row), start=header_row):
-            yield line, list(values)
     finally:
         wb.close()
 

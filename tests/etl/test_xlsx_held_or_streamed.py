@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
+from etl.forms import parse_date
 from etl.readers import read_xlsx
 
 ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
@@ -47,3 +48,33 @@ def test_error_cells_and_escaped_text_read_alike_held_or_streamed(
     assert held["数量"].tolist()[: len(ERRORS)] == [""] * len(ERRORS)
     assert held.iloc[-1][["编号", "名称", "时间", "数量"]].tolist() == ["B1", "合并", "", ""]
     assert held["时间"].tolist()[0] == "2026-11-03 08:01:00"
+
+
+# serials a cell formatted as a date may hold that are no date: before 1900 (negative) or after
+# 9999-12-31, a date typed as yyyymmdd into a date column, a number far out of range
+NO_DATES = (-1, -0.25, -45000, 2958466, 20261205, 1e300)
+
+
+def test_serials_that_are_no_date_read_alike_held_or_streamed_and_are_refused_as_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "serials.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("台账")
+    forms = [wb.add_format({"num_format": f}) for f in ("yyyy-mm-dd", "hh:mm", "yyyy-mm-dd hh:mm:ss")]
+    ws.write_row(0, 0, ("编号", "日期", "时间", "日期时间"))
+    for i, serial in enumerate(NO_DATES, start=1):
+        ws.write_string(i, 0, f"A{i}")
+        for j, form in enumerate(forms, start=1):
+            ws.write_number(i, j, serial, form)
+    wb.close()
+    held, streamed = read(path, True, monkeypatch), read(path, False, monkeypatch)
+    pd.testing.assert_frame_equal(held, streamed)
+    for column in ("日期", "时间", "日期时间"):
+        shown = held[column]
+        # never a made-up date before 1900, never an empty cell: what the cell holds, or its time
+        assert not shown.str.match(r"1[78]\d\d-").any(), shown.tolist()
+        assert (shown != "").all(), shown.tolist()
+        if column == "日期":  # 20261205 typed into a date column reads as the date it says
+            assert parse_date(shown.drop(4)).isna().all(), shown.tolist()
+    assert held["日期"].tolist()[3:5] == ["2958466", "20261205"]

@@ -1,0 +1,71 @@
+"""A worksheet streamed by openpyxl (a sheet too large for calamine to hold), its cells as calamine
+reads them: the two readers of etl/readers.py must give the same text for the same workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections.abc import Generator
+from pathlib import Path
+
+from common.errors import OnemapError
+
+
+def openpyxl_rows(
+    path: Path, sheet: str | None, header_row: int
+) -> Generator[tuple[int, list[object]], None, None]:
+    """(sheet row number, cell values from column A) from ``header_row`` on, streamed by openpyxl.
+
+    Parameters
+    ----------
+    path
+        The workbook.
+    sheet
+        The sheet's name; None for the first visible one.
+    header_row
+        The first row to read.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheetnames}")
+        shown = [w for w in wb.worksheets if w.sheet_state == "visible"] or wb.worksheets
+        ws = wb[sheet] if sheet else shown[0]
+        cells = ws.iter_rows(values_only=True, min_row=header_row)
+        line = header_row
+        while True:
+            # openpyxl warns of each cell formatted as a date whose serial is past 9999-12-31 and
+            # reads it as an error: caught row by row to read the serial as written, as calamine does
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                values = next(cells, None)
+            if values is None:
+                return
+            yield line, _as_calamine_reads(list(values), caught)
+            line += 1
+    finally:
+        wb.close()
+
+
+_NO_DATE = re.compile(r"Cell ([A-Z]+)\d+ is marked as a date but the serial value (\S+) is outside")
+# serial 0 in Excel's 1900 calendar: openpyxl turns a negative serial into a date before it
+_EXCEL_DAY_ZERO = dt.datetime(1899, 12, 30)
+
+
+def _as_calamine_reads(values: list[object], caught: list[warnings.WarningMessage]) -> list[object]:
+    """A streamed row's cells as calamine reads them where the serial of a date cell is no date:
+    past 9999-12-31 the serial as written (openpyxl: an error); negative, its time of day
+    (openpyxl: a made-up date before 1900 that a date column would accept)."""
+    from openpyxl.utils import column_index_from_string
+
+    for w in caught:
+        found = _NO_DATE.match(str(w.message))
+        if found:
+            values[column_index_from_string(found.group(1)) - 1] = float(found.group(2))
+    return [v.time() if isinstance(v, dt.datetime) and v < _EXCEL_DAY_ZERO else v for v in values]
