@@ -253,6 +253,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
         "unknown_reference": "引用的对象不存在",
         "bad_code": "编码格式错误",
         "bad_record": "记录字段数与表头不符",
+        "bad_feature": "要素内容损坏",
         "nul_character": "含有空字符",
         "bad_encoding": "字符编码与文件不符",
         "too_long": "内容过长",

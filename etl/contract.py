@@ -44,6 +44,8 @@ REASONS: dict[str, str] = {
     "bad_code": "a code not in its form (a town code that is not nine digits …)",
     "bad_record": "a record with values beyond the header's columns (CSV or XLSX), or a CSV record with "
     "fewer fields than the header",
+    "bad_feature": "a GeoJSON feature that is not JSON (cut short, garbage or bytes not UTF-8 inside it), "
+    "in a file whose other features are",
     "nul_character": "a value holding a NUL character (U+0000)",
     "too_long": f"a text longer than {MAX_TEXT} characters, or a code longer than {MAX_CODE}",
     "bad_encoding": "a CSV line with bytes that are not the file's encoding (a row pasted from an export "

@@ -110,12 +110,18 @@ def render() -> str:
         "| Excel | `xlsx` | first visible sheet unless `sheet:` names one. Keep ID numbers and "
         "phones as text: an ID typed as a number (`4.40524E+17`) has lost digits and is quarantined. "
         "Date cells (a real Excel date) are read as the date and time they show; an error cell "
-        "(`#N/A`, `#DIV/0!` …) as empty. |",
+        "(`#N/A`, `#DIV/0!` …) as empty; a date cell whose serial is no date (negative, past "
+        "9999-12-31, `20261205` typed in) as its time or the number it holds, which a date column "
+        "refuses (`bad_date`). |",
         "| GeoPackage | `gpkg` | say the `layer:` |",
         "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common); a UTF-8 `.dbf` said to be GBK "
         "is refused; without a `.cpg` or an encoding, a `.dbf` whose text is not UTF-8 is refused |",
         "| GeoJSON | `geojson` | a feature with a coordinate no reader can hold (`1e999`) or a malformed "
-        "geometry is quarantined on its own line (`coord_missing`) |",
+        "geometry is quarantined on its own line (`coord_missing`); a feature that is not JSON (the "
+        "file cut short, garbage or bytes not UTF-8 inside it) is quarantined (`bad_feature`, the "
+        "detail says at which line and byte and in which field it broke) and the others load; a "
+        "line-delimited file (one feature a line) is read line by line the same way; a file with no "
+        "readable feature is refused, naming the line and byte where it broke |",
         "",
         "`path:` is relative to the manifest and may be a glob (`access/events/*.csv`): all matching files "
         "load as one source, in name order. Column names match whatever a delivery did to them: a "

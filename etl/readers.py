@@ -3,7 +3,8 @@
 Every chunk is a DataFrame of strings named by the file's own columns, plus ``_line`` (the line a
 person sees: in CSV and XLSX the header's line is the manifest's ``header_row``, 1 unless said;
 features count from 1 in GIS files), for GIS files ``_geom`` (shapely geometries in the file's
-coordinates) and, where a CSV record was malformed, ``_bad`` (what was wrong; "" for sound rows)
+coordinates) and, where a CSV record was malformed, ``_bad`` (what was wrong; "" for sound rows),
+where a GeoJSON feature was not JSON, ``_bad_feature`` (where it broke)
 and, where its bytes were not all in the file's encoding, ``_undecoded`` (the column that held them).
 A reader never refuses a single row: it hands it on for the checks to quarantine.
 """
@@ -29,7 +30,7 @@ from common.errors import OnemapError
 from common.text import header_name
 from etl import textfile
 from etl.csv_arrow import arrow_table
-from etl.geojson_lenient import read_features
+from etl.geojson_lenient import is_sequence, read_features
 from etl.xlsx_stream import openpyxl_rows
 
 LOGGER = logging.getLogger(__name__)
@@ -332,15 +333,20 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
         with dbf.open("rb") as fh:  # the records follow a header whose length bytes 8–9 hold
             head = fh.read(10)
         textfile.check_not_utf8(dbf, encoding, encoding, int.from_bytes(head[8:10], "little"))
+    geojson = path.suffix.lower() in (".geojson", ".json", ".geojsons", ".geojsonl", ".geojsonseq")
     try:
+        if geojson and is_sequence(path):
+            raise OnemapError("line-delimited GeoJSON")  # GDAL skips a broken line without a word
         # a Shapefile sent without its .shx index is read through the .shp itself
         with _gdal_options(SHAPE_RESTORE_SHX="YES"):
             gdf = pyogrio.read_dataframe(path, **kwargs)
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
-        lenient = read_features(path, _cell_text) if path.suffix.lower() in (".geojson", ".json") else None
+        lenient = read_features(path, _cell_text) if geojson else None
         if lenient is not None:  # one odd feature fails its own row, not the file (etl/geojson_lenient.py)
-            attrs = [str(c) for c in lenient.columns[:-2]]  # then _line and _geom
-            lenient.columns = [*_numbered([header_name(c) for c in attrs]), "_line", "_geom"]
+            marks = [c for c in lenient.columns if c in ("_line", "_geom", "_bad_feature")]
+            attrs = [str(c) for c in lenient.columns if c not in marks]
+            lenient = lenient[attrs + marks]
+            lenient.columns = [*_numbered([header_name(c) for c in attrs]), *marks]
             yield lenient
             return
         raise OnemapError(

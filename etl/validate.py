@@ -288,10 +288,12 @@ def check_chunk(
 
 
 def _check_record(df: pd.DataFrame, raw_cols: list[str], v: Verdict) -> None:
-    """Refuse records the reader found malformed (``_bad``) or partly in another encoding
+    """Refuse records the reader found malformed (``_bad``, ``_bad_feature``) or partly in another encoding
     (``_undecoded``), and any value holding a NUL character."""
     if "_bad" in df:
         v.fail((df["_bad"] != "").to_numpy(), "bad_record", None, df["_bad"].to_numpy())
+    if "_bad_feature" in df:  # a GeoJSON feature that is not JSON (etl/geojson_lenient.py)
+        v.fail((df["_bad_feature"] != "").to_numpy(), "bad_feature", None, df["_bad_feature"].to_numpy())
     if "_undecoded" in df:  # a line of another encoding in a file that is otherwise in its own
         where = df["_undecoded"].to_numpy(dtype=object)
         for col in sorted(set(where) - {""}):
