@@ -117,3 +117,99 @@ def test_no_page_or_export_holds_an_unmasked_id_or_mobile(
     assert found == {}
     # the scan can fail: the raw values it looks for are in core, and it finds them in plain text
     assert unmasked(f"{id_number} {phone}") == [id_number, phone]
+
+
+def test_a_stored_name_typed_into_free_text_is_masked_on_pages_exports_and_the_audit_trail(
+    demo_app: dash.Dash, accounts: dict[str, Any], core: Engine
+) -> None:
+    """Names of stored people planted into the free text that pages and exports show (a dispute's
+    type, a red card's handling department, a person search the audit page lists), written plain,
+    spaced as forms align them (张　三) and with a zero-width space inside: none comes back whole."""
+    with core.connect() as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "select name from core.persons where char_length(name) between 2 and 4 "
+                    "group by name order by min(person_id) limit 3"
+                )
+            )
+        ]
+        landlord = conn.execute(
+            text("select landlord_name from core.rental_units where landlord_name is not null limit 1")
+        ).scalar_one()
+        disputes = conn.execute(
+            text("select dispute_no, dispute_type from core.disputes where risk_level = 'high'")
+        ).all()
+        events = conn.execute(text("select event_no, handling_dept from core.grid_events")).all()
+    first, second, third = names
+    spaced = "\u3000".join(second)
+    hidden = "\u200b".join(third)
+    try:
+        with core.begin() as conn:
+            conn.execute(
+                text("update core.disputes set dispute_type = :t where risk_level = 'high'"),
+                {"t": f"{first}与{spaced}因宅基地纠纷，房东{landlord}"},
+            )
+            conn.execute(text("update core.grid_events set handling_dept = :t"), {"t": f"{hidden}（网格员）"})
+        bodies = _pages_and_exports(demo_app, core, first)
+    finally:
+        with core.begin() as conn:
+            for no, was in disputes:
+                conn.execute(
+                    text("update core.disputes set dispute_type = :t where dispute_no = :n"),
+                    {"t": was, "n": no},
+                )
+            conn.execute(
+                text(
+                    "update core.grid_events set handling_dept = v.was "
+                    "from unnest(cast(:n as text[]), cast(:t as text[])) as v(no, was) where event_no = v.no"
+                ),
+                {"n": [e[0] for e in events], "t": [e[1] for e in events]},
+            )
+    shown = {what: body.replace("\u3000", "").replace("\u200b", "") for what, body in bodies.items()}
+    found = {what: [n for n in (*names, landlord) if n in body] for what, body in shown.items()}
+    assert {what: hit for what, hit in found.items() if hit} == {}
+    # the planted text did reach the pages, masked: the scan could have failed
+    assert any(f"{first[0]}{'*' * (len(first) - 1)}与" in body for body in shown.values())
+    assert any("（网格员）" in body for body in shown.values())
+
+
+def _pages_and_exports(demo_app: dash.Dash, core: Engine, searched: str) -> dict[str, str]:
+    """Every station, its grids with open items, the wall, a person search by ``searched`` and
+    then the audit page, each station's PDF and XLSX: what a leader reads."""
+    client = demo_app.server.test_client()
+    login(client, "leader")
+    stations = column(core, "select station_code from core.police_stations order by 1")
+    grids = column(
+        core, "select distinct grid_code from core.disputes where risk_level = 'high' order by 1 limit 8"
+    )
+    bodies: dict[str, str] = {}
+    route = key_of(demo_app, "page.children")
+    for path in ["/", "/wall", *(f"/station/{s}" for s in stations), *(f"/grid/{g}" for g in grids)]:
+        status, body = dash_call(client, demo_app, route, {("url", "pathname"): path})
+        assert status == 200, path
+        bodies[path] = body
+    search = {
+        ("person-go", "n_clicks"): 1,
+        ("person-q", "value"): searched,
+        ("person-reason", "value"): "案件核查",
+    }
+    status, bodies["search"] = dash_call(
+        client, demo_app, key_of(demo_app, "person-results.children"), search
+    )
+    audit = {("audit-action", "value"): "search_persons"}
+    status, bodies["audit"] = dash_call(client, demo_app, key_of(demo_app, "audit-rows.children"), audit)
+    status, bodies["/audit"] = dash_call(client, demo_app, route, {("url", "pathname"): "/audit"})
+    for station in stations:
+        pdf = client.get(f"/download/weekly/{station}.pdf?week=2026-W47")
+        bodies[f"{station}.pdf"] = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True
+        ).stdout.decode()
+        book = load_workbook(io.BytesIO(client.get(f"/download/weekly/{station}.xlsx?week=2026-W47").data))
+        bodies[f"{station}.xlsx"] = "\n".join(
+            "\t".join("" if v is None else str(v) for v in row)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return bodies

@@ -62,15 +62,61 @@ return case
 comment on function serve.mask_digits(text) is
     'Free text with every phone or ID number in it masked, however written: a chain of 7 or more digits (any script, Chinese numerals included) split by at most three spaces, dashes or other separators, with stand-ins (O, *, x) after its first digit, or a mobile phone''s head and four digits with a few words between: 请联系*******.';
 
+-- A name the warehouse holds (a person's, a landlord's) typed into free text (张三与李四因…, a title,
+-- a note) is masked as the name columns are (张*): every run of two to eight Chinese characters of
+-- the text, read without the spaces and unseen characters a clerk or an attacker puts inside a
+-- name (张　三, 张 三 with a zero-width space), is looked up among the stored names (indexes of revision 0022), longest
+-- first. Security definer: row-level security would hide the names of people outside the reader's
+-- scope, whose names a text in scope may still hold; only the masked text comes back.
+create or replace function serve.mask_names(v text) returns text
+language plpgsql stable parallel safe security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    gap constant text := '[\s\u00a0\u00ad\u3000\u200b-\u200f\u2060-\u2064\ufeff]*';
+    bare text;
+    found text;
+begin
+    -- most text holds no two Chinese characters side by side
+    if v is null or v !~ ('[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]' || gap || '[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]') then
+        return v;
+    end if;
+    bare := regexp_replace(v, gap, '', 'g');
+    for found in
+        select c.piece
+        from (select distinct substr(bare, i, n) as piece
+              from generate_series(1, char_length(bare) - 1) as i, generate_series(2, 8) as n
+              where i + n - 1 <= char_length(bare)) as c
+        where c.piece ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u00b7\u2022]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$'
+          and (exists (select 1 from core.persons p where p.name = c.piece)
+               or exists (select 1 from core.rental_units u where u.landlord_name = c.piece))
+        order by char_length(c.piece) desc, c.piece
+    loop
+        -- the name's characters with whatever the text put between them
+        v := regexp_replace(v, array_to_string(regexp_split_to_array(found, ''), gap), serve.mask_name(found), 'g');
+    end loop;
+    return v;
+end
+$$;
+comment on function serve.mask_names(text) is
+    'Free text with every name of a stored person or landlord in it masked to its first character (张三 → 张*), spaces or unseen characters inside the name included.';
+
+-- typed or delivered free text as a page or an export may show it: numbers and known names masked
+create or replace function serve.mask_text(v text) returns text
+language sql stable parallel safe
+return serve.mask_names(serve.mask_digits(v));
+comment on function serve.mask_text(text) is
+    'Free text with every phone or ID number (serve.mask_digits) and every stored name (serve.mask_names) in it masked.';
+
 -- what an audited act was asked with holds typed text too (a note, a unit, a search), at any depth
 -- (a list of units, an object inside): every string value is masked like any typed text; keys,
 -- numbers, codes and dates read as they were
 create or replace function serve.mask_json(p jsonb) returns jsonb
-language plpgsql immutable parallel safe
+language plpgsql stable parallel safe
 as $$
 begin
     return case jsonb_typeof(p)
-        when 'string' then to_jsonb(serve.mask_digits(p #>> '{}'))
+        when 'string' then to_jsonb(serve.mask_text(p #>> '{}'))
         when 'object' then coalesce((select jsonb_object_agg(e.key, serve.mask_json(e.value))
                                      from jsonb_each(p) as e), '{}'::jsonb)
         when 'array' then coalesce((select jsonb_agg(serve.mask_json(e.value) order by e.n)
@@ -79,18 +125,18 @@ begin
 end
 $$;
 comment on function serve.mask_json(jsonb) is
-    'A JSON value with every phone or ID number in its strings, at any depth, masked (serve.mask_digits).';
+    'A JSON value with every phone or ID number and stored name in its strings, at any depth, masked (serve.mask_text).';
 
 -- an audit row's parameters are mostly an object of strings and numbers: that case in plain SQL
 -- (ten times cheaper a row than the recursion), anything nested through serve.mask_json
 create or replace function serve.mask_params(p jsonb) returns jsonb
-language sql immutable parallel safe
+language sql stable parallel safe
 return case when jsonb_typeof(p) = 'object' then coalesce(
     (select jsonb_object_agg(e.key, case jsonb_typeof(e.value)
-                                        when 'string' then to_jsonb(serve.mask_digits(e.value #>> '{}'))
+                                        when 'string' then to_jsonb(serve.mask_text(e.value #>> '{}'))
                                         when 'object' then serve.mask_json(e.value)
                                         when 'array' then serve.mask_json(e.value)
                                         else e.value end)
      from jsonb_each(p) as e), '{}'::jsonb) else serve.mask_json(p) end;
 comment on function serve.mask_params(jsonb) is
-    'An audited act''s parameters with every phone or ID number in their text values, at any depth, masked (serve.mask_digits).';
+    'An audited act''s parameters with every phone or ID number and stored name in their text values, at any depth, masked (serve.mask_text).';

@@ -1,7 +1,8 @@
 -- serve: events and risks. Incident summaries and addresses, dispute parties and grid-event
 -- descriptions may name people and are not exposed. The short free texts that are (a title, a
 -- department, a disposition, a result) come from agencies' files as clerks typed them: a phone or
--- ID number in one, however written, is masked (serve.mask_digits), as in what officers type.
+-- ID number in one, however written, and the name of a person the warehouse holds are masked
+-- (serve.mask_text), as in what officers type.
 -- Views run with security_invoker, so the reader's own privileges and row-level security apply
 -- to the core rows beneath.
 --
@@ -15,16 +16,16 @@
 
 create or replace view serve.incidents with (security_invoker = true) as
 select i.incident_no, i.reported_at, i.category, coalesce(c.name_zh, i.category) as category_zh,
-       serve.mask_digits(i.subcategory) as subcategory, i.is_diverted,
-       serve.mask_digits(i.disposition) as disposition, i.geom, i.grid_code, i.zone_code, i.station_code
+       serve.mask_text(i.subcategory) as subcategory, i.is_diverted,
+       serve.mask_text(i.disposition) as disposition, i.geom, i.grid_code, i.zone_code, i.station_code
 from core.incidents i
 left join core.incident_categories c using (category);
 comment on view serve.incidents is 'One row per police incident (警情); summary and address are not exposed.';
 
 create or replace view serve.grid_events with (security_invoker = true) as
 select e.event_no, e.kind_code, k.name_zh as kind_zh, k.event_class, e.is_police_matter,
-       serve.mask_digits(e.title) as title, e.registered_at, e.dispatched_at, e.closed_at, e.status,
-       serve.mask_digits(e.handling_dept) as handling_dept, e.geom,
+       serve.mask_text(e.title) as title, e.registered_at, e.dispatched_at, e.closed_at, e.status,
+       serve.mask_text(e.handling_dept) as handling_dept, e.geom,
        e.grid_code, e.zone_code, e.station_code,
        e.registered_at + make_interval(hours => close.hours) as due_at,
        case when e.closed_at is not null then e.closed_at <= e.registered_at + make_interval(hours => close.hours)
@@ -49,8 +50,8 @@ comment on column serve.grid_events.open_until is
     'Closing time; null while open. Open at T: registered_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.disputes with (security_invoker = true) as
-select dispute_no, found_at, serve.mask_digits(dispute_type) as dispute_type, risk_level, is_violent, is_repeated,
-       status, resolved_at, serve.mask_digits(resolution) as resolution,
+select dispute_no, found_at, serve.mask_text(dispute_type) as dispute_type, risk_level, is_violent, is_repeated,
+       status, resolved_at, serve.mask_text(resolution) as resolution,
        geom, grid_code, zone_code, station_code,
        -- nothing ties a dispute's status to its time: one marked resolved without a time counts as
        -- resolved from when it was found (never unresolved, as the source says it is done); when it
@@ -63,7 +64,7 @@ comment on column serve.disputes.open_until is
 
 create or replace view serve.hazards with (security_invoker = true) as
 select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at,
-       serve.mask_digits(h.responsible_dept) as responsible_dept, serve.mask_digits(h.hint_batch) as hint_batch,
+       serve.mask_text(h.responsible_dept) as responsible_dept, serve.mask_text(h.hint_batch) as hint_batch,
        h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
        h.cleared_at as open_until  -- a cleared status always has its time (a check of core.hazards)
 from core.hazards h
@@ -73,12 +74,12 @@ comment on column serve.hazards.open_until is
     'Clearance time; null while not cleared. Open at T: found_at < T and (open_until is null or open_until >= T).';
 
 -- an alert's state is its officer's verdict while the evidence is the one judged; its note is
--- typed by an officer: a phone or ID number in it is masked (serve.mask_digits)
+-- typed by an officer: a phone or ID number or a stored name in it is masked (serve.mask_text)
 -- (ops.alert_same_evidence): stronger evidence makes it an alert nobody has judged yet
 create or replace view serve.alerts with (security_invoker = true) as
 select a.alert_id, a.alert_kind, a.subject_code, a.detected_at, a.reason, a.metric, a.threshold,
        a.building_code, a.unit_code, a.geom, a.grid_code, a.zone_code, a.station_code, a.score,
-       coalesce(v.state, 'open') as state, serve.mask_digits(v.note) as state_note, v.decided_by, v.decided_at,
+       coalesce(v.state, 'open') as state, serve.mask_text(v.note) as state_note, v.decided_by, v.decided_at,
        case when v.state in ('false', 'resolved') then v.decided_at end as open_until
 from core.alerts a
 left join ops.alert_verdicts v
@@ -91,7 +92,7 @@ comment on column serve.alerts.open_until is
     'When it was judged false or resolved (closed); null while open. Open at T: detected_at < T and (open_until is null or open_until >= T).';
 
 create or replace view serve.alert_history with (security_invoker = true) as
-select a.alert_id, l.verdict_id, l.state, serve.mask_digits(l.note) as note, l.decided_by, l.decided_at
+select a.alert_id, l.verdict_id, l.state, serve.mask_text(l.note) as note, l.decided_by, l.decided_at
 from ops.alert_verdict_log l
 join core.alerts a on a.alert_kind = l.alert_kind and a.subject_code = l.subject_code;
 comment on view serve.alert_history is
