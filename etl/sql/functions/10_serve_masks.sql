@@ -63,10 +63,10 @@ comment on function serve.mask_digits(text) is
     'Free text with every phone or ID number in it masked, however written: a chain of 7 or more digits (any script, Chinese numerals included) split by at most three spaces, dashes or other separators, with stand-ins (O, *, x) after its first digit, or a mobile phone''s head and four digits with a few words between: 请联系*******.';
 
 -- A name the warehouse holds (a person's, a landlord's) typed into free text (张三与李四因…, a title,
--- a note) is masked as the name columns are (张*): every run of two to eight Chinese characters of
--- the text, read without the spaces and unseen characters a clerk or an attacker puts inside a
--- name (张　三, 张 三 with a zero-width space), is looked up among the stored names (indexes of revision 0022), longest
--- first. Security definer: row-level security would hide the names of people outside the reader's
+-- a note) is masked as the name columns are (张*): every piece of two to eight characters of the
+-- text, read without the spaces and unseen characters a clerk or an attacker puts inside a name
+-- (张　三, 张 三 with a zero-width space), is looked up among the stored names (indexes of revision
+-- 0022), longest first. Security definer: row-level security would hide the names of people outside the reader's
 -- scope, whose names a text in scope may still hold; only the masked text comes back.
 create or replace function serve.mask_names(v text) returns text
 language plpgsql stable parallel safe security definer
@@ -75,6 +75,7 @@ as $$
 declare
     gap constant text := '[\s\u00a0\u00ad\u3000\u200b-\u200f\u2060-\u2064\ufeff]*';
     bare text;
+    pieces text[];
     found text;
 begin
     -- most text holds no two Chinese characters side by side
@@ -82,15 +83,18 @@ begin
         return v;
     end if;
     bare := regexp_replace(v, gap, '', 'g');
+    -- every piece of two to eight characters, the names among them found in one probe of each index
+    pieces := array(select distinct substr(bare, i, n)
+                    from generate_series(1, char_length(bare) - 1) as i, generate_series(2, 8) as n
+                    where i + n - 1 <= char_length(bare));
     for found in
-        select c.piece
-        from (select distinct substr(bare, i, n) as piece
-              from generate_series(1, char_length(bare) - 1) as i, generate_series(2, 8) as n
-              where i + n - 1 <= char_length(bare)) as c
-        where c.piece ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u00b7\u2022]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$'
-          and (exists (select 1 from core.persons p where p.name = c.piece)
-               or exists (select 1 from core.rental_units u where u.landlord_name = c.piece))
-        order by char_length(c.piece) desc, c.piece
+        select k.name
+        from (select p.name from core.persons p where p.name = any(pieces)
+              union
+              select u.landlord_name from core.rental_units u where u.landlord_name = any(pieces)) as k
+        -- a name is Chinese characters (a middle dot between the parts of a transcribed one)
+        where k.name ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u00b7\u2022]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$'
+        order by char_length(k.name) desc, k.name
     loop
         -- the name's characters with whatever the text put between them
         v := regexp_replace(v, array_to_string(regexp_split_to_array(found, ''), gap), serve.mask_name(found), 'g');
