@@ -133,7 +133,9 @@ def render() -> str:
         "the table); lines before it are skipped. Column names are trimmed; trailing empty header cells "
         "(a trailing comma) are dropped; a repeated name gets `.1`, `.2`.",
         "",
-        "**CSV records.** Blank lines are skipped but counted, so line numbers stay those of the file. "
+        "**CSV records.** Blank lines, and records of separators, blanks or Ctrl-Z only (`,,,` where a "
+        "spreadsheet saved formatted empty rows), are skipped but counted, so line numbers stay those of "
+        "the file. "
         "Empty fields after the last column (a trailing comma on every row) are dropped. A record with "
         "values beyond the header's columns, or with fewer fields, is quarantined (`bad_record`, the "
         "detail says how many fields it had) and the rest of the file loads; so is a row with a NUL "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -75,3 +76,25 @@ def arrow_table(path: Path, encoding: str, names: list[str], cell_limit: int) ->
     if any((pc.max(pc.utf8_length(col)).as_py() or 0) > cell_limit for col in table.columns):
         return None  # the careful reader refuses the file, naming the line
     return table
+
+
+# what Python's str.strip() takes for whitespace, and the DOS end-of-file mark (Ctrl-Z) old exports
+# end with: a field of only these holds nothing
+_NOTHING = (
+    r"^[\t\n\x0b\x0c\r\x1a\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*$"
+)
+
+
+def holding_values(table: pa.Table) -> np.ndarray | None:
+    """Which rows of ``table`` hold a value in some field; None when all do (nearly always). A row
+    of separators only (``,,,`` where a spreadsheet saved formatted empty rows), blanks or the
+    end-of-file mark is blank, as the careful reader and XLSX take it."""
+    empty = pc.match_substring_regex(table.column(0), _NOTHING)
+    if not pc.any(empty).as_py():
+        return None  # the first field alone tells, and nearly always holds a value
+    for col in table.columns[1:]:
+        empty = pc.and_(empty, pc.match_substring_regex(col, _NOTHING))
+    if not pc.any(empty).as_py():
+        return None
+    return np.asarray(pc.invert(empty))

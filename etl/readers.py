@@ -29,7 +29,7 @@ from common.china import TZ_NAME
 from common.errors import OnemapError
 from common.text import header_name
 from etl import textfile
-from etl.csv_arrow import arrow_table
+from etl.csv_arrow import arrow_table, holding_values
 from etl.geojson_lenient import is_sequence, read_features
 from etl.xlsx_stream import openpyxl_rows
 
@@ -78,9 +78,10 @@ def _fit(record: list[str], width: int) -> tuple[list[str], str]:
 def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) -> Iterator[pd.DataFrame]:
     """CSV as strings (no value is guessed into a number), in chunks of ``chunk_rows``.
 
-    The header is on line ``header_row``; lines before it are skipped. Blank lines are skipped but
-    counted, so ``_line`` is the line a text editor shows (a record spanning lines: its first). A
-    record with the wrong number of fields is kept, marked in ``_bad``, for the checks to quarantine.
+    The header is on line ``header_row``; lines before it are skipped. Blank lines (and records of
+    separators, blanks or Ctrl-Z only, as a blank XLSX row) are skipped but counted, so ``_line``
+    is the line a text editor shows (a record spanning lines: its first). A record with the wrong
+    number of fields is kept, marked in ``_bad``, for the checks to quarantine.
     A plain file (etl/csv_arrow.py) is parsed by Arrow instead, to the same rows and lines.
     """
     enc = "utf-8-sig" if encoding.lower().replace("-", "") in ("utf8", "utf8sig") else encoding
@@ -107,8 +108,8 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
         try:
             for record in reader:
                 line, start = start, reader.line_num + 1
-                if line < header_row or not record or (len(record) == 1 and not record[0].strip()):
-                    continue  # before the header, or a blank line
+                if line < header_row or not any(c.replace("\x1a", "").strip() for c in record):
+                    continue  # before the header, or a blank line (separators, blanks, Ctrl-Z only)
                 if names is None:
                     names = _names(record, path)
                     width = len(names)
@@ -118,9 +119,13 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
                         else None
                     )
                     if plain is not None:  # the same rows on the same lines, parsed in C++
+                        at_line = np.arange(2, 2 + plain.num_rows)
+                        keep = holding_values(plain)
+                        if keep is not None:
+                            plain, at_line = plain.filter(keep), at_line[keep]
                         for at in range(0, plain.num_rows, chunk_rows):
                             df = plain.slice(at, chunk_rows).to_pandas()
-                            df["_line"] = np.arange(at + 2, at + 2 + len(df))
+                            df["_line"] = at_line[at : at + chunk_rows]
                             yield df
                         return
                     continue

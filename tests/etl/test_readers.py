@@ -259,3 +259,21 @@ def test_a_shapefile_whose_dbf_is_utf8_said_to_be_gbk_is_refused(tmp_path: Path)
         list(read_gis(tmp_path / "u.shp", encoding="GBK"))
     gdf.to_file(tmp_path / "g.shp", encoding="GBK")
     assert pd.concat(list(read_gis(tmp_path / "g.shp", encoding="GBK")))["MC"].tolist() == ["一网格"]
+
+
+@pytest.mark.parametrize("fast", (True, False))
+def test_a_record_of_separators_blanks_or_ctrl_z_only_is_a_blank_line(tmp_path: Path, fast: bool) -> None:
+    """A spreadsheet saves the formatted empty rows under a table as ``,,,``, an old DOS export ends
+    with Ctrl-Z: no record, skipped but counted as a blank XLSX row is, never a row to quarantine."""
+    path = tmp_path / "rows.csv"
+    # Arrow declines a file whose last record is one field wide: Ctrl-Z is the careful reader's
+    path.write_bytes(
+        ("编号,名称,备注\n1,甲,\n,,\n  ,\u3000, \n2,乙,\n,,\n" + ("" if fast else "\x1a")).encode()
+    )
+    with mock.patch("etl.readers.arrow_table", **({} if fast else {"return_value": None})) as spy:
+        if fast:
+            spy.side_effect = arrow_table
+        df = pd.concat(list(read_csv(path, "utf-8", 100)), ignore_index=True)
+    assert df["编号"].tolist() == ["1", "2"] and df["_line"].tolist() == [2, 5]
+    assert not fast or arrow_table(path, "utf-8", ["编号", "名称", "备注"], 1 << 24) is not None
+    assert "_bad" not in df or (df["_bad"] == "").all()
