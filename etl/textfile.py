@@ -35,10 +35,41 @@ def check_encoding(path: Path, encoding: str, declared: str) -> None:
 
 
 def _wrong_encoding(path: Path, declared: str, offset: int) -> OnemapError:
-    return OnemapError(
-        f"{path}: not {declared} text (undecodable byte at offset {offset}); "
-        "say the right encoding in the manifest"
+    found = _evident_encoding(path)
+    say = (
+        f"it is {found}; say encoding: {found} in the manifest"
+        if found
+        else "say the right encoding in the manifest"
     )
+    return OnemapError(f"{path}: not {declared} text (undecodable byte at offset {offset}); {say}")
+
+
+# byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _evident_encoding(path: Path) -> str | None:
+    """The encoding a file shows of itself: a UTF-16 or UTF-32 byte-order mark (a spreadsheet's
+    "Unicode text" export), or, without one, a zero byte beside every ASCII character (UTF-16LE or
+    UTF-16BE); None when it shows none."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    pairs = len(head) // 2
+    if pairs >= 8:
+        odd, even = head[1 : 2 * pairs : 2], head[0 : 2 * pairs : 2]
+        if odd.count(0) > 0.3 * pairs and even.count(0) == 0:
+            return "UTF-16LE"
+        if even.count(0) > 0.3 * pairs and odd.count(0) == 0:
+            return "UTF-16BE"
+    return None
 
 
 def line_encoding(path: Path, encoding: str, declared: str, header_row: int) -> bool:
@@ -100,13 +131,20 @@ _LENIENT = {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "iso8859-1
 
 
 def check_not_utf8(path: Path, encoding: str, declared: str, start: int = 0) -> None:
-    """Refuse a file said to be in a lenient encoding (GBK, GB18030 …) whose text is UTF-8: every
+    """Refuse a file said to be in a lenient encoding (GBK, GB18030 …) that shows another of itself
+    (a UTF-16 byte-order mark, or a zero byte beside each ASCII character), or whose text is UTF-8: every
     non-ASCII byte of it forms UTF-8 characters, which Chinese text in GBK never does for long. A
     file in its declared encoding fails the test at its first non-ASCII character, so this costs
     little; one that passes it whole is read as what it is. The text begins at byte ``start``
     (a Shapefile's .dbf: after its header)."""
     if codecs.lookup(encoding).name not in _LENIENT:
         return
+    # UTF-16 without its mark decodes as GBK too (a character of mojibake per two bytes)
+    found = _evident_encoding(path) if start == 0 else None
+    if found:
+        raise OnemapError(
+            f"{path}: said to be {declared}, but it is {found}; say encoding: {found} in the manifest"
+        )
     decoder = codecs.getincrementaldecoder("utf-8")()
     seen = False
     with path.open("rb") as fh:

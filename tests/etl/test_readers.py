@@ -277,3 +277,19 @@ def test_a_record_of_separators_blanks_or_ctrl_z_only_is_a_blank_line(tmp_path: 
     assert df["编号"].tolist() == ["1", "2"] and df["_line"].tolist() == [2, 5]
     assert not fast or arrow_table(path, "utf-8", ["编号", "名称", "备注"], 1 << 24) is not None
     assert "_bad" not in df or (df["_bad"] == "").all()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    (("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")),
+)
+@pytest.mark.parametrize("declared", ("utf-8", "gbk", "gb18030"))
+def test_a_unicode_text_export_said_to_be_another_encoding_is_refused_naming_its_own(
+    tmp_path: Path, encoding: str, named: str, declared: str
+) -> None:
+    """A spreadsheet's "Unicode text" export is UTF-16 (tab-separated): said to be UTF-8 or GBK it
+    is refused, and the message says which encoding the file shows of itself."""
+    path = tmp_path / "people.csv"
+    path.write_bytes("编号,名称\r\n1,张三\r\n2,李四\r\n".encode(encoding))
+    with pytest.raises(OnemapError, match=f"it is {named}; say encoding: {named} in the manifest"):
+        list(read_csv(path, declared, 100))
