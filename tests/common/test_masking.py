@@ -177,7 +177,7 @@ def _spellings(seed: int, count: int) -> list[str]:
         "〇ⅠⅡⅢⅣⅤⅥⅦⅧⅨ",
     ]
     separator = re.compile(masking.SEPARATOR)
-    pool = [c for c in map(chr, range(0x3100)) if separator.fullmatch(c) and c not in "\n\r"]
+    pool = [c for c in map(chr, range(0x3100)) if separator.fullmatch(c) and c not in "\x00\n\r"]
     pool += [*masking.LOOKALIKE, "\u3000", "\u200b", "\ufeff", "丨", "ー", "｜", "─", "━", "╴"]
     marks = ["\u0336", "\u0332", "\u0305", "\u20e3", "\ufe0f", "\u0489", "\u0361"]
     out = []
@@ -246,3 +246,16 @@ def test_audit_parameters_are_masked_at_any_depth(db: Connection) -> None:
     shown = db.execute(text("select serve.mask_params(cast(:p as jsonb))::text"), {"p": json.dumps(params)})
     body = masking.ascii_digits(shown.scalar_one())
     assert "138" not in body and "1234" not in body, body
+
+
+@pytest.mark.db
+def test_the_database_masks_the_many_spellings_as_python_does(db: Connection) -> None:
+    texts = [f"请联系{w}核实" for seed in range(2) for w in _spellings(seed, 250)]
+    shown = db.execute(
+        text(
+            "select serve.mask_digits(t) "
+            "from unnest(cast(:ts as text[])) with ordinality as u(t, n) order by n"
+        ),
+        {"ts": texts},
+    ).scalars()
+    assert [(t, s) for t, s in zip(texts, shown, strict=True) if s != masking.mask_digits(t)] == []
