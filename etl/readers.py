@@ -31,7 +31,7 @@ from common.text import header_name
 from etl import textfile
 from etl.csv_arrow import arrow_table, holding_values
 from etl.geojson_lenient import is_sequence, read_features
-from etl.xlsx_stream import openpyxl_rows
+from etl.xlsx_stream import not_a_workbook, openpyxl_rows
 
 LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
@@ -218,7 +218,7 @@ def _calamine_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[o
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own errors and others for a file that is not a workbook
-        raise OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+        raise not_a_workbook(path, exc) from exc
     try:
         if sheet is not None and sheet not in wb.sheet_names:
             raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheet_names}")

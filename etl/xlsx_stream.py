@@ -1,11 +1,13 @@
 """A worksheet streamed by openpyxl (a sheet too large for calamine to hold), its cells as calamine
-reads them: the two readers of etl/readers.py must give the same text for the same workbook."""
+reads them: the two readers of etl/readers.py must give the same text for the same workbook; and
+what a file sent as a workbook that is none is, said so an operator knows what to ask for."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import warnings
+import zipfile
 from collections.abc import Generator
 from pathlib import Path
 
@@ -31,7 +33,7 @@ def openpyxl_rows(
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+        raise not_a_workbook(path, exc) from exc
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise OnemapError(f"{path}: no sheet {sheet!r}; it has {wb.sheetnames}")
@@ -69,3 +71,36 @@ def _as_calamine_reads(values: list[object], caught: list[warnings.WarningMessag
         if found:
             values[column_index_from_string(found.group(1)) - 1] = float(found.group(2))
     return [v.time() if isinstance(v, dt.datetime) and v < _EXCEL_DAY_ZERO else v for v in values]
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def not_a_workbook(path: Path, exc: Exception) -> OnemapError:
+    """The refusal of a file that no reader opens as a workbook, saying what it is: empty, an old
+    or password-protected workbook, a ZIP cut short or of something else, an HTML page (what many
+    systems' "export to Excel" writes), plain text."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        what = "the file is empty: send it again"
+    elif head.startswith(_OLE):
+        what = (
+            "an Excel 97–2003 workbook (.xls) or a password-protected one: "
+            "save it as .xlsx without a password"
+        )
+    elif head.startswith(b"PK"):
+        what = (
+            "a ZIP archive holding no workbook"
+            if zipfile.is_zipfile(path)
+            else "a ZIP archive cut short (an incomplete copy): send it again"
+        )
+    else:
+        text = head.decode("utf-8", errors="ignore") or head.decode("gb18030", errors="ignore")
+        if re.search(r"<\s*(html|table|!doctype)", text, re.IGNORECASE):
+            what = "an HTML page (a system's export to Excel): open it in Excel and save it as .xlsx"
+        elif ("\x00" not in text and text.isprintable()) or "\n" in text:
+            what = "plain text (CSV or tab-separated?): say format: csv in the manifest"
+        else:
+            what = "no workbook"
+    return OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}): {what}")

@@ -293,3 +293,25 @@ def test_a_unicode_text_export_said_to_be_another_encoding_is_refused_naming_its
     path.write_bytes("编号,名称\r\n1,张三\r\n2,李四\r\n".encode(encoding))
     with pytest.raises(OnemapError, match=f"it is {named}; say encoding: {named} in the manifest"):
         list(read_csv(path, declared, 100))
+
+
+NOT_WORKBOOKS = {
+    "empty": (b"", "the file is empty"),
+    "html": ("<html><body><table><tr><td>编号</td></tr></table></body></html>".encode(), "an HTML page"),
+    "csv": ("编号,名称\n1,甲\n".encode("gb18030"), "plain text"),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel 97–2003 workbook"),
+    "cut": (b"PK\x03\x04" + bytes(100), "a ZIP archive cut short"),
+}
+
+
+@pytest.mark.parametrize("what", NOT_WORKBOOKS)
+@pytest.mark.parametrize("held", (True, False))
+def test_a_file_sent_as_a_workbook_that_is_none_is_refused_saying_what_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str, held: bool
+) -> None:
+    body, said = NOT_WORKBOOKS[what]
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(body)
+    monkeypatch.setattr("etl.readers._IN_MEMORY_XML", 1 << 40 if held else -1)
+    with pytest.raises(OnemapError, match=f"not a readable XLSX workbook .*{said}"):
+        list(read_xlsx(path, None, 10))
