@@ -31,7 +31,7 @@ from common.text import header_name
 from etl import textfile
 from etl.csv_arrow import arrow_table, holding_values
 from etl.geojson_lenient import is_sequence, read_features
-from etl.xlsx_stream import not_a_workbook, openpyxl_rows
+from etl.xlsx_stream import not_a_workbook, openpyxl_rows, sheets_said
 
 LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
@@ -191,7 +191,7 @@ def read_xlsx(path: Path, sheet: str | None, chunk_rows: int, header_row: int = 
     else:
         rows = _calamine_rows(path, sheet)
     try:
-        yield from _xlsx_chunks(path, rows, chunk_rows, header_row)
+        yield from _xlsx_chunks(path, rows, chunk_rows, header_row, sheet)
     finally:
         rows.close()
 
@@ -253,7 +253,7 @@ _ERROR_CELLS = frozenset(
 
 
 def _xlsx_chunks(
-    path: Path, rows: Iterator[tuple[int, list[object]]], chunk_rows: int, header_row: int
+    path: Path, rows: Iterator[tuple[int, list[object]]], chunk_rows: int, header_row: int, sheet: str | None
 ) -> Iterator[pd.DataFrame]:
     """A sheet's numbered rows as chunks of text: the header on ``header_row``, blank rows dropped."""
     header: list[object] | None = None
@@ -289,7 +289,10 @@ def _xlsx_chunks(
             yield _frame(buf, names, lines, bad)
             buf, lines, bad = [], [], []
     if header is None:
-        raise OnemapError(f"{path}: empty sheet, expected a header row on row {header_row}")
+        raise OnemapError(
+            f"{path}: empty sheet, expected a header row on row {header_row} ({sheets_said(path, sheet)}); "
+            "say the sheet: in the manifest if the data is on another"
+        )
     if buf:
         yield _frame(buf, names, lines, bad)
 

@@ -104,3 +104,20 @@ def not_a_workbook(path: Path, exc: Exception) -> OnemapError:
         else:
             what = "no workbook"
     return OnemapError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}): {what}")
+
+
+def sheets_said(path: Path, sheet: str | None) -> str:
+    """Which sheet was read and which others the workbook has, for a refusal: 'sheet 空 (the first
+    shown); the workbook's sheets: 空, 数据'."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return f"sheet {sheet}" if sheet else "the first sheet"
+    found = [
+        (m.group(2), "hidden" not in m.group(0).lower())
+        for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*?\bname=([\"'])(.*?)\1[^>]*>", book)
+    ]
+    names = [n for n, _ in found]
+    shown = sheet or next((n for n, v in found if v), names[0] if names else "?")
+    return f"sheet {shown}{'' if sheet else ' (the first shown)'}; the workbook's sheets: {', '.join(names)}"

@@ -315,3 +315,19 @@ def test_a_file_sent_as_a_workbook_that_is_none_is_refused_saying_what_it_is(
     monkeypatch.setattr("etl.readers._IN_MEMORY_XML", 1 << 40 if held else -1)
     with pytest.raises(OnemapError, match=f"not a readable XLSX workbook .*{said}"):
         list(read_xlsx(path, None, 10))
+
+
+@pytest.mark.parametrize("held", (True, False))
+def test_an_empty_first_sheet_is_refused_naming_it_and_the_sheets_the_data_may_be_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
+    path = tmp_path / "台账.xlsx"
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.create_sheet("数据").append(["编号", "名称"])
+    wb.save(path)
+    monkeypatch.setattr("etl.readers._IN_MEMORY_XML", 1 << 40 if held else -1)
+    with pytest.raises(
+        OnemapError, match="sheet 说明 \\(the first shown\\); the workbook's sheets: 说明, 数据\\); say"
+    ):
+        list(read_xlsx(path, None, 10))
