@@ -115,7 +115,8 @@ def render() -> str:
         "refuses (`bad_date`). |",
         "| GeoPackage | `gpkg` | say the `layer:` |",
         "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common); a UTF-8 `.dbf` said to be GBK "
-        "is refused; without a `.cpg` or an encoding, a `.dbf` whose text is not UTF-8 is refused |",
+        "is refused; without a `.cpg` or an encoding, a `.dbf` whose text is not UTF-8 is refused; a "
+        "record holding bytes that are not its encoding is quarantined (`bad_encoding`) |",
         "| GeoJSON | `geojson` | a feature with a coordinate no reader can hold (`1e999`) or a malformed "
         "geometry is quarantined on its own line (`coord_missing`); a feature that is not JSON (the "
         "file cut short, garbage or bytes not UTF-8 inside it) is quarantined (`bad_feature`, the "

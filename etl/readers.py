@@ -366,6 +366,11 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
     df = pd.DataFrame({n: attrs.iloc[:, i].map(_cell_text) for i, n in enumerate(names)})
     df["_line"] = np.arange(1, len(df) + 1)
     df["_geom"] = geoms
+    said = str(kwargs.get("encoding") or "") or textfile.cpg_encoding(path)
+    if path.suffix.lower() == ".shp" and dbf.exists() and said:
+        odd = textfile.dbf_undecoded(dbf, said)
+        if odd and len(df) >= max(odd) + 1:  # records with bytes not in the encoding, for the checks
+            df["_undecoded"] = [header_name(odd[i]) if i in odd else "" for i in range(len(df))]
     yield df
 
 

@@ -188,3 +188,67 @@ def dbf_encoding(dbf: Path) -> str | None:
                 "say its encoding (GBK, GB18030 …) in the manifest"
             ) from None
     return None if ascii_only else "UTF-8"
+
+
+def cpg_encoding(shp: Path) -> str | None:
+    """The encoding a Shapefile's .cpg names (936 is GBK, 65001 UTF-8), None without one or when
+    Python knows no such encoding."""
+    for suffix in (".cpg", ".CPG"):
+        cpg = shp.with_suffix(suffix)
+        if cpg.exists():
+            said = cpg.read_text(encoding="ascii", errors="ignore").strip()
+            said = {"936": "gbk", "65001": "utf-8", "54936": "gb18030"}.get(said, said)
+            try:
+                return codecs.lookup(said).name
+            except LookupError:
+                return None
+    return None
+
+
+def dbf_undecoded(dbf: Path, encoding: str) -> dict[int, str]:
+    """The records of a Shapefile's ``dbf`` (numbered from 0 as GDAL reads them: deleted ones
+    skipped) holding bytes that are not ``encoding``, each with its first such field. GDAL drops
+    such bytes without a word (乙楼 read as 0楼); a CSV line like it is quarantined, and so is this.
+    A character cut in two at the end of a field (a field's width reached mid-character) is a
+    truncation, not another encoding, and is not counted.
+
+    Nearly every file decodes whole: that is tried first, then field by field."""
+    with dbf.open("rb") as fh:
+        head = fh.read(32)
+        if len(head) < 32:
+            return {}
+        count = int.from_bytes(head[4:8], "little")
+        header_len = int.from_bytes(head[8:10], "little")
+        record_len = int.from_bytes(head[10:12], "little")
+        fields: list[tuple[str, int, int]] = []  # name, start in the record, width
+        at = 1  # after the deletion flag
+        for _ in range(max(0, (header_len - 33) // 32)):
+            desc = fh.read(32)
+            if len(desc) < 32 or desc[0] == 0x0D:
+                break
+            name = desc[:11].split(b"\x00", 1)[0].decode(encoding, errors="replace")
+            if desc[11:12] in (b"C", b"M"):
+                fields.append((name, at, desc[16]))
+            at += desc[16]
+        fh.seek(header_len)
+        body = fh.read(count * record_len)
+    try:
+        body.decode(encoding)
+        return {}
+    except UnicodeDecodeError:
+        pass
+    found: dict[int, str] = {}
+    n = 0
+    for r in range(min(count, len(body) // max(record_len, 1))):
+        record = body[r * record_len : (r + 1) * record_len]
+        if record[:1] == b"*":
+            continue  # deleted: GDAL does not read it
+        for name, start, width in fields:
+            value = record[start : start + width].rstrip(b" \x00")
+            try:  # not final: an incomplete character at the end is a truncation
+                codecs.getincrementaldecoder(encoding)().decode(value)
+            except UnicodeDecodeError:
+                found[n] = name
+                break
+        n += 1
+    return found

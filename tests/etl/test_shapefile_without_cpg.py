@@ -40,3 +40,31 @@ def test_text_in_an_encoding_nothing_names_is_refused_not_read_as_latin1(
         list(read_gis(path))
     (df,) = list(read_gis(path, encoding=encoding))
     assert df["WGMC"].tolist() == ["一网格"]
+
+
+@pytest.mark.parametrize("cpg", (True, False))
+def test_a_record_with_bytes_not_in_the_dbf_encoding_is_marked_not_loaded_mangled(
+    tmp_path: Path, cpg: bool
+) -> None:
+    """GDAL drops bytes a .dbf's encoding cannot read (乙楼 read as 0楼): the record is marked for
+    the checks to quarantine (bad_encoding), as a CSV line is; a name cut mid-character by the
+    field's width is a truncation and loads."""
+    path = tmp_path / "buildings.shp"
+    gpd.GeoDataFrame(
+        {"DM": ["A1", "A2", "A3"], "MC": ["甲楼", "乙楼", "丙楼" * 2]},
+        geometry=[Point(113.8, 23.3)] * 3,
+        crs=4326,
+    ).to_file(path, encoding="gb18030")
+    dbf = path.with_suffix(".dbf")
+    body = dbf.read_bytes()
+    at = body.find("乙楼".encode("gb18030"))
+    body = body[:at] + b"\x81\x30" + body[at + 2 :]
+    cut = body.find("丙楼丙楼".encode("gb18030"))
+    body = body[: cut + 7] + b" " + body[cut + 8 :]  # the last character cut in two
+    dbf.write_bytes(body)
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    if cpg:
+        path.with_suffix(".cpg").write_text("GB18030")
+    (df,) = list(read_gis(path, None, None if cpg else "GB18030"))
+    assert df["DM"].tolist() == ["A1", "A2", "A3"]
+    assert df["_undecoded"].tolist() == ["", "MC", ""]
