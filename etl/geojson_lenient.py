@@ -11,7 +11,8 @@ feature by feature: a line-delimited file (GeoJSONSeq, one feature a line) line 
 FeatureCollection one element of its ``features`` at a time, each broken feature skipped to the
 next ``{"type": "Feature"`` and kept as a row marked ``_bad_feature`` (where it broke: line, byte,
 the field it was in) for the checks to quarantine. Where no feature can be read, the file is
-refused, naming the line, column and byte where its JSON broke.
+refused, naming the line and byte where its JSON broke; one whose text beyond ASCII is nowhere
+UTF-8 is in another encoding, and refused, asking for it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def read_features(path: Path, cell_text: Callable[[object], str]) -> pd.DataFram
     """
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig", errors="replace")
+    if "\ufffd" in text and not re.search("[^\\x00-\\x7f\ufffd]", text):
+        # no character beyond ASCII is UTF-8: the file is in another encoding, not a few bad bytes
+        raise OnemapError(
+            f"{path}: its text is not UTF-8 (GeoJSON's encoding) anywhere; "
+            "say its encoding (GBK, GB18030 …) in the manifest"
+        )
     try:
         doc = json.loads(text)
     except RecursionError:

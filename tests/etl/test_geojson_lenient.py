@@ -117,3 +117,12 @@ def test_a_file_with_no_readable_feature_is_refused_naming_where_it_broke(tmp_pa
     path.write_text(body, "utf-8")
     with pytest.raises(OnemapError, match=r"broken.geojson: not a readable GeoJSON file.*line \d+, byte \d+"):
         list(read_gis(path))
+
+
+def test_a_geojson_in_another_encoding_throughout_is_refused_asking_for_it(tmp_path: Path) -> None:
+    path = tmp_path / "grids.geojson"
+    path.write_bytes(collection(GOOD, GOOD).replace('"点"', '"网格点"').encode("gbk"))
+    with pytest.raises(OnemapError, match=r"not UTF-8 .* say its encoding"):
+        list(read_gis(path))
+    (df,) = list(read_gis(path, None, "GBK"))
+    assert df["MC"].tolist() == ["网格点", "网格点"]
