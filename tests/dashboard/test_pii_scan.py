@@ -124,7 +124,8 @@ def test_a_stored_name_typed_into_free_text_is_masked_on_pages_exports_and_the_a
 ) -> None:
     """Names of stored people planted into the free text that pages and exports show (a dispute's
     type, a red card's handling department, a person search the audit page lists), written plain,
-    spaced as forms align them (张　三) and with a zero-width space inside: none comes back whole."""
+    spaced as forms align them (张　三), dotted (张·三) and with a zero-width space inside: none comes
+    back whole."""
     with core.connect() as conn:
         names = [
             r[0]
@@ -145,11 +146,12 @@ def test_a_stored_name_typed_into_free_text_is_masked_on_pages_exports_and_the_a
     first, second, third = names
     spaced = "\u3000".join(second)
     hidden = "\u200b".join(third)
+    dotted = "·".join(landlord)
     try:
         with core.begin() as conn:
             conn.execute(
                 text("update core.disputes set dispute_type = :t where risk_level = 'high'"),
-                {"t": f"{first}与{spaced}因宅基地纠纷，房东{landlord}"},
+                {"t": f"{first}与{spaced}因宅基地纠纷，房东{dotted}"},
             )
             conn.execute(text("update core.grid_events set handling_dept = :t"), {"t": f"{hidden}（网格员）"})
         bodies = _pages_and_exports(demo_app, core, first)
@@ -170,6 +172,7 @@ def test_a_stored_name_typed_into_free_text_is_masked_on_pages_exports_and_the_a
     shown = {what: body.replace("\u3000", "").replace("\u200b", "") for what, body in bodies.items()}
     found = {what: [n for n in (*names, landlord) if n in body] for what, body in shown.items()}
     assert {what: hit for what, hit in found.items() if hit} == {}
+    assert [what for what, body in shown.items() if dotted in body] == []
     # the planted text did reach the pages, masked: the scan could have failed
     assert any(f"{first[0]}{'*' * (len(first) - 1)}与" in body for body in shown.values())
     assert any("（网格员）" in body for body in shown.values())

@@ -64,8 +64,8 @@ comment on function serve.mask_digits(text) is
 
 -- A name the warehouse holds (a person's, a landlord's) typed into free text (张三与李四因…, a title,
 -- a note) is masked as the name columns are (张*): every piece of two to eight characters of the
--- text, read without the spaces and unseen characters a clerk or an attacker puts inside a name
--- (张　三, 张 三 with a zero-width space), is looked up among the stored names (indexes of revision
+-- text, read without the spaces, unseen characters and punctuation a clerk or an attacker puts
+-- inside a name (张　三, 张 三 with a zero-width space, 张·三, 张-三), is looked up among the stored names (indexes of revision
 -- 0022), longest first. Security definer: row-level security would hide the names of people outside the reader's
 -- scope, whose names a text in scope may still hold; only the masked text comes back.
 create or replace function serve.mask_names(v text) returns text
@@ -73,7 +73,9 @@ language plpgsql stable parallel safe security definer
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    gap constant text := '[\s\u00a0\u00ad\u3000\u200b-\u200f\u2060-\u2064\ufeff]*';
+    -- what is put inside a name to slip it past: spaces, unseen characters, dots, dashes, slashes,
+    -- bars, commas, brackets, stars, full-width or not
+    gap constant text := '[\s\u00a0\u00ad\u3000\u200b-\u200f\u2060-\u2064\ufeff!-/:-@\[-`{-~\u00b7\u2010-\u2027\u3001-\u3003\u3008-\u3011\u3014-\u301f\u30fb\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]*';
     bare text;
     pieces text[];
     found text;
@@ -103,7 +105,7 @@ begin
 end
 $$;
 comment on function serve.mask_names(text) is
-    'Free text with every name of a stored person or landlord in it masked to its first character (张三 → 张*), spaces or unseen characters inside the name included.';
+    'Free text with every name of a stored person or landlord in it masked to its first character (张三 → 张*), spaces, unseen characters or punctuation inside the name included.';
 
 -- typed or delivered free text as a page or an export may show it: numbers and known names masked
 create or replace function serve.mask_text(v text) returns text
