@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -22,6 +23,35 @@ from dashboard.reports.weekly import StationReport, SummaryReport, change
 from dashboard.ui import pct, when
 
 TEMPLATES = Path(__file__).with_name("templates")
+# the longest text a cell prints: a file may deliver up to 4,000 characters in any text (a handling
+# department, a name), which in a table column of a few characters' width is a row hundreds of
+# lines tall; one such red card made a 382-page report that took minutes. The XLSX has it whole.
+CELL_CHARS = 60
+Rep = TypeVar("Rep", StationReport, SummaryReport)
+
+
+def clipped(value: Any) -> Any:
+    """``value`` as a cell prints it: a text longer than :data:`CELL_CHARS` cut there with an
+    ellipsis, anything else as it is."""
+    if not isinstance(value, str) or len(value) <= CELL_CHARS:
+        return value
+    return value[: CELL_CHARS - 1] + "…"
+
+
+def printable(r: Rep) -> Rep:
+    """A report with every text its rows hold from the data (each list of rows, the station's
+    name) as a cell prints it (:func:`clipped`); the sentences the report writes itself, its
+    link and its tables are not data and are never cut."""
+    rows: dict[str, Any] = {
+        f.name: [{k: clipped(v) for k, v in row.items()} for row in getattr(r, f.name)]
+        for f in dataclasses.fields(r)
+        if isinstance(getattr(r, f.name), list) and all(isinstance(x, dict) for x in getattr(r, f.name))
+    }
+    if isinstance(r, StationReport):
+        rows["name"] = clipped(r.name)
+    return dataclasses.replace(r, **rows)
+
+
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 _env.globals["label"] = label  # coded values' words come from the codebook
 _env.globals["term"] = term  # and so do the period's: 本期, 上周同期 …
@@ -59,6 +89,7 @@ def station_link(public_url: str | None, r: StationReport) -> str | None:
 
 def station_html(r: StationReport, public_url: str | None = None) -> str:
     """The station's report as HTML; with the deployment's ``public_url``, the link to its page."""
+    r = printable(r)
     area = _env.get_template("area_table.html")
 
     def area_table(rows: list[dict[str, Any]], what: str) -> Any:
@@ -87,6 +118,7 @@ def station_html(r: StationReport, public_url: str | None = None) -> str:
 
 
 def summary_html(s: SummaryReport) -> str:
+    s = printable(s)
     return _env.get_template("summary.html").render(
         title="全域警网融合工作周报（汇总）",
         css=CSS,
