@@ -69,7 +69,9 @@ comment on function serve.mask_digits(text) is
 -- 0022), longest first. Security definer: row-level security would hide the names of people outside the reader's
 -- scope, whose names a text in scope may still hold; only the masked text comes back.
 create or replace function serve.mask_names(v text) returns text
-language plpgsql stable parallel safe security definer
+-- costly (two index probes a text): the planner evaluates it after a sort and limit where it can,
+-- on the rows a page shows rather than every row it ranks
+language plpgsql stable parallel safe security definer cost 1000
 set search_path = pg_catalog, pg_temp
 as $$
 declare
@@ -109,7 +111,7 @@ comment on function serve.mask_names(text) is
 
 -- typed or delivered free text as a page or an export may show it: numbers and known names masked
 create or replace function serve.mask_text(v text) returns text
-language sql stable parallel safe
+language sql stable parallel safe cost 1000
 return serve.mask_names(serve.mask_digits(v));
 comment on function serve.mask_text(text) is
     'Free text with every phone or ID number (serve.mask_digits) and every stored name (serve.mask_names) in it masked.';

@@ -64,7 +64,9 @@ comment on column serve.disputes.open_until is
 
 create or replace view serve.hazards with (security_invoker = true) as
 select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at,
-       serve.mask_text(h.responsible_dept) as responsible_dept, serve.mask_text(h.hint_batch) as hint_batch,
+       -- a department and a batch are organisations, counted over every hazard of an area by page
+       -- (breakdowns_hazards_by.sql): their digits are masked, no name is looked up in them
+       serve.mask_digits(h.responsible_dept) as responsible_dept, serve.mask_digits(h.hint_batch) as hint_batch,
        h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
        h.cleared_at as open_until  -- a cleared status always has its time (a check of core.hazards)
 from core.hazards h
