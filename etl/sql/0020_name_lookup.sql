@@ -1,4 +1,4 @@
--- 0022: the names the warehouse holds, looked up by name: serve.mask_names finds a person's or a
+-- 0020: the names the warehouse holds, looked up by name: serve.mask_names finds a person's or a
 -- landlord's name typed into free text (a dispute's result, a grid event's title, a note) by
 -- probing these indexes with the text's pieces, so a name is masked wherever it is written.
 create index if not exists persons_name on core.persons (name);
