@@ -66,7 +66,7 @@ comment on function serve.mask_digits(text) is
 -- a note) is masked as the name columns are (张*): every piece of two to eight characters of the
 -- text, read without the spaces, unseen characters and punctuation a clerk or an attacker puts
 -- inside a name (张　三, 张 三 with a zero-width space, 张·三, 张-三), is looked up among the stored names (indexes of revision
--- 0022), longest first. Security definer: row-level security would hide the names of people outside the reader's
+-- 0020), longest first. Security definer: row-level security would hide the names of people outside the reader's
 -- scope, whose names a text in scope may still hold; only the masked text comes back.
 create or replace function serve.mask_names(v text) returns text
 -- costly (two index probes a text): the planner evaluates it after a sort and limit where it can,
