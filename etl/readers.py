@@ -4,8 +4,8 @@ Every chunk is a DataFrame of strings named by the file's own columns, plus ``_l
 person sees: in CSV and XLSX the header's line is the manifest's ``header_row``, 1 unless said;
 features count from 1 in GIS files), for GIS files ``_geom`` (shapely geometries in the file's
 coordinates) and, where a CSV record was malformed, ``_bad`` (what was wrong; "" for sound rows),
-where a GeoJSON feature was not JSON, ``_bad_feature`` (where it broke)
-and, where its bytes were not all in the file's encoding, ``_undecoded`` (the column that held them).
+where a GeoJSON feature was not JSON, ``_bad_feature`` (where it broke) and, where its bytes were
+not all in the file's encoding, ``_undecoded`` (the column that held them).
 A reader never refuses a single row: it hands it on for the checks to quarantine.
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import logging
 import zipfile
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -33,7 +32,6 @@ from etl.csv_arrow import arrow_table, holding_values
 from etl.geojson_lenient import is_sequence, read_features
 from etl.xlsx_stream import not_a_workbook, openpyxl_rows, sheets_said
 
-LOGGER = logging.getLogger(__name__)
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
 
 
@@ -342,24 +340,22 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
             head = fh.read(10)
         textfile.check_not_utf8(dbf, encoding, encoding, int.from_bytes(head[8:10], "little"))
     geojson = path.suffix.lower() in (".geojson", ".json", ".geojsons", ".geojsonl", ".geojsonseq")
+    # a line-delimited one is read here: GDAL skips a broken line without a word
+    lenient = _lenient_geojson(path) if geojson and is_sequence(path) else None
     try:
-        if geojson and is_sequence(path):
-            raise OnemapError("line-delimited GeoJSON")  # GDAL skips a broken line without a word
-        # a Shapefile sent without its .shx index is read through the .shp itself
-        with _gdal_options(SHAPE_RESTORE_SHX="YES"):
-            gdf = pyogrio.read_dataframe(path, **kwargs)
+        if lenient is None:
+            # a Shapefile sent without its .shx index is read through the .shp itself
+            with _gdal_options(SHAPE_RESTORE_SHX="YES"):
+                gdf = pyogrio.read_dataframe(path, **kwargs)
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
-        lenient = read_features(path, _cell_text) if geojson else None
-        if lenient is not None:  # one odd feature fails its own row, not the file (etl/geojson_lenient.py)
-            marks = [c for c in lenient.columns if c in ("_line", "_geom", "_bad_feature")]
-            attrs = [str(c) for c in lenient.columns if c not in marks]
-            lenient = lenient[attrs + marks]
-            lenient.columns = [*_numbered([header_name(c) for c in attrs]), *marks]
-            yield lenient
-            return
-        raise OnemapError(
-            f"{path}: not a readable GIS file{f' (layer {layer})' if layer else ''}: {exc}"
-        ) from exc
+        lenient = _lenient_geojson(path) if geojson else None
+        if lenient is None:
+            raise OnemapError(
+                f"{path}: not a readable GIS file{f' (layer {layer})' if layer else ''}: {exc}"
+            ) from exc
+    if lenient is not None:  # one odd feature fails its own row, not the file (etl/geojson_lenient.py)
+        yield lenient
+        return
     geoms = gdf.geometry.to_numpy()
     attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     names = _numbered([header_name(str(c)) for c in attrs.columns])  # as a header's (see _names)
@@ -372,6 +368,15 @@ def read_gis(path: Path, layer: str | None = None, encoding: str | None = None) 
         if odd and len(df) >= max(odd) + 1:  # records with bytes not in the encoding, for the checks
             df["_undecoded"] = [header_name(odd[i]) if i in odd else "" for i in range(len(df))]
     yield df
+
+
+def _lenient_geojson(path: Path) -> pd.DataFrame | None:
+    """A GeoJSON read feature by feature (etl/geojson_lenient.py), named as a header, marks last."""
+    if (frame := read_features(path, _cell_text)) is None:
+        return None
+    marks = [c for c in frame.columns if c in ("_line", "_geom", "_bad_feature")]
+    attrs = [str(c) for c in frame.columns if c not in marks]
+    return frame[attrs + marks].set_axis([*_numbered([header_name(c) for c in attrs]), *marks], axis=1)
 
 
 def read_source(
