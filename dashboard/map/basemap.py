@@ -212,10 +212,14 @@ def _merged(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def labels(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict[str, Any]:
+def labels(
+    url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84", streets: bool = False
+) -> dict[str, Any]:
     """Names written on the ground for a view: towns at area zoom, villages from zoom 14, road and
     compound names at street zoom; properties ``label``, ``k`` (road, town, village, place) and, for
-    roads, ``angle`` (degrees, the text along the road)."""
+    roads, ``angle`` (degrees, the text along the road). ``streets``: the road names whatever the
+    zoom (a map drawn once, which never fetches the street zoom's names; those too long for the
+    road's length on the screen are left out)."""
     box = bbox
     out: list[dict[str, Any]] = []
     params: dict[str, Any] = dict(zip(("x0", "y0", "x1", "y1"), box, strict=True)) if box else {}
@@ -232,8 +236,9 @@ def labels(url: str, zoom: float, bbox: Bbox | None, crs: str = "WGS84") -> dict
             f"from serve.villages where {inside} and geom is not null",
             params,
         )
-    if zoom >= ROAD_NAME_ZOOM and box:
+    if (zoom >= ROAD_NAME_ZOOM or streets) and box:
         out[:0] = _road_names(url, zoom, box, params)  # first: the labels are cut at MAX_LABELS
+    if zoom >= ROAD_NAME_ZOOM and box:
         out += _points(
             url,
             f"select name as label, 'place' as k, st_asbinary(geom) as wkb from serve.communities "

@@ -51,7 +51,7 @@ def data(
     crs = c.settings.basemap_crs
     return {
         "shapes": basemap.shapes(c.url, zoom, basemap.grown(box), crs),  # its edges show no cut
-        "labels": basemap.labels(c.url, zoom, box, crs),
+        "labels": basemap.labels(c.url, zoom, box, crs, streets=True),  # drawn once: no street zoom
         "styles": basemap.styles(zoom),
     }
 

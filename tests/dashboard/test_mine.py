@@ -84,6 +84,8 @@ def test_the_grid_lies_on_the_streets(demo_app: dash.Dash, accounts: dict[str, A
     assert "land" in keys and any(k.startswith("road_") for k in keys)
     assert names["hideout"]["pane"] == "basemap-labels"
     assert [f for f in names["data"]["features"] if f["properties"].get("label")]
+    # the map is drawn once at its fitted zoom: the streets are named there, not only the town
+    assert "road" in {f["properties"]["k"] for f in names["data"]["features"]}
     panes = [x["props"]["name"] for x in the_map["children"] if x.get("type") == "Pane"]
     assert {"basemap", "basemap-labels"} <= set(panes)
     ids = [x["props"].get("id") for x in the_map["children"]]

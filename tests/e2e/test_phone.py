@@ -167,6 +167,15 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     assert phone.find_elements(By.CSS_SELECTOR, f"{BASEMAP} path.bm-land")
     names = phone.find_elements(By.CSS_SELECTOR, "#mine-map .leaflet-basemap-labels-pane .bm-label")
     assert [n for n in names if (n.get_attribute("textContent") or "").strip()], "the streets have no names"
+    # the streets' own names, inside the map as the worker sees it (not only the town's name)
+    streets = phone.execute_script(
+        "const m = document.querySelector('#mine-map').getBoundingClientRect();"
+        "return [...document.querySelectorAll('#mine-map .bm-road')].filter(e => {"
+        " const r = e.getBoundingClientRect(); return e.textContent.trim() && r.width > 0"
+        " && r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;"
+        "}).map(e => e.textContent);"
+    )
+    assert streets, "no street of the grid is named on its map"
     # the basemap lies under the grid's outline and the buildings, never over them
     z = "return +getComputedStyle(document.querySelector(`#mine-map .leaflet-${arguments[0]}-pane`)).zIndex"
     assert phone.execute_script(z, "basemap") < phone.execute_script(z, "basemap-labels")
