@@ -77,6 +77,14 @@
         if (document.getElementById("wall")) { event.preventDefault(); }
     });
     window.onemap = Object.assign({}, window.onemap, {
+        // a layer's style (onemap.style) with its lines as thick, for the room, as on a 1080 screen:
+        // the type grows with the screen's height, and so do the outlines (else hairlines on 4K)
+        wallStyle: function (feature, context) {
+            var style = window.onemap.style(feature, context);
+            var scale = Math.max(1, window.innerHeight / 1080);
+            if (style.weight != null) { style.weight = style.weight * scale; }
+            return style;
+        },
         // a station's name written at a point inside it (as text, never HTML)
         wallLabel: function (feature, latlng) {
             var span = document.createElement("span");

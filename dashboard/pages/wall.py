@@ -39,6 +39,7 @@ from dashboard.supervision import badge
 from dashboard.ui import changes
 
 RED_LINES = 6  # red cards the list shows: each may take two lines, and all stay on the screen
+WALL_STYLE_FN = {"variable": "onemap.wallStyle"}  # the outlines thicken with the screen (onemap_wall.js)
 
 
 def figures(c: AppContext, period: Period) -> list[Any]:
@@ -217,7 +218,7 @@ def page(
         [
             layers.geojson(
                 data=grids,
-                style=layers.STYLE_FN,
+                style=WALL_STYLE_FN,
                 interactive=False,
                 pane="tilePane",  # the grids are the basemap: under the heat, not over it
                 id="wall-grids",
@@ -231,14 +232,14 @@ def page(
             ),
             layers.geojson(
                 data=stations,
-                style=layers.STYLE_FN,
+                style=WALL_STYLE_FN,
                 interactive=False,
                 id="wall-stations",
                 hideout={"base": {"color": "#58a6ff", "weight": 3, "fillOpacity": 0.0}},
             ),
             layers.geojson(
                 data=layers.empty(),
-                style=layers.STYLE_FN,
+                style=WALL_STYLE_FN,
                 interactive=False,
                 id="wall-focus",
                 hideout={"base": {"weight": 3, "fillOpacity": 0.3}},

@@ -234,6 +234,24 @@ def test_the_red_cards_read_whole(served: str, wall: WebDriver, width: int, heig
     screenshot(wall, f"wall-red-lines-{width}x{height}")
 
 
+# the widest line drawn over the map (the stations' outlines), as a share of the screen's height
+OUTLINE = """
+const ws = [...document.querySelectorAll("#wall-map .leaflet-overlay-pane path")]
+  .map(p => parseFloat(getComputedStyle(p).strokeWidth) || 0);
+return Math.max(0, ...ws) / window.innerHeight;
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), SCREENS)
+def test_the_outlines_keep_their_weight_on_every_screen(
+    served: str, wall: WebDriver, width: int, height: int
+) -> None:
+    """The stations' outlines are as thick, for the room, on a video wall as on a 1080 screen (a
+    fixed 3 pixels is a hairline across a room on a 4K wall)."""
+    show(wall, served, width, height)
+    assert wall.execute_script(OUTLINE) >= 2.5 / 1080
+
+
 def test_the_wall_account_stays_signed_in_and_opens_nothing_else(
     served: str, wall: WebDriver, demo_db: tuple[str, str]
 ) -> None:
