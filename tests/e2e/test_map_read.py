@@ -219,3 +219,31 @@ def test_outlines_stay_after_a_search_jump(served: str, leader: WebDriver, core:
         ".map(p => window.onemap.map.getPane(p).querySelectorAll('path').length)"
     )
     assert all(n > 0 for n in drawn), drawn
+
+
+# the buttons of the map's side panel whose label breaks over lines (line boxes at two heights)
+BROKEN_BUTTONS = """
+return [...document.querySelectorAll('.panel button')].filter(b => {
+  // a button of text only (a dropdown's button lays out its value and its arrow apart)
+  if (!b.getClientRects().length || !b.textContent.trim() || b.children.length) return false;
+  const r = document.createRange(); r.selectNodeContents(b);
+  return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1;
+}).map(b => b.textContent);
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1600, 900), (1920, 1080)])
+def test_the_panels_buttons_read_on_one_line(served: str, leader: WebDriver, width: int, height: int) -> None:
+    """A desktop's side panel: no button's label breaks in the middle of a word (「逐周回放」 did)."""
+    leader.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        leader.get(served + "/")
+        wait(leader, lambda d: d.find_element(By.ID, "map-play").text)
+        assert leader.execute_script(BROKEN_BUTTONS) == []
+        wait(leader, lambda d: d.find_elements(By.CSS_SELECTOR, "path.ol-station"))  # the map drawn
+        screenshot(leader, f"map-panel-{width}x{height}")
+    finally:
+        leader.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
