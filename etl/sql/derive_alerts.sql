@@ -23,25 +23,6 @@ reader as (
     ) f
     where l.last_at is not null
 ),
-day_card as (
-    -- the gate events read at all, one row per unit, credential and day (visitor passwords
-    -- dropped); a "day" runs from night_end to night_end, so a night's events after midnight join
-    -- its evening, and the window is the last window_days such days
-    select e.unit_code, e.card_no,
-           (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date as day,
-           bool_or(extract(hour from e.event_time at time zone 'Asia/Shanghai') >= %(night_start_hour)s
-                   or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s) as night
-    from core.access_events e
-    where e.event_time > %(access_now)s::timestamptz - make_interval(days => %(history_days)s)
-      and e.method is distinct from 'password'
-    group by 1, 2, 3
-),
-recent as (
-    select c.*,
-           c.day > (%(access_now)s::timestamptz at time zone 'Asia/Shanghai'
-                    - make_interval(hours => %(night_end_hour)s))::date - %(window_days)s as current
-    from day_card c
-),
 coverage as (
     -- how many days the feed actually covers within the window and before it (a reason never
     -- claims more)
@@ -54,13 +35,9 @@ coverage as (
     ) s
 ),
 credential as (
-    select unit_code, card_no,
-           count(*) filter (where night and current) as nights,
-           count(*) filter (where current) as days,
-           count(*) filter (where night and not current) as prior_nights
-    from recent
-    where unit_code is not null
-    group by unit_code, card_no
+    -- how many days (current, current nights, earlier nights) each unit's credential was read on,
+    -- counted first by etl/sql/alert_credentials.sql
+    select unit_code, card_no, nights, days, prior_nights from pg_temp.alert_credential
 ),
 occupancy as (
     select c.unit_code,
@@ -107,7 +84,7 @@ elderly_card as (
     select person_id, card_no from elderly where card_no is not null
     union
     select distinct p.person_id, r.card_no
-    from elderly p join recent r on r.unit_code = p.unit_code
+    from elderly p join credential r on r.unit_code = p.unit_code
     where p.card_no is null
 ),
 elderly_event as (

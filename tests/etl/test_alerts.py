@@ -17,10 +17,11 @@ from sqlalchemy import Engine, create_engine, text
 
 from etl.db import connect_raw
 from etl.demo.alert_cases import Planter
-from etl.derive import derive_alerts
+from etl.derive import count_credentials, derive_alerts
 from etl.load import Loader
 from etl.manifest import read_manifest
 from etl.settings import EtlSettings
+from etl.sql import read_sql
 from etl.warehouse import Warehouse
 from tests.support.alert_area import SMART, building_codes, write_alert_area
 from tests.support.database import fresh_database
@@ -191,6 +192,71 @@ def test_sensors_by_their_kinds_heartbeat_never_by_the_flag_alone(
     assert reason(engine, "sensor_offline", s["smoke_above"]) == "感知设备最后心跳在24.1小时前"
     assert reason(engine, "sensor_offline", s["never_beat"]) == "感知设备无心跳记录"
     assert alerts(engine)[("sensor_offline", s["never_beat"])]["metric"] is None
+
+
+# each unit's credentials counted afresh, one row per day as the rules define them
+AFRESH = """
+select unit_code, card_no,
+       count(distinct day) filter (where night and current) as nights,
+       count(distinct day) filter (where current) as days,
+       count(distinct day) filter (where night and not current) as prior_nights
+from (
+    select e.unit_code, e.card_no,
+           (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date
+               as day,
+           extract(hour from e.event_time at time zone 'Asia/Shanghai') >= %(night_start_hour)s
+               or extract(hour from e.event_time at time zone 'Asia/Shanghai') < %(night_end_hour)s as night,
+           (e.event_time at time zone 'Asia/Shanghai' - make_interval(hours => %(night_end_hour)s))::date
+               > (%(access_now)s::timestamptz at time zone 'Asia/Shanghai'
+                  - make_interval(hours => %(night_end_hour)s))::date - %(window_days)s as current
+    from core.access_events e
+    where e.event_time > %(access_now)s::timestamptz - make_interval(days => %(history_days)s)
+      and e.method is distinct from 'password' and e.unit_code is not null
+) d
+group by 1, 2
+"""
+# a reader whose clock runs far ahead: a card's events 70 and 200 days on, by day and by night
+AHEAD = """
+insert into core.access_events (device_code, event_time, card_no, district_code, unit_code, building_code,
+                                method, direction)
+select device_code, event_time + make_interval(days => d.n, hours => d.h), card_no, district_code, unit_code,
+       building_code, method, direction
+from (select * from core.access_events where unit_code is not null and method is distinct from 'password'
+      order by event_time desc limit 3) e
+cross join (values (70, 0), (70, 1), (200, 12), (200, 14)) d (n, h)
+on conflict do nothing
+"""
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        EtlSettings(),
+        EtlSettings(alert_window_days=7, alert_history_days=10),
+        EtlSettings(alert_window_days=28, alert_history_days=2),
+        EtlSettings(alert_history_days=56, alert_night_start_hour=20, alert_night_end_hour=8),
+        EtlSettings(alert_night_start_hour=3, alert_night_end_hour=3),
+    ],
+)
+def test_credentials_counted_by_days_as_bits_equal_the_days_counted_afresh(
+    loaded: tuple[str, Engine], settings: EtlSettings
+) -> None:
+    url, _ = loaded
+    params = settings.alert_params()
+    with connect_raw(url) as conn:
+        conn.execute("select core.ensure_access_event_partitions(now()::date, now()::date + 400)")
+        assert conn.execute(AHEAD).rowcount > 0
+        row = conn.execute(read_sql("alerts_now.sql"), params).fetchone()
+        assert row is not None
+        given = {**params, "access_now": row[0], "sensor_now": row[1]}
+        count_credentials(conn, given)
+        got = "select unit_code, card_no, nights, days, prior_nights from pg_temp.alert_credential"
+        counted = sorted(conn.execute(got).fetchall())
+        afresh = sorted(conn.execute(AFRESH, given).fetchall())
+        conn.rollback()
+    assert len(afresh) > 40 and any(r[2] > 0 for r in afresh)
+    assert any(r[4] > 0 for r in afresh) or settings.alert_history_days <= settings.alert_window_days
+    assert counted == afresh
 
 
 def test_an_alert_that_stays_keeps_its_first_detection(loaded: tuple[str, Engine]) -> None:
