@@ -25,6 +25,7 @@ import psycopg
 
 from common.errors import OnemapError
 from etl.audit import operator_name
+from etl.bulk import restore_indexes, set_aside_indexes
 from etl.db import connect_raw, database_name
 from etl.settings import get_etl_settings
 from etl.sql import read_sql
@@ -137,7 +138,9 @@ def derive_scores(conn: psycopg.Connection) -> None:
     and people (the pages read them instead of counting every station, or every building of an
     area, on each visit); the caller commits."""
     conn.execute("select ops.refresh_station_scores()")
+    aside = set_aside_indexes(conn, "core.building_counts")  # a first count indexed once, after
     conn.execute("select ops.refresh_building_counts()")
+    restore_indexes(conn, aside)
 
 
 def derive_access_daily(

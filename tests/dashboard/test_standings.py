@@ -217,18 +217,60 @@ def test_kept_station_assessments_equal_counting_them_afresh(core: Engine) -> No
     assert from_kept == afresh and len(afresh) > 1
 
 
+AFRESH = (
+    "select b.building_code, b.station_code, b.zone_code, b.grid_code, "
+    "(select count(*) from core.rental_units u where u.building_code = b.building_code), "
+    "(select count(*) from core.persons p where p.building_code = b.building_code), "
+    "(select count(*) from core.persons p where p.building_code = b.building_code and p.is_migrant) "
+    "from core.buildings b order by 1"
+)
+KEPT = (
+    "select building_code, station_code, zone_code, grid_code, units, residents, migrants "
+    "from core.building_counts order by 1"
+)
+
+
+def test_building_counts_are_counted_again_writing_only_the_buildings_that_changed(core: Engine) -> None:
+    """A person moved, a unit gone and a building moved to another grid: three buildings rewritten
+    and counted as afresh; counted again with nothing changed, none."""
+    with core.connect() as conn:
+        refresh = text("select ops.refresh_building_counts()")
+        assert conn.execute(refresh).scalar() == 0
+        moved = conn.execute(
+            text(
+                "update core.persons set building_code = (select min(building_code) from core.buildings) "
+                "where person_id = (select min(person_id) from core.persons where building_code <> "
+                "(select min(building_code) from core.buildings)) returning building_code"
+            )
+        ).scalar()
+        gone = conn.execute(
+            text(
+                "delete from core.rental_units where unit_code = (select max(unit_code) "
+                "from core.rental_units where building_code <> :b and unit_code not in "
+                "(select unit_code from core.persons where unit_code is not null)) returning building_code"
+            ),
+            {"b": moved},
+        ).scalar()
+        conn.execute(
+            text(
+                "update core.buildings set grid_code = null where building_code = (select max(building_code) "
+                "from core.buildings where building_code not in (:a, :b, (select min(building_code) "
+                "from core.buildings)))"
+            ),
+            {"a": moved, "b": gone},
+        )
+        assert (
+            conn.execute(refresh).scalar() == 4
+        )  # the person's old and new building, the unit's, the grid's
+        assert conn.execute(text(KEPT)).all() == conn.execute(text(AFRESH)).all()
+        assert conn.execute(refresh).scalar() == 0
+        conn.rollback()
+
+
 def test_kept_building_counts_equal_counting_them_afresh(c: AppContext, core: Engine) -> None:
     """The counts a page ranks its buildings by are those of the units and people in each building."""
-    afresh = (
-        "select b.building_code, "
-        "(select count(*) from core.rental_units u where u.building_code = b.building_code), "
-        "(select count(*) from core.persons p where p.building_code = b.building_code), "
-        "(select count(*) from core.persons p where p.building_code = b.building_code and p.is_migrant) "
-        "from core.buildings b order by 1"
-    )
-    kept = "select building_code, units, residents, migrants from core.building_counts order by 1"
     with core.connect() as conn:
-        assert conn.execute(text(kept)).all() == conn.execute(text(afresh)).all()
+        assert conn.execute(text(KEPT)).all() == conn.execute(text(AFRESH)).all()
     # and the page's list is the top of them, most units first
     biggest = "select station_code from core.buildings group by 1 order by count(*) desc limit 1"
     station = column(core, biggest)[0]

@@ -183,8 +183,11 @@ as $$
 declare
     v_n integer;
 begin
-    delete from core.building_counts;
-    insert into core.building_counts (building_code, station_code, zone_code, grid_code, units, residents, migrants)
+    delete from core.building_counts as c
+    where not exists (select 1 from core.buildings as b where b.building_code = c.building_code);
+    -- only the buildings whose counts or areas changed are written (each row carries five indexes)
+    insert into core.building_counts as c (building_code, station_code, zone_code, grid_code, units,
+                                           residents, migrants)
     select b.building_code, b.station_code, b.zone_code, b.grid_code, coalesce(u.n, 0), coalesce(p.n, 0),
            coalesce(p.migrants, 0)
     from core.buildings as b
@@ -192,14 +195,24 @@ begin
         using (building_code)
     left join (select building_code, count(*) as n, count(*) filter (where is_migrant) as migrants
                from core.persons group by building_code) as p
-        using (building_code);
+        using (building_code)
+    on conflict (building_code) do update
+        set station_code = excluded.station_code, zone_code = excluded.zone_code,
+            grid_code = excluded.grid_code, units = excluded.units, residents = excluded.residents,
+            migrants = excluded.migrants
+        where (c.station_code, c.zone_code, c.grid_code, c.units, c.residents, c.migrants)
+            is distinct from (excluded.station_code, excluded.zone_code, excluded.grid_code, excluded.units,
+                              excluded.residents, excluded.migrants);
     get diagnostics v_n = row_count;
-    analyze core.building_counts;
+    if v_n > 0 then
+        analyze core.building_counts;
+    end if;
     return v_n;
 end
 $$;
 comment on function ops.refresh_building_counts() is
-    'Count again every building''s rental units, residents and migrants (after a load).';
+    'Count again every building''s rental units, residents and migrants (after a load); writes only '
+    'the buildings whose counts or areas changed and returns how many.';
 
 create or replace function ops.station_scores(
     p_w0 timestamptz, p_w1 timestamptz, p_p0 timestamptz,
