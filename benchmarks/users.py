@@ -16,6 +16,7 @@ Targets (issue 20): with 50 users p95 ≤ 1 s, p99 ≤ 1.5 s, 0 errors.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import secrets
@@ -39,6 +40,7 @@ from sqlalchemy import text
 
 from benchmarks.support import as_leadership, scoped_connection
 from common.secret import derive
+from dashboard import compress
 from dashboard.context import AppContext
 from dashboard.settings import DashboardSettings
 from dashboard.warm import WARMER, station_paths, warm
@@ -56,6 +58,16 @@ def opened(app_url: str, secret: bytes, as_of: date, stations: list[str]) -> dic
     c = AppContext(app_url, settings, derive(secret, "scope"))
     with c.acting_as(WARMER):
         return {code: station_paths(c, code, c.period(), zones=1, grids=1) for code in stations}
+
+
+def gzip_ms(body: bytes, repeat: int = 5) -> float:
+    """The median processor milliseconds of gzipping ``body`` as dashboard/compress.py does."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        gzip.compress(body, compresslevel=compress.LEVEL, mtime=0)
+        times.append(time.process_time() - t0)
+    return sorted(times)[repeat // 2] * 1000
 
 
 def pct(values: list[float], q: float) -> float:
@@ -127,6 +139,8 @@ class Round:
         self.seconds: list[float] = []
         self.by_page: dict[str, list[float]] = {}  # which page's callback dominates the tail
         self.errors: list[str] = []
+        self.biggest = (0, 0, "")  # the largest answer: bytes sent, bytes of JSON, its page
+        self.biggest_body = b""
         self.lock = threading.Lock()
         self.start = threading.Event()
 
@@ -139,9 +153,13 @@ class Round:
                 try:
                     r = session.post(f"{self.base}/_dash-update-component", json=page_call(path), timeout=60)
                     ok, what = r.status_code == 200 and "page" in r.text[:200], f"{path}: {r.status_code}"
+                    sent = int(r.headers.get("Content-Length") or len(r.content))
+                    size = (sent, len(r.content), path)
                 except requests.RequestException as exc:
-                    ok, what = False, f"{path}: {type(exc).__name__}"
+                    ok, what, size = False, f"{path}: {type(exc).__name__}", (0, 0, path)
                 with self.lock:
+                    if size > self.biggest:
+                        self.biggest, self.biggest_body = size, r.content
                     self.seconds.append(time.perf_counter() - t0)
                     self.by_page.setdefault(path.split("/")[1] or "map", []).append(self.seconds[-1])
                     if not ok:
@@ -214,6 +232,10 @@ def main() -> None:
                 for page, times in sorted(round_.by_page.items()):
                     p50, p95 = pct(times, 0.5) * 1000, pct(times, 0.95) * 1000
                     print(f"      {page:8s} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
+                sent, size, path = round_.biggest
+                zipping = gzip_ms(round_.biggest_body)
+                print(f"      biggest answer {path}: {sent / 1000:.0f} kB sent, {size / 1000:.0f} kB of JSON;"
+                      f" gzip level {compress.LEVEL}: {zipping:.1f} ms of processor time")  # fmt: skip
                 if errors:
                     print(f"      e.g. {errors[:3]}")
             finally:

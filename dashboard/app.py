@@ -19,6 +19,7 @@ from common.secret import MIN_LENGTH, derive
 from dashboard import (
     alertpanel,
     bounds,
+    compress,
     db,
     downloads,
     failures,
@@ -124,6 +125,8 @@ def create_app(
     # the router's answer with the cached parts' JSON spliced in (what Dash would send, unencoded)
     pagejson.install(app, lambda pathname, search: routes.render(c, pathname, search))
 
+    # gzip runs after the headers are set (Flask runs the last registered first)
+    compress.install(app)
     # last: every callback (and so every inline script Dash will serve) is registered by now
     headers.install(app, settings.basemap_url)
     app.onemap = c  # type: ignore[attr-defined]

@@ -162,7 +162,8 @@ def serve(c: AppContext, name: str) -> Response:
         abort(404)  # out of scope looks like no such station
     key = ("layer-file", name, zoom, station, cells, c.settings.basemap_crs)
     tag = c.cache_tag(key)
-    if request.if_none_match.contains(tag):
+    # weakly: a gzipped answer's tag is sent weak (dashboard/compress.py)
+    if request.if_none_match.contains_weak(tag):
         return _headed(Response(status=304), tag)
     body = c.cached(key, lambda: json.dumps(content(c, name, zoom, station, cells), separators=(",", ":")))
     return _headed(Response(body, mimetype="application/json"), tag)
