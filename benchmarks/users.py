@@ -70,6 +70,21 @@ def gzip_ms(body: bytes, repeat: int = 5) -> float:
     return sorted(times)[repeat // 2] * 1000
 
 
+def tree_cpu(pid: int) -> float:
+    """Processor seconds so far of a process and its living descendants (the served workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
@@ -153,13 +168,13 @@ class Round:
                 try:
                     r = session.post(f"{self.base}/_dash-update-component", json=page_call(path), timeout=60)
                     ok, what = r.status_code == 200 and "page" in r.text[:200], f"{path}: {r.status_code}"
-                    sent = int(r.headers.get("Content-Length") or len(r.content))
-                    size = (sent, len(r.content), path)
+                    body = r.content
+                    size = (int(r.headers.get("Content-Length") or len(body)), len(body), path)
                 except requests.RequestException as exc:
-                    ok, what, size = False, f"{path}: {type(exc).__name__}", (0, 0, path)
+                    ok, what, body, size = False, f"{path}: {type(exc).__name__}", b"", (0, 0, path)
                 with self.lock:
-                    if size > self.biggest:
-                        self.biggest, self.biggest_body = size, r.content
+                    if ok and size > self.biggest:
+                        self.biggest, self.biggest_body = size, body
                     self.seconds.append(time.perf_counter() - t0)
                     self.by_page.setdefault(path.split("/")[1] or "map", []).append(self.seconds[-1])
                     if not ok:
@@ -219,16 +234,16 @@ def main() -> None:
                 threads = [threading.Thread(target=round_.replay, args=s) for s in sessions]
                 for t in threads:
                     t.start()
-                t0 = time.perf_counter()
+                t0, cpu0 = time.perf_counter(), tree_cpu(proc.pid)
                 round_.start.set()  # every user at once
                 for t in threads:
                     t.join()
-                wall = time.perf_counter() - t0
+                wall, cpu = time.perf_counter() - t0, tree_cpu(proc.pid) - cpu0
                 seconds, errors = round_.seconds, round_.errors
                 print(f"{n:3d} users: {len(seconds)} calls in {wall:5.1f} s"
                       f"  p50 {pct(seconds, 0.5) * 1000:6.0f} ms  p95 {pct(seconds, 0.95) * 1000:6.0f} ms"
                       f"  p99 {pct(seconds, 0.99) * 1000:6.0f} ms  errors {len(errors)}"
-                      f"  (load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                      f"  (load {os.getloadavg()[0]:.1f}); dashboard processor time {cpu:.1f} s")  # fmt: skip
                 for page, times in sorted(round_.by_page.items()):
                     p50, p95 = pct(times, 0.5) * 1000, pct(times, 0.95) * 1000
                     print(f"      {page:8s} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
