@@ -9,10 +9,12 @@ the map, and the map's layer files at street zoom.
 from __future__ import annotations
 
 import gzip
+import re
 from typing import Any
 
 import dash
 import pytest
+from dash.fingerprint import check_fingerprint
 
 from dashboard.db import fetch_all
 from dashboard.layerfiles import url
@@ -77,3 +79,17 @@ def test_a_gzipped_layer_file_revalidates_to_a_304(leader: Any, paths: list[str]
         kept = {"If-None-Match": plain.headers["ETag"]}
         assert leader.get(url(name, zoom, code), headers=kept).status_code == 304, name
         assert len(first.data) < len(plain.data) and gzip.decompress(first.data) == plain.data
+
+
+@pytest.mark.db
+def test_a_gzipped_library_script_revalidates_to_a_304(leader: Any) -> None:
+    """Dash serves a script without its fingerprint with a tag it compares as a string."""
+    index = leader.get("/").get_data(as_text=True)
+    fingerprinted = re.findall(r'src="(/_dash-component-suites/[^"]+\.js)"', index)
+    assert fingerprinted, "no library script in the index"
+    package, path = fingerprinted[0].removeprefix("/_dash-component-suites/").split("/", 1)
+    script = f"/_dash-component-suites/{package}/{check_fingerprint(path)[0]}"
+    first = leader.get(script, headers=GZIP)
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip", script
+    again = leader.get(script, headers={**GZIP, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304, script
