@@ -7,7 +7,6 @@ request thread does.
 
 from __future__ import annotations
 
-import gc
 import socket
 from typing import Any
 
@@ -31,20 +30,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        settle()
         return self.application
-
-
-def settle() -> None:
-    """Move every object alive now (the app: modules, Dash's layout and callbacks, a few hundred
-    thousand) out of the garbage collector's reach, in the worker before its first request.
-
-    A page that builds many objects (a street-zoom grid page: 6,000 outlines) sets off full
-    collections, and each walked every one of them: 130-150 ms of a 170 ms step of such a page
-    was the collector, about 40 ms once frozen. What a request makes is collected as before.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def run(
