@@ -115,7 +115,9 @@ def render() -> str:
         "refuses (`bad_date`). |",
         "| GeoPackage | `gpkg` | say the `layer:` |",
         "| Shapefile | `shp` | say the `.dbf` encoding (`GBK` is common); a UTF-8 `.dbf` said to be GBK "
-        "is refused; without a `.cpg` or an encoding, a `.dbf` whose text is not UTF-8 is refused; a "
+        "is refused; without a `.cpg` or an encoding, a `.dbf` is read in the Chinese, Japanese or Korean "
+        "code page its header's byte names, and one whose text is not UTF-8 is refused when its header "
+        "names none or a one-byte code page (GBK read as Latin-1); a "
         "record holding bytes that are not its encoding is quarantined (`bad_encoding`) |",
         "| GeoJSON | `geojson` | a feature with a coordinate no reader can hold (`1e999`) or a malformed "
         "geometry is quarantined on its own line (`coord_missing`); a feature that is not JSON (the "

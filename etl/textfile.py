@@ -165,15 +165,35 @@ def check_not_utf8(path: Path, encoding: str, declared: str, start: int = 0) -> 
         )
 
 
+# the code pages a .dbf header's language-driver byte (byte 29) names that write Chinese, Japanese
+# or Korean, as GDAL reads them; any other non-zero byte names a one-byte code page (Latin-1, 1252,
+# 437 …) that reads every byte as some character
+_LDID_WIDE = {
+    0x13: "cp932",
+    0x4D: "gbk",
+    0x4E: "cp949",
+    0x4F: "cp950",
+    0x78: "cp950",
+    0x79: "cp949",
+    0x7A: "gbk",
+    0x7B: "cp932",
+}
+
+
 def dbf_encoding(dbf: Path) -> str | None:
     """The encoding to read a Shapefile's ``dbf`` in when neither a .cpg beside it nor the manifest
-    names one: None when GDAL knows it (its header's code-page byte) or it needs none (ASCII text),
-    "UTF-8" when its text is UTF-8. Text in another encoding nothing names (GBK, most often) would
-    be read as Latin-1 (一网格 as Ò»Íø¸ñ) and loaded so: refused, asking for the encoding."""
+    names one: None when its text is ASCII, "UTF-8" when it is UTF-8, the code page its header's
+    language-driver byte names when that is one of Chinese, Japanese or Korean (so its records are
+    checked for bytes not in it: GDAL drops them, 乙楼 read as 0楼). Text in another encoding
+    nothing names, or that a header's one-byte code page (Latin-1, 1252 …) would read as accented
+    letters (一网格 as Ò»Íø¸ñ, GBK text in a file whose header says ANSI), is refused, asking for
+    the encoding."""
     with dbf.open("rb") as fh:
         head = fh.read(32)
-        if len(head) < 32 or head[29] != 0:
+        if len(head) < 32:
             return None
+        if head[29] in _LDID_WIDE:
+            return _LDID_WIDE[head[29]]
         fh.seek(int.from_bytes(head[8:10], "little"))
         decoder = codecs.getincrementaldecoder("utf-8")()
         ascii_only = True
@@ -183,9 +203,10 @@ def dbf_encoding(dbf: Path) -> str | None:
                 decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
+            header = f" (its header's code page, byte 0x{head[29]:02X}, would read it as accented letters)"
             raise OnemapError(
-                f"{dbf}: no .cpg beside it and no encoding in the manifest, and its text is not UTF-8; "
-                "say its encoding (GBK, GB18030 …) in the manifest"
+                f"{dbf}: no .cpg beside it and no encoding in the manifest, and its text is not UTF-8"
+                f"{header if head[29] else ''}; say its encoding (GBK, GB18030 …) in the manifest"
             ) from None
     return None if ascii_only else "UTF-8"
 

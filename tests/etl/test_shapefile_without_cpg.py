@@ -68,3 +68,46 @@ def test_a_record_with_bytes_not_in_the_dbf_encoding_is_marked_not_loaded_mangle
     (df,) = list(read_gis(path, None, None if cpg else "GB18030"))
     assert df["DM"].tolist() == ["A1", "A2", "A3"]
     assert df["_undecoded"].tolist() == ["", "MC", ""]
+
+
+def _with_code_page_byte(folder: Path, ldid: int) -> Path:
+    """A GBK Shapefile without a .cpg whose .dbf header's language-driver byte is ``ldid``, its
+    second record holding two bytes that are not GBK where 乙 was."""
+    folder.mkdir()
+    path = folder / "buildings.shp"
+    gpd.GeoDataFrame(
+        {"DM": ["A1", "A2"], "MC": ["甲楼", "乙楼"]}, geometry=[Point(113.8, 23.3)] * 2, crs=4326
+    ).to_file(path, encoding="gbk")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    dbf = path.with_suffix(".dbf")
+    body = bytearray(dbf.read_bytes())
+    body[29] = ldid
+    at = body.find("乙楼".encode("gbk"))
+    body[at : at + 2] = b"\x81\x30"
+    dbf.write_bytes(bytes(body))
+    return path
+
+
+@pytest.mark.parametrize("ldid", (0x4D, 0x7A))
+def test_a_dbf_whose_encoding_only_its_header_byte_names_is_checked_for_bad_bytes(
+    tmp_path: Path, ldid: int
+) -> None:
+    """The header's code page (936, GBK) is the only word on the encoding: the record holding bytes
+    not in it is marked for quarantine, not loaded as 0楼."""
+    (df,) = list(read_gis(_with_code_page_byte(tmp_path / "s", ldid)))
+    assert df["MC"].tolist()[0] == "甲楼"
+    assert df["_undecoded"].tolist() == ["", "MC"]
+
+
+@pytest.mark.parametrize("ldid", (0x57, 0x03, 0x01))
+def test_gbk_text_in_a_dbf_whose_header_says_a_one_byte_code_page_is_refused(
+    tmp_path: Path, ldid: int
+) -> None:
+    """A header saying ANSI, Windows-1252 or DOS 437 over GBK text would load every name as
+    accented letters (甲楼 as ¼×Â¥): refused, asking for the encoding, which then reads it."""
+    path = _with_code_page_byte(tmp_path / "s", ldid)
+    with pytest.raises(OnemapError, match=r"header's code page, byte 0x.*say its encoding"):
+        list(read_gis(path))
+    (df,) = list(read_gis(path, encoding="GBK"))
+    assert df["MC"].tolist()[0] == "甲楼"
+    assert df["_undecoded"].tolist() == ["", "MC"]
