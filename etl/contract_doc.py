@@ -127,7 +127,9 @@ def render() -> str:
         "readable feature is refused, naming the line and byte where it broke |",
         "",
         "`path:` is relative to the manifest and may be a glob (`access/events/*.csv`): all matching files "
-        "load as one source, in name order. Column names match whatever a delivery did to them: a "
+        "load as one source, in name order. A path that leads out of the manifest's folder (absolute, "
+        "`../`, or a link to a file or folder elsewhere, a Shapefile's `.dbf` included) is refused. "
+        "Column names match whatever a delivery did to them: a "
         "byte-order mark or zero-width space pasted in, full-width letters or spaces are read as "
         "the plain name. **Line numbers** in the quarantine are what a person sees: in "
         "CSV and XLSX the header is line 1 (or the `header_row:`); in GIS files features count from 1.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 from typing import Literal
 
@@ -102,6 +103,18 @@ class Manifest(BaseModel):
         missing = [p for p in found if not p.exists()]
         if not found or missing:
             raise OnemapError(f"{self.path}: source {source.name!r}: no file at {self.root / source.path}")
+        # a delivery is its folder: a path out of it (absolute, ../, or a link to elsewhere) would
+        # load whatever file of this machine it names into the warehouse and its quarantine
+        home = self.root.resolve()
+        parts = [
+            q for p in found if p.suffix.lower() == ".shp" for q in p.parent.glob(f"{glob.escape(p.stem)}.*")
+        ]
+        for p in [*found, *parts]:  # a Shapefile's .dbf, .shx … beside it too
+            if not p.resolve().is_relative_to(home):
+                raise OnemapError(
+                    f"{self.path}: source {source.name!r}: {p} is outside the manifest's folder {home} "
+                    f"(it resolves to {p.resolve()}); put the delivery's files in that folder"
+                )
         return found
 
 
