@@ -10,15 +10,18 @@
 -- anew. Revisions run first, so none relies on these being current; a file uses tables and what
 -- earlier files define.
 
+-- A place's name that may name a person (a community, a workstation, a building without an address)
+-- is searched and shown masked as serve.mask_text masks it: typing the name finds nothing, so the
+-- search does not confirm it either.
 create or replace view serve.search_index with (security_invoker = true) as
 select 'station' as kind, station_code as code, name as label, station_code, geom from core.police_stations
 union all select 'zone', zone_code, name, station_code, geom from core.police_zones
 union all select 'grid', g.grid_code, serve.grid_name(v.name, g.name), g.station_code, g.geom
     from core.grids g left join core.villages v using (village_code)
-union all select 'community', community_code, name, station_code, geom from core.communities
-union all select 'workstation', workstation_code, name, station_code, geom from core.workstations
-union all select 'smart_community', smart_code, name, station_code, geom from core.smart_communities
-union all select 'building', b.building_code, coalesce(a.full_address, b.name, b.building_code), b.station_code, b.geom
+union all select 'community', community_code, serve.mask_text(name), station_code, geom from core.communities
+union all select 'workstation', workstation_code, serve.mask_text(name), station_code, geom from core.workstations
+union all select 'smart_community', smart_code, serve.mask_text(name), station_code, geom from core.smart_communities
+union all select 'building', b.building_code, coalesce(a.full_address, serve.mask_text(b.name), b.building_code), b.station_code, b.geom
     from core.buildings b left join core.standard_addresses a using (address_code)
 union all select 'address', address_code, full_address, station_code, geom from core.standard_addresses;
 comment on view serve.search_index is 'One row per searchable place: station, zone, grid, community, workstation, building or address.';
