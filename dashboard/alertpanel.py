@@ -22,7 +22,7 @@ from dashboard.map.layers import ALERT_STATE_COLOURS as STATE_COLOURS
 from dashboard.pagejson import freeze
 from dashboard.queries import elements, verdicts
 from dashboard.queries.areas import Area
-from dashboard.ui import when
+from dashboard.ui import cell, when
 
 MAX_NOTE = 500
 HINT = "点击地图上的预警点，查看规则、评分、原因和核实记录。"
@@ -123,7 +123,7 @@ def alert_list(alerts: list[dict[str, Any]]) -> html.Div:
         html.Tr(
             [
                 html.Td(label("alert_kind", a["alert_kind"])),
-                html.Td(a["reason"]),
+                cell(a["reason"] or ""),
                 html.Td("—" if a["score"] is None else f"{float(a['score']):.2f}"),
                 html.Td(badge(a["state"])),
                 html.Td(when(a["detected_at"])),

@@ -28,7 +28,7 @@ from dashboard.queries import areas
 from dashboard.queries import supervision as q
 from dashboard.queries.areas import Area
 from dashboard.reports.supervisions import badge_text
-from dashboard.ui import breadcrumb, nav, when
+from dashboard.ui import breadcrumb, cell, nav, when
 
 # who may open and close a supervision (ops.supervision_roles says the same and decides)
 SUPERVISORS = ("leadership", "station_chief", "town_leader")
@@ -109,9 +109,9 @@ def supervision_list(ctx: AppContext, area_kind: str, code: str, period: Period)
         html.Tr(
             [
                 html.Td(dcc.Link(s["item_no"], href=f"/item/{s['item_no']}{link}")),
-                html.Td(s["what"]),
+                cell(s["what"] or ""),
                 html.Td(label("card", s["card"])),
-                html.Td(s["unit"]),
+                cell(s["unit"] or ""),
                 html.Td(f"{s['deadline']:%Y-%m-%d}"),
                 html.Td(badge(s)),
                 html.Td(f"{s['opened_by_name']} {when(s['opened_at'])}"),

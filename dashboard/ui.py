@@ -76,6 +76,31 @@ def named(names: Mapping[str, str], code: str | None) -> str:
     return f"{name}（{code}）" if name else code
 
 
+# characters of a delivered text (a name, a title) a heading shows; a table cell or crumb shows about
+# as many (cut by the page's style), each with the whole text in its tooltip
+LONG = 40
+
+
+def short(text: str, n: int = LONG) -> str:
+    """``text`` cut to ``n`` characters with an ellipsis: a heading of a name hundreds of characters
+    long stays a heading."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def heading(name: str, code: str) -> html.H2:
+    """An area's or building's page heading, its name (cut when long, whole in the tooltip) and code."""
+    return html.H2(f"{short(name)}（{code}）", id="drill-area-title", title=name)
+
+
+def cell(text: str, href: str | None = None) -> html.Td:
+    """A table cell of ``text`` (a link to ``href``): a long one cut by the page's style (a table
+    cell itself cannot be held to a width), the whole of it in the cell's tooltip."""
+    if len(text) <= LONG:
+        return html.Td(dcc.Link(text, href=href) if href else text)
+    shown = dcc.Link(text, href=href, className="long") if href else html.Span(text, className="long")
+    return html.Td(shown, title=text)
+
+
 def table(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[Column],
@@ -105,7 +130,7 @@ def table(
             href = link(r) if (link and i == 0) else None
             if links and col[0] in links and value is not None:
                 href = links[col[0]](r)
-            cells.append(html.Td(dcc.Link(text, href=href) if href else text))
+            cells.append(cell(text, href))
         body.append(html.Tr(cells))
     return html.Div(html.Table([head, html.Tbody(body)], className="tbl"), id=ident, className="tbl-wrap")
 
@@ -116,7 +141,11 @@ def breadcrumb(trail: Sequence[tuple[str, str | None]], ident: str) -> html.Nav:
     for i, (label, href) in enumerate(trail):
         if i:
             parts.append(html.Span(" › ", className="sep"))
-        parts.append(dcc.Link(label, href=href) if href and i < len(trail) - 1 else html.Span(label))
+        title = label if len(label) > LONG else None  # cut by the page's style, whole in its tooltip
+        if href and i < len(trail) - 1:
+            parts.append(dcc.Link(label, href=href, title=title))
+        else:
+            parts.append(html.Span(label, title=title))
     return html.Nav(parts, className="breadcrumb", id=ident)
 
 

@@ -27,6 +27,7 @@ from dashboard.supervision import badge, supervision_list
 from dashboard.ui import (
     CARRIED,
     breadcrumb,
+    heading,
     named,
     nav,
     pct,
@@ -165,7 +166,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 if level == "grid"
                 else []
             ),
-            html.H2(f"{info['name']}（{code}）", id="drill-area-title"),
+            heading(info["name"], code),
             html.Div(week.label_zh(), className="subtitle", id="drill-period"),
             *area_line(c, week, level, code),
             *(
@@ -360,7 +361,7 @@ def building_page(c: AppContext, code: str) -> html.Div | None:
             html.Div(
                 [
                     breadcrumb(crumbs, "drill-breadcrumb"),
-                    html.H2(f"{b['address'] or code}（{code}）", id="drill-area-title"),
+                    heading(b["address"] or code, code),
                     html.P("个人信息已脱敏显示。", className="subtitle"),
                     *building_facts.facts(c, dict(b), c.period(q or None)),
                     html.H3(f"出租屋（{len(b['units'])}）"),
