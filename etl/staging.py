@@ -145,6 +145,47 @@ def with_ewkb(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(geom=np.asarray(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object))
 
 
+_DIGITS = ord("0")
+
+
+def utc_text(times: pa.Array) -> pa.Array:
+    """Microsecond UTC timestamps as ``YYYY-MM-DD HH:MM:SS.ffffff+00`` text, built in numpy.
+
+    Arrow's CSV writer formats a timestamp about ten times slower than every other column of a
+    gate event together (13.6 of 15 ms for 15,000 events); here each distinct day is formatted
+    once and the time of day is written digit by digit. Times whose year has not four digits go
+    to Arrow's own cast, which writes the same instants.
+    """
+    n = len(times)
+    us = pc.fill_null(times.cast(pa.int64()), 0).to_numpy()
+    day, tod = np.divmod(us, 86_400_000_000)
+    days, which = np.unique(day, return_inverse=True)
+    names = np.datetime_as_string(days.astype("datetime64[D]"))
+    if n == 0 or np.char.str_len(names).max() != 10:
+        return times.cast(pa.string())
+    out = np.empty((n, 29), dtype=np.uint8)
+    out[:, :10] = np.frombuffer("".join(names.tolist()).encode(), dtype=np.uint8).reshape(-1, 10)[which]
+    sec, frac = np.divmod(tod, 1_000_000)
+    hours, rest = np.divmod(sec, 3600)
+    minutes, seconds = np.divmod(rest, 60)
+    for at, part in ((11, hours), (14, minutes), (17, seconds)):
+        out[:, at] = part // 10 + _DIGITS
+        out[:, at + 1] = part % 10 + _DIGITS
+    for at in range(25, 19, -1):
+        frac, digit = np.divmod(frac, 10)
+        out[:, at] = digit + _DIGITS
+    out[:, [10, 13, 16, 19, 26, 27, 28]] = np.frombuffer(b" ::.+00", dtype=np.uint8)
+    valid = (
+        None
+        if times.null_count == 0
+        else pa.array(times.is_valid().to_numpy(zero_copy_only=False)).buffers()[1]
+    )
+    offsets = np.arange(0, 29 * (n + 1), 29, dtype=np.int32)
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets), pa.py_buffer(out.tobytes()), valid, times.null_count
+    )
+
+
 def _arrow_csv(df: pd.DataFrame) -> bytes | None:
     """The frame as PostgreSQL CSV, written by Arrow (C++, without holding the GIL, so the next
     chunk is checked meanwhile); None when a column is of a type only pandas' writer is trusted
@@ -156,8 +197,10 @@ def _arrow_csv(df: pd.DataFrame) -> bytes | None:
     columns = []
     for name in df.columns:
         col = df[name]
-        if isinstance(col.dtype, pd.DatetimeTZDtype):  # written as 2026-11-01 00:00:00.000000Z
-            columns.append(pa.array(col, from_pandas=True).cast(pa.timestamp("us", tz="UTC"), safe=False))
+        if isinstance(col.dtype, pd.DatetimeTZDtype):  # written as 2026-11-01 00:00:00.000000+00
+            columns.append(
+                utc_text(pa.array(col, from_pandas=True).cast(pa.timestamp("us", tz="UTC"), safe=False))
+            )
             continue
         if col.dtype.kind in "mM" or isinstance(col.dtype, pd.CategoricalDtype):
             return None
