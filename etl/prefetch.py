@@ -78,3 +78,34 @@ def ramp(chunks: Iterator[pd.DataFrame], chunk_rows: int, parts: int = 16) -> It
             yield first.iloc[at : at + size].reset_index(drop=True)
             at, size = at + size, size * 2
     yield from chunks
+
+
+def started(items: Iterator[T]) -> Iterator[T]:
+    """``items`` with its first item already being produced in a thread of its own, from now on.
+
+    For a source's first chunk: its file is read while the warehouse is asked what the checks
+    need. The rest of ``items`` is produced by whoever iterates; an exception producing the first
+    item is raised where that item would have come.
+    """
+    first: list[object] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            first.append(next(items, _DONE))
+        except BaseException as exc:  # raised in the consumer
+            failed.append(exc)
+
+    worker = threading.Thread(target=work, name="first-chunk", daemon=True)
+    worker.start()
+
+    def rest() -> Iterator[T]:
+        worker.join()
+        if failed:
+            raise failed[0]
+        if first[0] is _DONE:
+            return
+        yield first[0]  # type: ignore[misc]
+        yield from items
+
+    return rest()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from etl.prefetch import prefetch, ramp
+from etl.prefetch import prefetch, ramp, started
 
 
 def test_items_come_in_order() -> None:
@@ -76,3 +76,26 @@ def test_ramp_cuts_only_the_first_chunk_and_keeps_every_row_in_order(rows: int) 
 
 def test_ramp_of_nothing_is_nothing() -> None:
     assert list(ramp(iter([]), chunk_rows=64)) == []
+
+
+def test_started_produces_the_first_item_before_it_is_asked_for_then_the_same_items() -> None:
+    produced = threading.Event()
+
+    def items() -> Iterator[int]:
+        produced.set()
+        yield from range(5)
+
+    it = started(items())
+    assert produced.wait(5)  # nobody iterated yet
+    assert list(it) == [0, 1, 2, 3, 4]
+    assert list(started(iter([]))) == []
+
+
+def test_started_raises_a_failure_of_the_first_item_where_it_is_consumed() -> None:
+    def items() -> Iterator[int]:
+        raise ValueError("bad file")
+        yield 0
+
+    it = started(items())
+    with pytest.raises(ValueError, match="bad file"):
+        next(it)
