@@ -40,6 +40,7 @@ class Traffic:
         self.by_output: dict[str, int] = {}  # bytes per callback output, for the message of a failure
         self.calls: dict[str, int] = {}  # calls per callback output since the last look
         self.files = 0  # bytes of the layer files (/_onemap/layers/) since the last look
+        self.file_status: list[int] = []  # HTTP status of each layer file since the last look
         self.largest = 0  # the largest single data response of the visit
 
     def since_last(self) -> tuple[int, list[str]]:
@@ -50,6 +51,8 @@ class Traffic:
         sizes: dict[str, int] = {}
         self.calls = {}
         self.files = 0
+        self.file_status = []
+        statuses: dict[str, int] = {}
         for entry in self.driver.get_log("performance"):  # type: ignore[attr-defined]
             m = json.loads(entry["message"])["message"]
             p = m.get("params", {})
@@ -58,12 +61,15 @@ class Traffic:
                 with contextlib.suppress(ValueError):
                     posted = json.loads(p["request"].get("postData") or "{}")
                     outputs[p["requestId"]] = str(posted.get("output"))
+            elif m.get("method") == "Network.responseReceivedExtraInfo":  # the status on the wire
+                statuses[p["requestId"]] = int(p["statusCode"])
             elif m.get("method") == "Network.loadingFinished":
                 sizes[p["requestId"]] = int(p.get("encodedDataLength", 0))
         for rid, size in sizes.items():
             if "/_onemap/layers/" in urls.get(rid, ""):
                 data += size
                 self.files += size
+                self.file_status.append(statuses.get(rid, 0))
                 self.largest = max(self.largest, size)
                 what = urlparse(urls[rid]).path.rsplit("/", 1)[-1]
                 self.by_output[what] = self.by_output.get(what, 0) + size
@@ -131,7 +137,7 @@ def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
         # (the basemap, the points, the outlines, the analysis layers: every callback of the view)
         assert any("map-buildings.data" in k for k in traffic.calls), traffic.calls
         assert all(n <= 2 for n in traffic.calls.values()), traffic.calls
-        street_files = traffic.files
+        street_files, street_status = traffic.files, traffic.file_status
         screenshot(d, "basemap-street")
         roads = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".bm-road")]
         assert any(roads), roads
@@ -148,7 +154,7 @@ def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
         wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, OUTLINES), 60)
         settle(d, 4)
         again_bytes, _ = traffic.since_last()
-        again_files = traffic.files
+        again_files, again_status = traffic.files, traffic.file_status
         assert d.find_elements(By.CSS_SELECTOR, LAND) and d.find_elements(By.CSS_SELECTOR, ".bm-road")
 
     sizes = {"area": area_bytes, "station": station_bytes, "street": street_bytes, "again": again_bytes}
@@ -156,8 +162,11 @@ def test_a_chief_reads_the_ground_at_area_station_and_street_zoom(
     # as text: pytest would cut a long tuple in its middle, where the heaviest callback is named
     assert all(0 < v < MB for v in sizes.values()), f"{sizes} {heaviest}"
     assert traffic.largest < MB, f"{traffic.largest} {heaviest}"
-    # the second visit's files are 304s: headers only, a small part of what the first fetched
-    assert street_files > 20_000 and again_files * 5 < street_files, (street_files, again_files)
+    # the first visit fetches the view's layer files whole; the second revalidates them: 304s,
+    # headers only (counted by status: gzip makes the first visit's bytes few as well)
+    assert street_status and set(street_status) == {200}, street_status
+    assert again_status and set(again_status) == {304}, again_status
+    assert again_files < street_files, (street_files, again_files)
     print(f"bytes by view {sizes}, street files {street_files} then {again_files}, largest {traffic.largest}")
     hosts = {urlparse(u).hostname for u in traffic.urls}
     assert hosts == {"127.0.0.1"}, sorted(hosts)
