@@ -12,6 +12,13 @@ A compressed answer is another representation of the same content, so its ETag i
 (``W/"…"``, as common servers do) and the layer files' route compares tags weakly (``If-None-Match``
 is a weak comparison): the browser's revalidation still ends in a 304. Dash's library scripts keep
 their strong tag, which Dash compares as a string.
+
+Why not Flask-Compress (which Dash's ``compress=True`` installs): since 1.19 it rewrites a strong
+tag to ``"tag:gzip"`` and re-evaluates the request's conditions after compressing. A layer file
+revalidated with that tag would not match the route's own tag, so the route would compute or fetch
+the layer and the answer be compressed, only for the extension to turn it into a 304 afterwards;
+here the route answers the revalidation from the tag alone (``dashboard/layerfiles.py``), and this
+module only adds the encoding.
 """
 
 from __future__ import annotations
