@@ -141,8 +141,37 @@ def with_ewkb(rows: pd.DataFrame) -> pd.DataFrame:
     """
     if "geom" not in rows.columns:
         return rows
-    geoms = shapely.set_srid(rows["geom"].to_numpy(), 4326)
-    return rows.assign(geom=np.asarray(shapely.to_wkb(geoms, hex=True, include_srid=True), dtype=object))
+    geoms = rows["geom"].to_numpy()
+    hexed = point_ewkb_hex(geoms)
+    if hexed is None:
+        hexed = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    return rows.assign(geom=np.asarray(hexed, dtype=object))
+
+
+_HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+_POINT_4326 = np.frombuffer(bytes.fromhex("0101000020E6100000"), dtype=np.uint8)  # LE, Point | SRID, 4326
+
+
+def point_ewkb_hex(geoms: np.ndarray) -> np.ndarray | None:
+    """2-D points as the EWKB hex (SRID 4326) ``shapely.to_wkb`` writes, built in numpy from their
+    coordinates; None unless every item is a non-empty 2-D point.
+
+    Each point's 25 bytes are a fixed head and its two doubles, so no GEOS writer is called per
+    point (40,000 buildings: 55–70 ms of the reading thread's processor time).
+    """
+    n = len(geoms)
+    if n == 0:
+        return None
+    types = shapely.get_type_id(geoms)
+    if (types != 0).any() or shapely.is_empty(geoms).any() or shapely.has_z(geoms).any():
+        return None
+    raw = np.empty((n, 25), dtype=np.uint8)
+    raw[:, :9] = _POINT_4326
+    raw[:, 9:] = np.ascontiguousarray(shapely.get_coordinates(geoms), dtype="<f8").view(np.uint8)
+    text = np.empty((n, 50), dtype=np.uint8)
+    text[:, 0::2] = _HEX[raw >> 4]
+    text[:, 1::2] = _HEX[raw & 15]
+    return text.view("S50").ravel().astype("U50").astype(object)
 
 
 _DIGITS = ord("0")

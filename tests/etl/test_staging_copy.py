@@ -10,10 +10,11 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import pytest
+import shapely
 from psycopg import sql
 
 from etl.db import connect_raw
-from etl.staging import copy_frame, utc_text
+from etl.staging import copy_frame, point_ewkb_hex, utc_text, with_ewkb
 from etl.warehouse import Warehouse
 from tests.support.database import fresh_database
 
@@ -75,3 +76,31 @@ def test_times_written_in_numpy_are_the_instants_arrow_writes(conn: psycopg.Conn
     rows = conn.execute("select at, old::timestamptz from t order by n").fetchall()
     assert len(rows) == len(at) and sum(r[0] is None for r in rows) == at.isna().sum() > 0
     assert [r[0] for r in rows] == [r[1] for r in rows]
+
+
+def test_points_written_in_numpy_are_the_bytes_geos_writes() -> None:
+    """``point_ewkb_hex`` against GEOS's own EWKB writer, point for point: random doubles of every
+    sign and size, zeros of both signs, the extremes of a longitude and latitude."""
+    rng = np.random.default_rng(20)
+    x = np.concatenate([rng.uniform(-180, 180, 3_000), rng.normal(0, 1e-9, 500), [0.0, -0.0, 180.0, -180.0]])
+    y = np.concatenate([rng.uniform(-90, 90, 3_000), rng.normal(0, 1e12, 500), [-0.0, 0.0, 90.0, -90.0]])
+    points = shapely.points(x, y)[5:]  # a slice, as the first chunk's pieces are
+    want = shapely.to_wkb(shapely.set_srid(points, 4326), hex=True, include_srid=True)
+    got = point_ewkb_hex(points)
+    assert got is not None and got.dtype == object and list(got) == list(want)
+    framed = with_ewkb(pd.DataFrame({"geom": points}, index=np.arange(len(points)) * 2))
+    assert framed["geom"].tolist() == list(want)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [None, shapely.Point(), shapely.Point(1, 2, 3), shapely.LineString([(0, 0), (1, 1)])],
+    ids=["missing", "empty", "3d", "line"],
+)
+def test_anything_but_plain_points_goes_to_geos(odd: shapely.Geometry | None) -> None:
+    """One missing, empty, 3-D or non-point item and the whole column is left to GEOS's writer."""
+    column = np.array([shapely.Point(116.4, 39.9), odd], dtype=object)
+    assert point_ewkb_hex(column) is None
+    want = shapely.to_wkb(shapely.set_srid(column, 4326), hex=True, include_srid=True)
+    got = with_ewkb(pd.DataFrame({"geom": column}))["geom"].tolist()
+    assert [None if pd.isna(g) else g for g in got] == list(want)  # a missing one is NULL either way
