@@ -7,6 +7,10 @@ into an empty copy of the same table (same indexes, partitions and foreign keys)
 ``GeoDataFrame.to_postgis`` (``DataFrame.to_sql`` for the events, which have no geometry) into
 another. Prints the ratios (loader ÷ COPY: target ≥ 0.8; loader ÷ to_postgis: above 1 means
 the loader is faster) and the 1-minute load average beside each figure: the machine is shared.
+Beside each wall time, processor time (user + system, from /proc: the cluster must run on this
+machine, else it prints nan): the loader's own (every thread of this process) and its server
+processes', and the server's for the raw COPY, which stay comparable when the machine's load moves
+the wall times (parallel workers of the server are not counted).
 Then, unless skipped, the loader's peak memory for N and 2N days of events (flat is ~1).
 
     .venv/bin/python benchmarks/etl_load.py [--events 25000] [--buildings 2500] [--scales 1,4,16]
@@ -15,14 +19,17 @@ Then, unless skipped, the loader's peak memory for N and 2N days of events (flat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +38,7 @@ import pandas as pd
 import psycopg
 import sqlalchemy
 
+import etl.load
 from etl.db import connect_raw, make_url, normalise_url
 from etl.demo.generate import generate
 from etl.demo.scales import SCALES
@@ -50,6 +58,61 @@ def fresh(wh: Warehouse, name: str) -> str:
 
 
 reports_seconds: dict[str, dict[str, float]] = {}
+cpu_seconds: dict[str, tuple[float, float]] = {}  # kind: (this process, its server processes)
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(pid: int) -> float:
+    """Processor time (user + system) a server process has used so far; nan if not on this machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def own_cpu() -> float:
+    """Processor time of this process, every thread."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+class _ServerTime:
+    """The loader's connections, each one's server processor time added up as it closes; the
+    processor time of the derived tables' phase (the daily rollup) kept apart, as its wall time is."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.derive = (0.0, 0.0)  # (this process, server) in the "derive" phase
+        self.open: set[int] = set()
+        self.connect = etl.load.connect_raw
+        self.clock = etl.load.clock
+
+    @contextlib.contextmanager
+    def phase(self, report: etl.load.SourceReport, name: str) -> Iterator[None]:
+        """``etl.load.clock``, and for the derive phase the processor time it took."""
+        if name != "derive":  # the other phases run in two threads at once: only wall time
+            with self.clock(report, name):
+                yield
+            return
+        c0, s0 = own_cpu(), sum(map(server_cpu, self.open))
+        with self.clock(report, name):
+            yield
+        own, srv = own_cpu() - c0, sum(map(server_cpu, self.open)) - s0
+        self.derive = (self.derive[0] + own, self.derive[1] + srv)
+
+    def __call__(self, url: str, autocommit: bool = False) -> psycopg.Connection:
+        conn = self.connect(url, autocommit)
+        pid, close = conn.info.backend_pid, conn.close
+        self.open.add(pid)
+
+        def counted_close() -> None:
+            self.seconds += server_cpu(pid)
+            self.open.discard(pid)
+            close()
+
+        conn.close = counted_close  # type: ignore[method-assign]
+        return conn
 
 
 def load_until(url: str, manifest_path: Path, stop_before: set[str]) -> dict[str, tuple[float, int]]:
@@ -60,22 +123,37 @@ def load_until(url: str, manifest_path: Path, stop_before: set[str]) -> dict[str
 
     order = {k: i for i, k in enumerate(load_order())}
     timings = {}
-    for source in sorted(manifest.sources, key=lambda s: order[s.kind]):
-        if source.kind in stop_before:
-            continue
-        t0 = time.perf_counter()
-        report = loader.load_source(source)
-        timings[source.kind] = (time.perf_counter() - t0, report.loaded)
-        reports_seconds[source.kind] = report.seconds
-        assert report.status == "loaded", report
-        if report.seconds and report.loaded > 20_000:
-            phases = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
-            print(f"  {source.kind}: {report.loaded:,} rows; {phases}")
+    server = _ServerTime()
+    etl.load.connect_raw = server  # type: ignore[assignment]
+    etl.load.clock = server.phase  # type: ignore[assignment]
+    try:
+        for source in sorted(manifest.sources, key=lambda s: order[s.kind]):
+            if source.kind in stop_before:
+                continue
+            t0, c0, s0 = time.perf_counter(), own_cpu(), server.seconds
+            server.derive = (0.0, 0.0)
+            report = loader.load_source(source)
+            timings[source.kind] = (time.perf_counter() - t0, report.loaded)
+            own, srv = own_cpu() - c0 - server.derive[0], server.seconds - s0 - server.derive[1]
+            cpu_seconds[source.kind] = (own, srv)  # the derive phase's left out, as its wall time
+            _report(source.kind, report)
+    finally:
+        etl.load.connect_raw, etl.load.clock = server.connect, server.clock  # type: ignore[assignment]
     return timings
 
 
-def raw_copy_seconds(url: str, table: str) -> tuple[float, int]:
-    """COPY the rows of ``table`` into an empty table of the same shape; time only the COPY in."""
+def _report(kind: str, report: etl.load.SourceReport) -> None:
+    """Keep a source's phases; print them for the big ones."""
+    reports_seconds[kind] = report.seconds
+    assert report.status == "loaded", report
+    if report.seconds and report.loaded > 20_000:
+        phases = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
+        print(f"  {kind}: {report.loaded:,} rows; {phases}")
+
+
+def raw_copy_seconds(url: str, table: str) -> tuple[float, int, float]:
+    """COPY the rows of ``table`` into an empty table of the same shape; time only the COPY in
+    (wall, rows, the server's processor time)."""
     with connect_raw(url) as conn:
         buf = io.BytesIO()
         with conn.cursor() as cur, cur.copy(f"copy (select * from {table}) to stdout") as copy:
@@ -84,15 +162,16 @@ def raw_copy_seconds(url: str, table: str) -> tuple[float, int]:
         _table_like(conn, table, "public.bench_raw")
         conn.commit()
         data = buf.getvalue()
-        t0 = time.perf_counter()
+        pid = conn.info.backend_pid
+        t0, c0 = time.perf_counter(), server_cpu(pid)
         with conn.cursor() as cur, cur.copy("copy public.bench_raw from stdin") as copy:
             copy.write(data)
         conn.commit()
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, server_cpu(pid) - c0
         rows = conn.execute("select count(*) from public.bench_raw").fetchone()[0]  # type: ignore[index]
         conn.execute("drop table public.bench_raw cascade")
         conn.commit()
-    return seconds, rows
+    return seconds, rows, cpu
 
 
 def peak_memory_mb(url: str, manifest: Path, days: int) -> float:
@@ -205,20 +284,29 @@ def one_scale(wh: Warehouse, args: argparse.Namespace, k: int, tmp: Path, naive:
         load_s = seconds - derive  # derived tables (the daily rollup) are reported apart, not hidden
         loader_us = load_s / rows * 1e6
         at_load = load1()
-        raw_s, raw_rows = raw_copy_seconds(url, table)
+        raw_s, raw_rows, raw_cpu = raw_copy_seconds(url, table)
         raw_us = raw_s / raw_rows * 1e6
         at_raw = load1()
+        own, srv = (c / rows * 1e6 for c in cpu_seconds[kind])
+        raw_cpu_us = raw_cpu / raw_rows * 1e6
         row = {
             "rows": rows,
             "loader_us_per_row": round(loader_us, 2),
             "derive_us_per_row": round(derive / rows * 1e6, 2),
             "raw_copy_us_per_row": round(raw_us, 2),
             "loader_over_copy": round(raw_us / loader_us, 3),
+            "loader_cpu_us_per_row": round(own, 2),
+            "loader_server_cpu_us_per_row": round(srv, 2),
+            "raw_copy_server_cpu_us_per_row": round(raw_cpu_us, 2),
         }
         line = (
             f"{k:2d}x {kind:12s} {rows:9,} rows  loader {loader_us:6.1f} µs/row ({at_load})"
             f" + rollup {derive / rows * 1e6:5.1f} µs/row   raw COPY {raw_us:6.1f} µs/row ({at_raw})"
             f"   loader÷COPY {raw_us / loader_us:4.2f}"
+        )
+        cpu_line = (
+            f"    processor µs/row: loader {own:5.1f} + its server {srv:5.1f};"
+            f" raw COPY's server {raw_cpu_us:5.1f}"
         )
         if naive:
             naive_s, naive_rows = naive_seconds(url, table)
@@ -231,7 +319,7 @@ def one_scale(wh: Warehouse, args: argparse.Namespace, k: int, tmp: Path, naive:
                 f"   to_postgis {naive_us:6.1f} µs/row ({load1()})"
                 f"   loader÷to_postgis {naive_us / loader_us:4.2f}"
             )
-        print(line, flush=True)
+        print(line, cpu_line, sep="\n", flush=True)
         out[kind] = row
     return out
 
