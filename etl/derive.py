@@ -134,13 +134,15 @@ def derive_analysis(conn: psycopg.Connection) -> None:
 
 
 def derive_scores(conn: psycopg.Connection) -> None:
-    """Count again the station assessments kept for the last whole weeks and each building's units
-    and people (the pages read them instead of counting every station, or every building of an
-    area, on each visit); the caller commits."""
+    """Count again the station assessments kept for the last whole weeks, each building's units
+    and people, and the people and units of every attribution (the pages read them instead of
+    counting every station, every building of an area, or every resident of a station, on each
+    visit); the caller commits."""
     conn.execute("select ops.refresh_station_scores()")
     aside = set_aside_indexes(conn, "core.building_counts")  # a first count indexed once, after
     conn.execute("select ops.refresh_building_counts()")
     restore_indexes(conn, aside)
+    conn.execute("select ops.refresh_area_counts()")
 
 
 def derive_access_daily(

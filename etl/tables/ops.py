@@ -174,6 +174,22 @@ station_score_parts = Table(
     schema="ops",
 )
 
+# the people and rental units of every attribution, counted after each load (revision 0021)
+area_counts = Table(
+    "area_counts",
+    METADATA,
+    Column("count_id", BigInteger, Identity(always=True), primary_key=True),
+    Column("batch_id", BigInteger, nullable=False),
+    Column("station_code", Text),
+    Column("zone_code", Text),
+    Column("grid_code", Text),
+    Column("population", BigInteger, nullable=False),
+    Column("migrants", BigInteger, nullable=False),
+    Column("migrants_registered", BigInteger, nullable=False),
+    Column("rental_units", BigInteger, nullable=False),
+    schema="ops",
+)
+
 # 督办: a leader's supervision of a carded item, keyed by the item's source key (kind and number as
 # the delivering system names it), never by a warehouse id, so reloads never orphan it
 supervisions = Table(
