@@ -208,7 +208,10 @@ def render() -> str:
         f"0–{INT_MAX}, numbers finite and ≥ 0, and "
         + ", ".join(f"`{k}` within {lo:g}–{hi:g}" for k, (lo, hi) in RANGES.items())
         + ". Codes whose form the table fixes (district six digits, town nine, village twelve) are "
-        "checked (`bad_code`).",
+        "checked (`bad_code`); every other code (a building's, a unit's, a card's, a case's number) is "
+        "letters and digits with `-` `_` `.` `:` between, and one holding anything else (a name, a "
+        "space, full-width digits, markup, a slash) is `bad_code` too: a code is shown as it is, in "
+        "links, tooltips and exports, and is never masked.",
         "",
         "Rules across fields (reason, field named in the quarantine):",
         "",
