@@ -14,7 +14,8 @@ with narrowed as (
     order by plain_hits desc, char_length(s.plain), s.code
     limit :pool
 ),
-masked as (
+-- materialized: each candidate masked once, not once for each use of its label below
+masked as materialized (
     select n.kind, n.code, serve.mask_text(n.plain) as label, n.geom from narrowed as n
 ),
 candidates as (
