@@ -41,7 +41,8 @@ REASONS: dict[str, str] = {
     "invalid_geometry": "a polygon that is not valid (self-intersecting, too few points)",
     "duplicate": "the natural key (or another unique key) occurs again in the source, in any of its files, "
     "or a unique key is already stored under another natural key",
-    "bad_code": "a code not in its form (a town code that is not nine digits …)",
+    "bad_code": "a code not in its form (a town code that is not nine digits, a code holding a name or "
+    "a space …)",
     "bad_record": "a record with values beyond the header's columns (CSV or XLSX), or a CSV record with "
     "fewer fields than the header",
     "bad_feature": "a GeoJSON feature that is not JSON (cut short, garbage or bytes not UTF-8 inside it), "

@@ -144,9 +144,14 @@ def render() -> str:
         "Empty fields after the last column (a trailing comma on every row) are dropped. A record with "
         "values beyond the header's columns, or with fewer fields, is quarantined (`bad_record`, the "
         "detail says how many fields it had) and the rest of the file loads; so is a row with a NUL "
-        "character (`nul_character`, the NUL is dropped from the kept raw values). A quoted field left "
-        "open swallows the lines after it into one `bad_record`. In XLSX a value in a cell right of "
-        "the header is a `bad_record` too; blank rows are skipped, row numbers are the sheet's.",
+        "character (`nul_character`, the NUL is dropped from the kept raw values). A quote opened in a "
+        "field and not closed on its line, where the record it makes has the wrong number of fields or "
+        "took in a line that is a whole record on its own, is a `bad_record` naming the line and field "
+        "it opened in; the lines it took in are read as the records they are (a value that truly spans "
+        "lines, a note with a line break, stays one value). In XLSX a value in a cell right of "
+        "the header is a `bad_record` too, and so is a row with a formula cell holding no stored value "
+        "(a workbook a program wrote and no spreadsheet computed: both readers see it empty), naming "
+        "the cell and field; blank rows are skipped, row numbers are the sheet's.",
         "",
         "**Empty values.** An empty cell, and a null attribute of a GIS file (also a JSON `null`), is "
         "empty — never the text `nan`. An empty required field is `missing_required`; an empty optional "
@@ -203,7 +208,10 @@ def render() -> str:
         f"0–{INT_MAX}, numbers finite and ≥ 0, and "
         + ", ".join(f"`{k}` within {lo:g}–{hi:g}" for k, (lo, hi) in RANGES.items())
         + ". Codes whose form the table fixes (district six digits, town nine, village twelve) are "
-        "checked (`bad_code`).",
+        "checked (`bad_code`); every other code (a building's, a unit's, a card's, a case's number) is "
+        "letters and digits with `-` `_` `.` `:` between, and one holding anything else (a name, a "
+        "space, full-width digits, markup, a slash) is `bad_code` too: a code is shown as it is, in "
+        "links, tooltips and exports, and is never masked.",
         "",
         "Rules across fields (reason, field named in the quarantine):",
         "",

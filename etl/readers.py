@@ -27,10 +27,11 @@ import pyogrio
 from common.china import TZ_NAME
 from common.errors import OnemapError
 from common.text import header_name
-from etl import textfile
+from etl import csv_lines, textfile
 from etl.csv_arrow import arrow_table, holding_values
 from etl.geojson_lenient import is_sequence, read_features
-from etl.xlsx_stream import not_a_workbook, openpyxl_rows, sheets_said
+from etl.xlsx_formulas import formulas_later, past_last_row, unvalued_cells
+from etl.xlsx_stream import ERROR_CELLS, not_a_workbook, openpyxl_rows, sheets_said
 
 _FIELD_LIMIT = 1 << 24  # a 16 MB cell is a broken file's, not a clerk's; above it the file is refused
 
@@ -96,16 +97,15 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
         textfile.check_encoding(path, enc, encoding)
     csv.field_size_limit(_FIELD_LIMIT)
     with path.open(encoding=enc, newline="", errors="surrogateescape" if escaped else "strict") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(numbered := csv_lines.Lines(fh))
         names: list[str] | None = None
         buf: list[list[str]] = []
         lines: list[int] = []
         bad: list[str] = []
         odd_at: list[str] = []
-        start = 1
         try:
             for record in reader:
-                line, start = start, reader.line_num + 1
+                line = (held := numbered.record_lines())[0][0]
                 if line < header_row or not any(c.replace("\x1a", "").strip() for c in record):
                     continue  # before the header, or a blank line (separators, blanks, Ctrl-Z only)
                 if names is None:
@@ -127,7 +127,9 @@ def read_csv(path: Path, encoding: str, chunk_rows: int, header_row: int = 1) ->
                             yield df
                         return
                     continue
+                record, quote = csv_lines.reread_if_swallowed(numbered, record, held, names)
                 cells, fault = (record, "") if len(record) == width else _fit(record, width)
+                fault = quote or fault
                 if escaped:
                     cells, odd = textfile.undecoded(cells, names)
                     odd_at.append(odd)
@@ -244,16 +246,12 @@ def _calamine_rows(path: Path, sheet: str | None) -> Generator[tuple[int, list[o
         wb.close()
 
 
-# what a spreadsheet shows in a cell whose formula failed
-_ERROR_CELLS = frozenset(
-    ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
-)
-
-
 def _xlsx_chunks(
     path: Path, rows: Iterator[tuple[int, list[object]]], chunk_rows: int, header_row: int, sheet: str | None
 ) -> Iterator[pd.DataFrame]:
-    """A sheet's numbered rows as chunks of text: the header on ``header_row``, blank rows dropped."""
+    """A sheet's numbered rows as chunks of text: the header on ``header_row``, blank rows dropped,
+    a row with a formula cell holding no stored value (etl/xlsx_formulas.py) marked."""
+    unvalued_of, unvalued = formulas_later(path, sheet), {}
     header: list[object] | None = None
     names: list[str] = []
     buf: list[list[str]] = []
@@ -265,16 +263,14 @@ def _xlsx_chunks(
         if header is None:
             # a header row the reader never met (blank, so calamine skipped it) is empty
             header = values if line == header_row else []
-            names = _names([_cell_text(h) for h in header], path)
+            names, unvalued = _names([_cell_text(h) for h in header], path), unvalued_of()
             if line == header_row:
                 continue
         # most cells are text: trimmed here, the others through _cell_text (a call per cell costs);
         # an error cell (#N/A, #DIV/0! …) holds no value: calamine reads it as empty, openpyxl as
         # its code, so the code is read as empty too
-        cells = [
-            ("" if v in _ERROR_CELLS else v.strip()) if type(v) is str else _cell_text(v) for v in values
-        ]
-        if not any(cells):
+        cells = [("" if v in ERROR_CELLS else v.strip()) if type(v) is str else _cell_text(v) for v in values]
+        if not any(cells) and line not in unvalued:
             continue  # blank rows are formatting, not data
         # a short row is normal (a sheet does not store empty trailing cells); a value to the
         # right of the header is not
@@ -282,10 +278,14 @@ def _xlsx_chunks(
         cells, fault = _fit(cells, width) if len(cells) > width else (cells, "")
         buf.append(cells + [""] * (width - len(cells)))
         lines.append(line)
+        if line in unvalued:
+            fault = "; ".join(filter(None, (fault, unvalued_cells(line, unvalued[line], names))))
         bad.append(fault.replace("fields, the header has", "cells, the header has"))
         if len(buf) >= chunk_rows:
             yield _frame(buf, names, lines, bad)
             buf, lines, bad = [], [], []
+    for n, fault in past_last_row(unvalued, line if header is not None else 0, names):
+        buf, lines, bad = [*buf, [""] * len(names)], [*lines, n], [*bad, fault]
     if header is None:
         raise OnemapError(
             f"{path}: empty sheet, expected a header row on row {header_row} ({sheets_said(path, sheet)}); "

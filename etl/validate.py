@@ -135,6 +135,19 @@ def _numbers(raw: pd.Series, empty: pd.Series) -> pd.Series:
     return pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
 
 
+# what a code is written in: the codes of the standards (division, address, house, device, card
+# and case numbers) are letters and digits with - _ . : between; a code is shown as it is (in links,
+# tooltips, tables and exports, never masked), so one holding a name, a space or markup is refused
+_NOT_CODE = r"[^A-Za-z0-9._:\-]"
+
+
+def _check_code_form(f: Field, raw: pd.Series, empty: pd.Series, v: Verdict) -> None:
+    """A code of no set form (``pattern``) written in anything but a code's characters is ``bad_code``."""
+    odd = pc.match_substring_regex(arrow_text(raw), _NOT_CODE)
+    if pc.any(odd).as_py():  # rare: the whole column is tested first
+        v.fail(~empty & np.asarray(odd.fill_null(False)), "bad_code", f.name, raw)
+
+
 def _check_field(f: Field, raw: pd.Series, v: Verdict, ctx: Context, repairs: Repairs) -> pd.Series:
     """Return the typed value of one field; record failures in ``v`` and repairs in ``repairs``."""
     if f.type in WRITTEN and not f.codebook:  # elsewhere an unseen character fails the value's form
@@ -145,6 +158,8 @@ def _check_field(f: Field, raw: pd.Series, v: Verdict, ctx: Context, repairs: Re
     t = f.type
     if f.pattern:
         v.fail(~empty & ~raw.str.fullmatch(f.pattern).fillna(False).astype(bool), "bad_code", f.name, raw)
+    elif t == "code" and not f.codebook and not f.references:  # a reference must match a checked key
+        _check_code_form(f, raw, empty, v)
     if f.codebook or t == "enum":
         book = ctx.codebooks.get(f.codebook, {}) if f.codebook else f.choices
         mapping = {**book, **{val: val for val in book.values()}}

@@ -13,6 +13,11 @@ from pathlib import Path
 
 from common.errors import OnemapError
 
+# what a spreadsheet shows in a cell whose formula failed
+ERROR_CELLS = frozenset(
+    ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+)
+
 
 def openpyxl_rows(
     path: Path, sheet: str | None, header_row: int

@@ -1,12 +1,30 @@
--- Places by name or address: ranked by how many of the query's pairs of characters they contain.
-with candidates as (
-    select s.kind, s.code, s.label, s.geom,
-           (s.code = :q)::int * 100 + (s.label = :q)::int * 50
+-- Places by name or address: ranked by how many of the query's pairs of characters their label
+-- contains, the label as shown (masked). Narrowed first on the plain text, a superset (masking only
+-- turns characters into *, so a pair found in the masked label is in the plain one): the :pool best
+-- there are masked, then ranked on their masked labels alone, so a name masked away neither finds nor
+-- ranks its place.
+with narrowed as (
+    select s.kind, s.code, s.plain, s.geom,
+           (s.code = :q)::int * 100 + (s.plain = :q)::int * 50
            + (select count(*) from unnest(cast(:pairs as text[])) as p
-              where strpos(s.label || s.code, p) > 0)
-           as hits
+              where strpos(s.plain || s.code, p) > 0)
+           as plain_hits
     from serve.search_index as s
-    where {scope} and (s.code = :q or s.label like any(cast(:likes as text[])))
+    where {scope} and (s.code = :q or s.plain like any(cast(:likes as text[])))
+    order by plain_hits desc, char_length(s.plain), s.code
+    limit :pool
+),
+-- materialized: each candidate masked once, not once for each use of its label below
+masked as materialized (
+    select n.kind, n.code, serve.mask_text(n.plain) as label, n.geom from narrowed as n
+),
+candidates as (
+    select m.kind, m.code, m.label, m.geom,
+           (m.code = :q)::int * 100 + (m.label = :q)::int * 50
+           + (select count(*) from unnest(cast(:pairs as text[])) as p
+              where strpos(m.label || m.code, p) > 0)
+           as hits
+    from masked as m
 )
 select x.kind, x.code, x.label, st_x(st_centroid(x.geom)) as lon, st_y(st_centroid(x.geom)) as lat,
        st_xmin(x.geom) as x0, st_ymin(x.geom) as y0, st_xmax(x.geom) as x1, st_ymax(x.geom) as y1, x.hits

@@ -1,9 +1,8 @@
 """Script payloads written into every text field of every source kind of a generated demo.
 
 :func:`poison` rewrites the files a manifest names, in their own format and encoding: every
-field the data contract types as text, and the key code of each kind no other kind refers to
-(a grid, a zone, a camera, a workstation, an incident …), gets a payload appended, a different
-one row by row. Whatever runs from them in a browser calls ``alert``.
+field the data contract types as text gets a payload appended, a different one row by row.
+Whatever runs from them in a browser calls ``alert``.
 """
 
 from __future__ import annotations
@@ -29,21 +28,14 @@ PAYLOADS = (
     '=HYPERLINK("http://evil.example","x")',
     "{{7*7}}<iframe src=javascript:alert(6)>",
 )
-# key codes that other files name stay as they are (the rows would no longer join)
-_REFERENCED = {f.references for k in KINDS.values() for f in k.fields if f.references}
-_REFERENCED |= {"village", "grid_event_kind"}  # named by code columns that are checked as references
 _GIS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
 
 
 def fields_to_poison(kind: str) -> list[str]:
-    """The canonical fields of ``kind`` that get payloads."""
-    k = KINDS[kind]
-    names = [f.name for f in k.fields if f.type == "text"]
-    if kind not in _REFERENCED and "," not in k.key:
-        key = k.field(k.key)
-        if key.type == "code" and not key.pattern:  # a code with a form would only be quarantined
-            names.append(k.key)
-    return names
+    """The canonical fields of ``kind`` that get payloads: its texts. A code has a form (letters and
+    digits with - _ . : between, etl/validate.py): one with a payload is quarantined, not shown, and
+    tests/etl/test_validate.py holds that."""
+    return [f.name for f in KINDS[kind].fields if f.type == "text"]
 
 
 def _poisoned(values: pd.Series) -> pd.Series:

@@ -8,9 +8,12 @@
 -- anew. Revisions run first, so none relies on these being current; a file uses tables and what
 -- earlier files define.
 
+-- A grid named after its worker (张三网格) names a person: a stored person's or landlord's name (or a
+-- phone) in the grid's own name is masked (serve.mask_text); the village's name is the
+-- government's and stays as it is.
 create or replace function serve.grid_name(village text, grid text) returns text
-language sql immutable parallel safe
-return case when village is null or village = '' or grid like village || '%' then grid
-            else village || '·' || grid end;
+language sql stable parallel safe cost 1000
+return case when village is null or village = '' or grid like village || '%' then serve.mask_text(grid)
+            else village || '·' || serve.mask_text(grid) end;
 comment on function serve.grid_name(text, text) is
-    'A grid''s name with its village (grids are numbered within villages): 白石社区·第6网格.';
+    'A grid''s name with its village (grids are numbered within villages), a stored name in it masked: 白石社区·第6网格, 白石社区·张*网格.';

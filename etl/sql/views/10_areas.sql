@@ -14,14 +14,19 @@ create or replace view serve.districts with (security_invoker = true) as
 select district_code, name, city_name, geom from core.districts;
 comment on view serve.districts is 'One row per district (区县) of the loaded area.';
 
+-- An area's name and a station's address are a clerk's text from a file, and name people: a zone
+-- after its community officer (老杨警务室), a grid after its worker (张三网格), a station's address in a
+-- city village after a householder. A stored person's or landlord's name (or a phone) in them is
+-- masked (serve.mask_text), as in place names; a grid's through serve.grid_name.
 create or replace view serve.stations with (security_invoker = true) as
-select s.station_code, s.name, s.district_code, s.address, s.duty_phone, s.geom,
+select s.station_code, serve.mask_text(s.name) as name, s.district_code, serve.mask_text(s.address) as address,
+       s.duty_phone, s.geom,
        st_x(s.site) as site_lon, st_y(s.site) as site_lat
 from core.police_stations s;
 comment on view serve.stations is 'One row per police station (派出所): its area and its site.';
 
 create or replace view serve.zones with (security_invoker = true) as
-select z.zone_code, z.station_code, z.district_code, z.name, z.officer_count, z.auxiliary_count, z.geom
+select z.zone_code, z.station_code, z.district_code, serve.mask_text(z.name) as name, z.officer_count, z.auxiliary_count, z.geom
 from core.police_zones z;
 comment on view serve.zones is 'One row per police zone (警务区).';
 

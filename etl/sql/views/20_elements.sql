@@ -1,7 +1,8 @@
 -- serve: the base elements. Personal data leaves only masked (functions/10_serve_masks.sql);
 -- free text that may name people is not exposed at all. A place's name is a clerk's text too and
 -- names people (张三自建房, 李四便利店门口, a workstation after its officer): a phone or ID number or a
--- stored person's or landlord's name in it is masked (serve.mask_text), as in typed text.
+-- stored person's or landlord's name in it is masked (serve.mask_text), as in typed text; so is a
+-- standard address, which in a city village names its householder (张三屋后巷3号).
 -- Views run with security_invoker, so the reader's own privileges and row-level security apply
 -- to the core rows beneath.
 --
@@ -14,9 +15,9 @@
 -- earlier files define.
 
 create or replace view serve.buildings with (security_invoker = true) as
-select b.building_code, b.address_code, a.full_address,
-       coalesce(nullif(regexp_replace(a.full_address, '^.*?(街道|镇)', ''), ''), serve.mask_text(b.name),
-                b.building_code) as short_address,
+select b.building_code, b.address_code, serve.mask_text(a.full_address) as full_address,
+       serve.mask_text(coalesce(nullif(regexp_replace(a.full_address, '^.*?(街道|镇)', ''), ''), b.name,
+                                b.building_code)) as short_address,
        b.community_code, serve.mask_text(b.name) as name, b.floors, b.building_use,
        b.households, b.is_city_village, b.geom, b.grid_code, b.zone_code, b.station_code,
        (a.address_code is not null and b.grid_code is not null and b.zone_code is not null) as three_codes

@@ -10,18 +10,28 @@
 -- anew. Revisions run first, so none relies on these being current; a file uses tables and what
 -- earlier files define.
 
--- A place's name that may name a person (a community, a workstation, a building without an address)
--- is searched and shown masked as serve.mask_text masks it: typing the name finds nothing, so the
--- search does not confirm it either.
+-- A place's name or address may name a person (a compound, a workstation, a grid after its worker,
+-- a city village's doorplate after its householder): it is searched and shown masked as
+-- serve.mask_text masks it, so typing the name finds nothing and the search does not confirm it.
+-- `plain` is the text unmasked, for the search to narrow its candidates cheaply before it masks
+-- them (masking only turns characters into *, so a pair of characters without * found in the
+-- masked label is in the plain one): it is never shown.
 create or replace view serve.search_index with (security_invoker = true) as
-select 'station' as kind, station_code as code, name as label, station_code, geom from core.police_stations
-union all select 'zone', zone_code, name, station_code, geom from core.police_zones
-union all select 'grid', g.grid_code, serve.grid_name(v.name, g.name), g.station_code, g.geom
-    from core.grids g left join core.villages v using (village_code)
-union all select 'community', community_code, serve.mask_text(name), station_code, geom from core.communities
-union all select 'workstation', workstation_code, serve.mask_text(name), station_code, geom from core.workstations
-union all select 'smart_community', smart_code, serve.mask_text(name), station_code, geom from core.smart_communities
-union all select 'building', b.building_code, coalesce(a.full_address, serve.mask_text(b.name), b.building_code), b.station_code, b.geom
-    from core.buildings b left join core.standard_addresses a using (address_code)
-union all select 'address', address_code, full_address, station_code, geom from core.standard_addresses;
-comment on view serve.search_index is 'One row per searchable place: station, zone, grid, community, workstation, building or address.';
+select p.kind, p.code, serve.mask_text(p.plain) as label, p.station_code, p.geom, p.plain
+from (
+    select 'station' as kind, station_code as code, name as plain, station_code, geom from core.police_stations
+    union all select 'zone', zone_code, name, station_code, geom from core.police_zones
+    union all select 'grid', g.grid_code,
+                     case when v.name is null or v.name = '' or g.name like v.name || '%' then g.name
+                          else v.name || '·' || g.name end,
+                     g.station_code, g.geom
+        from core.grids g left join core.villages v using (village_code)
+    union all select 'community', community_code, name, station_code, geom from core.communities
+    union all select 'workstation', workstation_code, name, station_code, geom from core.workstations
+    union all select 'smart_community', smart_code, name, station_code, geom from core.smart_communities
+    union all select 'building', b.building_code, coalesce(a.full_address, b.name, b.building_code), b.station_code, b.geom
+        from core.buildings b left join core.standard_addresses a using (address_code)
+    union all select 'address', address_code, full_address, station_code, geom from core.standard_addresses
+) as p;
+comment on view serve.search_index is
+    'One row per searchable place: station, zone, grid, community, workstation, building or address; its label masked (plain: for narrowing a search only, never shown).';
