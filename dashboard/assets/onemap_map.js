@@ -193,10 +193,10 @@ window.onemap = Object.assign({}, window.onemap, {
         }
     });
 })();
-// Names written on a map (stations, grids, streets, places; the wall's stations) that would be cut
-// at the map's edge are left out until the map moves them wholly inside: all are measured first,
-// then marked, so the page is laid out once.
-var ONEMAP_NAMES = ".station-label, .grid-label, .bm-label, .wall-label";
+// Names written on a map (stations, streets, places; the wall's stations) that would be cut at the
+// map's edge are left out until the map moves them wholly inside: all are measured first, then
+// marked, so the page is laid out once. (A grid's name is written only inside its grid: onemapDeclutter.)
+var ONEMAP_NAMES = ".station-label, .bm-label, .wall-label";
 function onemapKeepInside(map) {
     var container = map && map.getContainer && map.getContainer();
     if (!container || !container.isConnected) { return; }
@@ -221,6 +221,11 @@ if (window.L && window.L.Map && window.L.Map.addInitHook) {
     window.L.Map.addInitHook(function () {
         var map = this;
         window.onemap.map = map;
-        map.on("move zoomend resize layeradd", function () { onemapKeepInsideSoon(map); });
+        map.on("move zoomend resize layeradd viewreset", function () { onemapKeepInsideSoon(map); });
+        // once a move or a zoom's animation has ended and the names stand where they stay
+        map.on("moveend zoomend", function () {
+            window.clearTimeout(map.onemapInsideTimer);
+            map.onemapInsideTimer = window.setTimeout(function () { onemapKeepInside(map); }, 300);
+        });
     });
 }
