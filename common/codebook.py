@@ -183,7 +183,7 @@ BOOK: dict[EnumName, dict[str, str]] = {
     "supervision_state": {"open": "督办中", "overdue": "逾期", "closed": "已办结"},
     "closed_reason": {"item_closed": "事项办结自动关闭", "by_hand": "手动办结"},
     # what a supervision did in a report's week (one may do all three)
-    "supervision_week": {"opened": "本周新开", "overdue": "逾期未办结", "closed": "本周办结"},
+    "supervision_week": {"opened": "本期新开", "overdue": "逾期未办结", "closed": "本期办结"},
     # the kinds of open item a page lists together (each has its own status enum)
     "item_kind": {"grid_event": "网格事件", "hazard": "风险隐患", "dispute": "高风险纠纷"},
     # the kinds of place the map's search finds (serve.search_index.kind)

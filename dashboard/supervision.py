@@ -84,7 +84,8 @@ def supervision_list(ctx: AppContext, area_kind: str, code: str, period: Period)
     now_open = sum(1 for s in found if s["state"] == "open")
     link = carried(ctx, period)
     late = label("supervision_state", "overdue")
-    title = f"督办（本期新开 {opened} · {late} {overdue} · 本期办结 {closed} · 当前在督 {now_open}）"
+    new, done = label("supervision_week", "opened"), label("supervision_week", "closed")  # as the reports
+    title = f"督办（{new} {opened} · {late} {overdue} · {done} {closed} · 当前在督 {now_open}）"
     files = html.Div(
         [
             html.Span("导出辖区全部督办（含事项编号）："),

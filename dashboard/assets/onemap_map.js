@@ -193,7 +193,39 @@ window.onemap = Object.assign({}, window.onemap, {
         }
     });
 })();
+// Names written on a map (stations, streets, places; the wall's stations) that would be cut at the
+// map's edge are left out until the map moves them wholly inside: all are measured first, then
+// marked, so the page is laid out once. (A grid's name is written only inside its grid: onemapDeclutter.)
+var ONEMAP_NAMES = ".station-label, .bm-label, .wall-label";
+function onemapKeepInside(map) {
+    var container = map && map.getContainer && map.getContainer();
+    if (!container || !container.isConnected) { return; }
+    var box = container.getBoundingClientRect();
+    var names = Array.prototype.slice.call(container.querySelectorAll(ONEMAP_NAMES));
+    var out = names.map(function (el) {
+        var r = (el.firstElementChild || el).getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) { return false; }
+        return r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom;
+    });
+    names.forEach(function (el, i) { el.classList.toggle("label-out", out[i]); });
+}
+function onemapKeepInsideSoon(map) {
+    if (map.onemapInsideFrame) { return; }
+    map.onemapInsideFrame = window.requestAnimationFrame(function () {
+        map.onemapInsideFrame = 0;
+        onemapKeepInside(map);
+    });
+}
 // the map as soon as Leaflet makes it, where Leaflet is loaded before this file
 if (window.L && window.L.Map && window.L.Map.addInitHook) {
-    window.L.Map.addInitHook(function () { window.onemap.map = this; });
+    window.L.Map.addInitHook(function () {
+        var map = this;
+        window.onemap.map = map;
+        map.on("move zoomend resize layeradd viewreset", function () { onemapKeepInsideSoon(map); });
+        // once a move or a zoom's animation has ended and the names stand where they stay
+        map.on("moveend zoomend", function () {
+            window.clearTimeout(map.onemapInsideTimer);
+            map.onemapInsideTimer = window.setTimeout(function () { onemapKeepInside(map); }, 300);
+        });
+    });
 }

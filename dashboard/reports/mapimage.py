@@ -4,6 +4,7 @@ grids coloured by their emerging hot- or cold-spot class (研判)."""
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import datetime
 
@@ -18,11 +19,13 @@ from dashboard.map.layers import AreaLayer, area_layer
 from dashboard.map.legends import heat_ticks
 from dashboard.queries import areas
 from dashboard.queries.areas import Area
+from dashboard.reports import mapnames
 from dashboard.scope import Scope
 
 WIDTH = 1400  # pixels; printed about 17 cm wide
 HEAT_STEP = 2  # the heat's pixels are this many of the map's each way
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-noto-cjk (as the PDF's)
+BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"  # the names on the map
 M_PER_DEG = 111_320.0
 JPEG_QUALITY = 90  # the station map's (see station_map)
 OUTLINES: list[tuple[AreaLayer, tuple[int, int, int, int], int]] = [
@@ -64,6 +67,16 @@ def hotspot_map(url: str, scope: Scope, station: str, classes: dict[str, str]) -
     for feature in area_layer(url, scope, "station", 16, "WGS84", within)["features"]:
         for ring in _pixels(shapely.geometry.shape(feature["geometry"]), extent, canvas.size):
             draw.line([*ring, ring[0]], fill=(11, 61, 145, 255), width=3)
+    # each grid's name where it fits, as on the station's map: the table below names the classes
+    named = [
+        (
+            "grid",
+            str(f["properties"].get("label") or ""),
+            mapnames.to_pixels(shapely.geometry.shape(f["geometry"]), extent, canvas.size),
+        )
+        for f in grids
+    ]
+    mapnames.draw_names(draw, mapnames.place(named, _bold, canvas.size), _bold)
     out = io.BytesIO()
     canvas.convert("RGB").save(out, "PNG", optimize=False, compress_level=6)
     return out.getvalue()
@@ -86,7 +99,17 @@ def _pixels(
 
 
 def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime) -> bytes:
-    """JPEG of the station's area: incident heat of [t0, t1), grid outlines, zone and station lines.
+    """JPEG of the station's area: incident heat of [t0, t1), grid outlines, zone and station
+    lines, and the zones' and grids' names (:func:`station_map_named`)."""
+    return station_map_named(url, scope, station, t0, t1)[0]
+
+
+def station_map_named(
+    url: str, scope: Scope, station: str, t0: datetime, t1: datetime
+) -> tuple[bytes, list[mapnames.Name]]:
+    """JPEG of the station's area: incident heat of [t0, t1), grid outlines, zone and station lines,
+    each zone's and grid's name where it fits (:func:`dashboard.reports.mapnames.place`); with the
+    names written and where.
 
     JPEG because the PDF embeds it as it is, where a PNG is decoded and compressed again by the
     typesetter (a fifth of a second for this size); at this quality, with colour at full
@@ -110,17 +133,23 @@ def station_map(url: str, scope: Scope, station: str, t0: datetime, t1: datetime
     layer.putalpha(Image.composite(layer.getchannel("A"), inside, inside))
     canvas.alpha_composite(layer)
     draw = ImageDraw.Draw(canvas)
+    named: list[tuple[str, str, shapely.Geometry]] = []
     for layer_name, colour, line in OUTLINES:
         fc = area_layer(url, scope, layer_name, 16, "WGS84", within)
         for feature in fc["features"]:
-            for ring in _pixels(shapely.geometry.shape(feature["geometry"]), extent, canvas.size):
+            geom = shapely.geometry.shape(feature["geometry"])
+            for ring in _pixels(geom, extent, canvas.size):
                 draw.line([*ring, ring[0]], fill=colour, width=line)
+            if layer_name in mapnames.SIZES:
+                name = str(feature["properties"].get("label") or "")
+                named.append((layer_name, name, mapnames.to_pixels(geom, extent, canvas.size)))
     m_per_px = (extent[2] - extent[0]) * M_PER_DEG * np.cos(np.radians((extent[1] + extent[3]) / 2)) / width
-    _scale_bar(draw, m_per_px, height)
-    _heat_scale(draw, heat.peak, width, height)
+    clear = [_scale_bar(draw, m_per_px, height), _heat_scale(draw, heat.peak, width, height)]
+    names = mapnames.place(named, _bold, canvas.size, [b for b in clear if b is not None])
+    mapnames.draw_names(draw, names, _bold)
     out = io.BytesIO()
     canvas.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
-    return out.getvalue()
+    return out.getvalue(), names
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -130,9 +159,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
-def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> None:
+@functools.lru_cache(maxsize=4)
+def _bold(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype(BOLD, size)
+    except OSError:
+        return _font(size)
+
+
+def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> tuple[float, float, float, float]:
     """A scale bar of a round length (1, 2 or 5 times a power of ten metres), about a fifth of
-    the map wide, lower left."""
+    the map wide, lower left; the box it takes."""
     target = m_per_px * 280
     n = 10 ** np.floor(np.log10(target))
     metres = float(max(k * n for k in (1, 2, 5) if k * n <= target))
@@ -142,13 +179,17 @@ def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> None:
     draw.rectangle([x0 - 10, y0 - 38, x0 + px + 10, y0 + 14], fill=(255, 255, 255, 230))
     draw.rectangle([x0, y0 - 4, x0 + px, y0 + 4], fill=(29, 39, 51, 255))
     draw.text((x0, y0 - 34), words, fill=(29, 39, 51, 255), font=_font(22))
+    return (x0 - 10, y0 - 38, x0 + px + 10, y0 + 14)
 
 
-def _heat_scale(draw: ImageDraw.ImageDraw, top: float, width: int, height: int) -> None:
-    """The heat's colour ramp with its numbers (0 to the density drawn full red), lower right."""
+def _heat_scale(
+    draw: ImageDraw.ImageDraw, top: float, width: int, height: int
+) -> tuple[float, float, float, float] | None:
+    """The heat's colour ramp with its numbers (0 to the density drawn full red), lower right; the
+    box it takes (None without heat)."""
     ticks = heat_ticks(top)
     if not ticks:
-        return
+        return None
     ramp_w, x1, y0 = 420, width - 30, height - 70
     x0 = x1 - ramp_w
     draw.rectangle([x0 - 12, y0 - 40, x1 + 12, y0 + 56], fill=(255, 255, 255, 230))
@@ -160,3 +201,4 @@ def _heat_scale(draw: ImageDraw.ImageDraw, top: float, width: int, height: int) 
         x = x0 + ramp_w * k / (len(ticks) - 1)
         anchor = "la" if k == 0 else "ra" if k == len(ticks) - 1 else "ma"
         draw.text((x, y0 + 20), t, fill=(29, 39, 51, 255), font=_font(18), anchor=anchor)
+    return (x0 - 12, y0 - 40, x1 + 12, y0 + 56)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import gc
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,22 @@ def columns(*widths: float) -> Markup:
 
 
 _env.globals["cols"] = columns
+# a date written in words (11月17日) or digits (2026-11-23 00:00, 08-31)
+DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?")
+
+
+def whole_dates(text: Any) -> Markup:
+    """``text`` escaped, each date in it kept on one line (a line of a period and its comparisons
+    broke 11月17日—11 / 月23日 at the page's edge); it breaks between the dates as before."""
+    s = str(text)
+    out, at = [], 0
+    for m in DATE.finditer(s):
+        out += [Markup.escape(s[at : m.start()]), Markup('<span class="date">{}</span>').format(m.group())]
+        at = m.end()
+    return Markup("").join([*out, Markup.escape(s[at:])])
+
+
+_env.filters["dates"] = whole_dates
 CSS = (TEMPLATES / "report.css").read_text(encoding="utf-8")
 # The PDF lists the grids with most incidents and the first red cards; every one of them is in the
 # XLSX of the same report. Printing a big station's 500 grids cost WeasyPrint seconds and a reader

@@ -116,7 +116,7 @@ SUPERVISION_COLUMNS: list[Column] = [
     ("card", "督办牌", "card"),
     ("unit", "责任单位", "text"),
     ("deadline_text", "办结期限", "text"),
-    ("week_state", "本周", "text"),
+    ("week_state", term("current"), "text"),
     ("opened_by_name", "督办人", "text"),
     ("ended", "办结情况", "text"),
 ]

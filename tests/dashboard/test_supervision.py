@@ -225,7 +225,7 @@ def test_the_weekly_report_lists_the_weeks_supervisions(
         )
     week = Period(Week.parse("2026-W47"))
     r = build_station(demo_db[1], Scope.everything(), station, week, with_map=False)
-    assert [(s["item_no"], s["week_state"]) for s in r.supervisions] == [(first, "本周新开、逾期未办结")]
+    assert [(s["item_no"], s["week_state"]) for s in r.supervisions] == [(first, "本期新开、逾期未办结")]
     html = pdf.station_html(r)
     assert "督办（本期新开 1 件，逾期未办结 1 件，办结 0 件）" in html
     listed = html.split('id="report-supervisions"')[1].split("</table>")[0]
@@ -236,4 +236,4 @@ def test_the_weekly_report_lists_the_weeks_supervisions(
     path = tmp_path / "r.xlsx"
     xlsx.write_station(r, path)
     rows = list(openpyxl.load_workbook(path)["督办"].iter_rows(min_row=2, values_only=True))
-    assert [(row[0], row[2], row[5]) for row in rows] == [(first, "红牌", "本周新开、逾期未办结")]
+    assert [(row[0], row[2], row[5]) for row in rows] == [(first, "红牌", "本期新开、逾期未办结")]

@@ -174,7 +174,7 @@ def test_the_summary_report_lists_the_weeks_supervisions_by_town(
     assert (by_town[town]["opened"], by_town[town]["overdue"], by_town[town]["closed"]) == (1, 1, 0)
     assert sum(t["opened"] + t["overdue"] + t["closed"] for t in s.town_supervisions) == 2
     assert [(x["town"], x["item_no"], x["week_state"]) for x in s.supervisions] == [
-        (name, theirs, "本周新开、逾期未办结")
+        (name, theirs, "本期新开、逾期未办结")
     ]
     html = pdf.summary_html(s)
     counted = html.split('id="report-town-supervisions"')[1].split("</table>")[0]

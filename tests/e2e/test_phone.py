@@ -7,6 +7,7 @@ wraps by words, never a character per line. Screenshots go to artifacts/e2e/phon
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.support.browser import chromium, console_errors, screenshot, sign_in, wait
+from tests.support.seen import map_names
 
 pytestmark = pytest.mark.db
 
@@ -132,6 +134,13 @@ def check_header(driver: WebDriver, page: str) -> None:
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH and box["y"] >= 0, box
 
 
+def names_inside(driver: WebDriver, the_map: str) -> None:
+    """Every name written on the map lies inside it, or is left out (never cut at its edge)."""
+    time.sleep(1)  # the names placed after the map's last move
+    names = map_names(driver, the_map)
+    assert names["written"] and names["cut"] == [], names
+
+
 def tap(driver: WebDriver, element: Any) -> None:
     """A tap on an SVG marker, dispatched where Leaflet listens."""
     driver.execute_script(
@@ -192,6 +201,7 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     assert [rank[c] for c in cards] == sorted(rank[c] for c in cards)  # red cards first, then yellow
     check_header(phone, "/mine")
     check_controls(phone, "/mine")
+    names_inside(phone, "#mine-map")
     screenshot(phone, "phone-mine")
 
     # an open item opens in place
@@ -256,6 +266,8 @@ def test_a_grid_worker_on_a_phone(served: str, accounts: dict[str, Any], phone: 
     except TimeoutException:
         pytest.fail(f"the worker's grid is not framed on the map: {phone.execute_script(FRAMED_JS)}")
     check_header(phone, "/")
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "#map-view .station-label"))
+    names_inside(phone, "#map-view")
     screenshot(phone, "phone-map")
     # every control of the map page, on the map and in the panel below it, is reachable and 44 px
     assert check_controls(phone, "/") > 20

@@ -22,6 +22,7 @@ from tests.support.browser import browsing, screenshot, wait
 from tests.support.cli import serving
 from tests.support.database import station_count
 from tests.support.proxy import Relay, relay
+from tests.support.seen import broken_dates, contrasts
 
 pytestmark = pytest.mark.db
 
@@ -108,17 +109,36 @@ def wall(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
         yield driver
 
 
-def show(driver: WebDriver, base: str, width: int, height: int) -> None:
-    """The wall on a screen of ``width`` × ``height`` CSS pixels, once its map and rotation are drawn."""
+def show(driver: WebDriver, base: str, width: int, height: int, query: str = "") -> None:
+    """The wall (of the period ``query`` names) on a screen of ``width`` × ``height`` CSS pixels,
+    once its map and rotation are drawn."""
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
     )
-    driver.get(base + "/wall")
+    driver.get(base + "/wall" + query)
     wait(driver, lambda d: d.find_element(By.ID, "wall-current").text)
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".wall-label"))
     wait(driver, lambda d: d.find_element(By.ID, "wall-clock").text)
     time.sleep(3)  # the fly to the first view settles (slow to draw on a video wall's pixels)
+
+
+# an element's text, and whether it is shown, each read in one step: the wall's refresh (every 5 s
+# here) may replace the element between finding it and reading it (StaleElementReferenceException)
+READ = "const e = document.getElementById(arguments[0]); return e ? e.innerText : null;"
+SHOWN = "const e = document.getElementById(arguments[0]); return !!e && e.getClientRects().length > 0;"
+
+
+def read(driver: WebDriver, ident: str) -> str:
+    """The text of the element ``ident`` as shown now (its innerText); it must be on the page."""
+    text = driver.execute_script(READ, ident)
+    assert text is not None, f"no #{ident} on the wall"
+    return str(text)
+
+
+def shown(driver: WebDriver, ident: str) -> bool:
+    """Whether the element ``ident`` is on the page and laid out (not display: none)."""
+    return bool(driver.execute_script(SHOWN, ident))
 
 
 @pytest.mark.parametrize(("width", "height"), SCREENS)
@@ -139,11 +159,11 @@ def test_the_wall_fills_every_screen(
     assert len(wall.find_elements(By.CSS_SELECTOR, "#wall-map path")) > 20
     heat = wall.find_element(By.CSS_SELECTOR, "#wall-map img.leaflet-image-layer")
     assert (heat.get_attribute("src") or "").startswith("data:image/png;base64,")
-    legend = wall.find_element(By.ID, "wall-legend").text
+    legend = read(wall, "wall-legend")
     assert "警情热力" in legend and "起/平方公里" in legend, legend
     assert len(wall.find_elements(By.CSS_SELECTOR, ".wall-label")) == station_count(demo_db[0])
-    assert "数据截至" in wall.find_element(By.ID, "wall-as-of").text
-    assert not wall.find_element(By.ID, "wall-stale").is_displayed()
+    assert "数据截至" in read(wall, "wall-as-of")
+    assert not shown(wall, "wall-stale")
 
 
 # where the map's drawn area lies within the map (the whole area's outline, fitted to it)
@@ -175,21 +195,21 @@ def test_the_wall_keeps_its_figures_while_the_database_is_away(
 ) -> None:
     show(wall, served, width, height)
     framed(wall)
-    figures = wall.find_element(By.ID, "wall-figures").text
-    ranking = wall.find_element(By.ID, "wall-station-ranking").text
+    figures = read(wall, "wall-figures")
+    ranking = read(wall, "wall-station-ranking")
     db_relay.cut()
     try:
         banner = wait(wall, lambda d: "yellow" in d.find_element(By.ID, "wall-stale").get_attribute("class"))
         assert banner
-        text = wall.find_element(By.ID, "wall-stale").text
+        text = read(wall, "wall-stale")
         assert "数据未能更新" in text and "正在自动重试" in text, text
         # the banner took its row from the map's region: the map re-framed, nothing is cut off
         framed(wall)
         wait(wall, lambda d: "red" in d.find_element(By.ID, "wall-stale").get_attribute("class"), 30)
         # the last good figures stay on the screen, and the clock goes on
-        assert wall.find_element(By.ID, "wall-figures").text == figures
-        assert wall.find_element(By.ID, "wall-station-ranking").text == ranking
-        clock = wall.find_element(By.ID, "wall-clock").text
+        assert read(wall, "wall-figures") == figures
+        assert read(wall, "wall-station-ranking") == ranking
+        clock = read(wall, "wall-clock")
         wait(wall, lambda d: d.find_element(By.ID, "wall-clock").text != clock, 5)
         framed(wall)
         screenshot(wall, "wall-stale" if width == 1920 else f"wall-stale-{width}x{height}")
@@ -197,7 +217,7 @@ def test_the_wall_keeps_its_figures_while_the_database_is_away(
         db_relay.restore()
     # nobody touches anything: the next refresh clears the banner, and the map takes its room back
     wait(wall, lambda d: not d.find_element(By.ID, "wall-stale").is_displayed(), 30)
-    assert wall.find_element(By.ID, "wall-figures").text
+    assert read(wall, "wall-figures")
     assert wall.current_url.startswith(served + "/wall")
     framed(wall)
     screenshot(wall, "wall-recovered" if width == 1920 else f"wall-recovered-{width}x{height}")
@@ -264,10 +284,10 @@ def test_the_wall_account_stays_signed_in_and_opens_nothing_else(
             {"u": "screen"},
         )
         station = conn.execute(text("select min(station_code) from core.police_stations")).scalar_one()
-    ok = wall.find_element(By.ID, "wall-as-of").text
+    ok = read(wall, "wall-as-of")
     time.sleep(12)  # two refreshes (every 5 s here)
-    assert wall.current_url == served + "/wall" and wall.find_element(By.ID, "wall-as-of").text == ok
-    assert not wall.find_element(By.ID, "wall-stale").is_displayed()
+    assert wall.current_url == served + "/wall" and read(wall, "wall-as-of") == ok
+    assert not shown(wall, "wall-stale")
     with owner.connect() as conn:
         renewed = conn.execute(
             text("select max(last_seen) > now() - interval '1 minute' from ops.sessions where username = :u"),
@@ -282,3 +302,24 @@ def test_the_wall_account_stays_signed_in_and_opens_nothing_else(
         wall.get(served + path)
         body = wait(wall, lambda d: d.find_element(By.TAG_NAME, "body").text)
         assert "只能打开大屏" in body and "人口" not in body, (path, body)
+
+
+@pytest.mark.parametrize(("width", "height"), [*SCREENS[:3], (1366, 1024), (1280, 1024)])
+@pytest.mark.parametrize("query", ["", "?week=2025-W47"])
+def test_no_date_on_the_wall_breaks_across_lines(
+    served: str, wall: WebDriver, width: int, height: int, query: str
+) -> None:
+    """The week in the header, its choices when the picker is open, the legend's days and the red
+    cards' dates: each date on one line, on every screen (the week broke 11月17日—11 / 月23日)."""
+    show(wall, served, width, height, query)
+    shown, broken = broken_dates(wall)
+    assert shown >= 3 and broken == [], (shown, broken)
+    wall.find_element(By.ID, "period-pick").click()
+    menu = ".dash-dropdown-content"  # the choices, drawn apart from the picker
+    wait(wall, lambda d: d.find_elements(By.CSS_SELECTOR, menu) and broken_dates(d, menu)[0] > 2)
+    shown, broken = broken_dates(wall, menu)
+    assert broken == [], (shown, broken)
+    # and the choices read on the wall's dark (they were dark blue on black)
+    seen = contrasts(wall, menu)
+    assert len(seen) >= 3 and min(r for _, r in seen) >= 4.5, seen
+    screenshot(wall, f"wall-period-open-{width}x{height}")

@@ -25,6 +25,7 @@ from tests.support import codes
 from tests.support.accounts import login
 from tests.support.browser import ARTIFACTS
 from tests.support.cli import onemap
+from tests.support.pdf_lines import broken_dates
 from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
@@ -93,6 +94,27 @@ def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple
         assert week_line.split()[2] == f"{k['incidents_prev']:,}"  # last week beside it
         assert week_line.split()[4] == f"{k['incidents_last_year']:,}"  # and the same week last year
         assert f"化解率 {k['dispute_resolution_rate'] * 100:.1f}%" in text.replace("\n", "")
+
+
+def test_no_date_in_a_pdf_breaks_across_lines(reports: Path) -> None:
+    """The period, its comparisons and every date of every report are read whole: the subtitle
+    broke 去年同期（11月17日—11 / 月23日） at the page's edge."""
+    pdfs = sorted(reports.glob("*.pdf"))
+    assert len(pdfs) > 2
+    for pdf in pdfs:
+        assert "11月17日" in pdf_text(pdf), pdf.name  # the same week a year earlier, named
+        assert broken_dates(pdf) == [], pdf.name
+
+
+def test_a_report_names_its_period_as_the_screens_do(reports: Path) -> None:
+    """本期, never 本周: a report of a past week said 本周无督办事项 and headed a column 本周 while its
+    every other line and the pages say 本期 (the codebook's period terms)."""
+    for pdf in sorted(reports.glob("*.pdf")):
+        text = pdf_text(pdf)
+        assert term("current") in text and "本周" not in text, pdf.name
+    for book in sorted(reports.glob("*.xlsx")):
+        cells = [str(c.value) for ws in openpyxl.load_workbook(book) for row in ws.iter_rows() for c in row]
+        assert not [c for c in cells if "本周" in c], book.name
 
 
 def test_pdf_has_every_section_its_map_and_fonts(reports: Path, demo_db: tuple[str, str]) -> None:
