@@ -19,6 +19,7 @@ from dashboard.map import layers
 from dashboard.queries import areas, elements
 from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
+from tests.support.planted import first_codes, stored_names, written
 
 pytestmark = pytest.mark.db
 
@@ -38,33 +39,12 @@ def planted(core: Engine) -> Iterator[tuple[str, str, dict[str, str]]]:
     """A stored person's and a landlord's names written into a station, zone, grid and address; the
     codes planted."""
     with core.connect() as conn:
-        person = conn.execute(
-            text("select name from core.persons where char_length(name) = 3 order by person_id limit 1")
-        ).scalar_one()
-        landlord = conn.execute(
-            text(
-                "select landlord_name from core.rental_units where char_length(landlord_name) = 2 "
-                "order by unit_code limit 1"
-            )
-        ).scalar_one()
+        person, landlord = stored_names(conn)
         # the address of a building, so the building's page and the buildings layer show it
         address = conn.execute(
             text("select address_code from core.buildings where address_code is not null order by 1 limit 1")
         ).scalar_one()
-        codes = {
-            f"{t}.{col}": (
-                address
-                if t == "core.standard_addresses"
-                else conn.execute(text(f"select {code} from {t} order by {code} limit 1")).scalar_one()
-            )
-            for t, code, col in TEXTS
-        }
-        was = {
-            f"{t}.{col}": conn.execute(
-                text(f"select {col} from {t} where {code} = :c"), {"c": codes[f"{t}.{col}"]}
-            ).scalar_one()
-            for t, code, col in TEXTS
-        }
+        codes = first_codes(conn, TEXTS, {"core.standard_addresses.full_address": address})
     named = {
         "core.police_stations.name": f"{person}派出所",
         "core.police_stations.address": f"{landlord}屋后巷{PHONE}号",
@@ -72,21 +52,8 @@ def planted(core: Engine) -> Iterator[tuple[str, str, dict[str, str]]]:
         "core.grids.name": f"{person}网格",
         "core.standard_addresses.full_address": f"广东省广州市增城区荔城街道{person}屋后巷3号",
     }
-    try:
-        with core.begin() as conn:
-            for t, code, col in TEXTS:
-                key = f"{t}.{col}"
-                conn.execute(
-                    text(f"update {t} set {col} = :v where {code} = :c"), {"v": named[key], "c": codes[key]}
-                )
+    with written(core, TEXTS, codes, named):
         yield person, landlord, codes
-    finally:
-        with core.begin() as conn:
-            for t, code, col in TEXTS:
-                key = f"{t}.{col}"
-                conn.execute(
-                    text(f"update {t} set {col} = :v where {code} = :c"), {"v": was[key], "c": codes[key]}
-                )
 
 
 def test_names_in_area_names_and_addresses_are_masked_everywhere_they_show(

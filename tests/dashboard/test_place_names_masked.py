@@ -19,6 +19,7 @@ from dashboard.map import basemap, layers
 from dashboard.queries import elements
 from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
+from tests.support.planted import first_codes, stored_names, written
 
 pytestmark = pytest.mark.db
 
@@ -40,28 +41,8 @@ def planted(core: Engine) -> Iterator[tuple[str, str, dict[str, str]]]:
     """A stored person's and a landlord's names written into one place of each kind; the places as
     they were afterwards."""
     with core.connect() as conn:
-        person = conn.execute(
-            text("select name from core.persons where char_length(name) = 3 order by person_id limit 1")
-        ).scalar_one()
-        landlord = conn.execute(
-            text(
-                "select landlord_name from core.rental_units where char_length(landlord_name) = 2 "
-                "order by unit_code limit 1"
-            )
-        ).scalar_one()
-        codes = {
-            f"{table}.{col}": conn.execute(
-                text(f"select {code} from {table} order by {code} limit 1")
-            ).scalar_one()
-            for table, code, col in PLACES
-        }
-        was = {
-            key: conn.execute(
-                text(f"select {col} from {table} where {code} = :c"), {"c": codes[f"{table}.{col}"]}
-            ).scalar_one()
-            for table, code, col in PLACES
-            for key in [f"{table}.{col}"]
-        }
+        person, landlord = stored_names(conn)
+        codes = first_codes(conn, PLACES)
     named = {
         "core.buildings.name": f"{person}自建房",
         "core.cameras.name": f"{landlord}便利店门口{PHONE}",
@@ -71,22 +52,8 @@ def planted(core: Engine) -> Iterator[tuple[str, str, dict[str, str]]]:
         "core.smart_communities.name": f"{person}智安小区",
         "core.rental_units.room_no": f"{person}房",
     }
-    try:
-        with core.begin() as conn:
-            for table, code, col in PLACES:
-                key = f"{table}.{col}"
-                conn.execute(
-                    text(f"update {table} set {col} = :v where {code} = :c"),
-                    {"v": named[key], "c": codes[key]},
-                )
+    with written(core, PLACES, codes, named):
         yield person, landlord, codes
-    finally:
-        with core.begin() as conn:
-            for table, code, col in PLACES:
-                key = f"{table}.{col}"
-                conn.execute(
-                    text(f"update {table} set {col} = :v where {code} = :c"), {"v": was[key], "c": codes[key]}
-                )
 
 
 def _station_of(core: Engine, code: str) -> str:
