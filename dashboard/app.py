@@ -30,6 +30,7 @@ from dashboard import (
     periodbar,
     routes,
     supervision,
+    warm,
 )
 from dashboard.auth import Auth, User
 from dashboard.context import AppContext
@@ -116,6 +117,12 @@ def create_app(
     layerfiles.install(app, c)
     login.install(app, c, Auth(url, derive(secret, "session"), settings), derive(secret, "csrf"))
 
+    keeper = warm.Keeper(c)  # warms the cache when a new period or day begins (dashboard/warm.py)
+
+    @app.server.before_request
+    def _keep_warm() -> None:
+        keeper.start()
+
     @app.server.before_request
     def _callback_envelope() -> None:
         # after the login guard (registered first): only a signed-in browser gets this far
@@ -130,6 +137,7 @@ def create_app(
     # last: every callback (and so every inline script Dash will serve) is registered by now
     headers.install(app, settings.basemap_url)
     app.onemap = c  # type: ignore[attr-defined]
+    app.onemap_keeper = keeper  # type: ignore[attr-defined]
     # Dash sets itself up on its first request and registers the script paths it may serve while it
     # renders the index page. Do both here, before gunicorn forks: a worker whose first request is a
     # script would refuse it (500). (Unsigned, the request is sent to /login after Dash's set-up.)
@@ -138,6 +146,7 @@ def create_app(
         raise RuntimeError(f"the dashboard's first request failed: {first.status_code}")
     with app.server.test_request_context("/"):
         app.index()
+    keeper.armed = True  # from here on: in the served processes, not in the one that forks them
     # no connection (or standby watcher) started here may outlive the fork: two workers sharing one
     # socket garble it
     db.dispose(url)

@@ -9,10 +9,16 @@ thread of one process at a time: the others wait on an exclusive ``flock`` of th
 file, then read what the first one stored. The kernel releases the lock of a process that dies,
 so a killed worker never leaves a key locked.
 
-Every key carries the data's stamp (:func:`data_stamp`: the newest load and derivation), so a new
-load makes every earlier entry unreachable at once, in every process; :mod:`dashboard.warm` computes the
-pages most asked for after a load. The directory is the deployment's to protect: it holds what
-the application role may read, for every scope (the scope is part of each key).
+Every key carries the data's stamp (:func:`data_stamp`: the newest load and derivation) and the
+default period, so a new load or a new week makes every earlier entry unreachable at once, in every
+process; what the clock changes within a week (a supervision turning overdue) is in the keys of the
+parts that show it (:func:`dashboard.queries.operations.judged_stamps`). So a value lives until
+what it depends on changes, bounded by ``seconds`` (days) and by the number of values kept (the
+shared directory) and their bytes (each process's memory); :mod:`dashboard.warm` computes the
+pages most asked for after a load and again when a new period or day begins.
+
+The directory is the deployment's to protect: it holds what the application role may read, for
+every scope (the scope is part of each key).
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ T = TypeVar("T")
 MISSING = object()
 # how long a process trusts the data stamp it read: a new load shows within this many seconds
 STAMP_SECONDS = 2.0
+# the most values kept in the shared directory (the oldest go first), and the bytes of stored form
+# each process keeps in memory (a busy grid's page is about a megabyte)
+SHARED_VALUES = 5000
+LOCAL_BYTES = 64 * 1024 * 1024
 
 
 def canonical(value: Any) -> Any:
@@ -67,7 +77,7 @@ class SharedCache:
     directory : Path
         Shared by the processes serving one deployment (created when missing, mode 0700).
     seconds : int
-        How long a value is kept (at most; a new load ends it sooner).
+        How long a value is kept at most (a new load or period makes it unreachable sooner).
     """
 
     def __init__(self, directory: Path, seconds: int) -> None:
@@ -79,9 +89,12 @@ class SharedCache:
         self.locks.mkdir(exist_ok=True, mode=0o700)
         self.seconds = max(int(seconds), 1)
         self.shared = FileSystemCache(
-            str(self.directory / "values"), threshold=5000, default_timeout=self.seconds
+            str(self.directory / "values"), threshold=SHARED_VALUES, default_timeout=self.seconds
         )
-        self.local: TTLCache[str, Any] = TTLCache(maxsize=512, ttl=self.seconds)
+        # (value, bytes of its stored form): bounded by those bytes, not by a count of values
+        self.local: TTLCache[str, tuple[Any, int]] = TTLCache(
+            maxsize=LOCAL_BYTES, ttl=self.seconds, getsizeof=lambda entry: max(entry[1], 1)
+        )
         self._mutex = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -96,26 +109,31 @@ class SharedCache:
                 return found  # type: ignore[no-any-return,unused-ignore]
             value = compute()
             # a page part whose JSON is kept is stored as that JSON only (dashboard/pagejson.py)
-            self.shared.set(digest, dumps(value))
-            with self._mutex:
-                self.local[digest] = value
+            stored = dumps(value)
+            self.shared.set(digest, stored)
+            self._keep(digest, value, len(stored))
             return value
 
     def _read(self, digest: str) -> Any:
         with self._mutex:
             if digest in self.local:
-                return self.local[digest]
+                return self.local[digest][0]
         # stored pickled (a stored None is a value: an area that does not exist); None is a miss
         stored = self.shared.get(digest)
         if stored is None:
             return MISSING
         value = pickle.loads(stored)
-        with self._mutex:
-            self.local[digest] = value
+        self._keep(digest, value, len(stored))
         return value
 
-    def _locked(self, digest: str) -> _FileLock:
-        return _FileLock(self.locks / f"{digest[:2]}" / f"{digest}.lock")
+    def _keep(self, digest: str, value: Any, size: int) -> None:
+        if size > LOCAL_BYTES:  # read from the directory each time rather than empty the memory
+            return
+        with self._mutex:
+            self.local[digest] = (value, size)
+
+    def _locked(self, digest: str) -> FileLock:
+        return FileLock(self.locks / f"{digest[:2]}" / f"{digest}.lock")
 
     def clear(self) -> None:
         """Forget every value (this process's and the shared ones)."""
@@ -124,21 +142,31 @@ class SharedCache:
             self.local.clear()
 
 
-class _FileLock:
-    """An exclusive ``flock`` of one file for a ``with`` block; blocks until it is free. Each use
-    opens the file anew, so two threads of one process exclude each other as two processes do."""
+class FileLock:
+    """An exclusive ``flock`` of one file for a ``with`` block, which gives whether it was taken:
+    blocks until it is free, or with ``wait=False`` gives False at once when another holds it. Each
+    use opens the file anew, so two threads of one process exclude each other as two processes do."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, wait: bool = True) -> None:
         self.path = path
+        self.wait = wait
         self.fd = -1
+        self.held = False
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self.held = True
+        return True
 
     def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        if self.held:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            self.held = False
         os.close(self.fd)
 
 

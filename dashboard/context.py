@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from dashboard import bounds, db
 from dashboard.auth import User, audit
 from dashboard.cache import DataStamp, SharedCache, key_digest
-from dashboard.periods import Period
+from dashboard.periods import Period, default_period
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 
@@ -94,14 +94,17 @@ class AppContext:
         return bounds.search_period(search, self.now())
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per key, viewer's scope and role, and data, for ``cache_seconds``;
-        shared by every worker process, computed by one of them at a time (:mod:`dashboard.cache`).
+        """``compute()`` once per key, viewer's scope and role, data and default period, kept at
+        most ``cache_seconds``; shared by every worker process, computed by one of them at a time
+        (:mod:`dashboard.cache`).
 
         The scope and role are always part of the key (row-level security makes every query's rows
         depend on them), so nothing cached for one scope reaches another. The viewer is not: what
         is cached must hold nothing about who asked (no name; the top bar is built per request).
-        The data's stamp is part of it too: after a load nothing computed before it is served.
-        Its reads share one connection (:func:`dashboard.db.shared_reads`).
+        The data's stamp is part of it too: after a load nothing computed before it is served; and
+        the default period, so nothing is served across a week's turn. What else a part shows that
+        changes without a load (verdicts, supervisions, a supervision turning overdue) is the
+        caller's to put in ``key``. Its reads share one connection (:func:`dashboard.db.shared_reads`).
         """
 
         def computed() -> T:
@@ -119,4 +122,10 @@ class AppContext:
 
     def _full_key(self, key: Hashable) -> Hashable:
         user = self.user()
-        return (self.url, user.scope(), user.role, self._stamp(), key)
+        # the default period too: a page's links leave it out (dashboard.periodbar.carried), so
+        # what a period's page holds changes when it stops being the default one
+        return (self.url, user.scope(), user.role, self._stamp(), default_period(self.now()), key)
+
+    def data_stamp(self) -> str:
+        """The data's stamp as this process last read it (:class:`dashboard.cache.DataStamp`)."""
+        return self._stamp()

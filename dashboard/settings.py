@@ -76,7 +76,16 @@ class DashboardSettings(BaseSettings):
         default=20, ge=0, description="Station score: daily management."
     )
     cache_seconds: int = Field(
-        default=300, ge=0, description="How long pages, map layers and heat are cached (0: not at all)."
+        default=7 * 86400,
+        ge=0,
+        description="The longest pages, map layers and heat are cached (0: not at all); a load, a new "
+        "period or what else they show changing ends them sooner (dashboard/cache.py).",
+    )
+    cache_warm_check_seconds: int = Field(
+        default=60,
+        ge=0,
+        description="How often each served process looks whether the cache needs warming (after a "
+        "load that did not warm it, a new period or day) and, if no other is at it, warms it; 0: never.",
     )
     cache_dir: Path = Field(
         default=PROJECT_ROOT / "data" / "cache",

@@ -8,18 +8,32 @@ Warmed: the map and the quality page (leadership), and for each station its map 
 station, so a county's warm grows with its stations, not its grids. What a chief opens first is
 decided here alone (``benchmarks/users.py`` replays :func:`station_paths` too, and a test holds
 the warm to the pages it opens).
+
+Warmed again by the served dashboard itself (:class:`Keeper`): each process looks every
+``ONEMAP_CACHE_WARM_CHECK_SECONDS`` whether the pages of the data, default period and day it
+stands at have been warmed (a marker file in the cache directory, :func:`marker`) and, when not,
+the first to take the warm's lock warms them. So a new week's pages (the default period changes at
+its first midnight) and a new day's (a supervision turns overdue as its deadline's day ends) are
+computed before a user asks, and so are a load's that did not warm (a derivation run alone).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
 
+from common.china import TZ
 from common.secret import derive
 from dashboard import routes
 from dashboard.auth import User
+from dashboard.cache import FileLock, key_digest
 from dashboard.context import AppContext
-from dashboard.periods import Period
+from dashboard.periods import Period, default_period
 from dashboard.queries.areas import child_areas, stations
 from dashboard.queries.indicators import grid_ranking
 from dashboard.settings import DashboardSettings
@@ -34,6 +48,8 @@ ZONES = 1  # police zone pages per station: the first its page lists
 GRIDS = 2
 # pages computed at once: while one waits for its SQL another runs its Python (two cores here)
 WORKERS = 3
+# after a warm that failed, a served process tries again this much later (not at every check)
+RETRY_SECONDS = 600
 
 
 def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> tuple[int, float]:
@@ -58,10 +74,19 @@ def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> 
     c = AppContext(url, settings, derive(secret, "scope"))
     if settings.cache_seconds <= 0:
         return 0, 0.0
+    with FileLock(settings.cache_dir / "warm.lock"):  # after any warm under way, never beside it
+        done = marker(c)
+        found = warm_pages(c)
+        mark(c, done)
+    return found
+
+
+def warm_pages(c: AppContext) -> tuple[int, float]:
+    """Compute the pages the module names into ``c``'s cache (see :func:`warm`)."""
     t0 = time.perf_counter()
     jobs: list[tuple[User, str]] = [(WARMER, "/"), (WARMER, "/quality")]
     with c.acting_as(WARMER):
-        codes = [s["station_code"] for s in stations(url, c.scope())]
+        codes = [s["station_code"] for s in stations(c.url, c.scope())]
         areas = {code: station_paths(c, code, c.period()) for code in codes}
     jobs += [(WARMER, path) for code in codes for path in areas[code]]
     # where a station's chief lands, and goes on to, in the chief's scope
@@ -114,3 +139,79 @@ def station_paths(
 def chief_warmer(station: str) -> User:
     """Who a station's chief's pages are computed for: that station's scope, the chief's role."""
     return User("cache-warmer", "", "station_chief", frozenset({station}), frozenset())
+
+
+def marker(c: AppContext) -> Path:
+    """The file saying the pages of ``c``'s data, default period and day (Beijing, by the clock:
+    what turns a supervision overdue) have been warmed."""
+    with c.acting_as(WARMER):
+        stamp = c.data_stamp()
+    key = ("warmed", c.url, stamp, default_period(c.now()), datetime.now(TZ).date())
+    return c.settings.cache_dir / "warmed" / key_digest(key)
+
+
+def mark(c: AppContext, path: Path) -> None:
+    """Write the marker ``path``; forget markers older than anything the cache keeps."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.touch()
+    oldest = time.time() - max(c.settings.cache_seconds, 86400)
+    for old in path.parent.iterdir():
+        if old.stat().st_mtime < oldest:
+            old.unlink(missing_ok=True)
+
+
+def warm_if_due(c: AppContext) -> bool:
+    """Warm ``c``'s cache unless its marker (:func:`marker`) says it is warm, or another thread or
+    process is warming it now; whether this call warmed it."""
+    if c.settings.cache_seconds <= 0:
+        return False
+    due = marker(c)
+    if due.exists():
+        return False
+    with FileLock(c.settings.cache_dir / "warm.lock", wait=False) as taken:
+        if not taken:
+            return False
+        due = marker(c)  # a warm that ended since has marked it
+        if due.exists():
+            return False
+        warm_pages(c)
+        mark(c, due)
+    return True
+
+
+class Keeper:
+    """A thread in each served process that calls :func:`warm_if_due` every
+    ``cache_warm_check_seconds`` (started by the first request a process serves: the server's
+    workers are forked after the app is made, and a thread does not survive a fork)."""
+
+    def __init__(self, c: AppContext) -> None:
+        self.c = c
+        self.pid = 0
+        self.armed = False  # set once the app is made (its first request is made before a fork)
+        self._stop = threading.Event()
+        self._mutex = threading.Lock()
+
+    def start(self) -> None:
+        """Start this process's thread, once."""
+        every = self.c.settings.cache_warm_check_seconds
+        if not self.armed or every <= 0 or self.c.settings.cache_seconds <= 0 or self.pid == os.getpid():
+            return
+        with self._mutex:
+            if self.pid == os.getpid():
+                return
+            self.pid = os.getpid()
+        threading.Thread(target=self._run, args=(every,), name="onemap-warm", daemon=True).start()
+
+    def stop(self) -> None:
+        """End this process's thread (after the warm it may be doing)."""
+        self._stop.set()
+
+    def _run(self, every: int) -> None:
+        while not self._stop.is_set():
+            wait = every
+            try:
+                warm_if_due(self.c)
+            except Exception:  # the database away, say: tried again later, not every turn
+                logging.getLogger(__name__).warning("warming the cache failed", exc_info=True)
+                wait = max(every, RETRY_SECONDS)
+            self._stop.wait(wait)

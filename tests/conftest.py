@@ -23,6 +23,8 @@ from tests.support.database import load_all, loaded_database, migrated_database
 os.environ["ONEMAP_SECRET_KEY"] = TEST_SECRET
 # the dashboard's shared cache of this run, apart from any served outside the tests
 os.environ.setdefault("ONEMAP_CACHE_DIR", tempfile.mkdtemp(prefix="onemap-test-cache-"))
+# served apps do not warm their cache by themselves (tests of that turn it on)
+os.environ.setdefault("ONEMAP_CACHE_WARM_CHECK_SECONDS", "0")
 
 
 @pytest.fixture(scope="session", autouse=True)

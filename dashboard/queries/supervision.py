@@ -71,10 +71,16 @@ def export_rows(url: str, scope: Scope, limit: int = 20000) -> list[dict[str, An
     return rows(url, "supervision_export", {**scope.params(), "limit": limit}, scope=scope.where("s"))
 
 
-def stamp(url: str) -> int:
-    """The number of the latest step of any supervision: cached pages are keyed by it, so a
-    supervision shows at once in every process."""
-    return int(fetch_all(url, "select ops.supervisions_stamp() as n")[0]["n"])
+def stamp(url: str) -> tuple[int, int]:
+    """The number of the latest step of any supervision and how many open ones in scope are
+    overdue now: cached pages are keyed by them, so a supervision, or one turning overdue as its
+    deadline's day ends, shows at once in every process."""
+    found = fetch_all(
+        url,
+        "select ops.supervisions_stamp() as n,"
+        " (select count(*) from serve.supervisions as s where s.overdue) as overdue",
+    )[0]
+    return int(found["n"]), int(found["overdue"])
 
 
 def supervise(url: str, item_no: str, note: str, unit: str, deadline: date) -> str:
