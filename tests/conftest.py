@@ -21,8 +21,9 @@ from tests.support.database import load_all, loaded_database, migrated_database
 
 # Set before any settings are read; served apps and commands the tests start inherit it.
 os.environ["ONEMAP_SECRET_KEY"] = TEST_SECRET
-# the dashboard's shared cache of this run, apart from any served outside the tests
-os.environ.setdefault("ONEMAP_CACHE_DIR", tempfile.mkdtemp(prefix="onemap-test-cache-"))
+# the dashboard's shared cache of this run, apart from any served outside the tests and from the
+# runs before (a value lives until the next load: a copy of the loaded demo has the stamp it had)
+os.environ["ONEMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="onemap-test-cache-")
 # served apps do not warm their cache by themselves (tests of that turn it on)
 os.environ.setdefault("ONEMAP_CACHE_WARM_CHECK_SECONDS", "0")
 
