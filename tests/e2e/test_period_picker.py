@@ -137,10 +137,14 @@ def test_a_picked_week_stays_while_moving_across_pages(
     pick(browser, PICKED.label_zh())
     assert wait(browser, lambda d: label(d) == PICKED.label_zh())
     # down the drill: station → zone → grid → building, each on the picked week
+    # the address changes before the new page is drawn: its lists are clicked only once its
+    # breadcrumb leads back up to the page it came from (else a list of the last page is clicked)
     click_link(browser, "#drill-zones a")
     assert wait(browser, lambda d: "/zone/" in d.current_url and label(d) == PICKED.label_zh())
+    assert wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-breadcrumb a[href*='/station/']"))
     click_link(browser, "#drill-grids a")
     assert wait(browser, lambda d: "/grid/" in d.current_url and label(d) == PICKED.label_zh())
+    assert wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#drill-breadcrumb a[href*='/zone/']"))
     grid_url = browser.current_url
     click_link(browser, "#drill-buildings a")
     assert wait(browser, lambda d: "/building/" in d.current_url)
