@@ -106,6 +106,28 @@ def window(period: Period, mode: Any, offset: Any, start: Any, end: Any) -> tupl
     return week.start, week.end
 
 
+def window_zh(period: Period, mode: Any, offset: Any, start: Any, end: Any) -> str:
+    """The time window of :func:`window` as every caption of the map names it (the playback's line,
+    the print view's and the exported picture's head): the period's own words for a week, the
+    weeks and days for four weeks, the days for a custom range. Same parameters and errors."""
+    t0, t1 = window(period, mode, offset, start, end)
+    mode = bounds.choice(mode, WINDOW_MODES, default="week")
+    week = period.shift(bounds.offset(offset, PLAYBACK_WEEKS))
+    last = (t1 - timedelta(hours=1)).date()
+    if mode == "custom" and start and end:
+        return f"自定义时段（{t0:%Y年%m月%d日}—{last:%m月%d日}）"
+    if mode == "4w":
+        return f"近4周至{week.label_zh().split('（')[0]}（{t0:%m月%d日}—{last:%m月%d日}）"
+    return week.label_zh()
+
+
+def window_days(period: Period, mode: Any, offset: Any) -> tuple[str, str]:
+    """The first and last day (ISO dates, both included) of a week's or four weeks' window: what
+    the map's range of days shows while one of them is chosen, so it names the days counted."""
+    t0, t1 = window(period, mode, offset, None, None)
+    return t0.date().isoformat(), (t1 - timedelta(hours=1)).date().isoformat()
+
+
 def cell(zoom: float) -> float:
     """The side of a box's cell in degrees at ``zoom``: about a quarter of a 1920-pixel view, 0.01°
     (a kilometre) at street zoom 16, halved with each zoom to 0.0025° from 18, 1.28° at most.

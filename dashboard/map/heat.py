@@ -59,8 +59,29 @@ RAMP = np.array(
 )
 
 
-PALETTE = np.stack([np.interp(np.arange(256) / 255, RAMP[:, 0], RAMP[:, k]) for k in range(1, 5)], axis=-1)
-PALETTE[: round(0.02 * 255) + 1, 3] = 0  # the faintest levels are fully transparent
+# the wall's dark map (navy, luminance 0.02) hid the ramp's low end, blue at a third of full strength
+# (1.04:1 where the heat lay, at its median): on a dark ground the ramp starts bright and nearly
+# opaque, cyan to red, so the faintest level drawn stands out 3:1 or more (tests/e2e/test_wall_heat.py)
+RAMP_DARK = np.array(
+    [
+        [0.0, 0, 220, 255, 0],
+        [0.03, 0, 220, 255, 170],
+        [0.3, 90, 255, 120, 205],
+        [0.65, 255, 220, 0, 230],
+        [1.0, 255, 70, 40, 245],
+    ],
+)
+
+
+def palette(ramp: np.ndarray) -> np.ndarray:
+    """256 RGBA colours along ``ramp`` (position, r, g, b, alpha); the faintest fully transparent."""
+    out = np.stack([np.interp(np.arange(256) / 255, ramp[:, 0], ramp[:, k]) for k in range(1, 5)], axis=-1)
+    out[: round(0.02 * 255) + 1, 3] = 0
+    return out
+
+
+PALETTE = palette(RAMP)
+PALETTES = {"light": PALETTE, "dark": palette(RAMP_DARK)}  # by the ground the heat is drawn on
 
 
 @dataclass
@@ -164,10 +185,12 @@ def render_heat(
     pixels: int | None = None,
     sigma_m: float = SIGMA_M,
     peak: float | None = None,
+    colours: np.ndarray = PALETTE,
 ) -> Heat:
     """Kernel density of weighted points over ``extent`` (west, south, east, north) as an RGBA PNG.
 
-    ``peak`` fixes the density that maps to full red (so weeks of a playback share one scale).
+    ``peak`` fixes the density that maps to full red (so weeks of a playback share one scale);
+    ``colours``: one of :data:`PALETTES`.
     """
     raster, _ = density(x, y, w, extent, pixels, sigma_m)
     west, south, east, north = extent
@@ -176,9 +199,9 @@ def render_heat(
     # a 256-colour palette PNG with alpha: small, and fast to encode
     index = np.round(level * 255).astype(np.uint8)
     image = Image.fromarray(index, "P")
-    image.putpalette(PALETTE[:, :3].astype(np.uint8).tobytes(), rawmode="RGB")
+    image.putpalette(colours[:, :3].astype(np.uint8).tobytes(), rawmode="RGB")
     buf = io.BytesIO()
-    image.save(buf, "PNG", transparency=PALETTE[:, 3].astype(np.uint8).tobytes(), compress_level=3)
+    image.save(buf, "PNG", transparency=colours[:, 3].astype(np.uint8).tobytes(), compress_level=3)
     corners = np.array([[west, south], [east, north]])
     if not is_wgs84(crs):
         cx, cy = from_wgs84(corners[:, 0], corners[:, 1], crs)
@@ -203,7 +226,15 @@ HEAT_UNIT = {"incidents": "起/平方公里", "risks": "风险分/平方公里�
 
 
 def heat_layer(
-    c: AppContext, period: Period, kind: Any, cats: Any, mode: Any, offset: Any, start: Any, end: Any
+    c: AppContext,
+    period: Period,
+    kind: Any,
+    cats: Any,
+    mode: Any,
+    offset: Any,
+    start: Any,
+    end: Any,
+    ground: str = "light",
 ) -> dict[str, Any]:
     """The heat image for the map's filters (cached per scope, filters and datum).
 
@@ -219,6 +250,8 @@ def heat_layer(
         Categories to count (None or empty: all; at most :data:`dashboard.bounds.MAX_ITEMS`).
     mode, offset, start, end
         The time window, see :func:`dashboard.map.framing.window`.
+    ground : str
+        What the heat is drawn over: ``"light"`` (the map's basemap) or ``"dark"`` (the wall's).
 
     Returns
     -------
@@ -238,14 +271,16 @@ def heat_layer(
         return {"url": "", "bounds": None, "total": 0, "legend": "热力已关闭", "scale": None, "top": None}
     source = cast(HeatKind, kind)
     t0, t1 = window(period, mode, offset, start, end)
-    key = ("heat", scope, source, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs)
+    key = ("heat", scope, source, tuple(sorted(cats or [])), t0, t1, c.settings.basemap_crs, ground)
 
     def compute() -> dict[str, Any]:
         x, y, w = heat_points(c.url, scope, source, t0, t1, cats or None)
         # single weeks share one colour scale (so a playback shows real change): full red at 1.5 ×
         # the weekly average peak of the last four weeks; other windows scale to their own peak
         peak = weekly_peak(c, period, source, cats) if mode == "week" else None
-        heat = render_heat(x, y, w, heat_extent(c), c.settings.basemap_crs, peak=peak)
+        heat = render_heat(
+            x, y, w, heat_extent(c), c.settings.basemap_crs, peak=peak, colours=PALETTES[ground]
+        )
         label = (
             f"{HEAT_ZH[source]} · {t0:%m月%d日}—{(t1 - timedelta(seconds=1)):%m月%d日} · 共{heat.total:,.0f}"
         )

@@ -148,7 +148,7 @@ def print_frame(title: str, period: str) -> tuple[html.Div, html.Div]:
     """What a print or an exported picture carries with the map: its head (title and period) and
     the legends (heat and choropleth, filled by the page's callbacks)."""
     head = html.Div(
-        [html.Div(title, className="print-title"), html.Div(period)],
+        [html.Div(title, className="print-title"), html.Div(period, id="map-print-period")],
         id="map-print-head",
         className="map-print-head",
     )

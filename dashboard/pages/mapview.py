@@ -9,7 +9,6 @@ Layout and thin callbacks only: what they return is computed in :mod:`dashboard.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import dash_leaflet as dl
@@ -30,6 +29,7 @@ from dashboard.map import (
     navigate,
     overlays,
     share,
+    timeline,
 )
 from dashboard.map.framing import PLAYBACK_WEEKS
 from dashboard.map.layers import VIEW_LAYERS, PointLayer
@@ -139,7 +139,8 @@ def page(
         dcc.DatePickerRange(
             id="map-heat-range",
             display_format="YYYY-MM-DD",
-            start_date=(week.start - timedelta(days=28)).date().isoformat(),
+            # the days counted (the period's until another window is chosen: dashboard/map/timeline.py)
+            start_date=week.start.date().isoformat(),
             end_date=(week.end - HOUR).date().isoformat(),
         ),
         html.Div(
@@ -197,6 +198,7 @@ def register(app: Dash, c: AppContext) -> None:
         Output("map-heat", "bounds"),
         Output("map-heat-legend", "children"),
         Output("map-play-week", "children"),
+        Output("map-print-period", "children"),
         Input("map-heat-kind", "value"),
         Input("map-heat-cats", "value"),
         Input("map-heat-window", "value"),
@@ -209,21 +211,23 @@ def register(app: Dash, c: AppContext) -> None:
     )
     def _heat(kind, cats, mode, offset, start, end, level, over, search):
         period = c.period(search)
-        week = period.shift(bounds.offset(offset, PLAYBACK_WEEKS))
+        said = framing.window_zh(period, mode, offset, start, end)  # the days heat and colours count
         # a choropleth is read by its colours: heat over it only when asked for
         if bounds.text(level) in choropleth.LEVELS and "on" not in bounds.texts(over):
             return (
                 overlays.BLANK_PNG,
                 no_update,
                 legends.heat_legend({}, overlays.HEAT_HIDDEN),
-                week.label_zh(),
+                said,
+                said,
             )
         h = heat.heat_layer(c, period, kind, cats, mode, offset, start, end)
         return (
             h["url"] or overlays.BLANK_PNG,
             h["bounds"] or no_update,
             legends.heat_legend(h),
-            week.label_zh(),
+            said,
+            said,
         )
 
     @app.callback(
@@ -343,27 +347,6 @@ def register(app: Dash, c: AppContext) -> None:
         return layers.point_layers(c, zoom, view, ["incidents"], window)[0]
 
     @app.callback(
-        Output("map-play-tick", "disabled"),
-        Output("map-play", "children"),
-        Input("map-play", "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _play(n):
-        playing = bool(n and n % 2 == 1)
-        # ‖, not U+23F8 (pause): no CJK font has that one, and it showed as an empty box
-        return not playing, "‖ 暂停" if playing else "▶ 逐周回放"
-
-    @app.callback(
-        Output("map-week-offset", "value"),
-        Input("map-play-tick", "n_intervals"),
-        State("map-week-offset", "value"),
-        prevent_initial_call=True,
-    )
-    def _tick(_n, offset):
-        offset = bounds.offset(offset, PLAYBACK_WEEKS)
-        return -(PLAYBACK_WEEKS - 1) if offset >= 0 else offset + 1
-
-    @app.callback(
         Output("map-search-results", "children"),
         Output("map-search-store", "data"),
         Input("map-search-q", "value"),
@@ -395,6 +378,7 @@ def register(app: Dash, c: AppContext) -> None:
         kind, code = bounds.text(hit.get("kind")), bounds.text(hit.get("code"))
         return navigate.fly_to(c, kind, code) or (no_update, no_update)
 
+    timeline.register(app, c)  # the range of days follows the window; the playback
     analysis_layers.register(app, c)
     hierarchy.register(app)
     share.register(app)  # last: a test finds a server callback by its outputs first

@@ -181,7 +181,7 @@ def layout(c: AppContext, period: Period) -> html.Div:
     return page(
         c,
         framing.area_extent(c),
-        heat.heat_layer(c, period, "incidents", None, "week", 0, None, None),
+        heat.heat_layer(c, period, "incidents", None, "week", 0, None, None, ground="dark"),
         outlines,
         layers.basemap_shapes(c),
         station_labels(c, outlines),
@@ -227,7 +227,7 @@ def page(
             dl.ImageOverlay(
                 url=week_heat["url"] or "data:,",
                 bounds=week_heat["bounds"] or framing.corners(ext),
-                opacity=0.85,
+                opacity=1.0,  # its colours carry their own strength, for the dark map (heat.RAMP_DARK)
                 id="wall-heat",
             ),
             layers.geojson(
@@ -352,7 +352,7 @@ def register(app: Dash, c: AppContext) -> None:
     def _refresh(_n, search):
         # any failure leaves every output as it was: the figures stay, the banner says how old
         period = c.period(search)
-        week_heat = heat.heat_layer(c, period, "incidents", None, "week", 0, None, None)
+        week_heat = heat.heat_layer(c, period, "incidents", None, "week", 0, None, None, ground="dark")
         return (
             figures(c, period),
             rankings(c, period),

@@ -300,11 +300,13 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
     assert login(client, "leader").status_code == 302
     assert client.get("/").status_code == 200
     payload = {
-        "output": "..map-heat.url...map-heat.bounds...map-heat-legend.children...map-play-week.children..",
+        "output": "..map-heat.url...map-heat.bounds...map-heat-legend.children...map-play-week.children"
+        "...map-print-period.children..",
         "outputs": [{"id": "map-heat", "property": p} for p in ("url", "bounds")]
         + [
             {"id": "map-heat-legend", "property": "children"},
             {"id": "map-play-week", "property": "children"},
+            {"id": "map-print-period", "property": "children"},
         ],
         "inputs": [
             {"id": "map-heat-kind", "property": "value", "value": "incidents"},
@@ -328,6 +330,9 @@ def test_callbacks_answer_over_http(demo_app: dash.Dash, core: Engine, accounts:
     )
     legend = json.dumps(body["map-heat-legend"], ensure_ascii=False)
     assert f"共{want:,}" in legend
+    # the playback's line and the print view's head name the days the heat counts
+    assert body["map-play-week"]["children"] == body["map-print-period"]["children"]
+    assert "11月16日—11月22日" in legend and "11月16日—11月22日" in body["map-print-period"]["children"]
     # its scale carries numbers: five densities per km², the top one drawn full red
     ticks = re.findall(r'"children": "(≥?[0-9][0-9,.]*)"', legend)
     assert len(ticks) == 5 and ticks[0] == "0" and ticks[-1].startswith("≥") and "起/平方公里" in legend

@@ -189,6 +189,24 @@ def framed(driver: WebDriver) -> dict[str, float]:
     return f
 
 
+# each row of the rankings' lists that is shown (any of it inside its list) and is cut at the
+# list's edge or lies over a heading of the column: none may (a grid ran over the next heading)
+OVERRUN = r"""
+const heads = [...document.querySelectorAll("#wall-rankings h3")].map(h => h.getBoundingClientRect());
+const out = [];
+for (const li of document.querySelectorAll("#wall-rankings li")) {
+  const r = li.getBoundingClientRect(), list = li.parentElement.getBoundingClientRect();
+  const shown = r.bottom > list.top && r.top < list.bottom && r.right > list.left && r.left < list.right;
+  if (!shown) continue;
+  const cut = r.bottom > list.bottom + 1 || r.top < list.top - 1;
+  const over = heads.some(h => r.top < h.bottom - 1 && r.bottom > h.top + 1
+                           && r.left < h.right && r.right > h.left);
+  if (cut || over) out.push(li.innerText.replace(/\s+/g, " "));
+}
+return out;
+"""
+
+
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
 def test_the_wall_keeps_its_figures_while_the_database_is_away(
     served: str, wall: WebDriver, db_relay: Relay, width: int, height: int
@@ -203,8 +221,10 @@ def test_the_wall_keeps_its_figures_while_the_database_is_away(
         assert banner
         text = read(wall, "wall-stale")
         assert "数据未能更新" in text and "正在自动重试" in text, text
-        # the banner took its row from the map's region: the map re-framed, nothing is cut off
+        # the banner took its row from the map's region: the map re-framed, nothing is cut off,
+        # and the rankings' rows that no longer fit are left out whole
         framed(wall)
+        assert wall.execute_script(OVERRUN) == []
         wait(wall, lambda d: "red" in d.find_element(By.ID, "wall-stale").get_attribute("class"), 30)
         # the last good figures stay on the screen, and the clock goes on
         assert read(wall, "wall-figures") == figures

@@ -1,20 +1,25 @@
-"""研判: the pipeline's Gi* is esda's, planted clusters get their classes, randomness gives none.
+"""研判: the pipeline's Gi* z and p are one Poisson test on its weights, planted clusters get
+their classes, randomness gives none.
 
 The small demo (loaded once per session, the analysis run by the load) carries clusters of known
-truth (etl/demo/hotspot_cases.py); the statistics are checked against esda run here on weights
-built here, and the FDR correction on spatially random counts of 20 seeds.
+truth (etl/demo/hotspot_cases.py); the statistics are checked against the test worked out here on
+weights built here, on counts whose answer is known, and the FDR correction on spatially random
+counts of 20 seeds.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
+from statistics import NormalDist
 
-import esda
 import numpy as np
 import pytest
-from libpysal.weights import DistanceBand, lat2W
+from libpysal.weights import DistanceBand, W, lat2W
+from scipy.sparse import identity
+from scipy.stats import norm, poisson
 from sqlalchemy import create_engine, text
 
 from dashboard.scope import Scope
@@ -33,9 +38,10 @@ def rows(url: str, sql: str, **params: object) -> list:
 
 
 @pytest.mark.parametrize("scope", ["all", "station"])
-def test_gi_star_is_esdas_on_the_same_weights(demo_db: tuple[str, str], scope: str) -> None:
-    """Stored z of every cell of a week equals esda's G_Local (Gi*, binary) on queen weights of the
-    cell lattice built here from the cells' indices, for the whole area and for one station."""
+def test_gi_star_is_the_poisson_test_on_the_same_weights(demo_db: tuple[str, str], scope: str) -> None:
+    """Stored p of every cell of a week is the Poisson tail of its neighbourhood's count on queen
+    weights of the cell lattice built here from the cells' indices (expecting what its area holds),
+    and the stored z is that p's normal score, for the whole area and for one station."""
     owner = demo_db[0]
     station = rows(  # the station with most incidents in the week (the largest may be rural)
         owner,
@@ -45,18 +51,20 @@ def test_gi_star_is_esdas_on_the_same_weights(demo_db: tuple[str, str], scope: s
     )[0][0]
     units = rows(
         owner,
-        "select unit_code from core.analysis_units where unit_kind = 'cell' and (:all or station_code = :s) "
+        "select unit_code, area_m2 from core.analysis_units where unit_kind = 'cell' "
+        "and (:all or station_code = :s) "
         "order by unit_code",
         all=scope == "all",
         s=station,
     )
     codes = [u[0] for u in units]
     scope_code = "all" if scope == "all" else station
+    area = np.array([u[1] for u in units])
     stored = {
-        r[0]: (r[1], r[2])
+        r[0]: (r[1], r[2], r[3])
         for r in rows(
             owner,
-            "select unit_code, events, gi_z from core.hotspot_weeks where scope_code = :s "
+            "select unit_code, events, gi_z, gi_p from core.hotspot_weeks where scope_code = :s "
             "and unit_kind = 'cell' and week_start = :w",
             s=scope_code,
             w=W47,
@@ -66,11 +74,15 @@ def test_gi_star_is_esdas_on_the_same_weights(demo_db: tuple[str, str], scope: s
     assert y.sum() > 20
     ij = np.array([[int(v) for v in c[1:].split("_")] for c in codes], dtype=float)
     w = DistanceBand(ij, threshold=1.5, binary=True, silence_warnings=True)  # the 8 cells around
-    z = esda.G_Local(y, w, transform="B", star=True, permutations=0).Zs
-    got = np.array([stored[c][1] for c in codes if c in stored])
-    want = np.array([z[k] for k, c in enumerate(codes) if c in stored])
+    star = w.sparse + identity(len(codes))  # each cell its own neighbour
+    total, expected = star @ y, (star @ area) * y.sum() / area.sum()
+    p = np.minimum(1, 2 * np.minimum(poisson.sf(total - 1, expected), poisson.cdf(total, expected)))
+    z = np.sign(total - expected) * norm.isf(p / 2)
+    kept = [k for k, c in enumerate(codes) if c in stored]
+    got = np.array([stored[codes[k]][1:] for k in kept])
     assert len(got) > 50
-    assert np.max(np.abs(got - want)) < 1e-9
+    assert np.allclose(got[:, 1], p[kept], rtol=1e-9, atol=1e-300)
+    assert np.allclose(got[:, 0], z[kept], rtol=1e-9, atol=1e-9)
     if scope == "all":  # and the cells' counts are the week's incidents (a station's cells take
         # the station of their centre, its incidents the station they lie in: not the same set)
         incidents = rows(
@@ -100,6 +112,30 @@ def test_planted_clusters_get_their_classes(demo_db: tuple[str, str], demo_manif
             assert got in ("new_hot", "consecutive_hot"), case["pattern"]
         else:
             assert got == case["expected"], case["pattern"]
+
+
+def test_z_and_p_are_one_test_on_counts_whose_answer_is_known() -> None:
+    """Five units in a row, each its neighbours' neighbour, 12 incidents all in the first: its
+    neighbourhood (itself and the second) holds 12 where 2/5 of them, 4.8, are expected, and the
+    last's (the fourth and itself) none where 4.8 are. p is the Poisson tail worked out here by hand,
+    z its normal score (a reader's z ≥ 3.29 is p < 0.001 and back); and on grids of unequal areas,
+    where esda's z (which knows no area) read 1.22 beside p 2e-15, every z says what its p says."""
+    w = W({0: [1], 1: [0, 2], 2: [1, 3], 3: [2, 4], 4: [3]})
+    z, p, sign = gi_star(np.array([12, 0, 0, 0, 0]), w)
+    tail = 1 - sum(math.exp(-4.8) * 4.8**k / math.factorial(k) for k in range(12))  # P(X ≥ 12)
+    none = math.exp(-4.8)  # P(X = 0)
+    assert p[0] == pytest.approx(2 * tail, rel=1e-9) and p[4] == pytest.approx(2 * none, rel=1e-9)
+    assert z[0] == pytest.approx(NormalDist().inv_cdf(1 - tail), rel=1e-9)
+    assert z[4] == pytest.approx(-NormalDist().inv_cdf(1 - none), rel=1e-9)
+    assert list(sign[[0, 4]]) == [1, -1]
+    lattice = lat2W(6, 6, rook=False)
+    y = np.random.default_rng(3).poisson(2, 36)
+    area = np.full(36, 10.0)
+    area[[7, 8, 9, 13, 15, 19, 20, 21]], area[14], y[14] = 1.0, 0.5, 4  # a small grid amid large ones
+    z, p, sign = gi_star(y, lattice, area)
+    assert p.min() < 1e-9  # the small grid's neighbourhood: far more than its area holds
+    assert np.allclose(2 * norm.sf(np.abs(z)), p, rtol=1e-9)
+    assert np.array_equal(np.sign(z)[p < 1], sign[p < 1])
 
 
 def test_spatially_random_counts_give_no_hot_spot_after_fdr() -> None:

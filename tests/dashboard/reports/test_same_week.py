@@ -50,15 +50,16 @@ def shown(text: str, keys: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 
 def pdf_rows(path: Path) -> dict[str, str]:
-    """The headline table of a report PDF: titled label → this period's value."""
+    """The headline table of a report PDF: titled label → this period's value (the value follows
+    its label, two figures to a row)."""
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     rows = {}
     for f in (*HEADLINE, *RATES):
-        line = next((x for x in text.splitlines() if x.strip().startswith(f.titled)), None)
-        if line is not None:
-            rows[f.key] = line.split()[1]
+        words = next((x.split() for x in text.splitlines() if f.titled in x.split()), None)
+        if words is not None:
+            rows[f.key] = words[words.index(f.titled) + 1]
     return rows
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -87,8 +88,9 @@ def test_pdf_headline_numbers_equal_the_dashboards(reports: Path, demo_db: tuple
             ("矛盾纠纷（起）", "disputes"),
             ("预警（条）", "alerts"),
         ):
-            line = next(x for x in text.splitlines() if x.strip().startswith(label))
-            assert line.split()[1] == f"{k[key]:,}", (label, line)
+            # two figures to a row: the value follows its label, wherever on the line
+            words = next(x.split() for x in text.splitlines() if label in x.split())
+            assert words[words.index(label) + 1] == f"{k[key]:,}", (label, words)
         titled = FIGURES["incidents_week"].titled
         week_line = next(x for x in text.splitlines() if x.strip().startswith(titled))
         assert week_line.split()[2] == f"{k['incidents_prev']:,}"  # last week beside it
@@ -122,8 +124,8 @@ def test_pdf_has_every_section_its_map_and_fonts(reports: Path, demo_db: tuple[s
     pdf = station_files(reports, code)[0]
     text = pdf_text(pdf)
     for heading in (
-        "一、主要指标",
-        "二、辖区警情热力与网格",
+        "一、辖区警情热力与网格",
+        "二、主要指标",
         "三、分警务区",
         "四、分网格",
         "五、网格事件办理",
@@ -283,3 +285,32 @@ def test_stations_written_in_processes_say_what_one_process_wrote(
             station_files(tmp_path / "one" / WEEK.label(), code)[0],
         )
         assert said(apart) == said(alone) == said(station_files(reports, code)[0]), code
+
+
+def ink_reach(pdf: Path, page: int) -> float:
+    """How far down page ``page`` of ``pdf`` its ink reaches, above the page's number (0 to 1)."""
+    pgm = subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    _magic, size, _depth, body = pgm.split(b"\n", 3)
+    width, height = (int(v) for v in size.split())
+    ink = np.frombuffer(body, dtype=np.uint8)[: width * height].reshape(height, width) < 200
+    rows = np.flatnonzero(ink[: int(height * 0.93)].any(axis=1))
+    return round(float(rows.max()) / height, 2)
+
+
+def test_each_station_reports_first_pages_are_filled(reports: Path, demo_db: tuple[str, str]) -> None:
+    """Pages 1 and 2 of a station's report are read first: their ink reaches the foot of the page
+    (the headline table alone left page 1's lower two fifths empty, the map held over to page 2,
+    and put after the tables it left page 2 empty instead): the map comes first, then the figures."""
+    filled = []
+    for s in areas.stations(demo_db[1], Scope.everything()):
+        pdf = station_files(reports, s["station_code"])[0]
+        filled.append((s["name"], ink_reach(pdf, 1), ink_reach(pdf, 2)))
+        first = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "一、辖区警情热力与网格" in first, s["name"]  # the figures follow, on page 1 or 2
+    assert min(min(f[1:]) for f in filled) >= 0.8, filled
