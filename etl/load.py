@@ -34,6 +34,7 @@ from etl.bulk import restore_indexes, set_aside_indexes
 from etl.contract import KINDS, load_order
 from etl.db import connect_raw
 from etl.derive import derive_stale, load_lock
+from etl.foreign_keys import BulkKeys, checked_writes
 from etl.kinds import KindLoading, loading_for
 from etl.manifest import Manifest, Source
 from etl.prefetch import prefetch, ramp, started
@@ -262,6 +263,9 @@ class Loader:
         )
         conn.execute(staging_ddl(kind, loading.extra_columns))
         aside = set_aside_indexes(conn, kind.table)  # a first load builds them once at the end
+        # the parents are locked before the checks read them; the references are then checked
+        # in bulk and the rows written without a trigger per row, where the role may
+        loading.keys = BulkKeys.start(conn, kind.table)
         # the first file's first chunk is read while the context is asked for
         first = started(self._read(source, files[0])) if files else None
         ctx = self._context(conn, loading)
@@ -287,7 +291,10 @@ class Loader:
             self.progress(source.name, n_in)
         with clock(report, "upsert"):
             loading.before_upsert(conn)
-            cur = conn.execute(loading.upsert(), {"batch_id": batch_id})
+            with checked_writes(loading.keys, conn):
+                cur = conn.execute(loading.upsert(), {"batch_id": batch_id})
+            if loading.keys is not None:
+                loading.keys.check_written(conn, source.path)
         report.changed += max(cur.rowcount, 0)
         with clock(report, "index"):
             restore_indexes(conn, aside)

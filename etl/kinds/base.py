@@ -17,6 +17,7 @@ from psycopg import sql
 
 from etl.contract import Kind
 from etl.convert import Located
+from etl.foreign_keys import BulkKeys, checked_writes
 from etl.manifest import Source
 from etl.staging import copy_frame, field_columns, upsert_sql
 from etl.validate import Context
@@ -36,6 +37,9 @@ class KindLoading:
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
+        # the table's foreign keys when the loader checks them in bulk (etl/foreign_keys.py): a
+        # hook that copies into core writes its rows under ``checked_writes(self.keys, …)``
+        self.keys: BulkKeys | None = None
 
     def staged_columns(self) -> list[str]:
         """Columns of ``staging.<kind>`` and of the frames copied into it (without ``line_no``)."""
@@ -106,7 +110,8 @@ class OwnGeometry(KindLoading):
             if stored and stored[0]:
                 return rows
         columns = [c for c in rows.columns if c != "line_no"]
-        copy_frame(conn, table, columns, rows[columns])
+        with checked_writes(self.keys, conn):
+            copy_frame(conn, table, columns, rows[columns])
         return rows.iloc[:0]
 
 
