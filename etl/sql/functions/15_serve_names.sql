@@ -9,11 +9,11 @@
 -- earlier files define.
 
 -- A grid named after its worker (张三网格) names a person: a stored person's or landlord's name (or a
--- phone) in the grid's own name is masked (serve.mask_text); the village's name is the
--- government's and stays as it is.
+-- phone) in the grid's own name is masked (serve.mask_text), and in its village's name too (a clerk's
+-- text from a file as well), as the village's own view masks it.
 create or replace function serve.grid_name(village text, grid text) returns text
 language sql stable parallel safe cost 1000
 return case when village is null or village = '' or grid like village || '%' then serve.mask_text(grid)
-            else village || '·' || serve.mask_text(grid) end;
+            else serve.mask_text(village) || '·' || serve.mask_text(grid) end;
 comment on function serve.grid_name(text, text) is
     'A grid''s name with its village (grids are numbered within villages), a stored name in it masked: 白石社区·第6网格, 白石社区·张*网格.';

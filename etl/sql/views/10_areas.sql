@@ -11,16 +11,18 @@
 -- earlier files define.
 
 create or replace view serve.districts with (security_invoker = true) as
-select district_code, name, city_name, geom from core.districts;
+select district_code, serve.mask_text(name) as name, serve.mask_text(city_name) as city_name, geom from core.districts;
 comment on view serve.districts is 'One row per district (区县) of the loaded area.';
 
 -- An area's name and a station's address are a clerk's text from a file, and name people: a zone
 -- after its community officer (老杨警务室), a grid after its worker (张三网格), a station's address in a
 -- city village after a householder. A stored person's or landlord's name (or a phone) in them is
--- masked (serve.mask_text), as in place names; a grid's through serve.grid_name.
+-- masked (serve.mask_text), as in place names; a grid's through serve.grid_name; a district's too.
+-- A station's duty phone is shown as the number it is (值班电话, for calling the station): only a
+-- stored name typed beside it is masked (serve.mask_names).
 create or replace view serve.stations with (security_invoker = true) as
 select s.station_code, serve.mask_text(s.name) as name, s.district_code, serve.mask_text(s.address) as address,
-       s.duty_phone, s.geom,
+       serve.mask_names(s.duty_phone) as duty_phone, s.geom,
        st_x(s.site) as site_lon, st_y(s.site) as site_lat
 from core.police_stations s;
 comment on view serve.stations is 'One row per police station (派出所): its area and its site.';

@@ -1,6 +1,7 @@
 -- serve: events and risks. Incident summaries and addresses, dispute parties and grid-event
 -- descriptions may name people and are not exposed. The short free texts that are (a title, a
--- department, a disposition, a result) come from agencies' files as clerks typed them: a phone or
+-- department, a disposition, a result, the name of a grid event's kind: 张三家漏水) come from
+-- agencies' files as clerks typed them: a phone or
 -- ID number in one, however written, and the name of a person the warehouse holds are masked
 -- (serve.mask_text), as in what officers type.
 -- Views run with security_invoker, so the reader's own privileges and row-level security apply
@@ -23,7 +24,7 @@ left join core.incident_categories c using (category);
 comment on view serve.incidents is 'One row per police incident (警情); summary and address are not exposed.';
 
 create or replace view serve.grid_events with (security_invoker = true) as
-select e.event_no, e.kind_code, k.name_zh as kind_zh, k.event_class, e.is_police_matter,
+select e.event_no, e.kind_code, serve.mask_text(k.name_zh) as kind_zh, k.event_class, e.is_police_matter,
        serve.mask_text(e.title) as title, e.registered_at, e.dispatched_at, e.closed_at, e.status,
        serve.mask_text(e.handling_dept) as handling_dept, e.geom,
        e.grid_code, e.zone_code, e.station_code,
@@ -64,13 +65,18 @@ comment on column serve.disputes.open_until is
 
 create or replace view serve.hazards with (security_invoker = true) as
 select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at,
-       -- a department and a batch are organisations, counted over every hazard of an area by page
-       -- (breakdowns_hazards_by.sql): their digits are masked, no name is looked up in them
-       serve.mask_digits(h.responsible_dept) as responsible_dept, serve.mask_digits(h.hint_batch) as hint_batch,
+       -- a department or a batch is a clerk's text and may name its person (李四承包队): masked as
+       -- typed text is, once for each different text (a county has a dozen) rather than each of the
+       -- hazards a page counts by them (breakdowns_hazards_by.sql); a query not reading them skips
+       -- the joins
+       rd.masked as responsible_dept, hb.masked as hint_batch,
        h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
        h.cleared_at as open_until  -- a cleared status always has its time (a check of core.hazards)
 from core.hazards h
-left join core.hazard_categories c using (category);
+left join core.hazard_categories c using (category)
+left join (select responsible_dept, serve.mask_text(responsible_dept) as masked from core.hazards group by 1) rd
+    using (responsible_dept)
+left join (select hint_batch, serve.mask_text(hint_batch) as masked from core.hazards group by 1) hb using (hint_batch);
 comment on view serve.hazards is 'One row per safety hazard (风险隐患), tracked to clearance.';
 comment on column serve.hazards.open_until is
     'Clearance time; null while not cleared. Open at T: found_at < T and (open_until is null or open_until >= T).';

@@ -14,7 +14,7 @@
 -- earlier files define.
 
 create or replace view serve.supervisions with (security_invoker = true) as
-select s.supervision_id, s.item_kind, s.item_no, coalesce(k.name_zh, e.kind_code) as what, s.card,
+select s.supervision_id, s.item_kind, s.item_no, coalesce(serve.mask_text(k.name_zh), e.kind_code) as what, s.card,
        serve.mask_text(s.note) as note, serve.mask_text(s.unit) as unit, s.deadline,
        (s.deadline + 1)::timestamp at time zone 'Asia/Shanghai' as due_at,
        s.state, s.state = 'open' and (s.deadline + 1)::timestamp at time zone 'Asia/Shanghai' < now() as overdue,
@@ -33,7 +33,7 @@ comment on column serve.supervisions.overdue is
 
 -- the map's marker of a supervised item: one per open supervision, where its item lies
 create or replace view serve.supervision_marks with (security_invoker = true) as
-select s.item_no, coalesce(k.name_zh, e.kind_code) as what, serve.mask_text(s.unit) as unit, s.deadline,
+select s.item_no, coalesce(serve.mask_text(k.name_zh), e.kind_code) as what, serve.mask_text(s.unit) as unit, s.deadline,
        case when (s.deadline + 1)::timestamp at time zone 'Asia/Shanghai' < now() then 'overdue' else 'open' end as mark,
        e.geom, e.grid_code, e.zone_code, e.station_code
 from ops.supervisions s
