@@ -66,17 +66,16 @@ comment on column serve.disputes.open_until is
 create or replace view serve.hazards with (security_invoker = true) as
 select h.hazard_no, h.category, coalesce(c.name_zh, h.category) as category_zh, h.found_at,
        -- a department or a batch is a clerk's text and may name its person (李四承包队): masked as
-       -- typed text is, once for each different text (a county has a dozen) rather than each of the
-       -- hazards a page counts by them (breakdowns_hazards_by.sql); a query not reading them skips
-       -- the joins
+       -- typed text is, once for each different text among the rows read (a county has a dozen)
+       -- rather than for each of the hazards a page counts by them (breakdowns_hazards_by.sql)
        rd.masked as responsible_dept, hb.masked as hint_batch,
        h.hint_sent_on, h.status, h.cleared_at, h.geom, h.grid_code, h.zone_code, h.station_code,
        h.cleared_at as open_until  -- a cleared status always has its time (a check of core.hazards)
 from core.hazards h
 left join core.hazard_categories c using (category)
-left join (select responsible_dept, serve.mask_text(responsible_dept) as masked from core.hazards group by 1) rd
-    using (responsible_dept)
-left join (select hint_batch, serve.mask_text(hint_batch) as masked from core.hazards group by 1) hb using (hint_batch);
+-- (a subquery of its own, offset 0, so that the planner keeps each text's masking once: Memoize)
+left join lateral (select serve.mask_text(h.responsible_dept) as masked offset 0) rd on true
+left join lateral (select serve.mask_text(h.hint_batch) as masked offset 0) hb on true;
 comment on view serve.hazards is 'One row per safety hazard (风险隐患), tracked to clearance.';
 comment on column serve.hazards.open_until is
     'Clearance time; null while not cleared. Open at T: found_at < T and (open_until is null or open_until >= T).';
