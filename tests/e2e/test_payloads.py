@@ -53,7 +53,10 @@ document.addEventListener('securitypolicyviolation',
     function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
 """
 # what a payload turned into markup would leave in the document
-MARKUP = "[onerror],[onload],[onmouseover],iframe,img[src='x'],script:not([src]):not([type])"
+MARKUP = (
+    "[onerror],[onload],[onmouseover],[onfocus],[onclick],iframe,img[src='x'],script:not([src]):not([type]),"
+    "a[href^='javascript'],math"
+)
 TOOLTIPS = """
 const out = [];
 const els = Array.from(document.querySelectorAll('.leaflet-interactive')).slice(0, 400);
@@ -72,7 +75,7 @@ return out;
 @pytest.fixture(scope="module")
 def payload_db(
     warehouse: Warehouse, test_db_url: str, tmp_path_factory: pytest.TempPathFactory, real_small_demo: Path
-) -> tuple[str, str, str]:
+) -> tuple[str, str, str, tuple[str, ...]]:
     """The small demo with payloads in its text fields, loaded: (owner URL, app URL, chief's station)."""
     from etl.load import Loader
     from etl.manifest import read_manifest
@@ -92,16 +95,30 @@ def payload_db(
             text("select station_code from core.police_stations order by 1 limit 1")
         ).scalar()
         names = conn.execute(text("select name from core.grids order by 1 limit 3")).scalars().all()
+        # a page of each other level, and of a grid event, in the chief's station
+        zone, grid, town, village = conn.execute(
+            text(
+                "select zone_code, grid_code, town_code, village_code from core.grids "
+                "where station_code = :s and zone_code is not null and village_code is not null "
+                "order by 2 limit 1"
+            ),
+            {"s": station},
+        ).one()
+        item = conn.execute(
+            text("select event_no from core.grid_events where station_code = :s order by 1 limit 1"),
+            {"s": station},
+        ).scalar_one()
     assert any(p in n for n in names for p in PAYLOADS)  # the payloads arrived in the warehouse
     add_user(url, "leader", "leadership", PASSWORD, display_name="领导<img src=x onerror=alert(9)>")
     add_user(
         url, "chief", "station_chief", PASSWORD, [str(station)], display_name="所长\"'><svg onload=alert(8)>"
     )
-    return url, warehouse.app_url_for(url), str(station)
+    pages = (f"/zone/{zone}", f"/grid/{grid}", f"/town/{town}", f"/village/{village}", f"/item/{item}")
+    return url, warehouse.app_url_for(url), str(station), pages
 
 
 @pytest.fixture(scope="module")
-def served(payload_db: tuple[str, str, str], cli_env: dict[str, str]) -> Iterator[str]:
+def served(payload_db: tuple[str, str, str, tuple[str, ...]], cli_env: dict[str, str]) -> Iterator[str]:
     with serving(payload_db[:2], cli_env, workers=1) as base:
         yield base
 
@@ -139,7 +156,7 @@ def shows_payload(texts: list[str]) -> bool:
 
 
 def test_payloads_stay_text_on_every_page(
-    served: str, viewer: WebDriver, payload_db: tuple[str, str, str]
+    served: str, viewer: WebDriver, payload_db: tuple[str, str, str, tuple[str, ...]]
 ) -> None:
     d = viewer
     who = d.onemap_name  # type: ignore[attr-defined]
@@ -222,12 +239,13 @@ def test_payloads_stay_text_on_every_page(
     wait(d, lambda d: "/building/" in d.current_url and d.find_elements(By.CSS_SELECTOR, ".page"))
     time.sleep(1)
     clean(d, "building page")
-    for path in ("/wall", "/quality"):
+    for path in ("/wall", "/quality", "/towns", "/analysis", *payload_db[3]):
         d.get(served + path)
         wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#page > div"))
         time.sleep(2)
         clean(d, path)
-    assert console_errors(d) == []
+    errs = console_errors(d)
+    assert errs == [], errs
     # the weekly report as a workbook: payloads are text cells, never formulas
     cookie = d.get_cookie("onemap_session")
     assert cookie is not None
@@ -243,8 +261,8 @@ def test_payloads_stay_text_on_every_page(
     assert shows_payload([str(c.value) for c in cells])
 
 
-def test_the_report_escapes_payloads(payload_db: tuple[str, str, str]) -> None:
-    _, app_url, station = payload_db
+def test_the_report_escapes_payloads(payload_db: tuple[str, str, str, tuple[str, ...]]) -> None:
+    _, app_url, station, _pages = payload_db
     c = AppContext(app_url, DashboardSettings(), derive(SECRET, "scope"))
     leader = User("leader", "", "leadership", frozenset(), frozenset())
     with c.acting_as(leader):

@@ -27,6 +27,13 @@ PAYLOADS = (
     "<b onmouseover=alert(5)>b</b>",
     '=HYPERLINK("http://evil.example","x")',
     "{{7*7}}<iframe src=javascript:alert(6)>",
+    # an attribute broken out of, a link's address, an SVG link, a style sheet, and the start of a
+    # spreadsheet formula (short: each is masked as typed text is, on every page that shows it)
+    '" autofocus onfocus=alert(10) x="',
+    'http://x.invalid/" onclick="alert(11)',
+    '<svg><a href="javascript:alert(12)">x</a></svg>',
+    "</style><style>*{color:red}</style>",
+    "+cmd|' /C calc'!A0",
 )
 _GIS = {"geojson": "GeoJSON", "gpkg": "GPKG", "shp": "ESRI Shapefile"}
 
