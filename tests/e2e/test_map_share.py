@@ -21,7 +21,7 @@ from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.support.browser import ARTIFACTS, browsing, requested_urls, screenshot, wait
+from tests.support.browser import ARTIFACTS, browsing, choose, requested_urls, screenshot, wait
 from tests.support.mapview import WEEK, open_view, settle, view_state
 
 pytestmark = pytest.mark.db
@@ -31,15 +31,6 @@ pytestmark = pytest.mark.db
 def leader(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
     with browsing(served, "leader") as driver:
         yield driver
-
-
-def choose(driver: WebDriver, group: str, label: str) -> None:
-    """Click the radio button or checkbox labelled ``label`` in the group ``group`` (an id)."""
-    for option in driver.find_elements(By.CSS_SELECTOR, f"#{group} label"):
-        if option.text.strip() == label:
-            option.click()
-            return
-    raise AssertionError(f"{group} has no {label}")
 
 
 def switch_layer(driver: WebDriver, name: str) -> None:

@@ -20,11 +20,10 @@ from openpyxl import load_workbook
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from sqlalchemy import create_engine, text
 
 from dashboard.periods import Period, Week
-from etl.db import normalise_url
-from tests.support.browser import browsing, screenshot, wait
+from tests.support.browser import browsing, choose, screenshot, wait
+from tests.support.database import first_station
 from tests.support.mapview import open_view
 
 pytestmark = pytest.mark.db
@@ -64,14 +63,6 @@ def picker_days(driver: WebDriver) -> str:
     return f"{boxes[0][5:]}..{boxes[1][5:]}"
 
 
-def choose(driver: WebDriver, group: str, label: str) -> None:
-    for option in driver.find_elements(By.CSS_SELECTOR, f"#{group} label"):
-        if option.text.strip() == label:
-            option.click()
-            return
-    raise AssertionError(f"{group} has no {label}")
-
-
 def map_days(driver: WebDriver, want: str) -> dict[str, str]:
     """Wait until the heat legend counts ``want``; then what each of the map's captions names."""
     wait(driver, lambda d: want in spans(read(d, "#map-heat-legend")))
@@ -98,15 +89,6 @@ def fetched(driver: WebDriver, href: str) -> bytes:
     return base64.b64decode(b64)
 
 
-def station(demo_db: tuple[str, str]) -> str:
-    engine = create_engine(normalise_url(demo_db[0]))
-    try:
-        with engine.connect() as conn:
-            return str(conn.execute(text("select min(station_code) from core.police_stations")).scalar())
-    finally:
-        engine.dispose()
-
-
 def test_every_screen_and_export_names_the_periods_days(
     served: str, leader: WebDriver, demo_db: tuple[str, str]
 ) -> None:
@@ -130,7 +112,7 @@ def test_every_screen_and_export_names_the_periods_days(
     shown = map_days(leader, custom)
     assert shown == dict.fromkeys(shown, custom), shown
     # a station page, and the reports it links to
-    code = station(demo_db)
+    code = first_station(demo_db[0])
     leader.get(f"{served}/station/{code}{QUERY}")
     wait(leader, lambda d: read(d, "#drill-period"))
     assert spans(read(leader, "#period-label")) == spans(read(leader, "#drill-period")) == {week}

@@ -11,11 +11,10 @@ import pytest
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from sqlalchemy import create_engine, text
 
 from dashboard.periods import Period, Week
-from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
+from tests.support.database import first_station
 
 pytestmark = pytest.mark.db
 
@@ -27,15 +26,6 @@ PICKED = Period(Week(2026, 45))
 def browser(served: str, accounts: dict[str, Any]) -> Iterator[WebDriver]:
     with browsing(served, "leader") as driver:
         yield driver
-
-
-def station_code(demo_db: tuple[str, str]) -> str:
-    engine = create_engine(normalise_url(demo_db[0]))
-    try:
-        with engine.connect() as conn:
-            return str(conn.execute(text("select min(station_code) from core.police_stations")).scalar())
-    finally:
-        engine.dispose()
 
 
 def read(driver: WebDriver, ident: str, attribute: str = "innerText") -> str:
@@ -71,7 +61,7 @@ def pick(driver: WebDriver, choice: str) -> None:
 def test_pick_a_week_on_the_station_page_then_reload(
     served: str, browser: WebDriver, demo_db: tuple[str, str]
 ) -> None:
-    code = station_code(demo_db)
+    code = first_station(demo_db[0])
     browser.get(f"{served}/station/{code}")
     assert wait(browser, lambda d: label(d) == DEFAULT.label_zh())
     print(browser.current_url)
@@ -131,7 +121,7 @@ def on(driver: WebDriver, path: str) -> bool:
 def test_a_picked_week_stays_while_moving_across_pages(
     served: str, browser: WebDriver, demo_db: tuple[str, str]
 ) -> None:
-    code = station_code(demo_db)
+    code = first_station(demo_db[0])
     browser.get(f"{served}/station/{code}")
     assert wait(browser, lambda d: label(d) == DEFAULT.label_zh())
     pick(browser, PICKED.label_zh())

@@ -113,3 +113,14 @@ def wait(driver: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any],
 
     ignored = (NoSuchElementException, StaleElementReferenceException)
     return WebDriverWait(driver, seconds, poll_frequency=0.2, ignored_exceptions=ignored).until(condition)
+
+
+def choose(driver: webdriver.Chrome, group: str, label: str) -> None:
+    """Click the radio button or checkbox labelled ``label`` in the group ``group`` (an id)."""
+    from selenium.webdriver.common.by import By
+
+    for option in driver.find_elements(By.CSS_SELECTOR, f"#{group} label"):
+        if option.text.strip() == label:
+            option.click()
+            return
+    raise AssertionError(f"{group} has no {label}")

@@ -128,3 +128,13 @@ def station_count(owner_url: str) -> int:
             return int(conn.execute(text("select count(*) from core.police_stations")).scalar_one())
     finally:
         engine.dispose()
+
+
+def first_station(owner_url: str) -> str:
+    """The code of the database's first police station (by code): the station the tests drill."""
+    engine = create_engine(normalise_url(owner_url))
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(text("select min(station_code) from core.police_stations")).scalar())
+    finally:
+        engine.dispose()
