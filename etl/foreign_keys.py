@@ -124,27 +124,21 @@ class BulkKeys:
                     f"not, such as {value!r} (foreign key {key.name}). Nothing of this source was loaded."
                 )
 
-    @staticmethod
-    @contextmanager
-    def writing(conn: psycopg.Connection) -> Iterator[None]:
-        """Statements run inside fire no trigger (their rows were checked); a failure leaves the
-        setting to the rollback, which undoes it."""
-        conn.execute("set local session_replication_role = replica")
-        try:
-            yield
-        finally:
-            if conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
-                conn.execute("set local session_replication_role = origin")
-
 
 @contextmanager
 def checked_writes(keys: BulkKeys | None, conn: psycopg.Connection) -> Iterator[None]:
-    """``keys.writing`` when the keys are checked in bulk, else nothing (the triggers check)."""
+    """Statements run inside fire no trigger when ``keys`` are checked in bulk (the rows are checked
+    by ``keys.check_written``); with None, the triggers check as ever. A failure leaves the setting
+    to the rollback, which undoes it."""
     if keys is None:
         yield
-    else:
-        with keys.writing(conn):
-            yield
+        return
+    conn.execute("set local session_replication_role = replica")
+    try:
+        yield
+    finally:
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+            conn.execute("set local session_replication_role = origin")
 
 
 __all__ = ["BulkKeys", "ForeignKey", "checked_writes"]

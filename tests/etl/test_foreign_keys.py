@@ -13,7 +13,7 @@ import pytest
 from common.errors import OnemapError
 from etl.db import connect_raw
 from etl.demo.generate import generate
-from etl.foreign_keys import BulkKeys
+from etl.foreign_keys import BulkKeys, checked_writes
 from etl.load import Loader
 from etl.manifest import read_manifest
 from etl.validate import Context
@@ -76,7 +76,7 @@ def test_rows_written_without_triggers_are_still_held_to_their_keys(test_db_url:
     with connect_raw(test_db_url) as conn:
         keys = BulkKeys.start(conn, "core.rental_units")
         assert keys is not None
-        with keys.writing(conn):  # no trigger: PostgreSQL alone would take the orphan
+        with checked_writes(keys, conn):  # no trigger: PostgreSQL alone would take the orphan
             conn.execute(
                 "insert into core.rental_units (unit_code, building_code, district_code, room_no, geom) "
                 "values ('U-ORPHAN', 'B-NOT-STORED', 'D-NOT-STORED', '101', "
