@@ -116,7 +116,7 @@ def main() -> None:
     )
     if args.baseline:
         events = next((r for r in sources if r[1] == "access_event"), None)
-        raw_s, raw_rows = raw_copy_seconds(url, "core.access_events")
+        raw_s, raw_rows, _cpu = raw_copy_seconds(url, "core.access_events")
         if events:
             whole = float(events[3])
             rollup = phases.get(events[0], {}).get("derive", 0.0)
