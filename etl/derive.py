@@ -143,6 +143,7 @@ def derive_scores(conn: psycopg.Connection) -> None:
     conn.execute("select ops.refresh_building_counts()")
     restore_indexes(conn, aside)
     conn.execute("select ops.refresh_area_counts()")
+    conn.execute("select ops.refresh_masked_texts()")  # a load of names emptied them
 
 
 def derive_access_daily(

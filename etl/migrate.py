@@ -159,6 +159,8 @@ def migrate(owner_url: str, app_role: str) -> MigrateResult:
         sync_codebook(conn)
         sync_contract_fields(conn)
         apply_definitions(conn)
+        # what a text masks to may have changed with the definitions: keep none masked before
+        conn.execute(text("select ops.refresh_masked_texts()"))
         apply_grants(conn, app_role)
     script = ScriptDirectory.from_config(cfg)
     applied: list[str] = []

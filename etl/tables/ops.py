@@ -190,6 +190,16 @@ area_counts = Table(
     schema="ops",
 )
 
+# masked texts kept: each place name, road name or kind a page shows, as serve.mask_text masks it;
+# emptied in the statement that changes a stored name, filled after each load (revision 0022)
+masked_texts = Table(
+    "masked_texts",
+    METADATA,
+    Column("plain", Text, primary_key=True),
+    Column("masked", Text, nullable=False),
+    schema="ops",
+)
+
 # 督办: a leader's supervision of a carded item, keyed by the item's source key (kind and number as
 # the delivering system names it), never by a warehouse id, so reloads never orphan it
 supervisions = Table(

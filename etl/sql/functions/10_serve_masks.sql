@@ -110,11 +110,78 @@ comment on function serve.mask_names(text) is
     'Free text with every name of a stored person or landlord in it masked to its first character (张三 → 张*), spaces, unseen characters or punctuation inside the name included.';
 
 -- typed or delivered free text as a page or an export may show it: numbers and known names masked
-create or replace function serve.mask_text(v text) returns text
+create or replace function serve.mask_text_afresh(v text) returns text
 language sql stable parallel safe cost 1000
 return serve.mask_names(serve.mask_digits(v));
+comment on function serve.mask_text_afresh(text) is
+    'Free text with every phone or ID number (serve.mask_digits) and every stored name (serve.mask_names) in it masked, computed now.';
+
+-- the same, read from the texts kept since the last load (ops.masked_texts: place names, road names,
+-- kinds) when it is one of them: emptied whenever a stored name changes, so never stale (a string
+-- body: the table may be dropped and made again without this function)
+create or replace function serve.mask_text(v text) returns text
+language sql stable parallel safe cost 1000 security definer set search_path = pg_catalog, pg_temp
+as $$
+select coalesce((select k.masked from ops.masked_texts as k where k.plain = v), serve.mask_text_afresh(v))
+$$;
 comment on function serve.mask_text(text) is
-    'Free text with every phone or ID number (serve.mask_digits) and every stored name (serve.mask_names) in it masked.';
+    'Free text with every phone or ID number (serve.mask_digits) and every stored name (serve.mask_names) in it masked (serve.mask_text_afresh), read from ops.masked_texts when kept there.';
+
+-- a stored name of a person or landlord changed: every kept masked text may be wrong, forget them
+-- all in the writing statement's own transaction (the next fill masks them again); enabled always,
+-- so a load writing with session_replication_role = replica (etl/foreign_keys.py) fires them too
+create or replace function ops.forget_masked_texts() returns trigger
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $$
+begin
+    delete from ops.masked_texts;
+    return null;
+end
+$$;
+comment on function ops.forget_masked_texts() is
+    'Trigger: a stored name of a person or landlord changed, so forget every kept masked text (ops.masked_texts).';
+revoke all on function ops.forget_masked_texts() from public;
+create or replace trigger names_changed after insert or update of name or delete on core.persons
+    for each statement execute function ops.forget_masked_texts();
+create or replace trigger names_truncated after truncate on core.persons
+    for each statement execute function ops.forget_masked_texts();
+create or replace trigger names_changed after insert or update of landlord_name or delete on core.rental_units
+    for each statement execute function ops.forget_masked_texts();
+create or replace trigger names_truncated after truncate on core.rental_units
+    for each statement execute function ops.forget_masked_texts();
+alter table core.persons enable always trigger names_changed;
+alter table core.persons enable always trigger names_truncated;
+alter table core.rental_units enable always trigger names_changed;
+alter table core.rental_units enable always trigger names_truncated;
+
+-- fill the kept texts: every name of a place, road or kind a page shows (bounded vocabularies,
+-- never a row's own free text), masked afresh; how many
+create or replace function ops.refresh_masked_texts() returns bigint
+language plpgsql security definer set search_path = pg_catalog, pg_temp
+as $$
+declare
+    n bigint;
+begin
+    delete from ops.masked_texts;
+    insert into ops.masked_texts (plain, masked)
+    select t, serve.mask_text_afresh(t)
+    from (select name from core.districts union select city_name from core.districts
+          union select name from core.police_stations union select address from core.police_stations
+          union select name from core.police_zones union select name from core.grids
+          union select name from core.villages union select name from core.towns
+          union select name from core.roads union select name from core.water_areas
+          union select name from core.green_areas union select name from core.communities
+          union select name_zh from core.grid_event_kinds union select handling_dept from core.grid_events
+          union select responsible_dept from core.hazards union select hint_batch from core.hazards
+          union select dispute_type from core.disputes) as s(t)
+    where t is not null;
+    get diagnostics n = row_count;
+    return n;
+end
+$$;
+comment on function ops.refresh_masked_texts() is
+    'Mask afresh every place, road and kind name into ops.masked_texts (emptied first); after each load and migration. Returns how many.';
+revoke all on function ops.refresh_masked_texts() from public;
 
 -- what an audited act was asked with holds typed text too (a note, a unit, a search), at any depth
 -- (a list of units, an object inside): every string value is masked like any typed text; keys,
