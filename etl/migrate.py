@@ -161,6 +161,9 @@ def migrate(owner_url: str, app_role: str) -> MigrateResult:
         apply_definitions(conn)
         # what a text masks to may have changed with the definitions: keep none masked before
         conn.execute(text("select ops.refresh_masked_texts()"))
+        # counts kept since a revision that added them, before any load filled them: pages would
+        # count every resident afresh until the next load
+        conn.execute(text(read_sql("area_counts_if_stale.sql")))
         apply_grants(conn, app_role)
     script = ScriptDirectory.from_config(cfg)
     applied: list[str] = []
