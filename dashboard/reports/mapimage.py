@@ -22,7 +22,11 @@ from dashboard.queries.areas import Area
 from dashboard.reports import mapnames
 from dashboard.scope import Scope
 
-WIDTH = 1400  # pixels; printed about 17 cm wide
+WIDTH = 1400  # pixels across a map printed the page's width
+# the largest a station's map prints (report.css img.map: the page's width within its margins, and
+# no taller than page 1 leaves below the title); a map taller than that is drawn narrower, not
+# shrunk on paper, so its names, lines and scales print the size they do on any other map
+PRINT_MM = (182.0, 200.0)
 HEAT_STEP = 2  # the heat's pixels are this many of the map's each way
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-noto-cjk (as the PDF's)
 BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"  # the names on the map
@@ -45,13 +49,26 @@ def _extent(url: str, scope: Scope, station: str) -> tuple[float, float, float, 
     return (west - pad_x, south - pad_y, east + pad_x, north + pad_y)
 
 
+def print_width(extent: tuple[float, float, float, float]) -> int:
+    """Pixels across the station map of ``extent``: :data:`WIDTH`, or fewer for an area taller
+    than :data:`PRINT_MM` allows at the page's width (the map then prints at its full height, at
+    the same pixels a millimetre as a map the page's width: 1,400 pixels make 7.7 a millimetre)."""
+    tall = _ratio(extent) * PRINT_MM[0] / PRINT_MM[1]
+    return max(HEAT_STEP, round(WIDTH / max(1.0, tall)))
+
+
+def _ratio(extent: tuple[float, float, float, float]) -> float:
+    """Height over width of ``extent`` on the ground."""
+    return float(
+        (extent[3] - extent[1]) / (extent[2] - extent[0]) / np.cos(np.radians((extent[1] + extent[3]) / 2))
+    )
+
+
 def hotspot_map(url: str, scope: Scope, station: str, classes: dict[str, str]) -> bytes:
     """PNG of the station's grids filled by their emerging class (``classes``: grid code → class;
     grids without one stay white), with the grid and station outlines."""
     extent = _extent(url, scope, station)
-    ratio = (
-        (extent[3] - extent[1]) / (extent[2] - extent[0]) / np.cos(np.radians((extent[1] + extent[3]) / 2))
-    )
+    ratio = _ratio(extent)
     width = WIDTH // 2  # printed small, beside its legend
     canvas = Image.new("RGBA", (width, max(1, round(width * ratio))), (255, 255, 255, 255))
     draw = ImageDraw.Draw(canvas)
@@ -118,7 +135,7 @@ def station_map_named(
     extent = _extent(url, scope, station)
     x, y, w = heat_points(url, scope, "incidents", t0, t1, None, Area("station", station))
     # the heat is smooth at this kernel: counted at half the width and enlarged, a quarter of the work
-    heat = render_heat(x, y, w, extent, pixels=WIDTH // HEAT_STEP, sigma_m=150)
+    heat = render_heat(x, y, w, extent, pixels=print_width(extent) // HEAT_STEP, sigma_m=150)
     small = Image.open(io.BytesIO(heat.png)).convert("RGBA")
     layer = small.resize((small.width * HEAT_STEP, small.height * HEAT_STEP), Image.Resampling.BILINEAR)
     canvas = Image.new("RGBA", layer.size, (255, 255, 255, 255))
@@ -144,7 +161,8 @@ def station_map_named(
                 name = str(feature["properties"].get("label") or "")
                 named.append((layer_name, name, mapnames.to_pixels(geom, extent, canvas.size)))
     m_per_px = (extent[2] - extent[0]) * M_PER_DEG * np.cos(np.radians((extent[1] + extent[3]) / 2)) / width
-    clear = [_scale_bar(draw, m_per_px, height), _heat_scale(draw, heat.peak, width, height)]
+    bar = _scale_bar(draw, m_per_px, width, height)
+    clear = [bar, _heat_scale(draw, heat.peak, width, height, bar)]
     names = mapnames.place(named, _bold, canvas.size, [b for b in clear if b is not None])
     mapnames.draw_names(draw, names, _bold)
     out = io.BytesIO()
@@ -167,10 +185,12 @@ def _bold(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return _font(size)
 
 
-def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> tuple[float, float, float, float]:
+def _scale_bar(
+    draw: ImageDraw.ImageDraw, m_per_px: float, width: int, height: int
+) -> tuple[float, float, float, float]:
     """A scale bar of a round length (1, 2 or 5 times a power of ten metres), about a fifth of
     the map wide, lower left; the box it takes."""
-    target = m_per_px * 280
+    target = m_per_px * min(280, width / 5)
     n = 10 ** np.floor(np.log10(target))
     metres = float(max(k * n for k in (1, 2, 5) if k * n <= target))
     px = metres / m_per_px
@@ -183,15 +203,22 @@ def _scale_bar(draw: ImageDraw.ImageDraw, m_per_px: float, height: int) -> tuple
 
 
 def _heat_scale(
-    draw: ImageDraw.ImageDraw, top: float, width: int, height: int
+    draw: ImageDraw.ImageDraw,
+    top: float,
+    width: int,
+    height: int,
+    bar: tuple[float, float, float, float],
 ) -> tuple[float, float, float, float] | None:
-    """The heat's colour ramp with its numbers (0 to the density drawn full red), lower right; the
-    box it takes (None without heat)."""
+    """The heat's colour ramp with its numbers (0 to the density drawn full red), lower right, or
+    above the scale bar ``bar`` on a map too narrow for both side by side; the box it takes (None
+    without heat)."""
     ticks = heat_ticks(top)
     if not ticks:
         return None
-    ramp_w, x1, y0 = 420, width - 30, height - 70
+    ramp_w, x1, y0 = max(min(420, round(width * 0.45)), min(240, width - 60)), width - 30, height - 70
     x0 = x1 - ramp_w
+    if x0 - 12 < bar[2] + 20:  # beside the scale bar it would lie over it
+        y0 = round(bar[1]) - 70
     draw.rectangle([x0 - 12, y0 - 40, x1 + 12, y0 + 56], fill=(255, 255, 255, 230))
     draw.text((x0, y0 - 36), f"警情热力（{HEAT_UNIT['incidents']}）", fill=(29, 39, 51, 255), font=_font(20))
     for i in range(ramp_w):

@@ -1,6 +1,7 @@
 """The names written on the printed report's station map: each police zone's and grid's, inside
 its outline where it fits, none over another nor over the map's scale bar and heat scale, at a size
-read on paper (the map is printed about 17 cm wide: 1,400 pixels make 82 a centimetre)."""
+read on paper (77 pixels to a centimetre: 1,400 across the page's 18.2 cm, and a map too tall
+for that as many, drawn narrower: ``mapimage.print_width``)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from shapely.ops import polylabel
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
 
-# type sizes in the map's pixels: a zone's 30 (3.7 mm on paper, about 10 pt), a grid's 22 (7.5 pt)
+# type sizes in the map's pixels: a zone's 30 (3.9 mm on paper, 11 pt), a grid's 22 (8 pt), or 20
+# (7.3 pt, the least that reads on paper) where 22 does not fit
 SIZES = {"zone": 30, "grid": 22}
+SMALLER = {"zone": 30, "grid": 20}
 COLOURS = {"zone": (11, 61, 145, 255), "grid": (22, 99, 45, 255)}
 HALO = 3  # pixels of white around each character, so a name reads over the heat and the lines
 GAP = 6  # pixels kept free between two names
@@ -97,10 +100,11 @@ def _spot(
     if inner.is_empty:
         return None
     centre = polylabel(inner, tolerance=2) if isinstance(inner, Polygon) else inner.representative_point()
-    size = SIZES[kind]
-    f = font(size)
-    for words in _texts(kind, text):
-        x0, y0, x1, y1 = f.getbbox(words, stroke_width=HALO)
+    tries = [
+        (words, size) for words in _texts(kind, text) for size in dict.fromkeys([SIZES[kind], SMALLER[kind]])
+    ]
+    for words, size in tries:
+        x0, y0, x1, y1 = font(size).getbbox(words, stroke_width=HALO)
         w, h = x1 - x0, y1 - y0
         steps = [(0, 0), (0, -1.2), (0, 1.2), (-0.6, 0), (0.6, 0), (0, -2.4), (0, 2.4)]
         for dx, dy in steps:

@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import openpyxl
 import pytest
 
@@ -26,7 +25,7 @@ from tests.support import codes
 from tests.support.accounts import login
 from tests.support.browser import ARTIFACTS
 from tests.support.cli import onemap
-from tests.support.pdf_lines import broken_dates
+from tests.support.pdf_lines import broken_dates, ink_reach
 from tests.support.pii import unmasked
 
 pytestmark = pytest.mark.db
@@ -285,20 +284,6 @@ def test_stations_written_in_processes_say_what_one_process_wrote(
             station_files(tmp_path / "one" / WEEK.label(), code)[0],
         )
         assert said(apart) == said(alone) == said(station_files(reports, code)[0]), code
-
-
-def ink_reach(pdf: Path, page: int) -> float:
-    """How far down page ``page`` of ``pdf`` its ink reaches, above the page's number (0 to 1)."""
-    pgm = subprocess.run(
-        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf)],
-        capture_output=True,
-        check=True,
-    ).stdout
-    _magic, size, _depth, body = pgm.split(b"\n", 3)
-    width, height = (int(v) for v in size.split())
-    ink = np.frombuffer(body, dtype=np.uint8)[: width * height].reshape(height, width) < 200
-    rows = np.flatnonzero(ink[: int(height * 0.93)].any(axis=1))
-    return round(float(rows.max()) / height, 2)
 
 
 def test_each_station_reports_first_pages_are_filled(reports: Path, demo_db: tuple[str, str]) -> None:

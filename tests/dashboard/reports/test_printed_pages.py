@@ -1,0 +1,94 @@
+"""The weekly reports as they come off the printer, measured on the PDF's pages: the area-wide
+summary a leader reads in the meeting and the station maps a chief prints, for the demo's tallest,
+widest and smallest station."""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from dashboard.periods import Period, Week
+from dashboard.queries import areas
+from dashboard.queries.areas import Area
+from dashboard.reports.mapimage import station_map_named
+from dashboard.reports.run import weekly
+from dashboard.scope import Scope
+from dashboard.settings import DashboardSettings
+from tests.support.browser import ARTIFACTS
+from tests.support.pdf_lines import images
+
+pytestmark = pytest.mark.db
+
+WEEK = Period(Week(2026, 47))
+SMALLEST_PT = 7.0  # a name on the printed map, in points on paper
+
+
+def shapes(url: str) -> dict[str, str]:
+    """The demo's tallest, widest and smallest station (by their outline's bounds in metres)."""
+    found = {}
+    for s in areas.stations(url, Scope.everything()):
+        west, south, east, north = areas.bounds(
+            url, Scope.everything(), Area("station", s["station_code"])
+        ) or (
+            0,
+            0,
+            0,
+            0,
+        )
+        across = (east - west) * math.cos(math.radians((south + north) / 2))
+        found[s["station_code"]] = ((north - south) / across, across * (north - south))
+    return {
+        "tall": max(found, key=lambda c: found[c][0]),
+        "wide": min(found, key=lambda c: found[c][0]),
+        "small": min(found, key=lambda c: found[c][1]),
+    }
+
+
+@pytest.fixture(scope="module")
+def printed(
+    demo_db: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, str]]:
+    """The summary and the PDFs of the tallest, widest and smallest station, written as
+    `onemap report weekly` writes them; their pages as pictures under the tests' artifacts."""
+    url = demo_db[1]
+    chosen = shapes(url)
+    out = tmp_path_factory.mktemp("printed")
+    weights = DashboardSettings().score_weights()
+    weekly(url, Scope.everything(), WEEK, out, weights, stations=sorted(set(chosen.values())), workers=1)
+    folder = out / WEEK.label()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for pdf in folder.glob("*.pdf"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / f"printed-{pdf.stem}")], check=True
+        )
+    return folder, chosen
+
+
+def test_map_names_print_at_seven_points_whatever_the_stations_shape(
+    printed: tuple[Path, dict[str, str]], demo_db: tuple[str, str]
+) -> None:
+    """The map prints no wider than the page and no taller than page 1 leaves (200 mm): a tall
+    station's map was shrunk to fit, its names with it (4.4 pt on paper for 中新's grids). Each
+    name's type size, measured at the pixels per inch the PDF prints the map at, is 7 pt or more,
+    for the tallest, the widest and the smallest station."""
+    folder, chosen = printed
+    for shape, code in chosen.items():
+        pdf = next(folder.glob(f"*_{code}_*.pdf"))
+        jpeg, jpeg_names = station_map_named(demo_db[1], Scope.everything(), code, WEEK.start, WEEK.end)
+        placed = next(i for i in images(pdf) if i["page"] == 1)
+        assert (placed["width"], placed["height"]) == Image.open(io.BytesIO(jpeg)).size  # the map drawn
+        width_mm, height_mm = (
+            placed["width"] / placed["x_ppi"] * 25.4,
+            placed["height"] / placed["y_ppi"] * 25.4,
+        )
+        assert width_mm <= 182.5 and height_mm <= 200.5, (shape, width_mm, height_mm)
+        assert max(width_mm / 182, height_mm / 200) > 0.97, (shape, width_mm, height_mm)  # as large as fits
+        assert jpeg_names, (shape, code)
+        sizes = {n.text: n.size * 72 / placed["x_ppi"] for n in jpeg_names}
+        small = {t: round(pt, 1) for t, pt in sizes.items() if pt < SMALLEST_PT}
+        assert small == {}, (shape, code, placed, small)
