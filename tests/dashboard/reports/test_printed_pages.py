@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import subprocess
 from pathlib import Path
 
@@ -20,11 +21,12 @@ from dashboard.reports.run import weekly
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
 from tests.support.browser import ARTIFACTS
-from tests.support.pdf_lines import images
+from tests.support.pdf_lines import images, ink_reach, pages
 
 pytestmark = pytest.mark.db
 
 WEEK = Period(Week(2026, 47))
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")  # a section's heading (二、派出所排名 …)
 SMALLEST_PT = 7.0  # a name on the printed map, in points on paper
 
 
@@ -67,6 +69,45 @@ def printed(
             ["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / f"printed-{pdf.stem}")], check=True
         )
     return folder, chosen
+
+
+def summary_pdf(folder: Path) -> Path:
+    return next(folder.glob("*_全域汇总.pdf"))
+
+
+def test_the_summary_pages_are_filled_and_the_ranking_is_whole_on_page_one(
+    printed: tuple[Path, dict[str, str]], demo_db: tuple[str, str]
+) -> None:
+    """A leader reads the area's figures and the stations' ranking together on page 1: the
+    headline table gave every figure its own row, its comparison cells empty for all but one, and
+    pushed the last three stations of the ranking onto page 2. Every page but the last is filled to
+    its foot."""
+    pdf = summary_pdf(printed[0])
+    text = pages(pdf)
+    assert len(text) >= 2
+    for page in range(1, len(text)):
+        assert ink_reach(pdf, page) >= 0.8, (page, ink_reach(pdf, page))
+    first = "\n".join(text[0])
+    assert "二、派出所排名" in first
+    ranking = first[first.index("二、派出所排名") :]
+    missing = [s["name"] for s in areas.stations(demo_db[1], Scope.everything()) if s["name"] not in ranking]
+    assert missing == [], missing
+    assert "名次" not in "\n".join(text[1]), "the ranking's header repeats on page 2: the table was split"
+
+
+def test_no_heading_is_left_at_a_pages_foot(printed: tuple[Path, dict[str, str]]) -> None:
+    """A section's heading (and the line that introduces its table) is never left at a page's foot
+    with its table on the next page: the summary's 三、研判 ended page 1 with its hot grids on page 2."""
+    table_row = re.compile(r"\S\s{2,}\S")  # a table's row: columns apart (pdftotext -layout)
+    for pdf in sorted(printed[0].glob("*.pdf")):
+        text = pages(pdf)
+        for number, lines in enumerate(text[:-1], start=1):
+            heads = [i for i, line in enumerate(lines) if HEADING.match(line)]
+            if not heads:
+                continue
+            after = lines[heads[-1] + 1 :]
+            alone = not any(table_row.search(line) for line in after) and len(after) <= 3
+            assert not (alone and table_row.search(text[number][0])), (pdf.name, number, lines[heads[-1] :])
 
 
 def test_map_names_print_at_seven_points_whatever_the_stations_shape(
