@@ -133,3 +133,16 @@ def test_map_names_print_at_seven_points_whatever_the_stations_shape(
         sizes = {n.text: n.size * 72 / placed["x_ppi"] for n in jpeg_names}
         small = {t: round(pt, 1) for t, pt in sizes.items() if pt < SMALLEST_PT}
         assert small == {}, (shape, code, placed, small)
+
+
+def test_a_week_without_supervisions_prints_no_table_of_zeros(printed: tuple[Path, dict[str, str]]) -> None:
+    """The demo's week has no 督办: the summary printed every town with 0, 0, 0, eleven rows that
+    took a third of a page and left the footnote alone on page 3; one line now says so (the XLSX
+    keeps every town's row)."""
+    text = pages(summary_pdf(printed[0]))
+    lines = [line for page in text for line in page]
+    section = lines[next(i for i, line in enumerate(lines) if line.startswith("四、督办")) :]
+    assert section[1].startswith("本期新开 0 件"), section[:3]
+    assert not [line for line in section if re.fullmatch(r"\S+\s+0\s+0\s+0", line)], section
+    assert "各镇街本期均无督办事项。" in section
+    assert len(text) == 2 and ink_reach(summary_pdf(printed[0]), 1) >= 0.8
