@@ -23,10 +23,11 @@ from dashboard.reports import mapnames
 from dashboard.scope import Scope
 
 WIDTH = 1400  # pixels across a map printed the page's width
-# the largest a station's map prints (report.css img.map: the page's width within its margins, and
-# no taller than page 1 leaves below the title); a map taller than that is drawn narrower, not
-# shrunk on paper, so its names, lines and scales print the size they do on any other map
-PRINT_MM = (182.0, 200.0)
+# the largest a station's map prints (report.css img.map: the page's width within its margins and
+# the body's 8 px, 210 - 2 x 14 - 4.2 mm; and no taller than page 1 leaves below the title); a map
+# taller than that is drawn narrower, not shrunk on paper, so its names, lines and scales print
+# the size they do on any other map (pdfimages reads 1,400 pixels across at 200 per inch)
+PRINT_MM = (177.8, 200.0)
 HEAT_STEP = 2  # the heat's pixels are this many of the map's each way
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-noto-cjk (as the PDF's)
 BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"  # the names on the map
@@ -52,7 +53,7 @@ def _extent(url: str, scope: Scope, station: str) -> tuple[float, float, float, 
 def print_width(extent: tuple[float, float, float, float]) -> int:
     """Pixels across the station map of ``extent``: :data:`WIDTH`, or fewer for an area taller
     than :data:`PRINT_MM` allows at the page's width (the map then prints at its full height, at
-    the same pixels a millimetre as a map the page's width: 1,400 pixels make 7.7 a millimetre)."""
+    the same pixels a millimetre as a map the page's width: 1,400 pixels make 7.9 a millimetre)."""
     tall = _ratio(extent) * PRINT_MM[0] / PRINT_MM[1]
     return max(HEAT_STEP, round(WIDTH / max(1.0, tall)))
 

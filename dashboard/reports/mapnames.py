@@ -1,6 +1,6 @@
 """The names written on the printed report's station map: each police zone's and grid's, inside
 its outline where it fits, none over another nor over the map's scale bar and heat scale, at a size
-read on paper (77 pixels to a centimetre: 1,400 across the page's 18.2 cm, and a map too tall
+read on paper (79 pixels to a centimetre: 1,400 across the page's 17.8 cm, and a map too tall
 for that as many, drawn narrower: ``mapimage.print_width``)."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from shapely.ops import polylabel
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
 
-# type sizes in the map's pixels: a zone's 30 (3.9 mm on paper, 11 pt), a grid's 22 (8 pt), or 20
-# (7.3 pt, the least that reads on paper) where 22 does not fit
+# type sizes in the map's pixels: a zone's 30 (3.8 mm on paper, 10.8 pt), a grid's 22 (7.9 pt), or
+# 20 (7.2 pt, the least that reads on paper) where 22 does not fit
 SIZES = {"zone": 30, "grid": 22}
 SMALLER = {"zone": 30, "grid": 20}
 COLOURS = {"zone": (11, 61, 145, 255), "grid": (22, 99, 45, 255)}

@@ -16,7 +16,7 @@ from PIL import Image
 from dashboard.periods import Period, Week
 from dashboard.queries import areas
 from dashboard.queries.areas import Area
-from dashboard.reports.mapimage import station_map_named
+from dashboard.reports.mapimage import PRINT_MM, station_map_named
 from dashboard.reports.run import weekly
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
@@ -127,8 +127,13 @@ def test_map_names_print_at_seven_points_whatever_the_stations_shape(
             placed["width"] / placed["x_ppi"] * 25.4,
             placed["height"] / placed["y_ppi"] * 25.4,
         )
-        assert width_mm <= 182.5 and height_mm <= 200.5, (shape, width_mm, height_mm)
-        assert max(width_mm / 182, height_mm / 200) > 0.97, (shape, width_mm, height_mm)  # as large as fits
+        # no larger than the page prints it, and as large: the width's or the height's limit
+        fill = max(width_mm / PRINT_MM[0], height_mm / PRINT_MM[1])
+        assert width_mm <= PRINT_MM[0] + 0.5 and height_mm <= PRINT_MM[1] + 0.5 and fill > 0.99, (
+            shape,
+            width_mm,
+            height_mm,
+        )
         assert jpeg_names, (shape, code)
         sizes = {n.text: n.size * 72 / placed["x_ppi"] for n in jpeg_names}
         small = {t: round(pt, 1) for t, pt in sizes.items() if pt < SMALLEST_PT}
