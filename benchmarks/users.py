@@ -12,13 +12,14 @@ Targets (issue 20): with 50 users p95 ≤ 1 s, p99 ≤ 1.5 s, 0 errors. ``--afte
 warm and the users, so the round shows the cache later in the day (the served app takes
 ``ONEMAP_CACHE_SECONDS`` and the other settings from the environment).
 
-``--verdicts N`` gives, while the users replay, up to N verdicts (one every ``--verdict-every``
-seconds, default 1), each by a chief of the next station in turn on one of its open alerts, as
-the alert form does (``ops.alert_verdict`` in that chief's signed scope): a working day's
-verdicts, which end the cached pages that show them. They are removed after the round.
+``--verdicts N`` gives, while the users replay, up to N verdicts (one after every
+``--verdict-every`` calls of the users, default 12: 50 in a round of 600 calls, whatever its
+length), each by a chief of the next station in turn on one of its open alerts, as the alert form
+does (``ops.alert_verdict`` in that chief's signed scope): a working day's verdicts, which end the
+cached pages that show them. They are removed after the round.
 
     .venv/bin/python benchmarks/users.py --db onemap_county [--users 1 10 50] [--rounds 3] [--warm]
-        [--after SECONDS] [--verdicts N] [--verdict-every SECONDS]
+        [--after SECONDS] [--verdicts N] [--verdict-every CALLS]
 """
 
 from __future__ import annotations
@@ -195,22 +196,21 @@ class Round:
 
 
 class Verdicts(threading.Thread):
-    """Verdicts given while a round runs: ``alerts`` (kind, subject, station) in turn, one every
-    ``every`` seconds from when ``start`` is set until ``stop`` is."""
+    """Verdicts given while ``round_`` runs: ``alerts`` (kind, subject, station) in turn, one after
+    every ``every`` calls of its users, until ``stop`` is set."""
 
-    def __init__(
-        self, c: AppContext, alerts: list[tuple[str, str, str]], every: float, start: threading.Event
-    ):
+    def __init__(self, c: AppContext, alerts: list[tuple[str, str, str]], every: int, round_: Round) -> None:
         super().__init__(daemon=True)
-        self.c, self.alerts, self.every, self.start_ = c, alerts, every, start
+        self.c, self.alerts, self.every, self.round = c, alerts, every, round_
         self.stop = threading.Event()
         self.given: list[str] = []
 
     def run(self) -> None:
-        self.start_.wait()
-        for kind, subject, station in self.alerts:
-            if self.stop.wait(self.every):
-                return
+        self.round.start.wait()
+        for n, (kind, subject, station) in enumerate(self.alerts, 1):
+            while len(self.round.seconds) < n * self.every:
+                if self.stop.wait(0.02):
+                    return
             with self.c.acting_as(User(JUDGE, "", "station_chief", frozenset({station}), frozenset())):
                 self.given.append(verdicts.judge(self.c.url, kind, subject, "checking", "基准测试核查"))
 
@@ -274,7 +274,7 @@ def main() -> None:
         "the users of the day, not of the minutes after a load)",
     )
     ap.add_argument("--verdicts", type=int, default=0, help="verdicts given during each round")
-    ap.add_argument("--verdict-every", type=float, default=1.0, help="seconds between two verdicts")
+    ap.add_argument("--verdict-every", type=int, default=12, help="users' calls between two verdicts")
     args = ap.parse_args()
 
     app_url, secret = as_leadership(args.db, None)
@@ -311,9 +311,7 @@ def main() -> None:
                         DashboardSettings(as_of=latest.date(), cache_seconds=0),
                         derive(secret, "scope"),
                     )
-                    judging = Verdicts(
-                        c, open_alerts(app_url, args.verdicts), args.verdict_every, round_.start
-                    )
+                    judging = Verdicts(c, open_alerts(app_url, args.verdicts), args.verdict_every, round_)
                     judging.start()
                 t0, cpu0 = time.perf_counter(), tree_cpu(proc.pid)
                 round_.start.set()  # every user at once
