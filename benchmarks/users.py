@@ -12,8 +12,14 @@ Targets (issue 20): with 50 users p95 ≤ 1 s, p99 ≤ 1.5 s, 0 errors. ``--afte
 warm and the users, so the round shows the cache later in the day (the served app takes
 ``ONEMAP_CACHE_SECONDS`` and the other settings from the environment).
 
+``--verdicts N`` gives, while the users replay, up to N verdicts (one after every
+``--verdict-every`` calls of the users, default 12: 50 in a round of 600 calls, whatever its
+length), each by a chief of the next station in turn on one of its open alerts, as the alert form
+does (``ops.alert_verdict`` in that chief's signed scope): a working day's verdicts, which end the
+cached pages that show them. They are removed after the round.
+
     .venv/bin/python benchmarks/users.py --db onemap_county [--users 1 10 50] [--rounds 3] [--warm]
-        [--after SECONDS]
+        [--after SECONDS] [--verdicts N] [--verdict-every CALLS]
 """
 
 from __future__ import annotations
@@ -44,13 +50,17 @@ from sqlalchemy import text
 from benchmarks.support import as_leadership, scoped_connection
 from common.secret import derive
 from dashboard import compress
+from dashboard.auth import User
 from dashboard.context import AppContext
+from dashboard.queries import verdicts
 from dashboard.settings import DashboardSettings
 from dashboard.warm import WARMER, station_paths, warm
+from etl.db import libpq_url
 from etl.users import add_user, list_users, set_password
 from etl.warehouse import Warehouse
 
 PREFIX = "bench-user-"
+JUDGE = "bench-judge"  # who gives the round's verdicts (their rows are removed after it)
 
 
 def opened(app_url: str, secret: bytes, as_of: date, stations: list[str]) -> dict[str, list[str]]:
@@ -185,6 +195,50 @@ class Round:
                         self.errors.append(what)
 
 
+class Verdicts(threading.Thread):
+    """Verdicts given while ``round_`` runs: ``alerts`` (kind, subject, station) in turn, one after
+    every ``every`` calls of its users, until ``stop`` is set."""
+
+    def __init__(self, c: AppContext, alerts: list[tuple[str, str, str]], every: int, round_: Round) -> None:
+        super().__init__(daemon=True)
+        self.c, self.alerts, self.every, self.round = c, alerts, every, round_
+        self.stop = threading.Event()
+        self.given: list[str] = []
+
+    def run(self) -> None:
+        self.round.start.wait()
+        for n, (kind, subject, station) in enumerate(self.alerts, 1):
+            while len(self.round.seconds) < n * self.every:
+                if self.stop.wait(0.02):
+                    return
+            with self.c.acting_as(User(JUDGE, "", "station_chief", frozenset({station}), frozenset())):
+                self.given.append(verdicts.judge(self.c.url, kind, subject, "checking", "基准测试核查"))
+
+
+def open_alerts(app_url: str, n: int) -> list[tuple[str, str, str]]:
+    """``n`` open alerts, the stations in turn (each station's highest scored first)."""
+    with scoped_connection(app_url) as conn:
+        found = conn.execute(
+            text(
+                "select alert_kind, subject_code, station_code from (select a.*, row_number() over "
+                "(partition by station_code order by score desc nulls last, alert_id) as k "
+                "from serve.alerts as a where state = 'open' and station_code is not null) as a "
+                "order by k, station_code limit :n"
+            ),
+            {"n": n},
+        ).all()
+    return [(r[0], r[1], r[2]) for r in found]
+
+
+def unjudge(owner: str) -> None:
+    """Remove the verdicts the benchmark gave (the counts of ops.judged_counts only grow)."""
+    import psycopg
+
+    with psycopg.connect(libpq_url(owner)) as conn:
+        conn.execute("delete from ops.alert_verdicts where decided_by = %s", (JUDGE,))
+        conn.execute("delete from ops.alert_verdict_log where decided_by = %s", (JUDGE,))
+
+
 def serve(app_url: str, as_of: date, cache_dir: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ONEMAP_AS_OF": as_of.isoformat(), "ONEMAP_CACHE_DIR": cache_dir,
            "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # fmt: skip
@@ -219,6 +273,8 @@ def main() -> None:
         help="seconds to wait after the warm before the users come (past ONEMAP_CACHE_SECONDS, say: "
         "the users of the day, not of the minutes after a load)",
     )
+    ap.add_argument("--verdicts", type=int, default=0, help="verdicts given during each round")
+    ap.add_argument("--verdict-every", type=int, default=12, help="users' calls between two verdicts")
     args = ap.parse_args()
 
     app_url, secret = as_leadership(args.db, None)
@@ -248,10 +304,24 @@ def main() -> None:
                 threads = [threading.Thread(target=round_.replay, args=s) for s in sessions]
                 for t in threads:
                     t.start()
+                judging = None
+                if args.verdicts:
+                    c = AppContext(
+                        app_url,
+                        DashboardSettings(as_of=latest.date(), cache_seconds=0),
+                        derive(secret, "scope"),
+                    )
+                    judging = Verdicts(c, open_alerts(app_url, args.verdicts), args.verdict_every, round_)
+                    judging.start()
                 t0, cpu0 = time.perf_counter(), tree_cpu(proc.pid)
                 round_.start.set()  # every user at once
                 for t in threads:
                     t.join()
+                if judging is not None:
+                    judging.stop.set()
+                    judging.join()
+                    print(f"      verdicts given during the round: {judging.given.count('ok')}"
+                          f" ({len(judging.given)} asked)")  # fmt: skip
                 wall, cpu = time.perf_counter() - t0, tree_cpu(proc.pid) - cpu0
                 seconds, errors = round_.seconds, round_.errors
                 print(f"{n:3d} users: {len(seconds)} calls in {wall:5.1f} s"
@@ -270,6 +340,8 @@ def main() -> None:
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
+                if args.verdicts:
+                    unjudge(owner)
 
 
 if __name__ == "__main__":

@@ -169,7 +169,7 @@ def section(c: AppContext, level: str, code: str) -> html.Div:
 
 def frozen_section(c: AppContext, level: str, code: str) -> Any:
     """:func:`section` with its JSON kept, to be cached (:func:`dashboard.pagejson.freeze`): only a
-    load (the data's stamp) or a verdict (keyed by the latest one's number) changes it."""
+    load (the data's stamp) or a verdict in its area (keyed by their count) changes it."""
     return freeze(html.Div([section(c, level, code)])).children[0]
 
 

@@ -11,8 +11,9 @@ so a killed worker never leaves a key locked.
 
 Every key carries the data's stamp (:func:`data_stamp`: the newest load and derivation) and the
 default period, so a new load or a new week makes every earlier entry unreachable at once, in every
-process; what the clock changes within a week (a supervision turning overdue) is in the keys of the
-parts that show it (:func:`dashboard.queries.operations.judged_stamps`). So a value lives until
+process; what verdicts, supervision steps and the clock (a supervision turning overdue) change
+between loads is in the keys of the parts that show it, counted per area
+(:mod:`dashboard.queries.judged`). So a value lives until
 what it depends on changes, bounded by ``seconds`` (days) and by the number of values kept (the
 shared directory) and their bytes (each process's memory); :mod:`dashboard.warm` computes the
 pages most asked for after a load and again when a new period or day begins.

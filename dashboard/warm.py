@@ -15,10 +15,15 @@ stands at have been warmed (a marker file in the cache directory, :func:`marker`
 the first to take the warm's lock warms them. So a new week's pages (the default period changes at
 its first midnight) and a new day's (a supervision turns overdue as its deadline's day ends) are
 computed before a user asks, and so are a load's that did not warm (a derivation run alone).
+The marker holds each station's judged stamp as it stood when warmed (:mod:`dashboard.queries.judged`:
+its verdicts, supervision steps and overdue supervisions); when one has moved since (a verdict, a
+step, a supervision turning overdue), the keeper warms again that station's pages and the map
+(:func:`warm_pages` with ``only``): the others are still kept, and are only read.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -34,6 +39,7 @@ from dashboard.auth import User
 from dashboard.cache import FileLock, key_digest
 from dashboard.context import AppContext
 from dashboard.periods import Period, default_period
+from dashboard.queries import judged
 from dashboard.queries.areas import child_areas, stations
 from dashboard.queries.indicators import grid_ranking
 from dashboard.settings import DashboardSettings
@@ -75,18 +81,20 @@ def warm(url: str, secret: bytes, settings: DashboardSettings | None = None) -> 
     if settings.cache_seconds <= 0:
         return 0, 0.0
     with FileLock(settings.cache_dir / "warm.lock"):  # after any warm under way, never beside it
-        done = marker(c)
+        done, stamps = marker(c), judged_now(c)  # read first: a verdict during the warm is warmed after
         found = warm_pages(c)
-        mark(c, done)
+        mark(c, done, stamps)
     return found
 
 
-def warm_pages(c: AppContext) -> tuple[int, float]:
-    """Compute the pages the module names into ``c``'s cache (see :func:`warm`)."""
+def warm_pages(c: AppContext, only: set[str] | None = None) -> tuple[int, float]:
+    """Compute the pages the module names into ``c``'s cache (see :func:`warm`); with ``only``,
+    the map and the pages of those stations alone (a page still kept is only read)."""
     t0 = time.perf_counter()
-    jobs: list[tuple[User, str]] = [(WARMER, "/"), (WARMER, "/quality")]
+    jobs: list[tuple[User, str]] = [(WARMER, "/")] + ([(WARMER, "/quality")] if only is None else [])
     with c.acting_as(WARMER):
         codes = [s["station_code"] for s in stations(c.url, c.scope())]
+        codes = [code for code in codes if only is None or code in only]
         areas = {code: station_paths(c, code, c.period()) for code in codes}
     jobs += [(WARMER, path) for code in codes for path in areas[code]]
     # where a station's chief lands, and goes on to, in the chief's scope
@@ -150,32 +158,50 @@ def marker(c: AppContext) -> Path:
     return c.settings.cache_dir / "warmed" / key_digest(key)
 
 
-def mark(c: AppContext, path: Path) -> None:
-    """Write the marker ``path``; forget markers older than anything the cache keeps."""
+def judged_now(c: AppContext) -> dict[str, judged.Stamp]:
+    """Each station's judged stamp now (those with a verdict or a supervision; the code '' stands
+    for alerts and items without a station)."""
+    with c.acting_as(WARMER):
+        return judged.by_area(c.url, "station")
+
+
+def mark(c: AppContext, path: Path, stamps: dict[str, judged.Stamp]) -> None:
+    """Write the marker ``path`` with the stations' judged ``stamps`` its pages were warmed at;
+    forget markers older than anything the cache keeps."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.touch()
+    path.write_text(json.dumps(stamps))
     oldest = time.time() - max(c.settings.cache_seconds, 86400)
     for old in path.parent.iterdir():
         if old.stat().st_mtime < oldest:
             old.unlink(missing_ok=True)
 
 
+def changed(path: Path, stamps: dict[str, judged.Stamp]) -> set[str] | None:
+    """The stations whose judged stamp differs from the one marked in ``path`` (None: no marker)."""
+    try:
+        before = json.loads(path.read_text() or "{}")
+    except FileNotFoundError:
+        return None
+    return {code for code in stamps.keys() | before.keys() if tuple(before.get(code, ())) != stamps.get(code)}
+
+
 def warm_if_due(c: AppContext) -> bool:
     """Warm ``c``'s cache unless its marker (:func:`marker`) says it is warm, or another thread or
-    process is warming it now; whether this call warmed it."""
+    process is warming it now: all of it for a new load, period or day, the map and the stations'
+    pages where a station's judged stamp moved since (:func:`changed`); whether this call warmed."""
     if c.settings.cache_seconds <= 0:
         return False
-    due = marker(c)
-    if due.exists():
+    if changed(marker(c), judged_now(c)) == set():
         return False
     with FileLock(c.settings.cache_dir / "warm.lock", wait=False) as taken:
         if not taken:
             return False
-        due = marker(c)  # a warm that ended since has marked it
-        if due.exists():
+        due, stamps = marker(c), judged_now(c)  # as a warm that ended since has marked it
+        moved = changed(due, stamps)
+        if moved == set():
             return False
-        warm_pages(c)
-        mark(c, due)
+        warm_pages(c, moved)
+        mark(c, due, stamps)
     return True
 
 

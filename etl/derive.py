@@ -137,13 +137,15 @@ def derive_scores(conn: psycopg.Connection) -> None:
     """Count again the station assessments kept for the last whole weeks, each building's units
     and people, and the people and units of every attribution (the pages read them instead of
     counting every station, every building of an area, or every resident of a station, on each
-    visit); the caller commits."""
+    visit), and when each area's open supervisions turn overdue; the caller commits."""
     conn.execute("select ops.refresh_station_scores()")
     aside = set_aside_indexes(conn, "core.building_counts")  # a first count indexed once, after
     conn.execute("select ops.refresh_building_counts()")
     restore_indexes(conn, aside)
     conn.execute("select ops.refresh_area_counts()")
     conn.execute("select ops.refresh_masked_texts()")  # a load of names emptied them
+    # a delivery may have moved a supervised item to another area: whose pages turn overdue when
+    conn.execute("select ops.refresh_judged_due()")
 
 
 def derive_access_daily(

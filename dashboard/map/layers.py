@@ -25,7 +25,7 @@ from dashboard import bounds
 from dashboard.context import AppContext
 from dashboard.db import fetch_all, fetch_rows
 from dashboard.map import popups
-from dashboard.queries import supervision, verdicts
+from dashboard.queries import judged
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.scope import Scope
 
@@ -368,9 +368,11 @@ def point_layers(
     scope = c.scope()
     z = bounds.zoom(zoom or None)
     bbox = bounds.bbox(view or None)
-    # alert markers show their state: cached per latest verdict, so a new one shows at once
-    judged = verdicts.stamp(c.url) if "alerts" in (layers or POINT_LAYERS) else None
-    supervised = supervision.stamp(c.url) if "supervisions" in (layers or POINT_LAYERS) else None
+    # alert and supervision markers show their state: cached per count of the scope's verdicts and
+    # steps (and overdue supervisions), so a new one shows at once and one elsewhere keeps them
+    shown = layers or POINT_LAYERS
+    stamp = judged.scope_stamp(c.url, scope) if "alerts" in shown or "supervisions" in shown else (0, 0, 0)
+    verdicts_seen, supervised = stamp[0], stamp[1:]
     out = []
     for layer in layers or [k for k in POINT_LAYERS if k not in TIMED]:
         min_zoom = POINT_LAYERS[layer][3]
@@ -384,8 +386,8 @@ def point_layers(
 
         when = window if layer in TIMED else None
         key = ("points", scope, layer, z >= min_zoom, key_box, when, c.settings.basemap_crs)
-        stamp = (judged,) if layer == "alerts" else (supervised,) if layer == "supervisions" else ()
-        out.append(c.cached(key + stamp, compute))
+        extra = (verdicts_seen,) if layer == "alerts" else supervised if layer == "supervisions" else ()
+        out.append(c.cached(key + extra, compute))
     return out
 
 

@@ -20,7 +20,7 @@ from dashboard.names import area_names
 from dashboard.pagejson import freeze
 from dashboard.periodbar import bar, carried, search_of
 from dashboard.periods import Period, term
-from dashboard.queries import areas, breakdowns, elements, indicators, operations
+from dashboard.queries import areas, breakdowns, elements, indicators, judged
 from dashboard.queries import supervision as supervisions
 from dashboard.queries.areas import GOVERNANCE, Area
 from dashboard.supervision import badge, supervision_list
@@ -63,15 +63,15 @@ def area_page(c: AppContext, period: Period, level: str, code: str) -> html.Div 
     """A station, zone or grid page for ``period`` (its body cached per viewer scope, area and
     period; the top bar, which names the viewer, built for each request); None when the area does
     not exist or is out of the viewer's scope."""
-    # keyed by the latest verdict and supervision step too: each changes what an area shows; kept
-    # with its parts' JSON, so a warm page is not encoded again (dashboard/pagejson.py)
-    key = ("area-page", level, code, period, *(stamps := operations.judged_stamps(c.url)))
+    # keyed by this area's verdicts and supervision steps too (its buildings' open alerts, its items'
+    # supervisions), not another's; kept as JSON, not encoded again when warm (dashboard/pagejson.py)
+    key = ("area-page", level, code, period, *(stamp := judged.area_stamp(c.url, level, code)))
     body = c.cached(key, lambda: freeze(_area_body(c, period, level, code)))
     if body is None:
         return None
-    if level == "grid":  # its alerts and verdict form as they are now, cached by the latest verdict's
-        # number (a busy grid's list was most of a warm page's time); the shared body is copied
-        alerts = c.cached(("alert-section", level, code, stamps[0]), lambda: frozen_section(c, level, code))
+    if level == "grid":  # its alerts and verdict form as they are now, cached by the count of its
+        # verdicts (a busy grid's list was most of a warm page's time); the shared body is copied
+        alerts = c.cached(("alert-section", level, code, stamp[0]), lambda: frozen_section(c, level, code))
         parts = [alerts if getattr(p, "id", None) == ALERT_SLOT else p for p in body.children]
         body = html.Div(parts, className="page")
     return html.Div([nav(""), bar(c, period), body])

@@ -36,7 +36,7 @@ from dashboard.map.layers import VIEW_LAYERS, PointLayer
 from dashboard.pagejson import freeze
 from dashboard.periodbar import bar, carried
 from dashboard.periods import HOUR, Period, term
-from dashboard.queries import breakdowns, elements, operations
+from dashboard.queries import breakdowns, elements, judged
 from dashboard.ui import nav
 
 
@@ -44,7 +44,8 @@ from dashboard.ui import nav
 def layout(c: AppContext, period: Period) -> html.Div:
     """The map page for the current viewer and ``period``: their extent, the small point layers,
     the basemap; cached without the top bar and the period bar, which are built per request."""
-    key = ("map-page", period, *operations.judged_stamps(c.url))
+    # its alert and supervision markers: keyed by the verdicts and steps of the viewer's scope
+    key = ("map-page", period, *judged.scope_stamp(c.url, c.scope()))
     panel, main = c.cached(key, lambda: _frozen(c, period))
     return assemble(bar(c, period), panel, main)
 

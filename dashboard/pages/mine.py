@@ -20,7 +20,7 @@ from dashboard.map import framing, layers, overlays, staticbase
 from dashboard.map.layers import POINT_FN, STYLE_FN
 from dashboard.names import area_names
 from dashboard.periods import Period, Week
-from dashboard.queries import areas, elements, verdicts
+from dashboard.queries import areas, elements, judged, verdicts
 from dashboard.queries.areas import Area
 from dashboard.ui import carry, named, nav, when
 
@@ -59,7 +59,8 @@ def layout(c: AppContext) -> html.Div:
             "alert_points": layers.point_layer(c.url, scope, "alerts", 18, None, c.settings.basemap_crs),
         }
 
-    d = c.cached(("mine", running, verdicts.stamp(c.url)), data)  # alerts show their latest state
+    # alerts show their latest state: keyed by the verdicts in the worker's grids
+    d = c.cached(("mine", running, judged.scope_stamp(c.url, scope)[0]), data)
     names = "、".join(f["properties"]["label"] for f in d["outline"]["features"]) or "—"
     ext = grids_extent(c)
     zoom = framing.fit_zoom(ext, PHONE_WIDTH_PX)

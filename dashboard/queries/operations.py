@@ -26,15 +26,6 @@ def data_as_of(url: str) -> datetime | None:
     return found[0]["finished_at"] if found else None
 
 
-def judged_stamps(url: str) -> tuple[int, int, int]:
-    """The numbers of the latest verdict given any alert and of the latest step of any
-    supervision, and how many open supervisions in scope are overdue now, read together: a page
-    cached with them in its key shows a new verdict or supervision, or one turning overdue as its
-    deadline's day ends, at once, in every process."""
-    found = rows(url, "operations_judged_stamps")[0]
-    return int(found["verdict"]), int(found["supervision"]), int(found["overdue"])
-
-
 def quarantine_counts(url: str) -> list[dict[str, Any]]:
     """Quarantined rows per source and reason."""
     return rows(url, "operations_quarantine_counts")

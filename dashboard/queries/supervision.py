@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dashboard.db import execute, fetch_all
+from dashboard.db import execute
 from dashboard.periods import Period, as_of
 from dashboard.queries.sql import rows
 from dashboard.scope import Scope
@@ -69,18 +69,6 @@ def history(url: str, scope: Scope, item_no: str) -> list[dict[str, Any]]:
 def export_rows(url: str, scope: Scope, limit: int = 20000) -> list[dict[str, Any]]:
     """Every supervision in scope with its item's source key, oldest first (for the export)."""
     return rows(url, "supervision_export", {**scope.params(), "limit": limit}, scope=scope.where("s"))
-
-
-def stamp(url: str) -> tuple[int, int]:
-    """The number of the latest step of any supervision and how many open ones in scope are
-    overdue now: cached pages are keyed by them, so a supervision, or one turning overdue as its
-    deadline's day ends, shows at once in every process."""
-    found = fetch_all(
-        url,
-        "select ops.supervisions_stamp() as n,"
-        " (select count(*) from serve.supervisions as s where s.overdue) as overdue",
-    )[0]
-    return int(found["n"]), int(found["overdue"])
 
 
 def supervise(url: str, item_no: str, note: str, unit: str, deadline: date) -> str:

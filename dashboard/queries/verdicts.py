@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.db import execute, fetch_all
+from dashboard.db import execute
 from dashboard.queries.areas import Area, scope_filter
 from dashboard.queries.sql import rows
 from dashboard.scope import Scope
@@ -33,12 +33,6 @@ def area_alerts(url: str, scope: Scope, area: Area, limit: int = 200) -> list[di
     """An area's alerts for judging: open ones first, highest score first."""
     where, params = scope_filter(scope, area, "al")
     return rows(url, "verdicts_area_alerts", {**params, "limit": limit}, where=where)
-
-
-def stamp(url: str) -> int:
-    """The number of the latest verdict given any alert (0: none yet): what is cached about alerts
-    is keyed by it, so a verdict shows at once in every process serving the dashboard."""
-    return int(fetch_all(url, "select ops.alert_verdicts_stamp() as n")[0]["n"])
 
 
 def judge(url: str, kind: str, subject: str, state: str, note: str) -> str:

@@ -47,4 +47,7 @@ grant execute on function ops.data_stamp() to {app_role};
 grant select on ops.supervisions, ops.supervision_log to {app_role};
 grant execute on function ops.supervise(text, text, text, text, date), ops.supervise_close(text, text, text),
     ops.supervisions_stamp() to {app_role};
+-- verdicts and supervision changes per area (functions/86_ops_judged_counts.sql): what the cached
+-- pages are keyed by between loads
+grant execute on function ops.judged_stamps(text, text[]) to {app_role};
 revoke all on function ops.supervisions_close_done(text), ops.supervision_item(text, text) from public;

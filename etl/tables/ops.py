@@ -222,6 +222,19 @@ supervisions = Table(
     schema="ops",
 )
 
+# per area, the verdicts and supervision changes counted by triggers, and when its open
+# supervisions turn overdue: what the dashboard keys its cached pages by (revision 0023)
+judged_counts = Table(
+    "judged_counts",
+    METADATA,
+    Column("level", Text, primary_key=True),
+    Column("code", Text, primary_key=True),
+    Column("verdicts", BigInteger, nullable=False, server_default=text("0")),
+    Column("steps", BigInteger, nullable=False, server_default=text("0")),
+    Column("due", ARRAY(TIME), nullable=False, server_default=text("'{}'")),
+    schema="ops",
+)
+
 supervision_log = Table(
     "supervision_log",
     METADATA,
