@@ -88,6 +88,10 @@ def create_app(
         __name__,
         title=settings.title,
         serve_locally=True,
+        # every script in the page's head, fingerprinted (kept a year): none is fetched once the
+        # callbacks begin, when the browser's few connections to the server may all be waiting on
+        # them (Plotly, loaded late, gives up after 30 s and leaves the page redrawn unreadable)
+        eager_loading=True,
         update_title="",
         on_error=refuse_out_of_bounds,
     )

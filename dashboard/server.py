@@ -1,6 +1,8 @@
 """Serve the dashboard with gunicorn (the production WSGI server) from ``onemap serve``.
 
-No request holds a worker longer than ``ONEMAP_REQUEST_TIMEOUT_SECONDS``: gunicorn restarts a
+Static files are answered by threads of their own, never queued behind a slow callback
+(:mod:`dashboard.lanes`). No request holds a worker longer than
+``ONEMAP_REQUEST_TIMEOUT_SECONDS``: gunicorn restarts a
 worker whose main loop stops for that long, and :class:`~dashboard.deadline.Deadline` one whose
 request thread does.
 """
@@ -52,7 +54,11 @@ def run(
         {
             "bind": f"{host}:{port}",
             "workers": workers,
+            # 4 threads for pages and callbacks, and 2 more for static files (dashboard/lanes.py)
+            "worker_class": "dashboard.lanes.LanedWorker",
             "threads": 4,
+            # a connection opened ahead of its request waits in the poller, not in a thread, this long
+            "keepalive": 5,
             "timeout": limit,
             "graceful_timeout": 10,
             "accesslog": None,

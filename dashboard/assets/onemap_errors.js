@@ -169,5 +169,41 @@
             throw err;
         });
     };
+
+    // A library script the page loads late (Plotly when a graph is drawn, a component's chunk) that
+    // fails or never arrives leaves the page redrawn over and over and unreadable: say so, offer a
+    // reload. Seen as the script element's load error, or as the loader's error Dash logs (Plotly's
+    // "did not load after 30 seconds", a chunk's "Loading chunk … failed").
+    var BUNDLE_PATHS = ["/_dash-component-suites/", "/assets/"];
+    var BUNDLE_ERRORS = /did not load after|Loading chunk [^ ]+ failed|ChunkLoadError/;
+    var bundleFailed = false;
+
+    function bundleFailure() {
+        if (bundleFailed) { return; }
+        bundleFailed = true;
+        banner("页面组件未能加载（服务器繁忙或网络中断），页面无法显示。", "bundle");
+    }
+
+    window.addEventListener("error", function (e) {
+        var t = e.target;
+        var src = t && (t.tagName === "SCRIPT" ? t.src : (t.tagName === "LINK" ? t.href : ""));
+        if (!src) { return; }
+        var path = new URL(src, window.location.href).pathname;
+        if (BUNDLE_PATHS.some(function (p) { return path.indexOf(p) === 0; })) { bundleFailure(); }
+    }, true);
+
+    var realError = window.console.error.bind(window.console);
+    window.console.error = function () {
+        for (var i = 0; i < arguments.length; i += 1) {
+            var a = arguments[i];
+            if (BUNDLE_ERRORS.test(String(a && a.message ? a.message : a))) { bundleFailure(); break; }
+        }
+        return realError.apply(null, arguments);
+    };
+    window.addEventListener("unhandledrejection", function (e) {
+        var r = e.reason;
+        if (BUNDLE_ERRORS.test(String(r && r.message ? r.message : r))) { bundleFailure(); }
+    });
+
     window.onemapFailures = {clearBanner: clearBanner};
 }());
