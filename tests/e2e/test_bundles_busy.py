@@ -12,7 +12,6 @@ PostgreSQL until the test lets go; static files are not signed in and read no ta
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import urllib.request
@@ -26,6 +25,7 @@ from sqlalchemy import create_engine, text
 from etl.db import normalise_url
 from tests.support.browser import browsing, wait
 from tests.support.cli import serving
+from tests.support.dash_calls import router_body
 from tests.support.database import first_station
 
 pytestmark = pytest.mark.db
@@ -60,19 +60,9 @@ def readable(d: WebDriver) -> str:
 
 def post_callback(base: str, cookies: str, path: str, out: list[int]) -> None:
     """The router's callback for ``path``, as the browser posts it; its status appended to ``out``."""
-    body = {
-        "output": "page.children",
-        "outputs": {"id": "page", "property": "children"},
-        "inputs": [
-            {"id": "url", "property": "pathname", "value": path},
-            {"id": "url", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["url.pathname"],
-        "state": [],
-    }
     req = urllib.request.Request(
         base + "/_dash-update-component",
-        data=json.dumps(body).encode(),
+        data=router_body(path),
         method="POST",
         headers={"Content-Type": "application/json", "Cookie": cookies},
     )

@@ -28,6 +28,7 @@ from tests.support.accounts import PASSWORD
 from tests.support.browser import ARTIFACTS, chromium, screenshot, sign_in, wait
 from tests.support.cli import onemap, serving
 from tests.support.cluster import scratch_cluster
+from tests.support.dash_calls import router_body
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -73,19 +74,9 @@ class Client:
 
     def route(self, path: str) -> tuple[int, str, str]:
         """The router callback for ``path``, posted as the page's script posts it."""
-        payload = {
-            "output": "page.children",
-            "outputs": {"id": "page", "property": "children"},
-            "inputs": [
-                {"id": "url", "property": "pathname", "value": path},
-                {"id": "url", "property": "search", "value": ""},
-            ],
-            "changedPropIds": ["url.pathname"],
-            "state": [],
-        }
         return self.request(
             "/_dash-update-component",
-            json.dumps(payload).encode(),
+            router_body(path),
             {"Content-Type": "application/json", "Accept": "application/json"},
         )
 

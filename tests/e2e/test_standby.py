@@ -29,7 +29,7 @@ from etl.users import add_user
 from tests.support.accounts import DEMO_UNTIL, PASSWORD, SECRET, login
 from tests.support.cli import onemap, serving
 from tests.support.cluster import scratch_cluster
-from tests.support.dash_calls import dash_call, key_of
+from tests.support.dash_calls import dash_call, key_of, router_body
 from tests.support.tables import tiny_county
 
 pytestmark = pytest.mark.db
@@ -204,19 +204,9 @@ def _signed_in(base: str) -> urllib.request.OpenerDirector:
 
 def _route(browser: urllib.request.OpenerDirector, base: str, path: str) -> str:
     """The page at ``path`` as the router callback answers the browser (Chinese decoded)."""
-    payload = {
-        "output": "page.children",
-        "outputs": {"id": "page", "property": "children"},
-        "inputs": [
-            {"id": "url", "property": "pathname", "value": path},
-            {"id": "url", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["url.pathname"],
-        "state": [],
-    }
     request = urllib.request.Request(
         base + "/_dash-update-component",
-        data=json.dumps(payload).encode(),
+        data=router_body(path),
         headers={"Content-Type": "application/json"},
     )
     with browser.open(request, timeout=60) as response:

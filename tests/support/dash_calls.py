@@ -15,6 +15,22 @@ def column(core: Engine, sql: str, **params: Any) -> list[Any]:
         return list(conn.execute(text(sql), params).scalars())
 
 
+def router_body(path: str) -> bytes:
+    """The router's callback for ``path`` (no query) as the page's script posts it, encoded."""
+    return json.dumps(
+        {
+            "output": "page.children",
+            "outputs": {"id": "page", "property": "children"},
+            "inputs": [
+                {"id": "url", "property": "pathname", "value": path},
+                {"id": "url", "property": "search", "value": ""},
+            ],
+            "changedPropIds": ["url.pathname"],
+            "state": [],
+        }
+    ).encode()
+
+
 def outputs_of(key: str) -> list[dict[str, str]]:
     parts = key[2:-2].split("...") if key.startswith("..") else [key]
     return [dict(zip(("id", "property"), p.split(".", 1), strict=True)) for p in parts]
