@@ -24,6 +24,7 @@ from dashboard import (
     downloads,
     failures,
     headers,
+    indexpage,
     layerfiles,
     login,
     pagejson,
@@ -95,6 +96,7 @@ def create_app(
         update_title="",
         on_error=refuse_out_of_bounds,
     )
+    app.index_string = indexpage.INDEX  # the watchdog first in the head
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     # a route that meets a value out of bounds answers 400, never a traceback
     app.server.register_error_handler(bounds.OutOfBounds, lambda _e: ("", 400))

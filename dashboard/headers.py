@@ -2,7 +2,8 @@
 
 The policy allows script only from this site plus the hashes of Dash's own inline bootstrap
 (``var renderer = new DashRenderer(...)`` and any inline clientside callback, from
-``Dash.csp_hashes``): no other inline script and no ``eval``. Measured in headless Chromium
+``Dash.csp_hashes``) and the page's watchdog (:mod:`dashboard.indexpage`): no other inline
+script and no ``eval``. Measured in headless Chromium
 (tests/e2e/test_payloads.py): Dash's renderer, dash-leaflet and the map's functions run without
 ``'unsafe-eval'``. Styles need ``'unsafe-inline'``: with ``style-src 'self'`` Chromium blocks the
 ``<style>`` elements dash-leaflet's bundle inserts (``style-src-elem inline``, measured), and Plotly
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 
 import dash
 from flask import Response, request
+
+from dashboard import indexpage
 
 # served from the package or the assets folder, identical for everyone, never personal
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
@@ -64,7 +67,7 @@ def policy(script_hashes: list[str], tile_url: str | None) -> str:
 def install(app: dash.Dash, tile_url: str | None) -> None:
     """Set the headers on every response of the app's Flask server (call after Dash's set-up, so
     every inline script it will serve is known)."""
-    csp = policy(list(app.csp_hashes()), tile_url)
+    csp = policy([*app.csp_hashes(), indexpage.SCRIPT_HASH], tile_url)
 
     @app.server.after_request
     def _headers(response: Response) -> Response:

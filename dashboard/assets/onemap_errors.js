@@ -84,29 +84,9 @@
         window.location.assign("/login?next=" + encodeURIComponent(here) + "&expired=1");
     }
 
-    function banner(message, kind) {
-        var box = document.getElementById("onemap-banner");
-        if (!box) {
-            box = el("div", "onemap-banner");
-            box.id = "onemap-banner";
-            box.setAttribute("role", "alert");
-            document.body.appendChild(box);
-        }
-        box.textContent = "";
-        box.setAttribute("data-kind", kind);
-        box.appendChild(el("span", "onemap-banner-text", message));
-        var again = el("button", "onemap-banner-retry", "重新加载");
-        again.type = "button";
-        again.addEventListener("click", function () { window.location.reload(); });
-        box.appendChild(again);
-        document.body.classList.add("onemap-failed");
-    }
-
-    function clearBanner() {
-        var box = document.getElementById("onemap-banner");
-        if (box) { box.remove(); }
-        document.body.classList.remove("onemap-failed");
-    }
+    // the banner lives in the page's inline watchdog (dashboard/inline/watchdog.js), there first
+    var banner = window.onemapBanner.show;
+    var clearBanner = window.onemapBanner.clear;
 
     function waitForServer() {
         if (probeTimer) { return; }

@@ -23,7 +23,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import create_engine, text
 
 from etl.db import normalise_url
-from tests.support.browser import browsing, wait
+from tests.support.browser import browsing, screenshot, wait
 from tests.support.cli import serving
 from tests.support.dash_calls import router_body
 from tests.support.database import first_station
@@ -177,3 +177,30 @@ def test_a_script_that_does_not_load_leaves_a_message_and_a_reload(
         assert wait(d, readable)
         wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot"))
         assert not d.find_elements(By.ID, "onemap-banner")
+
+
+def test_a_script_that_never_answers_leaves_a_message_and_a_reload(
+    served: str, demo_db: tuple[str, str], accounts: dict[str, object]
+) -> None:
+    """React's script held in the browser and never answered: every script after it waits, the page
+        is never drawn and no script of the page runs. The watchdog inline in the page's head says so
+        within its delay (15 s) and offers a reload (the reload itself: the test above); drawn after
+    all, the page loses the banner by itself."""
+    station = first_station(demo_db[0])
+    with browsing(served, "leader", load="none") as d:
+        d.execute_cdp_cmd(
+            "Fetch.enable", {"patterns": [{"urlPattern": "*/deps/react-dom*", "requestStage": "Request"}]}
+        )
+        d.get(served + f"/station/{station}")
+        banner = wait(d, lambda d: d.find_element(By.ID, "onemap-banner"), 45)
+        assert "迟迟未能加载" in banner.text, banner.text
+        assert d.find_elements(By.CSS_SELECTOR, "#react-entry-point ._dash-loading")  # never drawn
+        assert not d.find_elements(By.CSS_SELECTOR, ".page")
+        screenshot(d, "script-never-answers")
+        retry = banner.find_element(By.CSS_SELECTOR, "button")
+        assert retry.text == "重新加载" and retry.is_displayed()
+        # the held script let go (the browser sends it once the interception ends): the page is
+        # drawn after all, and the banner goes by itself
+        d.execute_cdp_cmd("Fetch.disable", {})
+        assert wait(d, readable)
+        wait(d, lambda d: not d.find_elements(By.ID, "onemap-banner"), 10)

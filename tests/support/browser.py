@@ -27,13 +27,15 @@ PHONE = {
 }
 
 
-def chromium(phone: bool = False) -> webdriver.Chrome:
+def chromium(phone: bool = False, load: str = "normal") -> webdriver.Chrome:
     """Start headless Chromium driven by Debian's chromedriver, with console and network logs
-    (``phone``: in mobile emulation at 390 × 844, see :data:`PHONE`)."""
+    (``phone``: in mobile emulation at 390 × 844, see :data:`PHONE`; ``load``: WebDriver's page
+    load strategy, ``"none"`` for a page that never finishes loading)."""
     binary = shutil.which("chromium") or "/usr/bin/chromium"
     driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     opts = webdriver.ChromeOptions()
     opts.binary_location = binary
+    opts.page_load_strategy = load
     for arg in (
         "--headless=new",
         "--no-sandbox",
@@ -85,17 +87,17 @@ def sign_in(driver: webdriver.Chrome, base: str, username: str, password: str = 
     from selenium.webdriver.common.by import By
 
     driver.get(base + "/login")
-    driver.find_element(By.ID, "username").send_keys(username)
+    wait(driver, lambda d: d.find_element(By.ID, "username")).send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "login-submit").click()
 
 
 @contextmanager
 def browsing(
-    base: str | None = None, username: str | None = None, phone: bool = False
+    base: str | None = None, username: str | None = None, phone: bool = False, load: str = "normal"
 ) -> Iterator[webdriver.Chrome]:
     """A headless Chromium, signed in as ``username`` at ``base`` when both are given; quit on the way out."""
-    driver = chromium(phone)
+    driver = chromium(phone, load)
     try:
         if base is not None and username is not None:
             sign_in(driver, base, username)
