@@ -20,7 +20,7 @@ SCRIPT_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(WATCHDOG.encode("utf-
 
 INDEX = (
     '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n{%metas%}\n<title>{%title%}</title>\n{%favicon%}\n'
-    f"<script>{WATCHDOG}</script>\n"
+    f'<script id="onemap-watchdog">{WATCHDOG}</script>\n'
     "{%css%}\n</head>\n<body>\n{%app_entry%}\n<footer>\n{%config%}\n{%scripts%}\n{%renderer%}\n"
     "</footer>\n</body>\n</html>\n"
 )
