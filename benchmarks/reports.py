@@ -38,7 +38,8 @@ from dashboard.settings import DashboardSettings
 CHILD = """
 import resource, sys
 from pathlib import Path
-from dashboard.reports.xlsx import AREA_COLUMNS, Book
+from dashboard.reports.sheets import Book
+from dashboard.reports.xlsx import AREA_COLUMNS
 n = int(sys.argv[1])
 ints = [k for k, _, kind in AREA_COLUMNS if kind == "int"]
 rows = ({"code": f"{i:015d}", "name": f"第{i}网格", **{k: i % 97 for k in ints}} for i in range(n))

@@ -4,7 +4,8 @@ A migration runs, in one transaction: the Alembic revisions not yet applied (rel
 are never edited: tests/etl/test_migrations.py checks their recorded hashes), then the codebook
 (``common/codebook.py``) into ``core.codes``, then every file of ``etl/sql/functions`` and then
 of ``etl/sql/views`` (``create or replace``, in file-name order; the one home of each view and
-function body), then ``etl/sql/grants.sql``.
+function body), then what those may have left stale (masked texts, kept counts, an analysis stored
+by an older method), then ``etl/sql/grants.sql``.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def apply_definitions(conn: Connection) -> None:
             raw.execute(read_sql(name))  # a parameterless script: psycopg runs it as is
 
 
+def reanalyse(conn: Connection) -> None:
+    """Compute the analysis again (hot spots, classes, risk, back-test) in the migrating transaction."""
+    from etl.derive import derive_analysis  # numpy, esda: only when the analysis runs
+
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    derive_analysis(raw)
+
+
 def apply_grants(conn: Connection, app_role: str) -> None:
     """Grant the application role what it needs to read ``serve`` (idempotent)."""
     exists = conn.execute(text("select 1 from pg_roles where rolname = :r"), {"r": app_role}).scalar()
@@ -164,6 +174,10 @@ def migrate(owner_url: str, app_role: str) -> MigrateResult:
         # counts kept since a revision that added them, before any load filled them: pages would
         # count every resident afresh until the next load
         conn.execute(text(read_sql("area_counts_if_stale.sql")))
+        # an analysis an older method stored (a hot spot's z contradicting its level) would be shown
+        # until the next load: computed again now
+        if conn.execute(text(read_sql("analysis_contradicted.sql"))).scalar():
+            reanalyse(conn)
         apply_grants(conn, app_role)
     script = ScriptDirectory.from_config(cfg)
     applied: list[str] = []

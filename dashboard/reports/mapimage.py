@@ -33,6 +33,9 @@ FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-
 BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"  # the names on the map
 M_PER_DEG = 111_320.0
 JPEG_QUALITY = 90  # the station map's (see station_map)
+# type sizes of the scale bar's and heat scale's words in the map's pixels (as mapnames.SIZES):
+# the bar's length 22 (7.9 pt on paper), the heat scale's title and numbers 20 (7.2 pt)
+BAR_SIZE, HEAT_SIZE = 22, 20
 OUTLINES: list[tuple[AreaLayer, tuple[int, int, int, int], int]] = [
     # drawn in this order, the wider lines last: layer, colour, width in pixels
     ("grid", (46, 160, 67, 255), 1),
@@ -126,8 +129,9 @@ def station_map_named(
     url: str, scope: Scope, station: str, t0: datetime, t1: datetime
 ) -> tuple[bytes, list[mapnames.Name]]:
     """JPEG of the station's area: incident heat of [t0, t1), grid outlines, zone and station lines,
-    each zone's and grid's name where it fits (:func:`dashboard.reports.mapnames.place`); with the
-    names written and where.
+    each zone's and grid's name where it fits (:func:`dashboard.reports.mapnames.place`); with
+    every text written and where: the names, then the scale bar's and heat scale's words (kind
+    ``legend``).
 
     JPEG because the PDF embeds it as it is, where a PNG is decoded and compressed again by the
     typesetter (a fifth of a second for this size); at this quality, with colour at full
@@ -162,13 +166,13 @@ def station_map_named(
                 name = str(feature["properties"].get("label") or "")
                 named.append((layer_name, name, mapnames.to_pixels(geom, extent, canvas.size)))
     m_per_px = (extent[2] - extent[0]) * M_PER_DEG * np.cos(np.radians((extent[1] + extent[3]) / 2)) / width
-    bar = _scale_bar(draw, m_per_px, width, height)
-    clear = [bar, _heat_scale(draw, heat.peak, width, height, bar)]
-    names = mapnames.place(named, _bold, canvas.size, [b for b in clear if b is not None])
+    bar, bar_words = _scale_bar(draw, m_per_px, width, height)
+    scale, scale_words = _heat_scale(draw, heat.peak, width, height, bar)
+    names = mapnames.place(named, _bold, canvas.size, [b for b in (bar, scale) if b is not None])
     mapnames.draw_names(draw, names, _bold)
     out = io.BytesIO()
     canvas.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
-    return out.getvalue(), names
+    return out.getvalue(), [*names, *bar_words, *scale_words]
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -176,6 +180,15 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.truetype(FONT, size)
     except OSError:  # no CJK font installed: the numbers still read
         return ImageFont.load_default()
+
+
+def _legend(
+    draw: ImageDraw.ImageDraw, xy: tuple[float, float], words: str, size: int, anchor: str = "la"
+) -> mapnames.Name:
+    """Write a word of the scale bar or heat scale at ``xy``; what was written and where."""
+    font = _font(size)
+    draw.text(xy, words, fill=mapnames.COLOURS["legend"], font=font, anchor=anchor)
+    return mapnames.Name("legend", words, draw.textbbox(xy, words, font=font, anchor=anchor), size)
 
 
 @functools.lru_cache(maxsize=4)
@@ -188,9 +201,9 @@ def _bold(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def _scale_bar(
     draw: ImageDraw.ImageDraw, m_per_px: float, width: int, height: int
-) -> tuple[float, float, float, float]:
+) -> tuple[tuple[float, float, float, float], list[mapnames.Name]]:
     """A scale bar of a round length (1, 2 or 5 times a power of ten metres), about a fifth of
-    the map wide, lower left; the box it takes."""
+    the map wide, lower left; the box it takes and its words."""
     target = m_per_px * min(280, width / 5)
     n = 10 ** np.floor(np.log10(target))
     metres = float(max(k * n for k in (1, 2, 5) if k * n <= target))
@@ -198,9 +211,9 @@ def _scale_bar(
     x0, y0 = 30, height - 40
     words = f"{metres / 1000:g} 公里" if metres >= 1000 else f"{metres:g} 米"
     draw.rectangle([x0 - 10, y0 - 38, x0 + px + 10, y0 + 14], fill=(255, 255, 255, 230))
-    draw.rectangle([x0, y0 - 4, x0 + px, y0 + 4], fill=(29, 39, 51, 255))
-    draw.text((x0, y0 - 34), words, fill=(29, 39, 51, 255), font=_font(22))
-    return (x0 - 10, y0 - 38, x0 + px + 10, y0 + 14)
+    draw.rectangle([x0, y0 - 4, x0 + px, y0 + 4], fill=mapnames.COLOURS["legend"])
+    written = _legend(draw, (x0, y0 - 34), words, BAR_SIZE)
+    return (x0 - 10, y0 - 38, x0 + px + 10, y0 + 14), [written]
 
 
 def _heat_scale(
@@ -209,24 +222,24 @@ def _heat_scale(
     width: int,
     height: int,
     bar: tuple[float, float, float, float],
-) -> tuple[float, float, float, float] | None:
+) -> tuple[tuple[float, float, float, float] | None, list[mapnames.Name]]:
     """The heat's colour ramp with its numbers (0 to the density drawn full red), lower right, or
     above the scale bar ``bar`` on a map too narrow for both side by side; the box it takes (None
-    without heat)."""
+    without heat) and its words."""
     ticks = heat_ticks(top)
     if not ticks:
-        return None
+        return None, []
     ramp_w, x1, y0 = max(min(420, round(width * 0.45)), min(240, width - 60)), width - 30, height - 70
     x0 = x1 - ramp_w
     if x0 - 12 < bar[2] + 20:  # beside the scale bar it would lie over it
         y0 = round(bar[1]) - 70
     draw.rectangle([x0 - 12, y0 - 40, x1 + 12, y0 + 56], fill=(255, 255, 255, 230))
-    draw.text((x0, y0 - 36), f"警情热力（{HEAT_UNIT['incidents']}）", fill=(29, 39, 51, 255), font=_font(20))
+    written = [_legend(draw, (x0, y0 - 36), f"警情热力（{HEAT_UNIT['incidents']}）", HEAT_SIZE)]
     for i in range(ramp_w):
         r, g, b, _ = PALETTE[round(i / (ramp_w - 1) * 255)]
         draw.line([(x0 + i, y0), (x0 + i, y0 + 14)], fill=(int(r), int(g), int(b), 255))
     for k, t in enumerate(ticks):
         x = x0 + ramp_w * k / (len(ticks) - 1)
         anchor = "la" if k == 0 else "ra" if k == len(ticks) - 1 else "ma"
-        draw.text((x, y0 + 20), t, fill=(29, 39, 51, 255), font=_font(18), anchor=anchor)
-    return (x0 - 12, y0 - 40, x1 + 12, y0 + 56)
+        written.append(_legend(draw, (x, y0 + 20), t, HEAT_SIZE, anchor))
+    return (x0 - 12, y0 - 40, x1 + 12, y0 + 56), written

@@ -21,14 +21,15 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
 # 20 (7.2 pt, the least that reads on paper) where 22 does not fit
 SIZES = {"zone": 30, "grid": 22}
 SMALLER = {"zone": 30, "grid": 20}
-COLOURS = {"zone": (11, 61, 145, 255), "grid": (22, 99, 45, 255)}
+# a zone's and grid's names, and the words of the map's scale bar and heat scale (mapimage)
+COLOURS = {"zone": (11, 61, 145, 255), "grid": (22, 99, 45, 255), "legend": (29, 39, 51, 255)}
 HALO = 3  # pixels of white around each character, so a name reads over the heat and the lines
 GAP = 6  # pixels kept free between two names
 
 
 @dataclass(frozen=True)
 class Name:
-    kind: str  # "zone" or "grid"
+    kind: str  # "zone" or "grid"; "legend" for a word of the scale bar or heat scale
     text: str
     box: Box  # where it is written, halo included
     size: int  # its type size in pixels

@@ -15,10 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from common.china import TZ
 from common.codebook import label
+from dashboard.reports.sheets import Book
 
 # (key, header): the source key first, as the owning system names the item
 COLUMNS: list[tuple[str, str]] = [
@@ -102,25 +101,27 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+# the XLSX's kind of each column (dashboard.reports.sheets.Book): its codes already labelled by cells
+KINDS = {
+    "registered_at": "time",
+    "deadline": "date",
+    "opened_at": "time",
+    "closed_at": "time",
+    "item_closed_at": "time",
+}
+
+
 def write_xlsx(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    """The export as an XLSX sheet: codes and numbers as text, times as Excel dates."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
-    when = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    day = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws = wb.add_worksheet("督办清单")
-    for c, (_key, header) in enumerate(COLUMNS):
-        ws.write_string(0, c, header)
-    for r, s in enumerate(rows, start=1):
-        for c, v in enumerate(cells(s)):
-            if isinstance(v, datetime):
-                ws.write_datetime(r, c, v.astimezone(TZ).replace(tzinfo=None), when)
-            elif isinstance(v, date):
-                ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
-            elif v is not None:
-                ws.write_string(r, c, str(v))
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
-    wb.close()
+    """The export as an XLSX sheet: codes and numbers as text, times as Excel dates, each column as
+    wide as its header and widest cell (a long note wraps)."""
+    book = Book(path)
+    keys = [key for key, _ in COLUMNS]
+    book.sheet(
+        "督办清单",
+        [(key, header, KINDS.get(key, "text")) for key, header in COLUMNS],
+        (dict(zip(keys, cells(s), strict=True)) for s in rows),
+    )
+    book.close()
 
 
 def week_rows(found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

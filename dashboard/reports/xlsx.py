@@ -1,35 +1,20 @@
-"""The weekly report as an XLSX workbook: the PDF's tables as sheets, with real types.
-
-Written with xlsxwriter in constant-memory mode (each row goes to disk as it is written), numbers
-as numbers, times as Excel dates, codes as text; every sheet has a frozen header and a filter.
+"""The weekly report as an XLSX workbook: the PDF's tables as sheets, with real types, written by
+:class:`dashboard.reports.sheets.Book` (numbers as numbers, times as Excel dates, codes as text;
+every sheet has a frozen header, a filter and columns fitted to their text).
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import xlsxwriter
-
-from common.china import TZ
-from common.codebook import BOOK, EnumName, label
+from common.codebook import label
 from dashboard.headlines import FIGURES, HEADLINE, RATES
 from dashboard.periods import term
 from dashboard.queries.indicators import change
+from dashboard.reports.sheets import Book, Column
 from dashboard.reports.weekly import StationReport, SummaryReport
-
-Column = tuple[str, str, str]  # (key, header, kind: text | int | float | pct | time | a codebook enum)
-# a column's width in the sheet's units (a digit's width; a Chinese character takes two): at least
-# its header's and widest cell's, at most WIDEST, past which a cell's text wraps within it
-NARROWEST, WIDEST, MARGIN = 8, 60, 2
-
-
-def width_of(text: str) -> int:
-    """How many of a sheet's width units ``text`` takes on one line: a Chinese (wide) character two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
 
 AREA_COLUMNS: list[Column] = [
     ("code", "编码", "text"),
@@ -52,59 +37,6 @@ AREA_COLUMNS: list[Column] = [
         )
     ],
 ]
-
-
-class Book:
-    """A workbook with the formats the sheets share."""
-
-    def __init__(self, path: Path) -> None:
-        self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-        self.head = self.wb.add_format({"bold": True, "bg_color": "#EEF2F7", "border": 1})
-        self.time = self.wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        self.pct = self.wb.add_format({"num_format": "0.0%"})
-        self.text = self.wb.add_format({"num_format": "@"})
-        self.long = self.wb.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
-
-    def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> int:
-        """Write a sheet row by row (rows may be a generator); return how many rows it holds."""
-        ws = self.wb.add_worksheet(name)
-        # the header's width and its filter's button, then each cell's as it is shown
-        wide = [width_of(header) + 2 for _key, header, _kind in columns]
-        for j, (_key, header, _kind) in enumerate(columns):
-            ws.write_string(0, j, header, self.head)
-        ws.freeze_panes(1, 0)
-        n = 0
-        for n, row in enumerate(rows, start=1):
-            for j, (key, _header, kind) in enumerate(columns):
-                wide[j] = max(wide[j], self.cell(ws, n, j, row.get(key), kind))
-        for j, w in enumerate(wide):  # kept until the sheet is closed, so set after its rows
-            ws.set_column(j, j, min(WIDEST, max(NARROWEST, w)) + MARGIN)
-        ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
-        return n
-
-    def cell(self, ws: Any, i: int, j: int, value: Any, kind: str) -> int:
-        """Write one cell; return the width its value is shown in (a wrapped text's: WIDEST)."""
-        if value is None:
-            ws.write_blank(i, j, None)
-            return 0
-        if kind in BOOK or kind == "text":
-            # a coded value: its label, the one place a sheet turns codes into words
-            text = label(cast(EnumName, kind), str(value)) if kind in BOOK else str(value)
-            w = width_of(text)
-            ws.write_string(i, j, text, self.text if w <= WIDEST else self.long)
-            return min(w, WIDEST)
-        if kind == "time":
-            ws.write_datetime(i, j, value.astimezone(TZ).replace(tzinfo=None), self.time)
-            return len("yyyy-mm-dd hh:mm")
-        if kind == "pct":
-            ws.write_number(i, j, float(value), self.pct)
-            return len(f"{float(value) * 100:.1f}%")
-        number = float(value) if kind == "float" else int(value)
-        ws.write_number(i, j, number)
-        return len(str(number))
-
-    def close(self) -> None:
-        self.wb.close()
 
 
 def _headline_rows(kpis: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -280,4 +212,4 @@ def write_summary(s: SummaryReport, path: Path) -> None:
     book.close()
 
 
-__all__ = ["Book", "write_station", "write_summary"]
+__all__ = ["AREA_COLUMNS", "write_station", "write_summary"]

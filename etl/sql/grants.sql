@@ -24,8 +24,7 @@ grant select on ops.audit to {app_role};
 grant select on ops.alert_verdicts, ops.alert_verdict_log to {app_role};
 grant execute on function ops.audit_write(text, jsonb, bigint, text), ops.login_settings(text, text),
     ops.login_check(text, text, text, integer, integer), ops.session_end(text, text, text),
-    ops.person_lookup(text, text, text), ops.alert_verdict(text, text, text, text),
-    ops.alert_verdicts_stamp() to {app_role};
+    ops.person_lookup(text, text, text), ops.alert_verdict(text, text, text, text) to {app_role};
 -- standings (functions/70_ops_standings.sql): a station's score and a grid's rank, counted over the
 -- whole station or grid, returned only for what the signed scope may see
 grant execute on function ops.station_scores(timestamptz, timestamptz, timestamptz,
@@ -45,8 +44,8 @@ grant execute on function ops.data_stamp() to {app_role};
 -- supervisions (督办), read with their item (policies of revision 0018); opened and closed only by
 -- the functions of functions/85_ops_supervision.sql (the load's closing function is the owner's)
 grant select on ops.supervisions, ops.supervision_log to {app_role};
-grant execute on function ops.supervise(text, text, text, text, date), ops.supervise_close(text, text, text),
-    ops.supervisions_stamp() to {app_role};
+grant execute on function ops.supervise(text, text, text, text, date), ops.supervise_close(text, text, text)
+    to {app_role};
 -- verdicts and supervision changes per area (functions/86_ops_judged_counts.sql): what the cached
 -- pages are keyed by between loads
 grant execute on function ops.judged_stamps(text, text[]) to {app_role};

@@ -133,13 +133,22 @@ def ended_by_a(p: dict[str, str]) -> set[Computed]:
     }
 
 
-def an_alert(core: Engine, station: str) -> dict[str, Any]:
+@pytest.fixture
+def alert_a(accounts: dict[str, Any], core: Engine) -> dict[str, Any]:
+    """An alert of station A (chief_a's) with a zone and a grid: its kind, subject and areas."""
+    (a,) = accounts["chief_a"].stations
     return one(
         core,
         "select alert_kind, subject_code, station_code, zone_code, grid_code from core.alerts "
         "where station_code = :s and zone_code is not null and grid_code is not null order by alert_id",
-        s=station,
+        s=a,
     )
+
+
+def judge(c: AppContext, alert: dict[str, Any], state: str, note: str = "") -> None:
+    """The chief of the alert's station gives it a verdict."""
+    with c.acting_as(chief_warmer(alert["station_code"])):
+        assert verdicts.judge(c.url, alert["alert_kind"], alert["subject_code"], state, note) == "ok"
 
 
 def test_a_verdict_in_one_station_keeps_the_other_stations_pages(
@@ -149,19 +158,15 @@ def test_a_verdict_in_one_station_keeps_the_other_stations_pages(
     clean: None,
     tmp_path: Path,
     computed: list[Computed],
+    alert_a: dict[str, Any],
 ) -> None:
-    (a,) = accounts["chief_a"].stations
-    alert = an_alert(core, a)
-    p = places(core, accounts, alert)
+    p = places(core, accounts, alert_a)
     c = served(demo_db[1], tmp_path)
     visit(c, p)
     computed.clear()
     visit(c, p)
     assert computed == []  # all kept
-    with c.acting_as(chief_warmer(a)):
-        assert (
-            verdicts.judge(c.url, alert["alert_kind"], alert["subject_code"], "checking", "正在核查") == "ok"
-        )
+    judge(c, alert_a, "checking", "正在核查")
     visit(c, p)
     assert set(computed) == ended_by_a(p)  # B's station, zone, grid and its chief's map kept
     assert len(computed) == len(set(computed))
@@ -201,20 +206,18 @@ def test_a_supervision_step_in_one_station_keeps_the_other_stations_pages(
 def test_the_keeper_warms_again_what_a_verdict_ended_each_page_once(
     demo_db: tuple[str, str],
     accounts: dict[str, Any],
-    core: Engine,
     clean: None,
     tmp_path: Path,
     computed: list[Computed],
+    alert_a: dict[str, Any],
 ) -> None:
-    (a,) = accounts["chief_a"].stations
+    a = alert_a["station_code"]
     (b,) = accounts["chief_b"].stations
-    alert = an_alert(core, a)
     c = served(demo_db[1], tmp_path)
     assert warm_if_due(c)  # the warm of the day
     assert not warm_if_due(c)
     computed.clear()
-    with c.acting_as(chief_warmer(a)):
-        assert verdicts.judge(c.url, alert["alert_kind"], alert["subject_code"], "confirmed", "") == "ok"
+    judge(c, alert_a, "confirmed")
     assert warm_if_due(c)
     counts = Counter(computed)
     assert counts[("*", "station", a)] == 1 and counts[(a, "station", a)] == 1  # the leader's, A's chief's

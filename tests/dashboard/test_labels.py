@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from common.codebook import BOOK, ITEM_STATUS, codes, label
 from dashboard.context import AppContext
-from dashboard.reports.xlsx import Book
+from dashboard.reports.sheets import Book
 from dashboard.routes import render
 from dashboard.ui import table
 from etl.contract import KINDS

@@ -54,6 +54,22 @@ as $$
 $$
 """
 
+# the whole warehouse's stamps as the re-applied files made them up to revision 0024, when the
+# dashboard keyed its cached pages by them; no file makes them since
+SHIPPED_STAMPS = """
+create or replace function ops.alert_verdicts_stamp() returns bigint
+language sql stable security definer
+set search_path = pg_catalog, public
+as $$ select coalesce(max(verdict_id), 0) from ops.alert_verdict_log $$;
+create or replace function ops.supervisions_stamp() returns bigint
+language sql stable security definer
+set search_path = pg_catalog, public
+as $$ select coalesce(max(log_id), 0) from ops.supervision_log $$;
+"""
+
+# a revision, and what the database migrated to it held then that the files define otherwise now
+SHIPPED = [("0004", SHIPPED_SCOPE_PAYLOAD), ("0024", SHIPPED_STAMPS)]
+
 
 def released() -> dict[str, str]:
     """Path (from the repository's root) → recorded SHA-256 of every released migration file."""
@@ -166,8 +182,12 @@ def scratch_url(warehouse: Warehouse, test_db_url: str) -> Iterator[str]:
 
 
 @pytest.mark.db
-def test_a_database_at_0004_ends_like_a_fresh_one(warehouse: Warehouse, scratch_url: str) -> None:
-    """Migrated to head from nothing, or to 0004 (as it first shipped) and then on: one schema."""
+@pytest.mark.parametrize(("revision", "shipped_sql"), SHIPPED)
+def test_a_database_at_an_older_revision_ends_like_a_fresh_one(
+    warehouse: Warehouse, scratch_url: str, revision: str, shipped_sql: str
+) -> None:
+    """Migrated to head from nothing, or to an older revision (with the functions as they shipped
+    then) and then on: one schema."""
     engine = create_engine(normalise_url(scratch_url))
     role = warehouse.app_role()
     try:
@@ -181,12 +201,13 @@ def test_a_database_at_0004_ends_like_a_fresh_one(warehouse: Warehouse, scratch_
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0004")
-            conn.exec_driver_sql(SHIPPED_SCOPE_PAYLOAD)
+            command.upgrade(cfg, revision)
+            conn.exec_driver_sql(shipped_sql)
         with engine.connect() as conn:
-            assert current_revision(conn) == "0004"
+            assert current_revision(conn) == revision
             shipped = definitions(conn)
-        assert shipped["function ops.scope_payload()"] != fresh["function ops.scope_payload()"]
+        names = re.findall(r"create or replace function (\S+\(\))", shipped_sql)
+        assert names and all(shipped[f"function {n}"] != fresh.get(f"function {n}") for n in names)
 
         migrate(scratch_url, role)
         with engine.connect() as conn:

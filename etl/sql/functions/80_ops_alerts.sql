@@ -74,10 +74,3 @@ end
 $$;
 comment on function ops.alert_verdict(text, text, text, text) is
     'Record an officer''s verdict on an alert in the signed scope (audited); returns ok or why not.';
-
-create or replace function ops.alert_verdicts_stamp() returns bigint
-language sql stable security definer
-set search_path = pg_catalog, public
-as $$ select coalesce(max(verdict_id), 0) from ops.alert_verdict_log $$;
-comment on function ops.alert_verdicts_stamp() is
-    'The number of the latest verdict given any alert: what the dashboard keys its cached alert figures by.';

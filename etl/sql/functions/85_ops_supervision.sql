@@ -166,10 +166,3 @@ end
 $$;
 comment on function ops.supervisions_close_done(text) is
     'Close every open supervision whose item a delivery has closed (closed_reason item_closed, logged and audited); how many.';
-
-create or replace function ops.supervisions_stamp() returns bigint
-language sql stable security definer
-set search_path = pg_catalog, public
-as $$ select coalesce(max(log_id), 0) from ops.supervision_log $$;
-comment on function ops.supervisions_stamp() is
-    'The number of the latest step of any supervision: what the dashboard keys its cached pages by.';

@@ -85,22 +85,48 @@ begin
 end
 $$;
 
-create or replace function ops.judged_supervisions_changed() returns trigger
-language plpgsql security definer
+-- the areas of grid events (their station, police zone and grid, and their grid's town and
+-- village), a supervision's items: what its triggers below and ops.refresh_judged_due count into
+create or replace function ops.judged_event_areas(p_event_nos text[])
+returns table (level text, code text)
+language sql stable
+set search_path = pg_catalog, public
+as $$
+    select t.level, t.code
+    from (select distinct e.station_code, e.zone_code, e.grid_code
+          from core.grid_events as e where e.event_no = any (p_event_nos)) as e
+    left join core.grids as g on g.grid_code = e.grid_code
+    cross join lateral (values ('station', coalesce(e.station_code, '')), ('zone', e.zone_code),
+                               ('grid', e.grid_code), ('town', g.town_code), ('village', g.village_code)) as t(level, code)
+$$;
+comment on function ops.judged_event_areas(text[]) is
+    'The areas (level, code) of grid events: station, police zone, grid, and the grid''s town and village.';
+revoke execute on function ops.judged_event_areas(text[]) from public;
+
+-- a supervision of grid events changed: one step into each of their areas (into the whole
+-- station level's '' when none of its events is stored any more)
+create or replace function ops.judged_events_stepped(p_event_nos text[]) returns void
+language plpgsql volatile
 set search_path = pg_catalog, public
 as $$
 declare
     levels text[];
     codes text[];
 begin
-    select array_agg(t.level), array_agg(t.code) into levels, codes
-    from (select distinct e.station_code, e.zone_code, e.grid_code
-          from core.grid_events as e
-          where e.event_no in (select c.item_no from changed as c where c.item_kind = 'grid_event')) as e
-    left join core.grids as g on g.grid_code = e.grid_code
-    cross join lateral (values ('station', coalesce(e.station_code, '')), ('zone', e.zone_code),
-                               ('grid', e.grid_code), ('town', g.town_code), ('village', g.village_code)) as t(level, code);
+    select array_agg(a.level), array_agg(a.code) into levels, codes from ops.judged_event_areas(p_event_nos) as a;
     perform ops.judged_touch(coalesce(levels, array['station']), coalesce(codes, array['']), 0, 1);
+end
+$$;
+comment on function ops.judged_events_stepped(text[]) is
+    'Count one supervision change into the areas of grid events (ops.judged_event_areas).';
+revoke execute on function ops.judged_events_stepped(text[]) from public;
+
+create or replace function ops.judged_supervisions_changed() returns trigger
+language plpgsql security definer
+set search_path = pg_catalog, public
+as $$
+begin
+    perform ops.judged_events_stepped(array(select c.item_no from changed as c where c.item_kind = 'grid_event'));
     return null;
 end
 $$;
@@ -109,20 +135,10 @@ create or replace function ops.judged_steps_logged() returns trigger
 language plpgsql security definer
 set search_path = pg_catalog, public
 as $$
-declare
-    levels text[];
-    codes text[];
 begin
-    select array_agg(t.level), array_agg(t.code) into levels, codes
-    from (select distinct e.station_code, e.zone_code, e.grid_code
-          from core.grid_events as e
-          where e.event_no in (select s.item_no from changed as c
-                               join ops.supervisions as s using (supervision_id)
-                               where s.item_kind = 'grid_event')) as e
-    left join core.grids as g on g.grid_code = e.grid_code
-    cross join lateral (values ('station', coalesce(e.station_code, '')), ('zone', e.zone_code),
-                               ('grid', e.grid_code), ('town', g.town_code), ('village', g.village_code)) as t(level, code);
-    perform ops.judged_touch(coalesce(levels, array['station']), coalesce(codes, array['']), 0, 1);
+    perform ops.judged_events_stepped(array(select s.item_no from changed as c
+                                            join ops.supervisions as s using (supervision_id)
+                                            where s.item_kind = 'grid_event'));
     return null;
 end
 $$;
@@ -147,12 +163,9 @@ as $$
     where j.due <> '{}' or ops.judged_due(j.level, j.code) <> '{}';
     insert into ops.judged_counts (level, code, due)
     select t.level, t.code, ops.judged_due(t.level, t.code)
-    from ops.supervisions as s
-    join core.grid_events as e on s.item_kind = 'grid_event' and e.event_no = s.item_no
-    left join core.grids as g on g.grid_code = e.grid_code
-    cross join lateral (values ('station', coalesce(e.station_code, '')), ('zone', e.zone_code),
-                               ('grid', e.grid_code), ('town', g.town_code), ('village', g.village_code)) as t(level, code)
-    where s.state = 'open' and t.code is not null
+    from ops.judged_event_areas(array(select s.item_no from ops.supervisions as s
+                                      where s.state = 'open' and s.item_kind = 'grid_event')) as t
+    where t.code is not null
     group by t.level, t.code
     on conflict do nothing;
 $$;

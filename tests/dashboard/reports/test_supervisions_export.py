@@ -14,6 +14,7 @@ import pytest
 
 from common.china import TZ
 from dashboard.reports import supervisions
+from tests.support.sheets import too_narrow
 
 # what a spreadsheet takes as the start of a formula (or of a DDE call), leading spaces included
 PAYLOADS = (
@@ -88,3 +89,23 @@ def test_an_xlsx_cell_is_text(payload: str, tmp_path: Path) -> None:
 def test_plain_text_and_numbers_are_written_as_they_are() -> None:
     body = supervisions.to_csv([row("请尽快处置 -- 城管")]).decode("utf-8-sig")
     assert ",请尽快处置 -- 城管," in body and ",2026-12-01," in body
+
+
+def test_each_xlsx_column_fits_its_chinese_text(tmp_path: Path) -> None:
+    """The export's columns were Excel's 8.43 whatever they held: 事项编号, a grid event's name and
+    every time ran under the next column. Each is now as wide as its header and widest cell, and a
+    note too long for any column wraps in it; the header stays in sight."""
+    closed = {
+        **row("金竹村第4网格出租屋楼道堆放杂物占用消防通道"),
+        "note": "请于期限内清理楼道杂物，恢复消防通道畅通，并将处置前后照片上传至网格系统备查。" * 2,
+        "state": "closed",
+        "closed_at": datetime(2026, 11, 24, 17, 30, tzinfo=TZ),
+        "closed_reason": "item_closed",
+        "item_closed_at": datetime(2026, 11, 24, 17, 0, tzinfo=TZ),
+    }
+    path = tmp_path / "s.xlsx"
+    supervisions.write_xlsx([row("请尽快处置"), closed], path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None and sheet.max_row == 3
+    assert sheet.freeze_panes == "A2"
+    assert too_narrow(sheet) == []

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-import unicodedata
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
@@ -22,6 +19,7 @@ from dashboard.reports import pdf, xlsx
 from dashboard.reports.weekly import build_station, build_summary
 from dashboard.scope import Scope
 from dashboard.settings import DashboardSettings
+from tests.support.sheets import too_narrow
 
 pytestmark = pytest.mark.db
 
@@ -51,29 +49,6 @@ def sheets(path: Path) -> Iterator[Worksheet]:
     yield from openpyxl.load_workbook(path).worksheets
 
 
-def widths(ws: Worksheet) -> dict[int, float]:
-    """Each column's width (1-based), as set (openpyxl groups neighbours of one width)."""
-    out: dict[int, float] = {}
-    for dim in ws.column_dimensions.values():
-        for j in range(dim.min or 0, (dim.max or 0) + 1):
-            out[j] = dim.width
-    return out
-
-
-def shown(value: Any, number_format: str) -> str:
-    """A cell's text as the sheet shows it."""
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
-    if isinstance(value, float) and "%" in number_format:
-        return f"{value * 100:.1f}%"
-    return str(value)
-
-
-def wide(text: str) -> float:
-    """Columns of a sheet's width a text takes: a Chinese character about two."""
-    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
-
-
 @pytest.mark.parametrize("which", ["station", "summary"])
 def test_each_sheet_freezes_its_header_and_fits_its_chinese_text(
     books: dict[str, tuple[Path, Path]], which: str
@@ -85,17 +60,7 @@ def test_each_sheet_freezes_its_header_and_fits_its_chinese_text(
     narrow = []
     for ws in sheets(books[which][0]):
         assert ws.freeze_panes == "A2", (which, ws.title)
-        set_widths = widths(ws)
-        for column in ws.iter_cols():
-            j = column[0].column
-            for cell in column:
-                if cell.value is None:
-                    continue
-                need = wide(shown(cell.value, cell.number_format))
-                if need > set_widths.get(j, 8.43) and not (
-                    cell.alignment.wrap_text and set_widths.get(j, 0) >= 40
-                ):
-                    narrow.append((ws.title, cell.coordinate, str(cell.value)[:30], need, set_widths.get(j)))
+        narrow += too_narrow(ws)
     assert narrow == [], narrow[:10]
 
 
