@@ -11,6 +11,12 @@ visit of a view name the same file. The box is checked here (integers, at most
 :data:`dashboard.map.framing.MAX_CELLS` each way, only where and from the zoom the map sends one)
 and reaches SQL only as parameters.
 
+A static map (an area's drill page, a grid worker's ``/mine``: :mod:`dashboard.map.staticbase`)
+asks for the same files, drawn once at the zoom it is fitted to: its names file carries
+``streets=1``, the road names whatever the zoom (it never fetches the street zoom's), accepted
+only where it changes the answer (a boxed names file below :data:`dashboard.map.basemap.ROAD_NAME_ZOOM`),
+so one file still has one URL.
+
 Every answer is the signed-in viewer's: the scope comes from the session, never from the URL. Its
 ETag is a digest of the data's stamp, the viewer's scope and role, and the layer's arguments (the
 key the dashboard's cache keeps it under), so a tag sent by another scope never matches and is
@@ -49,10 +55,22 @@ BOXED = {**{n: framing.CLIP_ZOOM for n in AREA_FILES}, **{n: framing.BOX_ZOOM fo
 CACHE_CONTROL = "private, no-cache"
 
 
-def url(name: str, zoom: int | None = None, station: str | None = None, cells: Cells | None = None) -> str:
-    """The address of one layer file (arguments in a fixed order, so one layer has one URL)."""
+def url(
+    name: str,
+    zoom: int | None = None,
+    station: str | None = None,
+    cells: Cells | None = None,
+    streets: bool = False,
+) -> str:
+    """The address of one layer file (arguments in a fixed order, so one layer has one URL);
+    ``streets`` (the basemap's names of a static map) only where it changes the answer."""
     box = framing.cells_text(cells) if cells is not None else None
-    args = {k: v for k, v in (("z", zoom), ("station", station), ("box", box)) if v is not None}
+    street = "1" if streets and street_names(name, zoom, cells) else None
+    args = {
+        k: v
+        for k, v in (("z", zoom), ("station", station), ("box", box), ("streets", street))
+        if v is not None
+    }
     return f"{PREFIX}{name}.geojson" + (f"?{urlencode(args, safe=',')}" if args else "")
 
 
@@ -104,6 +122,14 @@ def basemap_urls(zoom: Any, view: Any) -> tuple[str | None, dict[str, Any], str 
     )
 
 
+def street_names(name: str, zoom: int | None, cells: Cells | None) -> bool:
+    """Whether ``streets`` changes a file: the basemap's names, boxed, below the road names' zoom
+    (from it they hold the road names anyway; without a box they hold none)."""
+    return (
+        name == "basemap-labels" and cells is not None and zoom is not None and zoom < basemap.ROAD_NAME_ZOOM
+    )
+
+
 def install(app: dash.Dash, c: AppContext) -> None:
     """Add the layer route to the app's Flask server (behind the login guard like every path)."""
 
@@ -114,8 +140,8 @@ def install(app: dash.Dash, c: AppContext) -> None:
 
 def arguments(
     name: str, args: Mapping[str, str], repeated: bool = False
-) -> tuple[int, str | None, Cells | None]:
-    """A layer file's (zoom, station, box) from its URL's arguments.
+) -> tuple[int, str | None, Cells | None, bool]:
+    """A layer file's (zoom, station, box, streets) from its URL's arguments.
 
     Raises
     ------
@@ -125,14 +151,17 @@ def arguments(
         For anything but an ASCII zoom of two digits at most, a code (area and label files) and
         a box (:func:`dashboard.map.framing.parse_cells`) where the map sends one: on a boxed file
         from its zoom on, and always there on the basemap (its whole area at street zoom is
-        too large to send); an argument given twice (``repeated``) or of another layer.
+        too large to send); ``streets`` but as ``1`` where it changes the answer
+        (:func:`street_names`); an argument given twice (``repeated``) or of another layer.
     """
     if name not in NAMES:
         raise LookupError(name)
     allowed = set() if name in STATIC_POINTS else {"z"} if name in BASEMAP_FILES else {"z", "station"}
     if name in BOXED:
         allowed.add("box")
-    z, station, box = args.get("z", "11"), args.get("station"), args.get("box")
+    if name == "basemap-labels":
+        allowed.add("streets")
+    z, station, box, streets = args.get("z", "11"), args.get("station"), args.get("box"), args.get("streets")
     if set(args) - allowed or repeated:
         raise bounds.OutOfBounds("an argument of another layer, or given twice")
     if not (z.isascii() and z.isdigit() and len(z) <= 2):
@@ -145,7 +174,9 @@ def arguments(
     if box is None and name in BASEMAP_FILES and zoom >= boxed_from:
         raise bounds.OutOfBounds("the basemap at this zoom only by box")
     cells = framing.parse_cells(zoom, box) if box is not None else None
-    return zoom, code, cells
+    if streets is not None and (streets != "1" or not street_names(name, zoom, cells)):
+        raise bounds.OutOfBounds("streets only as 1, on a boxed names file below the road names' zoom")
+    return zoom, code, cells, streets is not None
 
 
 def serve(c: AppContext, name: str) -> Response:
@@ -153,27 +184,37 @@ def serve(c: AppContext, name: str) -> Response:
     the GeoJSON with its tag; 404 for no such layer, 400 for malformed arguments (before any query)."""
     repeated = any(len(v) > 1 for v in request.args.to_dict(flat=False).values())
     try:
-        zoom, station, cells = arguments(name, request.args, repeated)
+        zoom, station, cells, streets = arguments(name, request.args, repeated)
     except LookupError:
         abort(404)
     except bounds.OutOfBounds:
         abort(400)
     if station is not None and not c.scope().allows(station):
         abort(404)  # out of scope looks like no such station
-    key = ("layer-file", name, zoom, station, cells, c.settings.basemap_crs)
+    key = ("layer-file", name, zoom, station, cells, c.settings.basemap_crs) + (
+        ("streets",) if streets else ()
+    )
     tag = c.cache_tag(key)
     # weakly: a gzipped answer's tag is sent weak (dashboard/compress.py)
     if request.if_none_match.contains_weak(tag):
         return _headed(Response(status=304), tag)
-    body = c.cached(key, lambda: json.dumps(content(c, name, zoom, station, cells), separators=(",", ":")))
+    body = c.cached(
+        key, lambda: json.dumps(content(c, name, zoom, station, cells, streets), separators=(",", ":"))
+    )
     return _headed(Response(body, mimetype="application/json"), tag)
 
 
 def content(
-    c: AppContext, name: str, zoom: int, station: str | None, cells: Cells | None = None
+    c: AppContext,
+    name: str,
+    zoom: int,
+    station: str | None,
+    cells: Cells | None = None,
+    streets: bool = False,
 ) -> dict[str, Any]:
     """The layer's FeatureCollection, computed as the map's callbacks did (same cached parts);
-    cut to ``cells`` where given."""
+    cut to ``cells`` where given; the basemap's names with the road names whatever the zoom where
+    ``streets``."""
     box = framing.cells_box(zoom, cells) if cells is not None else None
     for point in STATIC_POINTS:
         if name == point:
@@ -181,7 +222,7 @@ def content(
     if name == "basemap":
         return basemap.shapes(c.url, zoom, box, c.settings.basemap_crs)
     if name == "basemap-labels":
-        return basemap.labels(c.url, zoom, box, c.settings.basemap_crs)
+        return basemap.labels(c.url, zoom, box, c.settings.basemap_crs, streets=streets)
     if name in LABEL_FILES:  # names of whole areas: one per area, wherever the view is
         box = None
     stations, zones, grids = layers.area_layers(c, zoom, station, box)

@@ -4,7 +4,9 @@ period and its open items, with the main map's popups and links, fitted to the a
 
 Everything is read within the viewer's scope (an area out of scope has no map: None). The map is
 static (no callback): the basemap is drawn once for the area's extent at the zoom it is fitted to,
-and the popups' links keep the page's period (``assets/onemap_map.js`` adds the page's query).
+from the layer files the browser fetches and keeps (the cached map holds their URLs, not their
+shapes: :mod:`dashboard.map.staticbase`), and the popups' links keep the page's period
+(``assets/onemap_map.js`` adds the page's query).
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def area_map(c: AppContext, kind: str, code: str, period: Period) -> html.Div | 
             "base": staticbase.data(c, zoom, ext, VIEW_PX, HEIGHT_PX),
         }
 
-    d = c.cached(("area-map", scope, area, period, crs), data)
+    # "basemap-urls": an entry stored before the basemap was fetched by URL holds its shapes (the
+    # shared cache outlives a restart), and is never read as this one
+    d = c.cached(("area-map", scope, area, period, crs, "basemap-urls"), data)
     return _view(c, kind, ext, zoom, d)
 
 

@@ -64,11 +64,9 @@ def layout(c: AppContext) -> html.Div:
     names = "、".join(f["properties"]["label"] for f in d["outline"]["features"]) or "—"
     ext = grids_extent(c)
     zoom = framing.fit_zoom(ext, PHONE_WIDTH_PX)
-    # streets, water and names under the grid, so a worker in the street finds the building
-    base = c.cached(
-        ("mine-basemap", ext, zoom, c.settings.basemap_crs),
-        lambda: staticbase.data(c, zoom, ext, VIEW_PX, VIEW_HEIGHT_PX),
-    )
+    # streets, water and names under the grid, so a worker in the street finds the building (the
+    # addresses of its files: no query)
+    base = staticbase.data(c, zoom, ext, VIEW_PX, VIEW_HEIGHT_PX)
     return page(c, names, ext, {**d, "base": base})
 
 

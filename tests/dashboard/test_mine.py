@@ -69,7 +69,8 @@ def test_other_roles_are_refused(demo_app: dash.Dash, accounts: dict[str, Any]) 
 
 def test_the_grid_lies_on_the_streets(demo_app: dash.Dash, accounts: dict[str, Any]) -> None:
     """The map holds the local basemap around the grid, under the grid and its buildings: its
-    shapes (land, roads) in the ``basemap`` pane and the names of the streets."""
+    shapes (land, roads) in the ``basemap`` pane and the names of the streets, fetched by the
+    browser from the layer files the page names (the page's answer carries their URLs)."""
     client = demo_app.server.test_client()
     assert login(client, "worker").status_code == 302
     status, body = dash_call(
@@ -79,13 +80,16 @@ def test_the_grid_lies_on_the_streets(demo_app: dash.Dash, accounts: dict[str, A
     (the_map,) = found(json.loads(body), "mine-map")
     by_id = {x["props"].get("id"): x["props"] for x in the_map["children"] if isinstance(x, dict)}
     shapes, names = by_id["mine-map-basemap"], by_id["mine-map-basemap-labels"]
-    assert shapes["pane"] == "basemap"
-    keys = {f["properties"]["s"] for f in shapes["data"]["features"]}
+    assert shapes["pane"] == "basemap" and "data" not in shapes and "data" not in names
+    fetched = client.get(shapes["url"])
+    assert fetched.status_code == 200
+    keys = {f["properties"]["s"] for f in fetched.get_json()["features"]}
     assert "land" in keys and any(k.startswith("road_") for k in keys)
     assert names["hideout"]["pane"] == "basemap-labels"
-    assert [f for f in names["data"]["features"] if f["properties"].get("label")]
+    labels = client.get(names["url"]).get_json()["features"]
+    assert [f for f in labels if f["properties"].get("label")]
     # the map is drawn once at its fitted zoom: the streets are named there, not only the town
-    assert "road" in {f["properties"]["k"] for f in names["data"]["features"]}
+    assert "road" in {f["properties"]["k"] for f in labels}
     panes = [x["props"]["name"] for x in the_map["children"] if x.get("type") == "Pane"]
     assert {"basemap", "basemap-labels"} <= set(panes)
     ids = [x["props"].get("id") for x in the_map["children"]]
