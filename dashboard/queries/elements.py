@@ -6,7 +6,6 @@ Everything is read from the serve views, so personal data arrives masked.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any, TypedDict, cast
 
@@ -142,10 +141,11 @@ def zero_incident_communities(
 
 
 SEARCH_POOL = 5  # a text search masks this many candidates for each hit it returns
-# and at most this many, when masking took pairs from the first pool's best (elements_search_text.sql)
+# and at most this many, when masking took pairs from the first pool's best (serve.search_places)
 SEARCH_POOL_MOST = 40
 # what a search reads of its text: a full standard address is about 25 characters; a longer text (a
-# paste, a forged call) would make a pattern of every pair of its characters, each tried on every place
+# paste, a forged call) would make a pattern of every pair of its characters, each tried on every
+# place (serve.search_places reads no more either)
 SEARCH_CHARS = 40
 
 
@@ -153,62 +153,24 @@ def search(url: str, scope: Scope, query: str, limit: int = 10) -> list[SearchHi
     """Places matching ``query``: exact codes first, then names and addresses by shared pieces.
 
     Typo-tolerant: a Chinese query is cut into overlapping pairs of characters and candidates are
-    ranked by how many pairs they contain, so one wrong or missing character still finds the place.
+    ranked by how many pairs their masked label contains, so one wrong or missing character still
+    finds the place. The search runs in the database (etl/sql/functions/46_serve_search.sql) under
+    the signed scope, which it applies itself (``scope`` is that scope, signed by the caller): only
+    masked labels, codes and shapes come back, never a plain name or address.
     """
     q = "".join(query.split())[:SEARCH_CHARS]
     if not q:
         return []
-    where = scope.where("s", grids=False)
     if q.isascii() and q.replace("-", "").replace("_", "").isalnum():
         # a code: exactly, or by its beginning; never by shared pieces (digits are everywhere)
-        found = rows(
-            url,
-            "elements_search_code",
-            {**scope.params(), "q": q.upper(), "prefix": f"{q.upper()}%", "limit": limit},
-            scope=where,
-        )
+        found = rows(url, "elements_search_code", {"q": q.upper(), "limit": limit})
         return cast("list[SearchHit]", found)
-    return _search_text(url, scope, q.replace("*", ""), limit)
-
-
-def _search_text(url: str, scope: Scope, q: str, limit: int) -> list[SearchHit]:
-    """Places whose masked label shares pairs of characters with ``q`` (which holds no ``*``), as
-    ranked on the masked labels of every place in scope.
-
-    The plain text narrows (a superset) and picks the pool to mask; but a pool picked on the plain
-    text holds the places whose hidden names were typed: an answer taken from it alone said which
-    name was hidden. The answer is trusted only where no place outside the pool could outrank it
-    (each of those has at most the plain rank of the best one left out); otherwise the pool grows,
-    up to SEARCH_POOL_MOST a hit, and past that only the hits that outrank every place outside it
-    are given.
-    """
+    q = q.replace("*", "")
     if not q:
         return []
-    pairs = sorted({q[i : i + 2] for i in range(max(1, len(q) - 1))})
-    least = max(1, math.ceil(len(pairs) * 0.5))
-    pool = SEARCH_POOL * limit
-    while True:
-        found = rows(
-            url,
-            "elements_search_text",
-            {
-                **scope.params(),
-                "q": q,
-                "pairs": pairs,
-                "likes": [f"%{p}%" for p in pairs],
-                "limit": limit,
-                # candidates masked and ranked again: masking costs up to a millisecond a place
-                "pool": pool,
-            },
-            scope=scope.where("s", grids=False),
-        )
-        beyond = found[0]
-        hits = [cast("SearchHit", {k: v for k, v in r.items() if not k.startswith("beyond_")}) for r in found]
-        hits = [h for h in hits if h["code"] is not None]
-        if beyond["beyond_hits"] is None or beyond["beyond_hits"] < least:
-            return hits  # every place left out has too few pairs to be a hit
-        bound = (-beyond["beyond_hits"], beyond["beyond_length"], beyond["beyond_code"])
-        sure = [h for h in hits if (-h["hits"], len(h["label"]), h["code"]) < bound]
-        if len(sure) == limit or pool >= SEARCH_POOL_MOST * limit:
-            return sure
-        pool *= SEARCH_POOL_MOST // SEARCH_POOL
+    found = rows(
+        url,
+        "elements_search_text",
+        {"q": q, "limit": limit, "pool": SEARCH_POOL, "pool_most": SEARCH_POOL_MOST},
+    )
+    return cast("list[SearchHit]", found)

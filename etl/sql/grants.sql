@@ -50,3 +50,7 @@ grant execute on function ops.supervise(text, text, text, text, date), ops.super
 -- pages are keyed by between loads
 grant execute on function ops.judged_stamps(text, text[]) to {app_role};
 revoke all on function ops.supervisions_close_done(text), ops.supervision_item(text, text) from public;
+-- the place search (functions/46_serve_search.sql): masked labels, codes and shapes of the places in
+-- the signed scope; the plain texts it narrows on stay inside (the candidates' function is the owner's)
+grant execute on function serve.search_places(text, integer, integer, integer), serve.search_codes(text, integer)
+    to {app_role};

@@ -7,43 +7,20 @@ with whether the name typed was the hidden one: typing 张三屋后巷 left out 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
 
 from dashboard.context import AppContext
-from dashboard.db import fetch_all
 from dashboard.queries import elements
 from tests.support.planted import stored_names
+from tests.support.search import by_masked_labels
 
 pytestmark = pytest.mark.db
 
 # more places holding the name than the search masks for one hit asked for
 HOLDING = elements.SEARCH_POOL + 2
-
-
-def _by_masked_labels(c: AppContext, query: str, limit: int) -> list[tuple[str, str]]:
-    """What the search should answer: every place in scope, ranked on its masked label alone."""
-    q = "".join(query.split())
-    pairs = sorted({q[i : i + 2] for i in range(max(1, len(q) - 1))})
-    scope = c.scope()
-    where = scope.where("s", grids=False)
-    found = fetch_all(
-        c.url,
-        "select s.kind, s.code, s.label from serve.search_index as s "
-        f"where {where} and (s.code = :q or s.plain like any(cast(:likes as text[])))",
-        {**scope.params(), "q": q, "likes": [f"%{p}%" for p in pairs]},
-    )
-    ranked = []
-    for r in found:
-        hits = (
-            (r["code"] == q) * 100 + (r["label"] == q) * 50 + sum(p in r["label"] + r["code"] for p in pairs)
-        )
-        if hits >= max(1, math.ceil(len(pairs) * 0.5)):
-            ranked.append((-hits, len(r["label"]), r["code"], r["kind"]))
-    return [(kind, code) for _, _, code, kind in sorted(ranked)[:limit]]
 
 
 @pytest.fixture
@@ -98,7 +75,7 @@ def test_the_search_answers_from_masked_labels_alone(c: AppContext, planted: tup
     wrong = person[0] + ("五" if person[1] != "五" else "六") + person[2:]
     for typed in (f"{person}屋后巷", f"{wrong}屋后巷"):
         hits = elements.search(c.url, c.scope(), typed, limit=1)
-        assert [(h["kind"], h["code"]) for h in hits] == _by_masked_labels(c, typed, 1), typed
+        assert [(h["kind"], h["code"]) for h in hits] == by_masked_labels(c, typed, 1), typed
     # the place holding only the name's end is found whichever first name is typed: nothing tells
     # whether the hidden one was typed
     answers = [

@@ -27,8 +27,6 @@ pytestmark = pytest.mark.db
 
 # the names themselves (served through serve.mask_name), not texts that may hold one
 NAME_COLUMNS = {("core.persons", "name"), ("core.rental_units", "landlord_name")}
-# read for narrowing the search on the server only, never shown (tests/dashboard/test_search.py)
-NEVER_SHOWN = {("search_index", "plain")}
 # the row of a kind whose texts a page shows: one an element points to, so the views joining it show it
 ROW_OF = {
     "core.grid_event_kinds": "select kind_code from core.grid_events order by event_no limit 1",
@@ -79,8 +77,7 @@ def _serve_rows(core: Engine, keys: dict[str, str]) -> dict[str, str]:
                 "where table_schema = 'serve' order by table_name, ordinal_position"
             )
         ):
-            if (view, column) not in NEVER_SHOWN:
-                columns.setdefault(view, []).append(column)
+            columns.setdefault(view, []).append(column)
         for view, cols in columns.items():
             conds = [f"{c}::text = :{c}" for c in cols if c in keys]
             params: dict[str, Any] = {c: keys[c] for c in cols if c in keys}

@@ -11,13 +11,12 @@
 -- earlier files define.
 
 -- A place's name or address may name a person (a compound, a workstation, a grid after its worker,
--- a city village's doorplate after its householder): it is searched and shown masked as
--- serve.mask_text masks it, so typing the name finds nothing and the search does not confirm it.
--- `plain` is the text unmasked, for the search to narrow its candidates cheaply before it masks
--- them (masking only turns characters into *, so a pair of characters without * found in the
--- masked label is in the plain one): it is never shown.
+-- a city village's doorplate after its householder): it is shown masked as serve.mask_text masks it.
+-- The search itself runs in serve.search_places and serve.search_codes
+-- (functions/46_serve_search.sql), which read the plain texts as the owner and return masked labels
+-- only; this view gives what a place is called as shown, never the plain text (revision 0026).
 create or replace view serve.search_index with (security_invoker = true) as
-select p.kind, p.code, serve.mask_text(p.plain) as label, p.station_code, p.geom, p.plain
+select p.kind, p.code, serve.mask_text(p.plain) as label, p.station_code, p.geom
 from (
     select 'station' as kind, station_code as code, name as plain, station_code, geom from core.police_stations
     union all select 'zone', zone_code, name, station_code, geom from core.police_zones
@@ -34,4 +33,4 @@ from (
     union all select 'address', address_code, full_address, station_code, geom from core.standard_addresses
 ) as p;
 comment on view serve.search_index is
-    'One row per searchable place: station, zone, grid, community, workstation, building or address; its label masked (plain: for narrowing a search only, never shown).';
+    'One row per searchable place: station, zone, grid, community, workstation, building or address, with its label as shown (masked).';
