@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, text
 
+from dashboard.auth import User
 from dashboard.context import AppContext
 from dashboard.db import fetch_all
 from dashboard.queries import elements
@@ -121,7 +122,7 @@ def _queries(core: Engine) -> list[str]:
 EVERYWHERE = ["增城", "村", "广州市增城区"]
 
 
-@pytest.mark.parametrize("who", ["leader", "biggest station's chief", "small station's chief"])
+@pytest.mark.parametrize("who", ["leader", "biggest station's chief", "small station's chief", "grid worker"])
 def test_the_search_ranks_every_place_in_scope_on_its_masked_label(
     c: AppContext, core: Engine, who: str
 ) -> None:
@@ -132,13 +133,23 @@ def test_the_search_ranks_every_place_in_scope_on_its_masked_label(
                 text("select station_code from core.standard_addresses group by 1 order by count(*) desc")
             ).scalars()
         )
+        # a grid worker of the grid holding most addresses
+        station, grid = conn.execute(
+            text(
+                "select station_code, grid_code from core.standard_addresses where grid_code is not null "
+                "group by 1, 2 order by count(*) desc limit 1"
+            )
+        ).one()
     queries = _queries(core)
     user = {
         "leader": c.user(),
         "biggest station's chief": chief(stations[0]),
         "small station's chief": chief(stations[-2]),
+        "grid worker": User(
+            "test-worker", "测试网格员", "grid_worker", frozenset({station}), frozenset({grid})
+        ),
     }[who]
-    if who == "small station's chief":
+    if who in ("small station's chief", "grid worker"):
         queries += EVERYWHERE
     with c.acting_as(user):
         for q in queries:
