@@ -17,8 +17,8 @@
 -- Narrowed first on the plain text, a superset (masking only turns characters into *, and the
 -- query holds none, so a pair found in the masked label is in the plain one). A place holding t of
 -- the n pairs holds one of any n - t + 1 of them: the rarest n - t + 1 (by the address index's
--- statistics) find, through the indexes, every place holding t or more, and t falls from n until
--- the pool (p_pool a hit asked for) is full or t is half of n. The pool's best are masked and
+-- statistics) find, through the indexes, every place holding t or more, and t falls from n (the
+-- rarest 1, 2, 4 … pairs) until the pool (p_pool a hit asked for) is full or t is half of n. The pool's best are masked and
 -- ranked on their masked labels alone, so a name masked away neither finds nor ranks its place.
 -- A pool picked on the plain text holds the places whose hidden names were typed: the answer is
 -- given only where no place outside the pool could outrank it (each has at most the plain rank of
@@ -32,7 +32,7 @@ set search_path = pg_catalog, public
 as $$
 declare
     -- what the search reads of its text: a full standard address is about 25 characters; a longer
-    -- text would make a pattern of every pair of its characters, each tried on every place
+    -- text (a paste, a forged call) would only give more pairs to count in every candidate
     q constant text := left(replace(regexp_replace(coalesce(p_query, ''), '\s', '', 'g'), '*', ''), 40);
     lim constant integer := least(greatest(coalesce(p_limit, 10), 1), 50);
     pairs text[];
