@@ -144,6 +144,11 @@ def derive_scores(conn: psycopg.Connection) -> None:
     restore_indexes(conn, aside)
     conn.execute("select ops.refresh_area_counts()")
     conn.execute("select ops.refresh_masked_texts()")  # a load of names emptied them
+    # the place search ranks the query's pairs of characters by how many places hold each, from
+    # the statistics of its pair indexes (etl/sql/functions/46_serve_search.sql): made anew here,
+    # not whenever autovacuum comes to them (a first load made the indexes anew, with none)
+    conn.execute("analyze core.standard_addresses")
+    conn.execute("analyze core.buildings")
     # a delivery may have moved a supervised item to another area: whose pages turn overdue when
     conn.execute("select ops.refresh_judged_due()")
 
