@@ -22,7 +22,7 @@ from dashboard.periods import Period, term
 from dashboard.queries import areas, indicators
 from dashboard.queries.areas import Area
 from dashboard.supervision import supervision_list
-from dashboard.ui import table
+from dashboard.ui import ELSEWHERE, LONG_LIST, table
 
 # the figures a ranking row sums over its grids: every count of indicators.AreaRow
 SUMMED = tuple(k for k in indicators.AreaRow.__annotations__ if k not in ("code", "name"))
@@ -119,6 +119,8 @@ def children(c: AppContext, area: Area, week: Period, q: str) -> list[Any]:
             RANK_COLUMNS,
             "drill-grids",
             link=lambda r: f"/grid/{r['code']}{q}",
+            limit=LONG_LIST,
+            rest="（按排名）" + ELSEWHERE,
         ),
     ]
     return out

@@ -79,6 +79,9 @@ def named(names: Mapping[str, str], code: str | None) -> str:
 # characters of a delivered text (a name, a title) a heading shows; a table cell or crumb shows about
 # as many (cut by the page's style), each with the whole text in its tooltip
 LONG = 40
+# the rows a page's list of grids shows at most (ui.table's ``limit``), and where the others are
+LONG_LIST = 100
+ELSEWHERE = "；其余的在地图上，或用搜索查找"
 
 
 def short(text: str, n: int = LONG) -> str:
@@ -108,16 +111,24 @@ def table(
     link: Callable[[dict[str, Any]], str | None] | None = None,
     empty: str = "无",
     links: Mapping[str, Callable[[dict[str, Any]], str | None]] | None = None,
+    limit: int | None = None,
+    rest: str = "",
 ) -> html.Div:
     """A plain table; ``link(row)`` makes the first cell a link, ``links[column](row)`` that
     column's cells. A column naming an enum shows its cells' labels (the one place a page table
     turns a stored code into words); a cell that is a component (a badge the page made) is shown
-    as it is."""
+    as it is.
+
+    ``limit``: at most that many rows, the first, and under them how many there are and ``rest``
+    (where the others are found). A page's row costs about 90 bytes of its answer a cell: a
+    town's 801 grids ranked in 9 columns were 717 kB of a 1.5 MB answer, for a list no one reads
+    to its end on a screen."""
     if not rows:
         return html.Div(empty, className="empty", id=ident)
+    shown = rows if limit is None else rows[:limit]
     head = html.Thead(html.Tr([html.Th(col[1]) for col in columns]))
     body = []
-    for r in rows:
+    for r in shown:
         cells = []
         for i, col in enumerate(columns):
             value = r.get(col[0])
@@ -132,7 +143,11 @@ def table(
                 href = links[col[0]](r)
             cells.append(cell(text, href))
         body.append(html.Tr(cells))
-    return html.Div(html.Table([head, html.Tbody(body)], className="tbl"), id=ident, className="tbl-wrap")
+    tbl = html.Table([head, html.Tbody(body)], className="tbl")
+    if len(shown) == len(rows):
+        return html.Div(tbl, id=ident, className="tbl-wrap")
+    note = html.P(f"共 {len(rows):,} 项，此处列出前 {len(shown):,} 项{rest}", className="tbl-more")
+    return html.Div([tbl, note], id=ident, className="tbl-wrap")
 
 
 def breadcrumb(trail: Sequence[tuple[str, str | None]], ident: str) -> html.Nav:

@@ -26,6 +26,8 @@ from dashboard.queries.areas import GOVERNANCE, Area
 from dashboard.supervision import badge, supervision_list
 from dashboard.ui import (
     CARRIED,
+    ELSEWHERE,
+    LONG_LIST,
     breadcrumb,
     heading,
     named,
@@ -116,6 +118,8 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 [("code", "编码"), ("name", "名称")],
                 "drill-grids",
                 link=lambda r: f"/grid/{r['code']}{q}",
+                limit=LONG_LIST,
+                rest="（按编码）" + ELSEWHERE + "；全部网格见本所周报的表格（XLSX）",
             ),
         ]
     elif level in GOVERNANCE:
@@ -131,6 +135,8 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
                 [("grid_code", "网格编码"), ("name", "名称"), ("share_pct", "份额")],
                 "drill-grids",
                 link=lambda r: f"/grid/{r['grid_code']}{q}",
+                limit=LONG_LIST,
+                rest="（按面积份额）" + ELSEWHERE,
             ),
         ]
     by = breakdowns.hazards_by_all(c.url, scope, area, week)
