@@ -66,7 +66,7 @@ def _area_body(c: AppContext, week: Period, level: str, code: str) -> html.Div |
     if kept is None:
         return None
     body, items, blds = kept
-    # read after the stamp the page is keyed by (the counts only grow): each part is that new or newer
+    # read after the stamp the page is keyed by: each part is as new as that one or newer
     verdicts, steps, overdue = judged.area_stamp(c.url, level, code)
     filled = {
         ITEMS_SLOT: c.cached(
