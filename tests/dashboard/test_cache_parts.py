@@ -1,11 +1,13 @@
 """An area page is cached in parts: a verdict computes again only the parts that show it (the
-buildings' table with their open alerts), not the body's other figures, maps and tables, and the
-page shows the verdict at the next request exactly as a page computed afresh would."""
+buildings' table with their open alerts), a supervision step those showing it (the open items' 督办
+badges, the 督办 list), not the body's other figures, maps and tables, and the page shows either at
+the next request exactly as a page computed afresh would."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,11 @@ from common.secret import derive
 from dashboard import db, routes
 from dashboard.context import AppContext
 from dashboard.pagejson import to_json
-from dashboard.queries import verdicts
+from dashboard.queries import supervision, verdicts
 from dashboard.settings import DashboardSettings
-from dashboard.warm import chief_warmer
+from dashboard.warm import WARMER, chief_warmer
 from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
+from tests.support.deliveries import carded_events
 
 pytestmark = pytest.mark.db
 
@@ -37,12 +40,13 @@ BUILDINGS = "-- The open alerts of each of the buildings"
 
 @pytest.fixture
 def clean(core: Engine) -> Iterator[None]:
-    """No verdict left by the test (the demo is shared)."""
+    """No verdict and no supervision left by a test (the demo is shared)."""
 
     def wipe() -> None:
         with core.begin() as conn:
             conn.execute(text("delete from ops.alert_verdicts"))
             conn.execute(text("delete from ops.alert_verdict_log"))
+            conn.execute(text("delete from ops.supervisions"))
 
     wipe()
     yield
@@ -140,3 +144,32 @@ def test_a_verdict_computes_again_only_the_parts_that_show_it(
     assert after == afresh != before  # the verdict shows, exactly as on a page computed now
     assert alerts_cell(before, alert["building_code"]) == str(alert["open"])
     assert alerts_cell(after, alert["building_code"]) == str(alert["open"] - 1)
+
+
+def test_a_supervision_step_computes_again_only_the_parts_that_show_it(
+    demo_db: tuple[str, str], accounts: dict[str, Any], core: Engine, clean: None, tmp_path: Path
+) -> None:
+    (a,) = accounts["chief_a"].stations
+    item = carded_events(demo_db[0], a, 1)[0]
+    with core.connect() as conn:
+        grid = conn.execute(text("select grid_code from core.grid_events where event_no = :i"), {"i": item})
+        paths = [f"/station/{a}", f"/grid/{grid.scalar_one()}"]
+    served, fresh = context(demo_db[1], tmp_path), context(demo_db[1], None)
+    with served.acting_as(LEADER):
+        before = [statements(served, path)[0] for path in paths]
+    steps = [
+        lambda: supervision.supervise(
+            served.url, item, "请尽快处置并反馈", "城管", date.today() + timedelta(7)
+        ),
+        lambda: supervision.close(served.url, item, "已督促处置完毕"),
+    ]
+    for step in steps:
+        with served.acting_as(WARMER):
+            assert step() == "ok"
+        for path, old in zip(paths, before, strict=True):
+            with served.acting_as(LEADER):
+                page, ran = statements(served, path)
+            assert not [s for s in ran if s.startswith(KEPT)]  # the body kept
+            with fresh.acting_as(LEADER):
+                assert page == statements(fresh, path)[0] != old  # the step shows, as computed now
+        before = [statements(served, path)[0] for path in paths]
