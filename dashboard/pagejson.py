@@ -69,7 +69,8 @@ def dumps(value: Any) -> bytes:
 
 def freeze(body: Any) -> Any:
     """``body`` with each of its children's JSON kept on the child (``body`` itself, a Div built
-    per request or copied, is encoded each time; its children are what a cache shares).
+    per request or copied, is encoded each time; its children are what a cache shares). A child
+    holding its JSON already is not encoded again: what is frozen is never changed after.
 
     Parameters
     ----------
@@ -79,7 +80,8 @@ def freeze(body: Any) -> Any:
     children = getattr(body, "children", None)
     if isinstance(children, (list, tuple)):
         for child in children:
-            if isinstance(child, Component):
+            # a child frozen already (a part cached on its own, spliced in) keeps its text
+            if isinstance(child, Component) and ENCODED not in child.__dict__:
                 setattr(child, ENCODED, to_json_plotly(child))
     return body
 
