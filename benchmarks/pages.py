@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from sqlalchemy import text
 
 import dashboard.db
-from benchmarks.support import LEADER, as_leadership, scoped_connection
+from benchmarks.support import LEADER, as_leadership, median_seconds, scoped_connection
 from common.secret import derive
 from dashboard import routes
 from dashboard.context import AppContext
@@ -44,16 +43,6 @@ from dashboard.warm import station_paths as warmed_paths
 
 def load() -> float:
     return os.getloadavg()[0]
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> float:
-    """The median seconds of ``repeat`` calls."""
-    seconds = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        seconds.append(time.perf_counter() - t0)
-    return statistics.median(seconds)
 
 
 def jit_seconds(c: AppContext, path: str, jit: str) -> float:
@@ -123,11 +112,11 @@ def main() -> None:
             for page, path in paths.items():
                 with cold.acting_as(LEADER):
                     routes.render(cold, path)  # the database's caches and the pool warmed
-                    cold_s = timed(lambda p=path: routes.render(cold, p), args.repeat)
+                    cold_s = median_seconds(lambda p=path: routes.render(cold, p), args.repeat)
                 la_cold = load()
                 with warm.acting_as(LEADER):
                     routes.render(warm, path)  # fills the shared cache
-                    warm_s = timed(lambda p=path: routes.render(warm, p), args.repeat)
+                    warm_s = median_seconds(lambda p=path: routes.render(warm, p), args.repeat)
                 la_warm = load()
                 if label == "biggest":
                     worst_cold, worst_warm = max(worst_cold, cold_s), max(worst_warm, warm_s)

@@ -20,12 +20,8 @@ import argparse
 import os
 import random
 import re
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 # run as a script, this file's folder comes first on the path and its name would hide the package
 sys.path[0] = str(Path(__file__).resolve().parents[1])
@@ -33,21 +29,10 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from sqlalchemy import text
 
 import dashboard.db
-from benchmarks.support import as_leadership, scoped_connection
+from benchmarks.support import as_leadership, median_seconds, scoped_connection
 from dashboard.operator import operator_token
 from dashboard.queries import elements
 from dashboard.scope import Scope
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> float:
-    """The median seconds of ``repeat`` calls, after one unmeasured call."""
-    fn()
-    seconds = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        seconds.append(time.perf_counter() - t0)
-    return statistics.median(seconds)
 
 
 def queries(url: str, seed: int) -> tuple[str, dict[str, str]]:
@@ -123,8 +108,10 @@ def main() -> None:
     ):
         dashboard.db.SCOPE_TOKEN.set(operator_token(secret, scope, role, username="benchmark"))
         for kind, q in asked.items():
-            seconds = timed(lambda q=q, scope=scope: elements.search(url, scope, q), args.repeat)  # type: ignore[misc]
-            base = timed(lambda q=q: baseline(url, q), args.repeat)  # type: ignore[misc]
+            seconds = median_seconds(
+                lambda q=q, scope=scope: elements.search(url, scope, q), args.repeat, warm_up=True
+            )  # type: ignore[misc]
+            base = median_seconds(lambda q=q: baseline(url, q), args.repeat, warm_up=True)  # type: ignore[misc]
             hits = len(elements.search(url, scope, q))
             worst = max(worst, seconds)
             print(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import statistics
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -40,3 +43,15 @@ def scoped_connection(url: str) -> Iterator[Connection]:
     with get_engine(url).begin() as conn:
         conn.exec_driver_sql(dashboard.db.SET_SCOPE, (dashboard.db.SCOPE_TOKEN.get(),))
         yield conn
+
+
+def median_seconds(fn: Callable[[], Any], repeat: int, warm_up: bool = False) -> float:
+    """The median seconds of ``repeat`` calls of ``fn`` (after one unmeasured call: ``warm_up``)."""
+    if warm_up:
+        fn()
+    seconds = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - t0)
+    return statistics.median(seconds)

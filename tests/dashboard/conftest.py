@@ -13,6 +13,7 @@ from dashboard.context import AppContext
 from dashboard.settings import DashboardSettings
 from etl.db import normalise_url
 from tests.support.accounts import DEMO_UNTIL, LEADER, SECRET
+from tests.support.supervising import wipe
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +40,11 @@ def as_leader(c: AppContext) -> Iterator[None]:
     """Callbacks called directly act for a leader unless a test acts for someone else."""
     with c.acting_as(LEADER):
         yield
+
+
+@pytest.fixture
+def unjudged(core: Engine) -> Iterator[None]:
+    """No verdict and no supervision before or after the test (the demo is shared)."""
+    wipe(core, verdicts=True)
+    yield
+    wipe(core, verdicts=True)

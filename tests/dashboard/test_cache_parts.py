@@ -38,21 +38,6 @@ KEPT = (
 BUILDINGS = "-- The open alerts of each of the buildings"
 
 
-@pytest.fixture
-def clean(core: Engine) -> Iterator[None]:
-    """No verdict and no supervision left by a test (the demo is shared)."""
-
-    def wipe() -> None:
-        with core.begin() as conn:
-            conn.execute(text("delete from ops.alert_verdicts"))
-            conn.execute(text("delete from ops.alert_verdict_log"))
-            conn.execute(text("delete from ops.supervisions"))
-
-    wipe()
-    yield
-    wipe()
-
-
 def context(url: str, directory: Path | None) -> AppContext:
     """The served dashboard's context: cached in ``directory``, or not at all (None)."""
     settings = (
@@ -118,7 +103,7 @@ def alerts_cell(page: str, building: str) -> Any:
 
 
 def test_a_verdict_computes_again_only_the_parts_that_show_it(
-    demo_db: tuple[str, str], accounts: dict[str, Any], core: Engine, clean: None, tmp_path: Path
+    demo_db: tuple[str, str], accounts: dict[str, Any], core: Engine, unjudged: None, tmp_path: Path
 ) -> None:
     (a,) = accounts["chief_a"].stations
     alert = listed_alert(core, a)
@@ -147,7 +132,7 @@ def test_a_verdict_computes_again_only_the_parts_that_show_it(
 
 
 def test_a_supervision_step_computes_again_only_the_parts_that_show_it(
-    demo_db: tuple[str, str], accounts: dict[str, Any], core: Engine, clean: None, tmp_path: Path
+    demo_db: tuple[str, str], accounts: dict[str, Any], core: Engine, unjudged: None, tmp_path: Path
 ) -> None:
     (a,) = accounts["chief_a"].stations
     item = carded_events(demo_db[0], a, 1)[0]

@@ -7,7 +7,6 @@ once, so the next user is served from the cache."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,21 +28,6 @@ from tests.support.deliveries import carded_events
 pytestmark = pytest.mark.db
 
 Computed = tuple[str, str, str]  # whose scope (the stations it names, or *), level, code
-
-
-@pytest.fixture
-def clean(core: Engine) -> Iterator[None]:
-    """No verdict and no supervision left by a test (the demo is shared; audit rows stay)."""
-
-    def wipe() -> None:
-        with core.begin() as conn:
-            conn.execute(text("delete from ops.alert_verdicts"))
-            conn.execute(text("delete from ops.alert_verdict_log"))
-            conn.execute(text("delete from ops.supervisions"))
-
-    wipe()
-    yield
-    wipe()
 
 
 @pytest.fixture
@@ -155,7 +139,7 @@ def test_a_verdict_in_one_station_keeps_the_other_stations_pages(
     demo_db: tuple[str, str],
     accounts: dict[str, Any],
     core: Engine,
-    clean: None,
+    unjudged: None,
     tmp_path: Path,
     computed: list[Computed],
     alert_a: dict[str, Any],
@@ -176,7 +160,7 @@ def test_a_supervision_step_in_one_station_keeps_the_other_stations_pages(
     demo_db: tuple[str, str],
     accounts: dict[str, Any],
     core: Engine,
-    clean: None,
+    unjudged: None,
     tmp_path: Path,
     computed: list[Computed],
 ) -> None:
@@ -206,7 +190,7 @@ def test_a_supervision_step_in_one_station_keeps_the_other_stations_pages(
 def test_the_keeper_warms_again_what_a_verdict_ended_each_page_once(
     demo_db: tuple[str, str],
     accounts: dict[str, Any],
-    clean: None,
+    unjudged: None,
     tmp_path: Path,
     computed: list[Computed],
     alert_a: dict[str, Any],

@@ -13,7 +13,6 @@ types a phone into those too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,19 +65,6 @@ def leaked(body: str) -> list[str]:
     return [n for n in (PHONE, ID[:17], "8123456") if n in d]
 
 
-@pytest.fixture
-def clean(core: Engine) -> Iterator[None]:
-    def wipe() -> None:
-        with core.begin() as conn:
-            conn.execute(text("delete from ops.supervisions"))
-            conn.execute(text("delete from ops.alert_verdicts"))
-            conn.execute(text("delete from ops.alert_verdict_log"))
-
-    wipe()
-    yield
-    wipe()
-
-
 @pytest.fixture(scope="module")
 def leader(demo_app: dash.Dash, accounts: dict[str, Any]) -> Any:
     client = demo_app.server.test_client()
@@ -99,7 +85,7 @@ def test_a_number_typed_into_a_supervision_shows_nowhere(
     demo_db: tuple[str, str],
     leader: Any,
     core: Engine,
-    clean: None,
+    unjudged: None,
     tmp_path: Path,
 ) -> None:
     item = carded_events(demo_db[0], None, 1)[0]
@@ -163,7 +149,7 @@ def page(client: Any, app: dash.Dash, path: str) -> str:
 
 @pytest.mark.parametrize("written", WRITTEN)
 def test_a_number_typed_into_a_verdict_note_shows_nowhere(
-    written: str, c: AppContext, core: Engine, clean: None
+    written: str, c: AppContext, core: Engine, unjudged: None
 ) -> None:
     with core.connect() as conn:
         alert = (

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from common.codebook import label
 from etl.db import normalise_url
 from tests.support.browser import browsing, console_errors, screenshot, wait
+from tests.support.supervising import wipe
 
 pytestmark = pytest.mark.db
 
@@ -49,16 +50,10 @@ def core(demo_db: tuple[str, str]) -> Iterator[Engine]:
 
 @pytest.fixture
 def clean(core: Engine) -> Iterator[None]:
-    """No verdicts before or after (the demo is shared); the audit keeps its rows."""
-
-    def wipe() -> None:
-        with core.begin() as conn:
-            conn.execute(text("delete from ops.alert_verdicts"))
-            conn.execute(text("delete from ops.alert_verdict_log"))
-
-    wipe()
+    """No verdicts (nor supervisions) before or after: the demo is shared; the audit keeps its rows."""
+    wipe(core, verdicts=True)
     yield
-    wipe()
+    wipe(core, verdicts=True)
 
 
 def lone_alert(core: Engine, station: str) -> dict[str, Any]:

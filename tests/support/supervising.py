@@ -11,10 +11,14 @@ from tests.support.accounts import login
 from tests.support.dash_calls import dash_call, key_of
 
 
-def wipe(core: Engine) -> None:
-    """No supervision left (the demo is shared; their audit rows stay)."""
+def wipe(core: Engine, verdicts: bool = False) -> None:
+    """No supervision left, nor (``verdicts``) any verdict on an alert: the demo is shared; the
+    audit keeps its rows."""
     with core.begin() as conn:
         conn.execute(text("delete from ops.supervisions"))
+        if verdicts:
+            conn.execute(text("delete from ops.alert_verdicts"))
+            conn.execute(text("delete from ops.alert_verdict_log"))
 
 
 def signed_in(app: dash.Dash, *names: str) -> dict[str, Any]:
